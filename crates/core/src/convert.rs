@@ -1,0 +1,313 @@
+//! Conversion between JSON-like parameters (the dynamic path, boto3's dicts)
+//! and model-shaped [`Value`]s, with type checking.
+//!
+//! JSON conventions (as the AWS CLI uses them): blobs are base64 strings,
+//! timestamps are ISO 8601 strings or epoch seconds, float special values are
+//! the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
+
+use std::fmt;
+
+use base64::Engine as _;
+use serde_json::{Map, Number, Value as Json};
+
+use crate::model::{ServiceModel, ShapeId, ShapeKind};
+use crate::time::DateTime;
+use crate::value::Value;
+
+/// How blobs and timestamps are written as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonOptions {
+    /// Blobs as base64 strings (true) or as the bytes' text (false; test vectors).
+    pub blobs_base64: bool,
+    /// Timestamps as epoch seconds (true) or ISO 8601 strings (false).
+    pub timestamps_epoch: bool,
+    /// Reject strings outside a modeled enum.
+    pub check_enums: bool,
+}
+
+impl Default for JsonOptions {
+    fn default() -> Self {
+        JsonOptions {
+            blobs_base64: true,
+            timestamps_epoch: false,
+            check_enums: true,
+        }
+    }
+}
+
+/// A parameter had the wrong type, an unknown name or a bad value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamError {
+    /// Path to the parameter (`Entries[0].Id`).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "invalid input: {}", self.message)
+        } else {
+            write!(f, "invalid parameter {}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ParamError {}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn type_name(j: &Json) -> &'static str {
+    match j {
+        Json::Null => "null",
+        Json::Bool(_) => "boolean",
+        Json::Number(_) => "number",
+        Json::String(_) => "string",
+        Json::Array(_) => "list",
+        Json::Object(_) => "object",
+    }
+}
+
+/// Converts JSON parameters into a [`Value`] of shape `shape`.
+pub fn from_json(
+    model: &ServiceModel,
+    shape: ShapeId,
+    json: &Json,
+    opts: JsonOptions,
+) -> Result<Value, ParamError> {
+    from_json_at(model, shape, json, opts, "", 0)
+}
+
+const MAX_DEPTH: usize = 64;
+
+fn from_json_at(
+    model: &ServiceModel,
+    id: ShapeId,
+    json: &Json,
+    opts: JsonOptions,
+    path: &str,
+    depth: usize,
+) -> Result<Value, ParamError> {
+    let shape = model.shape(id);
+    let err = |message: String| ParamError {
+        path: path.to_string(),
+        message,
+    };
+    if depth > MAX_DEPTH {
+        return Err(err("nesting too deep".into()));
+    }
+    if json.is_null() {
+        return Ok(Value::Null);
+    }
+    let mismatch = |want: &str| err(format!("expected {want}, got {}", type_name(json)));
+    Ok(match shape.kind {
+        ShapeKind::Structure if shape.document => Value::Document(json.clone()),
+        ShapeKind::Structure => {
+            let obj = json.as_object().ok_or_else(|| mismatch("an object"))?;
+            let mut slots = vec![Value::Null; shape.members.len()];
+            for (key, val) in obj {
+                let Some(i) = shape.member_index(key) else {
+                    let valid: Vec<&str> = shape.members.iter().map(|m| m.name.as_str()).collect();
+                    return Err(err(format!(
+                        "unknown parameter \"{key}\", must be one of: {}",
+                        valid.join(", ")
+                    )));
+                };
+                let m = &shape.members[i];
+                slots[i] = from_json_at(model, m.target, val, opts, &join(path, key), depth + 1)?;
+            }
+            if shape.union && slots.iter().filter(|s| !s.is_null()).count() > 1 {
+                return Err(err("a union takes exactly one member".into()));
+            }
+            Value::Struct(slots)
+        }
+        ShapeKind::List => {
+            let arr = json.as_array().ok_or_else(|| mismatch("a list"))?;
+            let target = shape.member.as_ref().map(|m| m.target).unwrap_or(id);
+            let mut out = Vec::with_capacity(arr.len());
+            for (i, item) in arr.iter().enumerate() {
+                let p = format!("{path}[{i}]");
+                out.push(from_json_at(model, target, item, opts, &p, depth + 1)?);
+            }
+            Value::List(out)
+        }
+        ShapeKind::Map => {
+            let obj = json.as_object().ok_or_else(|| mismatch("an object"))?;
+            let target = shape.value.as_ref().map(|m| m.target).unwrap_or(id);
+            let mut out = Vec::with_capacity(obj.len());
+            for (k, v) in obj {
+                out.push((k.clone(), from_json_at(model, target, v, opts, &join(path, k), depth + 1)?));
+            }
+            Value::Map(out)
+        }
+        ShapeKind::String => {
+            let s = json.as_str().ok_or_else(|| mismatch("a string"))?;
+            if opts.check_enums && !shape.enum_values.is_empty() && !shape.enum_values.iter().any(|e| e == s) {
+                return Err(err(format!(
+                    "\"{s}\" is not a valid value, must be one of: {}",
+                    shape.enum_values.join(", ")
+                )));
+            }
+            Value::String(s.to_string())
+        }
+        ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long => {
+            let n = json.as_i64().ok_or_else(|| mismatch("an integer"))?;
+            let (lo, hi) = match shape.kind {
+                ShapeKind::Byte => (i8::MIN as i64, i8::MAX as i64),
+                ShapeKind::Short => (i16::MIN as i64, i16::MAX as i64),
+                ShapeKind::Integer => (i32::MIN as i64, i32::MAX as i64),
+                _ => (i64::MIN, i64::MAX),
+            };
+            if n < lo || n > hi {
+                return Err(err(format!("{n} does not fit the parameter's type")));
+            }
+            Value::Integer(n)
+        }
+        ShapeKind::Float | ShapeKind::Double => match json {
+            Json::Number(n) => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            Json::String(s) => Value::Float(match s.as_str() {
+                "NaN" => f64::NAN,
+                "Infinity" => f64::INFINITY,
+                "-Infinity" => f64::NEG_INFINITY,
+                _ => return Err(mismatch("a number")),
+            }),
+            _ => return Err(mismatch("a number")),
+        },
+        ShapeKind::Boolean => Value::Bool(json.as_bool().ok_or_else(|| mismatch("a boolean"))?),
+        ShapeKind::Blob => {
+            let s = json.as_str().ok_or_else(|| mismatch("a string"))?;
+            if opts.blobs_base64 {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(s)
+                    .map_err(|_| err("expected a base64 string".into()))?;
+                Value::Blob(bytes.into())
+            } else {
+                Value::Blob(bytes::Bytes::copy_from_slice(s.as_bytes()))
+            }
+        }
+        ShapeKind::Timestamp => match json {
+            Json::Number(n) => Value::Timestamp(
+                n.as_f64()
+                    .and_then(DateTime::from_secs_f64)
+                    .ok_or_else(|| err("timestamp out of range".into()))?,
+            ),
+            Json::String(s) => Value::Timestamp(
+                DateTime::parse(s).ok_or_else(|| err(format!("\"{s}\" is not a timestamp")))?,
+            ),
+            _ => return Err(mismatch("a timestamp")),
+        },
+    })
+}
+
+/// Converts a [`Value`] of shape `shape` to JSON (absent members omitted).
+pub fn to_json(model: &ServiceModel, shape: ShapeId, value: &Value, opts: JsonOptions) -> Json {
+    let s = model.shape(shape);
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Integer(i) => Json::Number((*i).into()),
+        Value::Float(x) => match Number::from_f64(*x) {
+            Some(n) => Json::Number(n),
+            None if x.is_nan() => Json::String("NaN".into()),
+            None if *x > 0.0 => Json::String("Infinity".into()),
+            None => Json::String("-Infinity".into()),
+        },
+        Value::String(s) => Json::String(s.clone()),
+        Value::Blob(b) => Json::String(if opts.blobs_base64 {
+            base64::engine::general_purpose::STANDARD.encode(b)
+        } else {
+            String::from_utf8_lossy(b).into_owned()
+        }),
+        Value::Timestamp(t) => {
+            if opts.timestamps_epoch {
+                Number::from_f64(t.as_secs_f64())
+                    .map(|n| {
+                        if t.subsec_nanos() == 0 {
+                            Json::Number(t.secs().into())
+                        } else {
+                            Json::Number(n)
+                        }
+                    })
+                    .unwrap_or(Json::Null)
+            } else {
+                Json::String(t.to_iso8601())
+            }
+        }
+        Value::Document(d) => d.clone(),
+        Value::List(items) => {
+            let target = s.member.as_ref().map(|m| m.target).unwrap_or(shape);
+            Json::Array(items.iter().map(|v| to_json(model, target, v, opts)).collect())
+        }
+        Value::Map(entries) => {
+            let target = s.value.as_ref().map(|m| m.target).unwrap_or(shape);
+            let mut obj = Map::new();
+            for (k, v) in entries {
+                obj.insert(k.clone(), to_json(model, target, v, opts));
+            }
+            Json::Object(obj)
+        }
+        Value::Struct(slots) => {
+            let mut obj = Map::new();
+            for (m, v) in s.members.iter().zip(slots) {
+                if !v.is_null() {
+                    obj.insert(m.name.clone(), to_json(model, m.target, v, opts));
+                }
+            }
+            Json::Object(obj)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn model() -> ServiceModel {
+        ServiceModel::from_value(json!({
+            "metadata": {"protocol": "json"},
+            "shapes": {
+                "In": {"type": "structure", "members": {
+                    "Name": {"shape": "S"}, "Count": {"shape": "I"}, "Color": {"shape": "E"},
+                    "Tags": {"shape": "M"}, "Data": {"shape": "B"}, "When": {"shape": "T"},
+                    "Items": {"shape": "L"}}},
+                "S": {"type": "string"}, "I": {"type": "integer"}, "B": {"type": "blob"},
+                "T": {"type": "timestamp"}, "E": {"type": "string", "enum": ["red", "blue"]},
+                "M": {"type": "map", "key": {"shape": "S"}, "value": {"shape": "S"}},
+                "L": {"type": "list", "member": {"shape": "I"}}
+            }
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn round_trips_every_kind() {
+        let m = model();
+        let id = m.shape_id("In").unwrap();
+        let input = json!({"Name": "q", "Count": 3, "Color": "red", "Tags": {"a": "b"},
+                           "Data": "aGk=", "When": "2014-04-29T18:30:38Z", "Items": [1, 2]});
+        let v = from_json(&m, id, &input, JsonOptions::default()).unwrap();
+        assert_eq!(to_json(&m, id, &v, JsonOptions::default()), input);
+    }
+
+    #[test]
+    fn names_the_bad_parameter() {
+        let m = model();
+        let id = m.shape_id("In").unwrap();
+        let e = from_json(&m, id, &json!({"Items": [1, "x"]}), JsonOptions::default()).unwrap_err();
+        assert_eq!(e.path, "Items[1]");
+        let e = from_json(&m, id, &json!({"Nope": 1}), JsonOptions::default()).unwrap_err();
+        assert!(e.message.contains("unknown parameter \"Nope\""), "{e}");
+        let e = from_json(&m, id, &json!({"Color": "green"}), JsonOptions::default()).unwrap_err();
+        assert_eq!(e.path, "Color");
+        let e = from_json(&m, id, &json!({"Count": 1u64 << 40}), JsonOptions::default()).unwrap_err();
+        assert_eq!(e.path, "Count");
+    }
+}

@@ -1,0 +1,22 @@
+//! # myaws-core
+//!
+//! The data-driven heart of myaws. Service crates (`myaws-sqs`, `myaws-s3`, …)
+//! hold types and a compact copy of their botocore model; everything else lives
+//! here, once: the [`Session`](session::Session), configuration and credentials,
+//! endpoint resolution, the six wire protocols, SigV4 signing, retries, event
+//! hooks and the HTTP client.
+//!
+//! Most users never name this crate: each service crate re-exports what it needs.
+
+#![warn(missing_docs)]
+
+pub mod convert;
+pub mod model;
+pub mod protocol;
+pub mod time;
+pub mod value;
+
+pub use bytes::Bytes;
+pub use model::ServiceModel;
+pub use time::DateTime;
+pub use value::{ConversionError, FromValue, IntoValue, StructReader, Value};

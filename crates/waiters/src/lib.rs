@@ -1,0 +1,1 @@
+//! Waiters for myaws clients.

@@ -1,0 +1,63 @@
+//! `cargo xtask`: developer tasks for the myaws workspace.
+//!
+//! Every task is a subcommand; `cargo xtask help` lists them.
+
+mod codegen;
+mod models;
+mod runner;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The root of the workspace (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+const HELP: &str = "\
+cargo xtask <task> [options]
+
+tasks:
+  update-models --botocore VERSION [--service NAME ...]
+                     fetch a botocore release from PyPI and refresh models/
+  regen [--service NAME] [--check]
+                     regenerate service crates from models/ (--check: fail if stale)
+  protocol-tests [FILE ...]
+                     run botocore-format protocol test files (default: tests/protocols)
+  endpoint-tests [--ruleset RULESET.json TESTS.json ...]
+                     run endpoint-tests-1.json files against rule sets
+  demo               run examples/quickstart against a local moto server
+  test               fmt check, clippy, regen --check and every test (with moto)
+";
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.is_empty() {
+        eprint!("{HELP}");
+        return ExitCode::from(2);
+    }
+    let task = args.remove(0);
+    let result = match task.as_str() {
+        "update-models" => models::update_models(&args),
+        "regen" => codegen::regen(&args),
+        "protocol-tests" => runner::protocol_tests(&args),
+        "endpoint-tests" => runner::endpoint_tests(&args),
+        "demo" => runner::demo(&args),
+        "test" => runner::test(&args),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
