@@ -2,20 +2,9 @@
 //!
 //! Every task is a subcommand; `cargo xtask help` lists them.
 
-mod codegen;
-mod models;
-mod runner;
-
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// The root of the workspace (the parent of this crate's directory).
-pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives inside the workspace")
-        .to_path_buf()
-}
+use xtask::{codegen, endpoint_tests, models, protocol_tests, runner};
 
 const HELP: &str = "\
 cargo xtask <task> [options]
@@ -43,8 +32,8 @@ fn main() -> ExitCode {
     let result = match task.as_str() {
         "update-models" => models::update_models(&args),
         "regen" => codegen::regen(&args),
-        "protocol-tests" => runner::protocol_tests(&args),
-        "endpoint-tests" => runner::endpoint_tests(&args),
+        "protocol-tests" => protocol_tests::main(&args),
+        "endpoint-tests" => endpoint_tests::main(&args),
         "demo" => runner::demo(&args),
         "test" => runner::test(&args),
         "help" | "--help" | "-h" => {

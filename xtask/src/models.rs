@@ -13,6 +13,7 @@ use std::process::Command;
 
 use crate::workspace_root;
 
+
 /// The services myaws generates clients for.
 pub const SERVICES: &[&str] = &[
     "cloudwatch",
@@ -44,6 +45,7 @@ const SERVICE_FILES: &[&str] = &[
 /// Top-level data files copied into `models/`.
 const DATA_FILES: &[&str] = &["partitions.json", "_retry.json"];
 
+/// Runs `update-models` with its command-line arguments.
 pub fn update_models(args: &[String]) -> Result<(), String> {
     let mut version = None;
     let mut services = Vec::new();

@@ -1,4 +1,11 @@
-pub fn protocol_tests(_a: &[String]) -> Result<(), String> { Err("todo".into()) }
-pub fn endpoint_tests(_a: &[String]) -> Result<(), String> { Err("todo".into()) }
-pub fn demo(_a: &[String]) -> Result<(), String> { Err("todo".into()) }
-pub fn test(_a: &[String]) -> Result<(), String> { Err("todo".into()) }
+//! `cargo xtask demo` and `cargo xtask test`.
+
+/// Runs the quickstart against a local moto server.
+pub fn demo(_a: &[String]) -> Result<(), String> {
+    Err("todo".into())
+}
+
+/// Runs every check and test.
+pub fn test(_a: &[String]) -> Result<(), String> {
+    Err("todo".into())
+}
