@@ -325,6 +325,11 @@ pub struct Operation {
     pub output: Option<ShapeId>,
     /// Output `resultWrapper` (query protocol).
     pub output_result_wrapper: Option<String>,
+    /// `locationName` on the input reference: the XML root element name of a
+    /// rest-xml request body.
+    pub input_location_name: Option<String>,
+    /// `xmlNamespace` on the input reference (rest-xml request body root).
+    pub input_xml_namespace: Option<XmlNamespace>,
     /// Modeled errors.
     pub errors: Vec<ShapeId>,
     /// Endpoint host prefix template.
@@ -675,6 +680,11 @@ fn build_operation(
         },
         input,
         output,
+        input_location_name: ro.input.as_ref().and_then(|i| i.location_name.clone()),
+        input_xml_namespace: ro
+            .input
+            .and_then(|i| i.xml_namespace)
+            .map(XmlNamespace::from),
         output_result_wrapper: ro.output.and_then(|o| o.result_wrapper),
         errors,
         host_prefix: ro.endpoint.and_then(|e| e.host_prefix),
@@ -784,6 +794,8 @@ struct RawHttp {
 struct RawShapeRef {
     shape: String,
     result_wrapper: Option<String>,
+    location_name: Option<String>,
+    xml_namespace: Option<RawNs>,
 }
 
 #[derive(Deserialize)]
