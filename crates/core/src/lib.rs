@@ -10,13 +10,25 @@
 
 #![warn(missing_docs)]
 
+pub mod body;
 pub mod convert;
+pub mod error;
+pub mod http;
 pub mod model;
 pub mod protocol;
+pub mod retry;
+pub mod service;
 pub mod time;
+pub mod validate;
 pub mod value;
 
 pub use bytes::Bytes;
+pub use error::{
+    BuildError, ErrorMetadata, OperationError, SdkError, ServiceError, ValidationError, REDACTED,
+};
 pub use model::ServiceModel;
 pub use time::DateTime;
 pub use value::{ConversionError, FromValue, IntoValue, StructReader, Value};
+
+/// An open JSON-like document (the model's `document` shapes).
+pub type Document = serde_json::Value;

@@ -320,6 +320,30 @@ impl FromValue for serde_json::Value {
     }
 }
 
+impl IntoValue for () {
+    fn into_value(self) -> Value {
+        Value::Null
+    }
+}
+
+impl FromValue for () {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(())
+    }
+}
+
+impl<T: IntoValue> IntoValue for Box<T> {
+    fn into_value(self) -> Value {
+        (*self).into_value()
+    }
+}
+
+impl<T: FromValue> FromValue for Box<T> {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        T::from_value(value).map(Box::new)
+    }
+}
+
 /// Reads structure slots in order; used by generated `FromValue` impls.
 pub struct StructReader {
     slots: std::vec::IntoIter<Value>,

@@ -1,0 +1,442 @@
+//! [`ClientHandle`]: the service-independent client every generated client
+//! wraps, and the one request pipeline:
+//! validate → serialize → resolve endpoint → sign → send → parse → retry.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, HOST, USER_AGENT};
+use http::{Request, Uri};
+use http_body_util::Full;
+use tracing::Instrument;
+
+use crate::endpoint_resolution::EndpointResolver;
+use crate::error::{
+    BuildError, DispatchError, DispatchErrorKind, ErrorMetadata, OperationError, ResponseError,
+    SdkError, ServiceError, ValidationError,
+};
+use crate::http::{BufferedResponse, HttpClient, HttpSettings};
+use crate::model::{Operation, ServiceModel};
+use crate::protocol::{self, Response, SerializeOptions, ServiceErrorParts};
+use crate::retry::{self, FailureKind, RetryPolicy, RetryQuota};
+use crate::service::{LoadedService, Service};
+use crate::session::{ClientConfig, ResolvedConfig, Session};
+use crate::signing::{sign_request, SigningOptions};
+use crate::value::{FromValue, IntoValue, Value};
+
+/// Largest response body read into memory for parsing.
+const MAX_RESPONSE_BODY: usize = 64 << 20;
+/// Largest body of a (not yet streamed) blob payload response.
+const MAX_PAYLOAD_BODY: usize = 1 << 30;
+
+/// The `User-Agent` myaws sends.
+pub const USER_AGENT_VALUE: &str = concat!("myaws-rust/", env!("CARGO_PKG_VERSION"));
+
+/// A service error before it is typed: the matched exception shape and its
+/// parsed members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawServiceError {
+    /// The exception shape name, when the code matched a modeled exception.
+    pub shape: Option<String>,
+    /// The exception's members ([`Value::Null`] when unmodeled).
+    pub value: Value,
+}
+
+/// The client behind every service client: configuration, HTTP pool, retry
+/// quota and the service model. Cheap to clone (an `Arc`), `Send + Sync`.
+#[derive(Clone)]
+pub struct ClientHandle {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    service: Service,
+    config: ResolvedConfig,
+    http: HttpClient,
+    retry: RetryPolicy,
+    quota: RetryQuota,
+    endpoint: EndpointResolver,
+    event_name: String,
+}
+
+impl fmt::Debug for ClientHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientHandle")
+            .field("service", &self.inner.service.model.metadata.service_id)
+            .field("region", &self.inner.config.region)
+            .field("endpoint_url", &self.inner.config.endpoint_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientHandle {
+    /// Creates a client for `service` from the session's configuration with
+    /// per-client overrides.
+    pub fn new(
+        session: &Session,
+        service: &'static LoadedService,
+        overrides: ClientConfig,
+    ) -> Result<ClientHandle, BuildError> {
+        let service = service
+            .get()
+            .map_err(|e| BuildError::new(format!("embedded service model: {e}")))?
+            .clone();
+        Self::from_service(session, service, overrides)
+    }
+
+    /// Creates a client for a service whose model was loaded at run time.
+    pub fn from_service(
+        session: &Session,
+        service: Service,
+        overrides: ClientConfig,
+    ) -> Result<ClientHandle, BuildError> {
+        let model = &service.model;
+        let config = session
+            .resolve(&model.metadata.service_id, &overrides)
+            .map_err(|e| BuildError::new(e.to_string()))?;
+        let http = HttpClient::new(&HttpSettings {
+            connect_timeout: Some(config.connect_timeout),
+            read_timeout: Some(config.read_timeout),
+            ca_bundle: config.ca_bundle.clone(),
+        })
+        .map_err(BuildError::new)?;
+        let mode = match config.retry.mode {
+            crate::config::RetryMode::Standard => retry::RetryMode::Standard,
+            crate::config::RetryMode::Legacy => retry::RetryMode::Legacy,
+            crate::config::RetryMode::Adaptive => retry::RetryMode::Adaptive,
+        };
+        let retry = RetryPolicy {
+            mode,
+            max_attempts: config.retry.max_attempts.max(1),
+        };
+        let endpoint = EndpointResolver::new(&service, &config).map_err(BuildError::new)?;
+        Ok(ClientHandle {
+            inner: Arc::new(Inner {
+                event_name: model.event_name(),
+                service,
+                config,
+                http,
+                retry,
+                quota: RetryQuota::default(),
+                endpoint,
+            }),
+        })
+    }
+
+    /// The service model.
+    pub fn model(&self) -> &Arc<ServiceModel> {
+        &self.inner.service.model
+    }
+
+    /// The resolved configuration of this client.
+    pub fn config(&self) -> &ResolvedConfig {
+        &self.inner.config
+    }
+
+    /// The service's name in event names (`sqs`, `s3`, `cloudwatch-logs`).
+    pub fn event_name(&self) -> &str {
+        &self.inner.event_name
+    }
+
+    /// Calls operation number `op` (model order) with a typed input and output.
+    pub async fn call<I, O, E>(&self, op: usize, input: I) -> Result<O, SdkError<E>>
+    where
+        I: IntoValue,
+        O: FromValue,
+        E: OperationError,
+    {
+        let value = input.into_value();
+        match self.invoke(op, value).await {
+            Ok((out, status, request_id)) => O::from_value(out).map_err(|e| {
+                SdkError::Response(ResponseError {
+                    status,
+                    message: e.message,
+                    request_id,
+                })
+            }),
+            Err(e) => Err(e.map_service(|raw| E::from_service_error(raw.shape.as_deref(), raw.value))),
+        }
+    }
+
+    /// Calls operation number `op` with a [`Value`] input; returns the output
+    /// value, the HTTP status and the request id. This is the pipeline.
+    pub async fn invoke(
+        &self,
+        op: usize,
+        input: Value,
+    ) -> Result<(Value, u16, Option<String>), SdkError<RawServiceError>> {
+        let model = self.model().clone();
+        let operation = model
+            .operations
+            .get(op)
+            .ok_or_else(|| SdkError::Construction(format!("no operation number {op}")))?;
+        let span = tracing::debug_span!(
+            "myaws.call",
+            service = %self.inner.event_name,
+            operation = %operation.name,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        self.run(&model, operation, input).instrument(span).await
+    }
+
+    async fn run(
+        &self,
+        model: &ServiceModel,
+        operation: &Operation,
+        input: Value,
+    ) -> Result<(Value, u16, Option<String>), SdkError<RawServiceError>> {
+        if let Some(shape) = operation.input {
+            let problems = crate::validate::validate(model, shape, &input);
+            if !problems.is_empty() {
+                return Err(SdkError::Validation(ValidationError {
+                    operation: operation.name.clone(),
+                    problems,
+                }));
+            }
+        }
+        let serialized = protocol::serialize_request(model, operation, &input, &SerializeOptions::default())
+            .map_err(|e| SdkError::Construction(e.message))?;
+        let endpoint = self
+            .inner
+            .endpoint
+            .resolve(model, operation, &input)
+            .map_err(SdkError::Construction)?;
+        let (request, body) = build_request(&serialized, &endpoint.url, &endpoint.headers)
+            .map_err(SdkError::Construction)?;
+        let max_body = if output_has_blob_payload(model, operation) {
+            MAX_PAYLOAD_BODY
+        } else {
+            MAX_RESPONSE_BODY
+        };
+
+        let mut attempt = 1u32;
+        let mut retry_cost: Option<u32> = None;
+        loop {
+            tracing::Span::current().record("attempts", attempt);
+            let mut req = request.clone();
+            *req.body_mut() = Full::new(body.clone());
+            let credentials = self
+                .inner
+                .config
+                .credentials
+                .provide_credentials()
+                .await
+                .map_err(|e| SdkError::Construction(e.to_string()))?;
+            if !operation.auth.iter().any(|a| a == "none" || a == "smithy.api#noAuth") {
+                sign_request(
+                    &mut req,
+                    &body,
+                    &credentials,
+                    &SigningOptions {
+                        region: &endpoint.signing_region,
+                        name: &endpoint.signing_name,
+                        s3: model.metadata.signature_version == "s3v4" || model.signing_name() == "s3",
+                        unsigned_payload: operation.unsigned_payload,
+                        presign_expires: None,
+                        time: SystemTime::now(),
+                    },
+                )
+                .map_err(|e| SdkError::Construction(format!("signing failed: {e}")))?;
+            }
+            let outcome = self.inner.http.send(req, max_body).await;
+            let failure = match outcome {
+                Ok(resp) => {
+                    let status = resp.head.status.as_u16();
+                    tracing::Span::current().record("status", status);
+                    match self.handle_response(model, operation, &resp) {
+                        Ok(value) => {
+                            if self.inner.retry.uses_quota() {
+                                self.inner.quota.release(retry_cost);
+                            }
+                            let request_id = request_id(&resp);
+                            if let Some(r) = &request_id {
+                                tracing::Span::current().record("request_id", r.as_str());
+                            }
+                            tracing::debug!(status, "call succeeded");
+                            return Ok((value, status, request_id));
+                        }
+                        Err(err) => {
+                            let kind = match &err {
+                                SdkError::Service(s) => retry::classify(
+                                    s.code(),
+                                    s.status(),
+                                    s.kind().shape.as_deref().is_some_and(|n| is_retryable_shape(model, n)),
+                                ),
+                                _ => FailureKind::Permanent,
+                            };
+                            if let SdkError::Service(s) = &err {
+                                if let Some(r) = s.request_id() {
+                                    tracing::Span::current().record("request_id", r);
+                                }
+                            }
+                            (kind, err)
+                        }
+                    }
+                }
+                Err(dispatch) => {
+                    let kind = match dispatch.kind {
+                        DispatchErrorKind::Timeout => FailureKind::Timeout,
+                        DispatchErrorKind::Connect | DispatchErrorKind::Io => FailureKind::Connection,
+                        DispatchErrorKind::Unsupported => FailureKind::Permanent,
+                    };
+                    (kind, SdkError::Dispatch(dispatch))
+                }
+            };
+            let (kind, err) = failure;
+            if !self.inner.retry.should_retry(attempt, kind) {
+                tracing::debug!(attempt, error = %err, "call failed");
+                return Err(err);
+            }
+            if self.inner.retry.uses_quota() {
+                match self.inner.quota.acquire(kind) {
+                    Some(cost) => retry_cost = Some(retry_cost.unwrap_or(0) + cost),
+                    None => {
+                        tracing::debug!(attempt, "retry quota exhausted");
+                        return Err(err);
+                    }
+                }
+            }
+            let delay = self.inner.retry.backoff(attempt);
+            tracing::debug!(attempt, ?delay, error = %err, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    fn handle_response(
+        &self,
+        model: &ServiceModel,
+        operation: &Operation,
+        resp: &BufferedResponse,
+    ) -> Result<Value, SdkError<RawServiceError>> {
+        let status = resp.head.status.as_u16();
+        let response = Response {
+            status,
+            headers: &resp.head.headers,
+            body: &resp.body,
+        };
+        if (200..300).contains(&status) {
+            return protocol::parse_response(model, operation, &response).map_err(|e| {
+                SdkError::Response(ResponseError {
+                    status,
+                    message: e.message,
+                    request_id: request_id(resp),
+                })
+            });
+        }
+        let parts = protocol::parse_error(model, operation, &response).unwrap_or_else(|e| {
+            tracing::debug!(error = %e, "unparseable error body");
+            ServiceErrorParts {
+                code: resp.head.status.canonical_reason().unwrap_or("Unknown").replace(' ', ""),
+                message: None,
+                request_id: request_id(resp),
+                shape: None,
+                value: Value::Null,
+            }
+        });
+        let meta = ErrorMetadata {
+            code: parts.code,
+            message: parts.message,
+            request_id: parts.request_id.or_else(|| request_id(resp)),
+            status,
+        };
+        let shape = parts.shape.map(|id| model.shape(id).name.clone());
+        Err(SdkError::Service(ServiceError::new(
+            RawServiceError {
+                shape,
+                value: parts.value,
+            },
+            meta,
+        )))
+    }
+}
+
+fn is_retryable_shape(model: &ServiceModel, name: &str) -> bool {
+    // botocore marks some exceptions with a `retryable` trait; the compact
+    // model keeps it as part of the error traits in future versions.
+    let _ = (model, name);
+    false
+}
+
+fn output_has_blob_payload(model: &ServiceModel, op: &Operation) -> bool {
+    op.output.is_some_and(|o| {
+        let shape = model.shape(o);
+        shape.payload.as_ref().is_some_and(|p| {
+            shape
+                .member_index(p)
+                .is_some_and(|i| model.shape(shape.members[i].target).kind == crate::model::ShapeKind::Blob)
+        })
+    })
+}
+
+fn request_id(resp: &BufferedResponse) -> Option<String> {
+    for name in ["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"] {
+        if let Some(v) = resp.head.headers.get(name).and_then(|v| v.to_str().ok()) {
+            return Some(v.to_string());
+        }
+    }
+    None
+}
+
+/// Joins the endpoint URL and the serialized request into an HTTP request.
+fn build_request(
+    ser: &protocol::SerializedRequest,
+    endpoint_url: &str,
+    endpoint_headers: &[(String, Vec<String>)],
+) -> Result<(Request<Full<Bytes>>, Bytes), String> {
+    let base: Uri = endpoint_url
+        .parse()
+        .map_err(|e| format!("invalid endpoint URL {endpoint_url:?}: {e}"))?;
+    let scheme = base.scheme_str().unwrap_or("https");
+    let mut authority = base
+        .authority()
+        .ok_or_else(|| format!("endpoint URL {endpoint_url:?} has no host"))?
+        .to_string();
+    if let Some(prefix) = &ser.host_prefix {
+        let host = base.host().unwrap_or("");
+        // A prefix can't go in front of an IP address or localhost.
+        if host.parse::<std::net::IpAddr>().is_err() && host != "localhost" && !host.starts_with('[') {
+            authority = format!("{prefix}{authority}");
+        }
+    }
+    let base_path = base.path().trim_end_matches('/');
+    let mut path_and_query = format!("{base_path}{}", ser.path);
+    if path_and_query.is_empty() {
+        path_and_query.push('/');
+    }
+    if !ser.query.is_empty() {
+        path_and_query.push(if path_and_query.contains('?') { '&' } else { '?' });
+        path_and_query.push_str(&ser.query);
+    }
+    let uri = format!("{scheme}://{authority}{path_and_query}");
+    let mut builder = Request::builder().method(ser.method.clone()).uri(&uri);
+    let headers = builder.headers_mut().ok_or("invalid request")?;
+    for (k, v) in &ser.headers {
+        headers.append(k, v.clone());
+    }
+    for (k, values) in endpoint_headers {
+        let name = HeaderName::try_from(k.as_str()).map_err(|e| e.to_string())?;
+        for v in values {
+            headers.append(name.clone(), HeaderValue::try_from(v.as_str()).map_err(|e| e.to_string())?);
+        }
+    }
+    headers.insert(HOST, HeaderValue::try_from(authority.as_str()).map_err(|e| e.to_string())?);
+    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    if !ser.body.is_empty() || ser.method == http::Method::POST || ser.method == http::Method::PUT {
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(ser.body.len()));
+    }
+    let request = builder
+        .body(Full::new(Bytes::new()))
+        .map_err(|e| format!("invalid request to {uri}: {e}"))?;
+    Ok((request, ser.body.clone()))
+}
+
+impl From<DispatchError> for SdkError<RawServiceError> {
+    fn from(e: DispatchError) -> Self {
+        SdkError::Dispatch(e)
+    }
+}

@@ -1,0 +1,290 @@
+//! Errors of a call: [`SdkError`] wraps everything that can go wrong, and
+//! [`ServiceError`] carries a typed, modeled service error with its metadata.
+
+use std::fmt;
+use std::ops::Deref;
+
+use crate::value::Value;
+
+/// Text printed in place of a secret.
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// Implemented by every generated per-operation error enum.
+pub trait OperationError: Sized + fmt::Debug + Send + Sync + 'static {
+    /// Builds the error from the matched exception shape name (if any) and
+    /// its parsed members.
+    fn from_service_error(shape: Option<&str>, value: Value) -> Self;
+    /// The exception shape name of a modeled variant, `None` for `Unmodeled`.
+    fn modeled_name(&self) -> Option<&'static str>;
+}
+
+/// What every service error carries, modeled or not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorMetadata {
+    /// The error code (`QueueDoesNotExist`, `NoSuchKey`, ...).
+    pub code: String,
+    /// The service's message, if any.
+    pub message: Option<String>,
+    /// The request id, if the service sent one.
+    pub request_id: Option<String>,
+    /// The HTTP status code.
+    pub status: u16,
+}
+
+/// A service error: a typed kind `E` plus [`ErrorMetadata`].
+///
+/// Derefs to `E`, so `err.is_queue_does_not_exist()` works directly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceError<E> {
+    kind: E,
+    meta: ErrorMetadata,
+}
+
+impl<E> ServiceError<E> {
+    /// Creates a service error.
+    pub fn new(kind: E, meta: ErrorMetadata) -> Self {
+        ServiceError { kind, meta }
+    }
+    /// The typed error.
+    pub fn kind(&self) -> &E {
+        &self.kind
+    }
+    /// Consumes the wrapper, returning the typed error.
+    pub fn into_kind(self) -> E {
+        self.kind
+    }
+    /// Code, message, request id and status.
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+    /// The error code.
+    pub fn code(&self) -> &str {
+        &self.meta.code
+    }
+    /// The service's message.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message.as_deref()
+    }
+    /// The request id.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.meta.status
+    }
+}
+
+impl<E> Deref for ServiceError<E> {
+    type Target = E;
+    fn deref(&self) -> &E {
+        &self.kind
+    }
+}
+
+impl<E> fmt::Display for ServiceError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.meta.code)?;
+        if let Some(m) = &self.meta.message {
+            write!(f, ": {m}")?;
+        }
+        write!(f, " (HTTP {}", self.meta.status)?;
+        if let Some(r) = &self.meta.request_id {
+            write!(f, ", request id {r}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// Everything that can go wrong in a call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E> {
+    /// The input was rejected before anything was sent.
+    Validation(ValidationError),
+    /// The request could not be built (credentials, endpoint, signing).
+    Construction(String),
+    /// The request could not be sent or the response not received (I/O,
+    /// connection, TLS, timeouts).
+    Dispatch(DispatchError),
+    /// The response could not be parsed.
+    Response(ResponseError),
+    /// The service returned an error.
+    Service(ServiceError<E>),
+}
+
+impl<E> SdkError<E> {
+    /// The service error, if that is what this is.
+    pub fn as_service_error(&self) -> Option<&ServiceError<E>> {
+        match self {
+            SdkError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The service error, if that is what this is.
+    pub fn into_service_error(self) -> Option<ServiceError<E>> {
+        match self {
+            SdkError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The typed service error kind, if that is what this is.
+    pub fn service_kind(&self) -> Option<&E> {
+        self.as_service_error().map(ServiceError::kind)
+    }
+
+    /// The service's error code, for service errors.
+    pub fn code(&self) -> Option<&str> {
+        self.as_service_error().map(ServiceError::code)
+    }
+
+    /// The service's message, for service errors.
+    pub fn message(&self) -> Option<&str> {
+        self.as_service_error().and_then(ServiceError::message)
+    }
+
+    /// The request id, for service errors.
+    pub fn request_id(&self) -> Option<&str> {
+        self.as_service_error().and_then(ServiceError::request_id)
+    }
+
+    /// The HTTP status, for service errors.
+    pub fn status(&self) -> Option<u16> {
+        self.as_service_error().map(ServiceError::status)
+    }
+
+    /// Maps the typed kind (used by the dynamic path).
+    pub fn map_service<F, T>(self, f: F) -> SdkError<T>
+    where
+        F: FnOnce(E) -> T,
+    {
+        match self {
+            SdkError::Validation(v) => SdkError::Validation(v),
+            SdkError::Construction(c) => SdkError::Construction(c),
+            SdkError::Dispatch(d) => SdkError::Dispatch(d),
+            SdkError::Response(r) => SdkError::Response(r),
+            SdkError::Service(s) => SdkError::Service(ServiceError::new(f(s.kind), s.meta)),
+        }
+    }
+}
+
+impl<E> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::Validation(e) => write!(f, "{e}"),
+            SdkError::Construction(e) => write!(f, "could not build the request: {e}"),
+            SdkError::Dispatch(e) => write!(f, "{e}"),
+            SdkError::Response(e) => write!(f, "{e}"),
+            SdkError::Service(e) => write!(f, "service error: {e}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for SdkError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SdkError::Validation(e) => Some(e),
+            SdkError::Dispatch(e) => Some(e),
+            SdkError::Response(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Input rejected before sending: names the parameter and the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The operation called.
+    pub operation: String,
+    /// Every problem found, one per line.
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid input for {}: {}", self.operation, self.problems.join("; "))
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// The request was not sent, or no complete response arrived.
+#[derive(Debug)]
+pub struct DispatchError {
+    /// What kind of failure.
+    pub kind: DispatchErrorKind,
+    /// Description.
+    pub message: String,
+}
+
+/// Kinds of dispatch failures (drive retry decisions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DispatchErrorKind {
+    /// Connecting failed (refused, DNS, TLS handshake).
+    Connect,
+    /// A timeout elapsed.
+    Timeout,
+    /// The connection broke during the exchange.
+    Io,
+    /// The request can't be sent this way (e.g. https without TLS support).
+    Unsupported,
+}
+
+impl fmt::Display for DispatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            DispatchErrorKind::Connect => "connection failed",
+            DispatchErrorKind::Timeout => "timed out",
+            DispatchErrorKind::Io => "I/O error",
+            DispatchErrorKind::Unsupported => "unsupported request",
+        };
+        write!(f, "{what}: {}", self.message)
+    }
+}
+
+impl std::error::Error for DispatchError {}
+
+/// A response arrived but could not be understood.
+#[derive(Debug, Clone)]
+pub struct ResponseError {
+    /// HTTP status of the response.
+    pub status: u16,
+    /// Why it could not be parsed.
+    pub message: String,
+    /// Request id, if one was found.
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not parse the response (HTTP {}): {}", self.status, self.message)
+    }
+}
+
+impl std::error::Error for ResponseError {}
+
+/// A client could not be created.
+#[derive(Debug, Clone)]
+pub struct BuildError {
+    /// Why.
+    pub message: String,
+}
+
+impl BuildError {
+    /// Creates an error with a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        BuildError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not create the client: {}", self.message)
+    }
+}
+
+impl std::error::Error for BuildError {}

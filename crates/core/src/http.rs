@@ -1,0 +1,225 @@
+//! The HTTP client: hyper 1 with hyper-util's pooled client, TLS chosen by
+//! cargo feature (`rustls` by default, or `native-tls`). A build without TLS
+//! speaks plain HTTP only and says so when given an `https` URL.
+
+use std::path::Path;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http::{Request, Response};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+use crate::error::{DispatchError, DispatchErrorKind};
+
+#[cfg(feature = "rustls")]
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+#[cfg(all(not(feature = "rustls"), feature = "native-tls"))]
+type Connector = hyper_tls::HttpsConnector<HttpConnector>;
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+type Connector = HttpConnector;
+
+/// Settings of an [`HttpClient`].
+#[derive(Debug, Clone, Default)]
+pub struct HttpSettings {
+    /// Time allowed to establish a connection.
+    pub connect_timeout: Option<Duration>,
+    /// Time allowed between response bytes (and for the response head).
+    pub read_timeout: Option<Duration>,
+    /// Extra PEM file of trusted CA certificates (`AWS_CA_BUNDLE`).
+    pub ca_bundle: Option<std::path::PathBuf>,
+}
+
+/// A pooled HTTP/1.1 + HTTP/2 client. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct HttpClient {
+    client: Client<Connector, Full<Bytes>>,
+    read_timeout: Option<Duration>,
+}
+
+/// A response with its whole body read.
+#[derive(Debug)]
+pub struct BufferedResponse {
+    /// Status, headers and version.
+    pub head: http::response::Parts,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl HttpClient {
+    /// Builds a client with its own connection pool.
+    pub fn new(settings: &HttpSettings) -> Result<HttpClient, String> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(settings.connect_timeout);
+        http.set_nodelay(true);
+        let connector = tls_connector(http, settings.ca_bundle.as_deref())?;
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build(connector);
+        Ok(HttpClient {
+            client,
+            read_timeout: settings.read_timeout,
+        })
+    }
+
+    /// Sends a request and reads the whole response body, refusing bodies
+    /// longer than `max_body` bytes.
+    pub async fn send(
+        &self,
+        request: Request<Full<Bytes>>,
+        max_body: usize,
+    ) -> Result<BufferedResponse, DispatchError> {
+        if request.uri().scheme_str() == Some("https") && !cfg!(any(feature = "rustls", feature = "native-tls")) {
+            return Err(DispatchError {
+                kind: DispatchErrorKind::Unsupported,
+                message: "this build of myaws has no TLS support: enable the `rustls` or `native-tls` feature to use https endpoints".into(),
+            });
+        }
+        let response = with_timeout(self.read_timeout, self.client.request(request))
+            .await?
+            .map_err(classify)?;
+        read_body(response, max_body, self.read_timeout).await
+    }
+}
+
+async fn with_timeout<F: std::future::Future>(
+    limit: Option<Duration>,
+    fut: F,
+) -> Result<F::Output, DispatchError> {
+    match limit {
+        Some(d) => tokio::time::timeout(d, fut).await.map_err(|_| DispatchError {
+            kind: DispatchErrorKind::Timeout,
+            message: format!("no response within {} s", d.as_secs_f64()),
+        }),
+        None => Ok(fut.await),
+    }
+}
+
+async fn read_body(
+    response: Response<hyper::body::Incoming>,
+    max_body: usize,
+    read_timeout: Option<Duration>,
+) -> Result<BufferedResponse, DispatchError> {
+    let (head, mut body) = response.into_parts();
+    let declared = head
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max_body as u64) {
+        return Err(too_large(max_body));
+    }
+    // Never pre-allocate more than a modest amount on the server's word.
+    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
+    loop {
+        let frame = match with_timeout(read_timeout, body.frame()).await? {
+            None => break,
+            Some(f) => f.map_err(|e| DispatchError {
+                kind: DispatchErrorKind::Io,
+                message: format!("reading the response body: {e}"),
+            })?,
+        };
+        if let Ok(data) = frame.into_data() {
+            if buf.len() + data.len() > max_body {
+                return Err(too_large(max_body));
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(BufferedResponse {
+        head,
+        body: buf.freeze(),
+    })
+}
+
+fn too_large(max: usize) -> DispatchError {
+    DispatchError {
+        kind: DispatchErrorKind::Io,
+        message: format!("response body larger than the {max}-byte limit"),
+    }
+}
+
+fn classify(e: hyper_util::client::legacy::Error) -> DispatchError {
+    let kind = if e.is_connect() {
+        DispatchErrorKind::Connect
+    } else {
+        DispatchErrorKind::Io
+    };
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    DispatchError { kind, message }
+}
+
+#[cfg(feature = "rustls")]
+fn tls_connector(http: HttpConnector, ca_bundle: Option<&Path>) -> Result<Connector, String> {
+    use std::sync::{Arc, OnceLock};
+
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+
+    static SYSTEM_ROOTS: OnceLock<Arc<rustls::RootCertStore>> = OnceLock::new();
+    let system = SYSTEM_ROOTS.get_or_init(|| {
+        let mut roots = rustls::RootCertStore::empty();
+        let found = rustls_native_certs::load_native_certs();
+        for cert in found.certs {
+            let _ = roots.add(cert);
+        }
+        Arc::new(roots)
+    });
+    let mut roots = (**system).clone();
+    if let Some(path) = ca_bundle {
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+            .map_err(|e| format!("CA bundle {}: {e}", path.display()))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!("CA bundle {} holds no certificates", path.display()));
+        }
+        for cert in certs {
+            roots
+                .add(cert)
+                .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .wrap_connector(http))
+}
+
+#[cfg(all(not(feature = "rustls"), feature = "native-tls"))]
+fn tls_connector(http: HttpConnector, ca_bundle: Option<&Path>) -> Result<Connector, String> {
+    let mut builder = native_tls::TlsConnector::builder();
+    if let Some(path) = ca_bundle {
+        let pem = std::fs::read(path).map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
+        let cert = native_tls::Certificate::from_pem(&pem)
+            .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
+        builder.add_root_certificate(cert);
+    }
+    let tls = builder.build().map_err(|e| e.to_string())?;
+    Ok(hyper_tls::HttpsConnector::from((http, tls.into())))
+}
+
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn tls_connector(http: HttpConnector, ca_bundle: Option<&Path>) -> Result<Connector, String> {
+    if ca_bundle.is_some() {
+        return Err("a CA bundle was configured but this build has no TLS support".into());
+    }
+    Ok(http)
+}

@@ -1,0 +1,244 @@
+//! Converts the model's HTML documentation into rustdoc Markdown.
+//!
+//! The output never contains Rust code blocks (every fence is ```` ```text ````)
+//! and never starts a line with indentation, so no doc test is ever created.
+
+/// Converts HTML to Markdown lines (without the `///` prefix).
+pub fn html_to_markdown(html: &str) -> Vec<String> {
+    let mut out = String::new();
+    let mut chars = html.char_indices().peekable();
+    let mut in_pre = false;
+    let mut link: Option<String> = None;
+    let mut list_depth: usize = 0;
+    while let Some((i, c)) = chars.next() {
+        if c == '<' {
+            let rest = &html[i..];
+            let Some(end) = rest.find('>') else {
+                out.push_str("&lt;");
+                continue;
+            };
+            let tag = &rest[1..end];
+            for _ in 0..end {
+                chars.next();
+            }
+            let closing = tag.starts_with('/');
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            match (name.as_str(), closing) {
+                ("p", false) | ("div", false) => out.push_str("\n\n"),
+                ("p", true) | ("div", true) => out.push_str("\n\n"),
+                ("br", _) => out.push('\n'),
+                ("ul", false) | ("ol", false) => {
+                    list_depth += 1;
+                    out.push('\n');
+                }
+                ("ul", true) | ("ol", true) => {
+                    list_depth = list_depth.saturating_sub(1);
+                    out.push_str("\n\n");
+                }
+                ("li", false) => out.push_str("\n- "),
+                ("li", true) => {}
+                ("code", _) if !in_pre => out.push('`'),
+                ("pre", false) => {
+                    in_pre = true;
+                    out.push_str("\n\n```text\n");
+                }
+                ("pre", true) => {
+                    in_pre = false;
+                    out.push_str("\n```\n\n");
+                }
+                ("b", _) | ("strong", _) => out.push_str("**"),
+                ("i", _) | ("em", _) => out.push('*'),
+                ("a", false) => {
+                    link = attribute(tag, "href");
+                    out.push('[');
+                }
+                ("a", true) => match link.take() {
+                    Some(href) if href.starts_with("http") => {
+                        out.push_str("](");
+                        out.push_str(&href.replace(' ', "%20").replace(')', "%29"));
+                        out.push(')');
+                    }
+                    _ => out.push(']'),
+                },
+                ("h1", _) | ("h2", _) | ("h3", _) | ("h4", _) => out.push_str("\n\n"),
+                _ => {}
+            }
+            continue;
+        }
+        if c == '&' {
+            let rest = &html[i..];
+            if let Some(end) = rest[..rest.len().min(10)].find(';') {
+                let entity = &rest[1..end];
+                let text = match entity {
+                    "lt" => Some("<"),
+                    "gt" => Some(">"),
+                    "amp" => Some("&"),
+                    "quot" => Some("\""),
+                    "apos" | "#39" => Some("'"),
+                    "nbsp" => Some(" "),
+                    _ => None,
+                };
+                if let Some(t) = text {
+                    for _ in 0..end {
+                        chars.next();
+                    }
+                    push_text(&mut out, t, in_pre);
+                    continue;
+                }
+            }
+        }
+        let mut buf = [0u8; 4];
+        push_text(&mut out, c.encode_utf8(&mut buf), in_pre);
+    }
+    let _ = list_depth;
+    tidy(&out)
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let key = format!("{name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let end = tag[start..].find('"')? + start;
+    Some(tag[start..end].to_string())
+}
+
+/// Appends text, escaping what Markdown/rustdoc would misread.
+fn push_text(out: &mut String, text: &str, in_pre: bool) {
+    for c in text.chars() {
+        if in_pre {
+            if c == '`' {
+                out.push('\'');
+            } else {
+                out.push(c);
+            }
+            continue;
+        }
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            // Brackets would become (broken) intra-doc links; `<`/`>` HTML tags.
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '*' => out.push_str("\\*"),
+            '_' => out.push('_'),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Trims lines, collapses blank runs and repeated spaces.
+fn tidy(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    for raw in text.split('\n') {
+        let line = if in_fence {
+            raw.trim_end().to_string()
+        } else {
+            let mut s = String::new();
+            let mut space = false;
+            for c in raw.trim().chars() {
+                if c == ' ' {
+                    if !space {
+                        s.push(' ');
+                    }
+                    space = true;
+                } else {
+                    s.push(c);
+                    space = false;
+                }
+            }
+            // A bare `- ` list marker without text is noise.
+            if s == "-" {
+                continue;
+            }
+            s
+        };
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        lines.push(line);
+    }
+    if in_fence {
+        lines.push("```".to_string());
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    // Unbalanced backticks would swallow the rest of the comment.
+    for l in &mut lines {
+        if !l.starts_with("```") && l.matches('`').count() % 2 == 1 {
+            *l = l.replace('`', "");
+        }
+    }
+    // A list item's continuation must be indented or separated (clippy's
+    // doc_lazy_continuation): put a blank line after each list block.
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    for l in lines {
+        if let Some(prev) = out.last() {
+            if prev.starts_with("- ") && !l.is_empty() && !l.starts_with("- ") {
+                out.push(String::new());
+            }
+        }
+        out.push(l);
+    }
+    out
+}
+
+/// Renders doc lines as `///` comments with the given indentation.
+pub fn doc_comment(lines: &[String], indent: &str) -> String {
+    let mut s = String::new();
+    for l in lines {
+        if l.is_empty() {
+            s.push_str(indent);
+            s.push_str("///\n");
+        } else {
+            s.push_str(indent);
+            s.push_str("/// ");
+            s.push_str(l);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_common_markup() {
+        let md = html_to_markdown(
+            "<p>Sends a <code>message</code> to <a href=\"https://x.y/z\">the queue</a>.</p><ul><li><p>One</p></li><li>Two [x]</li></ul><p>After</p>",
+        );
+        assert_eq!(
+            md,
+            vec![
+                "Sends a `message` to [the queue](https://x.y/z).",
+                "",
+                "- One",
+                "- Two \\[x\\]",
+                "",
+                "After"
+            ]
+        );
+    }
+
+    #[test]
+    fn never_emits_indented_code() {
+        let md = html_to_markdown("<pre><code>  let x = 1;\n  y</code></pre>");
+        assert_eq!(md[0], "```text");
+        assert!(md
+            .iter()
+            .filter(|l| !l.starts_with("```"))
+            .all(|l| !l.is_empty()));
+        assert_eq!(md.last().unwrap(), "```");
+    }
+}

@@ -1,0 +1,808 @@
+//! Generates one service crate: Cargo.toml, lib.rs, client.rs, types.rs,
+//! error.rs and the embedded model data.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+
+use super::docs::{doc_comment, html_to_markdown};
+use super::names::{dedupe, snake_ident, type_name, variant_name, xform_name};
+use super::{compact, CrateFiles, HEADER};
+
+/// Generates the files of the crate for `svc` from the model directory `dir`.
+pub fn generate(svc: &str, dir: &Path, botocore: &str) -> Result<CrateFiles, String> {
+    let read = |name: &str| -> Result<Option<Json>, String> {
+        let p = dir.join(name);
+        if !p.exists() {
+            return Ok(None);
+        }
+        let text = fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let model = read("service-2.json")?.ok_or("missing service-2.json")?;
+    let rules = read("endpoint-rule-set-1.json")?;
+    let paginators = read("paginators-1.json")?;
+    let waiters = read("waiters-2.json")?;
+
+    let gen = Gen::new(svc, &model)?;
+    let mut files = CrateFiles::new();
+    files.insert(PathBuf::from("Cargo.toml"), gen.cargo_toml(botocore));
+    files.insert(
+        PathBuf::from("src/lib.rs"),
+        gen.lib_rs(botocore, &dir.join("../..")),
+    );
+    files.insert(PathBuf::from("src/client.rs"), gen.client_rs());
+    files.insert(PathBuf::from("src/types.rs"), gen.types_rs());
+    files.insert(PathBuf::from("src/error.rs"), gen.error_rs());
+    files.insert(
+        PathBuf::from("src/data/model.json"),
+        compact::service_model(&model),
+    );
+    if let Some(r) = &rules {
+        files.insert(
+            PathBuf::from("src/data/endpoint-rule-set.json"),
+            compact::minified(r),
+        );
+    }
+    if let Some(p) = &paginators {
+        files.insert(
+            PathBuf::from("src/data/paginators.json"),
+            compact::minified(p),
+        );
+    }
+    if let Some(w) = &waiters {
+        files.insert(PathBuf::from("src/data/waiters.json"), compact::minified(w));
+    }
+    Ok(files)
+}
+
+/// What a shape is used for, deciding which trait impls it needs.
+#[derive(Default, Clone, Copy)]
+struct Usage {
+    input: bool,
+    output: bool,
+}
+
+struct Gen<'a> {
+    svc: &'a str,
+    model: &'a Json,
+    shapes: &'a serde_json::Map<String, Json>,
+    /// Operation names in model order.
+    operations: Vec<&'a str>,
+    /// Rust type names of named (structure / enum) shapes.
+    type_names: HashMap<&'a str, String>,
+    usage: HashMap<&'a str, Usage>,
+    /// (structure, member) edges that must be boxed to break recursion.
+    boxed: HashSet<(String, String)>,
+}
+
+fn obj(v: &Json) -> &serde_json::Map<String, Json> {
+    static EMPTY: std::sync::OnceLock<serde_json::Map<String, Json>> = std::sync::OnceLock::new();
+    v.as_object()
+        .unwrap_or_else(|| EMPTY.get_or_init(serde_json::Map::new))
+}
+
+fn str_of<'j>(v: &'j Json, key: &str) -> Option<&'j str> {
+    v.get(key).and_then(Json::as_str)
+}
+
+impl<'a> Gen<'a> {
+    fn new(svc: &'a str, model: &'a Json) -> Result<Self, String> {
+        let shapes = model
+            .get("shapes")
+            .and_then(Json::as_object)
+            .ok_or("model has no shapes")?;
+        let operations: Vec<&str> = obj(&model["operations"])
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut used = HashSet::new();
+        let mut type_names = HashMap::new();
+        for (name, shape) in shapes {
+            if is_named_type(shape) {
+                type_names.insert(name.as_str(), dedupe(type_name(name), &mut used));
+            }
+        }
+        let mut g = Gen {
+            svc,
+            model,
+            shapes,
+            operations,
+            type_names,
+            usage: HashMap::new(),
+            boxed: HashSet::new(),
+        };
+        g.compute_usage();
+        g.compute_boxing();
+        Ok(g)
+    }
+
+    fn shape(&self, name: &str) -> &'a Json {
+        self.shapes.get(name).unwrap_or(&Json::Null)
+    }
+
+    fn op(&self, name: &str) -> &'a Json {
+        &self.model["operations"][name]
+    }
+
+    fn compute_usage(&mut self) {
+        let mut roots: Vec<(&'a str, bool)> = Vec::new();
+        for op in &self.operations {
+            let o = &self.model["operations"][*op];
+            if let Some(i) = o.pointer("/input/shape").and_then(Json::as_str) {
+                roots.push((i, true));
+            }
+            if let Some(out) = o.pointer("/output/shape").and_then(Json::as_str) {
+                roots.push((out, false));
+            }
+            for e in o
+                .get("errors")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(s) = str_of(e, "shape") {
+                    roots.push((s, false));
+                }
+            }
+        }
+        for (root, input) in roots {
+            let mut stack = vec![root];
+            while let Some(name) = stack.pop() {
+                let u = self.usage.entry(name).or_default();
+                let seen = if input { u.input } else { u.output };
+                if seen {
+                    continue;
+                }
+                if input {
+                    u.input = true;
+                } else {
+                    u.output = true;
+                }
+                for t in children(self.shapes.get(name).unwrap_or(&Json::Null)) {
+                    if let Some((k, _)) = self.shapes.get_key_value(t) {
+                        stack.push(k.as_str());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Boxes struct→struct member edges that lie on a cycle of direct
+    /// (unboxed) structure containment.
+    fn compute_boxing(&mut self) {
+        let direct = |name: &str| -> Vec<(String, String)> {
+            let s = self.shape(name);
+            obj(&s["members"])
+                .iter()
+                .filter_map(|(m, r)| {
+                    let t = str_of(r, "shape")?;
+                    let ts = self.shape(t);
+                    (str_of(ts, "type") == Some("structure")
+                        && !ts.get("document").is_some_and(|d| d == true))
+                    .then(|| (m.clone(), t.to_string()))
+                })
+                .collect()
+        };
+        let mut boxed = HashSet::new();
+        for (name, shape) in self.shapes {
+            if str_of(shape, "type") != Some("structure") {
+                continue;
+            }
+            for (member, target) in direct(name) {
+                // Is `name` reachable from `target` through direct edges?
+                let mut seen = HashSet::new();
+                let mut stack = vec![target.clone()];
+                let mut cyclic = false;
+                while let Some(n) = stack.pop() {
+                    if n == *name {
+                        cyclic = true;
+                        break;
+                    }
+                    if !seen.insert(n.clone()) {
+                        continue;
+                    }
+                    stack.extend(direct(&n).into_iter().map(|(_, t)| t));
+                }
+                if cyclic {
+                    boxed.insert((name.clone(), member));
+                }
+            }
+        }
+        self.boxed = boxed;
+    }
+
+    fn service_id(&self) -> &str {
+        str_of(&self.model["metadata"], "serviceId").unwrap_or(self.svc)
+    }
+
+    fn full_name(&self) -> &str {
+        str_of(&self.model["metadata"], "serviceFullName").unwrap_or(self.service_id())
+    }
+
+    // ---------------------------------------------------------------- Cargo.toml
+
+    fn cargo_toml(&self, botocore: &str) -> String {
+        format!(
+            r#"# Code generated by `cargo xtask regen` from botocore models. DO NOT EDIT.
+[package]
+name = "myaws-{svc}"
+description = "{full} client for myaws (generated from botocore {botocore})."
+version.workspace = true
+edition.workspace = true
+license.workspace = true
+repository.workspace = true
+
+[features]
+default = ["rustls"]
+## TLS through rustls (ring provider).
+rustls = ["myaws-core/rustls"]
+## TLS through the platform's native library.
+native-tls = ["myaws-core/native-tls"]
+
+[dependencies]
+myaws-core.workspace = true
+
+[dev-dependencies]
+tokio = {{ workspace = true, features = ["rt-multi-thread"] }}
+"#,
+            svc = self.svc,
+            full = self.full_name().replace('"', "'"),
+        )
+    }
+
+    // ---------------------------------------------------------------- lib.rs
+
+    fn lib_rs(&self, botocore: &str, root: &Path) -> String {
+        let mut s = String::from(HEADER);
+        let doc = str_of(self.model, "documentation").unwrap_or("");
+        let _ = root;
+        let _ = writeln!(s, "//! # myaws-{}: {}\n//!", self.svc, self.full_name());
+        let _ = writeln!(
+            s,
+            "//! A thin client generated from botocore {botocore}'s model of {} (API version {}).\n//! Every operation is a method on [`Client`]; inputs, outputs and errors are in\n//! [`types`] and [`error`].\n//!",
+            self.service_id(),
+            str_of(&self.model["metadata"], "apiVersion").unwrap_or("?"),
+        );
+        for line in html_to_markdown(doc) {
+            if line.is_empty() {
+                s.push_str("//!\n");
+            } else {
+                let _ = writeln!(s, "//! {line}");
+            }
+        }
+        s.push_str(
+            r#"
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::too_long_first_doc_paragraph,
+    clippy::empty_docs,
+    clippy::upper_case_acronyms,
+    clippy::enum_variant_names,
+    clippy::large_enum_variant,
+    clippy::module_inception,
+    rustdoc::all
+)]
+
+mod client;
+pub mod error;
+pub mod types;
+
+pub use client::Client;
+pub use myaws_core::{
+    ClientConfig, Credentials, DateTime, SdkError, Session,
+};
+pub use myaws_core::body::ByteStream;
+pub use myaws_core::Bytes as Blob;
+
+/// The compact model files this crate embeds; myaws-core loads them once.
+static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData {
+    model: include_str!("data/model.json"),
+"#,
+        );
+        for (field, file) in [
+            ("endpoint_rules", "endpoint-rule-set.json"),
+            ("paginators", "paginators.json"),
+            ("waiters", "waiters.json"),
+        ] {
+            let has = match field {
+                "endpoint_rules" => self.svc_has(root, "endpoint-rule-set-1.json"),
+                "paginators" => self.svc_has(root, "paginators-1.json"),
+                _ => self.svc_has(root, "waiters-2.json"),
+            };
+            if has {
+                let _ = writeln!(s, "    {field}: Some(include_str!(\"data/{file}\")),");
+            } else {
+                let _ = writeln!(s, "    {field}: None,");
+            }
+        }
+        s.push_str(
+            r#"};
+
+/// The service description shared by every client of this crate (loaded on first use).
+fn service() -> &'static myaws_core::service::LoadedService {
+    static SERVICE: std::sync::OnceLock<myaws_core::service::LoadedService> =
+        std::sync::OnceLock::new();
+    SERVICE.get_or_init(|| myaws_core::service::LoadedService::load(&DATA))
+}
+"#,
+        );
+        s
+    }
+
+    fn svc_has(&self, root: &Path, file: &str) -> bool {
+        root.join("models").join(self.svc).join(file).exists()
+    }
+
+    // ---------------------------------------------------------------- client.rs
+
+    fn client_rs(&self) -> String {
+        let mut s = String::from(HEADER);
+        s.push_str("//! The service client.\n\n");
+        s.push_str("use myaws_core::client::ClientHandle;\nuse myaws_core::{ClientConfig, SdkError, Session};\n\n");
+        let _ = writeln!(
+            s,
+            "/// Client for {}.\n///\n/// Cheap to clone (an `Arc` inside), `Send + Sync`: share one client across tasks.",
+            self.full_name()
+        );
+        s.push_str(
+            r#"#[derive(Clone, Debug)]
+pub struct Client {
+    handle: ClientHandle,
+}
+
+impl Client {
+    /// Creates a client from a session's configuration.
+    pub fn new(session: &Session) -> Result<Self, myaws_core::BuildError> {
+        Self::with_config(session, ClientConfig::default())
+    }
+
+    /// Creates a client with per-client overrides (region, endpoint URL, retries, timeouts).
+    pub fn with_config(session: &Session, config: ClientConfig) -> Result<Self, myaws_core::BuildError> {
+        let handle = ClientHandle::new(session, crate::service(), config)?;
+        Ok(Client { handle })
+    }
+
+    /// The service-independent client underneath: metadata, dynamic calls, events.
+    pub fn handle(&self) -> &ClientHandle {
+        &self.handle
+    }
+"#,
+        );
+        for (index, op_name) in self.operations.iter().enumerate() {
+            let op = self.op(op_name);
+            let method = snake_ident(op_name);
+            let doc = html_to_markdown(str_of(op, "documentation").unwrap_or(""));
+            s.push('\n');
+            s.push_str(&doc_comment(&doc, "    "));
+            if op.get("deprecated").is_some_and(|d| d == true) {
+                s.push_str("    #[deprecated]\n");
+            }
+            let output = match op.pointer("/output/shape").and_then(Json::as_str) {
+                Some(o) => format!("crate::types::{}", self.type_names[o]),
+                None => "()".to_string(),
+            };
+            let error = format!("crate::error::{}Error", type_name(op_name));
+            match op.pointer("/input/shape").and_then(Json::as_str) {
+                Some(i) => {
+                    let _ = writeln!(
+                        s,
+                        "    pub async fn {method}(&self, input: crate::types::{}) -> Result<{output}, SdkError<{error}>> {{\n        self.handle.call({index}, input).await\n    }}",
+                        self.type_names[i]
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        s,
+                        "    pub async fn {method}(&self) -> Result<{output}, SdkError<{error}>> {{\n        self.handle.call({index}, ()).await\n    }}"
+                    );
+                }
+            }
+        }
+        s.push_str("}\n");
+        s
+    }
+
+    // ---------------------------------------------------------------- error.rs
+
+    fn error_rs(&self) -> String {
+        let mut s = String::from(HEADER);
+        s.push_str("//! Per-operation error types: one variant per modeled exception, plus `Unmodeled`.\n\n");
+        s.push_str("#![allow(unused_imports)]\n\nuse myaws_core::{FromValue as _, OperationError, Value};\n");
+        for op_name in &self.operations {
+            let op = self.op(op_name);
+            let ename = format!("{}Error", type_name(op_name));
+            let errors: Vec<&str> = op
+                .get("errors")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| str_of(e, "shape"))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let _ = writeln!(
+                s,
+                "\n/// Errors of [`Client::{}`](crate::Client::{}).\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub enum {ename} {{",
+                snake_ident(op_name),
+                snake_ident(op_name)
+            );
+            for e in &errors {
+                let doc = html_to_markdown(str_of(self.shape(e), "documentation").unwrap_or(""));
+                let doc = if doc.is_empty() {
+                    vec![format!("The `{e}` exception.")]
+                } else {
+                    doc
+                };
+                s.push_str(&doc_comment(&doc, "    "));
+                let t = &self.type_names[e];
+                let _ = writeln!(s, "    {t}(crate::types::{t}),");
+            }
+            s.push_str("    /// An error the model does not describe (see the error's code).\n    Unmodeled,\n}\n");
+            let _ = writeln!(s, "\nimpl {ename} {{");
+            for e in &errors {
+                let t = &self.type_names[e];
+                let _ = writeln!(
+                    s,
+                    "    /// True if this is the `{e}` exception.\n    pub fn is_{}(&self) -> bool {{\n        matches!(self, Self::{t}(_))\n    }}",
+                    xform_name(t).trim_start_matches("r#")
+                );
+            }
+            s.push_str("}\n");
+            let value_arg = if errors.is_empty() { "_value" } else { "value" };
+            let _ = writeln!(
+                s,
+                "\nimpl OperationError for {ename} {{\n    fn from_service_error(shape: Option<&str>, {value_arg}: Value) -> Self {{\n        match shape {{"
+            );
+            for e in &errors {
+                let t = &self.type_names[e];
+                let _ = writeln!(
+                    s,
+                    "            Some({e:?}) => crate::types::{t}::from_value(value).map(Self::{t}).unwrap_or(Self::Unmodeled),"
+                );
+            }
+            s.push_str("            _ => Self::Unmodeled,\n        }\n    }\n\n    fn modeled_name(&self) -> Option<&'static str> {\n        match self {\n");
+            for e in &errors {
+                let t = &self.type_names[e];
+                let _ = writeln!(s, "            Self::{t}(_) => Some({e:?}),");
+            }
+            s.push_str("            Self::Unmodeled => None,\n        }\n    }\n}\n");
+        }
+        s
+    }
+
+    // ---------------------------------------------------------------- types.rs
+
+    fn types_rs(&self) -> String {
+        let mut s = String::from(HEADER);
+        s.push_str("//! Inputs, outputs, exceptions and enums of the service.\n\n");
+        s.push_str("#![allow(unused_imports)]\n\n");
+        s.push_str("use std::collections::HashMap;\n\nuse myaws_core::{ConversionError, FromValue, IntoValue, StructReader, Value};\n");
+        let mut names: Vec<(&str, &Json)> = self
+            .shapes
+            .iter()
+            .filter(|(n, sh)| is_named_type(sh) && self.usage.contains_key(n.as_str()))
+            .map(|(n, sh)| (n.as_str(), sh))
+            .collect();
+        names.sort_by(|a, b| self.type_names[a.0].cmp(&self.type_names[b.0]));
+        for (name, shape) in names {
+            if str_of(shape, "type") == Some("structure") {
+                self.structure(&mut s, name, shape);
+            } else {
+                self.enumeration(&mut s, name, shape);
+            }
+        }
+        s
+    }
+
+    /// The Rust type of a member targeting `target`.
+    fn rust_type(&self, target: &str, boxed: bool) -> String {
+        let sh = self.shape(target);
+        let t = match str_of(sh, "type").unwrap_or("string") {
+            "structure" if sh.get("document").is_some_and(|d| d == true) => {
+                "myaws_core::Document".to_string()
+            }
+            "structure" => format!("crate::types::{}", self.type_names[target]),
+            "list" => format!(
+                "Vec<{}>",
+                self.rust_type(
+                    sh.pointer("/member/shape")
+                        .and_then(Json::as_str)
+                        .unwrap_or(""),
+                    false
+                )
+            ),
+            "map" => format!(
+                "HashMap<String, {}>",
+                self.rust_type(
+                    sh.pointer("/value/shape")
+                        .and_then(Json::as_str)
+                        .unwrap_or(""),
+                    false
+                )
+            ),
+            "string" if sh.get("enum").is_some() => {
+                format!("crate::types::{}", self.type_names[target])
+            }
+            "string" | "character" => "String".to_string(),
+            "byte" => "i8".to_string(),
+            "short" => "i16".to_string(),
+            "integer" => "i32".to_string(),
+            "long" | "bigInteger" => "i64".to_string(),
+            "float" => "f32".to_string(),
+            "double" | "bigDecimal" => "f64".to_string(),
+            "boolean" => "bool".to_string(),
+            "blob" if sh.get("streaming").is_some_and(|d| d == true) => {
+                "myaws_core::body::ByteStream".to_string()
+            }
+            "blob" => "myaws_core::Bytes".to_string(),
+            "timestamp" => "myaws_core::DateTime".to_string(),
+            _ => "String".to_string(),
+        };
+        if boxed {
+            format!("Box<{t}>")
+        } else {
+            t
+        }
+    }
+
+    fn structure(&self, s: &mut String, name: &str, shape: &Json) {
+        let usage = self.usage.get(name).copied().unwrap_or_default();
+        let tname = &self.type_names[name];
+        let members = obj(&shape["members"]);
+        let required: HashSet<&str> = shape
+            .get("required")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .collect();
+        let mut used = HashSet::new();
+        let fields: Vec<(String, &str, String, bool)> = members
+            .iter()
+            .map(|(m, r)| {
+                let target = str_of(r, "shape").unwrap_or("");
+                let boxed = self.boxed.contains(&(name.to_string(), m.clone()));
+                let field = dedupe(snake_ident(m), &mut used);
+                let sensitive = self
+                    .shape(target)
+                    .get("sensitive")
+                    .is_some_and(|v| v == true)
+                    || shape.get("sensitive").is_some_and(|v| v == true);
+                (field, m.as_str(), self.rust_type(target, boxed), sensitive)
+            })
+            .collect();
+        let any_sensitive = fields.iter().any(|f| f.3);
+
+        s.push('\n');
+        let mut doc = html_to_markdown(str_of(shape, "documentation").unwrap_or(""));
+        if doc.is_empty() {
+            doc.push(format!("The `{name}` structure."));
+        }
+        if shape.get("union").is_some_and(|u| u == true) {
+            doc.push(String::new());
+            doc.push("This is a union: set exactly one member.".into());
+        }
+        s.push_str(&doc_comment(&doc, ""));
+        if any_sensitive {
+            s.push_str("#[derive(Clone, Default, PartialEq)]\n");
+        } else {
+            s.push_str("#[derive(Clone, Debug, Default, PartialEq)]\n");
+        }
+        s.push_str("#[non_exhaustive]\n");
+        let _ = writeln!(s, "pub struct {tname} {{");
+        for ((field, member, ty, _), (_, mref)) in fields.iter().zip(members.iter()) {
+            let mut mdoc = html_to_markdown(str_of(mref, "documentation").unwrap_or(""));
+            if mdoc.is_empty() {
+                mdoc.push(format!("The `{member}` member."));
+            }
+            if required.contains(member) && usage.input {
+                mdoc.push(String::new());
+                mdoc.push("Required.".into());
+            }
+            s.push_str(&doc_comment(&mdoc, "    "));
+            let _ = writeln!(s, "    pub {field}: Option<{ty}>,");
+        }
+        s.push_str("}\n");
+
+        if any_sensitive {
+            let _ = writeln!(s, "\nimpl std::fmt::Debug for {tname} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        let mut d = f.debug_struct({tname:?});");
+            for (field, _, _, sensitive) in &fields {
+                let label = field.trim_start_matches("r#");
+                if *sensitive {
+                    let _ = writeln!(s, "        d.field({label:?}, &self.{field}.as_ref().map(|_| myaws_core::REDACTED));");
+                } else {
+                    let _ = writeln!(s, "        d.field({label:?}, &self.{field});");
+                }
+            }
+            s.push_str("        d.finish()\n    }\n}\n");
+        }
+
+        if !fields.is_empty() {
+            let _ = writeln!(s, "\nimpl {tname} {{");
+            for (field, member, ty, _) in &fields {
+                let setter = field.clone();
+                let (arg, conv) = if ty == "String"
+                    || (ty.starts_with("crate::types::") && self.is_enum_type(ty))
+                {
+                    (format!("impl Into<{ty}>"), "value.into()")
+                } else if ty == "myaws_core::body::ByteStream" || ty == "myaws_core::Bytes" {
+                    (format!("impl Into<{ty}>"), "value.into()")
+                } else if let Some(inner) =
+                    ty.strip_prefix("Box<").and_then(|t| t.strip_suffix('>'))
+                {
+                    (inner.to_string(), "Box::new(value)")
+                } else {
+                    (ty.clone(), "value")
+                };
+                let _ = writeln!(
+                    s,
+                    "    /// Sets `{member}` (see [`Self::{}`]).\n    pub fn {setter}(mut self, value: {arg}) -> Self {{\n        self.{field} = Some({conv});\n        self\n    }}",
+                    field.trim_start_matches("r#")
+                );
+            }
+            s.push_str("}\n");
+        }
+
+        if usage.input {
+            let _ = writeln!(
+                s,
+                "\nimpl IntoValue for {tname} {{\n    fn into_value(self) -> Value {{"
+            );
+            if fields.is_empty() {
+                s.push_str("        Value::Struct(Vec::new())\n");
+            } else {
+                s.push_str("        Value::Struct(vec![\n");
+                for (field, _, _, _) in &fields {
+                    let _ = writeln!(s, "            self.{field}.into_value(),");
+                }
+                s.push_str("        ])\n");
+            }
+            s.push_str("    }\n}\n");
+        }
+        if usage.output {
+            let _ = writeln!(
+                s,
+                "\nimpl FromValue for {tname} {{\n    fn from_value(value: Value) -> Result<Self, ConversionError> {{"
+            );
+            if fields.is_empty() {
+                s.push_str("        StructReader::new(value)?;\n        Ok(Self {})\n");
+            } else {
+                s.push_str("        let mut r = StructReader::new(value)?;\n        Ok(Self {\n");
+                for (field, member, _, _) in &fields {
+                    let _ = writeln!(s, "            {field}: r.next({member:?})?,");
+                }
+                s.push_str("        })\n");
+            }
+            s.push_str("    }\n}\n");
+        }
+    }
+
+    fn is_enum_type(&self, ty: &str) -> bool {
+        let t = ty.trim_start_matches("crate::types::");
+        self.shapes.iter().any(|(n, sh)| {
+            sh.get("enum").is_some() && self.type_names.get(n.as_str()).is_some_and(|x| x == t)
+        })
+    }
+
+    fn enumeration(&self, s: &mut String, name: &str, shape: &Json) {
+        let tname = &self.type_names[name];
+        let values: Vec<&str> = shape
+            .get("enum")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .collect();
+        let mut used = HashSet::new();
+        let variants: Vec<(String, &str)> = values
+            .iter()
+            .map(|v| (dedupe(variant_name(v), &mut used), *v))
+            .collect();
+        s.push('\n');
+        let mut doc = html_to_markdown(str_of(shape, "documentation").unwrap_or(""));
+        if doc.is_empty() {
+            doc.push(format!("Values of `{name}`."));
+        }
+        s.push_str(&doc_comment(&doc, ""));
+        s.push_str("#[derive(Clone, Debug, PartialEq, Eq, Hash)]\n#[non_exhaustive]\n");
+        let _ = writeln!(s, "pub enum {tname} {{");
+        for (v, wire) in &variants {
+            let _ = writeln!(s, "    /// `{}`", wire.replace('`', "'"));
+            let _ = writeln!(s, "    {v},");
+        }
+        s.push_str(
+            "    /// A value this version of the model does not know.\n    Unknown(String),\n}\n",
+        );
+        let _ = writeln!(s, "\nimpl {tname} {{\n    /// Every value the model knows, in model order.\n    pub const VALUES: &'static [&'static str] = &[");
+        for (_, wire) in &variants {
+            let _ = writeln!(s, "        {wire:?},");
+        }
+        s.push_str("    ];\n\n    /// The value on the wire.\n    pub fn as_str(&self) -> &str {\n        match self {\n");
+        for (v, wire) in &variants {
+            let _ = writeln!(s, "            Self::{v} => {wire:?},");
+        }
+        s.push_str("            Self::Unknown(s) => s,\n        }\n    }\n}\n");
+        let _ = writeln!(
+            s,
+            "\nimpl From<&str> for {tname} {{\n    fn from(s: &str) -> Self {{\n        match s {{"
+        );
+        for (v, wire) in &variants {
+            let _ = writeln!(s, "            {wire:?} => Self::{v},");
+        }
+        s.push_str("            other => Self::Unknown(other.to_string()),\n        }\n    }\n}\n");
+        let _ = writeln!(
+            s,
+            r#"
+impl From<String> for {tname} {{
+    fn from(s: String) -> Self {{
+        Self::from(s.as_str())
+    }}
+}}
+
+impl std::str::FromStr for {tname} {{
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {{
+        Ok(Self::from(s))
+    }}
+}}
+
+impl std::fmt::Display for {tname} {{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{
+        f.write_str(self.as_str())
+    }}
+}}
+
+impl AsRef<str> for {tname} {{
+    fn as_ref(&self) -> &str {{
+        self.as_str()
+    }}
+}}
+
+impl IntoValue for {tname} {{
+    fn into_value(self) -> Value {{
+        Value::String(match self {{
+            Self::Unknown(s) => s,
+            known => known.as_str().to_string(),
+        }})
+    }}
+}}
+
+impl FromValue for {tname} {{
+    fn from_value(value: Value) -> Result<Self, ConversionError> {{
+        String::from_value(value).map(Self::from)
+    }}
+}}"#
+        );
+    }
+}
+
+/// True for shapes that become named Rust types: structures (not documents)
+/// and enum strings.
+fn is_named_type(shape: &Json) -> bool {
+    match str_of(shape, "type") {
+        Some("structure") => !shape.get("document").is_some_and(|d| d == true),
+        Some("string") => shape.get("enum").is_some(),
+        _ => false,
+    }
+}
+
+/// Shapes a shape refers to.
+fn children(shape: &Json) -> Vec<&str> {
+    let mut out = Vec::new();
+    if let Some(m) = shape.get("members").and_then(Json::as_object) {
+        out.extend(m.values().filter_map(|r| str_of(r, "shape")));
+    }
+    for k in ["member", "key", "value"] {
+        if let Some(t) = shape.get(k).and_then(|r| str_of(r, "shape")) {
+            out.push(t);
+        }
+    }
+    out
+}
