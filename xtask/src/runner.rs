@@ -1,11 +1,272 @@
-//! `cargo xtask demo` and `cargo xtask test`.
+//! `cargo xtask demo` and `cargo xtask test`: the quickstart and the full
+//! check suite, each against a moto server started for the run.
+//!
+//! The server is stopped when the run ends, however it ends: explicitly on
+//! the way out, by `Drop` on an early return or panic, and by moto's own
+//! watchdog if xtask is killed outright.
 
-/// Runs the quickstart against a local moto server.
-pub fn demo(_a: &[String]) -> Result<(), String> {
-    Err("todo".into())
+mod command;
+mod counts;
+mod report;
+
+/// moto's venv and server, shared with the `myaws-tests` harness crate.
+#[path = "../../tests/src/moto/mod.rs"]
+pub mod moto;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use self::command::{cargo, run, run_counting_tests};
+use self::moto::MotoServer;
+use self::report::Report;
+use crate::{codegen, workspace_root};
+
+/// Package of the example `cargo xtask demo` runs.
+pub const QUICKSTART_PACKAGE: &str = "myaws-sqs";
+/// Name of the example `cargo xtask demo` runs.
+pub const QUICKSTART_EXAMPLE: &str = "quickstart";
+
+/// Runs the quickstart example against a local moto server.
+pub fn demo(args: &[String]) -> Result<(), String> {
+    if let Some(arg) = args.first() {
+        return Err(format!("`demo` takes no arguments, got `{arg}`"));
+    }
+    let root = workspace_root();
+    let server = MotoServer::start(&root)?;
+    println!(
+        "demo: moto {} listening on {} (log: {})",
+        moto::MOTO_VERSION,
+        server.endpoint(),
+        server.log_path().display()
+    );
+    let mut example = cargo(&root);
+    example
+        .args(["run", "--package", QUICKSTART_PACKAGE])
+        .args(["--example", QUICKSTART_EXAMPLE]);
+    aws_env(&mut example, server.endpoint());
+    println!(
+        "demo: AWS_ENDPOINT_URL={} cargo run --package {QUICKSTART_PACKAGE} --example {QUICKSTART_EXAMPLE}",
+        server.endpoint()
+    );
+    let start = Instant::now();
+    let result = run(&mut example);
+    let served = served_requests(server.log_path());
+    let stopped = server.stop();
+    result.map_err(|e| {
+        format!("the quickstart ({QUICKSTART_PACKAGE} example {QUICKSTART_EXAMPLE}) failed: {e}")
+    })?;
+    println!(
+        "demo: quickstart finished in {:.1}s; moto answered {served} AWS request(s)",
+        start.elapsed().as_secs_f64()
+    );
+    stopped
 }
 
-/// Runs every check and test.
-pub fn test(_a: &[String]) -> Result<(), String> {
-    Err("todo".into())
+/// Points `command` at moto with moto's dummy credentials, overriding any
+/// AWS settings in the environment.
+fn aws_env(command: &mut Command, endpoint: &str) {
+    command
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", moto::ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", moto::SECRET_ACCESS_KEY)
+        .env("AWS_REGION", moto::REGION)
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE");
+}
+
+/// Requests in moto's log other than the harness's own `/moto-api/` calls.
+fn served_requests(log: &Path) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.contains(" HTTP/1.1\" ") && !line.contains(" /moto-api/"))
+        .count()
+}
+
+/// One step of `cargo xtask test`, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    Fmt,
+    Clippy,
+    Regen,
+    Tests,
+}
+
+impl Check {
+    const ALL: [Check; 4] = [Check::Fmt, Check::Clippy, Check::Regen, Check::Tests];
+
+    /// Short name, also the suffix of the `--skip-NAME` flag.
+    fn name(self) -> &'static str {
+        match self {
+            Check::Fmt => "fmt",
+            Check::Clippy => "clippy",
+            Check::Regen => "regen",
+            Check::Tests => "tests",
+        }
+    }
+
+    /// The command the step stands for, as a person would type it.
+    fn command(self) -> &'static str {
+        match self {
+            Check::Fmt => "cargo fmt --all -- --check",
+            Check::Clippy => "cargo clippy --workspace --all-targets -- -D warnings",
+            Check::Regen => "cargo xtask regen --check",
+            Check::Tests => "cargo test --workspace",
+        }
+    }
+
+    fn skip_flag(self) -> String {
+        format!("--skip-{}", self.name())
+    }
+}
+
+/// Name of the set-up step in the summary.
+const MOTO_STEP: &str = "moto";
+
+/// Usage of `cargo xtask test`.
+const TEST_USAGE: &str = "\
+usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-regen] [--skip-tests]
+
+Starts moto, then runs in order (stopping at the first failure):
+  fmt     cargo fmt --all -- --check
+  clippy  cargo clippy --workspace --all-targets -- -D warnings
+  regen   cargo xtask regen --check
+  tests   cargo test --workspace   (with MYAWS_TEST_ENDPOINT set to moto)
+The --skip flags are for local use; CI runs every step.";
+
+/// Runs every check and test, with moto up for the tests.
+pub fn test(args: &[String]) -> Result<(), String> {
+    let skipped = parse_skips(args)?;
+    let mut plan = vec![(MOTO_STEP, format!("start moto {}", moto::MOTO_VERSION))];
+    plan.extend(
+        Check::ALL
+            .iter()
+            .map(|c| (c.name(), c.command().to_string())),
+    );
+    let mut report = Report::new(&plan);
+    let root = workspace_root();
+    let result = run_checks(&root, &skipped, &mut report);
+    println!("\n{}", report.render());
+    result
+}
+
+/// The checks named by `--skip-NAME` flags in `args`.
+fn parse_skips(args: &[String]) -> Result<Vec<Check>, String> {
+    args.iter()
+        .map(|arg| {
+            Check::ALL
+                .into_iter()
+                .find(|check| *arg == check.skip_flag())
+                .ok_or_else(|| format!("unknown option `{arg}`\n\n{TEST_USAGE}"))
+        })
+        .collect()
+}
+
+/// Starts moto (unless the tests are skipped) and runs the checks in order,
+/// stopping at the first failure.
+fn run_checks(root: &Path, skipped: &[Check], report: &mut Report) -> Result<(), String> {
+    let server = if skipped.contains(&Check::Tests) {
+        report.skip(MOTO_STEP, &Check::Tests.skip_flag());
+        None
+    } else {
+        let server = report.run(MOTO_STEP, || MotoServer::start(root))?;
+        println!(
+            "moto listening on {} (log: {})",
+            server.endpoint(),
+            server.log_path().display()
+        );
+        Some(server)
+    };
+    for check in Check::ALL {
+        if skipped.contains(&check) {
+            report.skip(check.name(), &check.skip_flag());
+            continue;
+        }
+        report.run(check.name(), || run_check(check, root, server.as_ref()))?;
+    }
+    match server.map(MotoServer::stop) {
+        Some(Err(error)) => Err(format!("stopping moto: {error}")),
+        _ => Ok(()),
+    }
+}
+
+/// Runs one check; `server` is the moto the tests use.
+fn run_check(check: Check, root: &Path, server: Option<&MotoServer>) -> Result<(), String> {
+    match check {
+        Check::Fmt => run(cargo(root).args(["fmt", "--all", "--", "--check"])),
+        Check::Clippy => run(cargo(root)
+            .args(["clippy", "--workspace", "--all-targets", "--"])
+            .args(["-D", "warnings"])),
+        Check::Regen => codegen::regen(&["--check".to_string()]),
+        Check::Tests => {
+            let server = server.expect("moto runs whenever the tests do");
+            let mut tests = cargo(root);
+            tests
+                .args(["test", "--workspace"])
+                .env(moto::ENDPOINT_ENV, server.endpoint());
+            let (result, counts) = run_counting_tests(&mut tests);
+            // A plain closing line for readers of the log.
+            println!("tests: {counts}");
+            result
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skip_flags_map_to_checks() {
+        let args = ["--skip-clippy".to_string(), "--skip-tests".to_string()];
+        assert_eq!(
+            parse_skips(&args).unwrap(),
+            vec![Check::Clippy, Check::Tests]
+        );
+        assert_eq!(parse_skips(&[]).unwrap(), vec![]);
+        let error = parse_skips(&["--skip-moto".to_string()]).unwrap_err();
+        assert!(error.starts_with("unknown option `--skip-moto`"), "{error}");
+    }
+
+    #[test]
+    fn usage_lists_every_skip_flag_and_command() {
+        for check in Check::ALL {
+            assert!(TEST_USAGE.contains(&check.skip_flag()), "{check:?}");
+            assert!(TEST_USAGE.contains(check.command()), "{check:?}");
+        }
+    }
+
+    #[test]
+    fn demo_rejects_arguments() {
+        assert!(demo(&["--fast".to_string()]).is_err());
+    }
+
+    #[test]
+    fn served_requests_skip_moto_api_calls() {
+        let log = std::env::temp_dir().join(format!("myaws-served-{}.log", std::process::id()));
+        std::fs::write(
+            &log,
+            "127.0.0.1 - - [x] \"GET /moto-api/ HTTP/1.1\" 200 -\n\
+             127.0.0.1 - - [x] \"POST / HTTP/1.1\" 200 -\n\
+             * Running on http://127.0.0.1:5000\n\
+             127.0.0.1 - - [x] \"POST /123/q HTTP/1.1\" 400 -\n",
+        )
+        .unwrap();
+        assert_eq!(served_requests(&log), 2);
+        std::fs::remove_file(&log).unwrap();
+    }
+
+    #[test]
+    fn aws_env_points_at_moto() {
+        let mut command = Command::new("true");
+        aws_env(&mut command, "http://127.0.0.1:1");
+        let envs: Vec<_> = command.get_envs().collect();
+        assert!(envs.contains(&(
+            "AWS_ENDPOINT_URL".as_ref(),
+            Some("http://127.0.0.1:1".as_ref())
+        )));
+        assert!(envs.contains(&("AWS_REGION".as_ref(), Some("us-east-1".as_ref()))));
+        assert!(envs.contains(&("AWS_SESSION_TOKEN".as_ref(), None)));
+    }
 }

@@ -1,0 +1,95 @@
+//! Harness for myaws integration tests.
+//!
+//! [`moto()`] hands every test in a process the same moto server: the one
+//! `cargo xtask test` started (named by `MYAWS_TEST_ENDPOINT`), or else one
+//! this process starts on first use and that exits together with it.
+//!
+//! ```no_run
+//! let moto = myaws_tests::moto();
+//! println!("moto answers on {}", moto.endpoint);
+//! ```
+
+pub mod moto;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+pub use moto::{ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
+
+/// Timeout for the harness's own requests to moto.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The moto server this test process uses.
+#[derive(Debug)]
+pub struct Moto {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub endpoint: String,
+    /// The server when this process started it; `None` when it came from
+    /// `MYAWS_TEST_ENDPOINT`.
+    server: Option<moto::MotoServer>,
+}
+
+impl Moto {
+    /// Whether this process started the server (rather than being handed one).
+    pub fn is_own(&self) -> bool {
+        self.server.is_some()
+    }
+
+    /// Clears all state in the server (`POST /moto-api/reset`).
+    ///
+    /// The server is shared by every test in the process (and, under
+    /// `cargo xtask test`, by every test binary), and tests run in parallel:
+    /// prefer unique resource names over resetting.
+    pub fn reset(&self) -> Result<(), String> {
+        let response = moto::request(&self.endpoint, "POST", "/moto-api/reset", REQUEST_TIMEOUT)?;
+        if response.status == 200 {
+            Ok(())
+        } else {
+            Err(format!(
+                "moto reset answered {}: {}",
+                response.status, response.body
+            ))
+        }
+    }
+}
+
+/// The moto server for this test process, started on first call.
+///
+/// # Panics
+///
+/// When no server can be had (say, Python or PyPI is unavailable); every
+/// later call panics with the same message.
+pub fn moto() -> &'static Moto {
+    static MOTO: OnceLock<Result<Moto, String>> = OnceLock::new();
+    match MOTO.get_or_init(connect) {
+        Ok(moto) => moto,
+        Err(message) => panic!("no moto server for the tests: {message}"),
+    }
+}
+
+/// Uses `MYAWS_TEST_ENDPOINT` when set, else starts a server.
+fn connect() -> Result<Moto, String> {
+    if let Some(endpoint) = std::env::var(moto::ENDPOINT_ENV)
+        .ok()
+        .filter(|value| !value.is_empty())
+    {
+        return Ok(Moto {
+            endpoint: endpoint.trim_end_matches('/').to_string(),
+            server: None,
+        });
+    }
+    let server = moto::MotoServer::start(&workspace_root())?;
+    Ok(Moto {
+        endpoint: server.endpoint().to_string(),
+        server: Some(server),
+    })
+}
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives inside the workspace")
+        .to_path_buf()
+}
