@@ -18,6 +18,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use self::command::{cargo, run, run_counting_tests};
+use self::counts::TestCounts;
 use self::moto::MotoServer;
 use self::report::Report;
 use crate::{codegen, workspace_root};
@@ -57,7 +58,7 @@ pub fn demo(args: &[String]) -> Result<(), String> {
         format!("the quickstart ({QUICKSTART_PACKAGE} example {QUICKSTART_EXAMPLE}) failed: {e}")
     })?;
     println!(
-        "demo: quickstart finished in {:.1}s; moto answered {served} AWS request(s)",
+        "demo: quickstart ran OK (cargo run, build included, took {:.1}s); moto answered {served} AWS request(s)",
         start.elapsed().as_secs_f64()
     );
     stopped
@@ -112,7 +113,7 @@ impl Check {
             Check::Fmt => "cargo fmt --all -- --check",
             Check::Clippy => "cargo clippy --workspace --all-targets -- -D warnings",
             Check::Regen => "cargo xtask regen --check",
-            Check::Tests => "cargo test --workspace",
+            Check::Tests => "cargo test --workspace --no-fail-fast",
         }
     }
 
@@ -132,7 +133,7 @@ Starts moto, then runs in order (stopping at the first failure):
   fmt     cargo fmt --all -- --check
   clippy  cargo clippy --workspace --all-targets -- -D warnings
   regen   cargo xtask regen --check
-  tests   cargo test --workspace   (with MYAWS_TEST_ENDPOINT set to moto)
+  tests   cargo test --workspace --no-fail-fast   (with MYAWS_TEST_ENDPOINT set to moto)
 The --skip flags are for local use; CI runs every step.";
 
 /// Runs every check and test, with moto up for the tests.
@@ -146,8 +147,13 @@ pub fn test(args: &[String]) -> Result<(), String> {
     );
     let mut report = Report::new(&plan);
     let root = workspace_root();
-    let result = run_checks(&root, &skipped, &mut report);
+    let mut counts = None;
+    let result = run_checks(&root, &skipped, &mut report, &mut counts);
     println!("\n{}", report.render());
+    if let Some(counts) = counts {
+        // Last, as a plain closing line for whoever reads the log's end.
+        println!("tests: {counts}");
+    }
     result
 }
 
@@ -164,8 +170,13 @@ fn parse_skips(args: &[String]) -> Result<Vec<Check>, String> {
 }
 
 /// Starts moto (unless the tests are skipped) and runs the checks in order,
-/// stopping at the first failure.
-fn run_checks(root: &Path, skipped: &[Check], report: &mut Report) -> Result<(), String> {
+/// stopping at the first failure; `counts` receives the test totals.
+fn run_checks(
+    root: &Path,
+    skipped: &[Check],
+    report: &mut Report,
+    counts: &mut Option<TestCounts>,
+) -> Result<(), String> {
     let server = if skipped.contains(&Check::Tests) {
         report.skip(MOTO_STEP, &Check::Tests.skip_flag());
         None
@@ -183,7 +194,9 @@ fn run_checks(root: &Path, skipped: &[Check], report: &mut Report) -> Result<(),
             report.skip(check.name(), &check.skip_flag());
             continue;
         }
-        report.run(check.name(), || run_check(check, root, server.as_ref()))?;
+        report.run(check.name(), || {
+            run_check(check, root, server.as_ref(), counts)
+        })?;
     }
     match server.map(MotoServer::stop) {
         Some(Err(error)) => Err(format!("stopping moto: {error}")),
@@ -191,8 +204,14 @@ fn run_checks(root: &Path, skipped: &[Check], report: &mut Report) -> Result<(),
     }
 }
 
-/// Runs one check; `server` is the moto the tests use.
-fn run_check(check: Check, root: &Path, server: Option<&MotoServer>) -> Result<(), String> {
+/// Runs one check; `server` is the moto the tests use, `counts` receives
+/// the test totals.
+fn run_check(
+    check: Check,
+    root: &Path,
+    server: Option<&MotoServer>,
+    counts: &mut Option<TestCounts>,
+) -> Result<(), String> {
     match check {
         Check::Fmt => run(cargo(root).args(["fmt", "--all", "--", "--check"])),
         Check::Clippy => run(cargo(root)
@@ -203,11 +222,10 @@ fn run_check(check: Check, root: &Path, server: Option<&MotoServer>) -> Result<(
             let server = server.expect("moto runs whenever the tests do");
             let mut tests = cargo(root);
             tests
-                .args(["test", "--workspace"])
+                .args(["test", "--workspace", "--no-fail-fast"])
                 .env(moto::ENDPOINT_ENV, server.endpoint());
-            let (result, counts) = run_counting_tests(&mut tests);
-            // A plain closing line for readers of the log.
-            println!("tests: {counts}");
+            let (result, totals) = run_counting_tests(&mut tests);
+            *counts = Some(totals);
             result
         }
     }
