@@ -5,6 +5,7 @@
 //! reused for as long as its marker file names that same requirement.
 
 use std::fs::{self, File};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -77,7 +78,10 @@ fn is_complete(venv: &Path) -> bool {
 
 /// Builds the venv from scratch; the caller holds the install lock.
 fn install(venv: &Path, python: &Path) -> Result<(), String> {
-    eprintln!(
+    // Written to the real stderr, past libtest's output capture, so that a
+    // test run explains its half-minute pause.
+    let _ = writeln!(
+        std::io::stderr(),
         "myaws: installing {} into {} (one-time, about half a minute)",
         requirement(),
         venv.display()
