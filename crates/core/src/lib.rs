@@ -11,18 +11,23 @@
 #![warn(missing_docs)]
 
 pub mod body;
+pub mod config;
 pub mod convert;
+pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod model;
 pub mod protocol;
 pub mod retry;
 pub mod service;
+pub mod session;
 pub mod time;
 pub mod validate;
 pub mod value;
 
 pub use bytes::Bytes;
+pub use credentials::Credentials;
+pub use session::{ClientConfig, Session};
 pub use error::{
     BuildError, ErrorMetadata, OperationError, SdkError, ServiceError, ValidationError, REDACTED,
 };
