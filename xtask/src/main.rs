@@ -12,7 +12,7 @@ cargo xtask <task> [options]
 tasks:
   update-models --botocore VERSION [--service NAME ...]
                      fetch a botocore release from PyPI and refresh models/
-  regen [--service NAME] [--check]
+  regen [--service NAME] [--check] [--out DIR]
                      regenerate service crates from models/ (--check: fail if stale)
   protocol-tests [FILE ...]
                      run botocore-format protocol test files (default: tests/protocols)

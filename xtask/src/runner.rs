@@ -24,7 +24,7 @@ use self::report::Report;
 use crate::{codegen, workspace_root};
 
 /// Package of the example `cargo xtask demo` runs.
-pub const QUICKSTART_PACKAGE: &str = "myaws-sqs";
+pub const QUICKSTART_PACKAGE: &str = "myaws-examples";
 /// Name of the example `cargo xtask demo` runs.
 pub const QUICKSTART_EXAMPLE: &str = "quickstart";
 
@@ -44,10 +44,10 @@ pub fn demo(args: &[String]) -> Result<(), String> {
     let mut example = cargo(&root);
     example
         .args(["run", "--package", QUICKSTART_PACKAGE])
-        .args(["--example", QUICKSTART_EXAMPLE]);
+        .args(["--bin", QUICKSTART_EXAMPLE]);
     aws_env(&mut example, server.endpoint());
     println!(
-        "demo: AWS_ENDPOINT_URL={} cargo run --package {QUICKSTART_PACKAGE} --example {QUICKSTART_EXAMPLE}",
+        "demo: AWS_ENDPOINT_URL={} cargo run --package {QUICKSTART_PACKAGE} --bin {QUICKSTART_EXAMPLE}",
         server.endpoint()
     );
     let start = Instant::now();
@@ -55,7 +55,7 @@ pub fn demo(args: &[String]) -> Result<(), String> {
     let served = served_requests(server.log_path());
     let stopped = server.stop();
     result.map_err(|e| {
-        format!("the quickstart ({QUICKSTART_PACKAGE} example {QUICKSTART_EXAMPLE}) failed: {e}")
+        format!("the quickstart ({QUICKSTART_PACKAGE} binary {QUICKSTART_EXAMPLE}) failed: {e}")
     })?;
     println!(
         "demo: quickstart ran OK (cargo run, build included, took {:.1}s); moto answered {served} AWS request(s)",

@@ -102,13 +102,8 @@ impl ClientHandle {
             ca_bundle: config.ca_bundle.clone(),
         })
         .map_err(BuildError::new)?;
-        let mode = match config.retry.mode {
-            crate::config::RetryMode::Standard => retry::RetryMode::Standard,
-            crate::config::RetryMode::Legacy => retry::RetryMode::Legacy,
-            crate::config::RetryMode::Adaptive => retry::RetryMode::Adaptive,
-        };
         let retry = RetryPolicy {
-            mode,
+            mode: config.retry.mode,
             max_attempts: config.retry.max_attempts.max(1),
         };
         let endpoint = EndpointResolver::new(&service, &config).map_err(BuildError::new)?;
@@ -156,7 +151,9 @@ impl ClientHandle {
                     request_id,
                 })
             }),
-            Err(e) => Err(e.map_service(|raw| E::from_service_error(raw.shape.as_deref(), raw.value))),
+            Err(e) => {
+                Err(e.map_service(|raw| E::from_service_error(raw.shape.as_deref(), raw.value)))
+            }
         }
     }
 
@@ -198,8 +195,9 @@ impl ClientHandle {
                 }));
             }
         }
-        let serialized = protocol::serialize_request(model, operation, &input, &SerializeOptions::default())
-            .map_err(|e| SdkError::Construction(e.message))?;
+        let serialized =
+            protocol::serialize_request(model, operation, &input, &SerializeOptions::default())
+                .map_err(|e| SdkError::Construction(e.message))?;
         let endpoint = self
             .inner
             .endpoint
@@ -226,7 +224,11 @@ impl ClientHandle {
                 .provide_credentials()
                 .await
                 .map_err(|e| SdkError::Construction(e.to_string()))?;
-            if !operation.auth.iter().any(|a| a == "none" || a == "smithy.api#noAuth") {
+            if !operation
+                .auth
+                .iter()
+                .any(|a| a == "none" || a == "smithy.api#noAuth")
+            {
                 sign_request(
                     &mut req,
                     &body,
@@ -234,7 +236,8 @@ impl ClientHandle {
                     &SigningOptions {
                         region: &endpoint.signing_region,
                         name: &endpoint.signing_name,
-                        s3: model.metadata.signature_version == "s3v4" || model.signing_name() == "s3",
+                        s3: model.metadata.signature_version == "s3v4"
+                            || model.signing_name() == "s3",
                         unsigned_payload: operation.unsigned_payload,
                         presign_expires: None,
                         time: SystemTime::now(),
@@ -264,7 +267,10 @@ impl ClientHandle {
                                 SdkError::Service(s) => retry::classify(
                                     s.code(),
                                     s.status(),
-                                    s.kind().shape.as_deref().is_some_and(|n| is_retryable_shape(model, n)),
+                                    s.kind()
+                                        .shape
+                                        .as_deref()
+                                        .is_some_and(|n| is_retryable_shape(model, n)),
                                 ),
                                 _ => FailureKind::Permanent,
                             };
@@ -280,7 +286,9 @@ impl ClientHandle {
                 Err(dispatch) => {
                     let kind = match dispatch.kind {
                         DispatchErrorKind::Timeout => FailureKind::Timeout,
-                        DispatchErrorKind::Connect | DispatchErrorKind::Io => FailureKind::Connection,
+                        DispatchErrorKind::Connect | DispatchErrorKind::Io => {
+                            FailureKind::Connection
+                        }
                         DispatchErrorKind::Unsupported => FailureKind::Permanent,
                     };
                     (kind, SdkError::Dispatch(dispatch))
@@ -307,6 +315,7 @@ impl ClientHandle {
         }
     }
 
+    #[allow(clippy::result_large_err)] // errors are rare; no need to box
     fn handle_response(
         &self,
         model: &ServiceModel,
@@ -331,7 +340,12 @@ impl ClientHandle {
         let parts = protocol::parse_error(model, operation, &response).unwrap_or_else(|e| {
             tracing::debug!(error = %e, "unparseable error body");
             ServiceErrorParts {
-                code: resp.head.status.canonical_reason().unwrap_or("Unknown").replace(' ', ""),
+                code: resp
+                    .head
+                    .status
+                    .canonical_reason()
+                    .unwrap_or("Unknown")
+                    .replace(' ', ""),
                 message: None,
                 request_id: request_id(resp),
                 shape: None,
@@ -366,9 +380,9 @@ fn output_has_blob_payload(model: &ServiceModel, op: &Operation) -> bool {
     op.output.is_some_and(|o| {
         let shape = model.shape(o);
         shape.payload.as_ref().is_some_and(|p| {
-            shape
-                .member_index(p)
-                .is_some_and(|i| model.shape(shape.members[i].target).kind == crate::model::ShapeKind::Blob)
+            shape.member_index(p).is_some_and(|i| {
+                model.shape(shape.members[i].target).kind == crate::model::ShapeKind::Blob
+            })
         })
     })
 }
@@ -399,7 +413,10 @@ fn build_request(
     if let Some(prefix) = &ser.host_prefix {
         let host = base.host().unwrap_or("");
         // A prefix can't go in front of an IP address or localhost.
-        if host.parse::<std::net::IpAddr>().is_err() && host != "localhost" && !host.starts_with('[') {
+        if host.parse::<std::net::IpAddr>().is_err()
+            && host != "localhost"
+            && !host.starts_with('[')
+        {
             authority = format!("{prefix}{authority}");
         }
     }
@@ -409,7 +426,11 @@ fn build_request(
         path_and_query.push('/');
     }
     if !ser.query.is_empty() {
-        path_and_query.push(if path_and_query.contains('?') { '&' } else { '?' });
+        path_and_query.push(if path_and_query.contains('?') {
+            '&'
+        } else {
+            '?'
+        });
         path_and_query.push_str(&ser.query);
     }
     let uri = format!("{scheme}://{authority}{path_and_query}");
@@ -421,10 +442,16 @@ fn build_request(
     for (k, values) in endpoint_headers {
         let name = HeaderName::try_from(k.as_str()).map_err(|e| e.to_string())?;
         for v in values {
-            headers.append(name.clone(), HeaderValue::try_from(v.as_str()).map_err(|e| e.to_string())?);
+            headers.append(
+                name.clone(),
+                HeaderValue::try_from(v.as_str()).map_err(|e| e.to_string())?,
+            );
         }
     }
-    headers.insert(HOST, HeaderValue::try_from(authority.as_str()).map_err(|e| e.to_string())?);
+    headers.insert(
+        HOST,
+        HeaderValue::try_from(authority.as_str()).map_err(|e| e.to_string())?,
+    );
     headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
     if !ser.body.is_empty() || ser.method == http::Method::POST || ser.method == http::Method::PUT {
         headers.insert(CONTENT_LENGTH, HeaderValue::from(ser.body.len()));

@@ -143,13 +143,19 @@ fn from_json_at(
             let target = shape.value.as_ref().map(|m| m.target).unwrap_or(id);
             let mut out = Vec::with_capacity(obj.len());
             for (k, v) in obj {
-                out.push((k.clone(), from_json_at(model, target, v, opts, &join(path, k), depth + 1)?));
+                out.push((
+                    k.clone(),
+                    from_json_at(model, target, v, opts, &join(path, k), depth + 1)?,
+                ));
             }
             Value::Map(out)
         }
         ShapeKind::String => {
             let s = json.as_str().ok_or_else(|| mismatch("a string"))?;
-            if opts.check_enums && !shape.enum_values.is_empty() && !shape.enum_values.iter().any(|e| e == s) {
+            if opts.check_enums
+                && !shape.enum_values.is_empty()
+                && !shape.enum_values.iter().any(|e| e == s)
+            {
                 return Err(err(format!(
                     "\"{s}\" is not a valid value, must be one of: {}",
                     shape.enum_values.join(", ")
@@ -243,7 +249,12 @@ pub fn to_json(model: &ServiceModel, shape: ShapeId, value: &Value, opts: JsonOp
         Value::Document(d) => d.clone(),
         Value::List(items) => {
             let target = s.member.as_ref().map(|m| m.target).unwrap_or(shape);
-            Json::Array(items.iter().map(|v| to_json(model, target, v, opts)).collect())
+            Json::Array(
+                items
+                    .iter()
+                    .map(|v| to_json(model, target, v, opts))
+                    .collect(),
+            )
         }
         Value::Map(entries) => {
             let target = s.value.as_ref().map(|m| m.target).unwrap_or(shape);
@@ -307,7 +318,13 @@ mod tests {
         assert!(e.message.contains("unknown parameter \"Nope\""), "{e}");
         let e = from_json(&m, id, &json!({"Color": "green"}), JsonOptions::default()).unwrap_err();
         assert_eq!(e.path, "Color");
-        let e = from_json(&m, id, &json!({"Count": 1u64 << 40}), JsonOptions::default()).unwrap_err();
+        let e = from_json(
+            &m,
+            id,
+            &json!({"Count": 1u64 << 40}),
+            JsonOptions::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.path, "Count");
     }
 }

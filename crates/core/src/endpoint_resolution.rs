@@ -45,10 +45,14 @@ impl EndpointResolver {
         let region = self.region.clone();
         let url = match (&self.endpoint_url, &region) {
             (Some(url), _) => url.clone(),
-            (None, Some(r)) => format!("https://{}.{r}.amazonaws.com", model.metadata.endpoint_prefix),
-            (None, None) => {
-                return Err("no region configured: set one on the session, with AWS_REGION, or in the profile".into())
-            }
+            (None, Some(r)) => format!(
+                "https://{}.{r}.amazonaws.com",
+                model.metadata.endpoint_prefix
+            ),
+            (None, None) => return Err(
+                "no region configured: set one on the session, with AWS_REGION, or in the profile"
+                    .into(),
+            ),
         };
         Ok(ResolvedEndpoint {
             url,

@@ -204,7 +204,12 @@ pub struct ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid input for {}: {}", self.operation, self.problems.join("; "))
+        write!(
+            f,
+            "invalid input for {}: {}",
+            self.operation,
+            self.problems.join("; ")
+        )
     }
 }
 
@@ -259,7 +264,11 @@ pub struct ResponseError {
 
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "could not parse the response (HTTP {}): {}", self.status, self.message)
+        write!(
+            f,
+            "could not parse the response (HTTP {}): {}",
+            self.status, self.message
+        )
     }
 }
 

@@ -72,7 +72,9 @@ impl HttpClient {
         request: Request<Full<Bytes>>,
         max_body: usize,
     ) -> Result<BufferedResponse, DispatchError> {
-        if request.uri().scheme_str() == Some("https") && !cfg!(any(feature = "rustls", feature = "native-tls")) {
+        if request.uri().scheme_str() == Some("https")
+            && !cfg!(any(feature = "rustls", feature = "native-tls"))
+        {
             return Err(DispatchError {
                 kind: DispatchErrorKind::Unsupported,
                 message: "this build of myaws has no TLS support: enable the `rustls` or `native-tls` feature to use https endpoints".into(),
@@ -90,10 +92,12 @@ async fn with_timeout<F: std::future::Future>(
     fut: F,
 ) -> Result<F::Output, DispatchError> {
     match limit {
-        Some(d) => tokio::time::timeout(d, fut).await.map_err(|_| DispatchError {
-            kind: DispatchErrorKind::Timeout,
-            message: format!("no response within {} s", d.as_secs_f64()),
-        }),
+        Some(d) => tokio::time::timeout(d, fut)
+            .await
+            .map_err(|_| DispatchError {
+                kind: DispatchErrorKind::Timeout,
+                message: format!("no response within {} s", d.as_secs_f64()),
+            }),
         None => Ok(fut.await),
     }
 }
@@ -181,7 +185,10 @@ fn tls_connector(http: HttpConnector, ca_bundle: Option<&Path>) -> Result<Connec
             .collect::<Result<_, _>>()
             .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
         if certs.is_empty() {
-            return Err(format!("CA bundle {} holds no certificates", path.display()));
+            return Err(format!(
+                "CA bundle {} holds no certificates",
+                path.display()
+            ));
         }
         for cert in certs {
             roots

@@ -479,9 +479,7 @@ impl ServiceModel {
             .into_iter()
             .find(|p| protocols.iter().any(|n| n == p.name()))
             .or_else(|| m.protocol.as_deref().and_then(Protocol::from_name))
-            .ok_or_else(|| {
-                ModelError(format!("no supported protocol among {protocols:?}"))
-            })?;
+            .ok_or_else(|| ModelError(format!("no supported protocol among {protocols:?}")))?;
         let metadata = Metadata {
             api_version: m.api_version.unwrap_or_default(),
             endpoint_prefix: m.endpoint_prefix.unwrap_or_default(),
@@ -517,22 +515,23 @@ impl ServiceModel {
             })?;
             let mut members = Vec::with_capacity(rs.members.0.len());
             for (mname, rm) in rs.members.0 {
-                let required = rs.required.iter().any(|r| *r == mname);
+                let required = rs.required.contains(&mname);
                 let mut member = build_member(rm, &resolve, &name)?;
                 member.name = mname;
                 member.required = required;
                 members.push(member);
             }
-            let single = |rm: Option<RawMember>, label: &str| -> Result<Option<Box<Member>>, ModelError> {
-                match rm {
-                    None => Ok(None),
-                    Some(rm) => {
-                        let mut m = build_member(rm, &resolve, &name)?;
-                        m.name = label.to_string();
-                        Ok(Some(Box::new(m)))
+            let single =
+                |rm: Option<RawMember>, label: &str| -> Result<Option<Box<Member>>, ModelError> {
+                    match rm {
+                        None => Ok(None),
+                        Some(rm) => {
+                            let mut m = build_member(rm, &resolve, &name)?;
+                            m.name = label.to_string();
+                            Ok(Some(Box::new(m)))
+                        }
                     }
-                }
-            };
+                };
             let error = rs.error.map(|e| ErrorTraits {
                 code: e.code,
                 http_status_code: e.http_status_code,
@@ -573,7 +572,10 @@ impl ServiceModel {
                 return Err(ModelError(format!("list `{}` has no member", shape.name)));
             }
             if shape.kind == ShapeKind::Map && (shape.key.is_none() || shape.value.is_none()) {
-                return Err(ModelError(format!("map `{}` lacks key or value", shape.name)));
+                return Err(ModelError(format!(
+                    "map `{}` lacks key or value",
+                    shape.name
+                )));
             }
         }
 
@@ -631,9 +633,7 @@ fn build_member(
             Some("header") => Location::Header,
             Some("headers") => Location::Headers,
             Some("statusCode") => Location::StatusCode,
-            Some(other) => {
-                return Err(ModelError(format!("{ctx}: unknown location `{other}`")))
-            }
+            Some(other) => return Err(ModelError(format!("{ctx}: unknown location `{other}`"))),
         },
         location_name: rm.location_name,
         query_name: rm.query_name,
@@ -659,8 +659,16 @@ fn build_operation(
     ro: RawOperation,
     resolve: &dyn Fn(&str, &str) -> Result<ShapeId, ModelError>,
 ) -> Result<Operation, ModelError> {
-    let input = ro.input.as_ref().map(|r| resolve(&r.shape, &name)).transpose()?;
-    let output = ro.output.as_ref().map(|r| resolve(&r.shape, &name)).transpose()?;
+    let input = ro
+        .input
+        .as_ref()
+        .map(|r| resolve(&r.shape, &name))
+        .transpose()?;
+    let output = ro
+        .output
+        .as_ref()
+        .map(|r| resolve(&r.shape, &name))
+        .transpose()?;
     let errors = ro
         .errors
         .iter()
@@ -708,7 +716,10 @@ fn build_operation(
             .into_iter()
             .map(|(k, v)| (k, v.path))
             .collect(),
-        request_compression: ro.requestcompression.map(|r| r.encodings).unwrap_or_default(),
+        request_compression: ro
+            .requestcompression
+            .map(|r| r.encodings)
+            .unwrap_or_default(),
         unsigned_payload: ro.unsigned_payload,
         documentation: ro.documentation,
         deprecated: ro.deprecated,
@@ -1007,7 +1018,10 @@ mod tests {
 
     #[test]
     fn rejects_dangling_references() {
-        let bad = MINI.replace(r#""member": {"shape": "S"}"#, r#""member": {"shape": "Nope"}"#);
+        let bad = MINI.replace(
+            r#""member": {"shape": "S"}"#,
+            r#""member": {"shape": "Nope"}"#,
+        );
         let err = ServiceModel::from_json(&bad).unwrap_err();
         assert!(err.0.contains("Nope"), "{err}");
     }

@@ -89,7 +89,10 @@ pub enum FailureKind {
 pub fn classify(code: &str, status: u16, modeled_retryable: bool) -> FailureKind {
     if THROTTLING_CODES.contains(&code) || status == 429 {
         FailureKind::Throttling
-    } else if TRANSIENT_CODES.contains(&code) || TRANSIENT_STATUSES.contains(&status) || modeled_retryable {
+    } else if TRANSIENT_CODES.contains(&code)
+        || TRANSIENT_STATUSES.contains(&status)
+        || modeled_retryable
+    {
         FailureKind::Transient
     } else {
         FailureKind::Permanent
@@ -181,17 +184,32 @@ mod tests {
 
     #[test]
     fn classifies_like_botocore() {
-        assert_eq!(classify("ThrottlingException", 400, false), FailureKind::Throttling);
+        assert_eq!(
+            classify("ThrottlingException", 400, false),
+            FailureKind::Throttling
+        );
         assert_eq!(classify("SlowDown", 503, false), FailureKind::Throttling);
-        assert_eq!(classify("InternalError", 500, false), FailureKind::Transient);
-        assert_eq!(classify("RequestTimeout", 400, false), FailureKind::Transient);
-        assert_eq!(classify("QueueDoesNotExist", 400, false), FailureKind::Permanent);
+        assert_eq!(
+            classify("InternalError", 500, false),
+            FailureKind::Transient
+        );
+        assert_eq!(
+            classify("RequestTimeout", 400, false),
+            FailureKind::Transient
+        );
+        assert_eq!(
+            classify("QueueDoesNotExist", 400, false),
+            FailureKind::Permanent
+        );
         assert_eq!(classify("Whatever", 400, true), FailureKind::Transient);
     }
 
     #[test]
     fn stops_at_max_attempts() {
-        let p = RetryPolicy { mode: RetryMode::Standard, max_attempts: 3 };
+        let p = RetryPolicy {
+            mode: RetryMode::Standard,
+            max_attempts: 3,
+        };
         assert!(p.should_retry(1, FailureKind::Transient));
         assert!(p.should_retry(2, FailureKind::Throttling));
         assert!(!p.should_retry(3, FailureKind::Transient));
@@ -200,7 +218,10 @@ mod tests {
 
     #[test]
     fn backoff_is_capped_and_grows() {
-        let p = RetryPolicy { mode: RetryMode::Standard, max_attempts: 10 };
+        let p = RetryPolicy {
+            mode: RetryMode::Standard,
+            max_attempts: 10,
+        };
         for attempt in 1..40 {
             let d = p.backoff(attempt);
             assert!(d <= MAX_BACKOFF);

@@ -77,8 +77,13 @@ pub fn sign_request<B>(
     } else {
         SignableBody::Bytes(body)
     };
-    let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), signable_body)
-        .map_err(|e| e.to_string())?;
+    let signable = SignableRequest::new(
+        request.method().as_str(),
+        &uri,
+        headers.into_iter(),
+        signable_body,
+    )
+    .map_err(|e| e.to_string())?;
     let (instructions, _signature) = sign(signable, &params)
         .map_err(|e| e.to_string())?
         .into_parts();

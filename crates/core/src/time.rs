@@ -79,7 +79,11 @@ impl DateTime {
         } else {
             let frac = format!("{:09}", self.nanos);
             let frac = frac.trim_end_matches('0');
-            let frac = if frac.len() < 3 { &format!("{frac:0<3}")[..] } else { frac };
+            let frac = if frac.len() < 3 {
+                &format!("{frac:0<3}")[..]
+            } else {
+                frac
+            };
             format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{frac}Z")
         }
     }
@@ -110,8 +114,9 @@ impl DateTime {
         if t.is_empty() {
             return None;
         }
-        if t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'e' || b == b'E' || b == b'+')
-            && !t[1..].contains('-')
+        if t.bytes().all(|b| {
+            b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'e' || b == b'E' || b == b'+'
+        }) && !t[1..].contains('-')
         {
             return t.parse::<f64>().ok().and_then(DateTime::from_secs_f64);
         }
@@ -145,7 +150,8 @@ impl From<DateTime> for SystemTime {
         if t.secs >= 0 {
             UNIX_EPOCH + Duration::new(t.secs as u64, t.nanos)
         } else {
-            UNIX_EPOCH - Duration::from_secs(t.secs.unsigned_abs()) + Duration::from_nanos(t.nanos as u64)
+            UNIX_EPOCH - Duration::from_secs(t.secs.unsigned_abs())
+                + Duration::from_nanos(t.nanos as u64)
         }
     }
 }
@@ -192,7 +198,17 @@ fn num(s: &str) -> Option<u32> {
     s.parse().ok()
 }
 
-fn build(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32, offset: i64) -> Option<DateTime> {
+#[allow(clippy::too_many_arguments)] // the fields of a civil time
+fn build(
+    y: i64,
+    mo: u32,
+    d: u32,
+    h: u32,
+    mi: u32,
+    s: u32,
+    nanos: u32,
+    offset: i64,
+) -> Option<DateTime> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
@@ -254,7 +270,10 @@ fn parse_http_date(t: &str) -> Option<DateTime> {
         return None;
     }
     let d = num(parts[0])?;
-    let mo = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(parts[1]))? as u32 + 1;
+    let mo = MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(parts[1]))? as u32
+        + 1;
     let y = num(parts[2])? as i64;
     let (hms, frac) = parts[3].split_once('.').unwrap_or((parts[3], ""));
     let mut cp = hms.split(':');
@@ -306,7 +325,13 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "yesterday", "2014-13-01T00:00:00Z", "Tue, 99 Foo 2014", "2014-04-29T"] {
+        for s in [
+            "",
+            "yesterday",
+            "2014-13-01T00:00:00Z",
+            "Tue, 99 Foo 2014",
+            "2014-04-29T",
+        ] {
             assert_eq!(DateTime::parse(s), None, "{s}");
         }
     }

@@ -23,7 +23,14 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
-fn check(model: &ServiceModel, id: ShapeId, value: &Value, path: &str, depth: usize, out: &mut Vec<String>) {
+fn check(
+    model: &ServiceModel,
+    id: ShapeId,
+    value: &Value,
+    path: &str,
+    depth: usize,
+    out: &mut Vec<String>,
+) {
     if depth > MAX_DEPTH {
         out.push(format!("{path}: nesting too deep"));
         return;
@@ -34,7 +41,11 @@ fn check(model: &ServiceModel, id: ShapeId, value: &Value, path: &str, depth: us
     match (shape.kind, value) {
         (_, Value::Null) => {}
         (ShapeKind::Structure, Value::Struct(slots)) => {
-            for (m, v) in shape.members.iter().zip(slots.iter().chain(std::iter::repeat(&Value::Null))) {
+            for (m, v) in shape
+                .members
+                .iter()
+                .zip(slots.iter().chain(std::iter::repeat(&Value::Null)))
+            {
                 let p = join(path, &m.name);
                 if v.is_null() {
                     if m.required {
@@ -45,12 +56,16 @@ fn check(model: &ServiceModel, id: ShapeId, value: &Value, path: &str, depth: us
                 check(model, m.target, v, &p, depth + 1, out);
             }
             if slots.len() > shape.members.len() {
-                out.push(format!("{label}: more values than the structure has members"));
+                out.push(format!(
+                    "{label}: more values than the structure has members"
+                ));
             }
             if shape.union {
                 let set = slots.iter().filter(|v| !v.is_null()).count();
                 if set != 1 {
-                    out.push(format!("{label}: a union takes exactly one member, {set} given"));
+                    out.push(format!(
+                        "{label}: a union takes exactly one member, {set} given"
+                    ));
                 }
             }
         }
@@ -58,19 +73,32 @@ fn check(model: &ServiceModel, id: ShapeId, value: &Value, path: &str, depth: us
         (ShapeKind::List, Value::List(items)) => {
             if let Some(min) = min {
                 if (items.len() as f64) < min {
-                    out.push(format!("{label}: needs at least {min} items, {} given", items.len()));
+                    out.push(format!(
+                        "{label}: needs at least {min} items, {} given",
+                        items.len()
+                    ));
                 }
             }
             if let Some(m) = &shape.member {
                 for (i, item) in items.iter().enumerate() {
-                    check(model, m.target, item, &format!("{path}[{i}]"), depth + 1, out);
+                    check(
+                        model,
+                        m.target,
+                        item,
+                        &format!("{path}[{i}]"),
+                        depth + 1,
+                        out,
+                    );
                 }
             }
         }
         (ShapeKind::Map, Value::Map(entries)) => {
             if let Some(min) = min {
                 if (entries.len() as f64) < min {
-                    out.push(format!("{label}: needs at least {min} entries, {} given", entries.len()));
+                    out.push(format!(
+                        "{label}: needs at least {min} entries, {} given",
+                        entries.len()
+                    ));
                 }
             }
             if let Some(m) = &shape.value {
@@ -82,18 +110,27 @@ fn check(model: &ServiceModel, id: ShapeId, value: &Value, path: &str, depth: us
         (ShapeKind::String, Value::String(s)) => {
             if let Some(min) = min {
                 if (s.chars().count() as f64) < min {
-                    out.push(format!("{label}: must be at least {min} characters long, got {}", s.chars().count()));
+                    out.push(format!(
+                        "{label}: must be at least {min} characters long, got {}",
+                        s.chars().count()
+                    ));
                 }
             }
         }
         (ShapeKind::Blob, Value::Blob(b)) => {
             if let Some(min) = min {
                 if (b.len() as f64) < min {
-                    out.push(format!("{label}: must be at least {min} bytes long, got {}", b.len()));
+                    out.push(format!(
+                        "{label}: must be at least {min} bytes long, got {}",
+                        b.len()
+                    ));
                 }
             }
         }
-        (ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long, Value::Integer(n)) => {
+        (
+            ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long,
+            Value::Integer(n),
+        ) => {
             if let Some(m) = shape.min {
                 if (*n as f64) < m {
                     out.push(format!("{label}: must be at least {m}, got {n}"));
@@ -155,26 +192,26 @@ mod tests {
                 Value::Struct(vec![Value::Null]),
             ]),
         );
-        set("U", Value::Struct(vec![Value::String("a".into()), Value::String("b".into())]));
+        set(
+            "U",
+            Value::Struct(vec![Value::String("a".into()), Value::String("b".into())]),
+        );
         let v = Value::Struct(slots);
         let problems = validate(&m, id, &v);
-        assert_eq!(
-            problems,
-            {
-                let mut want = vec![
-                    "Delay: must be at least 0, got -1",
-                    "Entries[0].Id: must be at least 1 characters long, got 0",
-                    "missing required parameter Entries[1].Id",
-                    "missing required parameter QueueUrl",
-                    "U: a union takes exactly one member, 2 given",
-                ];
-                let mut got = problems.clone();
-                got.sort();
-                want.sort();
-                assert_eq!(got, want);
-                problems.clone()
-            }
-        );
+        assert_eq!(problems, {
+            let mut want = vec![
+                "Delay: must be at least 0, got -1",
+                "Entries[0].Id: must be at least 1 characters long, got 0",
+                "missing required parameter Entries[1].Id",
+                "missing required parameter QueueUrl",
+                "U: a union takes exactly one member, 2 given",
+            ];
+            let mut got = problems.clone();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want);
+            problems.clone()
+        });
     }
 
     #[test]

@@ -95,7 +95,10 @@ impl fmt::Debug for Value {
             Value::Blob(b) => write!(f, "Blob({} bytes)", b.len()),
             Value::Timestamp(t) => write!(f, "{t}"),
             Value::List(l) => f.debug_list().entries(l).finish(),
-            Value::Map(m) => f.debug_map().entries(m.iter().map(|(k, v)| (k, v))).finish(),
+            Value::Map(m) => f
+                .debug_map()
+                .entries(m.iter().map(|(k, v)| (k, v)))
+                .finish(),
             Value::Struct(s) => f.debug_list().entries(s).finish(),
             Value::Document(d) => write!(f, "{d}"),
         }

@@ -29,8 +29,9 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
                 .collect::<String>()
                 .to_ascii_lowercase();
             match (name.as_str(), closing) {
-                ("p", false) | ("div", false) => out.push_str("\n\n"),
-                ("p", true) | ("div", true) => out.push_str("\n\n"),
+                // Inside a list item, paragraphs run together on the item's line.
+                ("p", _) | ("div", _) if list_depth > 0 => out.push(' '),
+                ("p", _) | ("div", _) => out.push_str("\n\n"),
                 ("br", _) => out.push('\n'),
                 ("ul", false) | ("ol", false) => {
                     list_depth += 1;
@@ -95,7 +96,6 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
         let mut buf = [0u8; 4];
         push_text(&mut out, c.encode_utf8(&mut buf), in_pre);
     }
-    let _ = list_depth;
     tidy(&out)
 }
 

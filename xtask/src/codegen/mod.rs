@@ -29,10 +29,12 @@ pub type CrateFiles = BTreeMap<PathBuf, String>;
 pub fn regen(args: &[String]) -> Result<(), String> {
     let mut services: Vec<String> = Vec::new();
     let mut check = false;
+    let mut out_dir: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--check" => check = true,
+            "--out" => out_dir = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
             "--service" => services.push(it.next().cloned().ok_or("--service needs a name")?),
             other => return Err(format!("regen: unexpected argument `{other}`")),
         }
@@ -53,13 +55,19 @@ pub fn regen(args: &[String]) -> Result<(), String> {
         }
         let mut files = service::generate(svc, &dir, &version)?;
         format_rust(&mut files)?;
-        let crate_dir = root.join("crates").join(svc);
+        let crate_dir = out_dir
+            .clone()
+            .unwrap_or_else(|| root.join("crates"))
+            .join(svc);
         if check {
             stale.extend(compare(&crate_dir, &files));
         } else {
             write(&crate_dir, &files)?;
             println!("crates/{svc}: {} files", files.len());
         }
+    }
+    if out_dir.is_some() {
+        return Ok(());
     }
     // Core embeds partitions.json; keep its copy in sync with models/.
     let partitions = fs::read_to_string(root.join("models/partitions.json"))
