@@ -497,3 +497,379 @@ pub struct ResolvedConfig {
     /// The active profile's settings (for service-specific keys).
     pub profile: Option<Profile>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::resolve::endpoint_env_var;
+
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        Env::from_pairs(pairs.iter().copied())
+    }
+
+    fn session(config: &str, credentials: &str, env_pairs: &[(&str, &str)]) -> SessionBuilder {
+        Session::builder()
+            .env(env(env_pairs))
+            .shared_config(SharedConfig::parse(config, credentials).unwrap())
+    }
+
+    #[test]
+    fn session_is_cheap_to_clone_and_thread_safe() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Session>();
+        assert_send_sync::<ResolvedConfig>();
+        let s = session("", "", &[]).build().unwrap();
+        let c = s.clone();
+        assert!(Arc::ptr_eq(&s.inner, &c.inner));
+    }
+
+    #[test]
+    fn builder_values_win_and_accessors_report_them() {
+        let s = session(
+            "[default]\nregion = eu-west-1\n[profile dev]\nregion = eu-north-1\n",
+            "[ci]\naws_access_key_id = A\naws_secret_access_key = S\n",
+            &[("AWS_REGION", "us-west-2")],
+        )
+        .profile("dev")
+        .region("ap-south-1")
+        .build()
+        .unwrap();
+        assert_eq!(s.region(), Some("ap-south-1"));
+        assert_eq!(s.region_source(), Some(&SettingSource::Session));
+        assert_eq!(s.profile_name(), "dev");
+        assert_eq!(s.available_profiles(), ["ci", "default", "dev"]);
+        assert_eq!(s.profile().unwrap().get("region"), Some("eu-north-1"));
+    }
+
+    #[test]
+    fn region_from_env_then_profile() {
+        let cfg = "[default]\nregion = eu-west-1\n[profile dev]\nregion = eu-north-1\n";
+        let s = session(cfg, "", &[("AWS_DEFAULT_REGION", "us-east-2")])
+            .build()
+            .unwrap();
+        assert_eq!(s.region(), Some("us-east-2"));
+        let s = session(cfg, "", &[("AWS_PROFILE", "dev")]).build().unwrap();
+        assert_eq!((s.region(), s.profile_name()), (Some("eu-north-1"), "dev"));
+        let s = session("", "", &[]).build().unwrap();
+        assert_eq!(s.region(), None);
+    }
+
+    #[test]
+    fn build_errors_are_clear() {
+        let err = session("", "", &[])
+            .region("us-east-1/evil")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("session builder"), "{err}");
+        let err = session("", "", &[]).profile("missing").build().unwrap_err();
+        assert!(matches!(err, ConfigError::ProfileNotFound { .. }), "{err}");
+        let err = session("", "", &[])
+            .endpoint_url("localhost:4566")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("endpoint_url"), "{err}");
+        assert!(session("", "", &[]).max_attempts(0).build().is_err());
+        let err = session("", "", &[("AWS_REGION", "bad region")])
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("AWS_REGION"), "{err}");
+    }
+
+    #[test]
+    fn builder_reads_files_through_its_env() {
+        let dir = crate::config::test_support::TempDir::new();
+        dir.write(".aws/config", "[profile p]\nregion = ca-central-1\n");
+        let home = dir.path().to_str().unwrap();
+        let s = Session::builder()
+            .env(env(&[("HOME", home), ("AWS_PROFILE", "p")]))
+            .build()
+            .unwrap();
+        assert_eq!(s.region(), Some("ca-central-1"));
+        dir.write(".aws/config", "oops\n");
+        let err = Session::builder()
+            .env(env(&[("HOME", home)]))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::Parse { .. }), "{err}");
+    }
+
+    #[test]
+    fn resolve_defaults() {
+        let s = session("", "", &[]).region("us-east-1").build().unwrap();
+        let r = s.resolve("SQS", &ClientConfig::default()).unwrap();
+        assert_eq!(r.service_id, "SQS");
+        assert_eq!(r.region.as_deref(), Some("us-east-1"));
+        assert_eq!(r.endpoint_url, None);
+        assert_eq!(
+            r.retry,
+            RetryConfig {
+                mode: RetryMode::Standard,
+                max_attempts: 3
+            }
+        );
+        assert_eq!(
+            (r.connect_timeout, r.read_timeout),
+            (Duration::from_secs(60), Duration::from_secs(60))
+        );
+        assert!(!r.use_fips && !r.use_dual_stack);
+        assert_eq!(
+            (r.ca_bundle, r.s3_addressing_style, r.profile),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn resolve_precedence_client_over_session_over_config() {
+        let cfg = "[default]\nregion = eu-west-1\nmax_attempts = 7\nretry_mode = legacy\n\
+                   use_fips_endpoint = true\nca_bundle = /cfg/ca.pem\ns3 =\n  addressing_style = path\n";
+        let s = session(cfg, "", &[("AWS_USE_DUALSTACK_ENDPOINT", "true")])
+            .max_attempts(4)
+            .endpoint_url("http://localhost:1")
+            .build()
+            .unwrap();
+
+        let r = s.resolve("S3", &ClientConfig::default()).unwrap();
+        assert_eq!(r.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(
+            r.retry,
+            RetryConfig {
+                mode: RetryMode::Legacy,
+                max_attempts: 4
+            }
+        );
+        assert_eq!(r.endpoint_url.as_deref(), Some("http://localhost:1"));
+        assert!(r.use_fips && r.use_dual_stack);
+        assert_eq!(r.ca_bundle, Some(PathBuf::from("/cfg/ca.pem")));
+        assert_eq!(r.s3_addressing_style.as_deref(), Some("path"));
+        assert_eq!(r.profile.as_ref().map(Profile::name), Some("default"));
+
+        let overrides = ClientConfig::default()
+            .region("us-west-2")
+            .endpoint_url("https://override.example")
+            .max_attempts(9)
+            .retry_mode(RetryMode::Adaptive)
+            .connect_timeout(Duration::from_secs(2))
+            .read_timeout(Duration::from_millis(1500))
+            .use_fips(false)
+            .use_dual_stack(false)
+            .ca_bundle("/client/ca.pem")
+            .s3_addressing_style("virtual");
+        let r = s.resolve("S3", &overrides).unwrap();
+        assert_eq!(r.region.as_deref(), Some("us-west-2"));
+        assert_eq!(r.endpoint_url.as_deref(), Some("https://override.example"));
+        assert_eq!(
+            r.retry,
+            RetryConfig {
+                mode: RetryMode::Adaptive,
+                max_attempts: 9
+            }
+        );
+        assert_eq!(
+            (r.connect_timeout, r.read_timeout),
+            (Duration::from_secs(2), Duration::from_millis(1500))
+        );
+        assert!(!r.use_fips && !r.use_dual_stack);
+        assert_eq!(r.ca_bundle, Some(PathBuf::from("/client/ca.pem")));
+        assert_eq!(r.s3_addressing_style.as_deref(), Some("virtual"));
+    }
+
+    #[test]
+    fn resolve_validates_overrides() {
+        let s = session("", "", &[]).build().unwrap();
+        for (overrides, needle) in [
+            (
+                ClientConfig::default().region("us-east-1/evil"),
+                "client configuration",
+            ),
+            (ClientConfig::default().region(""), "region"),
+            (
+                ClientConfig::default().endpoint_url("ftp://x"),
+                "endpoint_url",
+            ),
+            (
+                ClientConfig::default().endpoint_url("https://"),
+                "endpoint_url",
+            ),
+            (ClientConfig::default().max_attempts(0), "max_attempts"),
+            (
+                ClientConfig::default().read_timeout(Duration::ZERO),
+                "read_timeout",
+            ),
+            (
+                ClientConfig::default().s3_addressing_style("sideways"),
+                "addressing_style",
+            ),
+        ] {
+            let err = s.resolve("S3", &overrides).unwrap_err();
+            assert!(err.to_string().contains(needle), "{needle}: {err}");
+        }
+        let s = session("", "", &[("AWS_RETRY_MODE", "turbo")])
+            .build()
+            .unwrap();
+        let err = s.resolve("S3", &ClientConfig::default()).unwrap_err();
+        assert!(err.to_string().contains("AWS_RETRY_MODE"), "{err}");
+        // An explicit mode makes the bad environment value irrelevant.
+        assert!(s
+            .resolve("S3", &ClientConfig::default().retry_mode(RetryMode::Legacy))
+            .is_ok());
+    }
+
+    #[test]
+    fn credentials_come_from_builder_or_default_chain() {
+        let block_on = |s: &Session| {
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(s.credentials())
+        };
+        let creds = Credentials::new("AKID", "SECRET", None, None);
+        let s = session(
+            "",
+            "",
+            &[("AWS_ACCESS_KEY_ID", "ENV"), ("AWS_SECRET_ACCESS_KEY", "E")],
+        )
+        .credentials(creds.clone())
+        .build()
+        .unwrap();
+        assert_eq!(block_on(&s).unwrap(), creds);
+
+        let files = "[p]\naws_access_key_id = FILE\naws_secret_access_key = F\n";
+        let env_keys = [
+            ("AWS_ACCESS_KEY_ID", "ENV"),
+            ("AWS_SECRET_ACCESS_KEY", "E"),
+            ("AWS_PROFILE", "p"),
+        ];
+        // Profile from the environment: environment keys still win.
+        let s = session("", files, &env_keys).build().unwrap();
+        assert_eq!(block_on(&s).unwrap().access_key_id(), "ENV");
+        // Profile set in code: the environment's keys are skipped.
+        let s = session("", files, &env_keys).profile("p").build().unwrap();
+        assert_eq!(block_on(&s).unwrap().access_key_id(), "FILE");
+
+        let s = session("", "", &[]).build().unwrap();
+        let err = block_on(&s).unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+
+        #[derive(Debug)]
+        struct Fixed;
+        impl ProvideCredentials for Fixed {
+            fn provide_credentials(&self) -> crate::credentials::CredentialsFuture<'_> {
+                Box::pin(async { Ok(Credentials::new("CUSTOM", "C", None, None)) })
+            }
+        }
+        let s = session("", "", &[])
+            .credentials_provider(Fixed)
+            .build()
+            .unwrap();
+        assert_eq!(block_on(&s).unwrap().access_key_id(), "CUSTOM");
+        let resolved = s.resolve("SQS", &ClientConfig::default()).unwrap();
+        assert!(Arc::ptr_eq(
+            &resolved.credentials,
+            &s.credentials_provider()
+        ));
+    }
+
+    #[test]
+    fn debug_output_has_no_secrets() {
+        let s = session(
+            "[default]\naws_secret_access_key = cfg-s3cr3t\n",
+            "",
+            &[
+                ("AWS_SECRET_ACCESS_KEY", "env-s3cr3t"),
+                ("AWS_ACCESS_KEY_ID", "AKID"),
+            ],
+        )
+        .credentials(Credentials::new(
+            "AKID",
+            "builder-s3cr3t",
+            Some("tok3n".into()),
+            None,
+        ))
+        .build()
+        .unwrap();
+        let resolved = s.resolve("S3", &ClientConfig::default()).unwrap();
+        for shown in [format!("{s:?}"), format!("{resolved:?}"), format!("{s:#?}")] {
+            for secret in ["cfg-s3cr3t", "env-s3cr3t", "builder-s3cr3t", "tok3n"] {
+                assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+            }
+        }
+    }
+
+    /// Every case of tests/vectors/configured-endpoint-urls/profile-tests.json.
+    #[test]
+    fn configured_endpoint_url_vectors() {
+        use serde_json::Value as Json;
+        let path = crate::config::test_support::vectors_dir()
+            .join("configured-endpoint-urls/profile-tests.json");
+        let doc: Json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let suite = &doc["testSuites"][0];
+
+        // One config file holding every profile and services section.
+        let mut config = String::new();
+        let write_section = |config: &mut String, header: String, body: &Json| {
+            config.push_str(&format!("[{header}]\n"));
+            for (key, value) in body.as_object().unwrap() {
+                match value {
+                    Json::Object(nested) => {
+                        config.push_str(&format!("{key} =\n"));
+                        for (k, v) in nested {
+                            config.push_str(&format!("  {k} = {}\n", v.as_str().unwrap()));
+                        }
+                    }
+                    other => config.push_str(&format!("{key} = {}\n", other.as_str().unwrap())),
+                }
+            }
+        };
+        for (name, body) in suite["profiles"].as_object().unwrap() {
+            write_section(&mut config, format!("profile {name}"), body);
+        }
+        for (name, body) in suite["services"].as_object().unwrap() {
+            write_section(&mut config, format!("services {name}"), body);
+        }
+        let shared = SharedConfig::parse(&config, "").unwrap();
+
+        let cases = suite["endpointUrlTests"].as_array().unwrap();
+        assert_eq!(cases.len(), 39);
+        for case in cases {
+            let name = case["name"].as_str().unwrap();
+            let env_pairs: Vec<(String, String)> = suite["environments"]
+                [case["environment"].as_str().unwrap()]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect();
+            let client = &suite["client_configs"][case["client_config"].as_str().unwrap()];
+            let mut overrides = ClientConfig::default();
+            if let Some(url) = client["endpoint_url"].as_str() {
+                overrides = overrides.endpoint_url(url);
+            }
+            if let Some(flag) = client["ignore_configured_endpoint_urls"].as_bool() {
+                overrides = overrides.ignore_configured_endpoint_urls(flag);
+            }
+            let service_id = match case["service"].as_str().unwrap() {
+                "s3" => "S3",
+                "dynamodb" => "DynamoDB",
+                other => panic!("unexpected service {other}"),
+            };
+            let session = Session::builder()
+                .env(Env::from_pairs(env_pairs))
+                .shared_config(shared.clone())
+                .profile(case["profile"].as_str().unwrap())
+                .build()
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let resolved = session
+                .resolve(service_id, &overrides)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let expected = case["output"]["endpointUrl"].as_str().unwrap();
+            if expected.ends_with(".amazonaws.com") {
+                // The default endpoint: no configured URL may be used.
+                assert_eq!(resolved.endpoint_url, None, "{name}");
+                assert_eq!(resolved.region.as_deref(), Some("fake-region-10"), "{name}");
+            } else {
+                assert_eq!(resolved.endpoint_url.as_deref(), Some(expected), "{name}");
+            }
+        }
+        assert_eq!(endpoint_env_var("DynamoDB"), "AWS_ENDPOINT_URL_DYNAMODB");
+    }
+}

@@ -62,6 +62,19 @@ impl fmt::Display for SettingSource {
     }
 }
 
+/// The details of [`ConfigError::InvalidSetting`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidSetting {
+    /// The setting's name (`region`, `max_attempts`, …).
+    pub setting: String,
+    /// Where the value came from.
+    pub source: SettingSource,
+    /// The value as given.
+    pub value: String,
+    /// Why it is rejected.
+    pub reason: String,
+}
+
 /// A configuration problem: an unreadable or malformed file, a missing
 /// profile, or an invalid setting.
 #[derive(Debug)]
@@ -91,16 +104,7 @@ pub enum ConfigError {
         available: Vec<String>,
     },
     /// A setting has a value that cannot be used.
-    InvalidSetting {
-        /// The setting's name (`region`, `max_attempts`, …).
-        setting: String,
-        /// Where the value came from.
-        source: SettingSource,
-        /// The value as given.
-        value: String,
-        /// Why it is rejected.
-        reason: String,
-    },
+    InvalidSetting(Box<InvalidSetting>),
     /// A profile's `services = NAME` names a `[services NAME]` section that
     /// does not exist.
     MissingServicesSection {
@@ -119,12 +123,12 @@ impl ConfigError {
         value: impl Into<String>,
         reason: impl Into<String>,
     ) -> Self {
-        ConfigError::InvalidSetting {
+        ConfigError::InvalidSetting(Box::new(InvalidSetting {
             setting: setting.into(),
             source,
             value: value.into(),
             reason: reason.into(),
-        }
+        }))
     }
 }
 
@@ -150,12 +154,11 @@ impl fmt::Display for ConfigError {
                     write!(f, "; available profiles: {}", available.join(", "))
                 }
             }
-            ConfigError::InvalidSetting {
-                setting,
-                source,
-                value,
-                reason,
-            } => write!(f, "invalid {setting} {value:?} from {source}: {reason}"),
+            ConfigError::InvalidSetting(invalid) => write!(
+                f,
+                "invalid {} {:?} from {}: {}",
+                invalid.setting, invalid.value, invalid.source, invalid.reason
+            ),
             ConfigError::MissingServicesSection { profile, section } => write!(
                 f,
                 "profile `{profile}` sets `services = {section}` but the shared config file has no [services {section}] section"

@@ -22,7 +22,7 @@ pub(crate) mod test_support;
 use std::path::{Path, PathBuf};
 
 pub use env::Env;
-pub use error::{ConfigError, SettingSource};
+pub use error::{ConfigError, InvalidSetting, SettingSource};
 pub use ini::ParseError;
 pub use profile::{FileKind, Profile, ProfileFile, ProfileValue};
 pub use resolve::{RetryConfig, RetryMode, Sourced};
@@ -215,39 +215,13 @@ fn file_path(env: &Env, var: &str, default: &str) -> Option<PathBuf> {
     }
 }
 
-/// Reads and parses one shared file; a missing file (or a directory) is empty.
+/// Reads one shared file; no path means no file.
 fn read_file(path: Option<&Path>, kind: FileKind) -> Result<ProfileFile, ConfigError> {
-    let Some(path) = path else {
-        return Ok(ProfileFile::default());
-    };
-    if path.is_dir() {
-        return Ok(ProfileFile::default());
+    match path {
+        Some(path) => ProfileFile::read(path, kind),
+        None => Ok(ProfileFile::default()),
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(ProfileFile::default()),
-        Err(source) => {
-            return Err(ConfigError::Read {
-                path: path.to_owned(),
-                source,
-            })
-        }
-    };
-    let parse_error = |error| ConfigError::Parse {
-        path: Some(path.to_owned()),
-        error,
-    };
-    let text = String::from_utf8(bytes).map_err(|err| {
-        let offset = err.utf8_error().valid_up_to();
-        let line = err.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        parse_error(ParseError::new(
-            Some(line),
-            format!("the file is not valid UTF-8 text (bad byte at offset {offset})"),
-        ))
-    })?;
-    ProfileFile::parse(&text, kind).map_err(parse_error)
 }
+
+#[cfg(test)]
+mod tests;

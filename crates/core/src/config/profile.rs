@@ -16,8 +16,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::Path;
 
 use super::ini::{self, ParseError, RawSection};
+use super::ConfigError;
 
 /// One setting's value in a profile.
 #[derive(Clone, PartialEq, Eq)]
@@ -210,6 +212,45 @@ impl ProfileFile {
             map.insert(name, profile);
         }
         Ok(file)
+    }
+
+    /// Reads and parses the file at `path`. A missing file (or a directory,
+    /// as botocore only reads regular files) is an empty `ProfileFile`; a file
+    /// that cannot be read, is not UTF-8 or is malformed is an error naming
+    /// the path.
+    pub fn read(path: &Path, kind: FileKind) -> Result<ProfileFile, ConfigError> {
+        if path.is_dir() {
+            return Ok(ProfileFile::default());
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(ProfileFile::default())
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })
+            }
+        };
+        let parse_error = |error| ConfigError::Parse {
+            path: Some(path.to_owned()),
+            error,
+        };
+        let text = String::from_utf8(bytes).map_err(|err| {
+            let offset = err.utf8_error().valid_up_to();
+            let line = err.as_bytes()[..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            parse_error(ParseError::new(
+                Some(line),
+                format!("the file is not valid UTF-8 text (bad byte at offset {offset})"),
+            ))
+        })?;
+        ProfileFile::parse(&text, kind).map_err(parse_error)
     }
 
     /// Where a config-file section goes, and under which name (`None`: drop).

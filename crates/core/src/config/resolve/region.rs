@@ -133,7 +133,7 @@ mod tests {
         ] {
             let err = validate_region(bad, &SettingSource::Session).unwrap_err();
             assert!(
-                matches!(err, ConfigError::InvalidSetting { ref setting, .. } if setting == "region"),
+                matches!(err, ConfigError::InvalidSetting(ref invalid) if invalid.setting == "region"),
                 "{bad}: {err}"
             );
         }
