@@ -32,7 +32,10 @@ pub fn default_files() -> Vec<PathBuf> {
         if let Ok(entries) = std::fs::read_dir(&d) {
             let mut v: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
             v.sort();
-            files.extend(v.into_iter().filter(|p| p.extension().is_some_and(|e| e == "json")));
+            files.extend(
+                v.into_iter()
+                    .filter(|p| p.extension().is_some_and(|e| e == "json")),
+            );
         }
     }
     files
@@ -71,11 +74,24 @@ pub fn run_file(path: &Path) -> Result<(Tally, Vec<String>), String> {
         .as_array()
         .ok_or_else(|| format!("{}: expected a list of suites", path.display()))?;
     let skips = SkipList::load()?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
+    let stem = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
     let mut tally = Tally::default();
     let mut failures = Vec::new();
     for suite in suites {
-        let cases = suite.get("cases").and_then(Json::as_array).cloned().unwrap_or_default();
+        let cases = suite
+            .get("cases")
+            .and_then(Json::as_array)
+            .cloned()
+            .unwrap_or_default();
         for case in &cases {
             let id = case
                 .get("id")
@@ -84,7 +100,7 @@ pub fn run_file(path: &Path) -> Result<(Tally, Vec<String>), String> {
                 .unwrap_or("?")
                 .to_string();
             let is_input = case.get("serialized").is_some();
-            if skips.skips(&id, is_input, suite) {
+            if skips.skips(&id, is_input, suite, &stem) {
                 tally.skipped += 1;
                 continue;
             }
@@ -130,18 +146,20 @@ impl SkipList {
     }
 
     /// botocore's ignore list names suites (by description) and cases (by id)
-    /// under `general.<direction>` and `protocols.<protocol>.<direction>`; our
-    /// list (`tests/protocol-skips.json`) maps case id → reason.
-    fn skips(&self, id: &str, is_input: bool, suite: &Json) -> bool {
+    /// under `general.<direction>` and `protocols.<file stem>.<direction>` (the
+    /// file name without `.json`, so `json_1_0` entries do not apply to
+    /// `json.json`); our list (`tests/protocol-skips.json`) maps case id →
+    /// reason.
+    fn skips(&self, id: &str, is_input: bool, suite: &Json, stem: &str) -> bool {
         if self.ours.get(id).is_some() {
             return true;
         }
         let direction = if is_input { "input" } else { "output" };
-        let protocol = suite
-            .pointer("/metadata/protocol")
+        let protocol = stem;
+        let description = suite
+            .get("description")
             .and_then(Json::as_str)
             .unwrap_or("");
-        let description = suite.get("description").and_then(Json::as_str).unwrap_or("");
         let listed = |section: Option<&Json>| -> bool {
             let has = |key: &str, want: &str| {
                 section
@@ -152,6 +170,9 @@ impl SkipList {
             has("cases", id) || has("suites", description)
         };
         listed(self.botocore.pointer(&format!("/general/{direction}")))
-            || listed(self.botocore.pointer(&format!("/protocols/{protocol}/{direction}")))
+            || listed(
+                self.botocore
+                    .pointer(&format!("/protocols/{protocol}/{direction}")),
+            )
     }
 }

@@ -1,29 +1,136 @@
-//! Response and error parsing for every protocol.
+//! Response and error parsing for every protocol, following botocore's
+//! `parsers.py`.
+//!
+//! Each wire format has its own module that walks a body with the service
+//! model: [`json`] (awsJson and rest-json bodies), [`xml`] over the small tree
+//! that [`xml_dom`] builds (query, ec2 and rest-xml bodies), and [`cbor_shape`]
+//! over the generic items of the [`cbor`] decoder (Smithy RPC v2). [`rest`]
+//! binds headers, status codes and payloads for the REST protocols, and
+//! [`error`] extracts error codes, messages and request ids.
+//!
+//! Every parser rejects malformed input with a [`ProtocolError`]: nesting is
+//! capped at [`MAX_DEPTH`] and nothing is pre-allocated from a length the input
+//! declares.
+
+pub mod cbor;
+mod cbor_shape;
+mod error;
+mod headers;
+mod json;
+mod rest;
+mod scalar;
+mod xml;
+pub mod xml_dom;
 
 use super::{ProtocolError, Response, ServiceErrorParts};
-use crate::model::{Operation, ServiceModel};
+use crate::model::{Location, Member, Operation, Protocol, ServiceModel, ShapeId, ShapeKind};
 use crate::value::Value;
 
-/// Parses a successful response for `op`.
+/// The deepest nesting of lists, maps, structures or elements any parser
+/// accepts; deeper input is rejected as malformed.
+pub const MAX_DEPTH: usize = 128;
+
+/// Parses a successful response for `op` into a [`Value::Struct`] of its output
+/// shape, or [`Value::Null`] when the operation has no output.
+///
+/// Event-stream members are left [`Value::Null`]: the streaming layer decodes
+/// them from the raw body.
 pub fn parse_response(
     model: &ServiceModel,
-    _op: &Operation,
-    _response: &Response<'_>,
+    op: &Operation,
+    response: &Response<'_>,
 ) -> Result<Value, ProtocolError> {
-    Err(ProtocolError::new(format!(
-        "protocol {} not implemented yet",
-        model.protocol.name()
-    )))
+    let Some(output) = op.output else {
+        return Ok(Value::Null);
+    };
+    match model.protocol {
+        Protocol::Query => {
+            xml::XmlReader::new(model, false).query_output(output, op, response.body)
+        }
+        Protocol::Ec2 => xml::XmlReader::new(model, true).query_output(output, op, response.body),
+        Protocol::Json => {
+            if has_event_stream(model, output) {
+                return Ok(empty_struct(model, output));
+            }
+            json::JsonReader::new(model, false).body(output, response.body)
+        }
+        Protocol::RpcV2Cbor => {
+            if has_event_stream(model, output) {
+                return Ok(empty_struct(model, output));
+            }
+            cbor_shape::parse_body(model, output, response.body)
+        }
+        Protocol::RestJson => rest::parse(model, output, response, rest::BodyFormat::Json),
+        Protocol::RestXml => rest::parse(model, output, response, rest::BodyFormat::Xml),
+    }
 }
 
-/// Parses an error response for `op`.
+/// Parses an error response for `op`: code, message, request id, the modeled
+/// exception shape the code names (if any) and that shape's members.
 pub fn parse_error(
     model: &ServiceModel,
-    _op: &Operation,
-    _response: &Response<'_>,
+    op: &Operation,
+    response: &Response<'_>,
 ) -> Result<ServiceErrorParts, ProtocolError> {
-    Err(ProtocolError::new(format!(
-        "protocol {} not implemented yet",
-        model.protocol.name()
-    )))
+    error::parse(model, op, response)
+}
+
+/// A structure value with every member absent.
+pub(crate) fn empty_struct(model: &ServiceModel, shape: ShapeId) -> Value {
+    Value::Struct(vec![Value::Null; model.shape(shape).members.len()])
+}
+
+/// True when a member is bound outside the body (REST protocols).
+pub(crate) fn is_bound_outside_body(member: &Member) -> bool {
+    matches!(
+        member.location,
+        Location::Header | Location::Headers | Location::StatusCode
+    )
+}
+
+/// True when one of the structure's members is an event stream.
+fn has_event_stream(model: &ServiceModel, shape: ShapeId) -> bool {
+    model
+        .shape(shape)
+        .members
+        .iter()
+        .any(|m| model.shape(m.target).event_stream)
+}
+
+/// Fails when `depth` is past [`MAX_DEPTH`].
+pub(crate) fn check_depth(depth: usize) -> Result<(), ProtocolError> {
+    if depth > MAX_DEPTH {
+        Err(ProtocolError::new(format!(
+            "response nested deeper than {MAX_DEPTH} levels"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks the member count of a union: none set means the union is absent
+/// (`Ok(false)`), one is fine (`Ok(true)`), more is malformed.
+pub(crate) fn check_union(shape_name: &str, set: usize) -> Result<bool, ProtocolError> {
+    match set {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(ProtocolError::new(format!(
+            "invalid response: union {shape_name} must have exactly one member set"
+        ))),
+    }
+}
+
+/// A short name of a shape kind for error messages.
+pub(crate) fn kind_name(kind: ShapeKind) -> &'static str {
+    match kind {
+        ShapeKind::Structure => "structure",
+        ShapeKind::List => "list",
+        ShapeKind::Map => "map",
+        ShapeKind::String => "string",
+        ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long => "integer",
+        ShapeKind::Float | ShapeKind::Double => "float",
+        ShapeKind::Boolean => "boolean",
+        ShapeKind::Blob => "blob",
+        ShapeKind::Timestamp => "timestamp",
+    }
 }

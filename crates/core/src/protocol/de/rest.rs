@@ -1,0 +1,103 @@
+//! HTTP bindings of the REST protocols (rest-json, rest-xml), like botocore's
+//! `BaseRestParser`: members bound to headers, prefixed header maps and the
+//! status code, plus the body, which is either the `payload` member or the
+//! structure's remaining members.
+
+use bytes::Bytes;
+
+use super::headers::{header_text, member_from_header, prefixed_map};
+use super::json::JsonReader;
+use super::xml::XmlReader;
+use super::{empty_struct, ProtocolError, Response};
+use crate::model::{Location, ServiceModel, ShapeId, ShapeKind};
+use crate::value::Value;
+
+/// The body format of a REST protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyFormat {
+    /// rest-json.
+    Json,
+    /// rest-xml.
+    Xml,
+}
+
+impl BodyFormat {
+    /// `body` parsed as shape `id` (a structure, union or document).
+    fn parse(self, model: &ServiceModel, id: ShapeId, body: &[u8]) -> Result<Value, ProtocolError> {
+        match self {
+            BodyFormat::Json => JsonReader::new(model, true).body(id, body),
+            BodyFormat::Xml => XmlReader::new(model, false).body(id, body),
+        }
+    }
+}
+
+/// Parses structure `shape` (an output or an exception) from a response.
+pub(crate) fn parse(
+    model: &ServiceModel,
+    shape: ShapeId,
+    response: &Response<'_>,
+    format: BodyFormat,
+) -> Result<Value, ProtocolError> {
+    let s = model.shape(shape);
+    let mut slots = match &s.payload {
+        Some(name) => {
+            let mut slots = vec![Value::Null; s.members.len()];
+            if let Some(i) = s.member_index(name) {
+                slots[i] = payload(model, i, shape, response.body, format)?;
+            }
+            slots
+        }
+        None => match format.parse(model, shape, response.body)? {
+            Value::Struct(slots) => slots,
+            _ => match empty_struct(model, shape) {
+                Value::Struct(slots) => slots,
+                _ => Vec::new(),
+            },
+        },
+    };
+    for (slot, m) in slots.iter_mut().zip(&s.members) {
+        match m.location {
+            Location::Header => {
+                if let Some(text) = header_text(response.headers, m.wire_name()) {
+                    *slot = member_from_header(model, m, &text)?;
+                }
+            }
+            Location::Headers => *slot = prefixed_map(model, m, response.headers)?,
+            Location::StatusCode => *slot = Value::Integer(i64::from(response.status)),
+            _ => {}
+        }
+    }
+    Ok(Value::Struct(slots))
+}
+
+/// The payload member `index` of `shape`: raw bytes or text for blobs and
+/// strings, a parsed body otherwise. An empty body leaves a non-streaming
+/// blob or string payload absent; event streams are left to the streaming
+/// layer.
+fn payload(
+    model: &ServiceModel,
+    index: usize,
+    shape: ShapeId,
+    body: &[u8],
+    format: BodyFormat,
+) -> Result<Value, ProtocolError> {
+    let member = &model.shape(shape).members[index];
+    let target = model.shape(member.target);
+    if target.event_stream {
+        return Ok(Value::Null);
+    }
+    let streaming = member.streaming || target.streaming;
+    match target.kind {
+        ShapeKind::Blob | ShapeKind::String if body.is_empty() && !streaming => Ok(Value::Null),
+        ShapeKind::Blob => Ok(Value::Blob(Bytes::copy_from_slice(body))),
+        ShapeKind::String => std::str::from_utf8(body)
+            .map(|s| Value::String(s.to_string()))
+            .map_err(|_| ProtocolError::new("string payload is not UTF-8")),
+        ShapeKind::Structure => format.parse(model, member.target, body),
+        kind => Err(ProtocolError::new(format!(
+            "payload member {} has unsupported type {}",
+            member.name,
+            super::kind_name(kind)
+        ))),
+    }
+}
