@@ -1,0 +1,293 @@
+//! Scalars as text, and the percent-encodings of the text protocols.
+//!
+//! Numbers are written as Python writes them (botocore formats with `str()`),
+//! float special values as `NaN`, `Infinity` and `-Infinity`, and timestamps
+//! in the three AWS formats.
+
+use base64::Engine as _;
+
+use crate::model::{Shape, ShapeKind, TimestampFormat};
+use crate::time::DateTime;
+use crate::value::Value;
+
+use super::super::ProtocolError;
+use super::traits::mismatch;
+
+/// Standard base64 with padding.
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A float as Python's `repr` writes it (`1.5`, `10.0`, `1e+16`, `1.5e-05`),
+/// with `NaN`, `Infinity` and `-Infinity` for the special values.
+pub(crate) fn float(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits, as Python's repr.
+    let sci = format!("{x:e}");
+    let Some((mantissa, exp)) = sci.split_once('e') else {
+        return sci;
+    };
+    let Ok(exp) = exp.parse::<i32>() else {
+        return sci;
+    };
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let mut out = String::with_capacity(digits.len() + 8);
+    if negative {
+        out.push('-');
+    }
+    if (-4..16).contains(&exp) {
+        if exp < 0 {
+            out.push_str("0.");
+            out.push_str(&"0".repeat((-exp - 1) as usize));
+            out.push_str(&digits);
+        } else {
+            let int_len = exp as usize + 1;
+            if digits.len() <= int_len {
+                out.push_str(&digits);
+                out.push_str(&"0".repeat(int_len - digits.len()));
+                out.push_str(".0");
+            } else {
+                out.push_str(&digits[..int_len]);
+                out.push('.');
+                out.push_str(&digits[int_len..]);
+            }
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let sign = if exp < 0 { '-' } else { '+' };
+        out.push_str(&format!("e{sign}{:02}", exp.unsigned_abs()));
+    }
+    out
+}
+
+/// Epoch seconds: an integer when whole, else a float (microsecond precision).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Epoch {
+    /// Whole seconds.
+    Whole(i64),
+    /// Fractional seconds.
+    Fraction(f64),
+}
+
+/// `t` as epoch seconds. Sub-second precision is kept (to the microsecond), as
+/// botocore does since it stopped truncating `unixTimestamp` values.
+pub(crate) fn epoch(t: &DateTime) -> Epoch {
+    let micros = t.subsec_nanos() / 1000;
+    if micros == 0 {
+        Epoch::Whole(t.secs())
+    } else {
+        Epoch::Fraction(t.secs() as f64 + f64::from(micros) / 1e6)
+    }
+}
+
+/// `t` in `format`: ISO 8601 (`2014-04-29T18:30:38Z`, or `.123000Z` with
+/// microseconds when there is a fraction, as botocore's `%f`), RFC 822 HTTP
+/// date (whole seconds) or epoch seconds.
+pub(crate) fn timestamp(t: &DateTime, format: TimestampFormat) -> String {
+    match format {
+        TimestampFormat::Iso8601 => {
+            let whole = DateTime::from_secs(t.secs()).to_iso8601();
+            let micros = t.subsec_nanos() / 1000;
+            if micros == 0 {
+                whole
+            } else {
+                let stem = whole.trim_end_matches('Z');
+                format!("{stem}.{micros:06}Z")
+            }
+        }
+        TimestampFormat::Rfc822 => DateTime::from_secs(t.secs()).to_http_date(),
+        TimestampFormat::UnixTimestamp => match epoch(t) {
+            Epoch::Whole(s) => s.to_string(),
+            Epoch::Fraction(f) => float(f),
+        },
+    }
+}
+
+/// A scalar value of `shape` as text: strings as they are, booleans as
+/// `true`/`false`, numbers as Python prints them, blobs in base64 and
+/// timestamps in `format` (unless the caller resolved another one).
+pub(crate) fn scalar(
+    shape: &Shape,
+    value: &Value,
+    format: TimestampFormat,
+) -> Result<String, ProtocolError> {
+    Ok(match (shape.kind, value) {
+        (ShapeKind::String, Value::String(s)) => s.clone(),
+        (ShapeKind::Boolean, Value::Bool(b)) => b.to_string(),
+        (
+            ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long,
+            Value::Integer(i),
+        ) => i.to_string(),
+        (ShapeKind::Float | ShapeKind::Double, Value::Float(x)) => float(*x),
+        (ShapeKind::Float | ShapeKind::Double, Value::Integer(i)) => float(*i as f64),
+        (ShapeKind::Timestamp, Value::Timestamp(t)) => timestamp(t, format),
+        (ShapeKind::Blob, Value::Blob(b)) => base64(b),
+        _ => return Err(mismatch(shape, value)),
+    })
+}
+
+fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+fn encode(text: &str, keep: impl Fn(u8) -> bool, space_as_plus: bool) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if keep(b) {
+            out.push(b as char);
+        } else if b == b' ' && space_as_plus {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xf)] as char);
+        }
+    }
+    out
+}
+
+/// Percent-encodes a URI label or query component: everything but
+/// `A-Za-z0-9-_.~` (botocore's `percent_encode`).
+pub(crate) fn uri_encode(text: &str) -> String {
+    encode(text, unreserved, false)
+}
+
+/// Percent-encodes a greedy URI label (`{Key+}`): as [`uri_encode`] but `/`
+/// is kept.
+pub(crate) fn uri_encode_greedy(text: &str) -> String {
+    encode(text, |b| unreserved(b) || b == b'/', false)
+}
+
+/// Form-encodes (`application/x-www-form-urlencoded`) a key or value as
+/// Python's `urlencode` does: spaces become `+`.
+pub(crate) fn form_encode(text: &str) -> String {
+    encode(text, unreserved, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_print_like_python_repr() {
+        let cases = [
+            (1.1, "1.1"),
+            (10.0, "10.0"),
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (-2.5, "-2.5"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (123456789012345.6, "123456789012345.6"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.5e-7, "1.5e-07"),
+            (1e300, "1e+300"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(float(x), want, "{x:?}");
+        }
+    }
+
+    #[test]
+    fn timestamps_in_every_format() {
+        let t = DateTime::from_secs(1576540098);
+        assert_eq!(
+            timestamp(&t, TimestampFormat::Iso8601),
+            "2019-12-16T23:48:18Z"
+        );
+        assert_eq!(
+            timestamp(&t, TimestampFormat::Rfc822),
+            "Mon, 16 Dec 2019 23:48:18 GMT"
+        );
+        assert_eq!(timestamp(&t, TimestampFormat::UnixTimestamp), "1576540098");
+        let f = DateTime::from_secs_and_nanos(1576540098, 120_000_000);
+        assert_eq!(
+            timestamp(&f, TimestampFormat::Iso8601),
+            "2019-12-16T23:48:18.120000Z"
+        );
+        assert_eq!(
+            timestamp(&f, TimestampFormat::Rfc822),
+            "Mon, 16 Dec 2019 23:48:18 GMT"
+        );
+        assert_eq!(
+            timestamp(&f, TimestampFormat::UnixTimestamp),
+            "1576540098.12"
+        );
+        assert_eq!(epoch(&t), Epoch::Whole(1576540098));
+        assert_eq!(epoch(&f), Epoch::Fraction(1576540098.12));
+    }
+
+    #[test]
+    fn percent_encodings() {
+        let s = " %:/?#[]@!$&'()*+,;=😹-_.~aZ9";
+        assert_eq!(
+            uri_encode(s),
+            "%20%25%3A%2F%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%2C%3B%3D%F0%9F%98%B9-_.~aZ9"
+        );
+        assert_eq!(uri_encode_greedy("a b/c~d"), "a%20b/c~d");
+        assert_eq!(form_encode("a b/c=d"), "a+b%2Fc%3Dd");
+    }
+
+    #[test]
+    fn scalars_check_their_shape() {
+        let shape = |kind| Shape {
+            name: "S".into(),
+            kind,
+            members: vec![],
+            member: None,
+            key: None,
+            value: None,
+            enum_values: vec![],
+            flattened: false,
+            location_name: None,
+            xml_namespace: None,
+            payload: None,
+            exception: false,
+            error: None,
+            union: false,
+            document: false,
+            sensitive: false,
+            streaming: false,
+            event_stream: false,
+            event: false,
+            timestamp_format: None,
+            min: None,
+            max: None,
+            documentation: None,
+            json_value: false,
+        };
+        let iso = TimestampFormat::Iso8601;
+        assert_eq!(
+            scalar(&shape(ShapeKind::Boolean), &Value::Bool(false), iso).unwrap(),
+            "false"
+        );
+        assert_eq!(
+            scalar(&shape(ShapeKind::Double), &Value::Integer(3), iso).unwrap(),
+            "3.0"
+        );
+        assert_eq!(
+            scalar(&shape(ShapeKind::Blob), &Value::Blob("value".into()), iso).unwrap(),
+            "dmFsdWU="
+        );
+        assert!(scalar(&shape(ShapeKind::Integer), &Value::String("1".into()), iso).is_err());
+        assert!(scalar(&shape(ShapeKind::String), &Value::Integer(1), iso).is_err());
+    }
+}
