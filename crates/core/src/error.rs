@@ -18,6 +18,25 @@ pub trait OperationError: Sized + fmt::Debug + Send + Sync + 'static {
     fn modeled_name(&self) -> Option<&'static str>;
 }
 
+/// The error type of operations whose model lists no exceptions: every
+/// service error is unmodeled (inspect its code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnmodeledError {
+    /// An error the model does not describe (see the error's code).
+    Unmodeled,
+}
+
+impl OperationError for UnmodeledError {
+    fn from_service_error(_shape: Option<&str>, _value: Value) -> Self {
+        UnmodeledError::Unmodeled
+    }
+
+    fn modeled_name(&self) -> Option<&'static str> {
+        None
+    }
+}
+
 /// What every service error carries, modeled or not.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorMetadata {

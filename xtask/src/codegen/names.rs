@@ -160,10 +160,9 @@ pub fn dedupe(name: String, used: &mut std::collections::HashSet<String>) -> Str
     }
     let mut n = 2;
     loop {
-        let candidate = if name.starts_with("r#") {
-            format!("{}_{n}", &name[2..])
-        } else {
-            format!("{name}{n}")
+        let candidate = match name.strip_prefix("r#") {
+            Some(bare) => format!("{bare}_{n}"),
+            None => format!("{name}{n}"),
         };
         if used.insert(candidate.clone()) {
             return candidate;

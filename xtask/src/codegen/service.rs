@@ -79,6 +79,8 @@ struct Gen<'a> {
     usage: HashMap<&'a str, Usage>,
     /// (structure, member) edges that must be boxed to break recursion.
     boxed: HashSet<(String, String)>,
+    /// Rust names of the enum types.
+    enum_types: HashSet<String>,
 }
 
 fn obj(v: &Json) -> &serde_json::Map<String, Json> {
@@ -108,7 +110,13 @@ impl<'a> Gen<'a> {
                 type_names.insert(name.as_str(), dedupe(type_name(name), &mut used));
             }
         }
+        let enum_types = shapes
+            .iter()
+            .filter(|(_, sh)| sh.get("enum").is_some())
+            .filter_map(|(n, _)| type_names.get(n.as_str()).cloned())
+            .collect();
         let mut g = Gen {
+            enum_types,
             svc,
             model,
             shapes,
@@ -287,6 +295,7 @@ tokio = {{ workspace = true, features = ["rt-multi-thread"] }}
     clippy::enum_variant_names,
     clippy::large_enum_variant,
     clippy::module_inception,
+    clippy::should_implement_trait,
     rustdoc::all
 )]
 
@@ -427,6 +436,16 @@ impl Client {
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect();
+            if errors.is_empty() {
+                // No modeled exceptions: one shared core type keeps the crate small.
+                let _ = writeln!(
+                    s,
+                    "\n/// Errors of [`Client::{}`](crate::Client::{}) (the model lists no exceptions).\npub type {ename} = myaws_core::error::UnmodeledError;",
+                    snake_ident(op_name),
+                    snake_ident(op_name)
+                );
+                continue;
+            }
             let _ = writeln!(
                 s,
                 "\n/// Errors of [`Client::{}`](crate::Client::{}).\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub enum {ename} {{",
@@ -628,11 +647,11 @@ impl Client {
             let _ = writeln!(s, "\nimpl {tname} {{");
             for (field, member, ty, _) in &fields {
                 let setter = field.clone();
-                let (arg, conv) = if ty == "String"
-                    || (ty.starts_with("crate::types::") && self.is_enum_type(ty))
-                {
-                    (format!("impl Into<{ty}>"), "value.into()")
-                } else if ty == "myaws_core::body::ByteStream" || ty == "myaws_core::Bytes" {
+                let converts = ty == "String"
+                    || ty == "myaws_core::body::ByteStream"
+                    || ty == "myaws_core::Bytes"
+                    || (ty.starts_with("crate::types::") && self.is_enum_type(ty));
+                let (arg, conv) = if converts {
                     (format!("impl Into<{ty}>"), "value.into()")
                 } else if let Some(inner) =
                     ty.strip_prefix("Box<").and_then(|t| t.strip_suffix('>'))
@@ -685,10 +704,7 @@ impl Client {
     }
 
     fn is_enum_type(&self, ty: &str) -> bool {
-        let t = ty.trim_start_matches("crate::types::");
-        self.shapes.iter().any(|(n, sh)| {
-            sh.get("enum").is_some() && self.type_names.get(n.as_str()).is_some_and(|x| x == t)
-        })
+        self.enum_types.contains(ty.trim_start_matches("crate::types::"))
     }
 
     fn enumeration(&self, s: &mut String, name: &str, shape: &Json) {
