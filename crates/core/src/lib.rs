@@ -14,6 +14,7 @@ pub mod body;
 pub mod config;
 pub mod convert;
 pub mod credentials;
+pub mod endpoint;
 pub mod error;
 pub mod http;
 pub mod model;

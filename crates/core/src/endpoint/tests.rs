@@ -1,0 +1,183 @@
+//! Engine behaviour through the public API: small rule sets written here.
+
+use serde_json::json;
+
+use super::*;
+
+fn rules(parameters: serde_json::Value, rules: serde_json::Value) -> RuleSet {
+    let doc = json!({"version": "1.0", "parameters": parameters, "rules": rules});
+    RuleSet::from_value(&doc).unwrap()
+}
+
+fn error_rule(message: &str) -> serde_json::Value {
+    json!({"type": "error", "conditions": [], "error": message})
+}
+
+#[test]
+fn parameter_errors_are_clear() {
+    let r = rules(
+        json!({"Region": {"type": "string", "required": true}, "UseFIPS": {"type": "boolean", "default": false}}),
+        json!([error_rule("reached")]),
+    );
+    let e = r.resolve(&Params::new()).unwrap_err();
+    assert_eq!(e.kind(), EndpointErrorKind::InvalidParams);
+    assert_eq!(
+        e.to_string(),
+        "missing required endpoint parameter `Region`"
+    );
+    let e = r
+        .resolve(
+            &Params::new()
+                .with_str("Region", "x")
+                .with_str("UseFIPS", "yes"),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "endpoint parameter `UseFIPS` must be a boolean, got a string"
+    );
+    // Undeclared parameters are ignored.
+    let e = r
+        .resolve(
+            &Params::new()
+                .with_str("Region", "x")
+                .with_bool("Other", true),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.message()),
+        (EndpointErrorKind::Rule, "reached")
+    );
+}
+
+#[test]
+fn no_matching_rule_lists_the_params() {
+    let r = rules(
+        json!({"Region": {"type": "string"}}),
+        json!([{"type": "error", "conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}], "error": "set"}]),
+    );
+    let e = r.resolve(&Params::new()).unwrap_err();
+    assert_eq!(e.kind(), EndpointErrorKind::NoMatch);
+    let e = r
+        .resolve(&Params::new().with_str("Region", "r"))
+        .unwrap_err();
+    assert_eq!(e.message(), "set");
+}
+
+#[test]
+fn malformed_rule_sets_are_errors() {
+    for text in [
+        "not json",
+        r#"{"rules": []}"#,
+        r#"{"parameters": {}}"#,
+        r#"{"parameters": {"A": {"type": "float"}}, "rules": []}"#,
+        r#"{"parameters": {}, "rules": [{"type": "error", "conditions": [{"fn": "nope", "argv": []}], "error": "x"}]}"#,
+    ] {
+        let e = RuleSet::from_json(text).unwrap_err();
+        assert_eq!(e.kind(), EndpointErrorKind::InvalidRuleSet, "{text}");
+        assert!(
+            e.to_string().starts_with("invalid endpoint rule set: "),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn sibling_rules_reassign_variables_after_failures() {
+    // The first rule assigns `p` and then fails; a tree assigns `p` and all
+    // its children fail. The last rule assigns `p` again and must see its
+    // own value.
+    let r = rules(
+        json!({"Region": {"type": "string"}}),
+        json!([
+            {"type": "endpoint", "conditions": [
+                {"fn": "aws.partition", "argv": ["us-gov-west-1"], "assign": "p"},
+                {"fn": "booleanEquals", "argv": [true, false]}
+            ], "endpoint": {"url": "https://never"}},
+            {"type": "tree", "conditions": [
+                {"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "p"}
+            ], "rules": [
+                {"type": "error", "conditions": [{"fn": "stringEquals", "argv": ["{p#name}", "nope"]}], "error": "x"}
+            ]},
+            {"type": "endpoint", "conditions": [
+                {"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "p"}
+            ], "endpoint": {"url": "https://{Region}.{p#dnsSuffix}"}}
+        ]),
+    );
+    let e = r
+        .resolve(&Params::new().with_str("Region", "cn-north-1"))
+        .unwrap();
+    assert_eq!(e.url, "https://cn-north-1.amazonaws.com.cn");
+}
+
+#[test]
+fn lazy_functions_split_and_headers() {
+    let r = rules(
+        json!({"A": {"type": "string"}, "B": {"type": "string"}, "Flag": {"type": "boolean", "default": false}}),
+        json!([{
+            "type": "endpoint",
+            "conditions": [
+                {"fn": "coalesce", "argv": [{"ref": "A"}, {"ref": "B"}, "fallback"], "assign": "picked"},
+                {"fn": "ite", "argv": [{"ref": "Flag"}, "on", "off"], "assign": "mode"},
+                {"fn": "split", "argv": ["{picked}", "--", 0], "assign": "parts"},
+                {"fn": "getAttr", "argv": [{"ref": "parts"}, "[0]"], "assign": "first"}
+            ],
+            "endpoint": {
+                "url": "https://{first}.{mode}.example.com",
+                "headers": {"x-picked": ["{picked}", {"fn": "uriEncode", "argv": ["{mode} !"]}]},
+                "properties": {"list": ["{first}", 1, {"k": "{mode}"}], "static": {"a": [true]}}
+            }
+        }]),
+    );
+    let e = r.resolve(&Params::new().with_str("B", "x--y")).unwrap();
+    assert_eq!(e.url, "https://x.off.example.com");
+    assert_eq!(
+        e.header("x-picked"),
+        Some(&["x--y".to_string(), "off%20%21".to_string()][..])
+    );
+    assert_eq!(
+        serde_json::Value::Object(e.properties),
+        json!({"list": ["x", 1, {"k": "off"}], "static": {"a": [true]}})
+    );
+    let e = r
+        .resolve(&Params::new().with_str("A", "a").with_bool("Flag", true))
+        .unwrap();
+    assert_eq!(e.url, "https://a.on.example.com");
+    let e = r.resolve(&Params::new()).unwrap();
+    assert_eq!(e.url, "https://fallback.off.example.com");
+}
+
+#[test]
+fn type_errors_during_evaluation() {
+    let r = rules(
+        json!({"A": {"type": "string"}}),
+        json!([{"type": "error", "conditions": [{"fn": "booleanEquals", "argv": [{"ref": "A"}, true]}], "error": "x"}]),
+    );
+    let e = r.resolve(&Params::new().with_str("A", "s")).unwrap_err();
+    assert_eq!(e.kind(), EndpointErrorKind::Evaluation);
+    assert!(
+        e.to_string()
+            .contains("argument 1 of `booleanEquals` must be a boolean"),
+        "{e}"
+    );
+    // An unset argument makes the comparison false rather than an error.
+    assert_eq!(
+        r.resolve(&Params::new()).unwrap_err().kind(),
+        EndpointErrorKind::NoMatch
+    );
+}
+
+#[test]
+fn string_array_parameters_and_defaults() {
+    let r = rules(
+        json!({"L": {"type": "stringArray", "required": true, "default": ["d0", "d1"]}}),
+        json!([{"type": "endpoint",
+                "conditions": [{"fn": "getAttr", "argv": [{"ref": "L"}, "[1]"], "assign": "second"}],
+                "endpoint": {"url": "https://{second}"}},
+               error_rule("short")]),
+    );
+    assert_eq!(r.resolve(&Params::new()).unwrap().url, "https://d1");
+    let p = Params::new().with_string_array("L", ["only"]);
+    assert_eq!(r.resolve(&p).unwrap_err().message(), "short");
+    assert_eq!(r.parameters()[0].param_type, ParamType::StringArray);
+}
