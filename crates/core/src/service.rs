@@ -24,11 +24,52 @@ pub struct Service {
     /// The parsed model.
     pub model: Arc<ServiceModel>,
     /// Endpoint rule set JSON.
-    pub endpoint_rules: Option<&'static str>,
+    pub endpoint_rules: Option<Arc<str>>,
     /// Paginators JSON.
-    pub paginators: Option<&'static str>,
+    pub paginators: Option<Arc<str>>,
     /// Waiters JSON.
-    pub waiters: Option<&'static str>,
+    pub waiters: Option<Arc<str>>,
+}
+
+impl Service {
+    /// Loads a service from a botocore model directory: either a directory
+    /// holding `service-2.json` (and optionally `endpoint-rule-set-1.json`,
+    /// `paginators-1.json`, `waiters-2.json`), or a botocore data directory
+    /// `<root>/<service>/<api-version>/` given as `<root>/<service>`, where the
+    /// version that sorts last is used, as botocore does.
+    pub fn from_dir(dir: &std::path::Path) -> Result<Service, ModelError> {
+        let dir = if dir.join("service-2.json").is_file() {
+            dir.to_path_buf()
+        } else {
+            let mut versions: Vec<_> = std::fs::read_dir(dir)
+                .map_err(|e| ModelError(format!("{}: {e}", dir.display())))?
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.join("service-2.json").is_file())
+                .collect();
+            versions.sort();
+            versions
+                .pop()
+                .ok_or_else(|| ModelError(format!("{}: no service-2.json found", dir.display())))?
+        };
+        let read = |name: &str| -> Result<Option<Arc<str>>, ModelError> {
+            let path = dir.join(name);
+            if !path.is_file() {
+                return Ok(None);
+            }
+            std::fs::read_to_string(&path)
+                .map(|t| Some(Arc::from(t)))
+                .map_err(|e| ModelError(format!("{}: {e}", path.display())))
+        };
+        let model_text = read("service-2.json")?
+            .ok_or_else(|| ModelError(format!("{}: no service-2.json", dir.display())))?;
+        Ok(Service {
+            model: Arc::new(ServiceModel::from_json(&model_text)?),
+            endpoint_rules: read("endpoint-rule-set-1.json")?,
+            paginators: read("paginators-1.json")?,
+            waiters: read("waiters-2.json")?,
+        })
+    }
 }
 
 /// The outcome of loading embedded data (kept, so a defect is reported by
@@ -41,9 +82,9 @@ impl LoadedService {
     pub fn load(data: &ServiceData) -> LoadedService {
         LoadedService(ServiceModel::from_json(data.model).map(|model| Service {
             model: Arc::new(model),
-            endpoint_rules: data.endpoint_rules,
-            paginators: data.paginators,
-            waiters: data.waiters,
+            endpoint_rules: data.endpoint_rules.map(Arc::from),
+            paginators: data.paginators.map(Arc::from),
+            waiters: data.waiters.map(Arc::from),
         }))
     }
 

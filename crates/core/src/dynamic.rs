@@ -1,0 +1,131 @@
+//! The dynamic call path: operations by name with JSON-like parameters and
+//! results, as boto3's dicts. Same pipeline, validation and hooks as typed calls.
+//!
+//! JSON conventions are those of [`crate::convert`]: blobs are base64 strings,
+//! timestamps ISO 8601 strings (epoch numbers accepted on input).
+
+use serde_json::Value as Json;
+
+use crate::client::{ClientHandle, RawServiceError};
+use crate::convert::{self, JsonOptions};
+use crate::error::{OperationError, SdkError, ValidationError};
+use crate::value::Value;
+
+/// A service error on the dynamic path: the modeled exception's name and
+/// members as JSON, when the code matched one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DynamicError {
+    /// The modeled exception shape name (`QueueDoesNotExist`), if any.
+    pub exception: Option<String>,
+    /// The exception's members (`Json::Null` when unmodeled).
+    pub members: Json,
+}
+
+impl OperationError for DynamicError {
+    fn from_service_error(shape: Option<&str>, _value: Value) -> Self {
+        // Only used through `ClientHandle::call_json`, which fills members.
+        DynamicError {
+            exception: shape.map(str::to_string),
+            members: Json::Null,
+        }
+    }
+
+    fn modeled_name(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+impl ClientHandle {
+    /// Calls `operation` (its API name, `SendMessage`, or the snake_case
+    /// method name, `send_message`) with JSON parameters; returns the output
+    /// as JSON. Unknown operations and ill-typed parameters are validation
+    /// errors and nothing is sent.
+    pub async fn call_json(
+        &self,
+        operation: &str,
+        params: Json,
+    ) -> Result<Json, SdkError<DynamicError>> {
+        let model = self.model().clone();
+        let op_index = self.operation_index(operation).ok_or_else(|| {
+            let mut names: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
+            names.sort_unstable();
+            SdkError::Validation(ValidationError {
+                operation: operation.to_string(),
+                problems: vec![format!(
+                    "unknown operation `{operation}` for {}; valid operations: {}",
+                    model.metadata.service_id,
+                    names.join(", ")
+                )],
+            })
+        })?;
+        let op = &model.operations[op_index];
+        let opts = JsonOptions::default();
+        let input = match op.input {
+            Some(shape) => {
+                let params = if params.is_null() {
+                    Json::Object(Default::default())
+                } else {
+                    params
+                };
+                convert::from_json(&model, shape, &params, opts).map_err(|e| {
+                    SdkError::Validation(ValidationError {
+                        operation: op.name.clone(),
+                        problems: vec![e.to_string()],
+                    })
+                })?
+            }
+            None if params.is_null() || params.as_object().is_some_and(|o| o.is_empty()) => {
+                Value::Null
+            }
+            None => {
+                return Err(SdkError::Validation(ValidationError {
+                    operation: op.name.clone(),
+                    problems: vec![format!("{} takes no parameters", op.name)],
+                }))
+            }
+        };
+        match self.invoke(op_index, input).await {
+            Ok((out, _, _)) => Ok(match op.output {
+                Some(shape) => convert::to_json(&model, shape, &out, opts),
+                None => Json::Object(Default::default()),
+            }),
+            Err(e) => Err(e.map_service(|raw: RawServiceError| {
+                let members = match raw.shape.as_deref().and_then(|n| model.shape_id(n)) {
+                    Some(id) => convert::to_json(&model, id, &raw.value, opts),
+                    None => Json::Null,
+                };
+                DynamicError {
+                    exception: raw.shape,
+                    members,
+                }
+            })),
+        }
+    }
+
+    /// The index of an operation given its API name or snake_case name.
+    pub fn operation_index(&self, name: &str) -> Option<usize> {
+        let model = self.model();
+        model.operation_id(name).or_else(|| {
+            model
+                .operations
+                .iter()
+                .position(|o| crate::names::xform_name(&o.name) == name)
+        })
+    }
+}
+
+impl crate::session::Session {
+    /// A client for a service whose botocore model is loaded at run time from
+    /// `dir` (see [`crate::service::Service::from_dir`]): every operation is
+    /// reachable through [`ClientHandle::call_json`], even for services
+    /// without a generated crate.
+    pub fn client_from_model(
+        &self,
+        dir: impl AsRef<std::path::Path>,
+        config: crate::session::ClientConfig,
+    ) -> Result<ClientHandle, crate::error::BuildError> {
+        let service = crate::service::Service::from_dir(dir.as_ref())
+            .map_err(|e| crate::error::BuildError::new(e.to_string()))?;
+        ClientHandle::from_service(self, service, config)
+    }
+}
