@@ -13,7 +13,6 @@ use std::process::Command;
 
 use crate::workspace_root;
 
-
 /// The services myaws generates clients for.
 pub const SERVICES: &[&str] = &[
     "cloudwatch",
@@ -73,7 +72,15 @@ pub fn update_models(args: &[String]) -> Result<(), String> {
     let download = std::env::temp_dir().join(format!("myaws-botocore-{version}"));
     fs::create_dir_all(&download).map_err(|e| e.to_string())?;
     let status = Command::new(python())
-        .args(["-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "-d"])
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            "-d",
+        ])
         .arg(&download)
         .arg(format!("botocore=={version}"))
         .status()
@@ -137,11 +144,7 @@ pub fn update_models(args: &[String]) -> Result<(), String> {
             fs::write(root.join(target), text).map_err(|e| e.to_string())?;
         }
     }
-    fs::write(
-        root.join("BOTOCORE_VERSION"),
-        format!("{version}\n"),
-    )
-    .map_err(|e| e.to_string())?;
+    fs::write(root.join("BOTOCORE_VERSION"), format!("{version}\n")).map_err(|e| e.to_string())?;
     println!("models/ now holds botocore {version}");
     Ok(())
 }

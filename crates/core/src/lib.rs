@@ -11,28 +11,33 @@
 #![warn(missing_docs)]
 
 pub mod body;
+pub mod client;
 pub mod config;
 pub mod convert;
 pub mod credentials;
+pub mod dynamic;
 pub mod endpoint;
+pub mod endpoint_resolution;
 pub mod error;
 pub mod http;
 pub mod model;
+pub mod names;
 pub mod protocol;
 pub mod retry;
 pub mod service;
 pub mod session;
+pub mod signing;
 pub mod time;
 pub mod validate;
 pub mod value;
 
 pub use bytes::Bytes;
 pub use credentials::Credentials;
-pub use session::{ClientConfig, Session};
 pub use error::{
     BuildError, ErrorMetadata, OperationError, SdkError, ServiceError, ValidationError, REDACTED,
 };
 pub use model::ServiceModel;
+pub use session::{ClientConfig, Session};
 pub use time::DateTime;
 pub use value::{ConversionError, FromValue, IntoValue, StructReader, Value};
 
