@@ -16,8 +16,9 @@ tasks:
                      regenerate service crates from models/ (--check: fail if stale)
   protocol-tests [FILE ...]
                      run botocore-format protocol test files (default: tests/protocols)
-  endpoint-tests [--ruleset RULESET.json TESTS.json ...]
+  endpoint-tests [--ruleset RULESET.json TESTS.json ...] [--engine-suite DIR ...]
                      run endpoint-tests-1.json files against rule sets
+                     (default: every service in models/ and the engine suite)
   demo               run examples/quickstart against a local moto server
   test               fmt check, clippy, regen --check and every test (with moto)
 ";

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
 
 use super::path::AttrPath;
 use super::template::Template;
@@ -261,10 +261,9 @@ impl Compiler {
                     .enumerate()
                     .map(|(i, v)| self.prop(v, &format!("{at}[{i}]")))
                     .collect::<Result<Vec<_>, _>>()?;
-                if items.iter().all(|p| matches!(p, Prop::Json(_))) {
-                    Prop::Json(Json::Array(items.into_iter().map(literal).collect()))
-                } else {
-                    Prop::Array(items)
+                match items.iter().map(literal).collect::<Option<Vec<_>>>() {
+                    Some(all) => Prop::Json(Json::Array(all)),
+                    None => Prop::Array(items),
                 }
             }
             Json::Object(map) => {
@@ -272,12 +271,13 @@ impl Compiler {
                     .iter()
                     .map(|(k, v)| Ok((k.clone(), self.prop(v, &format!("{at}.{k}"))?)))
                     .collect::<Result<Vec<_>, String>>()?;
-                if fields.iter().all(|(_, p)| matches!(p, Prop::Json(_))) {
-                    Prop::Json(Json::Object(
-                        fields.into_iter().map(|(k, p)| (k, literal(p))).collect(),
-                    ))
-                } else {
-                    Prop::Object(fields)
+                let all = fields
+                    .iter()
+                    .map(|(k, p)| Some((k.clone(), literal(p)?)))
+                    .collect::<Option<Map<_, _>>>();
+                match all {
+                    Some(all) => Prop::Json(Json::Object(all)),
+                    None => Prop::Object(fields),
                 }
             }
             other => Prop::Json(other.clone()),
@@ -285,12 +285,11 @@ impl Compiler {
     }
 }
 
-/// The JSON of a property known to be literal.
-fn literal(p: Prop) -> Json {
+/// The JSON of a property without templates.
+fn literal(p: &Prop) -> Option<Json> {
     match p {
-        Prop::Json(j) => j,
-        // Callers only pass literal properties.
-        _ => Json::Null,
+        Prop::Json(j) => Some(j.clone()),
+        _ => None,
     }
 }
 

@@ -108,7 +108,7 @@ impl EndpointError {
         let mut message = String::from("No endpoint found for parameters:");
         for p in rules.parameters() {
             if let Some(v) = params.get(&p.name) {
-                message.push_str(&format!("\n{}: {v:?}", p.name));
+                message.push_str(&format!("\n{}: {v}", p.name));
             }
         }
         Self::new(EndpointErrorKind::NoMatch, message)

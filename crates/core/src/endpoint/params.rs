@@ -85,6 +85,16 @@ impl ParamValue {
     }
 }
 
+impl std::fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParamValue::String(s) => f.write_str(s),
+            ParamValue::Bool(b) => write!(f, "{b}"),
+            ParamValue::StringArray(items) => write!(f, "[{}]", items.join(", ")),
+        }
+    }
+}
+
 /// The declaration of a rule-set parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
@@ -283,5 +293,10 @@ mod tests {
         assert_eq!(p.iter().count(), 3);
         assert_eq!(ParamValue::from_json(&json!(["a", 1])), None);
         assert_eq!(ParamValue::from_json(&json!(3)), None);
+        assert_eq!(
+            ParamValue::StringArray(vec!["a".into(), "b".into()]).to_string(),
+            "[a, b]"
+        );
+        assert_eq!(ParamValue::Bool(true).to_string(), "true");
     }
 }

@@ -54,10 +54,19 @@ fn parameter_errors_are_clear() {
 fn no_matching_rule_lists_the_params() {
     let r = rules(
         json!({"Region": {"type": "string"}}),
-        json!([{"type": "error", "conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}], "error": "set"}]),
+        json!([{"type": "error", "conditions": [
+            {"fn": "stringEquals", "argv": [{"ref": "Region"}, "r"]}
+        ], "error": "set"}]),
     );
-    let e = r.resolve(&Params::new()).unwrap_err();
+    let e = r
+        .resolve(&Params::new().with_bool("Undeclared", true))
+        .unwrap_err();
     assert_eq!(e.kind(), EndpointErrorKind::NoMatch);
+    assert_eq!(e.message(), "No endpoint found for parameters:");
+    let e = r
+        .resolve(&Params::new().with_str("Region", "zz"))
+        .unwrap_err();
+    assert_eq!(e.message(), "No endpoint found for parameters:\nRegion: zz");
     let e = r
         .resolve(&Params::new().with_str("Region", "r"))
         .unwrap_err();
@@ -180,4 +189,12 @@ fn string_array_parameters_and_defaults() {
     let p = Params::new().with_string_array("L", ["only"]);
     assert_eq!(r.resolve(&p).unwrap_err().message(), "short");
     assert_eq!(r.parameters()[0].param_type, ParamType::StringArray);
+}
+
+#[test]
+fn rule_sets_can_be_shared_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<RuleSet>();
+    assert_send_sync::<Endpoint>();
+    assert_send_sync::<EndpointError>();
 }
