@@ -17,6 +17,8 @@ use crate::error::{
     BuildError, DispatchError, DispatchErrorKind, ErrorMetadata, OperationError, ResponseError,
     SdkError, ServiceError, ValidationError,
 };
+use crate::events::{Events, HookOutcome};
+use crate::hooks::Hooks;
 use crate::http::{BufferedResponse, HttpClient, HttpSettings};
 use crate::model::{Operation, ServiceModel};
 use crate::protocol::{self, Response, SerializeOptions, ServiceErrorParts};
@@ -59,6 +61,7 @@ struct Inner {
     quota: RetryQuota,
     endpoint: EndpointResolver,
     event_name: String,
+    events: Events,
 }
 
 impl fmt::Debug for ClientHandle {
@@ -116,6 +119,7 @@ impl ClientHandle {
                 retry,
                 quota: RetryQuota::default(),
                 endpoint,
+                events: Events::default(),
             }),
         })
     }
@@ -128,6 +132,12 @@ impl ClientHandle {
     /// The resolved configuration of this client.
     pub fn config(&self) -> &ResolvedConfig {
         &self.inner.config
+    }
+
+    /// The client's event registry (shared by its clones): register hooks
+    /// such as `before-call.sqs.SendMessage` here.
+    pub fn events(&self) -> &Events {
+        &self.inner.events
     }
 
     /// The service's name in event names (`sqs`, `s3`, `cloudwatch-logs`).
@@ -184,15 +194,24 @@ impl ClientHandle {
         &self,
         model: &ServiceModel,
         operation: &Operation,
-        input: Value,
+        mut input: Value,
     ) -> Result<(Value, u16, Option<String>), SdkError<RawServiceError>> {
+        let hooks = Hooks::new(&self.inner.events, &self.inner.event_name, &operation.name);
         if let Some(shape) = operation.input {
+            for kind in ["provide-client-params", "before-parameter-build"] {
+                if let Some(outcome) = hooks.params(kind, model, shape, &mut input)? {
+                    return self.short_circuit(model, operation, outcome);
+                }
+            }
             let problems = crate::validate::validate(model, shape, &input);
             if !problems.is_empty() {
                 return Err(SdkError::Validation(ValidationError {
                     operation: operation.name.clone(),
                     problems,
                 }));
+            }
+            if let Some(outcome) = hooks.params("before-call", model, shape, &mut input)? {
+                return self.short_circuit(model, operation, outcome);
             }
         }
         let serialized =
@@ -203,32 +222,34 @@ impl ClientHandle {
             .endpoint
             .resolve(model, operation, &input)
             .map_err(SdkError::Construction)?;
-        let (request, body) = build_request(&serialized, &endpoint.url, &endpoint.headers)
+        let mut request = build_request(&serialized, &endpoint.url, &endpoint.headers)
             .map_err(SdkError::Construction)?;
+        hooks.request("request-created", &mut request, 1);
         let max_body = if output_has_blob_payload(model, operation) {
             MAX_PAYLOAD_BODY
         } else {
             MAX_RESPONSE_BODY
         };
+        let signed = !operation
+            .auth
+            .iter()
+            .any(|a| a == "none" || a == "smithy.api#noAuth");
 
         let mut attempt = 1u32;
         let mut retry_cost: Option<u32> = None;
         loop {
             tracing::Span::current().record("attempts", attempt);
             let mut req = request.clone();
-            *req.body_mut() = Full::new(body.clone());
-            let credentials = self
-                .inner
-                .config
-                .credentials
-                .provide_credentials()
-                .await
-                .map_err(|e| SdkError::Construction(e.to_string()))?;
-            if !operation
-                .auth
-                .iter()
-                .any(|a| a == "none" || a == "smithy.api#noAuth")
-            {
+            hooks.request("before-sign", &mut req, attempt);
+            if signed {
+                let credentials = self
+                    .inner
+                    .config
+                    .credentials
+                    .provide_credentials()
+                    .await
+                    .map_err(|e| SdkError::Construction(e.to_string()))?;
+                let body = req.body().clone();
                 sign_request(
                     &mut req,
                     &body,
@@ -237,7 +258,7 @@ impl ClientHandle {
                         region: &endpoint.signing_region,
                         name: &endpoint.signing_name,
                         s3: model.metadata.signature_version == "s3v4"
-                            || model.signing_name() == "s3",
+                            || endpoint.disable_double_encoding,
                         unsigned_payload: operation.unsigned_payload,
                         presign_expires: None,
                         time: SystemTime::now(),
@@ -245,13 +266,16 @@ impl ClientHandle {
                 )
                 .map_err(|e| SdkError::Construction(format!("signing failed: {e}")))?;
             }
-            let outcome = self.inner.http.send(req, max_body).await;
-            let failure = match outcome {
+            let outcome = match hooks.before_send(&mut req, attempt) {
+                Some(canned) => Ok(canned),
+                None => self.inner.http.send(req.map(Full::new), max_body).await,
+            };
+            let (kind, err) = match outcome {
                 Ok(resp) => {
                     let status = resp.head.status.as_u16();
                     tracing::Span::current().record("status", status);
                     match self.handle_response(model, operation, &resp) {
-                        Ok(value) => {
+                        Ok(mut value) => {
                             if self.inner.retry.uses_quota() {
                                 self.inner.quota.release(retry_cost);
                             }
@@ -259,6 +283,7 @@ impl ClientHandle {
                             if let Some(r) = &request_id {
                                 tracing::Span::current().record("request_id", r.as_str());
                             }
+                            hooks.after_call(model, operation, &resp, &mut value)?;
                             tracing::debug!(status, "call succeeded");
                             return Ok((value, status, request_id));
                         }
@@ -294,24 +319,78 @@ impl ClientHandle {
                     (kind, SdkError::Dispatch(dispatch))
                 }
             };
-            let (kind, err) = failure;
-            if !self.inner.retry.should_retry(attempt, kind) {
-                tracing::debug!(attempt, error = %err, "call failed");
-                return Err(err);
-            }
-            if self.inner.retry.uses_quota() {
-                match self.inner.quota.acquire(kind) {
-                    Some(cost) => retry_cost = Some(retry_cost.unwrap_or(0) + cost),
-                    None => {
+            let decision = match hooks.needs_retry(&err, attempt) {
+                Some(HookOutcome::Retry(delay)) => Some(delay),
+                Some(HookOutcome::NoRetry) => None,
+                _ => {
+                    if !self.inner.retry.should_retry(attempt, kind) {
+                        None
+                    } else if !self.inner.retry.uses_quota() {
+                        Some(self.inner.retry.backoff(attempt))
+                    } else if let Some(cost) = self.inner.quota.acquire(kind) {
+                        retry_cost = Some(retry_cost.unwrap_or(0) + cost);
+                        Some(self.inner.retry.backoff(attempt))
+                    } else {
                         tracing::debug!(attempt, "retry quota exhausted");
-                        return Err(err);
+                        None
                     }
                 }
-            }
-            let delay = self.inner.retry.backoff(attempt);
+            };
+            let Some(delay) = decision else {
+                tracing::debug!(attempt, error = %err, "call failed");
+                hooks.after_call_error(&err);
+                return Err(err);
+            };
             tracing::debug!(attempt, ?delay, error = %err, "retrying");
             tokio::time::sleep(delay).await;
             attempt += 1;
+        }
+    }
+
+    /// Turns a `before-call` outcome into the call's result.
+    fn short_circuit(
+        &self,
+        model: &ServiceModel,
+        operation: &Operation,
+        outcome: HookOutcome,
+    ) -> Result<(Value, u16, Option<String>), SdkError<RawServiceError>> {
+        let opts = crate::convert::JsonOptions {
+            check_enums: false,
+            ..Default::default()
+        };
+        match outcome {
+            HookOutcome::Return(json) => {
+                let value = match operation.output {
+                    Some(shape) => {
+                        crate::convert::from_json(model, shape, &json, opts).map_err(|e| {
+                            SdkError::Construction(format!(
+                                "a before-call handler returned an invalid output: {e}"
+                            ))
+                        })?
+                    }
+                    None => Value::Null,
+                };
+                Ok((value, 200, None))
+            }
+            HookOutcome::Fail { meta, members } => {
+                let shape = model.error_shape_for_code(&meta.code);
+                let value = match shape {
+                    Some(id) => {
+                        crate::convert::from_json(model, id, &members, opts).unwrap_or(Value::Null)
+                    }
+                    None => Value::Null,
+                };
+                Err(SdkError::Service(ServiceError::new(
+                    RawServiceError {
+                        shape: shape.map(|id| model.shape(id).name.clone()),
+                        value,
+                    },
+                    meta,
+                )))
+            }
+            other => Err(SdkError::Construction(format!(
+                "a before-call handler returned {other:?}, which only other events accept"
+            ))),
         }
     }
 
@@ -401,7 +480,7 @@ fn build_request(
     ser: &protocol::SerializedRequest,
     endpoint_url: &str,
     endpoint_headers: &[(String, Vec<String>)],
-) -> Result<(Request<Full<Bytes>>, Bytes), String> {
+) -> Result<Request<Bytes>, String> {
     let base: Uri = endpoint_url
         .parse()
         .map_err(|e| format!("invalid endpoint URL {endpoint_url:?}: {e}"))?;
@@ -456,10 +535,9 @@ fn build_request(
     if !ser.body.is_empty() || ser.method == http::Method::POST || ser.method == http::Method::PUT {
         headers.insert(CONTENT_LENGTH, HeaderValue::from(ser.body.len()));
     }
-    let request = builder
-        .body(Full::new(Bytes::new()))
-        .map_err(|e| format!("invalid request to {uri}: {e}"))?;
-    Ok((request, ser.body.clone()))
+    builder
+        .body(ser.body.clone())
+        .map_err(|e| format!("invalid request to {uri}: {e}"))
 }
 
 impl From<DispatchError> for SdkError<RawServiceError> {

@@ -19,6 +19,8 @@ pub mod dynamic;
 pub mod endpoint;
 pub mod endpoint_resolution;
 pub mod error;
+pub mod events;
+mod hooks;
 pub mod http;
 pub mod model;
 pub mod names;

@@ -444,6 +444,21 @@ impl ServiceModel {
         self.shape_index.get(name).copied()
     }
 
+    /// The exception shape whose error code (or, failing that, name) is `code`.
+    pub fn error_shape_for_code(&self, code: &str) -> Option<ShapeId> {
+        let exceptions = || (0..self.shapes.len()).filter(|&id| self.shapes[id].exception);
+        exceptions()
+            .find(|&id| {
+                let s = &self.shapes[id];
+                s.error
+                    .as_ref()
+                    .and_then(|e| e.code.as_deref())
+                    .unwrap_or(&s.name)
+                    == code
+            })
+            .or_else(|| exceptions().find(|&id| self.shapes[id].name == code))
+    }
+
     /// The shape with this id.
     pub fn shape(&self, id: ShapeId) -> &Shape {
         &self.shapes[id]

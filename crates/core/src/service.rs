@@ -1,6 +1,8 @@
 //! A service's embedded model data, loaded once per process.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use crate::endpoint::RuleSet;
 
 use crate::model::{ModelError, ServiceModel};
 
@@ -29,9 +31,26 @@ pub struct Service {
     pub paginators: Option<Arc<str>>,
     /// Waiters JSON.
     pub waiters: Option<Arc<str>>,
+    /// The compiled endpoint rule set, built on first use and shared by every
+    /// client of this service in the process.
+    rules: Arc<OnceLock<Result<Arc<RuleSet>, String>>>,
 }
 
 impl Service {
+    /// The compiled endpoint rule set (`None` when the service has none).
+    pub fn rule_set(&self) -> Option<Result<Arc<RuleSet>, String>> {
+        let text = self.endpoint_rules.as_ref()?;
+        Some(
+            self.rules
+                .get_or_init(|| {
+                    RuleSet::from_json(text)
+                        .map(Arc::new)
+                        .map_err(|e| format!("invalid endpoint rule set: {e}"))
+                })
+                .clone(),
+        )
+    }
+
     /// Loads a service from a botocore model directory: either a directory
     /// holding `service-2.json` (and optionally `endpoint-rule-set-1.json`,
     /// `paginators-1.json`, `waiters-2.json`), or a botocore data directory
@@ -68,6 +87,7 @@ impl Service {
             endpoint_rules: read("endpoint-rule-set-1.json")?,
             paginators: read("paginators-1.json")?,
             waiters: read("waiters-2.json")?,
+            rules: Arc::default(),
         })
     }
 }
@@ -85,6 +105,7 @@ impl LoadedService {
             endpoint_rules: data.endpoint_rules.map(Arc::from),
             paginators: data.paginators.map(Arc::from),
             waiters: data.waiters.map(Arc::from),
+            rules: Arc::default(),
         }))
     }
 

@@ -33,6 +33,10 @@ struct Basics {
     code: String,
     message: Option<String>,
     request_id: Option<String>,
+    /// For awsQueryCompatible services, the protocol's own code (`__type`),
+    /// which names the modeled exception while `code` is the query code
+    /// (botocore's `QueryErrorCode`).
+    shape_code: Option<String>,
 }
 
 /// Parses an error response.
@@ -54,7 +58,11 @@ pub(crate) fn parse(
             },
         }
     };
-    let shape = find_shape(model, op, &basics.code);
+    let shape = basics
+        .shape_code
+        .as_deref()
+        .and_then(|c| find_shape(model, op, c))
+        .or_else(|| find_shape(model, op, &basics.code));
     let value = match shape {
         Some(id) => modeled(model, id, response)?,
         None => Value::Null,
@@ -93,6 +101,7 @@ fn from_status(response: &Response<'_>) -> Basics {
             .and_then(|s| s.canonical_reason())
             .map(str::to_string),
         request_id: header_request_id(response),
+        shape_code: None,
     }
 }
 
@@ -127,15 +136,17 @@ fn from_json(protocol: Protocol, response: &Response<'_>) -> Basics {
         _ => header.or(type_field).or(code_field),
     };
     let mut code = raw.map_or_else(|| response.status.to_string(), |c| sanitize_code(&c));
+    let mut shape_code = None;
     if protocol == Protocol::Json {
         if let Some(c) = query_error_code(response) {
-            code = c;
+            shape_code = Some(std::mem::replace(&mut code, c));
         }
     }
     Basics {
         code,
         message: field("message").or_else(|| field("Message")),
         request_id: header_request_id(response),
+        shape_code,
     }
 }
 
@@ -161,6 +172,7 @@ fn from_cbor(response: &Response<'_>) -> Result<Basics, ProtocolError> {
         code,
         message: field("message").or_else(|| field("Message")),
         request_id: header_request_id(response),
+        shape_code: None,
     })
 }
 
@@ -181,6 +193,7 @@ fn from_xml(root: &Element, response: &Response<'_>) -> Basics {
         code: text("Code").unwrap_or_else(|| response.status.to_string()),
         message: text("Message"),
         request_id,
+        shape_code: None,
     }
 }
 
