@@ -36,8 +36,9 @@ pub mod types;
 
 pub use client::Client;
 pub use myaws_core::body::ByteStream;
+pub use myaws_core::events::{Event, Events, HookOutcome};
 pub use myaws_core::Bytes as Blob;
-pub use myaws_core::{ClientConfig, Credentials, DateTime, SdkError, Session};
+pub use myaws_core::{ClientConfig, Credentials, DateTime, SdkError, ServiceError, Session};
 
 /// The compact model files this crate embeds; myaws-core loads them once.
 static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData {

@@ -304,8 +304,9 @@ pub mod error;
 pub mod types;
 
 pub use client::Client;
+pub use myaws_core::events::{Event, Events, HookOutcome};
 pub use myaws_core::{
-    ClientConfig, Credentials, DateTime, SdkError, Session,
+    ClientConfig, Credentials, DateTime, SdkError, ServiceError, Session,
 };
 pub use myaws_core::body::ByteStream;
 pub use myaws_core::Bytes as Blob;
@@ -315,6 +316,13 @@ static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData
     model: include_str!("data/model.json"),
 "#,
         );
+        // Hand-written additions (never generated) live in src/custom/.
+        if root.join("crates").join(self.svc).join("src/custom/mod.rs").exists() {
+            s = s.replace(
+                "pub mod types;\n",
+                "pub mod types;\n\n/// Hand-written additions to the generated client.\npub mod custom;\n",
+            );
+        }
         for (field, file) in [
             ("endpoint_rules", "endpoint-rule-set.json"),
             ("paginators", "paginators.json"),
