@@ -140,6 +140,11 @@ impl ClientHandle {
         &self.inner.events
     }
 
+    /// Read-only client metadata, as boto3's `client.meta`.
+    pub fn meta(&self) -> ClientMeta<'_> {
+        ClientMeta { handle: self }
+    }
+
     /// The service's name in event names (`sqs`, `s3`, `cloudwatch-logs`).
     pub fn event_name(&self) -> &str {
         &self.inner.event_name
@@ -445,6 +450,86 @@ impl ClientHandle {
             },
             meta,
         )))
+    }
+}
+
+/// Read-only metadata of a client (boto3's `client.meta`).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientMeta<'a> {
+    handle: &'a ClientHandle,
+}
+
+impl<'a> ClientMeta<'a> {
+    /// The client's region.
+    pub fn region(&self) -> Option<&'a str> {
+        self.handle.inner.config.region.as_deref()
+    }
+
+    /// The base endpoint URL (custom, or resolved by the rule set for a call
+    /// without resource parameters).
+    pub fn endpoint_url(&self) -> Option<String> {
+        let inner = &self.handle.inner;
+        if let Some(url) = &inner.config.endpoint_url {
+            return Some(url.clone());
+        }
+        let model = &inner.service.model;
+        let op = model.operations.first()?;
+        let input = op
+            .input
+            .map(|s| Value::Struct(vec![Value::Null; model.shape(s).members.len()]));
+        inner
+            .endpoint
+            .resolve(model, op, &input.unwrap_or(Value::Null))
+            .ok()
+            .map(|e| e.url)
+    }
+
+    /// The service model (operations, shapes, documentation when loaded).
+    pub fn service_model(&self) -> &'a ServiceModel {
+        &self.handle.inner.service.model
+    }
+
+    /// The operation names (API names), sorted.
+    pub fn operation_names(&self) -> Vec<&'a str> {
+        let mut names: Vec<&str> = self
+            .service_model()
+            .operations
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The modeled exceptions of the service (shape names), sorted.
+    pub fn exceptions(&self) -> Vec<&'a str> {
+        let mut names: Vec<&str> = self
+            .service_model()
+            .shapes
+            .iter()
+            .filter(|s| s.exception)
+            .map(|s| s.name.as_str())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The modeled exception an error code stands for, if any.
+    pub fn exception_for_code(&self, code: &str) -> Option<&'a str> {
+        let model = self.service_model();
+        model
+            .error_shape_for_code(code)
+            .map(|id| model.shape(id).name.as_str())
+    }
+
+    /// The resolved configuration.
+    pub fn config(&self) -> &'a ResolvedConfig {
+        &self.handle.inner.config
+    }
+
+    /// The event registry.
+    pub fn events(&self) -> &'a Events {
+        &self.handle.inner.events
     }
 }
 

@@ -29,6 +29,7 @@ pub mod retry;
 pub mod service;
 pub mod session;
 pub mod signing;
+pub mod stub;
 pub mod time;
 pub mod validate;
 pub mod value;

@@ -32,6 +32,26 @@ impl Client {
         &self.handle
     }
 
+    /// Read-only metadata: region, endpoint URL, service model, config, events.
+    pub fn meta(&self) -> myaws_core::client::ClientMeta<'_> {
+        self.handle.meta()
+    }
+
+    /// The event registry: register hooks such as `before-call.<service>.<Operation>`.
+    pub fn events(&self) -> &myaws_core::events::Events {
+        self.handle.events()
+    }
+
+    /// Calls any operation by name (`"SendMessage"` or `"send_message"`) with
+    /// JSON parameters, returning JSON, as boto3's dicts.
+    pub async fn call(
+        &self,
+        operation: &str,
+        params: myaws_core::Document,
+    ) -> Result<myaws_core::Document, SdkError<myaws_core::dynamic::DynamicError>> {
+        self.handle.call_json(operation, params).await
+    }
+
     /// This operation aborts a multipart upload. After a multipart upload is aborted, no additional parts can be uploaded using that upload ID. The storage consumed by any previously uploaded parts will be freed. However, if any part uploads are currently in progress, those part uploads might or might not succeed. As a result, it might be necessary to abort a given multipart upload multiple times in order to completely free all storage consumed by all parts.
     ///
     /// To verify that all parts have been removed and prevent getting charged for the part storage, you should call the [ListParts](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html) API operation and ensure that the parts list is empty.

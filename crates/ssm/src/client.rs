@@ -32,6 +32,26 @@ impl Client {
         &self.handle
     }
 
+    /// Read-only metadata: region, endpoint URL, service model, config, events.
+    pub fn meta(&self) -> myaws_core::client::ClientMeta<'_> {
+        self.handle.meta()
+    }
+
+    /// The event registry: register hooks such as `before-call.<service>.<Operation>`.
+    pub fn events(&self) -> &myaws_core::events::Events {
+        self.handle.events()
+    }
+
+    /// Calls any operation by name (`"SendMessage"` or `"send_message"`) with
+    /// JSON parameters, returning JSON, as boto3's dicts.
+    pub async fn call(
+        &self,
+        operation: &str,
+        params: myaws_core::Document,
+    ) -> Result<myaws_core::Document, SdkError<myaws_core::dynamic::DynamicError>> {
+        self.handle.call_json(operation, params).await
+    }
+
     /// Adds or overwrites one or more tags for the specified resource. *Tags* are metadata that you can assign to your automations, documents, managed nodes, maintenance windows, Parameter Store parameters, and patch baselines. Tags enable you to categorize your resources in different ways, for example, by purpose, owner, or environment. Each tag consists of a key and an optional value, both of which you define. For example, you could define a set of tags for your account's managed nodes that helps you track each node's owner and stack level. For example:
     ///
     /// - `Key=Owner,Value=DbAdmin`

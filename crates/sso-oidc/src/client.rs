@@ -32,6 +32,26 @@ impl Client {
         &self.handle
     }
 
+    /// Read-only metadata: region, endpoint URL, service model, config, events.
+    pub fn meta(&self) -> myaws_core::client::ClientMeta<'_> {
+        self.handle.meta()
+    }
+
+    /// The event registry: register hooks such as `before-call.<service>.<Operation>`.
+    pub fn events(&self) -> &myaws_core::events::Events {
+        self.handle.events()
+    }
+
+    /// Calls any operation by name (`"SendMessage"` or `"send_message"`) with
+    /// JSON parameters, returning JSON, as boto3's dicts.
+    pub async fn call(
+        &self,
+        operation: &str,
+        params: myaws_core::Document,
+    ) -> Result<myaws_core::Document, SdkError<myaws_core::dynamic::DynamicError>> {
+        self.handle.call_json(operation, params).await
+    }
+
     /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication.
     pub async fn create_token(
         &self,

@@ -32,6 +32,26 @@ impl Client {
         &self.handle
     }
 
+    /// Read-only metadata: region, endpoint URL, service model, config, events.
+    pub fn meta(&self) -> myaws_core::client::ClientMeta<'_> {
+        self.handle.meta()
+    }
+
+    /// The event registry: register hooks such as `before-call.<service>.<Operation>`.
+    pub fn events(&self) -> &myaws_core::events::Events {
+        self.handle.events()
+    }
+
+    /// Calls any operation by name (`"SendMessage"` or `"send_message"`) with
+    /// JSON parameters, returning JSON, as boto3's dicts.
+    pub async fn call(
+        &self,
+        operation: &str,
+        params: myaws_core::Document,
+    ) -> Result<myaws_core::Document, SdkError<myaws_core::dynamic::DynamicError>> {
+        self.handle.call_json(operation, params).await
+    }
+
     /// Returns a set of temporary security credentials that you can use to access Amazon Web Services resources. These temporary credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `AssumeRole` within your account or for cross-account access. For a comparison of `AssumeRole` with other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
     ///
     /// **Permissions**

@@ -390,6 +390,26 @@ impl Client {
     pub fn handle(&self) -> &ClientHandle {
         &self.handle
     }
+
+    /// Read-only metadata: region, endpoint URL, service model, config, events.
+    pub fn meta(&self) -> myaws_core::client::ClientMeta<'_> {
+        self.handle.meta()
+    }
+
+    /// The event registry: register hooks such as `before-call.<service>.<Operation>`.
+    pub fn events(&self) -> &myaws_core::events::Events {
+        self.handle.events()
+    }
+
+    /// Calls any operation by name (`"SendMessage"` or `"send_message"`) with
+    /// JSON parameters, returning JSON, as boto3's dicts.
+    pub async fn call(
+        &self,
+        operation: &str,
+        params: myaws_core::Document,
+    ) -> Result<myaws_core::Document, SdkError<myaws_core::dynamic::DynamicError>> {
+        self.handle.call_json(operation, params).await
+    }
 "#,
         );
         for (index, op_name) in self.operations.iter().enumerate() {
