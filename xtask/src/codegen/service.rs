@@ -317,7 +317,12 @@ static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData
 "#,
         );
         // Hand-written additions (never generated) live in src/custom/.
-        if root.join("crates").join(self.svc).join("src/custom/mod.rs").exists() {
+        if root
+            .join("crates")
+            .join(self.svc)
+            .join("src/custom/mod.rs")
+            .exists()
+        {
             s = s.replace(
                 "pub mod types;\n",
                 "pub mod types;\n\n/// Hand-written additions to the generated client.\npub mod custom;\n",
@@ -732,7 +737,8 @@ impl Client {
     }
 
     fn is_enum_type(&self, ty: &str) -> bool {
-        self.enum_types.contains(ty.trim_start_matches("crate::types::"))
+        self.enum_types
+            .contains(ty.trim_start_matches("crate::types::"))
     }
 
     fn enumeration(&self, s: &mut String, name: &str, shape: &Json) {
