@@ -150,6 +150,11 @@ impl ClientHandle {
         &self.inner.event_name
     }
 
+    /// The client's endpoint resolver (used by presigning to build requests).
+    pub fn endpoint_resolver(&self) -> &EndpointResolver {
+        &self.inner.endpoint
+    }
+
     /// Calls operation number `op` (model order) with a typed input and output.
     pub async fn call<I, O, E>(&self, op: usize, input: I) -> Result<O, SdkError<E>>
     where
