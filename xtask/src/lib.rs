@@ -5,6 +5,7 @@ pub mod endpoint_tests;
 pub mod models;
 pub mod protocol_tests;
 pub mod runner;
+pub mod sigv4_tests;
 
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{codegen, endpoint_tests, models, protocol_tests, runner};
+use xtask::{codegen, endpoint_tests, models, protocol_tests, runner, sigv4_tests};
 
 const HELP: &str = "\
 cargo xtask <task> [options]
@@ -19,6 +19,8 @@ tasks:
   endpoint-tests [--ruleset RULESET.json TESTS.json ...] [--engine-suite DIR ...]
                      run endpoint-tests-1.json files against rule sets
                      (default: every service in models/ and the engine suite)
+  sigv4-tests [DIR ...]
+                     run the AWS SigV4 test suite (default: tests/vectors/sigv4)
   demo               run examples/quickstart against a local moto server
   test               fmt check, clippy, regen --check and every test (with moto)
 ";
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         "regen" => codegen::regen(&args),
         "protocol-tests" => protocol_tests::main(&args),
         "endpoint-tests" => endpoint_tests::main(&args),
+        "sigv4-tests" => sigv4_tests::main(&args),
         "demo" => runner::demo(&args),
         "test" => runner::test(&args),
         "help" | "--help" | "-h" => {
