@@ -247,6 +247,8 @@ pub fn to_json(model: &ServiceModel, shape: ShapeId, value: &Value, opts: JsonOp
             }
         }
         Value::Document(d) => d.clone(),
+        // A streaming body has no JSON form; it travels beside the params.
+        Value::Stream(_) => Json::Null,
         Value::List(items) => {
             let target = s.member.as_ref().map(|m| m.target).unwrap_or(shape);
             Json::Array(

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod body;
+pub mod checksum;
 pub mod client;
 pub mod config;
 pub mod convert;

@@ -146,7 +146,8 @@ fn check(
         }
         (ShapeKind::Boolean, Value::Bool(_))
         | (ShapeKind::Timestamp, Value::Timestamp(_))
-        | (ShapeKind::Blob, Value::String(_)) => {}
+        | (ShapeKind::Blob, Value::String(_))
+        | (ShapeKind::Blob, Value::Stream(_)) => {}
         (kind, other) => out.push(format!(
             "{label}: expected {kind:?}, got {}",
             other.kind_name()

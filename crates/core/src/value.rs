@@ -42,6 +42,9 @@ pub enum Value {
     Struct(Vec<Value>),
     /// An open document (JSON-like).
     Document(serde_json::Value),
+    /// A streaming payload (a file or a stream) that the pipeline sends or
+    /// hands over without reading it into memory.
+    Stream(crate::body::ByteStream),
 }
 
 impl Value {
@@ -64,6 +67,7 @@ impl Value {
             Value::Map(_) => "map",
             Value::Struct(_) => "structure",
             Value::Document(_) => "document",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -101,6 +105,7 @@ impl fmt::Debug for Value {
                 .finish(),
             Value::Struct(s) => f.debug_list().entries(s).finish(),
             Value::Document(d) => write!(f, "{d}"),
+            Value::Stream(b) => write!(f, "{b:?}"),
         }
     }
 }

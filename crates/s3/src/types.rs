@@ -10861,7 +10861,7 @@ impl IntoValue for GetObjectAclRequest {
 #[non_exhaustive]
 pub struct GetObjectAnnotationOutput {
     /// The annotation payload.
-    pub annotation_payload: Option<myaws_core::Bytes>,
+    pub annotation_payload: Option<myaws_core::body::ByteStream>,
     /// The version ID of the object that the annotation is attached to.
     pub object_version_id: Option<String>,
     /// The date and time the annotation was last modified.
@@ -10902,7 +10902,7 @@ pub struct GetObjectAnnotationOutput {
 
 impl GetObjectAnnotationOutput {
     /// Sets `AnnotationPayload` (see [`Self::annotation_payload`]).
-    pub fn annotation_payload(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
+    pub fn annotation_payload(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
         self.annotation_payload = Some(value.into());
         self
     }
@@ -11576,7 +11576,7 @@ impl IntoValue for GetObjectLockConfigurationRequest {
 #[non_exhaustive]
 pub struct GetObjectOutput {
     /// Object data.
-    pub body: Option<myaws_core::Bytes>,
+    pub body: Option<myaws_core::body::ByteStream>,
     /// Indicates whether the object retrieved was (true) or was not (false) a Delete Marker. If false, this response header does not appear in the response.
     ///
     /// - If the current version of the object is a delete marker, Amazon S3 behaves as if the object was deleted and includes `x-amz-delete-marker: true` in the response.
@@ -11759,7 +11759,7 @@ impl std::fmt::Debug for GetObjectOutput {
 
 impl GetObjectOutput {
     /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
+    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
         self.body = Some(value.into());
         self
     }
@@ -12509,14 +12509,14 @@ impl IntoValue for GetObjectTaggingRequest {
 #[non_exhaustive]
 pub struct GetObjectTorrentOutput {
     /// A Bencoded dictionary as defined by the BitTorrent specification
-    pub body: Option<myaws_core::Bytes>,
+    pub body: Option<myaws_core::body::ByteStream>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
 }
 
 impl GetObjectTorrentOutput {
     /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
+    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
         self.body = Some(value.into());
         self
     }
@@ -23244,7 +23244,7 @@ pub struct PutObjectAnnotationRequest {
     /// The annotation payload. Must be between 1 byte and 1 MiB in size, and must be valid UTF-8 encoded text. If the payload contains invalid UTF-8 bytes, the request fails with HTTP 415 (Unsupported Media Type). To store binary data, encode the payload using Base64 before uploading.
     ///
     /// Required.
-    pub annotation_payload: Option<myaws_core::Bytes>,
+    pub annotation_payload: Option<myaws_core::body::ByteStream>,
     /// If specified, the operation only succeeds if the object's ETag matches the provided value.
     pub object_if_match: Option<String>,
     /// The checksum algorithm to use. Supported values: `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`, `SHA512`, `MD5`, `XXHASH64`, `XXHASH3`, `XXHASH128`.
@@ -23299,7 +23299,7 @@ impl PutObjectAnnotationRequest {
         self
     }
     /// Sets `AnnotationPayload` (see [`Self::annotation_payload`]).
-    pub fn annotation_payload(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
+    pub fn annotation_payload(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
         self.annotation_payload = Some(value.into());
         self
     }
@@ -23894,7 +23894,7 @@ pub struct PutObjectRequest {
     /// - This functionality is not supported for Amazon S3 on Outposts.
     pub acl: Option<crate::types::ObjectCannedACL>,
     /// Object data.
-    pub body: Option<myaws_core::Bytes>,
+    pub body: Option<myaws_core::body::ByteStream>,
     /// The bucket name to which the PUT action was initiated.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -24171,7 +24171,7 @@ impl PutObjectRequest {
         self
     }
     /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
+    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
         self.body = Some(value.into());
         self
     }
@@ -30108,7 +30108,7 @@ impl FromValue for UploadPartOutput {
 #[non_exhaustive]
 pub struct UploadPartRequest {
     /// Object data.
-    pub body: Option<myaws_core::Bytes>,
+    pub body: Option<myaws_core::body::ByteStream>,
     /// The name of the bucket to which the multipart upload was initiated.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -30218,7 +30218,7 @@ impl std::fmt::Debug for UploadPartRequest {
 
 impl UploadPartRequest {
     /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
+    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
         self.body = Some(value.into());
         self
     }
@@ -30456,7 +30456,7 @@ pub struct WriteGetObjectResponseRequest {
     /// Required.
     pub request_token: Option<String>,
     /// The object data.
-    pub body: Option<myaws_core::Bytes>,
+    pub body: Option<myaws_core::body::ByteStream>,
     /// The integer status code for an HTTP response of a corresponding `GetObject` request. The following is a list of status codes.
     ///
     /// - `200 - OK`
@@ -30646,7 +30646,7 @@ impl WriteGetObjectResponseRequest {
         self
     }
     /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
+    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
         self.body = Some(value.into());
         self
     }

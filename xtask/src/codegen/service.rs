@@ -627,7 +627,16 @@ impl Client {
                     .get("sensitive")
                     .is_some_and(|v| v == true)
                     || shape.get("sensitive").is_some_and(|v| v == true);
-                (field, m.as_str(), self.rust_type(target, boxed), sensitive)
+                // `streaming` sits on the member reference in most models
+                // (S3's `Body`), on the blob shape in a few.
+                let ty = if r.get("streaming").is_some_and(|v| v == true)
+                    && str_of(self.shape(target), "type") == Some("blob")
+                {
+                    "myaws_core::body::ByteStream".to_string()
+                } else {
+                    self.rust_type(target, boxed)
+                };
+                (field, m.as_str(), ty, sensitive)
             })
             .collect();
         let any_sensitive = fields.iter().any(|f| f.3);
