@@ -25,6 +25,7 @@ mod hooks;
 pub mod http;
 pub mod model;
 pub mod names;
+pub mod presign;
 pub mod protocol;
 pub mod retry;
 pub mod service;

@@ -1,0 +1,234 @@
+//! Presigned requests, as botocore's `generate_presigned_url`: any operation's
+//! request signed with SigV4 in the query string (`X-Amz-Algorithm`,
+//! `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`, `X-Amz-SignedHeaders`,
+//! `X-Amz-Signature`), so that whoever holds the URL can make that one request
+//! until it expires, without credentials.
+//!
+//! S3 follows its own rules (`s3v4`): the payload is `UNSIGNED-PAYLOAD`, so a
+//! presigned `PutObject` accepts whatever body the holder uploads. For other
+//! services, form-encoded (query protocol) parameters move into the URL, as
+//! botocore does; operations whose requests need a document body cannot be
+//! presigned.
+//!
+//! Headers the parameters produce (`Content-Type` of a `PutObject` with
+//! `ContentType`, say) are signed and must be sent unchanged with the request:
+//! they are returned in [`PresignedRequest::headers`].
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::header::{HOST, USER_AGENT};
+use http::{HeaderMap, Method};
+use serde_json::Value as Json;
+
+use crate::client::ClientHandle;
+use crate::convert::{self, JsonOptions};
+use crate::hooks::Hooks;
+use crate::protocol::{self, SerializeOptions};
+use crate::signing::{sign_request, SigningOptions};
+use crate::value::Value;
+
+mod error;
+mod request;
+#[cfg(test)]
+mod tests;
+
+pub use error::PresignError;
+
+/// The longest expiry SigV4 allows: seven days.
+pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// How to presign: expiry, and optionally another HTTP method or a fixed
+/// signing time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresignOptions {
+    /// How long the request stays valid, from 1 second to 7 days. Fractions
+    /// of a second are dropped.
+    pub expires_in: Duration,
+    /// Sign for this method instead of the operation's (botocore's
+    /// `HttpMethod`).
+    pub http_method: Option<Method>,
+    /// Sign as of this time instead of now.
+    pub signing_time: Option<SystemTime>,
+}
+
+impl PresignOptions {
+    /// Options valid for `expires_in`, signed now, with the operation's method.
+    pub fn expires_in(expires_in: Duration) -> Self {
+        PresignOptions {
+            expires_in,
+            http_method: None,
+            signing_time: None,
+        }
+    }
+
+    /// Signs for `method` instead of the operation's own.
+    pub fn http_method(mut self, method: Method) -> Self {
+        self.http_method = Some(method);
+        self
+    }
+
+    /// Signs as of `time` (for reproducible URLs).
+    pub fn signing_time(mut self, time: SystemTime) -> Self {
+        self.signing_time = Some(time);
+        self
+    }
+
+    /// Checks the expiry against SigV4's limits; returns it in whole seconds.
+    fn checked_expiry(&self) -> Result<Duration, PresignError> {
+        let whole = Duration::from_secs(self.expires_in.as_secs());
+        if whole.is_zero() || whole > MAX_EXPIRES_IN {
+            return Err(PresignError::InvalidExpiry(self.expires_in));
+        }
+        Ok(whole)
+    }
+}
+
+/// A presigned request: make it with this method, URL and headers (for
+/// example with `curl -X {method} -H ... {url}`), plus a body when the
+/// operation uploads one.
+#[derive(Debug, Clone)]
+pub struct PresignedRequest {
+    /// The HTTP method.
+    pub method: Method,
+    /// The full URL, signature included.
+    pub url: String,
+    /// Signed headers that must be sent as they are (besides `Host`, which
+    /// the URL implies). Often empty.
+    pub headers: HeaderMap,
+}
+
+impl ClientHandle {
+    /// Presigns `operation` (its API name, `GetObject`, or the snake_case
+    /// method name, `get_object`) with JSON parameters, valid for
+    /// `expires_in` (1 second to 7 days).
+    pub async fn presign(
+        &self,
+        operation: &str,
+        params: Json,
+        expires_in: Duration,
+    ) -> Result<PresignedRequest, PresignError> {
+        self.presign_json(operation, params, &PresignOptions::expires_in(expires_in))
+            .await
+    }
+
+    /// Presigns `operation` with JSON parameters and full [`PresignOptions`].
+    pub async fn presign_json(
+        &self,
+        operation: &str,
+        params: Json,
+        options: &PresignOptions,
+    ) -> Result<PresignedRequest, PresignError> {
+        options.checked_expiry()?;
+        let op = self
+            .operation_index(operation)
+            .ok_or_else(|| PresignError::UnknownOperation(operation.to_string()))?;
+        let model = self.model().clone();
+        let operation = &model.operations[op];
+        let input = match operation.input {
+            Some(shape) => {
+                let params = if params.is_null() {
+                    Json::Object(Default::default())
+                } else {
+                    params
+                };
+                convert::from_json(&model, shape, &params, JsonOptions::default()).map_err(|e| {
+                    PresignError::InvalidParams {
+                        operation: operation.name.clone(),
+                        problems: vec![e.to_string()],
+                    }
+                })?
+            }
+            None => Value::Null,
+        };
+        self.presign_value(op, input, options).await
+    }
+
+    /// Presigns operation number `op` (model order) with a [`Value`] input:
+    /// what typed conveniences such as S3's `presign_get_object` build on.
+    /// Emits `provide-client-params`, `before-parameter-build` and
+    /// `before-sign` events, as botocore does while presigning.
+    pub async fn presign_value(
+        &self,
+        op: usize,
+        mut input: Value,
+        options: &PresignOptions,
+    ) -> Result<PresignedRequest, PresignError> {
+        let expires_in = options.checked_expiry()?;
+        let model = self.model().clone();
+        let operation = model
+            .operations
+            .get(op)
+            .ok_or_else(|| PresignError::UnknownOperation(format!("number {op}")))?;
+        let invalid = |problems: Vec<String>| PresignError::InvalidParams {
+            operation: operation.name.clone(),
+            problems,
+        };
+        let hooks = Hooks::new(self.events(), self.event_name(), &operation.name);
+        if let Some(shape) = operation.input {
+            for kind in ["provide-client-params", "before-parameter-build"] {
+                hooks
+                    .params(kind, &model, shape, &mut input)
+                    .map_err(|e| invalid(vec![e.to_string()]))?;
+            }
+            let problems = crate::validate::validate(&model, shape, &input);
+            if !problems.is_empty() {
+                return Err(invalid(problems));
+            }
+        }
+        let serialized =
+            protocol::serialize_request(&model, operation, &input, &SerializeOptions::default())
+                .map_err(|e| PresignError::Request(e.message))?;
+        let endpoint = self
+            .endpoint_resolver()
+            .resolve(&model, operation, &input)
+            .map_err(PresignError::Request)?;
+        let s3 =
+            model.metadata.signature_version.starts_with("s3") || endpoint.disable_double_encoding;
+        let rules = request::RequestRules {
+            protocol: model.protocol,
+            s3,
+            operation: &operation.name,
+            request_uri: &operation.http.request_uri,
+        };
+        let unsigned =
+            request::unsigned_request(serialized, &endpoint, rules, options.http_method.as_ref())?;
+        let mut request = unsigned.map(|()| Bytes::new());
+        hooks.request("before-sign", &mut request, 1);
+        let signed = !operation
+            .auth
+            .iter()
+            .any(|a| a == "none" || a == "smithy.api#noAuth");
+        if signed {
+            let credentials = self
+                .config()
+                .credentials
+                .provide_credentials()
+                .await
+                .map_err(|e| PresignError::Credentials(e.to_string()))?;
+            sign_request(
+                &mut request,
+                &[],
+                &credentials,
+                &SigningOptions {
+                    region: &endpoint.signing_region,
+                    name: &endpoint.signing_name,
+                    s3,
+                    unsigned_payload: s3 || operation.unsigned_payload,
+                    presign_expires: Some(expires_in),
+                    time: options.signing_time.unwrap_or_else(SystemTime::now),
+                },
+            )
+            .map_err(PresignError::Signing)?;
+        }
+        let (parts, _) = request.into_parts();
+        let mut headers = parts.headers;
+        headers.remove(HOST);
+        headers.remove(USER_AGENT);
+        Ok(PresignedRequest {
+            method: parts.method,
+            url: parts.uri.to_string(),
+            headers,
+        })
+    }
+}

@@ -1,0 +1,162 @@
+//! Turns a serialized operation and its resolved endpoint into the unsigned
+//! request a presigned URL is signed over, following botocore's query-auth
+//! rules: S3 payloads are left to whoever uses the URL (`UNSIGNED-PAYLOAD`),
+//! form-encoded parameters move into the query string, and nothing else may
+//! have a body. S3's bucket comes from the endpoint (host or path), so the
+//! `/{Bucket}` label of the operation's URI is dropped, as botocore does.
+
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
+use http::{Method, Request, Uri};
+
+use super::PresignError;
+use crate::endpoint_resolution::ResolvedEndpoint;
+use crate::model::Protocol;
+use crate::protocol::SerializedRequest;
+
+/// What decides the shape of a presigned request.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RequestRules<'a> {
+    /// The service's wire protocol.
+    pub protocol: Protocol,
+    /// S3-style signing: the payload is unsigned and left to the caller.
+    pub s3: bool,
+    /// The operation's name, for errors.
+    pub operation: &'a str,
+    /// The operation's URI template (`/{Bucket}/{Key+}`).
+    pub request_uri: &'a str,
+}
+
+/// Builds the request to sign: method (or `method_override`), full URL with
+/// the operation's query parameters, and the headers the protocol set.
+pub(super) fn unsigned_request(
+    mut ser: SerializedRequest,
+    endpoint: &ResolvedEndpoint,
+    rules: RequestRules<'_>,
+    method_override: Option<&Method>,
+) -> Result<Request<()>, PresignError> {
+    move_body(&mut ser, rules)?;
+    if rules.s3 && rules.request_uri.starts_with("/{Bucket}") {
+        drop_bucket_label(&mut ser.path);
+    }
+    let uri = join_url(&ser, &endpoint.url)?;
+    let method = method_override.cloned().unwrap_or(ser.method.clone());
+    let mut builder = Request::builder().method(method).uri(uri);
+    let headers = builder
+        .headers_mut()
+        .ok_or_else(|| PresignError::Request("invalid request".into()))?;
+    for (name, value) in &ser.headers {
+        if name != CONTENT_LENGTH {
+            headers.append(name, value.clone());
+        }
+    }
+    for (name, values) in &endpoint.headers {
+        let name = HeaderName::try_from(name.as_str())
+            .map_err(|e| PresignError::Request(format!("endpoint header {name:?}: {e}")))?;
+        for value in values {
+            let value = HeaderValue::try_from(value.as_str())
+                .map_err(|e| PresignError::Request(format!("endpoint header {name}: {e}")))?;
+            headers.append(name.clone(), value);
+        }
+    }
+    builder
+        .body(())
+        .map_err(|e| PresignError::Request(e.to_string()))
+}
+
+/// Empties the body: S3's is the caller's to send, a form body becomes query
+/// parameters, an empty JSON object is dropped; anything else is an error.
+fn move_body(ser: &mut SerializedRequest, rules: RequestRules<'_>) -> Result<(), PresignError> {
+    if rules.s3 || ser.body.is_empty() {
+        ser.body = Default::default();
+        return Ok(());
+    }
+    match rules.protocol {
+        Protocol::Query | Protocol::Ec2 => {
+            let form = std::str::from_utf8(&ser.body)
+                .map_err(|_| PresignError::Request("form body is not UTF-8".into()))?;
+            if !ser.query.is_empty() {
+                ser.query.push('&');
+            }
+            ser.query.push_str(form);
+            ser.headers.remove(CONTENT_TYPE);
+        }
+        Protocol::Json | Protocol::RestJson if is_empty_json_object(&ser.body) => {}
+        _ => return Err(PresignError::BodyNotPresignable(rules.operation.into())),
+    }
+    ser.body = Default::default();
+    Ok(())
+}
+
+/// Removes the first path segment (the bucket, which the endpoint carries):
+/// `/b/k?x` becomes `/k?x`, `/b?list-type=2` becomes `/?list-type=2`.
+fn drop_bucket_label(path: &mut String) {
+    let rest = path
+        .get(1..)
+        .map(|p| p.find(['/', '?']).map_or("", |i| &p[i..]))
+        .unwrap_or("");
+    *path = if rest.starts_with('/') {
+        rest.to_string()
+    } else {
+        format!("/{rest}")
+    };
+}
+
+fn is_empty_json_object(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+}
+
+/// `endpoint_url` + the operation's path and query, with its host prefix
+/// (never in front of an IP address or `localhost`).
+fn join_url(ser: &SerializedRequest, endpoint_url: &str) -> Result<Uri, PresignError> {
+    let base: Uri = endpoint_url.parse().map_err(|e| {
+        PresignError::Request(format!("invalid endpoint URL {endpoint_url:?}: {e}"))
+    })?;
+    let scheme = base.scheme_str().unwrap_or("https");
+    let mut authority = base
+        .authority()
+        .ok_or_else(|| PresignError::Request(format!("endpoint URL {endpoint_url:?} has no host")))?
+        .to_string();
+    if let Some(prefix) = &ser.host_prefix {
+        let host = base.host().unwrap_or("");
+        if host.parse::<std::net::IpAddr>().is_err()
+            && host != "localhost"
+            && !host.starts_with('[')
+        {
+            authority = format!("{prefix}{authority}");
+        }
+    }
+    let mut path = format!("{}{}", base.path().trim_end_matches('/'), ser.path);
+    if !path.starts_with('/') {
+        path.insert(0, '/');
+    }
+    let mut url = format!("{scheme}://{authority}{path}");
+    if !ser.query.is_empty() {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&ser.query);
+    }
+    url.parse()
+        .map_err(|e| PresignError::Request(format!("invalid request URL {url:?}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drop_bucket_label;
+
+    #[test]
+    fn the_bucket_segment_is_dropped() {
+        for (path, expect) in [
+            ("/b/k", "/k"),
+            ("/b/dir/k%20x?uploads", "/dir/k%20x?uploads"),
+            ("/b?list-type=2", "/?list-type=2"),
+            ("/b", "/"),
+            ("/b/", "/"),
+            ("/", "/"),
+            ("", "/"),
+        ] {
+            let mut p = path.to_string();
+            drop_bucket_label(&mut p);
+            assert_eq!(p, expect, "{path}");
+        }
+    }
+}

@@ -1,0 +1,338 @@
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use http::Method;
+use serde_json::json;
+
+use super::*;
+use crate::credentials::Credentials;
+use crate::service::Service;
+use crate::session::{ClientConfig, Session};
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+fn client(service: &str, endpoint: &str, token: Option<&str>) -> ClientHandle {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../models")
+        .join(service);
+    let session = Session::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE",
+            SECRET,
+            token.map(str::to_string),
+            None,
+        ))
+        .endpoint_url(endpoint)
+        .build()
+        .unwrap();
+    ClientHandle::from_service(
+        &session,
+        Service::from_dir(&dir).unwrap(),
+        ClientConfig::default(),
+    )
+    .unwrap()
+}
+
+fn s3() -> ClientHandle {
+    client("s3", "https://s3.amazonaws.com", None)
+}
+
+/// 2013-05-24T00:00:00Z, the time of the AWS documentation's example.
+fn may_24_2013() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_369_353_600)
+}
+
+/// The decoded query parameters of a URL.
+fn query(url: &str) -> HashMap<String, String> {
+    let (_, q) = url.split_once('?').expect("a query string");
+    q.split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(s)
+                    .decode_utf8()
+                    .unwrap()
+                    .into_owned()
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn matches_the_aws_documentation_example() {
+    // "Authenticating Requests: Using Query Parameters" in the S3 API
+    // reference: GET examplebucket/test.txt, 24 hours, signed host only.
+    let options =
+        PresignOptions::expires_in(Duration::from_secs(86400)).signing_time(may_24_2013());
+    let presigned = s3()
+        .presign_json(
+            "GetObject",
+            json!({"Bucket": "examplebucket", "Key": "test.txt"}),
+            &options,
+        )
+        .await
+        .unwrap();
+    assert_eq!(presigned.method, Method::GET);
+    assert!(
+        presigned
+            .url
+            .starts_with("https://examplebucket.s3.amazonaws.com/test.txt?"),
+        "{}",
+        presigned.url
+    );
+    let q = query(&presigned.url);
+    assert_eq!(
+        q["X-Amz-Signature"],
+        "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+    );
+    assert_eq!(q["X-Amz-Date"], "20130524T000000Z");
+    assert_eq!(q["X-Amz-SignedHeaders"], "host");
+    assert!(presigned.headers.is_empty(), "{:?}", presigned.headers);
+}
+
+#[tokio::test]
+async fn query_carries_every_auth_parameter_and_no_secret() {
+    let c = client("s3", "https://s3.amazonaws.com", Some("the-session-token"));
+    let presigned = c
+        .presign(
+            "get_object",
+            json!({"Bucket": "examplebucket", "Key": "dir/a b.txt"}),
+            Duration::from_secs(900),
+        )
+        .await
+        .unwrap();
+    let q = query(&presigned.url);
+    assert_eq!(q["X-Amz-Algorithm"], "AWS4-HMAC-SHA256");
+    let credential = &q["X-Amz-Credential"];
+    assert!(
+        credential.starts_with("AKIAIOSFODNN7EXAMPLE/")
+            && credential.ends_with("/us-east-1/s3/aws4_request"),
+        "{credential}"
+    );
+    assert_eq!(q["X-Amz-Date"].len(), "20130524T000000Z".len());
+    assert_eq!(q["X-Amz-Expires"], "900");
+    assert_eq!(q["X-Amz-SignedHeaders"], "host");
+    assert_eq!(q["X-Amz-Security-Token"], "the-session-token");
+    let signature = &q["X-Amz-Signature"];
+    assert_eq!(signature.len(), 64);
+    assert!(signature.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert!(
+        presigned.url.contains("/dir/a%20b.txt?"),
+        "{}",
+        presigned.url
+    );
+    for secret_part in [SECRET, "wJalrXUtnFEMI", "bPxRfiCYEXAMPLEKEY"] {
+        assert!(!presigned.url.contains(secret_part));
+    }
+    assert!(!format!("{presigned:?}").contains("bPxRfiCYEXAMPLEKEY"));
+}
+
+#[tokio::test]
+async fn put_with_content_type_signs_the_header_and_returns_it() {
+    let presigned = s3()
+        .presign(
+            "PutObject",
+            json!({"Bucket": "examplebucket", "Key": "k", "ContentType": "text/plain",
+                   "Body": "aWdub3JlZA=="}),
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap();
+    assert_eq!(presigned.method, Method::PUT);
+    assert_eq!(presigned.headers["content-type"], "text/plain");
+    assert!(presigned.headers.get("content-length").is_none());
+    let q = query(&presigned.url);
+    assert_eq!(q["X-Amz-SignedHeaders"], "content-type;host");
+}
+
+#[tokio::test]
+async fn signature_depends_on_expiry_method_and_time() {
+    let c = s3();
+    let params = json!({"Bucket": "examplebucket", "Key": "k"});
+    let base = PresignOptions::expires_in(Duration::from_secs(60)).signing_time(may_24_2013());
+    let sign = |o: PresignOptions| {
+        let c = c.clone();
+        let params = params.clone();
+        async move {
+            let url = c.presign_json("GetObject", params, &o).await.unwrap().url;
+            query(&url)["X-Amz-Signature"].clone()
+        }
+    };
+    let reference = sign(base.clone()).await;
+    assert_eq!(reference, sign(base.clone()).await, "deterministic");
+    let longer = PresignOptions {
+        expires_in: Duration::from_secs(61),
+        ..base.clone()
+    };
+    assert_ne!(reference, sign(longer).await);
+    assert_ne!(
+        reference,
+        sign(base.clone().http_method(Method::HEAD)).await
+    );
+    let later = base.signing_time(may_24_2013() + Duration::from_secs(1));
+    assert_ne!(reference, sign(later).await);
+}
+
+#[tokio::test]
+async fn expiry_must_be_between_one_second_and_seven_days() {
+    let c = s3();
+    let params = json!({"Bucket": "examplebucket", "Key": "k"});
+    for bad in [
+        Duration::ZERO,
+        Duration::from_millis(999),
+        MAX_EXPIRES_IN + Duration::from_secs(1),
+        Duration::from_secs(u64::MAX),
+    ] {
+        let err = c
+            .presign("GetObject", params.clone(), bad)
+            .await
+            .unwrap_err();
+        assert_eq!(err, PresignError::InvalidExpiry(bad));
+        assert!(err.to_string().contains("7 days"), "{err}");
+    }
+    for (good, expect) in [
+        (MAX_EXPIRES_IN, "604800"),
+        (Duration::from_secs(1), "1"),
+        (Duration::from_millis(1500), "1"),
+    ] {
+        let url = c
+            .presign("GetObject", params.clone(), good)
+            .await
+            .unwrap()
+            .url;
+        assert_eq!(query(&url)["X-Amz-Expires"], expect);
+    }
+}
+
+#[tokio::test]
+async fn bad_operations_and_params_are_errors() {
+    let c = s3();
+    let err = c
+        .presign("NoSuchThing", json!({}), Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    assert_eq!(err, PresignError::UnknownOperation("NoSuchThing".into()));
+    let err = c
+        .presign("GetObject", json!({"Bucket": "b"}), Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, PresignError::InvalidParams { operation, problems }
+            if operation == "GetObject" && problems.iter().any(|p| p.contains("Key"))),
+        "{err:?}"
+    );
+    let err = c
+        .presign("GetObject", json!({"Bucket": 5}), Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PresignError::InvalidParams { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn query_protocol_parameters_move_into_the_url() {
+    let c = client("sts", "https://sts.amazonaws.com", None);
+    let presigned = c
+        .presign_json(
+            "GetCallerIdentity",
+            json!({}),
+            &PresignOptions::expires_in(Duration::from_secs(60)).http_method(Method::GET),
+        )
+        .await
+        .unwrap();
+    assert_eq!(presigned.method, Method::GET);
+    let q = query(&presigned.url);
+    assert_eq!(q["Action"], "GetCallerIdentity");
+    assert_eq!(q["Version"], "2011-06-15");
+    assert!(q["X-Amz-Credential"].ends_with("/us-east-1/sts/aws4_request"));
+    assert!(presigned.headers.get("content-type").is_none());
+}
+
+#[tokio::test]
+async fn document_bodies_cannot_be_presigned() {
+    let c = client("sqs", "https://sqs.us-east-1.amazonaws.com", None);
+    let err = c
+        .presign(
+            "SendMessage",
+            json!({"QueueUrl": "https://q", "MessageBody": "hi"}),
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err, PresignError::BodyNotPresignable("SendMessage".into()));
+}
+
+#[tokio::test]
+async fn before_sign_handlers_can_add_signed_headers() {
+    let c = s3();
+    c.events().register("before-sign.s3.GetObject", |event| {
+        if let Some(request) = event.request.as_deref_mut() {
+            request
+                .headers_mut()
+                .insert("x-amz-meta-origin", http::HeaderValue::from_static("hook"));
+        }
+        None
+    });
+    let presigned = c
+        .presign(
+            "GetObject",
+            json!({"Bucket": "examplebucket", "Key": "k"}),
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap();
+    assert_eq!(presigned.headers["x-amz-meta-origin"], "hook");
+    assert_eq!(
+        query(&presigned.url)["X-Amz-SignedHeaders"],
+        "host;x-amz-meta-origin"
+    );
+}
+
+#[tokio::test]
+async fn path_style_keeps_the_bucket_once_in_the_path() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/s3");
+    let session = Session::builder()
+        .region("eu-west-1")
+        .credentials(Credentials::new("AKID", "SECRET", None, None))
+        .endpoint_url("http://127.0.0.1:5000")
+        .build()
+        .unwrap();
+    let c = ClientHandle::from_service(
+        &session,
+        Service::from_dir(&dir).unwrap(),
+        ClientConfig::default().s3_addressing_style("path"),
+    )
+    .unwrap();
+    let get = c
+        .presign(
+            "GetObject",
+            json!({"Bucket": "my-bucket", "Key": "a/b.txt"}),
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap();
+    assert!(
+        get.url
+            .starts_with("http://127.0.0.1:5000/my-bucket/a/b.txt?X-Amz-"),
+        "{}",
+        get.url
+    );
+    assert!(query(&get.url)["X-Amz-Credential"].ends_with("/eu-west-1/s3/aws4_request"));
+    let list = c
+        .presign(
+            "ListObjectsV2",
+            json!({"Bucket": "my-bucket", "Prefix": "a/"}),
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap();
+    let q = query(&list.url);
+    assert!(
+        list.url.starts_with("http://127.0.0.1:5000/my-bucket/?"),
+        "{}",
+        list.url
+    );
+    assert_eq!(q["list-type"], "2");
+    assert_eq!(q["prefix"], "a/");
+}
