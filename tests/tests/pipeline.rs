@@ -231,3 +231,50 @@ async fn a_hostile_response_is_an_error_not_a_panic() {
         .unwrap_err();
     assert!(matches!(err, SdkError::Response(_)), "{err:?}");
 }
+
+/// A `tracing` writer that keeps everything written to it.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn tracing_output_has_call_details_but_no_secrets() {
+    let (url, _) = start_http(vec![
+        json(500, r#"{"__type": "InternalError"}"#),
+        json(200, LIST_OK),
+    ])
+    .await;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let sqs = Client::new(&session(&url)).unwrap();
+    sqs.list_queues(ListQueuesRequest::default()).await.unwrap();
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("myaws.call"), "{log}");
+    assert!(log.contains("operation=ListQueues"), "{log}");
+    assert!(log.contains("retrying"), "{log}");
+    for secret in [
+        "very-secret-key-do-not-print",
+        "very-secret-session-token",
+        "Signature=",
+    ] {
+        assert!(
+            !log.contains(secret),
+            "{secret} leaked into tracing output:\n{log}"
+        );
+    }
+}

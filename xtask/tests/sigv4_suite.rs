@@ -26,13 +26,23 @@ fn every_sigv4_case_passes() {
 fn a_wrong_secret_is_caught() {
     // Copy one case and corrupt its expected signature: the runner must fail it.
     let src = workspace_root().join("tests/vectors/sigv4/get-vanilla");
-    let dir = std::env::temp_dir().join(format!("myaws-sigv4-{}", std::process::id())).join("get-vanilla");
+    let dir = std::env::temp_dir()
+        .join(format!("myaws-sigv4-{}", std::process::id()))
+        .join("get-vanilla");
     std::fs::create_dir_all(&dir).unwrap();
     for ext in ["req", "creq"] {
-        std::fs::copy(src.join(format!("get-vanilla.{ext}")), dir.join(format!("get-vanilla.{ext}"))).unwrap();
+        std::fs::copy(
+            src.join(format!("get-vanilla.{ext}")),
+            dir.join(format!("get-vanilla.{ext}")),
+        )
+        .unwrap();
     }
     let authz = std::fs::read_to_string(src.join("get-vanilla.authz")).unwrap();
-    std::fs::write(dir.join("get-vanilla.authz"), authz.replace("Signature=5", "Signature=6")).unwrap();
+    std::fs::write(
+        dir.join("get-vanilla.authz"),
+        authz.replace("Signature=5", "Signature=6"),
+    )
+    .unwrap();
     let (tally, _) = sigv4_tests::run(&[dir.clone()]).unwrap();
     assert_eq!((tally.passed, tally.failed), (0, 1));
     let _ = std::fs::remove_dir_all(dir.parent().unwrap());
