@@ -125,3 +125,95 @@ impl EndpointResolver {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::convert::{from_json, JsonOptions};
+    use crate::credentials::Credentials;
+    use crate::session::{ClientConfig, Session};
+    use serde_json::json;
+
+    fn resolve(
+        svc: &str,
+        region: &str,
+        op: &str,
+        params: serde_json::Value,
+    ) -> Result<ResolvedEndpoint, String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../models")
+            .join(svc);
+        let service = Service::from_dir(&dir).unwrap();
+        let session = Session::builder()
+            .region(region)
+            .credentials(Credentials::new("AKID", "SECRET", None, None))
+            .build()
+            .unwrap();
+        let config = session
+            .resolve(&service.model.metadata.service_id, &ClientConfig::default())
+            .unwrap();
+        let resolver = EndpointResolver::new(&service, &config)?;
+        let model = service.model.clone();
+        let operation = model.operation(op).unwrap();
+        let input = from_json(
+            &model,
+            operation.input.unwrap(),
+            &params,
+            JsonOptions::default(),
+        )
+        .unwrap();
+        resolver.resolve(&model, operation, &input)
+    }
+
+    #[test]
+    fn s3_virtual_hosted_with_sigv4_scope() {
+        let e = resolve(
+            "s3",
+            "us-west-2",
+            "GetObject",
+            json!({"Bucket": "my-bucket", "Key": "k"}),
+        )
+        .unwrap();
+        assert_eq!(e.url, "https://my-bucket.s3.us-west-2.amazonaws.com");
+        assert_eq!(
+            (e.signing_name.as_str(), e.signing_region.as_str()),
+            ("s3", "us-west-2")
+        );
+        assert!(e.disable_double_encoding);
+    }
+
+    #[test]
+    fn regional_endpoint_for_json_services() {
+        let e = resolve("sqs", "ap-southeast-2", "ListQueues", json!({})).unwrap();
+        assert_eq!(e.url, "https://sqs.ap-southeast-2.amazonaws.com");
+        assert_eq!(e.signing_name, "sqs");
+    }
+
+    #[test]
+    fn unsupported_auth_schemes_are_clear_errors() {
+        // A multi-region access point needs SigV4a.
+        let mrap = "arn:aws:s3::123456789012:accesspoint:mfzwi23gnjvgw.mrap";
+        let err = resolve(
+            "s3",
+            "us-east-1",
+            "GetObject",
+            json!({"Bucket": mrap, "Key": "k"}),
+        )
+        .unwrap_err();
+        assert!(err.contains("sigv4a"), "{err}");
+    }
+
+    #[test]
+    fn error_rules_surface_before_sending() {
+        // An access point ARN in another partition is rejected by the rules.
+        let arn = "arn:aws-cn:s3:cn-north-1:123456789012:accesspoint:ap";
+        let err = resolve(
+            "s3",
+            "us-east-1",
+            "GetObject",
+            json!({"Bucket": arn, "Key": "k"}),
+        )
+        .unwrap_err();
+        assert!(err.starts_with("endpoint resolution failed"), "{err}");
+    }
+}
