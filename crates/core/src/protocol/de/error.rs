@@ -184,11 +184,17 @@ fn from_xml(root: &Element, response: &Response<'_>) -> Basics {
             .or_else(|| root.child("Errors").and_then(|e| e.child("Error")))
     };
     let text = |name: &str| error.and_then(|e| e.child_text(name)).map(str::to_string);
-    let request_id = root
+    let body_id = root
         .child_text("RequestId")
         .or_else(|| root.child_text("RequestID"))
-        .map(str::to_string)
-        .or_else(|| header_request_id(response));
+        .map(str::to_string);
+    // S3 (root `<Error>`) repeats the request id headers in the body; botocore
+    // takes the headers there, and the body everywhere else.
+    let request_id = if root.name == "Error" {
+        header_request_id(response).or(body_id)
+    } else {
+        body_id.or_else(|| header_request_id(response))
+    };
     Basics {
         code: text("Code").unwrap_or_else(|| response.status.to_string()),
         message: text("Message"),

@@ -19,6 +19,8 @@ mod headers;
 mod json;
 mod rest;
 mod scalar;
+#[cfg(test)]
+mod tests;
 mod xml;
 pub mod xml_dom;
 
