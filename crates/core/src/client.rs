@@ -9,9 +9,9 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, HOST, USER_AGENT};
 use http::{Request, Uri};
-use http_body_util::Full;
 use tracing::Instrument;
 
+use crate::body::SdkBody;
 use crate::endpoint_resolution::EndpointResolver;
 use crate::error::{
     BuildError, DispatchError, DispatchErrorKind, ErrorMetadata, OperationError, ResponseError,
@@ -103,6 +103,7 @@ impl ClientHandle {
             connect_timeout: Some(config.connect_timeout),
             read_timeout: Some(config.read_timeout),
             ca_bundle: config.ca_bundle.clone(),
+            resolve_overrides: config.resolve_overrides.clone(),
         })
         .map_err(BuildError::new)?;
         let retry = RetryPolicy {
@@ -278,7 +279,7 @@ impl ClientHandle {
             }
             let outcome = match hooks.before_send(&mut req, attempt) {
                 Some(canned) => Ok(canned),
-                None => self.inner.http.send(req.map(Full::new), max_body).await,
+                None => self.inner.http.send(req.map(SdkBody::from_bytes), max_body).await,
             };
             let (kind, err) = match outcome {
                 Ok(resp) => {

@@ -20,8 +20,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::checksum::{RequestChecksumCalculation, ResponseChecksumValidation};
 use crate::config::resolve::{
-    resolve_ca_bundle, resolve_endpoint_url, resolve_region, resolve_retry,
+    resolve_ca_bundle, resolve_endpoint_url, resolve_request_checksum_calculation,
+    resolve_response_checksum_validation, resolve_region, resolve_retry,
     resolve_s3_addressing_style, resolve_use_dual_stack, resolve_use_fips, validate_endpoint_url,
     validate_region, EndpointUrlOptions, Sources,
 };
@@ -207,6 +209,15 @@ impl Session {
             use_dual_stack: resolve_use_dual_stack(overrides.use_dual_stack, &sources)?,
             ca_bundle: resolve_ca_bundle(overrides.ca_bundle.clone(), &sources),
             s3_addressing_style,
+            request_checksum_calculation: resolve_request_checksum_calculation(
+                overrides.request_checksum_calculation,
+                &sources,
+            )?,
+            response_checksum_validation: resolve_response_checksum_validation(
+                overrides.response_checksum_validation,
+                &sources,
+            )?,
+            resolve_overrides: overrides.resolve_overrides.clone(),
             profile: inner.profile.profile.clone(),
         })
     }
@@ -396,6 +407,14 @@ pub struct ClientConfig {
     pub s3_addressing_style: Option<String>,
     /// Ignore endpoint URLs from the environment and the shared config.
     pub ignore_configured_endpoint_urls: Option<bool>,
+    /// When to compute request checksums (default `when_supported`).
+    pub request_checksum_calculation: Option<RequestChecksumCalculation>,
+    /// When to validate response checksums (default `when_supported`).
+    pub response_checksum_validation: Option<ResponseChecksumValidation>,
+    /// Host names equal to or ending in a suffix connect to its address
+    /// instead of what DNS says (tests against a local server with
+    /// virtual-hosted S3 names).
+    pub resolve_overrides: Vec<(String, std::net::IpAddr)>,
 }
 
 impl ClientConfig {
@@ -465,6 +484,25 @@ impl ClientConfig {
         self.ignore_configured_endpoint_urls = Some(ignore);
         self
     }
+
+    /// Sets when request checksums are computed.
+    pub fn request_checksum_calculation(mut self, when: RequestChecksumCalculation) -> Self {
+        self.request_checksum_calculation = Some(when);
+        self
+    }
+
+    /// Sets when response checksums are validated.
+    pub fn response_checksum_validation(mut self, when: ResponseChecksumValidation) -> Self {
+        self.response_checksum_validation = Some(when);
+        self
+    }
+
+    /// Connects to `ip` for host names equal to or ending in `host_suffix`
+    /// (e.g. `localhost.localstack.cloud` → `127.0.0.1`).
+    pub fn resolve_override(mut self, host_suffix: impl Into<String>, ip: std::net::IpAddr) -> Self {
+        self.resolve_overrides.push((host_suffix.into(), ip));
+        self
+    }
 }
 
 /// Everything a client needs, resolved and validated by
@@ -494,6 +532,12 @@ pub struct ResolvedConfig {
     pub ca_bundle: Option<PathBuf>,
     /// S3 addressing style (`auto`, `virtual` or `path`), if configured.
     pub s3_addressing_style: Option<String>,
+    /// When to compute request checksums.
+    pub request_checksum_calculation: RequestChecksumCalculation,
+    /// When to validate response checksums.
+    pub response_checksum_validation: ResponseChecksumValidation,
+    /// Host suffix → address overrides for the HTTP client.
+    pub resolve_overrides: Vec<(String, std::net::IpAddr)>,
     /// The active profile's settings (for service-specific keys).
     pub profile: Option<Profile>,
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::{sourced_bool, ConfigError, Sourced, Sources};
+use crate::checksum::{parse_when, RequestChecksumCalculation, ResponseChecksumValidation};
 
 /// The accepted values of the S3 `addressing_style` setting.
 pub const S3_ADDRESSING_STYLES: [&str; 3] = ["auto", "virtual", "path"];
@@ -99,6 +100,69 @@ pub fn resolve_s3_addressing_style(
         ));
     }
     Ok(Some(Sourced::new(normalized, raw.source)))
+}
+
+/// `request_checksum_calculation`: explicit, else
+/// `AWS_REQUEST_CHECKSUM_CALCULATION`, else the profile key, else
+/// `when_supported`.
+pub fn resolve_request_checksum_calculation(
+    explicit: Option<RequestChecksumCalculation>,
+    sources: &Sources<'_>,
+) -> Result<RequestChecksumCalculation, ConfigError> {
+    let supported = resolve_when(
+        "request_checksum_calculation",
+        explicit.map(|e| e == RequestChecksumCalculation::WhenSupported),
+        "AWS_REQUEST_CHECKSUM_CALCULATION",
+        sources,
+    )?;
+    Ok(if supported {
+        RequestChecksumCalculation::WhenSupported
+    } else {
+        RequestChecksumCalculation::WhenRequired
+    })
+}
+
+/// `response_checksum_validation`: explicit, else
+/// `AWS_RESPONSE_CHECKSUM_VALIDATION`, else the profile key, else
+/// `when_supported`.
+pub fn resolve_response_checksum_validation(
+    explicit: Option<ResponseChecksumValidation>,
+    sources: &Sources<'_>,
+) -> Result<ResponseChecksumValidation, ConfigError> {
+    let supported = resolve_when(
+        "response_checksum_validation",
+        explicit.map(|e| e == ResponseChecksumValidation::WhenSupported),
+        "AWS_RESPONSE_CHECKSUM_VALIDATION",
+        sources,
+    )?;
+    Ok(if supported {
+        ResponseChecksumValidation::WhenSupported
+    } else {
+        ResponseChecksumValidation::WhenRequired
+    })
+}
+
+/// A `when_supported` (true) / `when_required` (false) setting.
+fn resolve_when(
+    setting: &str,
+    explicit: Option<bool>,
+    env_var: &str,
+    sources: &Sources<'_>,
+) -> Result<bool, ConfigError> {
+    if let Some(value) = explicit {
+        return Ok(value);
+    }
+    match sources.env_or_profile(env_var, setting) {
+        Some(raw) => parse_when(raw.value).ok_or_else(|| {
+            ConfigError::invalid(
+                setting,
+                raw.source,
+                raw.value,
+                "expected `when_supported` or `when_required`",
+            )
+        }),
+        None => Ok(true),
+    }
 }
 
 #[cfg(test)]
@@ -214,5 +278,54 @@ mod tests {
             |s| resolve_s3_addressing_style(None, s).unwrap_err(),
         );
         assert!(err.to_string().contains("s3.addressing_style"), "{err}");
+    }
+
+    #[test]
+    fn checksum_settings_precedence_and_errors() {
+        let profile = Profile::new("p")
+            .with("request_checksum_calculation", "WHEN_REQUIRED")
+            .with("response_checksum_validation", "when_required");
+        with_sources(&[], profile.clone(), |s| {
+            assert_eq!(
+                resolve_request_checksum_calculation(None, s).unwrap(),
+                RequestChecksumCalculation::WhenRequired
+            );
+            assert_eq!(
+                resolve_response_checksum_validation(None, s).unwrap(),
+                ResponseChecksumValidation::WhenRequired
+            );
+            assert_eq!(
+                resolve_request_checksum_calculation(
+                    Some(RequestChecksumCalculation::WhenSupported),
+                    s
+                )
+                .unwrap(),
+                RequestChecksumCalculation::WhenSupported
+            );
+        });
+        with_sources(
+            &[("AWS_REQUEST_CHECKSUM_CALCULATION", "when_supported")],
+            profile,
+            |s| {
+                assert_eq!(
+                    resolve_request_checksum_calculation(None, s).unwrap(),
+                    RequestChecksumCalculation::WhenSupported
+                );
+            },
+        );
+        with_sources(&[], Profile::new("p"), |s| {
+            assert_eq!(
+                resolve_response_checksum_validation(None, s).unwrap(),
+                ResponseChecksumValidation::WhenSupported
+            );
+        });
+        with_sources(
+            &[("AWS_RESPONSE_CHECKSUM_VALIDATION", "sometimes")],
+            Profile::new("p"),
+            |s| {
+                let e = resolve_response_checksum_validation(None, s).unwrap_err();
+                assert!(e.to_string().contains("when_supported"), "{e}");
+            },
+        );
     }
 }

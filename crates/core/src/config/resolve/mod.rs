@@ -18,7 +18,8 @@ pub use endpoint::{
     endpoint_env_var, resolve_endpoint_url, validate_endpoint_url, EndpointUrlOptions,
 };
 pub use flags::{
-    parse_bool, resolve_ca_bundle, resolve_s3_addressing_style, resolve_use_dual_stack,
+    parse_bool, resolve_ca_bundle, resolve_request_checksum_calculation,
+    resolve_response_checksum_validation, resolve_s3_addressing_style, resolve_use_dual_stack,
     resolve_use_fips, S3_ADDRESSING_STYLES,
 };
 pub use region::{resolve_region, validate_region};

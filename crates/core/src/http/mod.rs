@@ -1,25 +1,40 @@
 //! The HTTP client: hyper 1 with hyper-util's pooled client, TLS chosen by
 //! cargo feature (`rustls` by default, or `native-tls`). A build without TLS
 //! speaks plain HTTP only and says so when given an `https` URL.
+//!
+//! Request bodies are [`SdkBody`] (bytes or a stream); responses come back
+//! with their body unread ([`StreamingResponse`]) so a streaming payload can
+//! be handed to the caller, or buffered up to a limit for parsing.
 
+use std::net::IpAddr;
 use std::path::Path;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use http::{Request, Response};
-use http_body_util::{BodyExt, Full};
+use http::Request;
+use http_body_util::BodyExt;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
+use crate::body::{BoxStream, SdkBody};
 use crate::error::{DispatchError, DispatchErrorKind};
 
+mod resolve;
+
+pub use resolve::OverrideResolver;
+
+type Http = HttpConnector<OverrideResolver>;
 #[cfg(feature = "rustls")]
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+type Connector = hyper_rustls::HttpsConnector<Http>;
 #[cfg(all(not(feature = "rustls"), feature = "native-tls"))]
-type Connector = hyper_tls::HttpsConnector<HttpConnector>;
+type Connector = hyper_tls::HttpsConnector<Http>;
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-type Connector = HttpConnector;
+type Connector = Http;
+
+/// How long a request with `Expect: 100-continue` waits for the server's
+/// `100 Continue` before sending its body anyway (as botocore).
+pub const EXPECT_CONTINUE_WAIT: Duration = Duration::from_secs(1);
 
 /// Settings of an [`HttpClient`].
 #[derive(Debug, Clone, Default)]
@@ -30,12 +45,14 @@ pub struct HttpSettings {
     pub read_timeout: Option<Duration>,
     /// Extra PEM file of trusted CA certificates (`AWS_CA_BUNDLE`).
     pub ca_bundle: Option<std::path::PathBuf>,
+    /// Host names equal to or ending in a suffix resolve to its address.
+    pub resolve_overrides: Vec<(String, IpAddr)>,
 }
 
 /// A pooled HTTP/1.1 + HTTP/2 client. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct HttpClient {
-    client: Client<Connector, Full<Bytes>>,
+    client: Client<Connector, SdkBody>,
     read_timeout: Option<Duration>,
 }
 
@@ -48,10 +65,53 @@ pub struct BufferedResponse {
     pub body: Bytes,
 }
 
+/// A response whose body has not been read yet.
+#[derive(Debug)]
+pub struct StreamingResponse {
+    /// Status, headers and version.
+    pub head: http::response::Parts,
+    body: hyper::body::Incoming,
+    read_timeout: Option<Duration>,
+}
+
+impl StreamingResponse {
+    /// Reads the whole body, refusing bodies longer than `max_body` bytes.
+    pub async fn buffer(self, max_body: usize) -> Result<BufferedResponse, DispatchError> {
+        read_body(self.head, self.body, max_body, self.read_timeout).await
+    }
+
+    /// The head and the body as a stream of chunks (each read subject to the
+    /// read timeout).
+    pub fn into_stream(self) -> (http::response::Parts, BoxStream) {
+        let state = (self.body, self.read_timeout);
+        let stream = futures_util::stream::try_unfold(state, |(mut body, timeout)| async move {
+            loop {
+                let frame = match with_timeout(timeout, body.frame()).await {
+                    Ok(Some(frame)) => frame.map_err(|e| {
+                        std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            format!("reading the response body: {e}"),
+                        )
+                    })?,
+                    Ok(None) => return Ok(None),
+                    Err(e) => {
+                        return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, e.message))
+                    }
+                };
+                if let Ok(data) = frame.into_data() {
+                    return Ok(Some((data, (body, timeout))));
+                }
+            }
+        });
+        (self.head, Box::pin(stream))
+    }
+}
+
 impl HttpClient {
     /// Builds a client with its own connection pool.
     pub fn new(settings: &HttpSettings) -> Result<HttpClient, String> {
-        let mut http = HttpConnector::new();
+        let mut http =
+            HttpConnector::new_with_resolver(OverrideResolver::new(&settings.resolve_overrides));
         http.enforce_http(false);
         http.set_connect_timeout(settings.connect_timeout);
         http.set_nodelay(true);
@@ -69,9 +129,20 @@ impl HttpClient {
     /// longer than `max_body` bytes.
     pub async fn send(
         &self,
-        request: Request<Full<Bytes>>,
+        request: Request<SdkBody>,
         max_body: usize,
     ) -> Result<BufferedResponse, DispatchError> {
+        self.send_streaming(request).await?.buffer(max_body).await
+    }
+
+    /// Sends a request and returns as soon as the response head arrives.
+    ///
+    /// A request carrying `Expect: 100-continue` holds its body back until
+    /// the server answers `100 Continue` or [`EXPECT_CONTINUE_WAIT`] passes.
+    pub async fn send_streaming(
+        &self,
+        mut request: Request<SdkBody>,
+    ) -> Result<StreamingResponse, DispatchError> {
         if request.uri().scheme_str() == Some("https")
             && !cfg!(any(feature = "rustls", feature = "native-tls"))
         {
@@ -80,11 +151,43 @@ impl HttpClient {
                 message: "this build of myaws has no TLS support: enable the `rustls` or `native-tls` feature to use https endpoints".into(),
             });
         }
+        if expects_continue(&request) {
+            gate_on_continue(&mut request);
+        }
         let response = with_timeout(self.read_timeout, self.client.request(request))
             .await?
             .map_err(classify)?;
-        read_body(response, max_body, self.read_timeout).await
+        let (head, body) = response.into_parts();
+        Ok(StreamingResponse {
+            head,
+            body,
+            read_timeout: self.read_timeout,
+        })
     }
+}
+
+fn expects_continue<B>(request: &Request<B>) -> bool {
+    request
+        .headers()
+        .get(http::header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+}
+
+/// Holds the body until a `100 Continue` arrives or the wait is over.
+fn gate_on_continue(request: &mut Request<SdkBody>) {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let tx = std::sync::Mutex::new(Some(tx));
+    hyper::ext::on_informational(request, move |res| {
+        if res.status() == http::StatusCode::CONTINUE {
+            if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let body = std::mem::replace(request.body_mut(), SdkBody::empty());
+    *request.body_mut() = body.with_gate(Box::pin(async move {
+        let _ = tokio::time::timeout(EXPECT_CONTINUE_WAIT, rx).await;
+    }));
 }
 
 async fn with_timeout<F: std::future::Future>(
@@ -103,11 +206,11 @@ async fn with_timeout<F: std::future::Future>(
 }
 
 async fn read_body(
-    response: Response<hyper::body::Incoming>,
+    head: http::response::Parts,
+    mut body: hyper::body::Incoming,
     max_body: usize,
     read_timeout: Option<Duration>,
 ) -> Result<BufferedResponse, DispatchError> {
-    let (head, mut body) = response.into_parts();
     let declared = head
         .headers
         .get(http::header::CONTENT_LENGTH)
@@ -163,7 +266,7 @@ fn classify(e: hyper_util::client::legacy::Error) -> DispatchError {
 }
 
 #[cfg(feature = "rustls")]
-fn tls_connector(http: HttpConnector, ca_bundle: Option<&Path>) -> Result<Connector, String> {
+fn tls_connector(http: Http, ca_bundle: Option<&Path>) -> Result<Connector, String> {
     use std::sync::{Arc, OnceLock};
 
     use rustls::pki_types::pem::PemObject;
@@ -211,7 +314,7 @@ fn tls_connector(http: HttpConnector, ca_bundle: Option<&Path>) -> Result<Connec
 }
 
 #[cfg(all(not(feature = "rustls"), feature = "native-tls"))]
-fn tls_connector(http: HttpConnector, ca_bundle: Option<&Path>) -> Result<Connector, String> {
+fn tls_connector(http: Http, ca_bundle: Option<&Path>) -> Result<Connector, String> {
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(path) = ca_bundle {
         let pem = std::fs::read(path).map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
@@ -224,7 +327,7 @@ fn tls_connector(http: HttpConnector, ca_bundle: Option<&Path>) -> Result<Connec
 }
 
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-fn tls_connector(http: HttpConnector, ca_bundle: Option<&Path>) -> Result<Connector, String> {
+fn tls_connector(http: Http, ca_bundle: Option<&Path>) -> Result<Connector, String> {
     if ca_bundle.is_some() {
         return Err("a CA bundle was configured but this build has no TLS support".into());
     }
