@@ -131,22 +131,40 @@ fn from_json(protocol: Protocol, response: &Response<'_>) -> Basics {
     let header = header_text(response.headers, "x-amzn-errortype");
     let type_field = field("__type");
     let code_field = field("code").or_else(|| field("Code"));
-    let raw = match protocol {
-        Protocol::RestJson => header.or(code_field).or(type_field),
-        _ => header.or(type_field).or(code_field),
+    let status = || response.status.to_string();
+    let (code, shape_code) = match protocol {
+        // botocore's rest-json: `__type` (or the status) and the
+        // query-compatible header, overridden by the error-type header or a
+        // `code` field.
+        Protocol::RestJson => match header.or(code_field) {
+            Some(c) => (sanitize_code(&c), None),
+            None => query_compatible(
+                response,
+                type_field.map_or_else(status, |c| sanitize_code(&c)),
+            ),
+        },
+        _ => query_compatible(
+            response,
+            header
+                .or(type_field)
+                .or(code_field)
+                .map_or_else(status, |c| sanitize_code(&c)),
+        ),
     };
-    let mut code = raw.map_or_else(|| response.status.to_string(), |c| sanitize_code(&c));
-    let mut shape_code = None;
-    if protocol == Protocol::Json {
-        if let Some(c) = query_error_code(response) {
-            shape_code = Some(std::mem::replace(&mut code, c));
-        }
-    }
     Basics {
         code,
         message: field("message").or_else(|| field("Message")),
         request_id: header_request_id(response),
         shape_code,
+    }
+}
+
+/// `(code, shape_code)`: with an `x-amzn-query-error` header the code is the
+/// query code and the protocol's own code is kept to find the shape.
+fn query_compatible(response: &Response<'_>, code: String) -> (String, Option<String>) {
+    match query_error_code(response) {
+        Some(query_code) => (query_code, Some(code)),
+        None => (code, None),
     }
 }
 
@@ -165,14 +183,15 @@ fn from_cbor(response: &Response<'_>) -> Result<Basics, ProtocolError> {
             .map(str::to_string),
         _ => None,
     };
-    let code = query_error_code(response).unwrap_or_else(|| {
-        field("__type").map_or_else(|| response.status.to_string(), |c| sanitize_code(&c))
-    });
+    let (code, shape_code) = query_compatible(
+        response,
+        field("__type").map_or_else(|| response.status.to_string(), |c| sanitize_code(&c)),
+    );
     Ok(Basics {
         code,
         message: field("message").or_else(|| field("Message")),
         request_id: header_request_id(response),
-        shape_code: None,
+        shape_code,
     })
 }
 

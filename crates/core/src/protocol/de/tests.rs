@@ -442,6 +442,22 @@ fn json_error_codes_messages_and_shapes() {
     assert_eq!((e.code.as_str(), e.shape), ("Other", rj.shape_id("Other")));
     let e = err(&rj, 400, &h, br#"{"__type": "Other", "code": "ns#Oops"}"#);
     assert_eq!(e.code, "Oops");
+    // rest-json: the query-compatible code replaces `__type`, which still
+    // names the shape; an error-type header wins over both.
+    let qc = headers(&[("x-amzn-query-error", "Legacy.Code;Receiver")]);
+    let e = err(&rj, 400, &qc, br#"{"__type": "ns#Other"}"#);
+    assert_eq!(
+        (e.code.as_str(), e.shape),
+        ("Legacy.Code", rj.shape_id("Other"))
+    );
+    let both = headers(&[
+        ("x-amzn-query-error", "Legacy.Code;Receiver"),
+        ("x-amzn-errortype", "Oops"),
+    ]);
+    assert_eq!(err(&rj, 400, &both, b"{}").code, "Oops");
+    // A malformed query-error header is ignored.
+    let bad = headers(&[("x-amzn-query-error", "Legacy.Code")]);
+    assert_eq!(err(&j, 400, &bad, br#"{"__type": "Other"}"#).code, "Other");
 }
 
 #[test]
