@@ -130,6 +130,11 @@ impl ClientHandle {
         &self.inner.service.model
     }
 
+    /// The service: model plus raw endpoint rules, paginators and waiters.
+    pub fn service(&self) -> &Service {
+        &self.inner.service
+    }
+
     /// The resolved configuration of this client.
     pub fn config(&self) -> &ResolvedConfig {
         &self.inner.config
