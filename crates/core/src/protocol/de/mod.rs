@@ -2,11 +2,12 @@
 //! `parsers.py`.
 //!
 //! Each wire format has its own module that walks a body with the service
-//! model: [`json`] (awsJson and rest-json bodies), [`xml`] over the small tree
-//! that [`xml_dom`] builds (query, ec2 and rest-xml bodies), and [`cbor_shape`]
-//! over the generic items of the [`cbor`] decoder (Smithy RPC v2). [`rest`]
-//! binds headers, status codes and payloads for the REST protocols, and
-//! [`error`] extracts error codes, messages and request ids.
+//! model: `json` (awsJson and rest-json bodies), `xml` over the small tree
+//! that [`xml_dom`] builds (query, ec2 and rest-xml bodies), and `cbor_shape`
+//! over the generic items of the [`cbor`] decoder (Smithy RPC v2). `rest`
+//! binds headers, status codes and payloads for the REST protocols, `headers`
+//! reads header-bound values, `scalar` converts text, and `error` extracts
+//! error codes, messages and request ids.
 //!
 //! Every parser rejects malformed input with a [`ProtocolError`]: nesting is
 //! capped at [`MAX_DEPTH`] and nothing is pre-allocated from a length the input

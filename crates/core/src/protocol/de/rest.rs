@@ -8,7 +8,7 @@ use bytes::Bytes;
 use super::headers::{header_text, member_from_header, prefixed_map};
 use super::json::JsonReader;
 use super::xml::XmlReader;
-use super::{empty_struct, ProtocolError, Response};
+use super::{ProtocolError, Response};
 use crate::model::{Location, ServiceModel, ShapeId, ShapeKind};
 use crate::value::Value;
 
@@ -49,10 +49,7 @@ pub(crate) fn parse(
         }
         None => match format.parse(model, shape, response.body)? {
             Value::Struct(slots) => slots,
-            _ => match empty_struct(model, shape) {
-                Value::Struct(slots) => slots,
-                _ => Vec::new(),
-            },
+            _ => vec![Value::Null; s.members.len()],
         },
     };
     for (slot, m) in slots.iter_mut().zip(&s.members) {

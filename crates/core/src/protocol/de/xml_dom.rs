@@ -6,7 +6,7 @@
 //! is all its direct character data (entities and character references
 //! resolved, line ends normalised); comments, processing instructions and the
 //! document type are skipped and never expanded. Nesting deeper than
-//! [`MAX_DEPTH`](super::MAX_DEPTH) and anything that is not a single
+//! [`MAX_DEPTH`] and anything that is not a single
 //! well-formed UTF-8 root element is an error.
 
 use quick_xml::escape::resolve_predefined_entity;
