@@ -268,3 +268,45 @@ async fn missing_required_parameter_fails_before_sending() {
         other => panic!("expected a validation error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn clients_are_cheap_to_clone_and_shareable_across_tasks() {
+    fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+    assert_shareable::<Client>();
+    let sqs = client();
+    let name = unique("shared");
+    let url = create(&sqs, &name).await;
+    // Clones share one connection pool and config; calls run on spawned tasks.
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let sqs = sqs.clone();
+            let url = url.clone();
+            tokio::spawn(async move {
+                sqs.send_message(
+                    SendMessageRequest::default()
+                        .queue_url(url)
+                        .message_body(format!("from task {i}")),
+                )
+                .await
+                .map(|out| out.message_id)
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert!(t.await.expect("task").expect("send_message").is_some());
+    }
+    let attrs = sqs
+        .get_queue_attributes(
+            GetQueueAttributesRequest::default()
+                .queue_url(&url)
+                .attribute_names(vec![QueueAttributeName::ApproximateNumberOfMessages]),
+        )
+        .await
+        .expect("get_queue_attributes")
+        .attributes
+        .unwrap_or_default();
+    assert_eq!(
+        attrs.get("ApproximateNumberOfMessages").map(String::as_str),
+        Some("8")
+    );
+}

@@ -1,0 +1,22 @@
+//! botocore's protocol test suite (every file under tests/vectors/protocols),
+//! run as part of `cargo test`.
+
+use xtask::protocol_tests::{default_files, run_file};
+use xtask::Tally;
+
+#[test]
+fn every_protocol_case_passes_or_is_on_an_ignore_list() {
+    let files = default_files();
+    assert_eq!(files.len(), 20, "expected 10 input and 10 output files");
+    let mut total = Tally::default();
+    let mut failures = Vec::new();
+    for file in &files {
+        let (tally, failed) = run_file(file).expect("suite file runs");
+        total.add(tally);
+        failures.extend(failed);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // 732 cases in all; skips are botocore's ignore list only.
+    assert_eq!(total.passed + total.skipped, 732, "{total}");
+    assert!(total.passed >= 650, "{total}");
+}
