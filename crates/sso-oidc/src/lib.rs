@@ -37,7 +37,9 @@
 
 mod client;
 pub mod error;
+pub mod paginators;
 pub mod types;
+pub mod waiters;
 
 pub use client::Client;
 pub use myaws_core::body::ByteStream;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use myaws_core::client::{ClientHandle, RawServiceError};
 use myaws_core::json_call::{error_members, JsonResponse};
-use myaws_core::{SdkError, Value};
+use myaws_core::{IntoValue, SdkError, Value};
 use serde_json::{Map, Value as Json};
 
 use crate::engine::{wait_with, AttemptFuture, WaiterConfig};
@@ -73,6 +73,16 @@ impl Waiter {
             .with_source(boxed(e))
         })?;
         self.wait_value(input, config).await
+    }
+
+    /// Waits with the operation's typed input (`DescribeTableInput` for
+    /// `table_exists`); `config` overrides delay and attempts.
+    pub async fn wait_typed<I: IntoValue>(
+        &self,
+        input: I,
+        config: Option<WaiterConfig>,
+    ) -> Result<(), WaiterError> {
+        self.wait_value(input.into_value(), config).await
     }
 
     /// Waits with the operation's input as a [`Value`] (a typed input's

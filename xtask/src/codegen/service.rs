@@ -58,6 +58,12 @@ pub fn generate(svc: &str, dir: &Path, botocore: &str) -> Result<CrateFiles, Str
     if let Some(w) = &waiters {
         files.insert(PathBuf::from("src/data/waiters.json"), compact::minified(w));
     }
+    files.extend(super::extras::files(&super::extras::Inputs {
+        model: &model,
+        paginators: paginators.as_ref(),
+        waiters: waiters.as_ref(),
+        rust_type: &|shape| gen.rust_type(shape, false),
+    }));
     Ok(files)
 }
 
@@ -255,6 +261,7 @@ native-tls = ["myaws-core/native-tls"]
 
 [dependencies]
 myaws-core.workspace = true
+myaws-waiters.workspace = true
 
 [dev-dependencies]
 tokio = {{ workspace = true, features = ["rt-multi-thread"] }}
@@ -301,7 +308,9 @@ tokio = {{ workspace = true, features = ["rt-multi-thread"] }}
 
 mod client;
 pub mod error;
+pub mod paginators;
 pub mod types;
+pub mod waiters;
 
 pub use client::Client;
 pub use myaws_core::events::{Event, Events, HookOutcome};
