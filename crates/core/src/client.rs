@@ -11,8 +11,9 @@ use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, HOST, USER_AGENT};
 use http::{Request, Uri};
 use tracing::Instrument;
 
-use crate::body::SdkBody;
-use crate::endpoint_resolution::EndpointResolver;
+use crate::body::{BoxStream, SdkBody};
+use crate::customizations;
+use crate::endpoint_resolution::{EndpointResolver, ResolvedEndpoint};
 use crate::error::{
     BuildError, DispatchError, DispatchErrorKind, ErrorMetadata, OperationError, ResponseError,
     SdkError, ServiceError, ValidationError,
@@ -25,7 +26,7 @@ use crate::protocol::{self, Response, SerializeOptions, ServiceErrorParts};
 use crate::retry::{self, FailureKind, RetryPolicy, RetryQuota};
 use crate::service::{LoadedService, Service};
 use crate::session::{ClientConfig, ResolvedConfig, Session};
-use crate::signing::{sign_request, SigningOptions};
+use crate::signing::SigningOptions;
 use crate::value::{FromValue, IntoValue, Value};
 
 /// Largest response body read into memory for parsing.
@@ -60,6 +61,7 @@ struct Inner {
     retry: RetryPolicy,
     quota: RetryQuota,
     endpoint: EndpointResolver,
+    bucket_regions: customizations::s3::BucketRegions,
     event_name: String,
     events: Events,
 }
@@ -120,6 +122,7 @@ impl ClientHandle {
                 retry,
                 quota: RetryQuota::default(),
                 endpoint,
+                bucket_regions: Default::default(),
                 events: Events::default(),
             }),
         })
@@ -213,12 +216,20 @@ impl ClientHandle {
         mut input: Value,
     ) -> Result<(Value, u16, Option<String>), SdkError<RawServiceError>> {
         let hooks = Hooks::new(&self.inner.events, &self.inner.event_name, &operation.name);
+        // S3/streaming: the streamed payload travels beside the params.
+        let payload = customizations::upload::take_stream_payload(model, operation, &mut input);
         if let Some(shape) = operation.input {
             for kind in ["provide-client-params", "before-parameter-build"] {
                 if let Some(outcome) = hooks.params(kind, model, shape, &mut input)? {
                     return self.short_circuit(model, operation, outcome);
                 }
             }
+            crate::checksum::response::enable_mode_member(
+                model,
+                operation,
+                &mut input,
+                self.inner.config.response_checksum_validation,
+            );
             let problems = crate::validate::validate(model, shape, &input);
             if !problems.is_empty() {
                 return Err(SdkError::Validation(ValidationError {
@@ -230,26 +241,54 @@ impl ClientHandle {
                 return self.short_circuit(model, operation, outcome);
             }
         }
-        let serialized =
+        let mut serialized =
             protocol::serialize_request(model, operation, &input, &SerializeOptions::default())
                 .map_err(|e| SdkError::Construction(e.message))?;
-        let endpoint = self
-            .inner
-            .endpoint
-            .resolve(model, operation, &input)
+        // S3: a bucket whose region a redirect taught us goes there directly.
+        let s3 = customizations::s3::is_s3(model);
+        if s3 {
+            customizations::s3::strip_bucket_from_path(operation, &mut serialized.path);
+        }
+        let bucket = s3
+            .then(|| customizations::s3::bucket_of(model, operation, &input))
+            .flatten()
+            .map(str::to_string);
+        let cached_region = bucket
+            .as_deref()
+            .and_then(|b| self.inner.bucket_regions.get(b));
+        let mut endpoint = self
+            .resolve_endpoint(model, operation, &input, cached_region.as_deref())
             .map_err(SdkError::Construction)?;
         let mut request = build_request(&serialized, &endpoint.url, &endpoint.headers)
             .map_err(SdkError::Construction)?;
+        let signed = !operation
+            .auth
+            .iter()
+            .any(|a| a == "none" || a == "smithy.api#noAuth");
+        let upload = customizations::upload::prepare(
+            customizations::upload::UploadContext {
+                model,
+                op: operation,
+                input: &input,
+                setting: self.inner.config.request_checksum_calculation,
+                signed,
+                s3,
+            },
+            &request,
+            payload,
+        )
+        .map_err(SdkError::Construction)?;
+        upload.apply_headers(&mut request);
+        let validation = crate::checksum::response::algorithms(model, operation, &input);
+        let stream_member = customizations::streaming_output_member(model, operation);
+        let mut redirected = cached_region.is_some();
+        let mut last_error: Option<String> = None;
         hooks.request("request-created", &mut request, 1);
         let max_body = if output_has_blob_payload(model, operation) {
             MAX_PAYLOAD_BODY
         } else {
             MAX_RESPONSE_BODY
         };
-        let signed = !operation
-            .auth
-            .iter()
-            .any(|a| a == "none" || a == "smithy.api#noAuth");
 
         let mut attempt = 1u32;
         let mut retry_cost: Option<u32> = None;
@@ -257,41 +296,74 @@ impl ClientHandle {
             tracing::Span::current().record("attempts", attempt);
             let mut req = request.clone();
             hooks.request("before-sign", &mut req, attempt);
-            if signed {
-                let credentials = self
-                    .inner
-                    .config
-                    .credentials
-                    .provide_credentials()
-                    .await
-                    .map_err(|e| SdkError::Construction(e.to_string()))?;
-                let body = req.body().clone();
-                sign_request(
-                    &mut req,
-                    &body,
-                    &credentials,
-                    &SigningOptions {
-                        region: &endpoint.signing_region,
-                        name: &endpoint.signing_name,
-                        s3: model.metadata.signature_version == "s3v4"
-                            || endpoint.disable_double_encoding,
-                        unsigned_payload: operation.unsigned_payload,
-                        presign_expires: None,
-                        time: SystemTime::now(),
-                    },
+            let credentials = if signed {
+                Some(
+                    self.inner
+                        .config
+                        .credentials
+                        .provide_credentials()
+                        .await
+                        .map_err(|e| SdkError::Construction(e.to_string()))?,
                 )
-                .map_err(|e| SdkError::Construction(format!("signing failed: {e}")))?;
-            }
+            } else {
+                None
+            };
+            let opts = SigningOptions {
+                region: &endpoint.signing_region,
+                name: &endpoint.signing_name,
+                s3: model.metadata.signature_version == "s3v4" || endpoint.disable_double_encoding,
+                unsigned_payload: operation.unsigned_payload,
+                presign_expires: None,
+                time: SystemTime::now(),
+            };
+            let body = upload
+                .sign_and_body(&mut req, credentials.as_ref().map(|c| (c, &opts)))
+                .map_err(|e| match &last_error {
+                    Some(previous) => SdkError::Construction(format!("{e} (after: {previous})")),
+                    None => SdkError::Construction(e),
+                })?;
             let outcome = match hooks.before_send(&mut req, attempt) {
-                Some(canned) => Ok(canned),
-                None => self.inner.http.send(req.map(SdkBody::from_bytes), max_body).await,
+                Some(canned) => Ok((canned, None)),
+                None => {
+                    self.send(req.map(|_| body), stream_member.is_some(), max_body)
+                        .await
+                }
             };
             let (kind, err) = match outcome {
-                Ok(resp) => {
+                Ok((mut resp, stream)) => {
                     let status = resp.head.status.as_u16();
                     tracing::Span::current().record("status", status);
-                    match self.handle_response(model, operation, &resp) {
+                    if s3
+                        && status == 200
+                        && stream.is_none()
+                        && customizations::s3::checks_200_errors(model, operation)
+                        && customizations::s3::is_200_error(&resp.body)
+                    {
+                        // An error after the 200 went out: retry as a 500.
+                        resp.head.status = http::StatusCode::INTERNAL_SERVER_ERROR;
+                    }
+                    let mut handled = self.handle_response(model, operation, &resp);
+                    if handled.is_ok() && stream.is_none() && !validation.is_empty() {
+                        if let Err(e) = customizations::validate_buffered(
+                            status,
+                            &resp.head.headers,
+                            &resp.body,
+                            &validation,
+                        ) {
+                            handled = Err(SdkError::Response(ResponseError {
+                                status,
+                                message: e.to_string(),
+                                request_id: request_id(&resp),
+                            }));
+                        }
+                    }
+                    match handled {
                         Ok(mut value) => {
+                            if s3 {
+                                customizations::s3::fix_bucket_location(
+                                    model, operation, &resp.body, &mut value,
+                                );
+                            }
                             if self.inner.retry.uses_quota() {
                                 self.inner.quota.release(retry_cost);
                             }
@@ -300,6 +372,16 @@ impl ClientHandle {
                                 tracing::Span::current().record("request_id", r.as_str());
                             }
                             hooks.after_call(model, operation, &resp, &mut value)?;
+                            if let (Some(index), Some((body, len))) = (stream_member, stream) {
+                                let checksum = crate::checksum::response::select(
+                                    status,
+                                    &resp.head.headers,
+                                    &validation,
+                                );
+                                customizations::attach_stream(
+                                    &mut value, index, body, len, checksum,
+                                );
+                            }
                             tracing::debug!(status, "call succeeded");
                             return Ok((value, status, request_id));
                         }
@@ -318,6 +400,35 @@ impl ClientHandle {
                             if let SdkError::Service(s) = &err {
                                 if let Some(r) = s.request_id() {
                                     tracing::Span::current().record("request_id", r);
+                                }
+                                // S3: the bucket lives elsewhere; go there once.
+                                let target = (s3 && !redirected)
+                                    .then(|| {
+                                        customizations::s3::redirect_region(
+                                            operation,
+                                            resp.head.status.as_u16(),
+                                            s.code(),
+                                            &resp.head.headers,
+                                            &resp.body,
+                                        )
+                                    })
+                                    .flatten();
+                                if let (Some(region), Some(b)) = (target, &bucket) {
+                                    tracing::debug!(bucket = %b, %region, "redirecting to the bucket's region");
+                                    redirected = true;
+                                    self.inner.bucket_regions.insert(b, &region);
+                                    endpoint = self
+                                        .resolve_endpoint(model, operation, &input, Some(&region))
+                                        .map_err(SdkError::Construction)?;
+                                    request = build_request(
+                                        &serialized,
+                                        &endpoint.url,
+                                        &endpoint.headers,
+                                    )
+                                    .map_err(SdkError::Construction)?;
+                                    upload.apply_headers(&mut request);
+                                    last_error = Some(err.to_string());
+                                    continue;
                                 }
                             }
                             (kind, err)
@@ -358,9 +469,53 @@ impl ClientHandle {
                 return Err(err);
             };
             tracing::debug!(attempt, ?delay, error = %err, "retrying");
+            last_error = Some(err.to_string());
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
+    }
+
+    /// The endpoint of a call, in `region` instead of the client's when given.
+    fn resolve_endpoint(
+        &self,
+        model: &ServiceModel,
+        operation: &Operation,
+        input: &Value,
+        region: Option<&str>,
+    ) -> Result<ResolvedEndpoint, String> {
+        match region {
+            Some(r) => self
+                .inner
+                .endpoint
+                .resolve_in_region(model, operation, input, r),
+            None => self.inner.endpoint.resolve(model, operation, input),
+        }
+    }
+
+    /// Sends one attempt. A successful response of an operation with a
+    /// streaming payload comes back with its body unread (the stream and its
+    /// declared length); anything else is read whole.
+    async fn send(
+        &self,
+        request: Request<SdkBody>,
+        streams_output: bool,
+        max_body: usize,
+    ) -> Result<(BufferedResponse, Option<(BoxStream, Option<u64>)>), DispatchError> {
+        let response = self.inner.http.send_streaming(request).await?;
+        if streams_output && response.head.status.is_success() {
+            let (head, body) = response.into_stream();
+            let len = head
+                .headers
+                .get(CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            let buffered = BufferedResponse {
+                head,
+                body: Bytes::new(),
+            };
+            return Ok((buffered, Some((body, len))));
+        }
+        Ok((response.buffer(max_body).await?, None))
     }
 
     /// Turns a `before-call` outcome into the call's result.

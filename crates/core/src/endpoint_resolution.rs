@@ -101,6 +101,25 @@ impl EndpointResolver {
         })
     }
 
+    /// Resolves the endpoint of one call as if the client's region were
+    /// `region` (S3 sends a bucket's requests to the bucket's own region).
+    pub fn resolve_in_region(
+        &self,
+        model: &ServiceModel,
+        op: &Operation,
+        input: &Value,
+        region: &str,
+    ) -> Result<ResolvedEndpoint, String> {
+        let other = EndpointResolver {
+            rules: self.rules.clone(),
+            builtins: BuiltIns {
+                region: Some(region.to_string()),
+                ..self.builtins.clone()
+            },
+        };
+        other.resolve(model, op, input)
+    }
+
     /// For a model without a rule set: the custom endpoint, or the classic
     /// `https://{endpointPrefix}.{region}.amazonaws.com`.
     fn fallback(&self, model: &ServiceModel) -> Result<ResolvedEndpoint, String> {

@@ -15,6 +15,7 @@ pub mod checksum;
 pub mod client;
 pub mod config;
 pub mod convert;
+pub mod customizations;
 pub mod credentials;
 pub mod dynamic;
 pub mod endpoint;

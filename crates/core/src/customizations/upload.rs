@@ -1,0 +1,350 @@
+//! Request bodies of a call: the streaming payload member taken out of the
+//! input, the request checksum (header for bodies in memory, `aws-chunked`
+//! trailer for files and streams), `Content-MD5`, `Expect: 100-continue`,
+//! and the body of each attempt (replayed for bytes and files, refused for
+//! a stream that was already sent).
+
+use std::time::SystemTime;
+
+use aws_credential_types::Credentials as AwsCredentials;
+use aws_sigv4::http_request::{
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode,
+};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, EXPECT, TRANSFER_ENCODING};
+use http::Request;
+
+use crate::body::{ByteStream, SdkBody};
+use crate::checksum::aws_chunked::{self, ChunkSigner, Framing};
+use crate::checksum::request::{self, RequestChecksum};
+use crate::checksum::{ChecksumAlgorithm, RequestChecksumCalculation, DEFAULT_ALGORITHM};
+use crate::credentials::Credentials;
+use crate::model::{Operation, ServiceModel};
+use crate::signing::SigningOptions;
+use crate::value::Value;
+
+/// Bodies larger than this are sent with `Expect: 100-continue`.
+pub const EXPECT_CONTINUE_THRESHOLD: u64 = 1 << 20;
+
+/// Takes a streaming payload (a file or stream body) out of `input`, so the
+/// protocol serializes the rest and the pipeline sends the body itself.
+pub fn take_stream_payload(
+    model: &ServiceModel,
+    op: &Operation,
+    input: &mut Value,
+) -> Option<ByteStream> {
+    let shape = model.shape(op.input?);
+    let index = shape.member_index(shape.payload.as_deref()?)?;
+    let Value::Struct(slots) = input else {
+        return None;
+    };
+    match slots.get_mut(index)? {
+        slot @ Value::Stream(_) => match std::mem::take(slot) {
+            Value::Stream(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// How the body of a call is sent.
+#[derive(Debug)]
+pub struct Upload {
+    kind: Kind,
+    /// Headers added to the request (checksums, encodings, `Expect`).
+    headers: Vec<(HeaderName, HeaderValue)>,
+    /// Headers removed from the request.
+    remove: Vec<HeaderName>,
+}
+
+#[derive(Debug)]
+enum Kind {
+    /// The serialized bytes, signed as they are.
+    InMemory,
+    /// A streamed payload sent as it is (`UNSIGNED-PAYLOAD`).
+    Raw(ByteStream),
+    /// A streamed payload framed as `aws-chunked`; chunks are signed when
+    /// `sign_chunks` and the request is signed.
+    Chunked {
+        body: ByteStream,
+        trailer: Option<ChecksumAlgorithm>,
+        sign_chunks: bool,
+    },
+}
+
+/// Everything [`prepare`] needs to know about the call.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadContext<'a> {
+    /// The service model.
+    pub model: &'a ServiceModel,
+    /// The operation.
+    pub op: &'a Operation,
+    /// The input (without the streaming payload).
+    pub input: &'a Value,
+    /// `request_checksum_calculation`.
+    pub setting: RequestChecksumCalculation,
+    /// The request is signed.
+    pub signed: bool,
+    /// S3 behaviours (`Expect: 100-continue`).
+    pub s3: bool,
+}
+
+/// Decides how the body is sent and which headers that needs.
+pub fn prepare(
+    ctx: UploadContext<'_>,
+    request: &Request<Bytes>,
+    payload: Option<ByteStream>,
+) -> Result<Upload, String> {
+    let checksum = request::resolve(ctx.model, ctx.op, ctx.input, request.headers(), ctx.setting)?;
+    let https = request.uri().scheme_str() == Some("https");
+    let mut up = Upload {
+        kind: Kind::InMemory,
+        headers: Vec::new(),
+        remove: Vec::new(),
+    };
+    let method_sends_body = matches!(*request.method(), http::Method::PUT | http::Method::POST);
+    let body_len = payload
+        .as_ref()
+        .map_or(Some(request.body().len() as u64), ByteStream::len);
+    if ctx.s3 && method_sends_body && !matches!(body_len, Some(n) if n <= EXPECT_CONTINUE_THRESHOLD)
+    {
+        up.add(EXPECT, "100-continue")?;
+    }
+    let Some(body) = payload else {
+        match checksum {
+            RequestChecksum::None => {}
+            RequestChecksum::Md5 => {
+                let md5 = ChecksumAlgorithm::Md5.checksum_of(request.body());
+                up.add(http::header::HeaderName::from_static("content-md5"), &md5)?;
+            }
+            RequestChecksum::Flexible {
+                algorithm,
+                algorithm_header,
+            } => {
+                let value = algorithm.checksum_of(request.body());
+                up.add_named(algorithm.header_name(), &value)?;
+                if let Some(h) = algorithm_header {
+                    up.add_named(&h, algorithm.name())?;
+                }
+            }
+        }
+        return Ok(up);
+    };
+    let (trailer, algorithm_header) = match checksum {
+        RequestChecksum::Flexible {
+            algorithm,
+            algorithm_header,
+        } => (Some(algorithm), algorithm_header),
+        RequestChecksum::Md5 => {
+            return Err(format!(
+                "{} needs a Content-MD5 of its body: give it the body as bytes, not a stream",
+                ctx.op.name
+            ))
+        }
+        // A stream of unknown length can only go aws-chunked, which always
+        // carries a trailing checksum when unsigned.
+        RequestChecksum::None if body.len().is_none() => (Some(DEFAULT_ALGORITHM), None),
+        RequestChecksum::None => (None, None),
+    };
+    if let Some(h) = algorithm_header {
+        up.add_named(&h, trailer.map_or("", ChecksumAlgorithm::name))?;
+    }
+    // Chunk signatures need the decoded length up front (S3 and moto both
+    // read x-amz-decoded-content-length); over TLS, unsigned chunks as the
+    // SDKs send them.
+    let sign_chunks = ctx.signed && !https && body.len().is_some();
+    if trailer.is_none() && !sign_chunks {
+        // Known length, no checksum, nothing to sign chunk by chunk.
+        if let Some(n) = body.len() {
+            up.add(CONTENT_LENGTH, &n.to_string())?;
+        }
+        up.kind = Kind::Raw(body);
+        return Ok(up);
+    }
+    let framing = Framing {
+        trailer,
+        signer: None,
+    };
+    up.add_named("content-encoding", "aws-chunked")?;
+    if let Some(a) = trailer {
+        up.add_named("x-amz-trailer", a.header_name())?;
+    }
+    match body.len() {
+        Some(n) => {
+            up.add_named("x-amz-decoded-content-length", &n.to_string())?;
+            let encoded = if sign_chunks {
+                Framing {
+                    trailer,
+                    signer: Some(placeholder_signer()),
+                }
+                .encoded_len(n)
+            } else {
+                framing.encoded_len(n)
+            };
+            up.add(CONTENT_LENGTH, &encoded.to_string())?;
+        }
+        None => {
+            up.remove.push(CONTENT_LENGTH);
+            up.add(TRANSFER_ENCODING, "chunked")?;
+        }
+    }
+    up.kind = Kind::Chunked {
+        body,
+        trailer,
+        sign_chunks,
+    };
+    Ok(up)
+}
+
+/// Only the framing's shape matters for lengths.
+fn placeholder_signer() -> ChunkSigner {
+    ChunkSigner {
+        identity: identity(&Credentials::new("", "", None, None)),
+        region: String::new(),
+        name: String::new(),
+        time: SystemTime::UNIX_EPOCH,
+        seed_signature: String::new(),
+    }
+}
+
+impl Upload {
+    fn add(&mut self, name: HeaderName, value: &str) -> Result<(), String> {
+        let value = HeaderValue::try_from(value).map_err(|e| e.to_string())?;
+        self.headers.push((name, value));
+        Ok(())
+    }
+
+    fn add_named(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let name = HeaderName::try_from(name).map_err(|e| e.to_string())?;
+        self.add(name, value)
+    }
+
+    /// Puts the upload's headers on a (re)built request.
+    pub fn apply_headers(&self, request: &mut Request<Bytes>) {
+        let headers = request.headers_mut();
+        for name in &self.remove {
+            headers.remove(name);
+        }
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
+
+    /// True when the body is streamed (the request body bytes are unused).
+    pub fn is_streamed(&self) -> bool {
+        !matches!(self.kind, Kind::InMemory)
+    }
+
+    /// Signs `request` for this upload and returns the body to send with it.
+    /// Fails when the body is a one-shot stream that an earlier attempt
+    /// already sent.
+    pub fn sign_and_body(
+        &self,
+        request: &mut Request<Bytes>,
+        signing: Option<(&Credentials, &SigningOptions<'_>)>,
+    ) -> Result<SdkBody, String> {
+        match &self.kind {
+            Kind::InMemory => {
+                if let Some((creds, opts)) = signing {
+                    let body = request.body().clone();
+                    crate::signing::sign_request(request, &body, creds, opts)
+                        .map_err(|e| format!("signing failed: {e}"))?;
+                }
+                Ok(SdkBody::from_bytes(request.body().clone()))
+            }
+            Kind::Raw(body) => {
+                if let Some((creds, opts)) = signing {
+                    sign_streaming(request, "UNSIGNED-PAYLOAD", creds, opts)?;
+                }
+                let stream = body.try_clone_stream().map_err(|e| e.to_string())?;
+                Ok(SdkBody::from_stream(stream, body.len()))
+            }
+            Kind::Chunked {
+                body,
+                trailer,
+                sign_chunks,
+            } => {
+                let mut framing = Framing {
+                    trailer: *trailer,
+                    signer: None,
+                };
+                if let Some((creds, opts)) = signing {
+                    if *sign_chunks {
+                        framing.signer = Some(placeholder_signer());
+                    }
+                    let seed = sign_streaming(request, framing.content_sha256(), creds, opts)?;
+                    if let Some(signer) = &mut framing.signer {
+                        *signer = ChunkSigner {
+                            identity: identity(creds),
+                            region: opts.region.to_string(),
+                            name: opts.name.to_string(),
+                            time: opts.time,
+                            seed_signature: seed,
+                        };
+                    }
+                }
+                let len = body.len().map(|n| framing.encoded_len(n));
+                let stream = body.try_clone_stream().map_err(|e| e.to_string())?;
+                Ok(SdkBody::from_stream(
+                    aws_chunked::encode(stream, framing),
+                    len,
+                ))
+            }
+        }
+    }
+}
+
+/// Signs a request whose `x-amz-content-sha256` is `content_sha256` (S3
+/// signing rules); returns the signature.
+fn sign_streaming(
+    request: &mut Request<Bytes>,
+    content_sha256: &str,
+    credentials: &Credentials,
+    opts: &SigningOptions<'_>,
+) -> Result<String, String> {
+    let identity = identity(credentials);
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(opts.region)
+        .name(opts.name)
+        .time(opts.time)
+        .settings(settings)
+        .build()
+        .map_err(|e| e.to_string())?
+        .into();
+    let uri = request.uri().to_string();
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)))
+        .collect();
+    let body = match content_sha256 {
+        "UNSIGNED-PAYLOAD" => SignableBody::UnsignedPayload,
+        other => SignableBody::Precomputed(other.to_string()),
+    };
+    let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), body)
+        .map_err(|e| e.to_string())?;
+    let (instructions, signature) = sign(signable, &params)
+        .map_err(|e| format!("signing failed: {e}"))?
+        .into_parts();
+    instructions.apply_to_request_http1x(request);
+    Ok(signature)
+}
+
+fn identity(credentials: &Credentials) -> Identity {
+    AwsCredentials::new(
+        credentials.access_key_id(),
+        credentials.secret_access_key(),
+        credentials.session_token().map(str::to_string),
+        None,
+        "myaws",
+    )
+    .into()
+}

@@ -1,0 +1,70 @@
+//! Shared helpers of the S3 integration tests.
+#![allow(dead_code)]
+
+use myaws_s3::types::{CreateBucketRequest, PutObjectOutput, PutObjectRequest};
+use myaws_s3::{ByteStream, Client, ClientConfig, Credentials, Session};
+
+/// A session against the shared moto server.
+pub fn session() -> Session {
+    let moto = myaws_tests::moto();
+    Session::builder()
+        .region(myaws_tests::REGION)
+        .credentials(Credentials::new(
+            myaws_tests::ACCESS_KEY_ID,
+            myaws_tests::SECRET_ACCESS_KEY,
+            None,
+            None,
+        ))
+        .endpoint_url(&moto.endpoint)
+        .build()
+        .expect("session")
+}
+
+/// A path-style client against moto.
+pub fn client() -> Client {
+    client_with(ClientConfig::default())
+}
+
+/// A client against moto with extra configuration (path style unless set).
+pub fn client_with(mut config: ClientConfig) -> Client {
+    if config.s3_addressing_style.is_none() {
+        config = config.s3_addressing_style("path");
+    }
+    Client::with_config(&session(), config).expect("client")
+}
+
+/// A bucket name unique to this run (tests share one moto server).
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}-{}-{nanos}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Creates a fresh bucket.
+pub async fn bucket(s3: &Client, prefix: &str) -> String {
+    let name = unique(prefix);
+    s3.create_bucket(CreateBucketRequest::default().bucket(&name))
+        .await
+        .expect("create_bucket");
+    name
+}
+
+/// Puts a small object.
+pub async fn put(s3: &Client, bucket: &str, key: &str, body: &str) -> PutObjectOutput {
+    s3.put_object(
+        PutObjectRequest::default()
+            .bucket(bucket)
+            .key(key)
+            .body(ByteStream::from(body.to_string())),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("put_object {key:?}: {e}"))
+}
