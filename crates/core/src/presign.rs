@@ -23,6 +23,7 @@ use serde_json::Value as Json;
 
 use crate::client::ClientHandle;
 use crate::convert::{self, JsonOptions};
+use crate::customizations;
 use crate::hooks::Hooks;
 use crate::protocol::{self, SerializeOptions};
 use crate::signing::{sign_request, SigningOptions};
@@ -176,9 +177,13 @@ impl ClientHandle {
                 return Err(invalid(problems));
             }
         }
-        let serialized =
+        let mut serialized =
             protocol::serialize_request(&model, operation, &input, &SerializeOptions::default())
                 .map_err(|e| PresignError::Request(e.message))?;
+        if customizations::s3::is_s3(&model) {
+            // The endpoint carries the bucket (host or path), as in calls.
+            customizations::s3::strip_bucket_from_path(operation, &mut serialized.path);
+        }
         let endpoint = self
             .endpoint_resolver()
             .resolve(&model, operation, &input)
@@ -189,7 +194,6 @@ impl ClientHandle {
             protocol: model.protocol,
             s3,
             operation: &operation.name,
-            request_uri: &operation.http.request_uri,
         };
         let unsigned =
             request::unsigned_request(serialized, &endpoint, rules, options.http_method.as_ref())?;

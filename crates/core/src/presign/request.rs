@@ -2,8 +2,7 @@
 //! request a presigned URL is signed over, following botocore's query-auth
 //! rules: S3 payloads are left to whoever uses the URL (`UNSIGNED-PAYLOAD`),
 //! form-encoded parameters move into the query string, and nothing else may
-//! have a body. S3's bucket comes from the endpoint (host or path), so the
-//! `/{Bucket}` label of the operation's URI is dropped, as botocore does.
+//! have a body.
 
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{Method, Request, Uri};
@@ -22,8 +21,6 @@ pub(super) struct RequestRules<'a> {
     pub s3: bool,
     /// The operation's name, for errors.
     pub operation: &'a str,
-    /// The operation's URI template (`/{Bucket}/{Key+}`).
-    pub request_uri: &'a str,
 }
 
 /// Builds the request to sign: method (or `method_override`), full URL with
@@ -35,9 +32,6 @@ pub(super) fn unsigned_request(
     method_override: Option<&Method>,
 ) -> Result<Request<()>, PresignError> {
     move_body(&mut ser, rules)?;
-    if rules.s3 && rules.request_uri.starts_with("/{Bucket}") {
-        drop_bucket_label(&mut ser.path);
-    }
     let uri = join_url(&ser, &endpoint.url)?;
     let method = method_override.cloned().unwrap_or(ser.method.clone());
     let mut builder = Request::builder().method(method).uri(uri);
@@ -87,20 +81,6 @@ fn move_body(ser: &mut SerializedRequest, rules: RequestRules<'_>) -> Result<(),
     Ok(())
 }
 
-/// Removes the first path segment (the bucket, which the endpoint carries):
-/// `/b/k?x` becomes `/k?x`, `/b?list-type=2` becomes `/?list-type=2`.
-fn drop_bucket_label(path: &mut String) {
-    let rest = path
-        .get(1..)
-        .map(|p| p.find(['/', '?']).map_or("", |i| &p[i..]))
-        .unwrap_or("");
-    *path = if rest.starts_with('/') {
-        rest.to_string()
-    } else {
-        format!("/{rest}")
-    };
-}
-
 fn is_empty_json_object(body: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(body)
         .is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
@@ -137,26 +117,4 @@ fn join_url(ser: &SerializedRequest, endpoint_url: &str) -> Result<Uri, PresignE
     }
     url.parse()
         .map_err(|e| PresignError::Request(format!("invalid request URL {url:?}: {e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::drop_bucket_label;
-
-    #[test]
-    fn the_bucket_segment_is_dropped() {
-        for (path, expect) in [
-            ("/b/k", "/k"),
-            ("/b/dir/k%20x?uploads", "/dir/k%20x?uploads"),
-            ("/b?list-type=2", "/?list-type=2"),
-            ("/b", "/"),
-            ("/b/", "/"),
-            ("/", "/"),
-            ("", "/"),
-        ] {
-            let mut p = path.to_string();
-            drop_bucket_label(&mut p);
-            assert_eq!(p, expect, "{path}");
-        }
-    }
 }
