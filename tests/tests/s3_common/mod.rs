@@ -1,6 +1,8 @@
 //! Shared helpers of the S3 integration tests.
 #![allow(dead_code)]
 
+pub mod server;
+
 use myaws_s3::types::{CreateBucketRequest, PutObjectOutput, PutObjectRequest};
 use myaws_s3::{ByteStream, Client, ClientConfig, Credentials, Session};
 
@@ -67,4 +69,21 @@ pub async fn put(s3: &Client, bucket: &str, key: &str, body: &str) -> PutObjectO
     )
     .await
     .unwrap_or_else(|e| panic!("put_object {key:?}: {e}"))
+}
+
+/// A path-style client of a scripted server, `max_attempts` tries per call.
+pub fn scripted_client(endpoint: &str, max_attempts: u32) -> Client {
+    let session = Session::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None, None))
+        .endpoint_url(endpoint)
+        .build()
+        .expect("session");
+    Client::with_config(
+        &session,
+        ClientConfig::default()
+            .s3_addressing_style("path")
+            .max_attempts(max_attempts),
+    )
+    .expect("client")
 }
