@@ -47,19 +47,19 @@ pub const FILE_CHUNK_SIZE: usize = 64 * 1024;
 /// of a stream body share the one underlying stream (whoever reads first gets
 /// the data).
 pub struct ByteStream {
-    inner: Inner,
+    // Boxed so a body in a `Value` costs a pointer.
+    inner: Box<Inner>,
 }
 
 enum Inner {
     Bytes(Bytes),
-    File(file::FileSource),
-    Stream(OnceStream),
+    File(Arc<file::FileSource>),
+    Stream(Arc<OnceStream>),
 }
 
 /// A stream shared between clones, taken at most once by a sender.
-#[derive(Clone)]
 struct OnceStream {
-    slot: Arc<Mutex<Slot>>,
+    slot: Mutex<Slot>,
     len: Option<u64>,
 }
 
@@ -72,7 +72,7 @@ impl ByteStream {
     /// A body from bytes.
     pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
         ByteStream {
-            inner: Inner::Bytes(bytes.into()),
+            inner: Box::new(Inner::Bytes(bytes.into())),
         }
     }
 
@@ -102,7 +102,9 @@ impl ByteStream {
 
     fn file(path: PathBuf, offset: u64, len: u64) -> Self {
         ByteStream {
-            inner: Inner::File(file::FileSource::new(path, offset, len)),
+            inner: Box::new(Inner::File(Arc::new(file::FileSource::new(
+                path, offset, len,
+            )))),
         }
     }
 
@@ -142,16 +144,16 @@ impl ByteStream {
     /// A body from an already boxed stream of `io::Result<Bytes>`.
     pub(crate) fn from_boxed(stream: BoxStream, len: Option<u64>) -> Self {
         ByteStream {
-            inner: Inner::Stream(OnceStream {
-                slot: Arc::new(Mutex::new(Slot::Ready(stream))),
+            inner: Box::new(Inner::Stream(Arc::new(OnceStream {
+                slot: Mutex::new(Slot::Ready(stream)),
                 len,
-            }),
+            }))),
         }
     }
 
     /// The length, when known.
     pub fn len(&self) -> Option<u64> {
-        match &self.inner {
+        match &*self.inner {
             Inner::Bytes(b) => Some(b.len() as u64),
             Inner::File(f) => Some(f.len()),
             Inner::Stream(s) => s.len,
@@ -166,12 +168,12 @@ impl ByteStream {
     /// True when the body can be sent again (bytes or a file), so a request
     /// carrying it can be retried.
     pub fn is_replayable(&self) -> bool {
-        !matches!(self.inner, Inner::Stream(_))
+        !matches!(*self.inner, Inner::Stream(_))
     }
 
     /// The bytes, when the body is held in memory.
     pub fn as_bytes(&self) -> Option<&Bytes> {
-        match &self.inner {
+        match &*self.inner {
             Inner::Bytes(b) => Some(b),
             _ => None,
         }
@@ -180,7 +182,7 @@ impl ByteStream {
     /// A stream of the body's chunks for sending it once more. A stream body
     /// can be taken once; after that this fails with a clear error.
     pub fn try_clone_stream(&self) -> io::Result<BoxStream> {
-        match &self.inner {
+        match &*self.inner {
             Inner::Bytes(b) => {
                 let b = b.clone();
                 Ok(Box::pin(futures_util::stream::iter(
@@ -205,7 +207,7 @@ impl ByteStream {
 
     /// Reads the whole body into memory.
     pub async fn collect(self) -> io::Result<Bytes> {
-        if let Inner::Bytes(b) = &self.inner {
+        if let Inner::Bytes(b) = &*self.inner {
             return Ok(b.clone());
         }
         let mut stream = self.try_clone_stream()?;
@@ -294,7 +296,7 @@ impl Stream for ByteStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        match &mut this.inner {
+        match &mut *this.inner {
             Inner::Bytes(b) => {
                 if b.is_empty() {
                     Poll::Ready(None)
@@ -304,10 +306,10 @@ impl Stream for ByteStream {
             }
             Inner::File(f) => {
                 let stream = f.stream();
-                this.inner = Inner::Stream(OnceStream {
-                    slot: Arc::new(Mutex::new(Slot::Ready(stream))),
+                *this.inner = Inner::Stream(Arc::new(OnceStream {
+                    slot: Mutex::new(Slot::Ready(stream)),
                     len: None,
-                });
+                }));
                 Pin::new(this).poll_next(cx)
             }
             Inner::Stream(s) => {
@@ -331,11 +333,11 @@ impl Stream for ByteStream {
 impl Clone for ByteStream {
     fn clone(&self) -> Self {
         ByteStream {
-            inner: match &self.inner {
+            inner: Box::new(match &*self.inner {
                 Inner::Bytes(b) => Inner::Bytes(b.clone()),
                 Inner::File(f) => Inner::File(f.clone()),
                 Inner::Stream(s) => Inner::Stream(s.clone()),
-            },
+            }),
         }
     }
 }
@@ -349,10 +351,10 @@ impl Default for ByteStream {
 /// Bytes compare by content, files by path and range, streams by identity.
 impl PartialEq for ByteStream {
     fn eq(&self, other: &Self) -> bool {
-        match (&self.inner, &other.inner) {
+        match (&*self.inner, &*other.inner) {
             (Inner::Bytes(a), Inner::Bytes(b)) => a == b,
             (Inner::File(a), Inner::File(b)) => a == b,
-            (Inner::Stream(a), Inner::Stream(b)) => Arc::ptr_eq(&a.slot, &b.slot),
+            (Inner::Stream(a), Inner::Stream(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -360,7 +362,7 @@ impl PartialEq for ByteStream {
 
 impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.inner {
+        match &*self.inner {
             Inner::Bytes(b) => write!(f, "ByteStream(Bytes({} bytes))", b.len()),
             Inner::File(file) => write!(f, "ByteStream({file:?})"),
             Inner::Stream(s) => match s.len {
@@ -405,8 +407,8 @@ impl From<String> for ByteStream {
 /// [`Value::Stream`] so the pipeline can send them without reading them.
 impl IntoValue for ByteStream {
     fn into_value(self) -> Value {
-        match self.inner {
-            Inner::Bytes(b) => Value::Blob(b),
+        match *self.inner {
+            Inner::Bytes(ref b) => Value::Blob(b.clone()),
             _ => Value::Stream(self),
         }
     }

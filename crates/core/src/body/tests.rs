@@ -162,3 +162,18 @@ fn values_carry_streams_and_blobs() {
     assert_eq!(b.as_bytes().map(|b| &b[..]), Some(&b"q"[..]));
     assert!(ByteStream::from_value(Value::Integer(1)).is_err());
 }
+
+#[test]
+fn a_body_is_no_bigger_than_the_bytes_it_may_hold() {
+    // Keeps `Value` (and every error carrying one) from growing.
+    assert!(
+        std::mem::size_of::<ByteStream>() <= std::mem::size_of::<Bytes>(),
+        "ByteStream is {} bytes",
+        std::mem::size_of::<ByteStream>()
+    );
+    assert!(
+        std::mem::size_of::<Value>() <= 40,
+        "Value is {} bytes",
+        std::mem::size_of::<Value>()
+    );
+}
