@@ -2,6 +2,10 @@
 //! wraps, and the one request pipeline:
 //! validate → serialize → resolve endpoint → sign → send → parse → retry.
 
+// Errors are the uncommon path and carry metadata by value; boxing them would
+// cost an allocation on every failed attempt for no gain.
+#![allow(clippy::result_large_err)]
+
 use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;

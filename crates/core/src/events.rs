@@ -218,7 +218,7 @@ impl Events {
                 )
             })
             .collect();
-        found.sort_by(|a, b| (a.0, a.1, a.2 .0).cmp(&(b.0, b.1, b.2 .0)));
+        found.sort_by_key(|a| (a.0, a.1, a.2 .0));
         found.into_iter().map(|f| f.3).collect()
     }
 
