@@ -143,14 +143,10 @@ impl HttpClient {
         &self,
         mut request: Request<SdkBody>,
     ) -> Result<StreamingResponse, DispatchError> {
-        if request.uri().scheme_str() == Some("https")
-            && !cfg!(any(feature = "rustls", feature = "native-tls"))
-        {
-            return Err(DispatchError {
-                kind: DispatchErrorKind::Unsupported,
-                message: "this build of myaws has no TLS support: enable the `rustls` or `native-tls` feature to use https endpoints".into(),
-            });
-        }
+        check_scheme(
+            request.uri().scheme_str(),
+            cfg!(any(feature = "rustls", feature = "native-tls")),
+        )?;
         if expects_continue(&request) {
             gate_on_continue(&mut request);
         }
@@ -332,4 +328,29 @@ fn tls_connector(http: Http, ca_bundle: Option<&Path>) -> Result<Connector, Stri
         return Err("a CA bundle was configured but this build has no TLS support".into());
     }
     Ok(http)
+}
+
+/// Refuses `https` when this build has no TLS backend, with a clear message.
+fn check_scheme(scheme: Option<&str>, tls_available: bool) -> Result<(), DispatchError> {
+    if scheme == Some("https") && !tls_available {
+        return Err(DispatchError {
+            kind: DispatchErrorKind::Unsupported,
+            message: "this build of myaws has no TLS support: enable the `rustls` or `native-tls` feature to use https endpoints".into(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod scheme_tests {
+    use super::*;
+
+    #[test]
+    fn https_without_tls_is_a_clear_error() {
+        let err = check_scheme(Some("https"), false).unwrap_err();
+        assert_eq!(err.kind, DispatchErrorKind::Unsupported);
+        assert!(err.message.contains("`rustls` or `native-tls` feature"), "{}", err.message);
+        assert!(check_scheme(Some("http"), false).is_ok());
+        assert!(check_scheme(Some("https"), true).is_ok());
+    }
 }
