@@ -90,18 +90,26 @@ fn served_requests(log: &Path) -> usize {
 enum Check {
     Fmt,
     Clippy,
+    Features,
     Regen,
     Tests,
 }
 
 impl Check {
-    const ALL: [Check; 4] = [Check::Fmt, Check::Clippy, Check::Regen, Check::Tests];
+    const ALL: [Check; 5] = [
+        Check::Fmt,
+        Check::Clippy,
+        Check::Features,
+        Check::Regen,
+        Check::Tests,
+    ];
 
     /// Short name, also the suffix of the `--skip-NAME` flag.
     fn name(self) -> &'static str {
         match self {
             Check::Fmt => "fmt",
             Check::Clippy => "clippy",
+            Check::Features => "features",
             Check::Regen => "regen",
             Check::Tests => "tests",
         }
@@ -112,6 +120,7 @@ impl Check {
         match self {
             Check::Fmt => "cargo fmt --all -- --check",
             Check::Clippy => "cargo clippy --workspace --all-targets -- -D warnings",
+            Check::Features => FEATURES_COMMAND,
             Check::Regen => "cargo xtask regen --check",
             Check::Tests => "cargo test --workspace --no-fail-fast",
         }
@@ -122,16 +131,21 @@ impl Check {
     }
 }
 
+/// The TLS feature combinations checked besides the default (rustls).
+const FEATURES_COMMAND: &str =
+    "cargo check -p myaws-core --no-default-features [--features native-tls]";
+
 /// Name of the set-up step in the summary.
 const MOTO_STEP: &str = "moto";
 
 /// Usage of `cargo xtask test`.
 const TEST_USAGE: &str = "\
-usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-regen] [--skip-tests]
+usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-features] [--skip-regen] [--skip-tests]
 
 Starts moto, then runs in order (stopping at the first failure):
   fmt     cargo fmt --all -- --check
   clippy  cargo clippy --workspace --all-targets -- -D warnings
+  features cargo check -p myaws-core --no-default-features [--features native-tls]
   regen   cargo xtask regen --check
   tests   cargo test --workspace --no-fail-fast   (with MYAWS_TEST_ENDPOINT set to moto)
 The --skip flags are for local use; CI runs every step.";
@@ -217,6 +231,18 @@ fn run_check(
         Check::Clippy => run(cargo(root)
             .args(["clippy", "--workspace", "--all-targets", "--"])
             .args(["-D", "warnings"])),
+        Check::Features => {
+            // No TLS at all (plain HTTP only), then native-tls instead of rustls.
+            run(cargo(root).args(["check", "-p", "myaws-core", "--no-default-features"]))?;
+            run(cargo(root).args([
+                "check",
+                "-p",
+                "myaws-core",
+                "--no-default-features",
+                "--features",
+                "native-tls",
+            ]))
+        }
         Check::Regen => codegen::regen(&["--check".to_string()]),
         Check::Tests => {
             let server = server.expect("moto runs whenever the tests do");
