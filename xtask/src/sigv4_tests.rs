@@ -64,7 +64,11 @@ pub fn run(roots: &[PathBuf]) -> Result<(Tally, Vec<String>), String> {
 }
 
 fn find_cases(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let name = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let name = dir
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
     if dir.join(format!("{name}.req")).is_file() {
         out.push(dir.to_path_buf());
     }
@@ -78,7 +82,11 @@ fn find_cases(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 }
 
 fn run_case(dir: &Path) -> Result<(), String> {
-    let name = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let name = dir
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
     let read = |ext: &str| std::fs::read_to_string(dir.join(format!("{name}.{ext}")));
     let raw = read("req").map_err(|e| e.to_string())?;
     let want = read("authz").map_err(|e| e.to_string())?;
@@ -114,7 +122,9 @@ fn run_case(dir: &Path) -> Result<(), String> {
     if got == want.trim_end() {
         Ok(())
     } else {
-        Err(format!("Authorization differs:\n  want {want}\n  got  {got}"))
+        Err(format!(
+            "Authorization differs:\n  want {want}\n  got  {got}"
+        ))
     }
 }
 
@@ -138,7 +148,9 @@ fn parse_request(raw: &str) -> Result<(http::Request<()>, String), String> {
             last.1.push(' ');
             last.1.push_str(line.trim());
         } else {
-            let (k, v) = line.split_once(':').ok_or_else(|| format!("bad header {line:?}"))?;
+            let (k, v) = line
+                .split_once(':')
+                .ok_or_else(|| format!("bad header {line:?}"))?;
             headers.push((k.to_string(), v.to_string()));
         }
     }

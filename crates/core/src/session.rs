@@ -22,10 +22,10 @@ use std::time::Duration;
 
 use crate::checksum::{RequestChecksumCalculation, ResponseChecksumValidation};
 use crate::config::resolve::{
-    resolve_ca_bundle, resolve_endpoint_url, resolve_request_checksum_calculation,
-    resolve_response_checksum_validation, resolve_region, resolve_retry,
-    resolve_s3_addressing_style, resolve_use_dual_stack, resolve_use_fips, validate_endpoint_url,
-    validate_region, EndpointUrlOptions, Sources,
+    resolve_ca_bundle, resolve_endpoint_url, resolve_region, resolve_request_checksum_calculation,
+    resolve_response_checksum_validation, resolve_retry, resolve_s3_addressing_style,
+    resolve_use_dual_stack, resolve_use_fips, validate_endpoint_url, validate_region,
+    EndpointUrlOptions, Sources,
 };
 use crate::config::{
     ActiveProfile, ConfigError, Env, Profile, RetryConfig, RetryMode, SettingSource, SharedConfig,
@@ -499,7 +499,11 @@ impl ClientConfig {
 
     /// Connects to `ip` for host names equal to or ending in `host_suffix`
     /// (e.g. `localhost.localstack.cloud` → `127.0.0.1`).
-    pub fn resolve_override(mut self, host_suffix: impl Into<String>, ip: std::net::IpAddr) -> Self {
+    pub fn resolve_override(
+        mut self,
+        host_suffix: impl Into<String>,
+        ip: std::net::IpAddr,
+    ) -> Self {
         self.resolve_overrides.push((host_suffix.into(), ip));
         self
     }

@@ -349,7 +349,11 @@ mod scheme_tests {
     fn https_without_tls_is_a_clear_error() {
         let err = check_scheme(Some("https"), false).unwrap_err();
         assert_eq!(err.kind, DispatchErrorKind::Unsupported);
-        assert!(err.message.contains("`rustls` or `native-tls` feature"), "{}", err.message);
+        assert!(
+            err.message.contains("`rustls` or `native-tls` feature"),
+            "{}",
+            err.message
+        );
         assert!(check_scheme(Some("http"), false).is_ok());
         assert!(check_scheme(Some("https"), true).is_ok());
     }
