@@ -1,5 +1,6 @@
 //! Library side of `cargo xtask`, so integration tests can drive the same runners.
 
+pub mod bench;
 pub mod codegen;
 pub mod endpoint_tests;
 pub mod models;

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{codegen, endpoint_tests, models, protocol_tests, runner, sigv4_tests};
+use xtask::{bench, codegen, endpoint_tests, models, protocol_tests, runner, sigv4_tests};
 
 const HELP: &str = "\
 cargo xtask <task> [options]
@@ -23,6 +23,7 @@ tasks:
                      run the AWS SigV4 test suite (default: tests/vectors/sigv4)
   demo               run examples/quickstart against a local moto server
   test               fmt check, clippy, regen --check and every test (with moto)
+  bench [--quick]    myaws vs aws-sdk-rust and boto3: build time, size, req/s, memory
 ";
 
 fn main() -> ExitCode {
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         "sigv4-tests" => sigv4_tests::main(&args),
         "demo" => runner::demo(&args),
         "test" => runner::test(&args),
+        "bench" => bench::main(&args),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

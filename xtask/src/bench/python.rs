@@ -1,0 +1,88 @@
+//! The boto3 peer: a venv under target/bench/venv with bench/requirements.txt,
+//! and bench/boto3_bench.py run against the same canned server.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::cmd::timed;
+use super::driver::{median, Driver, Load};
+use super::load::SMALL_OPS;
+use super::report::{Goal, Report, Row};
+use super::{Paths, Settings};
+
+/// Creates the venv and installs the pinned boto3 unless already done;
+/// returns the boto3 driver (the venv's python and the script).
+pub fn boto3_driver(paths: &Paths) -> Result<Driver, String> {
+    let venv = paths.out.join("venv");
+    let python = venv.join("bin/python");
+    let requirements = paths.bench.join("requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).map_err(|e| e.to_string())?;
+    let stamp = venv.join("installed-requirements.txt");
+    let log = paths.logs.join("venv.log");
+    if !python.exists() {
+        println!("bench: creating {} ...", venv.display());
+        timed(
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+            &log,
+        )?;
+    }
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+        println!("bench: installing {} ...", requirements.display());
+        timed(
+            Command::new(&python)
+                .args(["-m", "pip", "install", "-q", "-r"])
+                .arg(&requirements),
+            &log,
+        )?;
+        std::fs::write(&stamp, &wanted).map_err(|e| e.to_string())?;
+    }
+    Ok(Driver {
+        name: "boto3",
+        argv: vec![python, script(&paths.bench)],
+    })
+}
+
+fn script(bench: &Path) -> PathBuf {
+    bench.join("boto3_bench.py")
+}
+
+/// boto3's sequential requests/s for the small operations, against myaws's.
+pub fn compare(
+    boto3: &Driver,
+    endpoint: &str,
+    s: &Settings,
+    myaws_sequential: &BTreeMap<&'static str, f64>,
+    report: &mut Report,
+    raw: &mut Vec<Value>,
+) -> Result<(), String> {
+    for op in SMALL_OPS {
+        let load = Load {
+            op,
+            n: s.n_boto3,
+            concurrency: 1,
+            secs: s.secs,
+            warmup: 20,
+            size: 0,
+        };
+        let mut rps = Vec::new();
+        for _ in 0..s.rounds {
+            let o = boto3.run(endpoint, &load)?;
+            raw.push(serde_json::json!({"driver": "boto3", "report": o.raw}));
+            rps.push(o.rps());
+        }
+        report.push(
+            Row::new(
+                format!("{op}, sequential: requests/s"),
+                myaws_sequential.get(op).copied(),
+                Some(median(rps)),
+            )
+            .peer("boto3")
+            .goal(Goal::AtLeast(10.0))
+            .note(format!("one client, median of {}", s.rounds)),
+        );
+    }
+    Ok(())
+}
