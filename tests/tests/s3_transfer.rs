@@ -389,3 +389,52 @@ async fn bad_configs_fail_before_anything_is_created() {
         .expect_err("no such file");
     assert!(matches!(err, TransferError::Io { .. }), "{err:?}");
 }
+
+/// `download_file` sizes objects with HeadObject, whose response declares
+/// the object's length but carries no body: a 5 GiB object's HEAD must not
+/// be refused as an oversized body.
+#[tokio::test]
+async fn head_of_a_huge_object_is_not_read_as_a_body() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("accept");
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buf).await.expect("read");
+            assert!(n > 0, "request ended early");
+            request.extend_from_slice(&buf[..n]);
+        }
+        socket
+            .write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 5368709120\r\nETag: \"abc\"\r\n\
+                  Connection: close\r\n\r\n",
+            )
+            .await
+            .expect("write");
+        String::from_utf8_lossy(&request).into_owned()
+    });
+    let session = Session::builder()
+        .region(myaws_tests::REGION)
+        .credentials(Credentials::new("AKID", "SECRET", None, None))
+        .endpoint_url(&endpoint)
+        .build()
+        .expect("session");
+    let s3 = Client::with_config(
+        &session,
+        ClientConfig::default().s3_addressing_style("path"),
+    )
+    .expect("client");
+    let head = s3
+        .head_object(HeadObjectRequest::default().bucket("b").key("huge"))
+        .await
+        .expect("head_object");
+    assert_eq!(head.content_length, Some(5 << 30));
+    assert_eq!(head.e_tag.as_deref(), Some("\"abc\""));
+    let request = server.await.expect("server");
+    assert!(request.starts_with("HEAD /b/huge "), "{request}");
+}

@@ -207,11 +207,9 @@ async fn read_body(
     max_body: usize,
     read_timeout: Option<Duration>,
 ) -> Result<BufferedResponse, DispatchError> {
-    let declared = head
-        .headers
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    // hyper's own length, not the header's: a HEAD response declares the
+    // object's length but has no body.
+    let declared = http_body::Body::size_hint(&body).upper();
     if declared.is_some_and(|n| n > max_body as u64) {
         return Err(too_large(max_body));
     }
