@@ -1,7 +1,7 @@
 //! Managed file transfers, as boto3's `upload_file` and `download_file`
 //! (s3transfer): big files go in concurrent parts, small ones in one request.
 //!
-//! - **Upload**: files below [`TransferConfig::multipart_threshold`] are one
+//! - **Upload**: files below the multipart threshold are one
 //!   PutObject; larger ones a multipart upload of `part_size` parts (at least
 //!   5 MiB, grown when a file would need more than 10,000), `concurrency` at
 //!   a time. On any failure the multipart upload is aborted, so no parts are

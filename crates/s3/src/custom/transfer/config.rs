@@ -21,9 +21,12 @@ pub const MAX_PARTS: u64 = 10_000;
 /// `concurrency × part_size` bytes whatever the file's size.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferConfig {
-    multipart_threshold: u64,
-    part_size: u64,
-    concurrency: usize,
+    /// Files of at least this many bytes are transferred in parts.
+    pub multipart_threshold: u64,
+    /// The size of each part (see [`TransferConfig::part_size()`]).
+    pub part_size: u64,
+    /// The most parts in flight at once (at least 1).
+    pub concurrency: usize,
 }
 
 impl Default for TransferConfig {
@@ -56,21 +59,6 @@ impl TransferConfig {
     pub fn concurrency(mut self, parts: usize) -> Self {
         self.concurrency = parts;
         self
-    }
-
-    /// The multipart threshold in bytes.
-    pub fn get_multipart_threshold(&self) -> u64 {
-        self.multipart_threshold
-    }
-
-    /// The configured part size in bytes.
-    pub fn get_part_size(&self) -> u64 {
-        self.part_size
-    }
-
-    /// The most parts in flight at once.
-    pub fn get_concurrency(&self) -> usize {
-        self.concurrency
     }
 
     /// Whether a transfer of `size` bytes goes in parts (empty files never
