@@ -5,8 +5,8 @@
 //! of its dot-separated parts equals the event's part or is `*`, and it may
 //! stop early: `before-call.s3` matches every S3 operation and
 //! `before-call.*.PutObject` every service's `PutObject`, as botocore's
-//! hierarchical emitter does. More specific registrations run first; among
-//! equally specific ones, registration order (with [`Events::register_first`]
+//! hierarchical emitter does. More specific registrations (more name parts,
+//! then fewer wildcards) run first; among equally specific ones, registration order (with [`Events::register_first`]
 //! and [`Events::register_last`] to move a handler to the front or back).
 //!
 //! The events of a call, in order:
@@ -29,6 +29,7 @@
 //! between tasks and threads. Handlers run on whichever task makes the call,
 //! possibly concurrently, so they must be `Send + Sync` and should not block.
 
+use std::cmp::Reverse;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -204,22 +205,25 @@ impl Events {
     /// The handlers for the event `name`, in the order they run.
     pub fn handlers_for(&self, name: &str) -> Vec<Handler> {
         let parts: Vec<&str> = name.split('.').collect();
-        let mut found: Vec<(u8, std::cmp::Reverse<usize>, HandlerId, Handler)> = self
+        // Longer registrations are more specific; at equal length, fewer
+        // wildcards; then registration order.
+        let mut found: Vec<(u8, Reverse<usize>, Reverse<usize>, HandlerId, Handler)> = self
             .read()
             .iter()
             .filter(|r| matches(&r.parts, &parts))
             .map(|r| {
-                let specificity = r.parts.iter().filter(|p| p.as_str() != "*").count();
+                let exact = r.parts.iter().filter(|p| p.as_str() != "*").count();
                 (
                     r.tier,
-                    std::cmp::Reverse(specificity),
+                    Reverse(r.parts.len()),
+                    Reverse(exact),
                     r.id,
                     r.handler.clone(),
                 )
             })
             .collect();
-        found.sort_by_key(|a| (a.0, a.1, a.2 .0));
-        found.into_iter().map(|f| f.3).collect()
+        found.sort_by_key(|a| (a.0, a.1, a.2, a.3 .0));
+        found.into_iter().map(|f| f.4).collect()
     }
 
     /// Emits `event` to its handlers in order; returns the first outcome a

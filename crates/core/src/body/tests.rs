@@ -171,8 +171,12 @@ fn a_body_is_no_bigger_than_the_bytes_it_may_hold() {
         "ByteStream is {} bytes",
         std::mem::size_of::<ByteStream>()
     );
+    // A document is a `serde_json::Value` inline, whose size depends on
+    // serde_json's features (`preserve_order`, enabled by xtask in workspace
+    // builds, makes maps bigger); nothing else may make `Value` larger.
+    let limit = 40.max(std::mem::size_of::<serde_json::Value>() + 8);
     assert!(
-        std::mem::size_of::<Value>() <= 40,
+        std::mem::size_of::<Value>() <= limit,
         "Value is {} bytes",
         std::mem::size_of::<Value>()
     );
