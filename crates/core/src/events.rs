@@ -112,6 +112,9 @@ pub struct Event<'a> {
 /// A handler: any `Fn(&mut Event) -> Option<HookOutcome>` that is `Send + Sync`.
 pub type Handler = Arc<dyn Fn(&mut Event<'_>) -> Option<HookOutcome> + Send + Sync>;
 
+/// Sort key of a matching registration: tier, length, exact parts, id.
+type RunOrder = (u8, Reverse<usize>, Reverse<usize>, u64);
+
 /// Identifies a registration, for [`Events::unregister`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HandlerId(u64);
@@ -207,23 +210,18 @@ impl Events {
         let parts: Vec<&str> = name.split('.').collect();
         // Longer registrations are more specific; at equal length, fewer
         // wildcards; then registration order.
-        let mut found: Vec<(u8, Reverse<usize>, Reverse<usize>, HandlerId, Handler)> = self
+        let mut found: Vec<(RunOrder, Handler)> = self
             .read()
             .iter()
             .filter(|r| matches(&r.parts, &parts))
             .map(|r| {
                 let exact = r.parts.iter().filter(|p| p.as_str() != "*").count();
-                (
-                    r.tier,
-                    Reverse(r.parts.len()),
-                    Reverse(exact),
-                    r.id,
-                    r.handler.clone(),
-                )
+                let order = (r.tier, Reverse(r.parts.len()), Reverse(exact), r.id.0);
+                (order, r.handler.clone())
             })
             .collect();
-        found.sort_by_key(|a| (a.0, a.1, a.2, a.3 .0));
-        found.into_iter().map(|f| f.4).collect()
+        found.sort_by_key(|f| f.0);
+        found.into_iter().map(|f| f.1).collect()
     }
 
     /// Emits `event` to its handlers in order; returns the first outcome a
