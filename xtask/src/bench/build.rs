@@ -69,7 +69,7 @@ fn cargo_run(paths: &Paths, kind: Kind, package: &str, dir: &Path) -> Result<Tim
         Kind::Check => command.args(["check"]),
     };
     command
-        .args(["-j", "2", "--locked", "-p", package, "--target-dir"])
+        .args(["-j", "2", "-p", package, "--target-dir"])
         .arg(dir);
     timed(
         &mut command,

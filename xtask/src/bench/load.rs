@@ -5,8 +5,6 @@
 //! Each figure is measured for myaws and aws-sdk-rust in the same run,
 //! alternating the two over `rounds` rounds, and the medians are compared.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use super::driver::{median, Driver, Load, Outcome};
@@ -18,7 +16,7 @@ pub const SMALL_OPS: [&str; 3] = ["s3-get-small", "s3-put-small", "sqs-send"];
 
 /// Runs `load` `rounds` times on each driver, alternating; returns the
 /// outcomes of each and records them raw.
-fn alternate(
+pub fn alternate(
     drivers: [&Driver; 2],
     endpoint: &str,
     load: &Load,
@@ -36,20 +34,18 @@ fn alternate(
     Ok(out)
 }
 
-fn med(outcomes: &[Outcome], f: fn(&Outcome) -> f64) -> Option<f64> {
+pub fn med(outcomes: &[Outcome], f: fn(&Outcome) -> f64) -> Option<f64> {
     Some(median(outcomes.iter().map(f).collect()))
 }
 
-/// Requests/s and CPU/1,000 requests of the small operations; returns
-/// myaws's sequential requests/s by operation (for the boto3 rows).
+/// Requests/s and CPU/1,000 requests of the small operations.
 pub fn requests(
     drivers: [&Driver; 2],
     endpoint: &str,
     s: &Settings,
     report: &mut Report,
     raw: &mut Vec<Value>,
-) -> Result<BTreeMap<&'static str, f64>, String> {
-    let mut sequential = BTreeMap::new();
+) -> Result<(), String> {
     for concurrency in [1, 64] {
         for op in SMALL_OPS {
             let load = Load {
@@ -74,8 +70,6 @@ pub fn requests(
             .note(format!("median of {}", s.rounds));
             if concurrency == 64 {
                 row = row.goal(Goal::AtLeast(1.3));
-            } else {
-                sequential.insert(op, row.myaws.unwrap_or(f64::NAN));
             }
             report.push(row);
             report.push(
@@ -88,7 +82,7 @@ pub fn requests(
             );
         }
     }
-    Ok(sequential)
+    Ok(())
 }
 
 /// 256 MiB GET and PUT: throughput and the process's peak RSS.

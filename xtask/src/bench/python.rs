@@ -1,15 +1,14 @@
 //! The boto3 peer: a venv under target/bench/venv with bench/requirements.txt,
 //! and bench/boto3_bench.py run against the same canned server.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
 use super::cmd::timed;
-use super::driver::{median, Driver, Load};
-use super::load::SMALL_OPS;
+use super::driver::{Driver, Load, Outcome};
+use super::load::{alternate, med, SMALL_OPS};
 use super::report::{Goal, Report, Row};
 use super::{Paths, Settings};
 
@@ -49,35 +48,31 @@ fn script(bench: &Path) -> PathBuf {
     bench.join("boto3_bench.py")
 }
 
-/// boto3's sequential requests/s for the small operations, against myaws's.
+/// Sequential requests/s of one client for the small operations, myaws
+/// and boto3 alternating.
 pub fn compare(
+    myaws: &Driver,
     boto3: &Driver,
     endpoint: &str,
     s: &Settings,
-    myaws_sequential: &BTreeMap<&'static str, f64>,
     report: &mut Report,
     raw: &mut Vec<Value>,
 ) -> Result<(), String> {
     for op in SMALL_OPS {
         let load = Load {
             op,
-            n: s.n_boto3,
+            n: s.n_small,
             concurrency: 1,
             secs: s.secs,
             warmup: 20,
             size: 0,
         };
-        let mut rps = Vec::new();
-        for _ in 0..s.rounds {
-            let o = boto3.run(endpoint, &load)?;
-            raw.push(serde_json::json!({"driver": "boto3", "report": o.raw}));
-            rps.push(o.rps());
-        }
+        let [m, b] = alternate([myaws, boto3], endpoint, &load, s.rounds, raw)?;
         report.push(
             Row::new(
                 format!("{op}, sequential: requests/s"),
-                myaws_sequential.get(op).copied(),
-                Some(median(rps)),
+                med(&m, Outcome::rps),
+                med(&b, Outcome::rps),
             )
             .peer("boto3")
             .goal(Goal::AtLeast(10.0))
