@@ -6,7 +6,7 @@
 //! commas outside quoted strings, with HTTP dates kept whole.
 
 use base64::Engine as _;
-use http::{HeaderMap, HeaderName};
+use http::HeaderMap;
 
 use super::kind_name;
 use super::scalar::{self, BoolStyle};
@@ -17,8 +17,9 @@ use crate::value::Value;
 /// The text of header `name` (case-insensitive), repeated values joined with
 /// `", "`; `None` when absent.
 pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
-    let name = HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes()).ok()?;
-    let mut values = headers.get_all(&name).iter().peekable();
+    // A `&str` key is matched case-insensitively without allocating (an
+    // invalid name finds nothing); this runs for every header-bound member.
+    let mut values = headers.get_all(name).iter().peekable();
     values.peek()?;
     let parts: Vec<String> = values.map(|v| decode_value(v.as_bytes())).collect();
     Some(parts.join(", "))
