@@ -730,12 +730,13 @@ fn request_id(resp: &BufferedResponse) -> Option<String> {
     None
 }
 
-/// Joins the endpoint URL and the serialized request into an HTTP request.
-fn build_request(
+/// `endpoint_url` joined with the operation's path, query and host prefix
+/// (never in front of an IP address or `localhost`): the full URL and its
+/// authority (for the `Host` header). Shared by calls and presigned URLs.
+pub(crate) fn join_url(
     ser: &protocol::SerializedRequest,
     endpoint_url: &str,
-    endpoint_headers: &[(String, Vec<String>)],
-) -> Result<Request<Bytes>, String> {
+) -> Result<(String, String), String> {
     let base: Uri = endpoint_url
         .parse()
         .map_err(|e| format!("invalid endpoint URL {endpoint_url:?}: {e}"))?;
@@ -746,7 +747,6 @@ fn build_request(
         .to_string();
     if let Some(prefix) = &ser.host_prefix {
         let host = base.host().unwrap_or("");
-        // A prefix can't go in front of an IP address or localhost.
         if host.parse::<std::net::IpAddr>().is_err()
             && host != "localhost"
             && !host.starts_with('[')
@@ -754,20 +754,24 @@ fn build_request(
             authority = format!("{prefix}{authority}");
         }
     }
-    let base_path = base.path().trim_end_matches('/');
-    let mut path_and_query = format!("{base_path}{}", ser.path);
-    if path_and_query.is_empty() {
-        path_and_query.push('/');
+    let mut path = format!("{}{}", base.path().trim_end_matches('/'), ser.path);
+    if !path.starts_with('/') {
+        path.insert(0, '/');
     }
     if !ser.query.is_empty() {
-        path_and_query.push(if path_and_query.contains('?') {
-            '&'
-        } else {
-            '?'
-        });
-        path_and_query.push_str(&ser.query);
+        path.push(if path.contains('?') { '&' } else { '?' });
+        path.push_str(&ser.query);
     }
-    let uri = format!("{scheme}://{authority}{path_and_query}");
+    Ok((format!("{scheme}://{authority}{path}"), authority))
+}
+
+/// Joins the endpoint URL and the serialized request into an HTTP request.
+fn build_request(
+    ser: &protocol::SerializedRequest,
+    endpoint_url: &str,
+    endpoint_headers: &[(String, Vec<String>)],
+) -> Result<Request<Bytes>, String> {
+    let (uri, authority) = join_url(ser, endpoint_url)?;
     let mut builder = Request::builder().method(ser.method.clone()).uri(&uri);
     let headers = builder.headers_mut().ok_or("invalid request")?;
     for (k, v) in &ser.headers {

@@ -55,14 +55,36 @@ pub fn sign_request_with<B>(
     opts: &SigningOptions<'_>,
     tweak: impl FnOnce(&mut SignerSettings),
 ) -> Result<(), String> {
-    let identity: Identity = AwsCredentials::new(
-        credentials.access_key_id(),
-        credentials.secret_access_key(),
-        credentials.session_token().map(str::to_string),
-        None,
-        "myaws",
-    )
-    .into();
+    let payload = if opts.unsigned_payload || opts.presign_expires.is_some() && opts.s3 {
+        Payload::Unsigned
+    } else {
+        Payload::Bytes(body)
+    };
+    sign_payload(request, payload, credentials, opts, tweak).map(|_| ())
+}
+
+/// What a signature covers of the body.
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'a> {
+    /// The body itself (its SHA-256 is signed).
+    Bytes(&'a [u8]),
+    /// `UNSIGNED-PAYLOAD`.
+    Unsigned,
+    /// A precomputed `x-amz-content-sha256` value (e.g. the aws-chunked
+    /// `STREAMING-…` markers).
+    Precomputed(&'a str),
+}
+
+/// Signs `request` in place for `payload`; returns the signature (the seed
+/// of aws-chunked chunk signatures).
+pub fn sign_payload<B>(
+    request: &mut http::Request<B>,
+    payload: Payload<'_>,
+    credentials: &Credentials,
+    opts: &SigningOptions<'_>,
+    tweak: impl FnOnce(&mut SignerSettings),
+) -> Result<String, String> {
+    let identity = identity(credentials);
     let mut settings = SigningSettings::default();
     if opts.s3 {
         settings.percent_encoding_mode = PercentEncodingMode::Single;
@@ -89,21 +111,28 @@ pub fn sign_request_with<B>(
         .iter()
         .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)))
         .collect();
-    let signable_body = if opts.unsigned_payload || opts.presign_expires.is_some() && opts.s3 {
-        SignableBody::UnsignedPayload
-    } else {
-        SignableBody::Bytes(body)
+    let body = match payload {
+        Payload::Bytes(b) => SignableBody::Bytes(b),
+        Payload::Unsigned => SignableBody::UnsignedPayload,
+        Payload::Precomputed(hash) => SignableBody::Precomputed(hash.to_string()),
     };
-    let signable = SignableRequest::new(
-        request.method().as_str(),
-        &uri,
-        headers.into_iter(),
-        signable_body,
-    )
-    .map_err(|e| e.to_string())?;
-    let (instructions, _signature) = sign(signable, &params)
+    let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), body)
+        .map_err(|e| e.to_string())?;
+    let (instructions, signature) = sign(signable, &params)
         .map_err(|e| e.to_string())?
         .into_parts();
     instructions.apply_to_request_http1x(request);
-    Ok(())
+    Ok(signature)
+}
+
+/// The signer's view of credentials.
+pub(crate) fn identity(credentials: &Credentials) -> Identity {
+    AwsCredentials::new(
+        credentials.access_key_id(),
+        credentials.secret_access_key(),
+        credentials.session_token().map(str::to_string),
+        None,
+        "myaws",
+    )
+    .into()
 }

@@ -6,13 +6,6 @@
 
 use std::time::SystemTime;
 
-use aws_credential_types::Credentials as AwsCredentials;
-use aws_sigv4::http_request::{
-    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
-    UriPathNormalizationMode,
-};
-use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, EXPECT, TRANSFER_ENCODING};
 use http::Request;
@@ -23,7 +16,7 @@ use crate::checksum::request::{self, RequestChecksum};
 use crate::checksum::{ChecksumAlgorithm, RequestChecksumCalculation, DEFAULT_ALGORITHM};
 use crate::credentials::Credentials;
 use crate::model::{Operation, ServiceModel};
-use crate::signing::SigningOptions;
+use crate::signing::{identity, sign_payload, Payload, SigningOptions};
 use crate::value::Value;
 
 /// Bodies larger than this are sent with `Expect: 100-continue`.
@@ -305,46 +298,15 @@ fn sign_streaming(
     credentials: &Credentials,
     opts: &SigningOptions<'_>,
 ) -> Result<String, String> {
-    let identity = identity(credentials);
-    let mut settings = SigningSettings::default();
-    settings.percent_encoding_mode = PercentEncodingMode::Single;
-    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(opts.region)
-        .name(opts.name)
-        .time(opts.time)
-        .settings(settings)
-        .build()
-        .map_err(|e| e.to_string())?
-        .into();
-    let uri = request.uri().to_string();
-    let headers: Vec<(&str, &str)> = request
-        .headers()
-        .iter()
-        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)))
-        .collect();
-    let body = match content_sha256 {
-        "UNSIGNED-PAYLOAD" => SignableBody::UnsignedPayload,
-        other => SignableBody::Precomputed(other.to_string()),
+    let payload = match content_sha256 {
+        "UNSIGNED-PAYLOAD" => Payload::Unsigned,
+        other => Payload::Precomputed(other),
     };
-    let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), body)
-        .map_err(|e| e.to_string())?;
-    let (instructions, signature) = sign(signable, &params)
-        .map_err(|e| format!("signing failed: {e}"))?
-        .into_parts();
-    instructions.apply_to_request_http1x(request);
-    Ok(signature)
-}
-
-fn identity(credentials: &Credentials) -> Identity {
-    AwsCredentials::new(
-        credentials.access_key_id(),
-        credentials.secret_access_key(),
-        credentials.session_token().map(str::to_string),
-        None,
-        "myaws",
-    )
-    .into()
+    let opts = SigningOptions {
+        s3: true,
+        presign_expires: None,
+        ..opts.clone()
+    };
+    sign_payload(request, payload, credentials, &opts, |_| {})
+        .map_err(|e| format!("signing failed: {e}"))
 }

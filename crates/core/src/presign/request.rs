@@ -87,34 +87,9 @@ fn is_empty_json_object(body: &[u8]) -> bool {
 }
 
 /// `endpoint_url` + the operation's path and query, with its host prefix
-/// (never in front of an IP address or `localhost`).
+/// (the same joining as calls use).
 fn join_url(ser: &SerializedRequest, endpoint_url: &str) -> Result<Uri, PresignError> {
-    let base: Uri = endpoint_url.parse().map_err(|e| {
-        PresignError::Request(format!("invalid endpoint URL {endpoint_url:?}: {e}"))
-    })?;
-    let scheme = base.scheme_str().unwrap_or("https");
-    let mut authority = base
-        .authority()
-        .ok_or_else(|| PresignError::Request(format!("endpoint URL {endpoint_url:?} has no host")))?
-        .to_string();
-    if let Some(prefix) = &ser.host_prefix {
-        let host = base.host().unwrap_or("");
-        if host.parse::<std::net::IpAddr>().is_err()
-            && host != "localhost"
-            && !host.starts_with('[')
-        {
-            authority = format!("{prefix}{authority}");
-        }
-    }
-    let mut path = format!("{}{}", base.path().trim_end_matches('/'), ser.path);
-    if !path.starts_with('/') {
-        path.insert(0, '/');
-    }
-    let mut url = format!("{scheme}://{authority}{path}");
-    if !ser.query.is_empty() {
-        url.push(if url.contains('?') { '&' } else { '?' });
-        url.push_str(&ser.query);
-    }
+    let (url, _) = crate::client::join_url(ser, endpoint_url).map_err(PresignError::Request)?;
     url.parse()
         .map_err(|e| PresignError::Request(format!("invalid request URL {url:?}: {e}")))
 }
