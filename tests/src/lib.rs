@@ -93,3 +93,39 @@ pub fn workspace_root() -> PathBuf {
         .expect("the tests crate lives inside the workspace")
         .to_path_buf()
 }
+
+/// A session against this process's moto server, with the test region and
+/// credentials.
+///
+/// # Panics
+///
+/// When no moto server can be had (see [`moto`]).
+pub fn session() -> myaws_core::Session {
+    myaws_core::Session::builder()
+        .region(REGION)
+        .credentials(myaws_core::Credentials::new(
+            ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY,
+            None,
+            None,
+        ))
+        .endpoint_url(&moto().endpoint)
+        .build()
+        .expect("a session against moto")
+}
+
+/// A name unique to this test run, for buckets, queues and tables: every
+/// test in a run shares one moto server.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}-{}-{nanos}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}

@@ -5,30 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use myaws_sqs::types::{CreateQueueRequest, ListQueuesRequest};
 use myaws_sqs::{Client, ClientConfig, Credentials, HookOutcome, SdkError, Session};
+use myaws_tests::{session, unique};
 use serde_json::json;
-
-fn session() -> Session {
-    let moto = myaws_tests::moto();
-    Session::builder()
-        .region(myaws_tests::REGION)
-        .credentials(Credentials::new(
-            myaws_tests::ACCESS_KEY_ID,
-            myaws_tests::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(&moto.endpoint)
-        .build()
-        .expect("session")
-}
-
-fn unique(name: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("{name}-{}-{nanos}", std::process::id())
-}
 
 #[tokio::test]
 async fn dynamic_calls_take_and_return_json() {

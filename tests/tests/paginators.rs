@@ -9,37 +9,8 @@ use myaws_dynamodb::types::{
     AttributeDefinition, AttributeValue, CreateTableInput, KeySchemaElement, KeyType,
     ListTablesInput, PutItemInput, QueryInput, ScalarAttributeType,
 };
+use myaws_tests::{session, unique};
 use serde_json::{json, Value as Json};
-
-fn session() -> myaws_dynamodb::Session {
-    let moto = myaws_tests::moto();
-    myaws_dynamodb::Session::builder()
-        .region(myaws_tests::REGION)
-        .credentials(myaws_dynamodb::Credentials::new(
-            myaws_tests::ACCESS_KEY_ID,
-            myaws_tests::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(&moto.endpoint)
-        .build()
-        .expect("session")
-}
-
-/// A name unique to this run (tests share one moto server).
-fn unique(prefix: &str) -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{prefix}-{}-{nanos}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
 
 fn attr(name: &str, kind: ScalarAttributeType) -> AttributeDefinition {
     AttributeDefinition::default()

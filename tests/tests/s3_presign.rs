@@ -7,39 +7,20 @@ use myaws_s3::custom::presign::PresignedRequest;
 use myaws_s3::types::{
     CreateBucketRequest, DeleteObjectRequest, GetObjectRequest, HeadObjectRequest, PutObjectRequest,
 };
-use myaws_s3::{Client, ClientConfig, Credentials, Session};
+use myaws_s3::{Client, ClientConfig};
+use myaws_tests::unique;
 
 /// moto accepts any secret; this one is distinct so the tests can check it
 /// never appears in a URL.
 const SECRET: &str = "myaws-presign-test-secret-key";
 
 fn client() -> Client {
-    let moto = myaws_tests::moto();
-    let session = Session::builder()
-        .region(myaws_tests::REGION)
-        .credentials(Credentials::new(
-            myaws_tests::ACCESS_KEY_ID,
-            SECRET,
-            None,
-            None,
-        ))
-        .endpoint_url(&moto.endpoint)
-        .build()
-        .expect("session");
+    let session = myaws_tests::session();
     Client::with_config(
         &session,
         ClientConfig::default().s3_addressing_style("path"),
     )
     .expect("client")
-}
-
-/// A bucket name unique to this test process.
-fn unique(name: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("{name}-{}-{nanos}", std::process::id())
 }
 
 async fn bucket(s3: &Client, name: &str) -> String {

@@ -14,35 +14,16 @@ use myaws_core::Bytes;
 use myaws_s3::custom::transfer::{DownloadFile, TransferConfig, TransferError, UploadFile, MIB};
 use myaws_s3::types::{CreateBucketRequest, HeadObjectRequest, ListMultipartUploadsRequest};
 use myaws_s3::{Client, ClientConfig, Credentials, HookOutcome, Session};
+use myaws_tests::unique;
 use sha2::{Digest, Sha256};
 
 fn client() -> Client {
-    let moto = myaws_tests::moto();
-    let session = Session::builder()
-        .region(myaws_tests::REGION)
-        .credentials(Credentials::new(
-            myaws_tests::ACCESS_KEY_ID,
-            myaws_tests::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(&moto.endpoint)
-        .build()
-        .expect("session");
+    let session = myaws_tests::session();
     Client::with_config(
         &session,
         ClientConfig::default().s3_addressing_style("path"),
     )
     .expect("client")
-}
-
-/// A name unique to this test process and moment.
-fn unique(name: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("{name}-{}-{nanos}", std::process::id())
 }
 
 async fn bucket(s3: &Client, name: &str) -> String {

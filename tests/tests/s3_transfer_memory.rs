@@ -107,18 +107,7 @@ fn report(what: &str, bytes: u64, parts: u32, started: Instant) {
 }
 
 fn client() -> Client {
-    let moto = myaws_tests::moto();
-    let session = Session::builder()
-        .region(myaws_tests::REGION)
-        .credentials(Credentials::new(
-            myaws_tests::ACCESS_KEY_ID,
-            myaws_tests::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(&moto.endpoint)
-        .build()
-        .expect("session");
+    let session = myaws_tests::session();
     Client::with_config(
         &session,
         ClientConfig::default().s3_addressing_style("path"),

@@ -12,42 +12,17 @@ use myaws_s3::types::{
     PutBucketVersioningRequest, PutObjectRequest, VersioningConfiguration,
 };
 use myaws_s3::waiters::{WaiterConfig, WaiterErrorKind};
-use myaws_s3::{ByteStream, Client, ClientConfig, Credentials, Session};
+use myaws_s3::{ByteStream, Client, ClientConfig};
+use myaws_tests::unique;
 use serde_json::json;
 
 fn client() -> Client {
-    let moto = myaws_tests::moto();
-    let session = Session::builder()
-        .region(myaws_tests::REGION)
-        .credentials(Credentials::new(
-            myaws_tests::ACCESS_KEY_ID,
-            myaws_tests::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(&moto.endpoint)
-        .build()
-        .expect("session");
+    let session = myaws_tests::session();
     Client::with_config(
         &session,
         ClientConfig::default().s3_addressing_style("path"),
     )
     .expect("client")
-}
-
-/// A bucket name unique to this run (tests share one moto server).
-fn unique(prefix: &str) -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{prefix}-{}-{nanos}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 async fn bucket(s3: &Client) -> String {

@@ -9,34 +9,11 @@ use myaws_sqs::types::{
     SendMessageBatchRequestEntry, SendMessageRequest, SetQueueAttributesRequest,
 };
 use myaws_sqs::{Client, Credentials, SdkError, Session};
+use myaws_tests::unique;
 
 fn client() -> Client {
-    let moto = myaws_tests::moto();
-    let session = Session::builder()
-        .region(myaws_tests::REGION)
-        .credentials(Credentials::new(
-            myaws_tests::ACCESS_KEY_ID,
-            myaws_tests::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(&moto.endpoint)
-        .build()
-        .expect("session");
+    let session = myaws_tests::session();
     Client::new(&session).expect("client")
-}
-
-/// A queue name unique to this test run (tests share one moto server).
-fn unique(name: &str) -> String {
-    format!("{name}-{}-{}", std::process::id(), fastrand_suffix())
-}
-
-fn fastrand_suffix() -> u64 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64 % 1_000_000_007)
-        .unwrap_or(0)
 }
 
 async fn create(sqs: &Client, name: &str) -> String {

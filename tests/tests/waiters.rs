@@ -9,22 +9,8 @@ use myaws_dynamodb::types::{
 };
 use myaws_dynamodb::waiters::{WaiterConfig, WaiterErrorKind};
 use myaws_iam::types::{CreateUserRequest, GetUserRequest};
+use myaws_tests::{session, unique};
 use serde_json::json;
-
-fn session() -> myaws_dynamodb::Session {
-    let moto = myaws_tests::moto();
-    myaws_dynamodb::Session::builder()
-        .region(myaws_tests::REGION)
-        .credentials(myaws_dynamodb::Credentials::new(
-            myaws_tests::ACCESS_KEY_ID,
-            myaws_tests::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(&moto.endpoint)
-        .build()
-        .expect("session")
-}
 
 fn dynamodb() -> myaws_dynamodb::Client {
     myaws_dynamodb::Client::new(&session()).expect("client")
@@ -32,21 +18,6 @@ fn dynamodb() -> myaws_dynamodb::Client {
 
 fn iam() -> myaws_iam::Client {
     myaws_iam::Client::new(&session()).expect("client")
-}
-
-/// A name unique to this run (tests share one moto server).
-fn unique(prefix: &str) -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{prefix}-{}-{nanos}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 fn create_table_input(name: &str) -> CreateTableInput {

@@ -3,24 +3,10 @@
 
 pub mod server;
 
+pub use myaws_tests::{session, unique};
+
 use myaws_s3::types::{CreateBucketRequest, PutObjectOutput, PutObjectRequest};
 use myaws_s3::{ByteStream, Client, ClientConfig, Credentials, Session};
-
-/// A session against the shared moto server.
-pub fn session() -> Session {
-    let moto = myaws_tests::moto();
-    Session::builder()
-        .region(myaws_tests::REGION)
-        .credentials(Credentials::new(
-            myaws_tests::ACCESS_KEY_ID,
-            myaws_tests::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(&moto.endpoint)
-        .build()
-        .expect("session")
-}
 
 /// A path-style client against moto.
 pub fn client() -> Client {
@@ -33,21 +19,6 @@ pub fn client_with(mut config: ClientConfig) -> Client {
         config = config.s3_addressing_style("path");
     }
     Client::with_config(&session(), config).expect("client")
-}
-
-/// A bucket name unique to this run (tests share one moto server).
-pub fn unique(prefix: &str) -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{prefix}-{}-{nanos}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 /// Creates a fresh bucket.
