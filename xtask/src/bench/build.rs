@@ -8,10 +8,11 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::cmd::{nice_cargo, timed, Timed};
 use super::report::{Goal, Report, Row};
+use super::timings::slowest_units;
 use super::Paths;
 
 /// The tiny programs of one service: myaws's and aws-sdk-rust's.
@@ -61,13 +62,23 @@ impl Kind {
     }
 }
 
-/// Cargo run for `package` of kind `kind` in `dir`.
-fn cargo_run(paths: &Paths, kind: Kind, package: &str, dir: &Path) -> Result<Timed, String> {
+/// Cargo run for `package` of kind `kind` in `dir` (with `--timings` when
+/// `timings`).
+fn cargo_run(
+    paths: &Paths,
+    kind: Kind,
+    package: &str,
+    dir: &Path,
+    timings: bool,
+) -> Result<Timed, String> {
     let mut command = nice_cargo(&paths.bench);
     match kind {
         Kind::Release => command.args(["build", "--release"]),
         Kind::Check => command.args(["check"]),
     };
+    if timings {
+        command.arg("--timings");
+    }
     command
         .args(["-j", "2", "-p", package, "--target-dir"])
         .arg(dir);
@@ -77,15 +88,23 @@ fn cargo_run(paths: &Paths, kind: Kind, package: &str, dir: &Path) -> Result<Tim
     )
 }
 
-/// A clean build: the target directory is removed first.
-fn clean_run(paths: &Paths, kind: Kind, package: &str) -> Result<Timed, String> {
+/// A clean build: the target directory is removed first. Its slowest units
+/// go into `profile`.
+fn clean_run(
+    paths: &Paths,
+    kind: Kind,
+    package: &str,
+    profile: &mut Map<String, Value>,
+) -> Result<Timed, String> {
     let dir = kind.dir(paths, package);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     println!("bench: clean {} of {package} ...", kind_name(kind));
-    let t = cargo_run(paths, kind, package, &dir)?;
+    let t = cargo_run(paths, kind, package, &dir, true)?;
     println!("bench:   {:.1} s wall, {:.1} s CPU", t.wall_s, t.cpu_s);
+    let key = format!("{package} ({})", kind_name(kind));
+    profile.insert(key, json!(slowest_units(&dir, 12)));
     Ok(t)
 }
 
@@ -100,17 +119,20 @@ fn kind_name(kind: Kind) -> &'static str {
 /// the stripped sizes, and builds the drivers and the server.
 pub fn measure(paths: &Paths, quick: bool, report: &mut Report) -> Result<Binaries, String> {
     let saved = paths.out.join("build-times.json");
-    let rows = if quick {
-        reused_rows(&saved)
+    let (rows, profile) = if quick {
+        reused(&saved)
     } else {
-        let rows = clean_rows(paths)?;
+        let mut profile = Map::new();
+        let rows = clean_rows(paths, &mut profile)?;
         let record = json!({
             "when": super::now(),
             "rows": rows.iter().map(|r| json!([r.metric, r.myaws, r.peer])).collect::<Vec<_>>(),
+            "profile": profile,
         });
         std::fs::write(&saved, record.to_string()).map_err(|e| e.to_string())?;
-        rows
+        (rows, Value::Object(profile))
     };
+    report.set("build_profile", profile);
     for row in rows {
         report.push(row);
     }
@@ -133,15 +155,15 @@ pub fn measure(paths: &Paths, quick: bool, report: &mut Report) -> Result<Binari
 }
 
 /// Clean release builds, then clean checks, alternating myaws and the peer.
-fn clean_rows(paths: &Paths) -> Result<Vec<Row>, String> {
+fn clean_rows(paths: &Paths, profile: &mut Map<String, Value>) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     for (kind, label, goal) in [
         (Kind::Release, "clean release build", 0.25),
         (Kind::Check, "clean cargo check", 0.25),
     ] {
         for tiny in &TINY {
-            let m = clean_run(paths, kind, tiny.myaws)?;
-            let a = clean_run(paths, kind, tiny.aws)?;
+            let m = clean_run(paths, kind, tiny.myaws, profile)?;
+            let a = clean_run(paths, kind, tiny.aws, profile)?;
             rows.push(
                 Row::new(
                     format!("{}: {label}, wall s", tiny.service),
@@ -164,18 +186,21 @@ fn clean_rows(paths: &Paths) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-/// The previous full run's build rows, or empty rows saying they were skipped.
-fn reused_rows(saved: &Path) -> Vec<Row> {
+/// The previous full run's build rows and profile, or a row saying they
+/// were skipped.
+fn reused(saved: &Path) -> (Vec<Row>, Value) {
     let record: Option<Value> = std::fs::read_to_string(saved)
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok());
     let Some(record) = record else {
-        return vec![Row::new("clean build / check times", None, None)
-            .note("skipped (--quick, no earlier full run)")];
+        let row = Row::new("clean build / check times", None, None)
+            .note("skipped (--quick, no earlier full run)");
+        return (vec![row], Value::Null);
     };
     let when = record["when"].as_str().unwrap_or("?").to_string();
     let rows = record["rows"].as_array().cloned().unwrap_or_default();
-    rows.iter()
+    let rows = rows
+        .iter()
         .map(|r| {
             let metric = r[0].as_str().unwrap_or("?").to_string();
             let goal = (metric.contains("wall")).then_some(Goal::AtMost(0.25));
@@ -184,14 +209,15 @@ fn reused_rows(saved: &Path) -> Vec<Row> {
             row.goal = goal;
             row
         })
-        .collect()
+        .collect();
+    (rows, record["profile"].clone())
 }
 
 /// Builds `package` in its release directory (a no-op when fresh) and
 /// returns the size of a stripped copy of its binary, in bytes.
 fn stripped_size(paths: &Paths, package: &str) -> Result<u64, String> {
     let dir = Kind::Release.dir(paths, package);
-    cargo_run(paths, Kind::Release, package, &dir)?;
+    cargo_run(paths, Kind::Release, package, &dir, false)?;
     let bin = dir.join("release").join(package);
     let stripped = paths.out.join(format!("{package}.stripped"));
     let status = std::process::Command::new("strip")
@@ -220,7 +246,7 @@ fn build_drivers(paths: &Paths) -> Result<Binaries, String> {
         ("bench-server", &myaws_dir),
         ("driver-aws", &aws_dir),
     ] {
-        cargo_run(paths, Kind::Release, package, dir)?;
+        cargo_run(paths, Kind::Release, package, dir, false)?;
     }
     Ok(Binaries {
         server: myaws_dir.join("release/bench-server"),

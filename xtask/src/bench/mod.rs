@@ -17,6 +17,7 @@ mod load;
 mod python;
 mod report;
 mod server;
+mod timings;
 
 use std::path::PathBuf;
 
@@ -185,6 +186,31 @@ fn versions(paths: &Paths) -> Value {
     Value::Object(out)
 }
 
+/// The slowest units of each clean build, as a Markdown list.
+fn build_profile_markdown(profile: &Value) -> String {
+    let Some(builds) = profile.as_object() else {
+        return String::new();
+    };
+    let mut out = String::from("\n## Where the clean build time goes (slowest units, s)\n\n");
+    for (build, units) in builds {
+        let units: Vec<String> = units
+            .as_array()
+            .into_iter()
+            .flatten()
+            .take(8)
+            .map(|u| {
+                format!(
+                    "{} {:.1}",
+                    u[0].as_str().unwrap_or("?"),
+                    u[1].as_f64().unwrap_or(0.0)
+                )
+            })
+            .collect();
+        out.push_str(&format!("- {build}: {}\n", units.join(", ")));
+    }
+    out
+}
+
 fn write_outputs(paths: &Paths, report: &Report) -> Result<(), String> {
     let meta = &report.meta;
     let caveat = format!(
@@ -198,10 +224,11 @@ fn write_outputs(paths: &Paths, report: &Report) -> Result<(), String> {
         meta["load_average_end"],
     );
     let markdown = format!(
-        "# myaws benchmark (`cargo xtask bench`)\n\nPeers: {}; myaws at {}.\n\n{}\n{caveat}\n",
+        "# myaws benchmark (`cargo xtask bench`)\n\nPeers: {}; myaws at {}.\n\n{}\n{caveat}\n{}",
         meta["versions"],
         meta["myaws_commit"].as_str().unwrap_or("?"),
-        report.to_markdown()
+        report.to_markdown(),
+        build_profile_markdown(meta.get("build_profile").unwrap_or(&Value::Null)),
     );
     let json_path = paths.out.join("results.json");
     let md_path = paths.out.join("results.md");

@@ -76,7 +76,19 @@ pub fn compare(
             )
             .peer("boto3")
             .goal(Goal::AtLeast(10.0))
-            .note(format!("one client, median of {}", s.rounds)),
+            .note(format!(
+                "one client each, alternating, median of {}",
+                s.rounds
+            )),
+        );
+        report.push(
+            Row::new(
+                format!("{op}, sequential: client CPU ms / 1,000 req"),
+                med(&m, Outcome::cpu_ms_per_1k),
+                med(&b, Outcome::cpu_ms_per_1k),
+            )
+            .peer("boto3")
+            .note("less load-sensitive than requests/s"),
         );
     }
     Ok(())
