@@ -133,7 +133,7 @@ impl Check {
 
 /// The TLS feature combinations checked besides the default (rustls).
 const FEATURES_COMMAND: &str =
-    "cargo check -p myaws-core --no-default-features [--features native-tls]";
+    "cargo check -p myaws-core --no-default-features [--features native-tls]; --features http2";
 
 /// Name of the set-up step in the summary.
 const MOTO_STEP: &str = "moto";
@@ -145,7 +145,7 @@ usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-features] [--skip-r
 Starts moto, then runs in order (stopping at the first failure):
   fmt     cargo fmt --all -- --check
   clippy  cargo clippy --workspace --all-targets -- -D warnings
-  features cargo check -p myaws-core --no-default-features [--features native-tls]
+  features cargo check -p myaws-core --no-default-features [--features native-tls]; --features http2
   regen   cargo xtask regen --check
   tests   cargo test --workspace --no-fail-fast   (with MYAWS_TEST_ENDPOINT set to moto)
 The --skip flags are for local use; CI runs every step.";
@@ -241,7 +241,9 @@ fn run_check(
                 "--no-default-features",
                 "--features",
                 "native-tls",
-            ]))
+            ]))?;
+            // HTTP/2 is opt-in.
+            run(cargo(root).args(["check", "-p", "myaws-core", "--features", "http2"]))
         }
         Check::Regen => codegen::regen(&["--check".to_string()]),
         Check::Tests => {

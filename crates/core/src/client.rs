@@ -33,6 +33,14 @@ use crate::session::{ClientConfig, ResolvedConfig, Session};
 use crate::signing::SigningOptions;
 use crate::value::{FromValue, IntoValue, Value};
 
+/// A boxed, sendable future: what core's heavy entry points return, so that
+/// their bodies are compiled once, in core (see [`ClientHandle::invoke`]).
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// What [`ClientHandle::invoke`] resolves to: the output value, the HTTP
+/// status and the request id, or the error with the raw service error.
+pub type InvokeResult = Result<(Value, u16, Option<String>), SdkError<RawServiceError>>;
+
 /// Largest response body read into memory for parsing.
 const MAX_RESPONSE_BODY: usize = 64 << 20;
 /// Largest body of a (not yet streamed) blob payload response.
@@ -192,11 +200,17 @@ impl ClientHandle {
 
     /// Calls operation number `op` with a [`Value`] input; returns the output
     /// value, the HTTP status and the request id. This is the pipeline.
-    pub async fn invoke(
-        &self,
-        op: usize,
-        input: Value,
-    ) -> Result<(Value, u16, Option<String>), SdkError<RawServiceError>> {
+    ///
+    /// The pipeline's future is boxed behind this non-inlined function on
+    /// purpose: an `async fn` body is compiled again in every crate that
+    /// awaits it, so an unboxed pipeline (and the HTTP stack under it) would
+    /// be re-generated in each service crate and in the user's binary.
+    #[inline(never)]
+    pub fn invoke(&self, op: usize, input: Value) -> BoxFuture<'_, InvokeResult> {
+        Box::pin(self.invoke_unboxed(op, input))
+    }
+
+    async fn invoke_unboxed(&self, op: usize, input: Value) -> InvokeResult {
         let model = self.model().clone();
         let operation = model
             .operations

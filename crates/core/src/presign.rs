@@ -21,7 +21,7 @@ use http::header::{HOST, USER_AGENT};
 use http::{HeaderMap, Method};
 use serde_json::Value as Json;
 
-use crate::client::ClientHandle;
+use crate::client::{BoxFuture, ClientHandle};
 use crate::convert::{self, JsonOptions};
 use crate::customizations;
 use crate::hooks::Hooks;
@@ -149,7 +149,20 @@ impl ClientHandle {
     /// what typed conveniences such as S3's `presign_get_object` build on.
     /// Emits `provide-client-params`, `before-parameter-build` and
     /// `before-sign` events, as botocore does while presigning.
-    pub async fn presign_value(
+    ///
+    /// Boxed and not inlined, as [`ClientHandle::invoke`]: the body is
+    /// compiled once, in core.
+    #[inline(never)]
+    pub fn presign_value<'a>(
+        &'a self,
+        op: usize,
+        input: Value,
+        options: &'a PresignOptions,
+    ) -> BoxFuture<'a, Result<PresignedRequest, PresignError>> {
+        Box::pin(self.presign_value_unboxed(op, input, options))
+    }
+
+    async fn presign_value_unboxed(
         &self,
         op: usize,
         mut input: Value,

@@ -371,10 +371,24 @@ impl StructReader {
     /// Reads the next member (absent when the struct has fewer slots).
     #[allow(clippy::should_implement_trait)]
     pub fn next<T: FromValue>(&mut self, member: &str) -> Result<T, ConversionError> {
-        let value = self.slots.next().unwrap_or(Value::Null);
-        T::from_value(value).map_err(|e| ConversionError {
-            message: format!("{member}: {}", e.message),
-        })
+        let value = self.next_value();
+        // The error path is a plain function, not a generic closure: this
+        // method is instantiated for every member type of every service.
+        T::from_value(value).map_err(|e| e.in_member(member))
+    }
+
+    fn next_value(&mut self) -> Value {
+        self.slots.next().unwrap_or(Value::Null)
+    }
+}
+
+impl ConversionError {
+    /// The same error, prefixed with the member it was found in.
+    #[inline(never)]
+    fn in_member(self, member: &str) -> ConversionError {
+        ConversionError {
+            message: format!("{member}: {}", self.message),
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use myaws_core::client::{ClientHandle, RawServiceError};
+use myaws_core::client::{BoxFuture, ClientHandle, RawServiceError};
 use myaws_core::json_call::{error_members, JsonResponse};
 use myaws_core::{IntoValue, SdkError, Value};
 use serde_json::{Map, Value as Json};
@@ -87,7 +87,19 @@ impl Waiter {
 
     /// Waits with the operation's input as a [`Value`] (a typed input's
     /// `into_value()`).
-    pub async fn wait_value(
+    ///
+    /// Boxed and not inlined so that the waiting loop is compiled once, in
+    /// this crate, not again in every service crate that offers waiters.
+    #[inline(never)]
+    pub fn wait_value(
+        &self,
+        input: Value,
+        config: Option<WaiterConfig>,
+    ) -> BoxFuture<'_, Result<(), WaiterError>> {
+        Box::pin(self.wait_value_unboxed(input, config))
+    }
+
+    async fn wait_value_unboxed(
         &self,
         input: Value,
         config: Option<WaiterConfig>,

@@ -276,6 +276,8 @@ default = ["rustls"]
 rustls = ["myaws-core/rustls"]
 ## TLS through the platform's native library.
 native-tls = ["myaws-core/native-tls"]
+## HTTP/2 over TLS (ALPN); off by default, AWS APIs speak HTTP/1.1.
+http2 = ["myaws-core/http2"]
 
 [dependencies]
 myaws-core.workspace = true

@@ -299,12 +299,13 @@ fn tls_connector(http: Http, ca_bundle: Option<&Path>) -> Result<Connector, Stri
         .map_err(|e| e.to_string())?
         .with_root_certificates(roots)
         .with_no_client_auth();
-    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+    let builder = hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(config)
         .https_or_http()
-        .enable_http1()
-        .enable_http2()
-        .wrap_connector(http))
+        .enable_http1();
+    #[cfg(feature = "http2")]
+    let builder = builder.enable_http2();
+    Ok(builder.wrap_connector(http))
 }
 
 #[cfg(all(not(feature = "rustls"), feature = "native-tls"))]
