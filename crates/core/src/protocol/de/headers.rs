@@ -19,10 +19,13 @@ use crate::value::Value;
 pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
     // A `&str` key is matched case-insensitively without allocating (an
     // invalid name finds nothing); this runs for every header-bound member.
-    let mut values = headers.get_all(name).iter().peekable();
-    values.peek()?;
-    let parts: Vec<String> = values.map(|v| decode_value(v.as_bytes())).collect();
-    Some(parts.join(", "))
+    let mut values = headers.get_all(name).iter();
+    let mut text = decode_value(values.next()?.as_bytes());
+    for value in values {
+        text.push_str(", ");
+        text.push_str(&decode_value(value.as_bytes()));
+    }
+    Some(text)
 }
 
 /// Header bytes as text: UTF-8 when valid, else ISO-8859-1 (as http.client).

@@ -52,10 +52,18 @@ pub(crate) fn parse(
             _ => vec![Value::Null; s.members.len()],
         },
     };
+    // A response carries a handful of headers while an output may bind
+    // dozens of members to headers (S3's GetObject: ~50): look each member up
+    // among the names present rather than hashing every member's name.
+    let present: Vec<&http::HeaderName> = response.headers.keys().collect();
     for (slot, m) in slots.iter_mut().zip(&s.members) {
         match m.location {
             Location::Header => {
-                if let Some(text) = header_text(response.headers, m.wire_name()) {
+                let wire = m.wire_name();
+                let found = present.iter().find(|n| {
+                    n.as_str().len() == wire.len() && n.as_str().eq_ignore_ascii_case(wire)
+                });
+                if let Some(text) = found.and_then(|n| header_text(response.headers, n.as_str())) {
                     *slot = member_from_header(model, m, &text)?;
                 }
             }
