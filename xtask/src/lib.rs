@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod codegen;
 pub mod endpoint_tests;
+pub mod jmespath_tests;
 pub mod models;
 pub mod protocol_tests;
 pub mod runner;

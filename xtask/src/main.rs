@@ -4,7 +4,9 @@
 
 use std::process::ExitCode;
 
-use xtask::{bench, codegen, endpoint_tests, models, protocol_tests, runner, sigv4_tests};
+use xtask::{
+    bench, codegen, endpoint_tests, jmespath_tests, models, protocol_tests, runner, sigv4_tests,
+};
 
 const HELP: &str = "\
 cargo xtask <task> [options]
@@ -21,6 +23,8 @@ tasks:
                      (default: every service in models/ and the engine suite)
   sigv4-tests [DIR ...]
                      run the AWS SigV4 test suite (default: tests/vectors/sigv4)
+  jmespath-tests [FILE ...]
+                     run JMESPath compliance files (default: tests/vectors/jmespath)
   demo               run examples/quickstart against a local moto server
   test               fmt check, clippy, regen --check and every test (with moto)
   bench [--quick]    myaws vs aws-sdk-rust and boto3: build time, size, req/s, memory
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
         "protocol-tests" => protocol_tests::main(&args),
         "endpoint-tests" => endpoint_tests::main(&args),
         "sigv4-tests" => sigv4_tests::main(&args),
+        "jmespath-tests" => jmespath_tests::main(&args),
         "demo" => runner::demo(&args),
         "test" => runner::test(&args),
         "bench" => bench::main(&args),

@@ -2,13 +2,14 @@
 //! configuration plus the operation's context parameters.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value as Json;
 
 use super::params::{ParamValue, Params};
 use super::ruleset::RuleSet;
 use crate::convert::{to_json, JsonOptions};
+use crate::jmes::Expr;
 use crate::model::{Operation, ServiceModel};
 use crate::value::Value;
 
@@ -119,7 +120,7 @@ impl BuiltIns {
 /// 1. the operation's `staticContextParams`;
 /// 2. an input member marked `contextParam` (strings, booleans, string lists);
 /// 3. the operation's `operationContextParams` (a JMESPath expression on the
-///    input, evaluated with the `jmespath` crate);
+///    input, evaluated by [`crate::jmes`]);
 /// 4. the parameter's `builtIn`, from `builtins`.
 ///
 /// Values that cannot be bound (another type, a bad expression) are left
@@ -190,7 +191,7 @@ fn context_param(
 
 /// Evaluates a JMESPath expression (compiled once per process) on `json`.
 fn search(expression: &str, json: &Json) -> Option<ParamValue> {
-    type Cache = Mutex<HashMap<String, Option<Arc<jmespath::Expression<'static>>>>>;
+    type Cache = Mutex<HashMap<String, Option<Expr>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let compiled = {
         let mut cache = CACHE
@@ -199,13 +200,10 @@ fn search(expression: &str, json: &Json) -> Option<ParamValue> {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         cache
             .entry(expression.to_string())
-            .or_insert_with(|| jmespath::compile(expression).ok().map(Arc::new))
+            .or_insert_with(|| Expr::compile(expression).ok())
             .clone()?
     };
-    let data = jmespath::Variable::from_serializable(json).ok()?;
-    let result = compiled.search(data).ok()?;
-    let result = serde_json::to_value(&*result).ok()?;
-    ParamValue::from_json(&result)
+    ParamValue::from_json(&compiled.try_search(json).ok()?)
 }
 
 #[cfg(test)]
