@@ -48,8 +48,9 @@ fn script(bench: &Path) -> PathBuf {
     bench.join("boto3_bench.py")
 }
 
-/// Sequential requests/s of one client for the small operations, myaws
-/// and boto3 alternating.
+/// Requests/s of one client for the small operations, myaws and boto3
+/// alternating: sequential, then with [`CONCURRENCY`] tasks (myaws) or
+/// threads sharing the client (boto3).
 pub fn compare(
     myaws: &Driver,
     boto3: &Driver,
@@ -59,37 +60,93 @@ pub fn compare(
     raw: &mut Vec<Value>,
 ) -> Result<(), String> {
     for op in SMALL_OPS {
-        let load = Load {
-            op,
-            n: s.n_small,
-            concurrency: 1,
-            secs: s.secs,
-            warmup: 20,
-            size: 0,
-        };
-        let [m, b] = alternate([myaws, boto3], endpoint, &load, s.rounds, raw)?;
-        report.push(
-            Row::new(
-                format!("{op}, sequential: requests/s"),
-                med(&m, Outcome::rps),
-                med(&b, Outcome::rps),
-            )
-            .peer("boto3")
-            .goal(Goal::AtLeast(10.0))
-            .note(format!(
-                "one client each, alternating, median of {}",
-                s.rounds
-            )),
-        );
-        report.push(
-            Row::new(
-                format!("{op}, sequential: client CPU ms / 1,000 req"),
-                med(&m, Outcome::cpu_ms_per_1k),
-                med(&b, Outcome::cpu_ms_per_1k),
-            )
-            .peer("boto3")
-            .note("less load-sensitive than requests/s"),
-        );
+        sequential(myaws, boto3, endpoint, op, s, report, raw)?;
     }
+    for op in SMALL_OPS {
+        concurrent(myaws, boto3, endpoint, op, s, report, raw)?;
+    }
+    Ok(())
+}
+
+/// Tasks (myaws) or threads (boto3) of the concurrent comparison.
+const CONCURRENCY: usize = 64;
+
+/// Requests/s with [`CONCURRENCY`] tasks or threads on one client each.
+fn concurrent(
+    myaws: &Driver,
+    boto3: &Driver,
+    endpoint: &str,
+    op: &'static str,
+    s: &Settings,
+    report: &mut Report,
+    raw: &mut Vec<Value>,
+) -> Result<(), String> {
+    let load = Load {
+        op,
+        n: s.n_small,
+        concurrency: CONCURRENCY,
+        secs: s.secs,
+        warmup: 20,
+        size: 0,
+    };
+    let [m, b] = alternate([myaws, boto3], endpoint, &load, s.rounds, raw)?;
+    report.push(
+        Row::new(
+            format!("{op}, {CONCURRENCY} tasks/threads: requests/s"),
+            med(&m, Outcome::rps),
+            med(&b, Outcome::rps),
+        )
+        .peer("boto3")
+        .goal(Goal::AtLeast(10.0))
+        .note(format!(
+            "one client each (boto3: {CONCURRENCY} threads, pool of {CONCURRENCY}), alternating, median of {}",
+            s.rounds
+        )),
+    );
+    Ok(())
+}
+
+/// Sequential requests/s and client CPU per request, myaws and boto3
+/// alternating.
+fn sequential(
+    myaws: &Driver,
+    boto3: &Driver,
+    endpoint: &str,
+    op: &'static str,
+    s: &Settings,
+    report: &mut Report,
+    raw: &mut Vec<Value>,
+) -> Result<(), String> {
+    let load = Load {
+        op,
+        n: s.n_small,
+        concurrency: 1,
+        secs: s.secs,
+        warmup: 20,
+        size: 0,
+    };
+    let [m, b] = alternate([myaws, boto3], endpoint, &load, s.rounds, raw)?;
+    report.push(
+        Row::new(
+            format!("{op}, sequential: requests/s"),
+            med(&m, Outcome::rps),
+            med(&b, Outcome::rps),
+        )
+        .peer("boto3")
+        .goal(Goal::AtLeast(10.0))
+        .note(format!(
+            "one client each, alternating, median of {}",
+            s.rounds
+        )),
+    );
+    report.push(
+        Row::new(
+            format!("{op}, sequential: client CPU ms / 1,000 req"),
+            med(&m, Outcome::cpu_ms_per_1k),
+            med(&b, Outcome::cpu_ms_per_1k),
+        )
+        .peer("boto3")
+        .note("less load-sensitive than requests/s"),
+    );
     Ok(())
 }
