@@ -59,11 +59,47 @@ pub fn compare(
     report: &mut Report,
     raw: &mut Vec<Value>,
 ) -> Result<(), String> {
+    let pair = [myaws, boto3];
     for op in SMALL_OPS {
-        sequential(myaws, boto3, endpoint, op, s, report, raw)?;
+        let [m, b] = alternate(pair, endpoint, &small_load(op, 1, s), s.rounds, raw)?;
+        let rounds = s.rounds;
+        report.push(
+            Row::new(
+                format!("{op}, sequential: requests/s"),
+                med(&m, Outcome::rps),
+                med(&b, Outcome::rps),
+            )
+            .peer("boto3")
+            .goal(Goal::AtLeast(10.0))
+            .note(format!("one client each, alternating, median of {rounds}")),
+        );
+        report.push(
+            Row::new(
+                format!("{op}, sequential: client CPU ms / 1,000 req"),
+                med(&m, Outcome::cpu_ms_per_1k),
+                med(&b, Outcome::cpu_ms_per_1k),
+            )
+            .peer("boto3")
+            .note("less load-sensitive than requests/s"),
+        );
     }
     for op in SMALL_OPS {
-        concurrent(myaws, boto3, endpoint, op, s, report, raw)?;
+        let load = small_load(op, CONCURRENCY, s);
+        let [m, b] = alternate(pair, endpoint, &load, s.rounds, raw)?;
+        report.push(
+            Row::new(
+                format!("{op}, {CONCURRENCY} tasks/threads: requests/s"),
+                med(&m, Outcome::rps),
+                med(&b, Outcome::rps),
+            )
+            .peer("boto3")
+            .goal(Goal::AtLeast(10.0))
+            .note(format!(
+                "one client each (boto3: {CONCURRENCY} threads, pool of {CONCURRENCY}), \
+                 alternating, median of {}",
+                s.rounds
+            )),
+        );
     }
     Ok(())
 }
@@ -71,82 +107,14 @@ pub fn compare(
 /// Tasks (myaws) or threads (boto3) of the concurrent comparison.
 const CONCURRENCY: usize = 64;
 
-/// Requests/s with [`CONCURRENCY`] tasks or threads on one client each.
-fn concurrent(
-    myaws: &Driver,
-    boto3: &Driver,
-    endpoint: &str,
-    op: &'static str,
-    s: &Settings,
-    report: &mut Report,
-    raw: &mut Vec<Value>,
-) -> Result<(), String> {
-    let load = Load {
+/// The bounded loop of a small operation at `concurrency`.
+fn small_load(op: &'static str, concurrency: usize, s: &Settings) -> Load<'static> {
+    Load {
         op,
         n: s.n_small,
-        concurrency: CONCURRENCY,
+        concurrency,
         secs: s.secs,
         warmup: 20,
         size: 0,
-    };
-    let [m, b] = alternate([myaws, boto3], endpoint, &load, s.rounds, raw)?;
-    report.push(
-        Row::new(
-            format!("{op}, {CONCURRENCY} tasks/threads: requests/s"),
-            med(&m, Outcome::rps),
-            med(&b, Outcome::rps),
-        )
-        .peer("boto3")
-        .goal(Goal::AtLeast(10.0))
-        .note(format!(
-            "one client each (boto3: {CONCURRENCY} threads, pool of {CONCURRENCY}), alternating, median of {}",
-            s.rounds
-        )),
-    );
-    Ok(())
-}
-
-/// Sequential requests/s and client CPU per request, myaws and boto3
-/// alternating.
-fn sequential(
-    myaws: &Driver,
-    boto3: &Driver,
-    endpoint: &str,
-    op: &'static str,
-    s: &Settings,
-    report: &mut Report,
-    raw: &mut Vec<Value>,
-) -> Result<(), String> {
-    let load = Load {
-        op,
-        n: s.n_small,
-        concurrency: 1,
-        secs: s.secs,
-        warmup: 20,
-        size: 0,
-    };
-    let [m, b] = alternate([myaws, boto3], endpoint, &load, s.rounds, raw)?;
-    report.push(
-        Row::new(
-            format!("{op}, sequential: requests/s"),
-            med(&m, Outcome::rps),
-            med(&b, Outcome::rps),
-        )
-        .peer("boto3")
-        .goal(Goal::AtLeast(10.0))
-        .note(format!(
-            "one client each, alternating, median of {}",
-            s.rounds
-        )),
-    );
-    report.push(
-        Row::new(
-            format!("{op}, sequential: client CPU ms / 1,000 req"),
-            med(&m, Outcome::cpu_ms_per_1k),
-            med(&b, Outcome::cpu_ms_per_1k),
-        )
-        .peer("boto3")
-        .note("less load-sensitive than requests/s"),
-    );
-    Ok(())
+    }
 }
