@@ -266,39 +266,51 @@ fn tls_connector(http: Http, ca_bundle: Option<&Path>) -> Result<Connector, Stri
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::CertificateDer;
 
-    static SYSTEM_ROOTS: OnceLock<Arc<rustls::RootCertStore>> = OnceLock::new();
-    let system = SYSTEM_ROOTS.get_or_init(|| {
-        let mut roots = rustls::RootCertStore::empty();
-        let found = rustls_native_certs::load_native_certs();
-        for cert in found.certs {
-            let _ = roots.add(cert);
-        }
-        Arc::new(roots)
-    });
-    let mut roots = (**system).clone();
-    if let Some(path) = ca_bundle {
-        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-            .map_err(|e| format!("CA bundle {}: {e}", path.display()))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
-        if certs.is_empty() {
-            return Err(format!(
-                "CA bundle {} holds no certificates",
-                path.display()
-            ));
-        }
-        for cert in certs {
+    // The system's roots are read and parsed once per process, and the TLS
+    // configuration built on them once too: a ClientConfig clone shares its
+    // verifier and root store (Arcs), so more clients cost next to nothing.
+    static SYSTEM_ROOTS: OnceLock<rustls::RootCertStore> = OnceLock::new();
+    static SYSTEM_CONFIG: OnceLock<Result<rustls::ClientConfig, String>> = OnceLock::new();
+    let system_roots = || {
+        SYSTEM_ROOTS.get_or_init(|| {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
             roots
-                .add(cert)
+        })
+    };
+    let client_config = |roots: rustls::RootCertStore| {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map(|b| b.with_root_certificates(roots).with_no_client_auth())
+            .map_err(|e| e.to_string())
+    };
+    let config = match ca_bundle {
+        None => SYSTEM_CONFIG
+            .get_or_init(|| client_config(system_roots().clone()))
+            .clone()?,
+        Some(path) => {
+            let mut roots = system_roots().clone();
+            let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+                .map_err(|e| format!("CA bundle {}: {e}", path.display()))?
+                .collect::<Result<_, _>>()
                 .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
+            if certs.is_empty() {
+                return Err(format!(
+                    "CA bundle {} holds no certificates",
+                    path.display()
+                ));
+            }
+            for cert in certs {
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
+            }
+            client_config(roots)?
         }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    };
     let builder = hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(config)
         .https_or_http()
