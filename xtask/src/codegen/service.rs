@@ -284,7 +284,7 @@ myaws-core.workspace = true
 myaws-waiters.workspace = true
 {extra}
 [dev-dependencies]
-tokio = {{ workspace = true, features = ["rt-multi-thread"] }}
+tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
 "#,
             svc = self.svc,
             full = self.full_name().replace('"', "'"),
