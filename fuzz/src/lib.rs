@@ -2,7 +2,7 @@
 //! `tests/vectors/malformed/model.json` for each protocol, and a helper that
 //! runs a response through both parsers of both operations.
 //!
-//! Run a target with `cargo +nightly fuzz run <json|xml|cbor|error>` from this
+//! Run a target with `cargo +nightly fuzz run <json|xml|cbor|error|jmespath|model>` from this
 //! directory. The targets only check that parsing never panics, overflows the
 //! stack or exhausts memory; malformed input must come back as an error.
 
