@@ -102,6 +102,7 @@ def main():
         op()
     tally = Tally()
     cpu0 = time.process_time()
+    usage0 = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     threads = [
         threading.Thread(target=load, args=(op, tally, args, start))
@@ -113,11 +114,12 @@ def main():
         t.join()
     wall = time.perf_counter() - start
     cpu = time.process_time() - cpu0
+    user = resource.getrusage(resource.RUSAGE_SELF).ru_utime - usage0.ru_utime
     hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({
         "op": args.op, "concurrency": max(1, args.concurrency), "requests": tally.ok,
         "errors": tally.errors, "first_error": tally.first_error, "wall_s": wall,
-        "cpu_s": cpu, "bytes": tally.moved, "vm_hwm_kib": hwm, "vm_rss_kib": 0,
+        "cpu_s": cpu, "user_s": user, "bytes": tally.moved, "vm_hwm_kib": hwm, "vm_rss_kib": 0,
         "rss_before_kib": 0,
     }))
     sys.exit(1 if tally.errors else 0)

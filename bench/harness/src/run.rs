@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::probe::{cpu_seconds, status_kib};
+use crate::probe::{cpu_split, status_kib};
 use crate::Args;
 
 /// Figures of one measured loop, printed as one JSON line.
@@ -25,6 +25,8 @@ pub struct Report {
     pub wall_s: f64,
     /// Process CPU seconds (user + system) spent in the measured loop.
     pub cpu_s: f64,
+    /// The user part of `cpu_s` (the rest is the kernel's).
+    pub user_s: f64,
     /// Body bytes moved in the measured loop.
     pub bytes: u64,
     /// Peak resident set of the process at the end, KiB.
@@ -44,7 +46,7 @@ impl Report {
         };
         format!(
             "{{\"op\":\"{}\",\"concurrency\":{},\"requests\":{},\"errors\":{},\"first_error\":{},\
-             \"wall_s\":{:.6},\"cpu_s\":{:.6},\"bytes\":{},\"vm_hwm_kib\":{},\"vm_rss_kib\":{},\
+             \"wall_s\":{:.6},\"cpu_s\":{:.6},\"user_s\":{:.6},\"bytes\":{},\"vm_hwm_kib\":{},\"vm_rss_kib\":{},\
              \"rss_before_kib\":{}}}",
             self.op,
             self.concurrency,
@@ -53,6 +55,7 @@ impl Report {
             err.replace('\n', " "),
             self.wall_s,
             self.cpu_s,
+            self.user_s,
             self.bytes,
             self.vm_hwm_kib,
             self.vm_rss_kib,
@@ -119,7 +122,7 @@ where
         }
     }
     let limit = Duration::from_secs_f64(args.secs);
-    let cpu0 = cpu_seconds();
+    let (user0, sys0) = cpu_split();
     let start = Instant::now();
     if tally.errors.load(Ordering::Relaxed) == 0 {
         if args.concurrency <= 1 {
@@ -148,7 +151,9 @@ where
         }
     }
     let wall_s = start.elapsed().as_secs_f64();
-    let cpu_s = cpu_seconds() - cpu0;
+    let (user1, sys1) = cpu_split();
+    let user_s = user1 - user0;
+    let cpu_s = user_s + (sys1 - sys0);
     let first_error = tally.first_error.lock().unwrap().clone();
     Report {
         op: args.op.clone(),
@@ -158,6 +163,7 @@ where
         first_error,
         wall_s,
         cpu_s,
+        user_s,
         bytes: tally.bytes.load(Ordering::Relaxed),
         vm_hwm_kib: status_kib("VmHWM").unwrap_or(0),
         vm_rss_kib: status_kib("VmRSS").unwrap_or(0),

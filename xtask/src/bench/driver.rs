@@ -43,6 +43,8 @@ pub struct Outcome {
     pub wall_s: f64,
     /// CPU seconds of the loop.
     pub cpu_s: f64,
+    /// The user part of `cpu_s`.
+    pub user_s: f64,
     /// Body bytes moved.
     pub bytes: f64,
     /// Peak resident set, KiB.
@@ -62,6 +64,16 @@ impl Outcome {
     /// Client CPU milliseconds per 1,000 requests.
     pub fn cpu_ms_per_1k(&self) -> f64 {
         self.cpu_s * 1e6 / self.requests
+    }
+
+    /// Client user CPU microseconds per request.
+    pub fn user_us_per_req(&self) -> f64 {
+        self.user_s * 1e6 / self.requests
+    }
+
+    /// Client kernel (system) CPU microseconds per request.
+    pub fn sys_us_per_req(&self) -> f64 {
+        (self.cpu_s - self.user_s) * 1e6 / self.requests
     }
 
     /// Body MB (10^6 bytes) per second.
@@ -151,6 +163,7 @@ impl Driver {
             requests: num("requests"),
             wall_s: num("wall_s"),
             cpu_s: num("cpu_s"),
+            user_s: num("user_s"),
             bytes: num("bytes"),
             vm_hwm_kib: num("vm_hwm_kib"),
             rss_before_kib: num("rss_before_kib"),

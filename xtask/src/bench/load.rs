@@ -80,6 +80,26 @@ pub fn requests(
                 )
                 .note("getrusage user+sys of the driver"),
             );
+            if concurrency == 1 {
+                // Where a sequential request's client time goes: the library
+                // (user) or the loopback TCP round trip (kernel).
+                report.push(
+                    Row::new(
+                        format!("{op}, sequential: client user CPU µs / request"),
+                        med(&m, Outcome::user_us_per_req),
+                        med(&a, Outcome::user_us_per_req),
+                    )
+                    .note("getrusage user time of the driver"),
+                );
+                report.push(
+                    Row::new(
+                        format!("{op}, sequential: client kernel CPU µs / request"),
+                        med(&m, Outcome::sys_us_per_req),
+                        med(&a, Outcome::sys_us_per_req),
+                    )
+                    .note("getrusage system time: syscalls and loopback TCP"),
+                );
+            }
         }
     }
     Ok(())

@@ -82,6 +82,15 @@ pub fn compare(
             .peer("boto3")
             .note("less load-sensitive than requests/s"),
         );
+        report.push(
+            Row::new(
+                format!("{op}, sequential: client user CPU µs / request"),
+                med(&m, Outcome::user_us_per_req),
+                med(&b, Outcome::user_us_per_req),
+            )
+            .peer("boto3")
+            .note("getrusage user time"),
+        );
     }
     for op in SMALL_OPS {
         let load = small_load(op, CONCURRENCY, s);
