@@ -73,7 +73,7 @@ struct Inner {
     retry: RetryPolicy,
     quota: RetryQuota,
     endpoint: EndpointResolver,
-    bucket_regions: customizations::s3::BucketRegions,
+    quirks: customizations::Quirks,
     event_name: String,
     events: Events,
 }
@@ -125,6 +125,7 @@ impl ClientHandle {
             max_attempts: config.retry.max_attempts.max(1),
         };
         let endpoint = EndpointResolver::new(&service, &config).map_err(BuildError::new)?;
+        let quirks = customizations::Quirks::for_model(model);
         Ok(ClientHandle {
             inner: Arc::new(Inner {
                 event_name: model.event_name(),
@@ -134,10 +135,15 @@ impl ClientHandle {
                 retry,
                 quota: RetryQuota::default(),
                 endpoint,
-                bucket_regions: Default::default(),
+                quirks,
                 events: Events::default(),
             }),
         })
+    }
+
+    /// The client's service-specific behaviour.
+    pub(crate) fn quirks(&self) -> &customizations::Quirks {
+        &self.inner.quirks
     }
 
     /// The service model.
@@ -262,18 +268,10 @@ impl ClientHandle {
         let mut serialized =
             protocol::serialize_request(model, operation, &input, &SerializeOptions::default())
                 .map_err(|e| SdkError::Construction(e.message))?;
-        // S3: a bucket whose region a redirect taught us goes there directly.
-        let s3 = customizations::s3::is_s3(model);
-        if s3 {
-            customizations::s3::strip_bucket_from_path(operation, &mut serialized.path);
-        }
-        let bucket = s3
-            .then(|| customizations::s3::bucket_of(model, operation, &input))
-            .flatten()
-            .map(str::to_string);
-        let cached_region = bucket
-            .as_deref()
-            .and_then(|b| self.inner.bucket_regions.get(b));
+        let quirks = &self.inner.quirks;
+        quirks.fix_request_path(operation, &mut serialized.path);
+        // A bucket whose region a redirect taught us goes there directly.
+        let (bucket, cached_region) = quirks.bucket_region(model, operation, &input);
         let mut endpoint = self
             .resolve_endpoint(model, operation, &input, cached_region.as_deref())
             .map_err(SdkError::Construction)?;
@@ -290,7 +288,7 @@ impl ClientHandle {
                 input: &input,
                 setting: self.inner.config.request_checksum_calculation,
                 signed,
-                s3,
+                s3: quirks.is_s3(),
             },
             &request,
             payload,
@@ -329,7 +327,7 @@ impl ClientHandle {
             let opts = SigningOptions {
                 region: &endpoint.signing_region,
                 name: &endpoint.signing_name,
-                s3: model.metadata.signature_version == "s3v4" || endpoint.disable_double_encoding,
+                s3: SigningOptions::s3_style(model, &endpoint),
                 unsigned_payload: operation.unsigned_payload,
                 presign_expires: None,
                 time: SystemTime::now(),
@@ -351,14 +349,9 @@ impl ClientHandle {
                 Ok((mut resp, stream)) => {
                     let status = resp.head.status.as_u16();
                     tracing::Span::current().record("status", status);
-                    if s3
-                        && status == 200
-                        && stream.is_none()
-                        && customizations::s3::checks_200_errors(model, operation)
-                        && customizations::s3::is_200_error(&resp.body)
-                    {
-                        // An error after the 200 went out: retry as a 500.
-                        resp.head.status = http::StatusCode::INTERNAL_SERVER_ERROR;
+                    if stream.is_none() {
+                        resp.head.status =
+                            quirks.effective_status(model, operation, resp.head.status, &resp.body);
                     }
                     let mut handled = self.handle_response(model, operation, &resp);
                     if handled.is_ok() && stream.is_none() && !validation.is_empty() {
@@ -377,11 +370,7 @@ impl ClientHandle {
                     }
                     match handled {
                         Ok(mut value) => {
-                            if s3 {
-                                customizations::s3::fix_bucket_location(
-                                    model, operation, &resp.body, &mut value,
-                                );
-                            }
+                            quirks.fix_output(model, operation, &resp.body, &mut value);
                             if self.inner.retry.uses_quota() {
                                 self.inner.quota.release(retry_cost);
                             }
@@ -419,22 +408,22 @@ impl ClientHandle {
                                 if let Some(r) = s.request_id() {
                                     tracing::Span::current().record("request_id", r);
                                 }
-                                // S3: the bucket lives elsewhere; go there once.
-                                let target = (s3 && !redirected)
-                                    .then(|| {
-                                        customizations::s3::redirect_region(
+                                // The bucket lives elsewhere: go there once.
+                                let target =
+                                    bucket.as_deref().filter(|_| !redirected).and_then(|b| {
+                                        let error = (resp.head.status.as_u16(), s.code());
+                                        let region = quirks.redirect(
                                             operation,
-                                            resp.head.status.as_u16(),
-                                            s.code(),
+                                            b,
+                                            error,
                                             &resp.head.headers,
                                             &resp.body,
-                                        )
-                                    })
-                                    .flatten();
-                                if let (Some(region), Some(b)) = (target, &bucket) {
+                                        )?;
+                                        Some((b, region))
+                                    });
+                                if let Some((b, region)) = target {
                                     tracing::debug!(bucket = %b, %region, "redirecting to the bucket's region");
                                     redirected = true;
-                                    self.inner.bucket_regions.insert(b, &region);
                                     endpoint = self
                                         .resolve_endpoint(model, operation, &input, Some(&region))
                                         .map_err(SdkError::Construction)?;

@@ -23,7 +23,6 @@ use serde_json::Value as Json;
 
 use crate::client::{BoxFuture, ClientHandle};
 use crate::convert::{self, JsonOptions};
-use crate::customizations;
 use crate::hooks::Hooks;
 use crate::protocol::{self, SerializeOptions};
 use crate::signing::{sign_request, SigningOptions};
@@ -193,16 +192,14 @@ impl ClientHandle {
         let mut serialized =
             protocol::serialize_request(&model, operation, &input, &SerializeOptions::default())
                 .map_err(|e| PresignError::Request(e.message))?;
-        if customizations::s3::is_s3(&model) {
-            // The endpoint carries the bucket (host or path), as in calls.
-            customizations::s3::strip_bucket_from_path(operation, &mut serialized.path);
-        }
+        // The endpoint carries the bucket (host or path), as in calls.
+        self.quirks()
+            .fix_request_path(operation, &mut serialized.path);
         let endpoint = self
             .endpoint_resolver()
             .resolve(&model, operation, &input)
             .map_err(PresignError::Request)?;
-        let s3 =
-            model.metadata.signature_version.starts_with("s3") || endpoint.disable_double_encoding;
+        let s3 = SigningOptions::s3_style(&model, &endpoint);
         let rules = request::RequestRules {
             protocol: model.protocol,
             s3,

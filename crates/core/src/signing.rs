@@ -57,6 +57,18 @@ pub struct SigningOptions<'a> {
     pub time: SystemTime,
 }
 
+impl SigningOptions<'_> {
+    /// Whether a request to `endpoint` signs S3-style (single encoding, no
+    /// path normalization, `x-amz-content-sha256`): the model's `s3`/`s3v4`
+    /// signature version, or an auth scheme that disables double encoding.
+    pub fn s3_style(
+        model: &crate::model::ServiceModel,
+        endpoint: &crate::endpoint_resolution::ResolvedEndpoint,
+    ) -> bool {
+        model.metadata.signature_version.starts_with("s3") || endpoint.disable_double_encoding
+    }
+}
+
 /// How the canonical request writes the request's (already encoded) path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathEncoding {

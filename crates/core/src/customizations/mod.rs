@@ -11,8 +11,11 @@ use crate::checksum::{response as checksum_response, ChecksumAlgorithm};
 use crate::model::{Operation, ServiceModel, ShapeKind};
 use crate::value::Value;
 
+mod quirks;
 pub mod s3;
 pub mod upload;
+
+pub(crate) use quirks::Quirks;
 
 /// The index of the output's streaming blob payload member, if any.
 pub fn streaming_output_member(model: &ServiceModel, op: &Operation) -> Option<usize> {
