@@ -25,6 +25,16 @@ pub struct JsonOptions {
     pub check_enums: bool,
 }
 
+impl JsonOptions {
+    /// The conventions of botocore's protocol test vectors: blobs as their
+    /// text, timestamps as epoch seconds, enums unchecked.
+    pub const VECTORS: JsonOptions = JsonOptions {
+        blobs_base64: false,
+        timestamps_epoch: true,
+        check_enums: false,
+    };
+}
+
 impl Default for JsonOptions {
     fn default() -> Self {
         JsonOptions {

@@ -48,11 +48,7 @@ fn check(suite: &Json, case: &Json) -> Result<(), String> {
     let params = case.get("params").cloned().unwrap_or_else(|| json!({}));
     let input = match op.input {
         Some(id) => {
-            let opts = JsonOptions {
-                blobs_base64: false,
-                timestamps_epoch: true,
-                check_enums: false,
-            };
+            let opts = JsonOptions::VECTORS;
             from_json(&model, id, &params, opts).map_err(|e| format!("params: {e}"))?
         }
         None => Value::Null,

@@ -16,13 +16,6 @@ use serde_json::{json, Value as Json};
 
 use super::Outcome;
 
-/// How parsed values are written for comparison with the vectors.
-const OPTIONS: JsonOptions = JsonOptions {
-    blobs_base64: false,
-    timestamps_epoch: true,
-    check_enums: false,
-};
-
 /// Runs one parsing case of `suite`.
 pub fn run_case(suite: &Json, case: &Json) -> Outcome {
     match run(suite, case) {
@@ -61,7 +54,7 @@ fn run(suite: &Json, case: &Json) -> Result<(), String> {
             return Err(format!("message {message:?}, expected {want_message:?}"));
         }
         let got = match parts.shape {
-            Some(shape) => to_json(&model, shape, &parts.value, OPTIONS),
+            Some(shape) => to_json(&model, shape, &parts.value, JsonOptions::VECTORS),
             None => json!({}),
         };
         compare(&got, &case["error"]).map_err(|e| format!("error members: {e}"))
@@ -69,7 +62,7 @@ fn run(suite: &Json, case: &Json) -> Result<(), String> {
         let value =
             parse_response(&model, op, &response).map_err(|e| format!("parse_response: {e}"))?;
         let got = match op.output {
-            Some(shape) => to_json(&model, shape, &value, OPTIONS),
+            Some(shape) => to_json(&model, shape, &value, JsonOptions::VECTORS),
             None => json!({}),
         };
         let got = if got.is_null() { json!({}) } else { got };

@@ -18,7 +18,7 @@ use crate::value::Value;
 use super::super::{ProtocolError, SerializedRequest};
 use super::text::{self, Epoch};
 use super::traits::{self, mismatch};
-use super::{check_depth, set_header};
+use super::{check_depth, set_header, target_prefix};
 
 type Enc = Encoder<Vec<u8>>;
 
@@ -28,11 +28,7 @@ pub(crate) fn serialize(
     op: &Operation,
     input: &Value,
 ) -> Result<SerializedRequest, ProtocolError> {
-    let prefix = model
-        .metadata
-        .target_prefix
-        .as_deref()
-        .ok_or_else(|| ProtocolError::new("smithy-rpc-v2-cbor model has no targetPrefix"))?;
+    let prefix = target_prefix(model, "smithy-rpc-v2-cbor")?;
     let body = match op.input {
         Some(id) => {
             let mut e = Encoder::new(Vec::new());
@@ -265,11 +261,7 @@ mod tests {
     fn encode(params: serde_json::Value) -> Vec<u8> {
         let m = model(false);
         let op = m.operation("Op").unwrap();
-        let opts = JsonOptions {
-            blobs_base64: false,
-            timestamps_epoch: true,
-            check_enums: false,
-        };
+        let opts = JsonOptions::VECTORS;
         let v = from_json(&m, op.input.unwrap(), &params, opts).unwrap();
         serialize(&m, op, &v).unwrap().body.to_vec()
     }

@@ -14,7 +14,7 @@ use crate::value::Value;
 use super::super::{ProtocolError, SerializedRequest};
 use super::text::{self, Epoch};
 use super::traits::{self, mismatch};
-use super::{check_depth, method_of, set_header};
+use super::{check_depth, method_of, set_header, target_prefix};
 
 /// Serializes an awsJson (1.0 / 1.1) request: `POST /` with the JSON body,
 /// `X-Amz-Target: {targetPrefix}.{Operation}` and
@@ -25,11 +25,7 @@ pub(crate) fn serialize_rpc(
     op: &Operation,
     input: &Value,
 ) -> Result<SerializedRequest, ProtocolError> {
-    let prefix = model
-        .metadata
-        .target_prefix
-        .as_deref()
-        .ok_or_else(|| ProtocolError::new("json protocol model has no targetPrefix"))?;
+    let prefix = target_prefix(model, "json protocol")?;
     let version = model.metadata.json_version.as_deref().unwrap_or("1.0");
     let body = match op.input {
         Some(id) if !input.is_null() => struct_body(model, id, input, |_| true)?,
@@ -234,11 +230,7 @@ mod tests {
     fn body(params: Json) -> Json {
         let m = model();
         let op = m.operation("Op").unwrap();
-        let opts = JsonOptions {
-            blobs_base64: false,
-            timestamps_epoch: true,
-            check_enums: false,
-        };
+        let opts = JsonOptions::VECTORS;
         let v = from_json(&m, op.input.unwrap(), &params, opts).unwrap();
         let req = serialize_rpc(&m, op, &v).unwrap();
         serde_json::from_slice(&req.body).unwrap()

@@ -129,6 +129,19 @@ pub(crate) fn test_model(text: &str) -> Result<ServiceModel, crate::model::Model
     ServiceModel::from_json(text)
 }
 
+/// The model's `targetPrefix` (the RPC protocols' operation namespace);
+/// a model of `protocol` without one cannot be serialized.
+pub(crate) fn target_prefix<'m>(
+    model: &'m ServiceModel,
+    protocol: &str,
+) -> Result<&'m str, ProtocolError> {
+    model
+        .metadata
+        .target_prefix
+        .as_deref()
+        .ok_or_else(|| ProtocolError::new(format!("{protocol} model has no targetPrefix")))
+}
+
 /// Fails when values nest deeper than any model needs.
 pub(crate) fn check_depth(depth: usize) -> Result<(), ProtocolError> {
     if depth > MAX_DEPTH {

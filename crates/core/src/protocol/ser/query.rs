@@ -284,11 +284,7 @@ mod tests {
             .add_operation(json!({"name": "Op", "input": {"shape": "In"}}))
             .unwrap();
         let op = &m.operations[i];
-        let opts = JsonOptions {
-            blobs_base64: false,
-            timestamps_epoch: true,
-            check_enums: false,
-        };
+        let opts = JsonOptions::VECTORS;
         let v = from_json(&m, op.input.unwrap(), &params, opts).unwrap();
         let dialect = if protocol == "ec2" {
             Dialect::Ec2

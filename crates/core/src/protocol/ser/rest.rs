@@ -385,11 +385,7 @@ mod tests {
             )
             .unwrap();
         let op = &m.operations[i];
-        let opts = JsonOptions {
-            blobs_base64: false,
-            timestamps_epoch: true,
-            check_enums: false,
-        };
+        let opts = JsonOptions::VECTORS;
         let v = from_json(&m, op.input.unwrap(), &params, opts).unwrap();
         serialize(&m, op, &v, format).unwrap()
     }

@@ -235,11 +235,7 @@ mod tests {
             )
             .unwrap();
         let op = &m.operations[i];
-        let opts = JsonOptions {
-            blobs_base64: false,
-            timestamps_epoch: true,
-            check_enums: false,
-        };
+        let opts = JsonOptions::VECTORS;
         let v = from_json(&m, op.input.unwrap(), &params, opts).unwrap();
         input_body(&m, op, op.input.unwrap(), &v, |_| true).unwrap()
     }
