@@ -4,32 +4,15 @@ use std::process::Command;
 use std::time::Duration;
 
 use myaws_s3::custom::presign::PresignedRequest;
-use myaws_s3::types::{
-    CreateBucketRequest, DeleteObjectRequest, GetObjectRequest, HeadObjectRequest, PutObjectRequest,
-};
-use myaws_s3::{Client, ClientConfig};
+use myaws_s3::types::{DeleteObjectRequest, GetObjectRequest, HeadObjectRequest, PutObjectRequest};
 use myaws_tests::unique;
+
+mod s3_common;
+use s3_common::{bucket, client};
 
 /// moto accepts any secret; this one is distinct so the tests can check it
 /// never appears in a URL.
 const SECRET: &str = "myaws-presign-test-secret-key";
-
-fn client() -> Client {
-    let session = myaws_tests::session();
-    Client::with_config(
-        &session,
-        ClientConfig::default().s3_addressing_style("path"),
-    )
-    .expect("client")
-}
-
-async fn bucket(s3: &Client, name: &str) -> String {
-    let name = unique(name);
-    s3.create_bucket(CreateBucketRequest::default().bucket(&name))
-        .await
-        .expect("create_bucket");
-    name
-}
 
 /// What curl saw: status and body.
 struct Curl {

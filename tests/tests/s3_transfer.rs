@@ -12,27 +12,13 @@ use std::time::{Duration, Instant};
 use myaws_core::events::HttpResponse;
 use myaws_core::Bytes;
 use myaws_s3::custom::transfer::{DownloadFile, TransferConfig, TransferError, UploadFile, MIB};
-use myaws_s3::types::{CreateBucketRequest, HeadObjectRequest, ListMultipartUploadsRequest};
+use myaws_s3::types::{HeadObjectRequest, ListMultipartUploadsRequest};
 use myaws_s3::{Client, ClientConfig, Credentials, HookOutcome, Session};
 use myaws_tests::unique;
 use sha2::{Digest, Sha256};
 
-fn client() -> Client {
-    let session = myaws_tests::session();
-    Client::with_config(
-        &session,
-        ClientConfig::default().s3_addressing_style("path"),
-    )
-    .expect("client")
-}
-
-async fn bucket(s3: &Client, name: &str) -> String {
-    let name = unique(name);
-    s3.create_bucket(CreateBucketRequest::default().bucket(&name))
-        .await
-        .expect("create_bucket");
-    name
-}
+mod s3_common;
+use s3_common::{bucket, client};
 
 /// A scratch directory removed when dropped.
 struct Scratch(PathBuf);

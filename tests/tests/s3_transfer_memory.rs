@@ -21,6 +21,9 @@ use myaws_s3::types::{CreateBucketRequest, DeleteBucketRequest, DeleteObjectRequ
 use myaws_s3::{Client, ClientConfig, Credentials, Session};
 use sha2::{Digest, Sha256};
 
+mod s3_common;
+use s3_common::client;
+
 /// The most this process may hold at its peak.
 const LIMIT_KIB: u64 = 100 * 1024;
 
@@ -104,15 +107,6 @@ fn report(what: &str, bytes: u64, parts: u32, started: Instant) {
         status_kib("VmHWM:"),
         status_kib("VmRSS:")
     );
-}
-
-fn client() -> Client {
-    let session = myaws_tests::session();
-    Client::with_config(
-        &session,
-        ClientConfig::default().s3_addressing_style("path"),
-    )
-    .expect("client")
 }
 
 /// A `/proc/self/status` field in KiB (`VmHWM:`, `VmRSS:`).

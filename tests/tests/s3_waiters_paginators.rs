@@ -9,47 +9,22 @@ use myaws_s3::paginators::PaginationConfig;
 use myaws_s3::types::{
     CreateBucketRequest, DeleteObjectRequest, HeadBucketRequest, HeadObjectRequest,
     ListObjectVersionsRequest, ListObjectsRequest, ListObjectsV2Request,
-    PutBucketVersioningRequest, PutObjectRequest, VersioningConfiguration,
+    PutBucketVersioningRequest, VersioningConfiguration,
 };
 use myaws_s3::waiters::{WaiterConfig, WaiterErrorKind};
-use myaws_s3::{ByteStream, Client, ClientConfig};
+use myaws_s3::Client;
 use myaws_tests::unique;
 use serde_json::json;
 
-fn client() -> Client {
-    let session = myaws_tests::session();
-    Client::with_config(
-        &session,
-        ClientConfig::default().s3_addressing_style("path"),
-    )
-    .expect("client")
-}
-
-async fn bucket(s3: &Client) -> String {
-    let name = unique("pw");
-    s3.create_bucket(CreateBucketRequest::default().bucket(&name))
-        .await
-        .expect("create_bucket");
-    name
-}
-
-async fn put(s3: &Client, bucket: &str, key: &str) {
-    s3.put_object(
-        PutObjectRequest::default()
-            .bucket(bucket)
-            .key(key)
-            .body(ByteStream::from(format!("body of {key}"))),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("put_object {key}: {e}"));
-}
+mod s3_common;
+use s3_common::{bucket, client};
 
 /// Puts `keys` sixteen at a time.
 async fn put_all(s3: &Client, bucket: &str, keys: &[String]) {
     futures_util::stream::iter(keys)
-        .map(|k| put(s3, bucket, k))
+        .map(|k| async move { s3_common::put(s3, bucket, k, &format!("body of {k}")).await })
         .buffer_unordered(16)
-        .collect::<Vec<()>>()
+        .collect::<Vec<_>>()
         .await;
 }
 
@@ -105,7 +80,7 @@ async fn bucket_and_object_waiters() {
         let name = name.clone();
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(300)).await;
-            put(&s3, &name, "late.txt").await;
+            s3_common::put(&s3, &name, "late.txt", "body of late.txt").await;
         })
     };
     s3.get_waiter("object_exists")
@@ -132,7 +107,7 @@ async fn bucket_and_object_waiters() {
 #[tokio::test]
 async fn list_objects_v2_2500_objects_in_pages_of_1000() {
     let s3 = client();
-    let name = bucket(&s3).await;
+    let name = bucket(&s3, "pw").await;
     let keys: Vec<String> = (0..2500).map(|i| format!("obj/{i:05}")).collect();
     put_all(&s3, &name, &keys).await;
 
@@ -190,7 +165,7 @@ async fn list_objects_v2_2500_objects_in_pages_of_1000() {
 #[tokio::test]
 async fn list_objects_v1_pages_by_marker() {
     let s3 = client();
-    let name = bucket(&s3).await;
+    let name = bucket(&s3, "pw").await;
     let keys: Vec<String> = (0..25).map(|i| format!("k{i:02}")).collect();
     put_all(&s3, &name, &keys).await;
     // The token is `NextMarker || Contents[-1].Key` (moto sends NextMarker;
@@ -223,7 +198,7 @@ async fn list_objects_v1_pages_by_marker() {
 #[tokio::test]
 async fn list_object_versions_follows_two_tokens() {
     let s3 = client();
-    let name = bucket(&s3).await;
+    let name = bucket(&s3, "pw").await;
     s3.put_bucket_versioning(
         PutBucketVersioningRequest::default()
             .bucket(&name)
@@ -233,7 +208,7 @@ async fn list_object_versions_follows_two_tokens() {
     .expect("versioning");
     for key in ["a", "b", "c"] {
         for _ in 0..3 {
-            put(&s3, &name, key).await;
+            s3_common::put(&s3, &name, key, &format!("body of {key}")).await;
         }
     }
     let paginator = s3
