@@ -6,7 +6,7 @@ use crate::value::Value;
 
 use super::super::ProtocolError;
 use super::text;
-use super::traits;
+use super::{expand_labels, traits};
 
 /// Expands the operation's host prefix, or `None` when it has none.
 ///
@@ -21,19 +21,10 @@ pub(crate) fn expand(
     let Some(template) = op.host_prefix.as_deref() else {
         return Ok(None);
     };
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let end = after.find('}').ok_or_else(|| {
-            ProtocolError::new(format!("unclosed label in host prefix `{template}`"))
-        })?;
-        out.push_str(&label(model, op, input, &after[..end])?);
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(Some(out))
+    expand_labels(template, "host prefix", |name| {
+        label(model, op, input, name)
+    })
+    .map(Some)
 }
 
 fn label(

@@ -129,6 +129,28 @@ pub(crate) fn test_model(text: &str) -> Result<ServiceModel, crate::model::Model
     ServiceModel::from_json(text)
 }
 
+/// Expands the `{Label}` placeholders of `template` (a request URI or a host
+/// prefix, named by `what` in errors) with `value(label)`.
+pub(crate) fn expand_labels(
+    template: &str,
+    what: &str,
+    mut value: impl FnMut(&str) -> Result<String, ProtocolError>,
+) -> Result<String, ProtocolError> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| ProtocolError::new(format!("unclosed label in {what} `{template}`")))?;
+        out.push_str(&value(&after[..end])?);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// The model's `targetPrefix` (the RPC protocols' operation namespace);
 /// a model of `protocol` without one cannot be serialized.
 pub(crate) fn target_prefix<'m>(

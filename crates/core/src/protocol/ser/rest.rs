@@ -13,7 +13,7 @@ use crate::value::Value;
 
 use super::super::{ProtocolError, SerializedRequest};
 use super::traits::{self, mismatch};
-use super::{json, method_of, set_header, text, xml};
+use super::{expand_labels, json, method_of, set_header, text, xml};
 
 /// The body encoding of a REST protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,15 +139,7 @@ fn render_uri(
     template: &str,
     labels: &[(&str, String)],
 ) -> Result<(String, String), ProtocolError> {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let end = after.find('}').ok_or_else(|| {
-            ProtocolError::new(format!("unclosed label in request URI `{template}`"))
-        })?;
-        let label = &after[..end];
+    let out = expand_labels(template, "request URI", |label| {
         let (name, greedy) = match label.strip_suffix('+') {
             Some(n) => (n, true),
             None => (label, false),
@@ -157,14 +149,12 @@ fn render_uri(
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v)
             .ok_or_else(|| ProtocolError::new(format!("URI label `{name}` is not set")))?;
-        out.push_str(&if greedy {
+        Ok(if greedy {
             text::uri_encode_greedy(value)
         } else {
             text::uri_encode(value)
-        });
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
+        })
+    })?;
     Ok(match out.split_once('?') {
         Some((path, query)) => (path.to_string(), query.to_string()),
         None => (out, String::new()),
