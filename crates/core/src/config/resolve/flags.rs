@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{sourced_bool, ConfigError, Sourced, Sources};
+use super::{ConfigError, Sourced, Sources};
 use crate::checksum::{parse_when, RequestChecksumCalculation, ResponseChecksumValidation};
 
 /// The accepted values of the S3 `addressing_style` setting.
@@ -22,20 +22,44 @@ pub fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
-/// A boolean: explicit, else the environment variable, else the profile key,
-/// else `false`.
-fn resolve_flag(
+/// How a two-valued setting is written, and its value when unset.
+struct TwoWay {
+    parse: fn(&str) -> Option<bool>,
+    expected: &'static str,
+    default: bool,
+}
+
+/// `true` / `false`, off when unset.
+const FLAG: TwoWay = TwoWay {
+    parse: parse_bool,
+    expected: "expected `true` or `false`",
+    default: false,
+};
+
+/// `when_supported` (true) / `when_required` (false), `when_supported` when
+/// unset.
+const WHEN: TwoWay = TwoWay {
+    parse: parse_when,
+    expected: "expected `when_supported` or `when_required`",
+    default: true,
+};
+
+/// A two-valued setting: explicit, else the environment variable, else the
+/// profile key, else the default of `kind`.
+fn resolve_two_way(
     setting: &str,
     explicit: Option<bool>,
     env_var: &str,
     sources: &Sources<'_>,
+    kind: &TwoWay,
 ) -> Result<bool, ConfigError> {
     if let Some(value) = explicit {
         return Ok(value);
     }
     match sources.env_or_profile(env_var, setting) {
-        Some(raw) => Ok(sourced_bool(setting, raw)?.value),
-        None => Ok(false),
+        Some(raw) => (kind.parse)(raw.value)
+            .ok_or_else(|| ConfigError::invalid(setting, raw.source, raw.value, kind.expected)),
+        None => Ok(kind.default),
     }
 }
 
@@ -45,11 +69,12 @@ pub fn resolve_use_fips(
     explicit: Option<bool>,
     sources: &Sources<'_>,
 ) -> Result<bool, ConfigError> {
-    resolve_flag(
+    resolve_two_way(
         "use_fips_endpoint",
         explicit,
         "AWS_USE_FIPS_ENDPOINT",
         sources,
+        &FLAG,
     )
 }
 
@@ -60,11 +85,12 @@ pub fn resolve_use_dual_stack(
     explicit: Option<bool>,
     sources: &Sources<'_>,
 ) -> Result<bool, ConfigError> {
-    resolve_flag(
+    resolve_two_way(
         "use_dualstack_endpoint",
         explicit,
         "AWS_USE_DUALSTACK_ENDPOINT",
         sources,
+        &FLAG,
     )
 }
 
@@ -109,11 +135,12 @@ pub fn resolve_request_checksum_calculation(
     explicit: Option<RequestChecksumCalculation>,
     sources: &Sources<'_>,
 ) -> Result<RequestChecksumCalculation, ConfigError> {
-    let supported = resolve_when(
+    let supported = resolve_two_way(
         "request_checksum_calculation",
         explicit.map(|e| e == RequestChecksumCalculation::WhenSupported),
         "AWS_REQUEST_CHECKSUM_CALCULATION",
         sources,
+        &WHEN,
     )?;
     Ok(if supported {
         RequestChecksumCalculation::WhenSupported
@@ -129,40 +156,18 @@ pub fn resolve_response_checksum_validation(
     explicit: Option<ResponseChecksumValidation>,
     sources: &Sources<'_>,
 ) -> Result<ResponseChecksumValidation, ConfigError> {
-    let supported = resolve_when(
+    let supported = resolve_two_way(
         "response_checksum_validation",
         explicit.map(|e| e == ResponseChecksumValidation::WhenSupported),
         "AWS_RESPONSE_CHECKSUM_VALIDATION",
         sources,
+        &WHEN,
     )?;
     Ok(if supported {
         ResponseChecksumValidation::WhenSupported
     } else {
         ResponseChecksumValidation::WhenRequired
     })
-}
-
-/// A `when_supported` (true) / `when_required` (false) setting.
-fn resolve_when(
-    setting: &str,
-    explicit: Option<bool>,
-    env_var: &str,
-    sources: &Sources<'_>,
-) -> Result<bool, ConfigError> {
-    if let Some(value) = explicit {
-        return Ok(value);
-    }
-    match sources.env_or_profile(env_var, setting) {
-        Some(raw) => parse_when(raw.value).ok_or_else(|| {
-            ConfigError::invalid(
-                setting,
-                raw.source,
-                raw.value,
-                "expected `when_supported` or `when_required`",
-            )
-        }),
-        None => Ok(true),
-    }
 }
 
 #[cfg(test)]
