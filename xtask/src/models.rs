@@ -27,6 +27,7 @@ pub const SERVICES: &[&str] = &[
     "secretsmanager",
     "sns",
     "sqs",
+    "signin",
     "ssm",
     "sso",
     "sso-oidc",

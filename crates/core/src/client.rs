@@ -319,7 +319,7 @@ impl ClientHandle {
                         .credentials
                         .provide_credentials()
                         .await
-                        .map_err(|e| SdkError::Construction(e.to_string()))?,
+                        .map_err(SdkError::Credentials)?,
                 )
             } else {
                 None

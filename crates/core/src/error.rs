@@ -121,8 +121,10 @@ impl<E> fmt::Display for ServiceError<E> {
 pub enum SdkError<E> {
     /// The input was rejected before anything was sent.
     Validation(ValidationError),
-    /// The request could not be built (credentials, endpoint, signing).
+    /// The request could not be built (endpoint, signing).
     Construction(String),
+    /// No usable credentials: which provider and profile failed, and why.
+    Credentials(crate::credentials::CredentialsError),
     /// The request could not be sent or the response not received (I/O,
     /// connection, TLS, timeouts).
     Dispatch(DispatchError),
@@ -182,6 +184,7 @@ impl<E> SdkError<E> {
         match self {
             SdkError::Validation(v) => SdkError::Validation(v),
             SdkError::Construction(c) => SdkError::Construction(c),
+            SdkError::Credentials(c) => SdkError::Credentials(c),
             SdkError::Dispatch(d) => SdkError::Dispatch(d),
             SdkError::Response(r) => SdkError::Response(r),
             SdkError::Service(s) => SdkError::Service(ServiceError::new(f(s.kind), s.meta)),
@@ -194,6 +197,7 @@ impl<E> fmt::Display for SdkError<E> {
         match self {
             SdkError::Validation(e) => write!(f, "{e}"),
             SdkError::Construction(e) => write!(f, "could not build the request: {e}"),
+            SdkError::Credentials(e) => write!(f, "could not get credentials: {e}"),
             SdkError::Dispatch(e) => write!(f, "{e}"),
             SdkError::Response(e) => write!(f, "{e}"),
             SdkError::Service(e) => write!(f, "service error: {e}"),
@@ -205,6 +209,7 @@ impl<E: fmt::Debug> std::error::Error for SdkError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             SdkError::Validation(e) => Some(e),
+            SdkError::Credentials(e) => Some(e),
             SdkError::Dispatch(e) => Some(e),
             SdkError::Response(e) => Some(e),
             _ => None,

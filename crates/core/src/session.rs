@@ -32,7 +32,8 @@ use crate::config::{
     Sourced,
 };
 use crate::credentials::{
-    Credentials, CredentialsError, DefaultChain, ProvideCredentials, StaticProvider,
+    BlockingMfa, Credentials, CredentialsCache, CredentialsError, DefaultChain, MfaTokenProvider,
+    ProvideCredentials, ProviderContext, StaticProvider,
 };
 
 /// botocore's default connect timeout.
@@ -108,9 +109,38 @@ impl Session {
         &self.inner.shared
     }
 
-    /// The credentials provider clients use.
+    /// The credentials provider clients use: the session's provider behind
+    /// its [`CredentialsCache`].
     pub fn credentials_provider(&self) -> Arc<dyn ProvideCredentials> {
         self.inner.credentials.clone()
+    }
+
+    /// A session for the clients credential providers call (STS, SSO, …):
+    /// the same environment, files, profile, region and endpoint URL as
+    /// `ctx`, signing with `credentials` (cached) or with none at all.
+    pub(crate) fn nested(
+        ctx: &ProviderContext,
+        credentials: Option<Arc<dyn ProvideCredentials>>,
+    ) -> Session {
+        let provider: Arc<dyn ProvideCredentials> = match credentials {
+            Some(provider) => Arc::new(CredentialsCache::new(provider)),
+            None => Arc::new(NoCredentials),
+        };
+        Session {
+            inner: Arc::new(Inner {
+                env: ctx.env.clone(),
+                shared: ctx.shared.clone(),
+                profile: ctx.active_profile.clone(),
+                region: ctx
+                    .region
+                    .clone()
+                    .map(|r| Sourced::new(r, SettingSource::Session)),
+                endpoint_url: ctx.endpoint_url.clone(),
+                max_attempts: None,
+                retry_mode: None,
+                credentials: provider,
+            }),
+        }
     }
 
     /// Asks the credentials provider for credentials now.
@@ -223,6 +253,20 @@ impl Session {
     }
 }
 
+/// The credentials of sessions whose clients only send unsigned requests.
+#[derive(Debug)]
+struct NoCredentials;
+
+impl ProvideCredentials for NoCredentials {
+    fn provide_credentials(&self) -> crate::credentials::CredentialsFuture<'_> {
+        Box::pin(async {
+            Err(CredentialsError::NotFound {
+                tried: vec!["none (this client only sends unsigned requests)".to_owned()],
+            })
+        })
+    }
+}
+
 /// A timeout override, or the default; zero is rejected.
 fn timeout(
     setting: &str,
@@ -253,6 +297,7 @@ pub struct SessionBuilder {
     retry_mode: Option<RetryMode>,
     env: Option<Env>,
     shared_config: Option<SharedConfig>,
+    mfa: Option<Arc<dyn MfaTokenProvider>>,
 }
 
 impl SessionBuilder {
@@ -276,9 +321,28 @@ impl SessionBuilder {
         self
     }
 
-    /// A custom credentials provider.
+    /// A custom credentials provider, used instead of the default chain. The
+    /// session caches what it returns like any other provider's credentials
+    /// (see [`CredentialsCache`]).
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Where `AssumeRole` gets the code of an MFA device for profiles with
+    /// `mfa_serial`: a blocking function (it may prompt on a terminal; it runs
+    /// on tokio's blocking pool) given the device's serial number.
+    pub fn mfa_token<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&str) -> Result<String, String> + Send + Sync + 'static,
+    {
+        self.mfa = Some(Arc::new(BlockingMfa(Arc::new(f))));
+        self
+    }
+
+    /// Like [`mfa_token`](SessionBuilder::mfa_token), with an async provider.
+    pub fn mfa_token_provider(mut self, provider: impl MfaTokenProvider + 'static) -> Self {
+        self.mfa = Some(Arc::new(provider));
         self
     }
 
@@ -345,15 +409,21 @@ impl SessionBuilder {
             ));
         }
         let shared = Arc::new(shared);
-        let credentials = match self.credentials {
+        let provider = match self.credentials {
             Some(provider) => provider,
-            None => Arc::new(DefaultChain::new(
-                env.clone(),
-                shared.clone(),
-                profile.name.clone(),
-                self.profile.is_none(),
-            )),
+            None => {
+                let ctx = ProviderContext::new(env.clone(), shared.clone(), profile.clone())
+                    .with_region(region.as_ref().map(|r| r.value.clone()))
+                    .with_endpoint_url(self.endpoint_url.clone())
+                    .with_mfa(self.mfa.clone());
+                Arc::new(DefaultChain::new(
+                    Arc::new(ctx),
+                    profile.name.clone(),
+                    self.profile.is_none(),
+                ))
+            }
         };
+        let credentials: Arc<dyn ProvideCredentials> = Arc::new(CredentialsCache::new(provider));
         Ok(Session {
             inner: Arc::new(Inner {
                 env,

@@ -70,16 +70,20 @@ pub fn regen(args: &[String]) -> Result<(), String> {
     if out_dir.is_some() {
         return Ok(());
     }
-    // Core embeds partitions.json; keep its copy in sync with models/.
-    let partitions = fs::read_to_string(root.join("models/partitions.json"))
-        .map_err(|e| format!("models/partitions.json: {e}"))?;
-    let core_copy = root.join("crates/core/data/partitions.json");
-    if check {
-        if fs::read_to_string(&core_copy).ok().as_deref() != Some(partitions.as_str()) {
-            stale.push(core_copy.display().to_string());
+    // Core embeds partitions.json and the models its credential providers
+    // call; keep those copies in sync with models/.
+    for (path, text) in core_data(&root)? {
+        let core_copy = root.join("crates/core/data").join(&path);
+        if check {
+            if fs::read_to_string(&core_copy).ok().as_deref() != Some(text.as_str()) {
+                stale.push(core_copy.display().to_string());
+            }
+        } else {
+            if let Some(parent) = core_copy.parent() {
+                fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            fs::write(&core_copy, text).map_err(|e| e.to_string())?;
         }
-    } else {
-        fs::write(&core_copy, partitions).map_err(|e| e.to_string())?;
     }
     if !stale.is_empty() {
         return Err(format!(
@@ -91,6 +95,35 @@ pub fn regen(args: &[String]) -> Result<(), String> {
         println!("generated code is up to date ({} services)", services.len());
     }
     Ok(())
+}
+
+/// The services myaws-core's credential providers call (STS, SSO, SSO-OIDC
+/// and Sign-In); core embeds compact copies of their models and rule sets.
+pub const AUTH_SERVICES: [&str; 4] = ["sts", "sso", "sso-oidc", "signin"];
+
+/// The data files myaws-core embeds, relative to `crates/core/data/`:
+/// `partitions.json` and `auth/<service>/{model,endpoint-rule-set}.json`.
+fn core_data(root: &Path) -> Result<CrateFiles, String> {
+    let read = |rel: &str| {
+        fs::read_to_string(root.join("models").join(rel)).map_err(|e| format!("models/{rel}: {e}"))
+    };
+    let parse = |rel: &str| -> Result<serde_json::Value, String> {
+        serde_json::from_str(&read(rel)?).map_err(|e| format!("models/{rel}: {e}"))
+    };
+    let mut files = CrateFiles::new();
+    files.insert(PathBuf::from("partitions.json"), read("partitions.json")?);
+    for svc in AUTH_SERVICES {
+        let dir = PathBuf::from("auth").join(svc);
+        files.insert(
+            dir.join("model.json"),
+            compact::service_model(&parse(&format!("{svc}/service-2.json"))?),
+        );
+        files.insert(
+            dir.join("endpoint-rule-set.json"),
+            compact::minified(&parse(&format!("{svc}/endpoint-rule-set-1.json"))?),
+        );
+    }
+    Ok(files)
 }
 
 /// Files that differ from `files` (or exist but should not, under `src/`).
