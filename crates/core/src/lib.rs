@@ -36,6 +36,8 @@ pub mod service;
 pub mod session;
 pub mod signing;
 pub mod stub;
+#[cfg(test)]
+pub(crate) mod test_server;
 pub mod time;
 pub mod validate;
 pub mod value;
