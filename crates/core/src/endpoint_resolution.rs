@@ -10,6 +10,23 @@ use crate::service::Service;
 use crate::session::ResolvedConfig;
 use crate::value::Value;
 
+/// The auth scheme an endpoint's rules ask for (`authSchemes`), when they
+/// name one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointScheme {
+    /// The rules name no scheme: the model's auth applies.
+    Default,
+    /// `sigv4`.
+    SigV4,
+    /// `sigv4a`, valid in `region_set` (comma-separated; may be `*`).
+    SigV4a {
+        /// The regions the signature is valid in.
+        region_set: String,
+    },
+    /// `sigv4-s3express`: S3 Express session credentials.
+    S3Express,
+}
+
 /// Where to send a request and how to sign it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedEndpoint {
@@ -23,6 +40,8 @@ pub struct ResolvedEndpoint {
     pub signing_region: String,
     /// S3-style path encoding (no double encoding).
     pub disable_double_encoding: bool,
+    /// The auth scheme the rules chose.
+    pub scheme: EndpointScheme,
 }
 
 /// Resolves endpoints for one client.
@@ -44,6 +63,8 @@ impl EndpointResolver {
             use_dual_stack: config.use_dual_stack,
             endpoint: config.endpoint_url.clone(),
             force_path_style,
+            use_global_endpoint: config.sts_use_global_endpoint && config.service_id == "STS",
+            disable_s3_express_session_auth: config.disable_s3_express_session_auth,
             ..BuiltIns::default()
         };
         Ok(EndpointResolver { rules, builtins })
@@ -64,32 +85,29 @@ impl EndpointResolver {
         let endpoint = rules
             .resolve(&params)
             .map_err(|e| format!("endpoint resolution failed: {e}"))?;
-        let schemes = endpoint.auth_schemes();
         let default_region = self
             .builtins
             .region
             .clone()
             .unwrap_or_else(|| "us-east-1".into());
-        let (signing_name, signing_region, disable_double_encoding) = if schemes.is_empty() {
-            (model.signing_name().to_string(), default_region, false)
-        } else {
-            let scheme = schemes
-                .iter()
-                .find(|s| s.name == "sigv4")
-                .ok_or_else(|| {
-                    let names: Vec<&str> = schemes.iter().map(|s| s.name.as_str()).collect();
-                    format!(
-                        "the endpoint requires an auth scheme myaws does not support yet ({}); only sigv4 is implemented",
-                        names.join(", ")
-                    )
-                })?;
+        let schemes = endpoint.auth_schemes();
+        let (signing_name, signing_region, disable_double_encoding, scheme) = if schemes.is_empty()
+        {
             (
-                scheme
-                    .signing_name
+                model.signing_name().to_string(),
+                default_region,
+                false,
+                EndpointScheme::Default,
+            )
+        } else {
+            let (rule, scheme) = supported_scheme(&schemes)?;
+            (
+                rule.signing_name
                     .clone()
                     .unwrap_or_else(|| model.signing_name().to_string()),
-                scheme.signing_region.clone().unwrap_or(default_region),
-                scheme.disable_double_encoding,
+                rule.signing_region.clone().unwrap_or(default_region),
+                rule.disable_double_encoding,
+                scheme,
             )
         };
         Ok(ResolvedEndpoint {
@@ -98,6 +116,7 @@ impl EndpointResolver {
             signing_name,
             signing_region,
             disable_double_encoding,
+            scheme,
         })
     }
 
@@ -141,8 +160,38 @@ impl EndpointResolver {
             signing_name: model.signing_name().to_string(),
             signing_region: region.unwrap_or_else(|| "us-east-1".to_string()),
             disable_double_encoding: false,
+            scheme: EndpointScheme::Default,
         })
     }
+}
+
+/// The first of the rules' auth schemes myaws supports (`sigv4a` only with
+/// the `sigv4a` cargo feature), as botocore picks the first it can sign
+/// with.
+fn supported_scheme(
+    schemes: &[crate::endpoint::AuthScheme],
+) -> Result<(&crate::endpoint::AuthScheme, EndpointScheme), String> {
+    for rule in schemes {
+        let scheme = match rule.name.as_str() {
+            "sigv4" => EndpointScheme::SigV4,
+            "sigv4a" if cfg!(feature = "sigv4a") => EndpointScheme::SigV4a {
+                region_set: rule.signing_region_set.join(","),
+            },
+            "sigv4-s3express" => EndpointScheme::S3Express,
+            _ => continue,
+        };
+        return Ok((rule, scheme));
+    }
+    let names: Vec<&str> = schemes.iter().map(|s| s.name.as_str()).collect();
+    let hint = if names.contains(&"sigv4a") {
+        "; SigV4a needs myaws-core's `sigv4a` cargo feature (enable the `sigv4a` feature of the service crate)"
+    } else {
+        ""
+    };
+    Err(format!(
+        "the endpoint requires an auth scheme myaws does not support ({}){hint}",
+        names.join(", ")
+    ))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod body;
 pub mod checksum;
 pub mod client;

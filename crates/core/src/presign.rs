@@ -209,10 +209,8 @@ impl ClientHandle {
             request::unsigned_request(serialized, &endpoint, rules, options.http_method.as_ref())?;
         let mut request = unsigned.map(|()| Bytes::new());
         hooks.request("before-sign", &mut request, 1);
-        let signed = !operation
-            .auth
-            .iter()
-            .any(|a| a == "none" || a == "smithy.api#noAuth");
+        let signed = !crate::auth::is_unauthenticated(&model, operation)
+            && self.config().signature_version != Some(crate::auth::SignatureVersion::Unsigned);
         if signed {
             let credentials = self
                 .config()

@@ -20,12 +20,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::SignatureVersion;
 use crate::checksum::{RequestChecksumCalculation, ResponseChecksumValidation};
 use crate::config::resolve::{
-    resolve_ca_bundle, resolve_endpoint_url, resolve_region, resolve_request_checksum_calculation,
+    resolve_auth_scheme_preference, resolve_ca_bundle, resolve_disable_s3_express_session_auth,
+    resolve_endpoint_url, resolve_region, resolve_request_checksum_calculation,
     resolve_response_checksum_validation, resolve_retry, resolve_s3_addressing_style,
-    resolve_use_dual_stack, resolve_use_fips, validate_endpoint_url, validate_region,
-    EndpointUrlOptions, Sources,
+    resolve_sigv4a_region_set, resolve_sts_use_global_endpoint, resolve_use_dual_stack,
+    resolve_use_fips, validate_endpoint_url, validate_region, EndpointUrlOptions, Sources,
 };
 use crate::config::{
     ActiveProfile, ConfigError, Env, Profile, RetryConfig, RetryMode, SettingSource, SharedConfig,
@@ -248,6 +250,20 @@ impl Session {
                 &sources,
             )?,
             resolve_overrides: overrides.resolve_overrides.clone(),
+            signature_version: overrides.signature_version,
+            auth_scheme_preference: resolve_auth_scheme_preference(
+                overrides.auth_scheme_preference.as_deref(),
+                &sources,
+            ),
+            sigv4a_signing_region_set: resolve_sigv4a_region_set(
+                overrides.sigv4a_signing_region_set.as_deref(),
+                &sources,
+            ),
+            sts_use_global_endpoint: resolve_sts_use_global_endpoint(&sources)?,
+            disable_s3_express_session_auth: resolve_disable_s3_express_session_auth(
+                overrides.disable_s3_express_session_auth,
+                &sources,
+            )?,
             profile: inner.profile.profile.clone(),
         })
     }
@@ -485,6 +501,18 @@ pub struct ClientConfig {
     /// instead of what DNS says (tests against a local server with
     /// virtual-hosted S3 names).
     pub resolve_overrides: Vec<(String, std::net::IpAddr)>,
+    /// How requests are authenticated, when set in code (boto3's
+    /// `signature_version`; [`SignatureVersion::Unsigned`] sends them with no
+    /// credentials at all).
+    pub signature_version: Option<SignatureVersion>,
+    /// Preferred auth schemes, most preferred first (`sigv4a`, `sigv4`,
+    /// `httpBearerAuth`), among those the operation allows.
+    pub auth_scheme_preference: Option<Vec<String>>,
+    /// The regions SigV4a signatures are valid in (comma-separated, or `*`).
+    pub sigv4a_signing_region_set: Option<String>,
+    /// Turns S3 Express session auth off (directory buckets are then signed
+    /// with the client's own credentials).
+    pub disable_s3_express_session_auth: Option<bool>,
 }
 
 impl ClientConfig {
@@ -567,6 +595,35 @@ impl ClientConfig {
         self
     }
 
+    /// Sets how requests are authenticated ([`SignatureVersion::Unsigned`]:
+    /// not at all).
+    pub fn signature_version(mut self, version: SignatureVersion) -> Self {
+        self.signature_version = Some(version);
+        self
+    }
+
+    /// Sets the preferred auth schemes, most preferred first.
+    pub fn auth_scheme_preference<I, S>(mut self, schemes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.auth_scheme_preference = Some(schemes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the SigV4a region set (comma-separated regions, or `*`).
+    pub fn sigv4a_signing_region_set(mut self, regions: impl Into<String>) -> Self {
+        self.sigv4a_signing_region_set = Some(regions.into());
+        self
+    }
+
+    /// Turns S3 Express session auth off or on.
+    pub fn disable_s3_express_session_auth(mut self, disable: bool) -> Self {
+        self.disable_s3_express_session_auth = Some(disable);
+        self
+    }
+
     /// Connects to `ip` for host names equal to or ending in `host_suffix`
     /// (e.g. `localhost.localstack.cloud` → `127.0.0.1`).
     pub fn resolve_override(
@@ -612,6 +669,17 @@ pub struct ResolvedConfig {
     pub response_checksum_validation: ResponseChecksumValidation,
     /// Host suffix → address overrides for the HTTP client.
     pub resolve_overrides: Vec<(String, std::net::IpAddr)>,
+    /// The signature version set in code, if any.
+    pub signature_version: Option<SignatureVersion>,
+    /// Preferred auth schemes, most preferred first (empty: model order).
+    pub auth_scheme_preference: Vec<String>,
+    /// The SigV4a region set, if configured.
+    pub sigv4a_signing_region_set: Option<String>,
+    /// STS clients use the global endpoint (`sts_regional_endpoints =
+    /// legacy`).
+    pub sts_use_global_endpoint: bool,
+    /// S3 Express session auth turned off (`None`: the rules' default).
+    pub disable_s3_express_session_auth: Option<bool>,
     /// The active profile's settings (for service-specific keys).
     pub profile: Option<Profile>,
 }

@@ -77,6 +77,7 @@ impl DefaultChain {
     }
 
     /// The provider the configuration selects (chosen once, on first use).
+    #[cfg(test)]
     pub(crate) fn selected_provider(&self) -> Result<Provider, CredentialsError> {
         self.selected().map(|s| s.provider)
     }

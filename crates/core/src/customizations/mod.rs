@@ -13,6 +13,7 @@ use crate::value::Value;
 
 mod quirks;
 pub mod s3;
+pub mod s3express;
 pub mod upload;
 
 pub(crate) use quirks::Quirks;

@@ -9,11 +9,16 @@
 //! or a client's configuration. Blank values in the environment or a profile
 //! count as unset.
 
+mod auth;
 mod endpoint;
 mod flags;
 mod region;
 mod retry;
 
+pub use auth::{
+    resolve_auth_scheme_preference, resolve_disable_s3_express_session_auth,
+    resolve_sigv4a_region_set, resolve_sts_use_global_endpoint,
+};
 pub use endpoint::{
     endpoint_env_var, resolve_endpoint_url, validate_endpoint_url, EndpointUrlOptions,
 };

@@ -6,15 +6,17 @@
 // cost an allocation on every failed attempt for no gain.
 #![allow(clippy::result_large_err)]
 
+mod authorize;
+
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, HOST, USER_AGENT};
 use http::{Request, Uri};
 use tracing::Instrument;
 
+use crate::auth::RequestAuth;
 use crate::body::{BoxStream, SdkBody};
 use crate::customizations;
 use crate::endpoint_resolution::{EndpointResolver, ResolvedEndpoint};
@@ -30,7 +32,6 @@ use crate::protocol::{self, Response, SerializeOptions, ServiceErrorParts};
 use crate::retry::{self, FailureKind, RetryPolicy, RetryQuota};
 use crate::service::{LoadedService, Service};
 use crate::session::{ClientConfig, ResolvedConfig, Session};
-use crate::signing::SigningOptions;
 use crate::value::{FromValue, IntoValue, Value};
 
 /// A boxed, sendable future: what core's heavy entry points return, so that
@@ -63,10 +64,11 @@ pub struct RawServiceError {
 /// quota and the service model. Cheap to clone (an `Arc`), `Send + Sync`.
 #[derive(Clone)]
 pub struct ClientHandle {
-    inner: Arc<Inner>,
+    inner: Arc<ClientInner>,
 }
 
-struct Inner {
+/// What a [`ClientHandle`] shares between its clones.
+pub(crate) struct ClientInner {
     service: Service,
     config: ResolvedConfig,
     http: HttpClient,
@@ -76,6 +78,7 @@ struct Inner {
     quirks: customizations::Quirks,
     event_name: String,
     events: Events,
+    express: customizations::s3express::ExpressSessions,
 }
 
 impl fmt::Debug for ClientHandle {
@@ -127,7 +130,7 @@ impl ClientHandle {
         let endpoint = EndpointResolver::new(&service, &config).map_err(BuildError::new)?;
         let quirks = customizations::Quirks::for_model(model);
         Ok(ClientHandle {
-            inner: Arc::new(Inner {
+            inner: Arc::new(ClientInner {
                 event_name: model.event_name(),
                 service,
                 config,
@@ -137,8 +140,20 @@ impl ClientHandle {
                 endpoint,
                 quirks,
                 events: Events::default(),
+                express: Default::default(),
             }),
         })
+    }
+
+    /// The shared part of the client (held weakly by caches that live in
+    /// it).
+    pub(crate) fn inner_arc(&self) -> &Arc<ClientInner> {
+        &self.inner
+    }
+
+    /// A client from its shared part.
+    pub(crate) fn from_inner(inner: Arc<ClientInner>) -> ClientHandle {
+        ClientHandle { inner }
     }
 
     /// The client's service-specific behaviour.
@@ -277,17 +292,14 @@ impl ClientHandle {
             .map_err(SdkError::Construction)?;
         let mut request = build_request(&serialized, &endpoint.url, &endpoint.headers)
             .map_err(SdkError::Construction)?;
-        let signed = !operation
-            .auth
-            .iter()
-            .any(|a| a == "none" || a == "smithy.api#noAuth");
+        let mut auth = self.request_auth(model, operation, &endpoint, bucket.as_deref())?;
         let upload = customizations::upload::prepare(
             customizations::upload::UploadContext {
                 model,
                 op: operation,
                 input: &input,
                 setting: self.inner.config.request_checksum_calculation,
-                signed,
+                signed: matches!(auth, RequestAuth::SigV4 | RequestAuth::S3Express { .. }),
                 s3: quirks.is_s3(),
             },
             &request,
@@ -312,28 +324,11 @@ impl ClientHandle {
             tracing::Span::current().record("attempts", attempt);
             let mut req = request.clone();
             hooks.request("before-sign", &mut req, attempt);
-            let credentials = if signed {
-                Some(
-                    self.inner
-                        .config
-                        .credentials
-                        .provide_credentials()
-                        .await
-                        .map_err(SdkError::Credentials)?,
+            let identity = self.identity(&auth).await?;
+            let body = self
+                .sign(
+                    model, operation, &endpoint, &auth, identity, &upload, &mut req,
                 )
-            } else {
-                None
-            };
-            let opts = SigningOptions {
-                region: &endpoint.signing_region,
-                name: &endpoint.signing_name,
-                s3: SigningOptions::s3_style(model, &endpoint),
-                unsigned_payload: operation.unsigned_payload,
-                presign_expires: None,
-                time: SystemTime::now(),
-            };
-            let body = upload
-                .sign_and_body(&mut req, credentials.as_ref().map(|c| (c, &opts)))
                 .map_err(|e| match &last_error {
                     Some(previous) => SdkError::Construction(format!("{e} (after: {previous})")),
                     None => SdkError::Construction(e),
@@ -427,6 +422,8 @@ impl ClientHandle {
                                     endpoint = self
                                         .resolve_endpoint(model, operation, &input, Some(&region))
                                         .map_err(SdkError::Construction)?;
+                                    auth =
+                                        self.request_auth(model, operation, &endpoint, Some(b))?;
                                     request = build_request(
                                         &serialized,
                                         &endpoint.url,

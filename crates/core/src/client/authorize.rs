@@ -1,0 +1,140 @@
+//! The authentication stage of the pipeline: which scheme a request gets
+//! ([`crate::auth`]), the identity it is signed with (credentials, S3
+//! Express session credentials, a bearer token), and the signing itself.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::header::{HeaderValue, AUTHORIZATION};
+use http::Request;
+
+use super::{ClientHandle, RawServiceError};
+use crate::auth::{self, AuthSettings, RequestAuth};
+use crate::body::SdkBody;
+use crate::credentials::Credentials;
+use crate::customizations::upload::Upload;
+use crate::endpoint_resolution::ResolvedEndpoint;
+use crate::error::SdkError;
+use crate::model::{Operation, ServiceModel};
+use crate::signing::SigningOptions;
+
+/// What one attempt is signed with.
+pub(super) enum Identity {
+    /// Nothing: the request goes as it is.
+    None,
+    /// AWS credentials (SigV4, SigV4a, or an S3 Express session's).
+    Credentials(Credentials),
+    /// A bearer token.
+    Token(String),
+}
+
+type Failure = SdkError<RawServiceError>;
+
+impl ClientHandle {
+    /// The authentication of a call to `endpoint` (re-decided when a
+    /// redirect changes the endpoint).
+    pub(super) fn request_auth(
+        &self,
+        model: &ServiceModel,
+        operation: &Operation,
+        endpoint: &ResolvedEndpoint,
+        bucket: Option<&str>,
+    ) -> Result<RequestAuth, Failure> {
+        let config = &self.inner.config;
+        let settings = AuthSettings {
+            signature_version: config.signature_version,
+            preference: &config.auth_scheme_preference,
+            sigv4a_region_set: config.sigv4a_signing_region_set.as_deref(),
+            env_bearer_token: false,
+        };
+        auth::for_request(model, operation, endpoint, &settings, bucket)
+            .map_err(SdkError::Construction)
+    }
+
+    /// The identity an attempt is signed with.
+    pub(super) async fn identity(&self, auth: &RequestAuth) -> Result<Identity, Failure> {
+        let provider = &self.inner.config.credentials;
+        match auth {
+            RequestAuth::None => Ok(Identity::None),
+            RequestAuth::SigV4 | RequestAuth::SigV4a { .. } => provider
+                .provide_credentials()
+                .await
+                .map(Identity::Credentials)
+                .map_err(SdkError::Credentials),
+            RequestAuth::S3Express { bucket } => self
+                .inner
+                .express
+                .credentials(self, bucket)
+                .await
+                .map(Identity::Credentials)
+                .map_err(SdkError::Credentials),
+            RequestAuth::Bearer => Err(SdkError::Construction(
+                "this operation is authenticated with a bearer token, which is not set up yet"
+                    .to_owned(),
+            )),
+        }
+    }
+
+    /// Signs `request` as `auth` says with `identity` and returns the body
+    /// to send with it.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn sign(
+        &self,
+        model: &ServiceModel,
+        operation: &Operation,
+        endpoint: &ResolvedEndpoint,
+        auth: &RequestAuth,
+        identity: Identity,
+        upload: &Upload,
+        request: &mut Request<Bytes>,
+    ) -> Result<SdkBody, String> {
+        match identity {
+            Identity::None => upload.sign_and_body(request, None),
+            Identity::Token(token) => {
+                let value = HeaderValue::try_from(format!("Bearer {token}"))
+                    .map_err(|_| "the bearer token is not a valid header value".to_owned())?;
+                request.headers_mut().insert(AUTHORIZATION, value);
+                upload.sign_and_body(request, None)
+            }
+            Identity::Credentials(credentials) => {
+                let credentials = match auth {
+                    RequestAuth::S3Express { .. } => express_signing(request, credentials)?,
+                    _ => credentials,
+                };
+                if let RequestAuth::SigV4a { .. } = auth {
+                    return Err("SigV4a signing is not available in this build of myaws".to_owned());
+                }
+                let opts = SigningOptions {
+                    region: &endpoint.signing_region,
+                    name: &endpoint.signing_name,
+                    s3: SigningOptions::s3_style(model, endpoint),
+                    unsigned_payload: operation.unsigned_payload,
+                    presign_expires: None,
+                    time: SystemTime::now(),
+                };
+                upload.sign_and_body(request, Some((&credentials, &opts)))
+            }
+        }
+    }
+}
+
+/// S3 Express: the session token goes in `x-amz-s3session-token` (signed)
+/// instead of `x-amz-security-token`, as botocore's `S3ExpressAuth`.
+fn express_signing(
+    request: &mut Request<Bytes>,
+    session: Credentials,
+) -> Result<Credentials, String> {
+    let token = session
+        .session_token()
+        .ok_or("the S3 Express session has no session token")?;
+    let value = HeaderValue::try_from(token)
+        .map_err(|_| "the S3 Express session token is not a valid header value".to_owned())?;
+    request.headers_mut().insert("x-amz-s3session-token", value);
+    Ok(Credentials::new(
+        session.access_key_id(),
+        session.secret_access_key(),
+        None,
+        session.expires_at(),
+    )
+    .with_provider_name(session.provider_name()))
+}
