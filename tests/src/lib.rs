@@ -10,6 +10,10 @@
 //! ```
 
 pub mod moto;
+/// A loopback HTTP server (canned answers or a recording proxy), shared
+/// with myaws-core's unit tests.
+#[path = "../../crates/core/src/test_server.rs"]
+pub mod test_server;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -128,4 +132,75 @@ pub fn unique(prefix: &str) -> String {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+/// A temporary home directory for a test that configures AWS the way a user
+/// does: `~/.aws/config`, `~/.aws/credentials` and other files in it, and
+/// an environment snapshot pointing `HOME` there. Removed when dropped.
+#[derive(Debug)]
+pub struct Home {
+    dir: PathBuf,
+}
+
+impl Home {
+    /// A new, empty home directory.
+    pub fn new() -> Home {
+        let dir = std::env::temp_dir().join(unique("myaws-home"));
+        std::fs::create_dir_all(dir.join(".aws")).expect("temp home");
+        Home { dir }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &std::path::Path {
+        &self.dir
+    }
+
+    /// Writes `text` to `rel` (relative to the home directory), creating
+    /// directories; returns the full path.
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create dir");
+        }
+        std::fs::write(&path, text).expect("write file");
+        path
+    }
+
+    /// Writes `~/.aws/config`.
+    pub fn config(&self, text: &str) -> &Home {
+        self.write(".aws/config", text);
+        self
+    }
+
+    /// Writes `~/.aws/credentials`.
+    pub fn credentials(&self, text: &str) -> &Home {
+        self.write(".aws/credentials", text);
+        self
+    }
+
+    /// An environment with `HOME` here, instance metadata turned off (tests
+    /// that want it set `AWS_EC2_METADATA_DISABLED` themselves) and `vars`.
+    pub fn env(&self, vars: &[(&str, &str)]) -> myaws_core::config::Env {
+        let mut pairs: Vec<(String, String)> = vec![
+            ("HOME".into(), self.dir.display().to_string()),
+            ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        ];
+        for (k, v) in vars {
+            pairs.retain(|(name, _)| name != k);
+            pairs.push((k.to_string(), v.to_string()));
+        }
+        myaws_core::config::Env::from_pairs(pairs)
+    }
+}
+
+impl Default for Home {
+    fn default() -> Self {
+        Home::new()
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }

@@ -37,7 +37,9 @@ pub mod service;
 pub mod session;
 pub mod signing;
 pub mod stub;
+// Shared with the integration tests' harness, which uses parts core does not.
 #[cfg(test)]
+#[allow(dead_code)]
 pub(crate) mod test_server;
 pub mod time;
 pub mod validate;

@@ -1,7 +1,12 @@
-//! A loopback HTTP/1.1 server for core's unit tests: binds 127.0.0.1 on a
-//! free port, answers each request with what a handler returns, records
-//! every request, and stops when dropped. One request per connection
-//! (`Connection: close`); heads are capped at 64 KiB and bodies at 1 MiB.
+//! A loopback HTTP/1.1 server for tests: binds 127.0.0.1 on a free port,
+//! answers each request with what a handler returns (or forwards it to
+//! another server, recording it on the way), records every request, and
+//! stops when dropped. One request per connection (`Connection: close`);
+//! heads are capped at 64 KiB, bodies at 1 MiB and forwarded responses at
+//! 16 MiB.
+//!
+//! Core's unit tests use it as `crate::test_server`; the integration tests'
+//! harness (`myaws-tests`) includes this same file.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -49,6 +54,9 @@ pub enum Reply {
     Delay(Duration, Box<Reply>),
     /// Closes the connection without answering.
     Close,
+    /// Sends the request on to the server at `host:port` and relays its
+    /// answer (a recording proxy in front of moto, say).
+    Forward(String),
 }
 
 impl Reply {
@@ -185,6 +193,12 @@ async fn serve(
                 reply = *inner;
             }
             Reply::Close => return Ok(()),
+            Reply::Forward(upstream) => {
+                let answer = forward(&upstream, &request).await?;
+                stream.write_all(&answer).await?;
+                stream.flush().await?;
+                return Ok(());
+            }
             Reply::Http {
                 status,
                 headers,
@@ -205,4 +219,25 @@ async fn serve(
             }
         }
     }
+}
+
+/// Sends `request` to `upstream` (`host:port`) with `Connection: close` and
+/// returns the raw response.
+async fn forward(upstream: &str, request: &Recorded) -> std::io::Result<Vec<u8>> {
+    let mut out = format!("{} {} HTTP/1.1\r\n", request.method, request.target);
+    for (k, v) in &request.headers {
+        if k != "connection" {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+    }
+    out.push_str("connection: close\r\n\r\n");
+    let mut upstream = TcpStream::connect(upstream).await?;
+    upstream.write_all(out.as_bytes()).await?;
+    upstream.write_all(&request.body).await?;
+    let mut answer = Vec::new();
+    (&mut upstream)
+        .take(16 << 20)
+        .read_to_end(&mut answer)
+        .await?;
+    Ok(answer)
 }
