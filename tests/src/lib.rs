@@ -10,6 +10,7 @@
 //! ```
 
 pub mod moto;
+pub mod sigv4_check;
 /// A loopback HTTP server (canned answers or a recording proxy), shared
 /// with myaws-core's unit tests.
 #[path = "../../crates/core/src/test_server.rs"]

@@ -7,18 +7,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use myaws_core::config::Env;
-use myaws_core::credentials::{CredentialsError, DefaultChain, ProvideCredentials, ProviderContext};
+use myaws_core::credentials::{
+    CredentialsError, DefaultChain, ProvideCredentials, ProviderContext,
+};
 use myaws_core::{SdkError, Session};
 use myaws_sqs::types::ListQueuesRequest;
 use myaws_tests::test_server::{Recorded, Reply, TestServer};
-use myaws_tests::{moto, Home};
+use myaws_tests::{moto, sigv4_check, Home};
 
 /// A proxy in front of moto that records every request.
 async fn proxy() -> TestServer {
-    let upstream = moto()
-        .endpoint
-        .trim_start_matches("http://")
-        .to_owned();
+    let upstream = moto().endpoint.trim_start_matches("http://").to_owned();
     TestServer::start(move |_| Reply::Forward(upstream.clone())).await
 }
 
@@ -69,7 +68,10 @@ fn sts_calls(server: &TestServer, action: &str) -> Vec<Recorded> {
 /// service's endpoint and a region), as a user's would be.
 fn session(home: &Home, proxy: &TestServer, vars: &[(&str, &str)]) -> Session {
     let url = proxy.url();
-    let mut all = vec![("AWS_ENDPOINT_URL", url.as_str()), ("AWS_REGION", "us-east-1")];
+    let mut all = vec![
+        ("AWS_ENDPOINT_URL", url.as_str()),
+        ("AWS_REGION", "us-east-1"),
+    ];
     all.extend_from_slice(vars);
     Session::builder()
         .env(home.env(&all))
@@ -87,7 +89,10 @@ async fn signed_call(session: &Session, proxy: &TestServer) -> String {
     let request = proxy.requests()[before..]
         .iter()
         .rev()
-        .find(|r| r.header("x-amz-target").is_some_and(|t| t.contains("ListQueues")))
+        .find(|r| {
+            r.header("x-amz-target")
+                .is_some_and(|t| t.contains("ListQueues"))
+        })
         .cloned()
         .expect("the ListQueues request reached the server");
     signing_key(&request).expect("signed")
@@ -112,6 +117,8 @@ async fn assume_role_from_source_profile_signs_with_the_role() {
     assert_eq!(calls.len(), 1);
     let call = &calls[0];
     assert_eq!(signing_key(call).as_deref(), Some("AKIDBASE"));
+    sigv4_check::verify(call, "base-secret", false)
+        .expect("AssumeRole signed with the base secret");
     assert_eq!(
         form(call, "RoleArn").as_deref(),
         Some("arn:aws:iam::123456789012:role/dev")
@@ -124,6 +131,7 @@ async fn assume_role_from_source_profile_signs_with_the_role() {
     assert_eq!(signed_call(&session, &proxy).await, creds.access_key_id());
     let last = proxy.requests().pop().unwrap();
     assert_eq!(last.header("x-amz-security-token"), creds.session_token());
+    sigv4_check::verify(&last, creds.secret_access_key(), false).expect("signed with the role");
     // Cached: no second AssumeRole.
     assert_eq!(sts_calls(&proxy, "AssumeRole").len(), 1);
 }
@@ -190,7 +198,10 @@ async fn credential_source_environment_and_cycles() {
     let looping = session(&home, &proxy, &[("AWS_PROFILE", "loop-a")]);
     let err = looping.credentials().await.unwrap_err();
     assert!(matches!(err, CredentialsError::Config { .. }), "{err:?}");
-    assert!(err.to_string().contains("loop-a -> loop-b -> loop-a"), "{err}");
+    assert!(
+        err.to_string().contains("loop-a -> loop-b -> loop-a"),
+        "{err}"
+    );
     // The same error reaches a service call, typed, and nothing is sent.
     let before = proxy.requests().len();
     let sqs = myaws_sqs::Client::new(&looping).unwrap();
@@ -198,7 +209,13 @@ async fn credential_source_environment_and_cycles() {
         .list_queues(ListQueuesRequest::default())
         .await
         .unwrap_err();
-    assert!(matches!(call_err, SdkError::Credentials(CredentialsError::Config { .. })), "{call_err:?}");
+    assert!(
+        matches!(
+            call_err,
+            SdkError::Credentials(CredentialsError::Config { .. })
+        ),
+        "{call_err:?}"
+    );
     assert_eq!(proxy.requests().len(), before);
 }
 
@@ -214,7 +231,10 @@ async fn mfa_codes_come_from_the_callback() {
     let asked = Arc::new(AtomicUsize::new(0));
     let counter = asked.clone();
     let session = Session::builder()
-        .env(home.env(&[("AWS_ENDPOINT_URL", &proxy.url()), ("AWS_REGION", "us-east-1")]))
+        .env(home.env(&[
+            ("AWS_ENDPOINT_URL", &proxy.url()),
+            ("AWS_REGION", "us-east-1"),
+        ]))
         .profile("mfa")
         .mfa_token(move |serial| {
             counter.fetch_add(1, Ordering::SeqCst);
@@ -242,7 +262,10 @@ async fn mfa_codes_come_from_the_callback() {
 
 fn session_for_profile(home: &Home, proxy: &TestServer, profile: &str) -> Session {
     Session::builder()
-        .env(home.env(&[("AWS_ENDPOINT_URL", &proxy.url()), ("AWS_REGION", "us-east-1")]))
+        .env(home.env(&[
+            ("AWS_ENDPOINT_URL", &proxy.url()),
+            ("AWS_REGION", "us-east-1"),
+        ]))
         .profile(profile)
         .build()
         .unwrap()
@@ -264,10 +287,18 @@ async fn web_identity_from_env_rereads_the_token_file() {
     let session = Session::builder().env(env.clone()).build().unwrap();
     let creds = session.credentials().await.expect("web identity");
     assert_eq!(creds.provider_name(), "assume-role-with-web-identity");
-    let call = sts_calls(&proxy, "AssumeRoleWithWebIdentity").pop().unwrap();
+    let call = sts_calls(&proxy, "AssumeRoleWithWebIdentity")
+        .pop()
+        .unwrap();
     assert_eq!(call.header("authorization"), None, "must not be signed");
-    assert_eq!(form(&call, "WebIdentityToken").as_deref(), Some("first-oidc-token"));
-    assert_eq!(form(&call, "RoleSessionName").as_deref(), Some("pod-session"));
+    assert_eq!(
+        form(&call, "WebIdentityToken").as_deref(),
+        Some("first-oidc-token")
+    );
+    assert_eq!(
+        form(&call, "RoleSessionName").as_deref(),
+        Some("pod-session")
+    );
     assert_eq!(signed_call(&session, &proxy).await, creds.access_key_id());
 
     // The chain itself (no cache) reads the file on every fetch.
@@ -289,7 +320,8 @@ fn chain_for(env: &Env, home: &Home) -> DefaultChain {
     let _ = home;
     let shared = Arc::new(myaws_core::config::SharedConfig::load(env).unwrap());
     let active = shared.select_profile(env, None).unwrap();
-    let ctx = ProviderContext::new(env.clone(), shared, active).with_region(Some("us-east-1".into()));
+    let ctx =
+        ProviderContext::new(env.clone(), shared, active).with_region(Some("us-east-1".into()));
     DefaultChain::new(Arc::new(ctx), "default", true)
 }
 
@@ -303,10 +335,20 @@ async fn web_identity_from_the_profile() {
         token_file.display()
     ));
     let session = session(&home, &proxy, &[("AWS_PROFILE", "ci")]);
-    let creds = session.credentials().await.expect("web identity from profile");
-    let call = sts_calls(&proxy, "AssumeRoleWithWebIdentity").pop().unwrap();
-    assert_eq!(form(&call, "WebIdentityToken").as_deref(), Some("profile-token"));
-    assert!(form(&call, "RoleSessionName").unwrap().starts_with("myaws-session-"));
+    let creds = session
+        .credentials()
+        .await
+        .expect("web identity from profile");
+    let call = sts_calls(&proxy, "AssumeRoleWithWebIdentity")
+        .pop()
+        .unwrap();
+    assert_eq!(
+        form(&call, "WebIdentityToken").as_deref(),
+        Some("profile-token")
+    );
+    assert!(form(&call, "RoleSessionName")
+        .unwrap()
+        .starts_with("myaws-session-"));
     assert_eq!(signed_call(&session, &proxy).await, creds.access_key_id());
 }
 
@@ -314,8 +356,10 @@ async fn web_identity_from_the_profile() {
 async fn one_assume_role_for_a_thousand_concurrent_calls() {
     let proxy = proxy().await;
     let home = Home::new();
-    home.config("[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n")
-        .credentials("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n");
+    home.config(
+        "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n",
+    )
+    .credentials("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n");
     let session = session(&home, &proxy, &[("AWS_PROFILE", "dev")]);
     let tasks: Vec<_> = (0..1000)
         .map(|_| {
@@ -343,8 +387,10 @@ async fn sts_errors_are_typed_and_name_the_profile() {
     })
     .await;
     let home = Home::new();
-    home.config("[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n")
-        .credentials("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n");
+    home.config(
+        "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n",
+    )
+    .credentials("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n");
     let session = session(&home, &denied, &[("AWS_PROFILE", "dev")]);
     let err = session.credentials().await.unwrap_err();
     match &err {
@@ -357,6 +403,9 @@ async fn sts_errors_are_typed_and_name_the_profile() {
         other => panic!("unexpected {other:?}"),
     }
     let text = err.to_string();
-    assert!(text.contains("AccessDenied") && text.contains("role/dev"), "{text}");
+    assert!(
+        text.contains("AccessDenied") && text.contains("role/dev"),
+        "{text}"
+    );
     assert!(std::error::Error::source(&err).is_some());
 }

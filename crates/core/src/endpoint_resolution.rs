@@ -65,6 +65,16 @@ impl EndpointResolver {
             force_path_style,
             use_global_endpoint: config.sts_use_global_endpoint && config.service_id == "STS",
             disable_s3_express_session_auth: config.disable_s3_express_session_auth,
+            client_context: config
+                .disable_s3_express_session_auth
+                .map(|b| {
+                    (
+                        "DisableS3ExpressSessionAuth".to_owned(),
+                        crate::endpoint::ParamValue::Bool(b),
+                    )
+                })
+                .into_iter()
+                .collect(),
             ..BuiltIns::default()
         };
         Ok(EndpointResolver { rules, builtins })
@@ -248,6 +258,45 @@ mod tests {
             ("s3", "us-west-2")
         );
         assert!(e.disable_double_encoding);
+    }
+
+    #[test]
+    fn sts_regional_endpoints_setting() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/sts");
+        let service = Service::from_dir(&dir).unwrap();
+        let url = |mode: Option<&str>, region: &str| {
+            let env =
+                crate::config::Env::from_pairs(mode.map(|m| ("AWS_STS_REGIONAL_ENDPOINTS", m)));
+            let session = Session::builder()
+                .env(env)
+                .shared_config(crate::config::SharedConfig::empty())
+                .region(region)
+                .build()
+                .unwrap();
+            let config = session.resolve("STS", &ClientConfig::default()).unwrap();
+            let resolver = EndpointResolver::new(&service, &config).unwrap();
+            let model = service.model.clone();
+            let op = model.operation("GetCallerIdentity").unwrap();
+            let input = Value::Struct(Vec::new());
+            resolver.resolve(&model, op, &input).unwrap().url
+        };
+        assert_eq!(
+            url(None, "us-west-2"),
+            "https://sts.us-west-2.amazonaws.com"
+        );
+        assert_eq!(
+            url(Some("regional"), "us-west-2"),
+            "https://sts.us-west-2.amazonaws.com"
+        );
+        assert_eq!(
+            url(Some("legacy"), "us-west-2"),
+            "https://sts.amazonaws.com"
+        );
+        // Regions launched after the global endpoint stay regional.
+        assert_eq!(
+            url(Some("legacy"), "ap-east-1"),
+            "https://sts.ap-east-1.amazonaws.com"
+        );
     }
 
     #[test]

@@ -41,6 +41,10 @@ pub struct BuiltIns {
     pub use_global_endpoint: bool,
     /// `AWS::S3::DisableS3ExpressSessionAuth`.
     pub disable_s3_express_session_auth: Option<bool>,
+    /// Client context parameters (botocore's `client_context_params`, e.g.
+    /// S3's `DisableS3ExpressSessionAuth`), by rule-set parameter name; they
+    /// apply to parameters that have no built-in.
+    pub client_context: Vec<(String, ParamValue)>,
 }
 
 impl BuiltIns {
@@ -150,6 +154,13 @@ pub fn bind_params(
                 let json = input_json
                     .get_or_insert_with(|| to_json(model, shape, input, JsonOptions::default()));
                 search(path, json)
+            })
+            .or_else(|| {
+                builtins
+                    .client_context
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
             })
             .or_else(|| p.built_in.as_deref().and_then(|b| builtins.get(b)));
         if let Some(v) = value {
