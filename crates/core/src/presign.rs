@@ -217,7 +217,7 @@ impl ClientHandle {
                 .credentials
                 .provide_credentials()
                 .await
-                .map_err(|e| PresignError::Credentials(e.to_string()))?;
+                .map_err(PresignError::Credentials)?;
             sign_request(
                 &mut request,
                 &[],

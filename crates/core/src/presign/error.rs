@@ -7,7 +7,7 @@ use super::MAX_EXPIRES_IN;
 
 /// Why a presigned request could not be made. Nothing is ever sent while
 /// presigning, so every error is local.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum PresignError {
     /// The expiry is shorter than one second or longer than seven days
@@ -30,7 +30,7 @@ pub enum PresignError {
     /// failed.
     Request(String),
     /// No credentials could be had.
-    Credentials(String),
+    Credentials(crate::credentials::CredentialsError),
     /// SigV4 signing failed.
     Signing(String),
 }
@@ -63,4 +63,11 @@ impl fmt::Display for PresignError {
     }
 }
 
-impl std::error::Error for PresignError {}
+impl std::error::Error for PresignError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PresignError::Credentials(e) => Some(e),
+            _ => None,
+        }
+    }
+}

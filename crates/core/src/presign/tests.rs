@@ -189,7 +189,10 @@ async fn expiry_must_be_between_one_second_and_seven_days() {
             .presign("GetObject", params.clone(), bad)
             .await
             .unwrap_err();
-        assert_eq!(err, PresignError::InvalidExpiry(bad));
+        assert!(
+            matches!(err, PresignError::InvalidExpiry(d) if d == bad),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("7 days"), "{err}");
     }
     for (good, expect) in [
@@ -213,7 +216,10 @@ async fn bad_operations_and_params_are_errors() {
         .presign("NoSuchThing", json!({}), Duration::from_secs(60))
         .await
         .unwrap_err();
-    assert_eq!(err, PresignError::UnknownOperation("NoSuchThing".into()));
+    assert!(
+        matches!(&err, PresignError::UnknownOperation(n) if n == "NoSuchThing"),
+        "{err:?}"
+    );
     let err = c
         .presign("GetObject", json!({"Bucket": "b"}), Duration::from_secs(60))
         .await
@@ -260,7 +266,10 @@ async fn document_bodies_cannot_be_presigned() {
         )
         .await
         .unwrap_err();
-    assert_eq!(err, PresignError::BodyNotPresignable("SendMessage".into()));
+    assert!(
+        matches!(&err, PresignError::BodyNotPresignable(n) if n == "SendMessage"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
