@@ -39,6 +39,7 @@ pub mod stub;
 #[cfg(test)]
 pub(crate) mod test_server;
 pub mod time;
+pub mod token;
 pub mod validate;
 pub mod value;
 
