@@ -42,6 +42,7 @@ pub mod stub;
 #[allow(dead_code)]
 pub(crate) mod test_server;
 pub mod time;
+pub mod token;
 pub mod validate;
 pub mod value;
 

@@ -33,7 +33,7 @@ mod chain;
 mod container;
 mod environment;
 mod error;
-mod files;
+pub(crate) mod files;
 mod imds;
 mod login;
 mod process;
