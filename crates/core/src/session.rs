@@ -33,6 +33,7 @@ use crate::config::{
     ActiveProfile, ConfigError, Env, Profile, RetryConfig, RetryMode, SettingSource, SharedConfig,
     Sourced,
 };
+use crate::token::{ProvideToken, TokenChain};
 use crate::credentials::{
     BlockingMfa, Credentials, CredentialsCache, CredentialsError, DefaultChain, MfaTokenProvider,
     ProvideCredentials, ProviderContext, StaticProvider,
@@ -62,6 +63,10 @@ struct Inner {
     max_attempts: Option<u32>,
     retry_mode: Option<RetryMode>,
     credentials: Arc<dyn ProvideCredentials>,
+    /// What the default providers (credentials and tokens) are built from.
+    context: Arc<ProviderContext>,
+    /// A bearer-token provider set in code.
+    token: Option<Arc<dyn ProvideToken>>,
 }
 
 impl Session {
@@ -141,7 +146,22 @@ impl Session {
                 max_attempts: None,
                 retry_mode: None,
                 credentials: provider,
+                context: Arc::new(ctx.clone()),
+                token: None,
             }),
+        }
+    }
+
+    /// The bearer-token provider for clients of a service signing as
+    /// `signing_name`: the one set on the builder, else botocore's chain
+    /// (`AWS_BEARER_TOKEN_<NAME>`, then the profile's SSO session).
+    pub fn token_provider(&self, signing_name: &str) -> Arc<dyn ProvideToken> {
+        match &self.inner.token {
+            Some(token) => token.clone(),
+            None => Arc::new(TokenChain::default_chain(
+                self.inner.context.clone(),
+                signing_name,
+            )),
         }
     }
 
@@ -314,6 +334,7 @@ pub struct SessionBuilder {
     env: Option<Env>,
     shared_config: Option<SharedConfig>,
     mfa: Option<Arc<dyn MfaTokenProvider>>,
+    token: Option<Arc<dyn ProvideToken>>,
 }
 
 impl SessionBuilder {
@@ -353,6 +374,13 @@ impl SessionBuilder {
         F: Fn(&str) -> Result<String, String> + Send + Sync + 'static,
     {
         self.mfa = Some(Arc::new(BlockingMfa(Arc::new(f))));
+        self
+    }
+
+    /// A bearer-token provider for services authenticated with tokens
+    /// (instead of `AWS_BEARER_TOKEN_<NAME>` and the profile's SSO session).
+    pub fn token_provider(mut self, provider: impl ProvideToken + 'static) -> Self {
+        self.token = Some(Arc::new(provider));
         self
     }
 
@@ -425,19 +453,19 @@ impl SessionBuilder {
             ));
         }
         let shared = Arc::new(shared);
+        let context = Arc::new(
+            ProviderContext::new(env.clone(), shared.clone(), profile.clone())
+                .with_region(region.as_ref().map(|r| r.value.clone()))
+                .with_endpoint_url(self.endpoint_url.clone())
+                .with_mfa(self.mfa.clone()),
+        );
         let provider = match self.credentials {
             Some(provider) => provider,
-            None => {
-                let ctx = ProviderContext::new(env.clone(), shared.clone(), profile.clone())
-                    .with_region(region.as_ref().map(|r| r.value.clone()))
-                    .with_endpoint_url(self.endpoint_url.clone())
-                    .with_mfa(self.mfa.clone());
-                Arc::new(DefaultChain::new(
-                    Arc::new(ctx),
-                    profile.name.clone(),
-                    self.profile.is_none(),
-                ))
-            }
+            None => Arc::new(DefaultChain::new(
+                context.clone(),
+                profile.name.clone(),
+                self.profile.is_none(),
+            )),
         };
         let credentials: Arc<dyn ProvideCredentials> = Arc::new(CredentialsCache::new(provider));
         Ok(Session {
@@ -450,6 +478,8 @@ impl SessionBuilder {
                 max_attempts: self.max_attempts,
                 retry_mode: self.retry_mode,
                 credentials,
+                context,
+                token: self.token,
             }),
         })
     }

@@ -2,6 +2,7 @@
 //! ([`crate::auth`]), the identity it is signed with (credentials, S3
 //! Express session credentials, a bearer token), and the signing itself.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
@@ -17,6 +18,7 @@ use crate::endpoint_resolution::ResolvedEndpoint;
 use crate::error::SdkError;
 use crate::model::{Operation, ServiceModel};
 use crate::signing::SigningOptions;
+use crate::token::{EnvTokenProvider, ProvideToken};
 
 /// What one attempt is signed with.
 pub(super) enum Identity {
@@ -45,7 +47,7 @@ impl ClientHandle {
             signature_version: config.signature_version,
             preference: &config.auth_scheme_preference,
             sigv4a_region_set: config.sigv4a_signing_region_set.as_deref(),
-            env_bearer_token: false,
+            env_bearer_token: self.inner.env_bearer,
         };
         auth::for_request(model, operation, endpoint, &settings, bucket)
             .map_err(SdkError::Construction)
@@ -68,10 +70,18 @@ impl ClientHandle {
                 .await
                 .map(Identity::Credentials)
                 .map_err(SdkError::Credentials),
-            RequestAuth::Bearer => Err(SdkError::Construction(
-                "this operation is authenticated with a bearer token, which is not set up yet"
-                    .to_owned(),
-            )),
+            RequestAuth::Bearer => {
+                let Some(provider) = &self.inner.bearer else {
+                    return Err(SdkError::Construction(
+                        "the service's model allows no bearer token".to_owned(),
+                    ));
+                };
+                provider
+                    .provide_token()
+                    .await
+                    .map(|token| Identity::Token(token.token().to_owned()))
+                    .map_err(|e| SdkError::Credentials(e.into()))
+            }
         }
     }
 
@@ -116,6 +126,31 @@ impl ClientHandle {
             }
         }
     }
+}
+
+/// Services botocore prefers a bearer token for when one is configured in
+/// the environment (`get_bearer_auth_supported_services`).
+const ENV_BEARER_SERVICES: [&str; 1] = ["bedrock"];
+
+/// The bearer-token provider of a client whose model allows bearer auth
+/// anywhere, and whether an environment token makes bearer the preferred
+/// scheme.
+pub(super) fn bearer_setup(
+    session: &crate::session::Session,
+    model: &ServiceModel,
+) -> (Option<Arc<dyn ProvideToken>>, bool) {
+    let is_bearer = |name: &String| name == "bearer" || name == "smithy.api#httpBearerAuth";
+    let uses_bearer = model.metadata.signature_version == "bearer"
+        || model.metadata.auth.iter().any(is_bearer)
+        || model.operations.iter().any(|op| op.auth.iter().any(is_bearer));
+    if !uses_bearer {
+        return (None, false);
+    }
+    let signing_name = model.signing_name();
+    let env_bearer = ENV_BEARER_SERVICES.contains(&signing_name)
+        && EnvTokenProvider::variable_name(signing_name)
+            .is_some_and(|var| session.env().get_non_empty(&var).is_some());
+    (Some(session.token_provider(signing_name)), env_bearer)
 }
 
 /// S3 Express: the session token goes in `x-amz-s3session-token` (signed)

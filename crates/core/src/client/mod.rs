@@ -74,6 +74,11 @@ pub(crate) struct ClientInner {
     event_name: String,
     events: Events,
     express: customizations::s3express::ExpressSessions,
+    /// Where bearer tokens come from, for services whose model allows them.
+    bearer: Option<Arc<dyn crate::token::ProvideToken>>,
+    /// `AWS_BEARER_TOKEN_<NAME>` is set for a service botocore prefers
+    /// bearer auth for when a token is configured (Bedrock).
+    env_bearer: bool,
 }
 
 impl fmt::Debug for ClientHandle {
@@ -124,6 +129,7 @@ impl ClientHandle {
         };
         let endpoint = EndpointResolver::new(&service, &config).map_err(BuildError::new)?;
         let quirks = customizations::Quirks::for_model(model);
+        let (bearer, env_bearer) = authorize::bearer_setup(session, model);
         Ok(ClientHandle {
             inner: Arc::new(ClientInner {
                 event_name: model.event_name(),
@@ -136,6 +142,8 @@ impl ClientHandle {
                 quirks,
                 events: Events::default(),
                 express: Default::default(),
+                bearer,
+                env_bearer,
             }),
         })
     }

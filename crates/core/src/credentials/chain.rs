@@ -83,11 +83,7 @@ impl DefaultChain {
     }
 
     fn selected(&self) -> Result<Selected, CredentialsError> {
-        self.selected
-            .get_or_init(|| self.select())
-            .as_ref()
-            .map(Clone::clone)
-            .map_err(Clone::clone)
+        self.selected.get_or_init(|| self.select()).clone()
     }
 
     fn select(&self) -> Result<Selected, CredentialsError> {

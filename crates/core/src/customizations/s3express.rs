@@ -25,11 +25,14 @@ const MANDATORY: Duration = Duration::from_secs(10);
 /// The provider name on session credentials.
 const NAME: &str = "s3express";
 
+/// A session's key: the bucket and the base access key id.
+type SessionKey = (String, String);
+
 /// The session credentials of one client, by bucket.
 #[derive(Debug, Default)]
 pub struct ExpressSessions {
-    /// (bucket, base access key id) → cached session, most recent last.
-    entries: Mutex<Vec<((String, String), Arc<CredentialsCache>)>>,
+    /// Cached sessions, most recently used last.
+    entries: Mutex<Vec<(SessionKey, Arc<CredentialsCache>)>>,
 }
 
 impl ExpressSessions {
@@ -52,7 +55,7 @@ impl ExpressSessions {
     /// The cached session for `key`, made with `provider` if absent.
     fn session(
         &self,
-        key: (String, String),
+        key: SessionKey,
         provider: impl FnOnce() -> CreateSession,
     ) -> Arc<CredentialsCache> {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
