@@ -55,7 +55,10 @@ async fn token_from_the_profiles_sso_session() {
         .build()
         .unwrap();
     let client = session
-        .client_from_model(model_dir(), ClientConfig::default().endpoint_url(server.url()))
+        .client_from_model(
+            model_dir(),
+            ClientConfig::default().endpoint_url(server.url()),
+        )
         .unwrap();
     let out = client.call_json("ListThings", json!({})).await.unwrap();
     assert_eq!(out, json!({"Things": ["a", "b"]}));
@@ -74,7 +77,9 @@ async fn token_from_the_environment_and_from_code() {
         .build()
         .unwrap();
     let config = ClientConfig::default().endpoint_url(server.url());
-    let client = session.client_from_model(model_dir(), config.clone()).unwrap();
+    let client = session
+        .client_from_model(model_dir(), config.clone())
+        .unwrap();
     client.call_json("ListThings", json!({})).await.unwrap();
     assert_bearer(&server.requests()[0], "env-token");
 
@@ -97,7 +102,10 @@ async fn no_token_is_a_typed_error_and_nothing_is_sent() {
         .build()
         .unwrap();
     let client = session
-        .client_from_model(model_dir(), ClientConfig::default().endpoint_url(server.url()))
+        .client_from_model(
+            model_dir(),
+            ClientConfig::default().endpoint_url(server.url()),
+        )
         .unwrap();
     let err = client.call_json("ListThings", json!({})).await.unwrap_err();
     assert!(matches!(err, SdkError::Credentials(_)), "{err:?}");

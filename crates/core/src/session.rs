@@ -33,11 +33,11 @@ use crate::config::{
     ActiveProfile, ConfigError, Env, Profile, RetryConfig, RetryMode, SettingSource, SharedConfig,
     Sourced,
 };
-use crate::token::{ProvideToken, TokenChain};
 use crate::credentials::{
     BlockingMfa, Credentials, CredentialsCache, CredentialsError, DefaultChain, MfaTokenProvider,
     ProvideCredentials, ProviderContext, StaticProvider,
 };
+use crate::token::{ProvideToken, TokenChain};
 
 /// botocore's default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(60);

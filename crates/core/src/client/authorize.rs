@@ -142,7 +142,10 @@ pub(super) fn bearer_setup(
     let is_bearer = |name: &String| name == "bearer" || name == "smithy.api#httpBearerAuth";
     let uses_bearer = model.metadata.signature_version == "bearer"
         || model.metadata.auth.iter().any(is_bearer)
-        || model.operations.iter().any(|op| op.auth.iter().any(is_bearer));
+        || model
+            .operations
+            .iter()
+            .any(|op| op.auth.iter().any(is_bearer));
     if !uses_bearer {
         return (None, false);
     }
