@@ -30,7 +30,7 @@ use crate::protocol::{self, Response, SerializeOptions, ServiceErrorParts};
 use crate::retry::{self, FailureKind, RetryPolicy, RetryQuota};
 use crate::service::{LoadedService, Service};
 use crate::session::{ClientConfig, ResolvedConfig, Session};
-use crate::signing::SigningOptions;
+use crate::signing::{SigningAlgorithm, SigningOptions};
 use crate::value::{FromValue, IntoValue, Value};
 
 /// A boxed, sendable future: what core's heavy entry points return, so that
@@ -331,6 +331,8 @@ impl ClientHandle {
                 unsigned_payload: operation.unsigned_payload,
                 presign_expires: None,
                 time: SystemTime::now(),
+                // Endpoint resolution rejects the auth schemes needing SigV4a.
+                algorithm: SigningAlgorithm::SigV4,
             };
             let body = upload
                 .sign_and_body(&mut req, credentials.as_ref().map(|c| (c, &opts)))

@@ -25,7 +25,7 @@ use crate::client::{BoxFuture, ClientHandle};
 use crate::convert::{self, JsonOptions};
 use crate::hooks::Hooks;
 use crate::protocol::{self, SerializeOptions};
-use crate::signing::{sign_request, SigningOptions};
+use crate::signing::{sign_request, SigningAlgorithm, SigningOptions};
 use crate::value::Value;
 
 mod error;
@@ -231,6 +231,9 @@ impl ClientHandle {
                     unsigned_payload: s3 || operation.unsigned_payload,
                     presign_expires: Some(expires_in),
                     time: options.signing_time.unwrap_or_else(SystemTime::now),
+                    // Endpoint resolution rejects the auth schemes needing
+                    // SigV4a.
+                    algorithm: SigningAlgorithm::SigV4,
                 },
             )
             .map_err(PresignError::Signing)?;
