@@ -2,7 +2,9 @@
 //! request and the secret key it should have been signed with, rebuilds the
 //! canonical request from the `SignedHeaders` the request names and checks
 //! the signature. Written from the SigV4 specification, sharing no code
-//! with myaws's signer.
+//! with myaws's signer. For SigV4a (`AWS4-ECDSA-P256-SHA256`) it rebuilds
+//! the string to sign ([`string_to_sign`]); checking the ECDSA signature is
+//! up to the caller (myaws-core's SigV4a tests, which include this file).
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
@@ -22,13 +24,17 @@ pub struct Authorization {
     pub signature: String,
 }
 
-/// Parses a SigV4 `Authorization` header.
+/// The algorithm names of SigV4 and SigV4a.
+const ALGORITHMS: [&str; 2] = ["AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256"];
+
+/// Parses a SigV4 or SigV4a `Authorization` header.
 pub fn authorization(request: &Recorded) -> Result<Authorization, String> {
     let header = request
         .header("authorization")
         .ok_or("no Authorization header")?;
-    let rest = header
-        .strip_prefix("AWS4-HMAC-SHA256 ")
+    let rest = ALGORITHMS
+        .iter()
+        .find_map(|a| header.strip_prefix(a)?.strip_prefix(' '))
         .ok_or_else(|| format!("not SigV4: {header}"))?;
     let mut credential = None;
     let mut signed = None;
@@ -59,10 +65,19 @@ pub fn authorization(request: &Recorded) -> Result<Authorization, String> {
     })
 }
 
-/// Checks the request's SigV4 signature against `secret`. `s3` selects S3's
-/// rules (the path is used as sent, not encoded again).
-pub fn verify(request: &Recorded, secret: &str, s3: bool) -> Result<Authorization, String> {
+/// The algorithm, `Authorization` and string to sign of a recorded request,
+/// rebuilt from the headers it says it signed. `s3` selects S3's rules (the
+/// path is used as sent, not encoded again).
+pub fn string_to_sign(
+    request: &Recorded,
+    s3: bool,
+) -> Result<(&'static str, Authorization, String), String> {
     let auth = authorization(request)?;
+    let header = request.header("authorization").unwrap_or_default();
+    let algorithm = ALGORITHMS
+        .into_iter()
+        .find(|a| header.starts_with(a))
+        .unwrap_or(ALGORITHMS[0]);
     let amz_date = request.header("x-amz-date").ok_or("no x-amz-date")?;
     let (path, query) = request
         .target
@@ -107,10 +122,20 @@ pub fn verify(request: &Recorded, secret: &str, s3: bool) -> Result<Authorizatio
         auth.signed_headers.join(";")
     );
     let string_to_sign = format!(
-        "AWS4-HMAC-SHA256\n{amz_date}\n{}\n{}",
+        "{algorithm}\n{amz_date}\n{}\n{}",
         auth.scope,
         hex(&Sha256::digest(canonical.as_bytes()))
     );
+    Ok((algorithm, auth, string_to_sign))
+}
+
+/// Checks the request's SigV4 signature against `secret`. `s3` selects S3's
+/// rules (the path is used as sent, not encoded again).
+pub fn verify(request: &Recorded, secret: &str, s3: bool) -> Result<Authorization, String> {
+    let (algorithm, auth, string_to_sign) = string_to_sign(request, s3)?;
+    if algorithm != ALGORITHMS[0] {
+        return Err(format!("{algorithm} is not SigV4"));
+    }
     let mut parts = auth.scope.split('/');
     let (date, region, service) = (
         parts.next().unwrap_or_default(),
@@ -126,7 +151,7 @@ pub fn verify(request: &Recorded, secret: &str, s3: bool) -> Result<Authorizatio
         Ok(auth)
     } else {
         Err(format!(
-            "signature mismatch for {}: canonical request was\n{canonical}",
+            "signature mismatch for {}: string to sign was\n{string_to_sign}",
             request.target
         ))
     }

@@ -131,9 +131,10 @@ impl Check {
     }
 }
 
-/// The TLS feature combinations checked besides the default (rustls).
-const FEATURES_COMMAND: &str =
-    "cargo check -p myaws-core --no-default-features [--features native-tls]; --features http2";
+/// The feature combinations checked besides the default (rustls): TLS,
+/// HTTP/2, SigV4a (whose tests run only with it).
+const FEATURES_COMMAND: &str = "cargo check -p myaws-core --no-default-features \
+     [--features native-tls]; --features http2; clippy and test --lib with --features sigv4a";
 
 /// Name of the set-up step in the summary.
 const MOTO_STEP: &str = "moto";
@@ -145,7 +146,7 @@ usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-features] [--skip-r
 Starts moto, then runs in order (stopping at the first failure):
   fmt     cargo fmt --all -- --check
   clippy  cargo clippy --workspace --all-targets -- -D warnings
-  features cargo check -p myaws-core --no-default-features [--features native-tls]; --features http2
+  features cargo check -p myaws-core --no-default-features [--features native-tls]; --features http2; clippy and test --lib with --features sigv4a
   regen   cargo xtask regen --check
   tests   cargo test --workspace --no-fail-fast   (with MYAWS_TEST_ENDPOINT set to moto)
 The --skip flags are for local use; CI runs every step.";
@@ -243,7 +244,15 @@ fn run_check(
                 "native-tls",
             ]))?;
             // HTTP/2 is opt-in.
-            run(cargo(root).args(["check", "-p", "myaws-core", "--features", "http2"]))
+            run(cargo(root).args(["check", "-p", "myaws-core", "--features", "http2"]))?;
+            // So is SigV4a: its code and its tests (the AWS SigV4a suite)
+            // build only with the feature.
+            run(cargo(root)
+                .args(["clippy", "-p", "myaws-core", "--all-targets"])
+                .args(["--features", "sigv4a", "--", "-D", "warnings"]))?;
+            run(cargo(root)
+                .args(["test", "-p", "myaws-core", "--features", "sigv4a", "--lib"])
+                .args(["--", "signing", "sigv4a"]))
         }
         Check::Regen => codegen::regen(&["--check".to_string()]),
         Check::Tests => {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
 use myaws_core::credentials::Credentials;
-use myaws_core::signing::{sign_request_with, PathEncoding, SigningOptions};
+use myaws_core::signing::{sign_request_with, PathEncoding, SigningAlgorithm, SigningOptions};
 
 use crate::{workspace_root, Tally};
 
@@ -110,6 +110,7 @@ fn run_case(dir: &Path) -> Result<(), String> {
             unsigned_payload: false,
             presign_expires: None,
             time: UNIX_EPOCH + Duration::from_secs(SIGNING_TIME),
+            algorithm: SigningAlgorithm::SigV4,
         },
         |settings| settings.percent_encoding_mode = PathEncoding::Single,
     )?;

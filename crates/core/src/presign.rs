@@ -21,11 +21,12 @@ use http::header::{HOST, USER_AGENT};
 use http::{HeaderMap, Method};
 use serde_json::Value as Json;
 
+use crate::auth::RequestAuth;
 use crate::client::{BoxFuture, ClientHandle};
 use crate::convert::{self, JsonOptions};
 use crate::hooks::Hooks;
 use crate::protocol::{self, SerializeOptions};
-use crate::signing::{sign_request, SigningOptions};
+use crate::signing::{sign_request, SigningAlgorithm, SigningOptions};
 use crate::value::Value;
 
 mod error;
@@ -209,9 +210,28 @@ impl ClientHandle {
             request::unsigned_request(serialized, &endpoint, rules, options.http_method.as_ref())?;
         let mut request = unsigned.map(|()| Bytes::new());
         hooks.request("before-sign", &mut request, 1);
-        let signed = !crate::auth::is_unauthenticated(&model, operation)
-            && self.config().signature_version != Some(crate::auth::SignatureVersion::Unsigned);
-        if signed {
+        let bucket = crate::customizations::s3::bucket_of(&model, operation, &input);
+        let auth =
+            crate::auth::for_request(&model, operation, &endpoint, &self.auth_settings(), bucket)
+                .map_err(PresignError::Request)?;
+        let algorithm = match &auth {
+            RequestAuth::None => None,
+            RequestAuth::SigV4 => Some(SigningAlgorithm::SigV4),
+            RequestAuth::SigV4a { region_set } => Some(SigningAlgorithm::SigV4a { region_set }),
+            RequestAuth::S3Express { .. } => {
+                return Err(PresignError::Signing(
+                    "presigned URLs for S3 Express directory buckets are not supported yet; \
+                     disable S3 Express session auth to presign with the client's credentials"
+                        .to_owned(),
+                ))
+            }
+            RequestAuth::Bearer => {
+                return Err(PresignError::Signing(
+                    "a request authenticated with a bearer token cannot be presigned".to_owned(),
+                ))
+            }
+        };
+        if let Some(algorithm) = algorithm {
             let credentials = self
                 .config()
                 .credentials
@@ -229,6 +249,7 @@ impl ClientHandle {
                     unsigned_payload: s3 || operation.unsigned_payload,
                     presign_expires: Some(expires_in),
                     time: options.signing_time.unwrap_or_else(SystemTime::now),
+                    algorithm,
                 },
             )
             .map_err(PresignError::Signing)?;

@@ -278,6 +278,9 @@ rustls = ["myaws-core/rustls"]
 native-tls = ["myaws-core/native-tls"]
 ## HTTP/2 over TLS (ALPN); off by default, AWS APIs speak HTTP/1.1.
 http2 = ["myaws-core/http2"]
+## SigV4a signing (AWS4-ECDSA-P256-SHA256, e.g. S3 multi-region access
+## points); off by default, the elliptic-curve stack costs build time.
+sigv4a = ["myaws-core/sigv4a"]
 
 [dependencies]
 myaws-core.workspace = true

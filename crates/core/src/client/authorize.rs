@@ -17,7 +17,7 @@ use crate::customizations::upload::Upload;
 use crate::endpoint_resolution::ResolvedEndpoint;
 use crate::error::SdkError;
 use crate::model::{Operation, ServiceModel};
-use crate::signing::SigningOptions;
+use crate::signing::{SigningAlgorithm, SigningOptions};
 use crate::token::{EnvTokenProvider, ProvideToken};
 
 /// What one attempt is signed with.
@@ -42,15 +42,19 @@ impl ClientHandle {
         endpoint: &ResolvedEndpoint,
         bucket: Option<&str>,
     ) -> Result<RequestAuth, Failure> {
+        auth::for_request(model, operation, endpoint, &self.auth_settings(), bucket)
+            .map_err(SdkError::Construction)
+    }
+
+    /// The client's settings that decide auth schemes.
+    pub(crate) fn auth_settings(&self) -> AuthSettings<'_> {
         let config = &self.inner.config;
-        let settings = AuthSettings {
+        AuthSettings {
             signature_version: config.signature_version,
             preference: &config.auth_scheme_preference,
             sigv4a_region_set: config.sigv4a_signing_region_set.as_deref(),
             env_bearer_token: self.inner.env_bearer,
-        };
-        auth::for_request(model, operation, endpoint, &settings, bucket)
-            .map_err(SdkError::Construction)
+        }
     }
 
     /// The identity an attempt is signed with.
@@ -111,9 +115,10 @@ impl ClientHandle {
                     RequestAuth::S3Express { .. } => express_signing(request, credentials)?,
                     _ => credentials,
                 };
-                if let RequestAuth::SigV4a { .. } = auth {
-                    return Err("SigV4a signing is not available in this build of myaws".to_owned());
-                }
+                let algorithm = match auth {
+                    RequestAuth::SigV4a { region_set } => SigningAlgorithm::SigV4a { region_set },
+                    _ => SigningAlgorithm::SigV4,
+                };
                 let opts = SigningOptions {
                     region: &endpoint.signing_region,
                     name: &endpoint.signing_name,
@@ -121,6 +126,7 @@ impl ClientHandle {
                     unsigned_payload: operation.unsigned_payload,
                     presign_expires: None,
                     time: SystemTime::now(),
+                    algorithm,
                 };
                 upload.sign_and_body(request, Some((&credentials, &opts)))
             }

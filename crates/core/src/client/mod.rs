@@ -10,6 +10,8 @@ mod authorize;
 mod pipeline;
 mod request;
 mod response;
+#[cfg(all(test, feature = "sigv4a"))]
+mod sigv4a_tests;
 
 pub(crate) use request::join_url;
 

@@ -310,3 +310,80 @@ fn sign_streaming(
     sign_payload(request, payload, credentials, &opts, |_| {})
         .map_err(|e| format!("signing failed: {e}"))
 }
+
+/// SigV4a through the upload paths that call the signer.
+#[cfg(all(test, feature = "sigv4a"))]
+mod sigv4a_tests {
+    use super::*;
+    use crate::signing::SigningAlgorithm;
+
+    fn put(kind: Kind) -> (Upload, Request<Bytes>) {
+        let upload = Upload {
+            kind,
+            headers: Vec::new(),
+            remove: Vec::new(),
+        };
+        let request = Request::builder()
+            .method("PUT")
+            .uri("http://mrap.accesspoint.s3-global.amazonaws.com/key")
+            .body(Bytes::new())
+            .unwrap();
+        (upload, request)
+    }
+
+    fn opts() -> SigningOptions<'static> {
+        SigningOptions {
+            region: "us-east-1",
+            name: "s3",
+            s3: true,
+            unsigned_payload: false,
+            presign_expires: None,
+            time: SystemTime::UNIX_EPOCH,
+            algorithm: SigningAlgorithm::SigV4a { region_set: "*" },
+        }
+    }
+
+    #[test]
+    fn signed_chunks_with_sigv4a_are_an_error_not_a_wrong_signature() {
+        let credentials = Credentials::new("AKID", "SECRET", None, None);
+        let (upload, mut request) = put(Kind::Chunked {
+            body: ByteStream::from("hello"),
+            trailer: None,
+            sign_chunks: true,
+        });
+        let error = upload
+            .sign_and_body(&mut request, Some((&credentials, &opts())))
+            .unwrap_err();
+        assert!(error.contains("SigV4a"), "{error}");
+        assert!(request.headers().get("authorization").is_none());
+    }
+
+    #[test]
+    fn unsigned_chunks_and_raw_streams_sign_with_sigv4a() {
+        let credentials = Credentials::new("AKID", "SECRET", None, None);
+        for (kind, content_sha256) in [
+            (
+                Kind::Chunked {
+                    body: ByteStream::from("hello"),
+                    trailer: Some(DEFAULT_ALGORITHM),
+                    sign_chunks: false,
+                },
+                "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+            ),
+            (Kind::Raw(ByteStream::from("hello")), "UNSIGNED-PAYLOAD"),
+        ] {
+            let (upload, mut request) = put(kind);
+            upload
+                .sign_and_body(&mut request, Some((&credentials, &opts())))
+                .unwrap();
+            let headers = request.headers();
+            assert_eq!(headers["x-amz-content-sha256"], content_sha256);
+            assert_eq!(headers["x-amz-region-set"], "*");
+            let authorization = headers["authorization"].to_str().unwrap();
+            assert!(
+                authorization.starts_with("AWS4-ECDSA-P256-SHA256 Credential=AKID/19700101/s3/"),
+                "{authorization}"
+            );
+        }
+    }
+}

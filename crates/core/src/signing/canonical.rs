@@ -1,4 +1,4 @@
-//! The SigV4 canonical request, written into one `String`:
+//! The canonical request of SigV4 and SigV4a, written into one `String`:
 //!
 //! ```text
 //! METHOD
@@ -9,6 +9,9 @@
 //! signed;header;names
 //! payload hash
 //! ```
+//!
+//! SigV4a adds its region set: the `x-amz-region-set` header, or the
+//! `X-Amz-Region-Set` parameter of a presigned URL.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -17,7 +20,7 @@ use http::{HeaderMap, Uri};
 
 use super::date::Stamp;
 use super::encoding::{canonical_query_component, encode, encode_into, normalize_path};
-use super::{PathEncoding, SignerSettings, ALGORITHM};
+use super::{PathEncoding, SignerSettings};
 
 /// Everything a canonical request is made of.
 pub(super) struct Inputs<'a> {
@@ -30,6 +33,10 @@ pub(super) struct Inputs<'a> {
     pub session_token: Option<&'a str>,
     /// For presigning: `<access key id>/<scope>`.
     pub credential: &'a str,
+    /// For presigning: `AWS4-HMAC-SHA256` or `AWS4-ECDSA-P256-SHA256`.
+    pub algorithm: &'a str,
+    /// The SigV4a region set.
+    pub region_set: Option<&'a str>,
 }
 
 /// A canonical request and where its signed headers list is.
@@ -74,7 +81,7 @@ pub(super) fn build(inputs: &Inputs<'_>) -> Result<CanonicalRequest, String> {
             + query.map_or(0, |q| q.len() * 3 / 2)
             + header_len * 3 / 2
             + inputs.payload_hash.len()
-            + if presign { 400 } else { 8 },
+            + if presign { 420 } else { 8 },
     );
     text.push_str(inputs.method);
     text.push('\n');
@@ -115,7 +122,10 @@ pub(super) fn build(inputs: &Inputs<'_>) -> Result<CanonicalRequest, String> {
                 Cow::Borrowed("X-Amz-Expires"),
                 Cow::Owned(expires.as_secs().to_string()),
             ),
-            (Cow::Borrowed("X-Amz-Algorithm"), Cow::Borrowed(ALGORITHM)),
+            (
+                Cow::Borrowed("X-Amz-Algorithm"),
+                Cow::Borrowed(inputs.algorithm),
+            ),
             (
                 Cow::Borrowed("X-Amz-Credential"),
                 Cow::Owned(encode(inputs.credential).into_owned()),
@@ -127,6 +137,9 @@ pub(super) fn build(inputs: &Inputs<'_>) -> Result<CanonicalRequest, String> {
         ]);
         if let Some(token) = inputs.session_token {
             pairs.push((Cow::Borrowed("X-Amz-Security-Token"), encode(token)));
+        }
+        if let Some(region_set) = inputs.region_set {
+            pairs.push((Cow::Borrowed("X-Amz-Region-Set"), encode(region_set)));
         }
     }
     pairs.sort_unstable();
@@ -189,17 +202,19 @@ fn push_names(out: &mut String, headers: &[(&str, Cow<'_, str>)], sep: &str) {
 /// The signed headers, sorted by name (values of one name in request
 /// order): the request's own (values that are not visible ASCII are not
 /// signed) with `host` from the URI when missing, and for header signing
-/// `x-amz-date`, the session token and (S3) `x-amz-content-sha256`, which
-/// replace any the request has.
+/// `x-amz-date`, the session token, (S3) `x-amz-content-sha256` and
+/// (SigV4a) `x-amz-region-set`, which replace any the request has.
 fn signed_headers<'a>(inputs: &Inputs<'a>) -> Result<Vec<(&'a str, Cow<'a, str>)>, String> {
     let presign = inputs.settings.expires_in.is_some();
     let token = inputs.session_token.filter(|_| !presign);
     let content_sha256 = inputs.settings.content_sha256_header && !presign;
+    let region_set = inputs.region_set.filter(|_| !presign);
     let replaced = |name: &str| {
         !presign
             && (name == "x-amz-date"
                 || token.is_some() && name == "x-amz-security-token"
-                || content_sha256 && name == "x-amz-content-sha256")
+                || content_sha256 && name == "x-amz-content-sha256"
+                || region_set.is_some() && name == "x-amz-region-set")
     };
     // Presigned URLs leave these to whoever sends the request.
     let unsigned_in_query =
@@ -228,6 +243,9 @@ fn signed_headers<'a>(inputs: &Inputs<'a>) -> Result<Vec<(&'a str, Cow<'a, str>)
         }
         if content_sha256 {
             out.push(("x-amz-content-sha256", Cow::Borrowed(inputs.payload_hash)));
+        }
+        if let Some(region_set) = region_set {
+            out.push(("x-amz-region-set", Cow::Borrowed(region_set)));
         }
     }
     // Stable: the values of a repeated header keep their order.

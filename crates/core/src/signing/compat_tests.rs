@@ -117,6 +117,7 @@ impl Case {
             unsigned_payload: false,
             presign_expires: self.presign,
             time: self.time,
+            algorithm: SigningAlgorithm::SigV4,
         }
     }
 

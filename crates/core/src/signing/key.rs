@@ -4,7 +4,10 @@
 //! service), "aws4_request")`, four HMAC-SHA256s) depends only on the secret
 //! key, the day, the region and the service, so a process keeps the last few
 //! it derived. Neither the secret nor a key is ever shown by `Debug`.
+//!
+//! [`Bounded`], the cache itself, also holds SigV4a keys (`v4a`).
 
+use std::convert::Infallible;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
@@ -78,28 +81,95 @@ impl std::fmt::Debug for Entry {
     }
 }
 
-#[derive(Default)]
-struct Slots {
-    entries: Vec<Entry>,
-    /// The slot the next new key replaces once the cache is full.
+/// A small cache of entries, once full replacing the oldest (shared by
+/// the SigV4 and the SigV4a key caches).
+pub(super) struct Bounded<E, const N: usize> {
+    slots: Mutex<Slots<E>>,
+}
+
+struct Slots<E> {
+    entries: Vec<E>,
+    /// The slot the next new entry replaces once the cache is full.
     next: usize,
 }
 
-/// A small cache of signing keys keyed by (access key id, secret key, date,
-/// region, service); once full, new keys replace the oldest.
-pub(crate) struct KeyCache {
-    slots: Mutex<Slots>,
+/// An entry of a [`Bounded`] cache: what it hands out.
+pub(super) trait Cached {
+    /// The cached value (cheap to clone).
+    type Value: Clone;
+    /// The entry's value.
+    fn value(&self) -> &Self::Value;
 }
 
-impl KeyCache {
+impl<E: Cached, const N: usize> Bounded<E, N> {
     /// An empty cache.
-    pub(crate) const fn new() -> Self {
-        KeyCache {
+    pub(super) const fn new() -> Self {
+        Bounded {
             slots: Mutex::new(Slots {
                 entries: Vec::new(),
                 next: 0,
             }),
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slots<E>> {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value of the entry `hit` accepts, or of the entry `make` makes
+    /// (then cached). `make` runs without the lock held.
+    pub(super) fn get_or_insert_with<X>(
+        &self,
+        hit: impl Fn(&E) -> bool,
+        make: impl FnOnce() -> Result<E, X>,
+    ) -> Result<E::Value, X> {
+        if let Some(entry) = self.lock().entries.iter().find(|e| hit(e)) {
+            return Ok(entry.value().clone());
+        }
+        let entry = make()?;
+        let value = entry.value().clone();
+        let mut slots = self.lock();
+        if slots.entries.iter().any(&hit) {
+            // Another thread made it meanwhile.
+        } else if slots.entries.len() < N {
+            slots.entries.push(entry);
+        } else {
+            let at = slots.next;
+            slots.entries[at] = entry;
+            slots.next = (at + 1) % N;
+        }
+        Ok(value)
+    }
+
+    /// How many entries are cached.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+}
+
+impl<E: Cached + std::fmt::Debug, const N: usize> std::fmt::Debug for Bounded<E, N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(&self.lock().entries).finish()
+    }
+}
+
+impl Cached for Entry {
+    type Value = SigningKey;
+
+    fn value(&self) -> &SigningKey {
+        &self.key
+    }
+}
+
+/// A small cache of signing keys keyed by (access key id, secret key, date,
+/// region, service); once full, new keys replace the oldest.
+pub(crate) struct KeyCache(Bounded<Entry, CAPACITY>);
+
+impl KeyCache {
+    /// An empty cache.
+    pub(crate) const fn new() -> Self {
+        KeyCache(Bounded::new())
     }
 
     /// The key for these inputs: cached, or derived and cached. `date` is
@@ -113,53 +183,32 @@ impl KeyCache {
         region: &str,
         service: &str,
     ) -> SigningKey {
-        {
-            let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-            let hit = slots
-                .entries
-                .iter()
-                .find(|e| e.matches(access_key_id, secret, date, region, service));
-            if let Some(entry) = hit {
-                return entry.key.clone();
-            }
-        }
-        let key = SigningKey::derive(secret, time, region, service);
         let Ok(date_bytes) = <[u8; 8]>::try_from(date.as_bytes()) else {
-            return key;
+            return SigningKey::derive(secret, time, region, service);
         };
-        let entry = Entry {
-            access_key_id: access_key_id.into(),
-            secret: secret.into(),
-            date: date_bytes,
-            region: region.into(),
-            service: service.into(),
-            key: key.clone(),
-        };
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        if slots
-            .entries
-            .iter()
-            .any(|e| e.matches(access_key_id, secret, date, region, service))
-        {
-            // Another thread derived it meanwhile.
-        } else if slots.entries.len() < CAPACITY {
-            slots.entries.push(entry);
-        } else {
-            let at = slots.next;
-            slots.entries[at] = entry;
-            slots.next = (at + 1) % CAPACITY;
+        let key = self.0.get_or_insert_with(
+            |e| e.matches(access_key_id, secret, date, region, service),
+            || {
+                Ok::<_, Infallible>(Entry {
+                    access_key_id: access_key_id.into(),
+                    secret: secret.into(),
+                    date: date_bytes,
+                    region: region.into(),
+                    service: service.into(),
+                    key: SigningKey::derive(secret, time, region, service),
+                })
+            },
+        );
+        match key {
+            Ok(key) => key,
+            Err(never) => match never {},
         }
-        key
     }
 
     /// How many keys are cached.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.slots
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entries
-            .len()
+        self.0.len()
     }
 }
 
@@ -171,9 +220,8 @@ impl Default for KeyCache {
 
 impl std::fmt::Debug for KeyCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         f.debug_struct("KeyCache")
-            .field("entries", &slots.entries)
+            .field("entries", &self.0)
             .finish()
     }
 }

@@ -113,6 +113,7 @@ fn debug_never_shows_a_secret_or_a_key() {
         unsigned_payload: false,
         presign_expires: None,
         time: may_24_2013(),
+        algorithm: SigningAlgorithm::SigV4,
     };
     let settings = format!("{opts:?} {:?}", SignerSettings::for_options(&opts));
     assert!(!settings.contains(secret));
@@ -131,6 +132,8 @@ fn canonical_request(uri: &str, headers: &HeaderMap, settings: &SignerSettings) 
         payload_hash: UNSIGNED_PAYLOAD,
         session_token: None,
         credential: "AKID/20130524/us-east-1/s3/aws4_request",
+        algorithm: ALGORITHM,
+        region_set: None,
     })
     .unwrap()
     .text
@@ -144,6 +147,7 @@ fn settings(s3: bool) -> SignerSettings {
         unsigned_payload: false,
         presign_expires: None,
         time: may_24_2013(),
+        algorithm: SigningAlgorithm::SigV4,
     })
 }
 
@@ -282,6 +286,7 @@ fn matches_the_aws_documentation_header_example() {
         unsigned_payload: false,
         presign_expires: None,
         time: may_24_2013(),
+        algorithm: SigningAlgorithm::SigV4,
     };
     sign_request(&mut request, &[], &credentials, &opts).unwrap();
     let header = |name: &str| request.headers()[name].to_str().unwrap().to_string();
@@ -297,6 +302,22 @@ fn matches_the_aws_documentation_header_example() {
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     );
     assert!(request.headers().get("x-amz-security-token").is_none());
+    let (canonical_request, string_to_sign) = last_signed::get();
+    assert_eq!(
+        canonical_request,
+        "GET\n/test.txt\n\n\
+         host:examplebucket.s3.amazonaws.com\n\
+         range:bytes=0-9\n\
+         x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n\
+         x-amz-date:20130524T000000Z\n\n\
+         host;range;x-amz-content-sha256;x-amz-date\n\
+         e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    assert_eq!(
+        string_to_sign,
+        "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n\
+         7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972"
+    );
 }
 
 /// The AWS documentation's presigned S3 GetObject example (query signing).
@@ -314,6 +335,7 @@ fn matches_the_aws_documentation_presigned_example() {
         unsigned_payload: true,
         presign_expires: Some(Duration::from_secs(86_400)),
         time: may_24_2013(),
+        algorithm: SigningAlgorithm::SigV4,
     };
     sign_request(&mut request, &[], &credentials, &opts).unwrap();
     assert_eq!(
@@ -337,6 +359,7 @@ fn session_tokens_are_signed_and_sent_sensitive() {
         unsigned_payload: false,
         presign_expires: None,
         time: may_24_2013(),
+        algorithm: SigningAlgorithm::SigV4,
     };
     let mut request = Request::builder()
         .uri("https://sqs.us-east-1.amazonaws.com/")
@@ -376,4 +399,30 @@ fn traced_canonical_requests_hide_tokens() {
     assert!(!shown.contains("k3y"), "{shown}");
     assert!(shown.contains("A=1&X-Amz-Security-Token=** redacted **&Z=2"));
     assert!(shown.contains("host:h\n"));
+}
+
+#[cfg(not(feature = "sigv4a"))]
+#[test]
+fn sigv4a_without_the_feature_is_a_clear_error() {
+    let credentials = Credentials::new("AKID", SECRET, None, None);
+    for presign in [None, Some(Duration::from_secs(60))] {
+        let mut request = Request::builder()
+            .uri("https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/k")
+            .body(())
+            .unwrap();
+        let opts = SigningOptions {
+            region: "us-east-1",
+            name: "s3",
+            s3: true,
+            unsigned_payload: false,
+            presign_expires: presign,
+            time: may_24_2013(),
+            algorithm: SigningAlgorithm::SigV4a { region_set: "*" },
+        };
+        let error = sign_request(&mut request, &[], &credentials, &opts).unwrap_err();
+        assert_eq!(error, SIGV4A_NEEDS_FEATURE);
+        assert!(error.contains("`sigv4a` cargo feature"), "{error}");
+        assert!(request.headers().is_empty(), "nothing signed");
+        assert_eq!(request.uri().query(), None, "nothing signed");
+    }
 }
