@@ -127,12 +127,12 @@ impl AlarmContributor {
 impl FromValue for AlarmContributor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            contributor_id: r.next("ContributorId")?,
-            contributor_attributes: r.next("ContributorAttributes")?,
-            state_reason: r.next("StateReason")?,
-            state_transitioned_timestamp: r.next("StateTransitionedTimestamp")?,
-        })
+        let mut out = Self::default();
+        out.contributor_id = r.next("ContributorId")?;
+        out.contributor_attributes = r.next("ContributorAttributes")?;
+        out.state_reason = r.next("StateReason")?;
+        out.state_transitioned_timestamp = r.next("StateTransitionedTimestamp")?;
+        Ok(out)
     }
 }
 
@@ -204,16 +204,16 @@ impl AlarmHistoryItem {
 impl FromValue for AlarmHistoryItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            alarm_name: r.next("AlarmName")?,
-            alarm_contributor_id: r.next("AlarmContributorId")?,
-            alarm_type: r.next("AlarmType")?,
-            timestamp: r.next("Timestamp")?,
-            history_item_type: r.next("HistoryItemType")?,
-            history_summary: r.next("HistorySummary")?,
-            history_data: r.next("HistoryData")?,
-            alarm_contributor_attributes: r.next("AlarmContributorAttributes")?,
-        })
+        let mut out = Self::default();
+        out.alarm_name = r.next("AlarmName")?;
+        out.alarm_contributor_id = r.next("AlarmContributorId")?;
+        out.alarm_type = r.next("AlarmType")?;
+        out.timestamp = r.next("Timestamp")?;
+        out.history_item_type = r.next("HistoryItemType")?;
+        out.history_summary = r.next("HistorySummary")?;
+        out.history_data = r.next("HistoryData")?;
+        out.alarm_contributor_attributes = r.next("AlarmContributorAttributes")?;
+        Ok(out)
     }
 }
 
@@ -344,13 +344,13 @@ impl AlarmMuteRuleSummary {
 impl FromValue for AlarmMuteRuleSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            alarm_mute_rule_arn: r.next("AlarmMuteRuleArn")?,
-            expire_date: r.next("ExpireDate")?,
-            status: r.next("Status")?,
-            mute_type: r.next("MuteType")?,
-            last_updated_timestamp: r.next("LastUpdatedTimestamp")?,
-        })
+        let mut out = Self::default();
+        out.alarm_mute_rule_arn = r.next("AlarmMuteRuleArn")?;
+        out.expire_date = r.next("ExpireDate")?;
+        out.status = r.next("Status")?;
+        out.mute_type = r.next("MuteType")?;
+        out.last_updated_timestamp = r.next("LastUpdatedTimestamp")?;
+        Ok(out)
     }
 }
 
@@ -399,11 +399,11 @@ impl IntoValue for AlarmPromQLCriteria {
 impl FromValue for AlarmPromQLCriteria {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            query: r.next("Query")?,
-            pending_period: r.next("PendingPeriod")?,
-            recovery_period: r.next("RecoveryPeriod")?,
-        })
+        let mut out = Self::default();
+        out.query = r.next("Query")?;
+        out.pending_period = r.next("PendingPeriod")?;
+        out.recovery_period = r.next("RecoveryPeriod")?;
+        Ok(out)
     }
 }
 
@@ -582,18 +582,18 @@ impl AnomalyDetector {
 impl FromValue for AnomalyDetector {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            anomaly_detector_id: r.next("AnomalyDetectorId")?,
-            namespace: r.next("Namespace")?,
-            metric_name: r.next("MetricName")?,
-            dimensions: r.next("Dimensions")?,
-            stat: r.next("Stat")?,
-            configuration: r.next("Configuration")?,
-            state_value: r.next("StateValue")?,
-            metric_characteristics: r.next("MetricCharacteristics")?,
-            single_metric_anomaly_detector: r.next("SingleMetricAnomalyDetector")?,
-            metric_math_anomaly_detector: r.next("MetricMathAnomalyDetector")?,
-        })
+        let mut out = Self::default();
+        out.anomaly_detector_id = r.next("AnomalyDetectorId")?;
+        out.namespace = r.next("Namespace")?;
+        out.metric_name = r.next("MetricName")?;
+        out.dimensions = r.next("Dimensions")?;
+        out.stat = r.next("Stat")?;
+        out.configuration = r.next("Configuration")?;
+        out.state_value = r.next("StateValue")?;
+        out.metric_characteristics = r.next("MetricCharacteristics")?;
+        out.single_metric_anomaly_detector = r.next("SingleMetricAnomalyDetector")?;
+        out.metric_math_anomaly_detector = r.next("MetricMathAnomalyDetector")?;
+        Ok(out)
     }
 }
 
@@ -634,10 +634,10 @@ impl IntoValue for AnomalyDetectorConfiguration {
 impl FromValue for AnomalyDetectorConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            excluded_time_ranges: r.next("ExcludedTimeRanges")?,
-            metric_timezone: r.next("MetricTimezone")?,
-        })
+        let mut out = Self::default();
+        out.excluded_time_ranges = r.next("ExcludedTimeRanges")?;
+        out.metric_timezone = r.next("MetricTimezone")?;
+        Ok(out)
     }
 }
 
@@ -1110,27 +1110,27 @@ impl CompositeAlarm {
 impl FromValue for CompositeAlarm {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            actions_enabled: r.next("ActionsEnabled")?,
-            alarm_actions: r.next("AlarmActions")?,
-            alarm_arn: r.next("AlarmArn")?,
-            alarm_configuration_updated_timestamp: r.next("AlarmConfigurationUpdatedTimestamp")?,
-            alarm_description: r.next("AlarmDescription")?,
-            alarm_name: r.next("AlarmName")?,
-            alarm_rule: r.next("AlarmRule")?,
-            insufficient_data_actions: r.next("InsufficientDataActions")?,
-            ok_actions: r.next("OKActions")?,
-            state_reason: r.next("StateReason")?,
-            state_reason_data: r.next("StateReasonData")?,
-            state_updated_timestamp: r.next("StateUpdatedTimestamp")?,
-            state_value: r.next("StateValue")?,
-            state_transitioned_timestamp: r.next("StateTransitionedTimestamp")?,
-            actions_suppressed_by: r.next("ActionsSuppressedBy")?,
-            actions_suppressed_reason: r.next("ActionsSuppressedReason")?,
-            actions_suppressor: r.next("ActionsSuppressor")?,
-            actions_suppressor_wait_period: r.next("ActionsSuppressorWaitPeriod")?,
-            actions_suppressor_extension_period: r.next("ActionsSuppressorExtensionPeriod")?,
-        })
+        let mut out = Self::default();
+        out.actions_enabled = r.next("ActionsEnabled")?;
+        out.alarm_actions = r.next("AlarmActions")?;
+        out.alarm_arn = r.next("AlarmArn")?;
+        out.alarm_configuration_updated_timestamp = r.next("AlarmConfigurationUpdatedTimestamp")?;
+        out.alarm_description = r.next("AlarmDescription")?;
+        out.alarm_name = r.next("AlarmName")?;
+        out.alarm_rule = r.next("AlarmRule")?;
+        out.insufficient_data_actions = r.next("InsufficientDataActions")?;
+        out.ok_actions = r.next("OKActions")?;
+        out.state_reason = r.next("StateReason")?;
+        out.state_reason_data = r.next("StateReasonData")?;
+        out.state_updated_timestamp = r.next("StateUpdatedTimestamp")?;
+        out.state_value = r.next("StateValue")?;
+        out.state_transitioned_timestamp = r.next("StateTransitionedTimestamp")?;
+        out.actions_suppressed_by = r.next("ActionsSuppressedBy")?;
+        out.actions_suppressed_reason = r.next("ActionsSuppressedReason")?;
+        out.actions_suppressor = r.next("ActionsSuppressor")?;
+        out.actions_suppressor_wait_period = r.next("ActionsSuppressorWaitPeriod")?;
+        out.actions_suppressor_extension_period = r.next("ActionsSuppressorExtensionPeriod")?;
+        Ok(out)
     }
 }
 
@@ -1165,9 +1165,9 @@ impl ConflictException {
 impl FromValue for ConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1211,12 +1211,12 @@ impl DashboardEntry {
 impl FromValue for DashboardEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            dashboard_name: r.next("DashboardName")?,
-            dashboard_arn: r.next("DashboardArn")?,
-            last_modified: r.next("LastModified")?,
-            size: r.next("Size")?,
-        })
+        let mut out = Self::default();
+        out.dashboard_name = r.next("DashboardName")?;
+        out.dashboard_arn = r.next("DashboardArn")?;
+        out.last_modified = r.next("LastModified")?;
+        out.size = r.next("Size")?;
+        Ok(out)
     }
 }
 
@@ -1249,10 +1249,10 @@ impl DashboardInvalidInputError {
 impl FromValue for DashboardInvalidInputError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-            dashboard_validation_messages: r.next("dashboardValidationMessages")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        out.dashboard_validation_messages = r.next("dashboardValidationMessages")?;
+        Ok(out)
     }
 }
 
@@ -1275,9 +1275,9 @@ impl DashboardNotFoundError {
 impl FromValue for DashboardNotFoundError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1307,10 +1307,10 @@ impl DashboardValidationMessage {
 impl FromValue for DashboardValidationMessage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            data_path: r.next("DataPath")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.data_path = r.next("DataPath")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1382,16 +1382,16 @@ impl Datapoint {
 impl FromValue for Datapoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            timestamp: r.next("Timestamp")?,
-            sample_count: r.next("SampleCount")?,
-            average: r.next("Average")?,
-            sum: r.next("Sum")?,
-            minimum: r.next("Minimum")?,
-            maximum: r.next("Maximum")?,
-            unit: r.next("Unit")?,
-            extended_statistics: r.next("ExtendedStatistics")?,
-        })
+        let mut out = Self::default();
+        out.timestamp = r.next("Timestamp")?;
+        out.sample_count = r.next("SampleCount")?;
+        out.average = r.next("Average")?;
+        out.sum = r.next("Sum")?;
+        out.minimum = r.next("Minimum")?;
+        out.maximum = r.next("Maximum")?;
+        out.unit = r.next("Unit")?;
+        out.extended_statistics = r.next("ExtendedStatistics")?;
+        Ok(out)
     }
 }
 
@@ -1632,9 +1632,9 @@ impl DeleteInsightRulesOutput {
 impl FromValue for DeleteInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            failures: r.next("Failures")?,
-        })
+        let mut out = Self::default();
+        out.failures = r.next("Failures")?;
+        Ok(out)
     }
 }
 
@@ -1734,10 +1734,10 @@ impl DescribeAlarmContributorsOutput {
 impl FromValue for DescribeAlarmContributorsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            alarm_contributors: r.next("AlarmContributors")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.alarm_contributors = r.next("AlarmContributors")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -1855,10 +1855,10 @@ impl DescribeAlarmHistoryOutput {
 impl FromValue for DescribeAlarmHistoryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            alarm_history_items: r.next("AlarmHistoryItems")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.alarm_history_items = r.next("AlarmHistoryItems")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -1957,9 +1957,9 @@ impl DescribeAlarmsForMetricOutput {
 impl FromValue for DescribeAlarmsForMetricOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metric_alarms: r.next("MetricAlarms")?,
-        })
+        let mut out = Self::default();
+        out.metric_alarms = r.next("MetricAlarms")?;
+        Ok(out)
     }
 }
 
@@ -2107,12 +2107,12 @@ impl DescribeAlarmsOutput {
 impl FromValue for DescribeAlarmsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            composite_alarms: r.next("CompositeAlarms")?,
-            metric_alarms: r.next("MetricAlarms")?,
-            log_alarms: r.next("LogAlarms")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.composite_alarms = r.next("CompositeAlarms")?;
+        out.metric_alarms = r.next("MetricAlarms")?;
+        out.log_alarms = r.next("LogAlarms")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -2216,10 +2216,10 @@ impl DescribeAnomalyDetectorsOutput {
 impl FromValue for DescribeAnomalyDetectorsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            anomaly_detectors: r.next("AnomalyDetectors")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.anomaly_detectors = r.next("AnomalyDetectors")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -2281,10 +2281,10 @@ impl DescribeInsightRulesOutput {
 impl FromValue for DescribeInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            insight_rules: r.next("InsightRules")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.insight_rules = r.next("InsightRules")?;
+        Ok(out)
     }
 }
 
@@ -2326,10 +2326,10 @@ impl IntoValue for Dimension {
 impl FromValue for Dimension {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -2431,9 +2431,9 @@ impl DisableInsightRulesOutput {
 impl FromValue for DisableInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            failures: r.next("Failures")?,
-        })
+        let mut out = Self::default();
+        out.failures = r.next("Failures")?;
+        Ok(out)
     }
 }
 
@@ -2540,9 +2540,9 @@ impl EnableInsightRulesOutput {
 impl FromValue for EnableInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            failures: r.next("Failures")?,
-        })
+        let mut out = Self::default();
+        out.failures = r.next("Failures")?;
+        Ok(out)
     }
 }
 
@@ -2643,9 +2643,9 @@ impl IntoValue for EvaluationCriteria {
 impl FromValue for EvaluationCriteria {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prom_ql_criteria: r.next("PromQLCriteria")?,
-        })
+        let mut out = Self::default();
+        out.prom_ql_criteria = r.next("PromQLCriteria")?;
+        Ok(out)
     }
 }
 
@@ -2769,10 +2769,10 @@ impl IntoValue for EvaluationWindow {
 impl FromValue for EvaluationWindow {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            wall_clock_window: r.next("WallClockWindow")?,
-            sliding_window: r.next("SlidingWindow")?,
-        })
+        let mut out = Self::default();
+        out.wall_clock_window = r.next("WallClockWindow")?;
+        out.sliding_window = r.next("SlidingWindow")?;
+        Ok(out)
     }
 }
 
@@ -2882,18 +2882,18 @@ impl GetAlarmMuteRuleOutput {
 impl FromValue for GetAlarmMuteRuleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            alarm_mute_rule_arn: r.next("AlarmMuteRuleArn")?,
-            description: r.next("Description")?,
-            rule: r.next("Rule")?,
-            mute_targets: r.next("MuteTargets")?,
-            start_date: r.next("StartDate")?,
-            expire_date: r.next("ExpireDate")?,
-            status: r.next("Status")?,
-            last_updated_timestamp: r.next("LastUpdatedTimestamp")?,
-            mute_type: r.next("MuteType")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.alarm_mute_rule_arn = r.next("AlarmMuteRuleArn")?;
+        out.description = r.next("Description")?;
+        out.rule = r.next("Rule")?;
+        out.mute_targets = r.next("MuteTargets")?;
+        out.start_date = r.next("StartDate")?;
+        out.expire_date = r.next("ExpireDate")?;
+        out.status = r.next("Status")?;
+        out.last_updated_timestamp = r.next("LastUpdatedTimestamp")?;
+        out.mute_type = r.next("MuteType")?;
+        Ok(out)
     }
 }
 
@@ -2954,11 +2954,11 @@ impl GetDashboardOutput {
 impl FromValue for GetDashboardOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            dashboard_arn: r.next("DashboardArn")?,
-            dashboard_body: r.next("DashboardBody")?,
-            dashboard_name: r.next("DashboardName")?,
-        })
+        let mut out = Self::default();
+        out.dashboard_arn = r.next("DashboardArn")?;
+        out.dashboard_body = r.next("DashboardBody")?;
+        out.dashboard_name = r.next("DashboardName")?;
+        Ok(out)
     }
 }
 
@@ -3019,11 +3019,11 @@ impl GetDatasetOutput {
 impl FromValue for GetDatasetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            dataset_id: r.next("DatasetId")?,
-            arn: r.next("Arn")?,
-            kms_key_arn: r.next("KmsKeyArn")?,
-        })
+        let mut out = Self::default();
+        out.dataset_id = r.next("DatasetId")?;
+        out.arn = r.next("Arn")?;
+        out.kms_key_arn = r.next("KmsKeyArn")?;
+        Ok(out)
     }
 }
 
@@ -3172,14 +3172,14 @@ impl GetInsightRuleReportOutput {
 impl FromValue for GetInsightRuleReportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_labels: r.next("KeyLabels")?,
-            aggregation_statistic: r.next("AggregationStatistic")?,
-            aggregate_value: r.next("AggregateValue")?,
-            approximate_unique_count: r.next("ApproximateUniqueCount")?,
-            contributors: r.next("Contributors")?,
-            metric_datapoints: r.next("MetricDatapoints")?,
-        })
+        let mut out = Self::default();
+        out.key_labels = r.next("KeyLabels")?;
+        out.aggregation_statistic = r.next("AggregationStatistic")?;
+        out.aggregate_value = r.next("AggregateValue")?;
+        out.approximate_unique_count = r.next("ApproximateUniqueCount")?;
+        out.contributors = r.next("Contributors")?;
+        out.metric_datapoints = r.next("MetricDatapoints")?;
+        Ok(out)
     }
 }
 
@@ -3314,11 +3314,11 @@ impl GetMetricDataOutput {
 impl FromValue for GetMetricDataOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metric_data_results: r.next("MetricDataResults")?,
-            next_token: r.next("NextToken")?,
-            messages: r.next("Messages")?,
-        })
+        let mut out = Self::default();
+        out.metric_data_results = r.next("MetricDataResults")?;
+        out.next_token = r.next("NextToken")?;
+        out.messages = r.next("Messages")?;
+        Ok(out)
     }
 }
 
@@ -3464,10 +3464,10 @@ impl GetMetricStatisticsOutput {
 impl FromValue for GetMetricStatisticsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            label: r.next("Label")?,
-            datapoints: r.next("Datapoints")?,
-        })
+        let mut out = Self::default();
+        out.label = r.next("Label")?;
+        out.datapoints = r.next("Datapoints")?;
+        Ok(out)
     }
 }
 
@@ -3597,20 +3597,20 @@ impl GetMetricStreamOutput {
 impl FromValue for GetMetricStreamOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-            name: r.next("Name")?,
-            include_filters: r.next("IncludeFilters")?,
-            exclude_filters: r.next("ExcludeFilters")?,
-            firehose_arn: r.next("FirehoseArn")?,
-            role_arn: r.next("RoleArn")?,
-            state: r.next("State")?,
-            creation_date: r.next("CreationDate")?,
-            last_update_date: r.next("LastUpdateDate")?,
-            output_format: r.next("OutputFormat")?,
-            statistics_configurations: r.next("StatisticsConfigurations")?,
-            include_linked_accounts_metrics: r.next("IncludeLinkedAccountsMetrics")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        out.name = r.next("Name")?;
+        out.include_filters = r.next("IncludeFilters")?;
+        out.exclude_filters = r.next("ExcludeFilters")?;
+        out.firehose_arn = r.next("FirehoseArn")?;
+        out.role_arn = r.next("RoleArn")?;
+        out.state = r.next("State")?;
+        out.creation_date = r.next("CreationDate")?;
+        out.last_update_date = r.next("LastUpdateDate")?;
+        out.output_format = r.next("OutputFormat")?;
+        out.statistics_configurations = r.next("StatisticsConfigurations")?;
+        out.include_linked_accounts_metrics = r.next("IncludeLinkedAccountsMetrics")?;
+        Ok(out)
     }
 }
 
@@ -3695,9 +3695,9 @@ impl GetMetricWidgetImageOutput {
 impl FromValue for GetMetricWidgetImageOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metric_widget_image: r.next("MetricWidgetImage")?,
-        })
+        let mut out = Self::default();
+        out.metric_widget_image = r.next("MetricWidgetImage")?;
+        Ok(out)
     }
 }
 
@@ -3731,9 +3731,9 @@ impl GetOTelEnrichmentOutput {
 impl FromValue for GetOTelEnrichmentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -3885,14 +3885,14 @@ impl InsightRule {
 impl FromValue for InsightRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            state: r.next("State")?,
-            schema: r.next("Schema")?,
-            definition: r.next("Definition")?,
-            managed_rule: r.next("ManagedRule")?,
-            apply_on_transformed_logs: r.next("ApplyOnTransformedLogs")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.state = r.next("State")?;
+        out.schema = r.next("Schema")?;
+        out.definition = r.next("Definition")?;
+        out.managed_rule = r.next("ManagedRule")?;
+        out.apply_on_transformed_logs = r.next("ApplyOnTransformedLogs")?;
+        Ok(out)
     }
 }
 
@@ -3933,11 +3933,11 @@ impl InsightRuleContributor {
 impl FromValue for InsightRuleContributor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            keys: r.next("Keys")?,
-            approximate_aggregate_value: r.next("ApproximateAggregateValue")?,
-            datapoints: r.next("Datapoints")?,
-        })
+        let mut out = Self::default();
+        out.keys = r.next("Keys")?;
+        out.approximate_aggregate_value = r.next("ApproximateAggregateValue")?;
+        out.datapoints = r.next("Datapoints")?;
+        Ok(out)
     }
 }
 
@@ -3969,10 +3969,10 @@ impl InsightRuleContributorDatapoint {
 impl FromValue for InsightRuleContributorDatapoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            timestamp: r.next("Timestamp")?,
-            approximate_value: r.next("ApproximateValue")?,
-        })
+        let mut out = Self::default();
+        out.timestamp = r.next("Timestamp")?;
+        out.approximate_value = r.next("ApproximateValue")?;
+        Ok(out)
     }
 }
 
@@ -4060,16 +4060,16 @@ impl InsightRuleMetricDatapoint {
 impl FromValue for InsightRuleMetricDatapoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            timestamp: r.next("Timestamp")?,
-            unique_contributors: r.next("UniqueContributors")?,
-            max_contributor_value: r.next("MaxContributorValue")?,
-            sample_count: r.next("SampleCount")?,
-            average: r.next("Average")?,
-            sum: r.next("Sum")?,
-            minimum: r.next("Minimum")?,
-            maximum: r.next("Maximum")?,
-        })
+        let mut out = Self::default();
+        out.timestamp = r.next("Timestamp")?;
+        out.unique_contributors = r.next("UniqueContributors")?;
+        out.max_contributor_value = r.next("MaxContributorValue")?;
+        out.sample_count = r.next("SampleCount")?;
+        out.average = r.next("Average")?;
+        out.sum = r.next("Sum")?;
+        out.minimum = r.next("Minimum")?;
+        out.maximum = r.next("Maximum")?;
+        Ok(out)
     }
 }
 
@@ -4092,9 +4092,9 @@ impl InternalServiceFault {
 impl FromValue for InternalServiceFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4117,9 +4117,9 @@ impl InvalidFormatFault {
 impl FromValue for InvalidFormatFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4142,9 +4142,9 @@ impl InvalidNextToken {
 impl FromValue for InvalidNextToken {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4167,9 +4167,9 @@ impl InvalidParameterCombinationException {
 impl FromValue for InvalidParameterCombinationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4192,9 +4192,9 @@ impl InvalidParameterValueException {
 impl FromValue for InvalidParameterValueException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4217,9 +4217,9 @@ impl KmsAccessDeniedException {
 impl FromValue for KmsAccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4242,9 +4242,9 @@ impl KmsKeyDisabledException {
 impl FromValue for KmsKeyDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4267,9 +4267,9 @@ impl KmsKeyNotFoundException {
 impl FromValue for KmsKeyNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4328,9 +4328,9 @@ impl LimitExceededFault {
 impl FromValue for LimitExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4411,10 +4411,10 @@ impl ListAlarmMuteRulesOutput {
 impl FromValue for ListAlarmMuteRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            alarm_mute_rule_summaries: r.next("AlarmMuteRuleSummaries")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.alarm_mute_rule_summaries = r.next("AlarmMuteRuleSummaries")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -4476,10 +4476,10 @@ impl ListDashboardsOutput {
 impl FromValue for ListDashboardsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            dashboard_entries: r.next("DashboardEntries")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.dashboard_entries = r.next("DashboardEntries")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -4551,10 +4551,10 @@ impl ListManagedInsightRulesOutput {
 impl FromValue for ListManagedInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            managed_rules: r.next("ManagedRules")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.managed_rules = r.next("ManagedRules")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -4616,10 +4616,10 @@ impl ListMetricStreamsOutput {
 impl FromValue for ListMetricStreamsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            entries: r.next("Entries")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.entries = r.next("Entries")?;
+        Ok(out)
     }
 }
 
@@ -4734,11 +4734,11 @@ impl ListMetricsOutput {
 impl FromValue for ListMetricsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metrics: r.next("Metrics")?,
-            next_token: r.next("NextToken")?,
-            owning_accounts: r.next("OwningAccounts")?,
-        })
+        let mut out = Self::default();
+        out.metrics = r.next("Metrics")?;
+        out.next_token = r.next("NextToken")?;
+        out.owning_accounts = r.next("OwningAccounts")?;
+        Ok(out)
     }
 }
 
@@ -4795,9 +4795,9 @@ impl ListTagsForResourceOutput {
 impl FromValue for ListTagsForResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -4977,30 +4977,30 @@ impl LogAlarm {
 impl FromValue for LogAlarm {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            alarm_name: r.next("AlarmName")?,
-            alarm_arn: r.next("AlarmArn")?,
-            alarm_description: r.next("AlarmDescription")?,
-            alarm_configuration_updated_timestamp: r.next("AlarmConfigurationUpdatedTimestamp")?,
-            actions_enabled: r.next("ActionsEnabled")?,
-            ok_actions: r.next("OKActions")?,
-            alarm_actions: r.next("AlarmActions")?,
-            insufficient_data_actions: r.next("InsufficientDataActions")?,
-            state_value: r.next("StateValue")?,
-            state_reason: r.next("StateReason")?,
-            state_reason_data: r.next("StateReasonData")?,
-            state_updated_timestamp: r.next("StateUpdatedTimestamp")?,
-            scheduled_query_configuration: r.next("ScheduledQueryConfiguration")?,
-            query_results_to_evaluate: r.next("QueryResultsToEvaluate")?,
-            query_results_to_alarm: r.next("QueryResultsToAlarm")?,
-            threshold: r.next("Threshold")?,
-            comparison_operator: r.next("ComparisonOperator")?,
-            treat_missing_data: r.next("TreatMissingData")?,
-            state_transitioned_timestamp: r.next("StateTransitionedTimestamp")?,
-            evaluation_state: r.next("EvaluationState")?,
-            action_log_line_count: r.next("ActionLogLineCount")?,
-            action_log_line_role_arn: r.next("ActionLogLineRoleArn")?,
-        })
+        let mut out = Self::default();
+        out.alarm_name = r.next("AlarmName")?;
+        out.alarm_arn = r.next("AlarmArn")?;
+        out.alarm_description = r.next("AlarmDescription")?;
+        out.alarm_configuration_updated_timestamp = r.next("AlarmConfigurationUpdatedTimestamp")?;
+        out.actions_enabled = r.next("ActionsEnabled")?;
+        out.ok_actions = r.next("OKActions")?;
+        out.alarm_actions = r.next("AlarmActions")?;
+        out.insufficient_data_actions = r.next("InsufficientDataActions")?;
+        out.state_value = r.next("StateValue")?;
+        out.state_reason = r.next("StateReason")?;
+        out.state_reason_data = r.next("StateReasonData")?;
+        out.state_updated_timestamp = r.next("StateUpdatedTimestamp")?;
+        out.scheduled_query_configuration = r.next("ScheduledQueryConfiguration")?;
+        out.query_results_to_evaluate = r.next("QueryResultsToEvaluate")?;
+        out.query_results_to_alarm = r.next("QueryResultsToAlarm")?;
+        out.threshold = r.next("Threshold")?;
+        out.comparison_operator = r.next("ComparisonOperator")?;
+        out.treat_missing_data = r.next("TreatMissingData")?;
+        out.state_transitioned_timestamp = r.next("StateTransitionedTimestamp")?;
+        out.evaluation_state = r.next("EvaluationState")?;
+        out.action_log_line_count = r.next("ActionLogLineCount")?;
+        out.action_log_line_role_arn = r.next("ActionLogLineRoleArn")?;
+        Ok(out)
     }
 }
 
@@ -5081,11 +5081,11 @@ impl ManagedRuleDescription {
 impl FromValue for ManagedRuleDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            template_name: r.next("TemplateName")?,
-            resource_arn: r.next("ResourceARN")?,
-            rule_state: r.next("RuleState")?,
-        })
+        let mut out = Self::default();
+        out.template_name = r.next("TemplateName")?;
+        out.resource_arn = r.next("ResourceARN")?;
+        out.rule_state = r.next("RuleState")?;
+        Ok(out)
     }
 }
 
@@ -5115,10 +5115,10 @@ impl ManagedRuleState {
 impl FromValue for ManagedRuleState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            rule_name: r.next("RuleName")?,
-            state: r.next("State")?,
-        })
+        let mut out = Self::default();
+        out.rule_name = r.next("RuleName")?;
+        out.state = r.next("State")?;
+        Ok(out)
     }
 }
 
@@ -5150,10 +5150,10 @@ impl MessageData {
 impl FromValue for MessageData {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            code: r.next("Code")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.code = r.next("Code")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -5200,11 +5200,11 @@ impl IntoValue for Metric {
 impl FromValue for Metric {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            namespace: r.next("Namespace")?,
-            metric_name: r.next("MetricName")?,
-            dimensions: r.next("Dimensions")?,
-        })
+        let mut out = Self::default();
+        out.namespace = r.next("Namespace")?;
+        out.metric_name = r.next("MetricName")?;
+        out.dimensions = r.next("Dimensions")?;
+        Ok(out)
     }
 }
 
@@ -5455,40 +5455,40 @@ impl MetricAlarm {
 impl FromValue for MetricAlarm {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            alarm_name: r.next("AlarmName")?,
-            alarm_arn: r.next("AlarmArn")?,
-            alarm_description: r.next("AlarmDescription")?,
-            alarm_configuration_updated_timestamp: r.next("AlarmConfigurationUpdatedTimestamp")?,
-            actions_enabled: r.next("ActionsEnabled")?,
-            ok_actions: r.next("OKActions")?,
-            alarm_actions: r.next("AlarmActions")?,
-            insufficient_data_actions: r.next("InsufficientDataActions")?,
-            state_value: r.next("StateValue")?,
-            state_reason: r.next("StateReason")?,
-            state_reason_data: r.next("StateReasonData")?,
-            state_updated_timestamp: r.next("StateUpdatedTimestamp")?,
-            metric_name: r.next("MetricName")?,
-            namespace: r.next("Namespace")?,
-            statistic: r.next("Statistic")?,
-            extended_statistic: r.next("ExtendedStatistic")?,
-            dimensions: r.next("Dimensions")?,
-            period: r.next("Period")?,
-            unit: r.next("Unit")?,
-            evaluation_periods: r.next("EvaluationPeriods")?,
-            datapoints_to_alarm: r.next("DatapointsToAlarm")?,
-            threshold: r.next("Threshold")?,
-            comparison_operator: r.next("ComparisonOperator")?,
-            treat_missing_data: r.next("TreatMissingData")?,
-            evaluate_low_sample_count_percentile: r.next("EvaluateLowSampleCountPercentile")?,
-            metrics: r.next("Metrics")?,
-            threshold_metric_id: r.next("ThresholdMetricId")?,
-            evaluation_state: r.next("EvaluationState")?,
-            state_transitioned_timestamp: r.next("StateTransitionedTimestamp")?,
-            evaluation_window: r.next("EvaluationWindow")?,
-            evaluation_criteria: r.next("EvaluationCriteria")?,
-            evaluation_interval: r.next("EvaluationInterval")?,
-        })
+        let mut out = Self::default();
+        out.alarm_name = r.next("AlarmName")?;
+        out.alarm_arn = r.next("AlarmArn")?;
+        out.alarm_description = r.next("AlarmDescription")?;
+        out.alarm_configuration_updated_timestamp = r.next("AlarmConfigurationUpdatedTimestamp")?;
+        out.actions_enabled = r.next("ActionsEnabled")?;
+        out.ok_actions = r.next("OKActions")?;
+        out.alarm_actions = r.next("AlarmActions")?;
+        out.insufficient_data_actions = r.next("InsufficientDataActions")?;
+        out.state_value = r.next("StateValue")?;
+        out.state_reason = r.next("StateReason")?;
+        out.state_reason_data = r.next("StateReasonData")?;
+        out.state_updated_timestamp = r.next("StateUpdatedTimestamp")?;
+        out.metric_name = r.next("MetricName")?;
+        out.namespace = r.next("Namespace")?;
+        out.statistic = r.next("Statistic")?;
+        out.extended_statistic = r.next("ExtendedStatistic")?;
+        out.dimensions = r.next("Dimensions")?;
+        out.period = r.next("Period")?;
+        out.unit = r.next("Unit")?;
+        out.evaluation_periods = r.next("EvaluationPeriods")?;
+        out.datapoints_to_alarm = r.next("DatapointsToAlarm")?;
+        out.threshold = r.next("Threshold")?;
+        out.comparison_operator = r.next("ComparisonOperator")?;
+        out.treat_missing_data = r.next("TreatMissingData")?;
+        out.evaluate_low_sample_count_percentile = r.next("EvaluateLowSampleCountPercentile")?;
+        out.metrics = r.next("Metrics")?;
+        out.threshold_metric_id = r.next("ThresholdMetricId")?;
+        out.evaluation_state = r.next("EvaluationState")?;
+        out.state_transitioned_timestamp = r.next("StateTransitionedTimestamp")?;
+        out.evaluation_window = r.next("EvaluationWindow")?;
+        out.evaluation_criteria = r.next("EvaluationCriteria")?;
+        out.evaluation_interval = r.next("EvaluationInterval")?;
+        Ok(out)
     }
 }
 
@@ -5517,9 +5517,9 @@ impl IntoValue for MetricCharacteristics {
 impl FromValue for MetricCharacteristics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            periodic_spikes: r.next("PeriodicSpikes")?,
-        })
+        let mut out = Self::default();
+        out.periodic_spikes = r.next("PeriodicSpikes")?;
+        Ok(out)
     }
 }
 
@@ -5622,15 +5622,15 @@ impl IntoValue for MetricDataQuery {
 impl FromValue for MetricDataQuery {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            metric_stat: r.next("MetricStat")?,
-            expression: r.next("Expression")?,
-            label: r.next("Label")?,
-            return_data: r.next("ReturnData")?,
-            period: r.next("Period")?,
-            account_id: r.next("AccountId")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.metric_stat = r.next("MetricStat")?;
+        out.expression = r.next("Expression")?;
+        out.label = r.next("Label")?;
+        out.return_data = r.next("ReturnData")?;
+        out.period = r.next("Period")?;
+        out.account_id = r.next("AccountId")?;
+        Ok(out)
     }
 }
 
@@ -5688,14 +5688,14 @@ impl MetricDataResult {
 impl FromValue for MetricDataResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            label: r.next("Label")?,
-            timestamps: r.next("Timestamps")?,
-            values: r.next("Values")?,
-            status_code: r.next("StatusCode")?,
-            messages: r.next("Messages")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.label = r.next("Label")?;
+        out.timestamps = r.next("Timestamps")?;
+        out.values = r.next("Values")?;
+        out.status_code = r.next("StatusCode")?;
+        out.messages = r.next("Messages")?;
+        Ok(out)
     }
 }
 
@@ -5824,9 +5824,9 @@ impl IntoValue for MetricMathAnomalyDetector {
 impl FromValue for MetricMathAnomalyDetector {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metric_data_queries: r.next("MetricDataQueries")?,
-        })
+        let mut out = Self::default();
+        out.metric_data_queries = r.next("MetricDataQueries")?;
+        Ok(out)
     }
 }
 
@@ -5895,12 +5895,12 @@ impl IntoValue for MetricStat {
 impl FromValue for MetricStat {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metric: r.next("Metric")?,
-            period: r.next("Period")?,
-            stat: r.next("Stat")?,
-            unit: r.next("Unit")?,
-        })
+        let mut out = Self::default();
+        out.metric = r.next("Metric")?;
+        out.period = r.next("Period")?;
+        out.stat = r.next("Stat")?;
+        out.unit = r.next("Unit")?;
+        Ok(out)
     }
 }
 
@@ -5968,15 +5968,15 @@ impl MetricStreamEntry {
 impl FromValue for MetricStreamEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-            creation_date: r.next("CreationDate")?,
-            last_update_date: r.next("LastUpdateDate")?,
-            name: r.next("Name")?,
-            firehose_arn: r.next("FirehoseArn")?,
-            state: r.next("State")?,
-            output_format: r.next("OutputFormat")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        out.creation_date = r.next("CreationDate")?;
+        out.last_update_date = r.next("LastUpdateDate")?;
+        out.name = r.next("Name")?;
+        out.firehose_arn = r.next("FirehoseArn")?;
+        out.state = r.next("State")?;
+        out.output_format = r.next("OutputFormat")?;
+        Ok(out)
     }
 }
 
@@ -6023,10 +6023,10 @@ impl IntoValue for MetricStreamFilter {
 impl FromValue for MetricStreamFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            namespace: r.next("Namespace")?,
-            metric_names: r.next("MetricNames")?,
-        })
+        let mut out = Self::default();
+        out.namespace = r.next("Namespace")?;
+        out.metric_names = r.next("MetricNames")?;
+        Ok(out)
     }
 }
 
@@ -6158,10 +6158,10 @@ impl IntoValue for MetricStreamStatisticsConfiguration {
 impl FromValue for MetricStreamStatisticsConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            include_metrics: r.next("IncludeMetrics")?,
-            additional_statistics: r.next("AdditionalStatistics")?,
-        })
+        let mut out = Self::default();
+        out.include_metrics = r.next("IncludeMetrics")?;
+        out.additional_statistics = r.next("AdditionalStatistics")?;
+        Ok(out)
     }
 }
 
@@ -6204,10 +6204,10 @@ impl IntoValue for MetricStreamStatisticsMetric {
 impl FromValue for MetricStreamStatisticsMetric {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            namespace: r.next("Namespace")?,
-            metric_name: r.next("MetricName")?,
-        })
+        let mut out = Self::default();
+        out.namespace = r.next("Namespace")?;
+        out.metric_name = r.next("MetricName")?;
+        Ok(out)
     }
 }
 
@@ -6230,9 +6230,9 @@ impl MissingRequiredParameterException {
 impl FromValue for MissingRequiredParameterException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -6267,9 +6267,9 @@ impl IntoValue for MuteTargets {
 impl FromValue for MuteTargets {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            alarm_names: r.next("AlarmNames")?,
-        })
+        let mut out = Self::default();
+        out.alarm_names = r.next("AlarmNames")?;
+        Ok(out)
     }
 }
 
@@ -6389,12 +6389,12 @@ impl PartialFailure {
 impl FromValue for PartialFailure {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            failure_resource: r.next("FailureResource")?,
-            exception_type: r.next("ExceptionType")?,
-            failure_code: r.next("FailureCode")?,
-            failure_description: r.next("FailureDescription")?,
-        })
+        let mut out = Self::default();
+        out.failure_resource = r.next("FailureResource")?;
+        out.exception_type = r.next("ExceptionType")?;
+        out.failure_code = r.next("FailureCode")?;
+        out.failure_description = r.next("FailureDescription")?;
+        Ok(out)
     }
 }
 
@@ -6601,9 +6601,9 @@ impl PutAnomalyDetectorOutput {
 impl FromValue for PutAnomalyDetectorOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            anomaly_detector_id: r.next("AnomalyDetectorId")?,
-        })
+        let mut out = Self::default();
+        out.anomaly_detector_id = r.next("AnomalyDetectorId")?;
+        Ok(out)
     }
 }
 
@@ -6865,9 +6865,9 @@ impl PutDashboardOutput {
 impl FromValue for PutDashboardOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            dashboard_validation_messages: r.next("DashboardValidationMessages")?,
-        })
+        let mut out = Self::default();
+        out.dashboard_validation_messages = r.next("DashboardValidationMessages")?;
+        Ok(out)
     }
 }
 
@@ -7190,9 +7190,9 @@ impl PutManagedInsightRulesOutput {
 impl FromValue for PutManagedInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            failures: r.next("Failures")?,
-        })
+        let mut out = Self::default();
+        out.failures = r.next("Failures")?;
+        Ok(out)
     }
 }
 
@@ -7791,9 +7791,9 @@ impl PutMetricStreamOutput {
 impl FromValue for PutMetricStreamOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        Ok(out)
     }
 }
 
@@ -7836,10 +7836,10 @@ impl IntoValue for Range {
 impl FromValue for Range {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            start_time: r.next("StartTime")?,
-            end_time: r.next("EndTime")?,
-        })
+        let mut out = Self::default();
+        out.start_time = r.next("StartTime")?;
+        out.end_time = r.next("EndTime")?;
+        Ok(out)
     }
 }
 
@@ -7934,9 +7934,9 @@ impl ResourceConflict {
 impl FromValue for ResourceConflict {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7959,9 +7959,9 @@ impl ResourceNotFound {
 impl FromValue for ResourceNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7991,10 +7991,10 @@ impl ResourceNotFoundException {
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            resource_type: r.next("ResourceType")?,
-            resource_id: r.next("ResourceId")?,
-        })
+        let mut out = Self::default();
+        out.resource_type = r.next("ResourceType")?;
+        out.resource_id = r.next("ResourceId")?;
+        Ok(out)
     }
 }
 
@@ -8027,9 +8027,9 @@ impl IntoValue for Rule {
 impl FromValue for Rule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            schedule: r.next("Schedule")?,
-        })
+        let mut out = Self::default();
+        out.schedule = r.next("Schedule")?;
+        Ok(out)
     }
 }
 
@@ -8198,11 +8198,11 @@ impl IntoValue for Schedule {
 impl FromValue for Schedule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expression: r.next("Expression")?,
-            duration: r.next("Duration")?,
-            timezone: r.next("Timezone")?,
-        })
+        let mut out = Self::default();
+        out.expression = r.next("Expression")?;
+        out.duration = r.next("Duration")?;
+        out.timezone = r.next("Timezone")?;
+        Ok(out)
     }
 }
 
@@ -8253,11 +8253,11 @@ impl IntoValue for ScheduleConfiguration {
 impl FromValue for ScheduleConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            schedule_expression: r.next("ScheduleExpression")?,
-            start_time_offset: r.next("StartTimeOffset")?,
-            end_time_offset: r.next("EndTimeOffset")?,
-        })
+        let mut out = Self::default();
+        out.schedule_expression = r.next("ScheduleExpression")?;
+        out.start_time_offset = r.next("StartTimeOffset")?;
+        out.end_time_offset = r.next("EndTimeOffset")?;
+        Ok(out)
     }
 }
 
@@ -8344,15 +8344,15 @@ impl IntoValue for ScheduledQueryConfiguration {
 impl FromValue for ScheduledQueryConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            query_string: r.next("QueryString")?,
-            log_group_identifiers: r.next("LogGroupIdentifiers")?,
-            query_arn: r.next("QueryARN")?,
-            scheduled_query_role_arn: r.next("ScheduledQueryRoleARN")?,
-            schedule_configuration: r.next("ScheduleConfiguration")?,
-            aggregation_expression: r.next("AggregationExpression")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.query_string = r.next("QueryString")?;
+        out.log_group_identifiers = r.next("LogGroupIdentifiers")?;
+        out.query_arn = r.next("QueryARN")?;
+        out.scheduled_query_role_arn = r.next("ScheduledQueryRoleARN")?;
+        out.schedule_configuration = r.next("ScheduleConfiguration")?;
+        out.aggregation_expression = r.next("AggregationExpression")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -8471,13 +8471,13 @@ impl IntoValue for SingleMetricAnomalyDetector {
 impl FromValue for SingleMetricAnomalyDetector {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_id: r.next("AccountId")?,
-            namespace: r.next("Namespace")?,
-            metric_name: r.next("MetricName")?,
-            dimensions: r.next("Dimensions")?,
-            stat: r.next("Stat")?,
-        })
+        let mut out = Self::default();
+        out.account_id = r.next("AccountId")?;
+        out.namespace = r.next("Namespace")?;
+        out.metric_name = r.next("MetricName")?;
+        out.dimensions = r.next("Dimensions")?;
+        out.stat = r.next("Stat")?;
+        Ok(out)
     }
 }
 
@@ -9173,10 +9173,10 @@ impl IntoValue for Tag {
 impl FromValue for Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -9324,8 +9324,8 @@ impl IntoValue for WallClockWindow {
 impl FromValue for WallClockWindow {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            timezone: r.next("Timezone")?,
-        })
+        let mut out = Self::default();
+        out.timezone = r.next("Timezone")?;
+        Ok(out)
     }
 }

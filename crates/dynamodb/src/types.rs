@@ -118,11 +118,11 @@ impl ArchivalSummary {
 impl FromValue for ArchivalSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            archival_date_time: r.next("ArchivalDateTime")?,
-            archival_reason: r.next("ArchivalReason")?,
-            archival_backup_arn: r.next("ArchivalBackupArn")?,
-        })
+        let mut out = Self::default();
+        out.archival_date_time = r.next("ArchivalDateTime")?;
+        out.archival_reason = r.next("ArchivalReason")?;
+        out.archival_backup_arn = r.next("ArchivalBackupArn")?;
+        Ok(out)
     }
 }
 
@@ -249,10 +249,10 @@ impl IntoValue for AttributeDefinition {
 impl FromValue for AttributeDefinition {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attribute_name: r.next("AttributeName")?,
-            attribute_type: r.next("AttributeType")?,
-        })
+        let mut out = Self::default();
+        out.attribute_name = r.next("AttributeName")?;
+        out.attribute_type = r.next("AttributeType")?;
+        Ok(out)
     }
 }
 
@@ -383,18 +383,18 @@ impl IntoValue for AttributeValue {
 impl FromValue for AttributeValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s: r.next("S")?,
-            n: r.next("N")?,
-            b: r.next("B")?,
-            ss: r.next("SS")?,
-            ns: r.next("NS")?,
-            bs: r.next("BS")?,
-            m: r.next("M")?,
-            l: r.next("L")?,
-            null: r.next("NULL")?,
-            bool: r.next("BOOL")?,
-        })
+        let mut out = Self::default();
+        out.s = r.next("S")?;
+        out.n = r.next("N")?;
+        out.b = r.next("B")?;
+        out.ss = r.next("SS")?;
+        out.ns = r.next("NS")?;
+        out.bs = r.next("BS")?;
+        out.m = r.next("M")?;
+        out.l = r.next("L")?;
+        out.null = r.next("NULL")?;
+        out.bool = r.next("BOOL")?;
+        Ok(out)
     }
 }
 
@@ -482,11 +482,11 @@ impl AutoScalingPolicyDescription {
 impl FromValue for AutoScalingPolicyDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("PolicyName")?,
-            target_tracking_scaling_policy_configuration: r
-                .next("TargetTrackingScalingPolicyConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("PolicyName")?;
+        out.target_tracking_scaling_policy_configuration =
+            r.next("TargetTrackingScalingPolicyConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -579,13 +579,13 @@ impl AutoScalingSettingsDescription {
 impl FromValue for AutoScalingSettingsDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            minimum_units: r.next("MinimumUnits")?,
-            maximum_units: r.next("MaximumUnits")?,
-            auto_scaling_disabled: r.next("AutoScalingDisabled")?,
-            auto_scaling_role_arn: r.next("AutoScalingRoleArn")?,
-            scaling_policies: r.next("ScalingPolicies")?,
-        })
+        let mut out = Self::default();
+        out.minimum_units = r.next("MinimumUnits")?;
+        out.maximum_units = r.next("MaximumUnits")?;
+        out.auto_scaling_disabled = r.next("AutoScalingDisabled")?;
+        out.auto_scaling_role_arn = r.next("AutoScalingRoleArn")?;
+        out.scaling_policies = r.next("ScalingPolicies")?;
+        Ok(out)
     }
 }
 
@@ -685,12 +685,12 @@ impl AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
 impl FromValue for AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            disable_scale_in: r.next("DisableScaleIn")?,
-            scale_in_cooldown: r.next("ScaleInCooldown")?,
-            scale_out_cooldown: r.next("ScaleOutCooldown")?,
-            target_value: r.next("TargetValue")?,
-        })
+        let mut out = Self::default();
+        out.disable_scale_in = r.next("DisableScaleIn")?;
+        out.scale_in_cooldown = r.next("ScaleInCooldown")?;
+        out.scale_out_cooldown = r.next("ScaleOutCooldown")?;
+        out.target_value = r.next("TargetValue")?;
+        Ok(out)
     }
 }
 
@@ -780,11 +780,11 @@ impl BackupDescription {
 impl FromValue for BackupDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            backup_details: r.next("BackupDetails")?,
-            source_table_details: r.next("SourceTableDetails")?,
-            source_table_feature_details: r.next("SourceTableFeatureDetails")?,
-        })
+        let mut out = Self::default();
+        out.backup_details = r.next("BackupDetails")?;
+        out.source_table_details = r.next("SourceTableDetails")?;
+        out.source_table_feature_details = r.next("SourceTableFeatureDetails")?;
+        Ok(out)
     }
 }
 
@@ -853,15 +853,15 @@ impl BackupDetails {
 impl FromValue for BackupDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            backup_arn: r.next("BackupArn")?,
-            backup_name: r.next("BackupName")?,
-            backup_size_bytes: r.next("BackupSizeBytes")?,
-            backup_status: r.next("BackupStatus")?,
-            backup_type: r.next("BackupType")?,
-            backup_creation_date_time: r.next("BackupCreationDateTime")?,
-            backup_expiry_date_time: r.next("BackupExpiryDateTime")?,
-        })
+        let mut out = Self::default();
+        out.backup_arn = r.next("BackupArn")?;
+        out.backup_name = r.next("BackupName")?;
+        out.backup_size_bytes = r.next("BackupSizeBytes")?;
+        out.backup_status = r.next("BackupStatus")?;
+        out.backup_type = r.next("BackupType")?;
+        out.backup_creation_date_time = r.next("BackupCreationDateTime")?;
+        out.backup_expiry_date_time = r.next("BackupExpiryDateTime")?;
+        Ok(out)
     }
 }
 
@@ -884,9 +884,9 @@ impl BackupInUseException {
 impl FromValue for BackupInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -909,9 +909,9 @@ impl BackupNotFoundException {
 impl FromValue for BackupNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1081,18 +1081,18 @@ impl BackupSummary {
 impl FromValue for BackupSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            table_id: r.next("TableId")?,
-            table_arn: r.next("TableArn")?,
-            backup_arn: r.next("BackupArn")?,
-            backup_name: r.next("BackupName")?,
-            backup_creation_date_time: r.next("BackupCreationDateTime")?,
-            backup_expiry_date_time: r.next("BackupExpiryDateTime")?,
-            backup_status: r.next("BackupStatus")?,
-            backup_type: r.next("BackupType")?,
-            backup_size_bytes: r.next("BackupSizeBytes")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.table_id = r.next("TableId")?;
+        out.table_arn = r.next("TableArn")?;
+        out.backup_arn = r.next("BackupArn")?;
+        out.backup_name = r.next("BackupName")?;
+        out.backup_creation_date_time = r.next("BackupCreationDateTime")?;
+        out.backup_expiry_date_time = r.next("BackupExpiryDateTime")?;
+        out.backup_status = r.next("BackupStatus")?;
+        out.backup_type = r.next("BackupType")?;
+        out.backup_size_bytes = r.next("BackupSizeBytes")?;
+        Ok(out)
     }
 }
 
@@ -1323,10 +1323,10 @@ impl BatchExecuteStatementOutput {
 impl FromValue for BatchExecuteStatementOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            responses: r.next("Responses")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-        })
+        let mut out = Self::default();
+        out.responses = r.next("Responses")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        Ok(out)
     }
 }
 
@@ -1448,11 +1448,11 @@ impl BatchGetItemOutput {
 impl FromValue for BatchGetItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            responses: r.next("Responses")?,
-            unprocessed_keys: r.next("UnprocessedKeys")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-        })
+        let mut out = Self::default();
+        out.responses = r.next("Responses")?;
+        out.unprocessed_keys = r.next("UnprocessedKeys")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        Ok(out)
     }
 }
 
@@ -1489,11 +1489,11 @@ impl BatchStatementError {
 impl FromValue for BatchStatementError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            code: r.next("Code")?,
-            message: r.next("Message")?,
-            item: r.next("Item")?,
-        })
+        let mut out = Self::default();
+        out.code = r.next("Code")?;
+        out.message = r.next("Message")?;
+        out.item = r.next("Item")?;
+        Ok(out)
     }
 }
 
@@ -1710,11 +1710,11 @@ impl BatchStatementResponse {
 impl FromValue for BatchStatementResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-            table_name: r.next("TableName")?,
-            item: r.next("Item")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        out.table_name = r.next("TableName")?;
+        out.item = r.next("Item")?;
+        Ok(out)
     }
 }
 
@@ -1840,11 +1840,11 @@ impl BatchWriteItemOutput {
 impl FromValue for BatchWriteItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            unprocessed_items: r.next("UnprocessedItems")?,
-            item_collection_metrics: r.next("ItemCollectionMetrics")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-        })
+        let mut out = Self::default();
+        out.unprocessed_items = r.next("UnprocessedItems")?;
+        out.item_collection_metrics = r.next("ItemCollectionMetrics")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        Ok(out)
     }
 }
 
@@ -1955,11 +1955,11 @@ impl BillingModeSummary {
 impl FromValue for BillingModeSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            billing_mode: r.next("BillingMode")?,
-            last_update_to_pay_per_request_date_time: r
-                .next("LastUpdateToPayPerRequestDateTime")?,
-        })
+        let mut out = Self::default();
+        out.billing_mode = r.next("BillingMode")?;
+        out.last_update_to_pay_per_request_date_time =
+            r.next("LastUpdateToPayPerRequestDateTime")?;
+        Ok(out)
     }
 }
 
@@ -1996,11 +1996,11 @@ impl CancellationReason {
 impl FromValue for CancellationReason {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            item: r.next("Item")?,
-            code: r.next("Code")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.item = r.next("Item")?;
+        out.code = r.next("Code")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -2037,11 +2037,11 @@ impl Capacity {
 impl FromValue for Capacity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            read_capacity_units: r.next("ReadCapacityUnits")?,
-            write_capacity_units: r.next("WriteCapacityUnits")?,
-            capacity_units: r.next("CapacityUnits")?,
-        })
+        let mut out = Self::default();
+        out.read_capacity_units = r.next("ReadCapacityUnits")?;
+        out.write_capacity_units = r.next("WriteCapacityUnits")?;
+        out.capacity_units = r.next("CapacityUnits")?;
+        Ok(out)
     }
 }
 
@@ -2350,10 +2350,10 @@ impl ConditionalCheckFailedException {
 impl FromValue for ConditionalCheckFailedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-            item: r.next("Item")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        out.item = r.next("Item")?;
+        Ok(out)
     }
 }
 
@@ -2507,16 +2507,16 @@ impl ConsumedCapacity {
 impl FromValue for ConsumedCapacity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            capacity_units: r.next("CapacityUnits")?,
-            read_capacity_units: r.next("ReadCapacityUnits")?,
-            write_capacity_units: r.next("WriteCapacityUnits")?,
-            table: r.next("Table")?,
-            local_secondary_indexes: r.next("LocalSecondaryIndexes")?,
-            global_secondary_indexes: r.next("GlobalSecondaryIndexes")?,
-            vector_indexes: r.next("VectorIndexes")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.capacity_units = r.next("CapacityUnits")?;
+        out.read_capacity_units = r.next("ReadCapacityUnits")?;
+        out.write_capacity_units = r.next("WriteCapacityUnits")?;
+        out.table = r.next("Table")?;
+        out.local_secondary_indexes = r.next("LocalSecondaryIndexes")?;
+        out.global_secondary_indexes = r.next("GlobalSecondaryIndexes")?;
+        out.vector_indexes = r.next("VectorIndexes")?;
+        Ok(out)
     }
 }
 
@@ -2552,10 +2552,10 @@ impl ContinuousBackupsDescription {
 impl FromValue for ContinuousBackupsDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            continuous_backups_status: r.next("ContinuousBackupsStatus")?,
-            point_in_time_recovery_description: r.next("PointInTimeRecoveryDescription")?,
-        })
+        let mut out = Self::default();
+        out.continuous_backups_status = r.next("ContinuousBackupsStatus")?;
+        out.point_in_time_recovery_description = r.next("PointInTimeRecoveryDescription")?;
+        Ok(out)
     }
 }
 
@@ -2654,9 +2654,9 @@ impl ContinuousBackupsUnavailableException {
 impl FromValue for ContinuousBackupsUnavailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2947,12 +2947,12 @@ impl ContributorInsightsSummary {
 impl FromValue for ContributorInsightsSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            index_name: r.next("IndexName")?,
-            contributor_insights_status: r.next("ContributorInsightsStatus")?,
-            contributor_insights_mode: r.next("ContributorInsightsMode")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.index_name = r.next("IndexName")?;
+        out.contributor_insights_status = r.next("ContributorInsightsStatus")?;
+        out.contributor_insights_mode = r.next("ContributorInsightsMode")?;
+        Ok(out)
     }
 }
 
@@ -3011,9 +3011,9 @@ impl CreateBackupOutput {
 impl FromValue for CreateBackupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            backup_details: r.next("BackupDetails")?,
-        })
+        let mut out = Self::default();
+        out.backup_details = r.next("BackupDetails")?;
+        Ok(out)
     }
 }
 
@@ -3144,9 +3144,9 @@ impl CreateGlobalTableOutput {
 impl FromValue for CreateGlobalTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            global_table_description: r.next("GlobalTableDescription")?,
-        })
+        let mut out = Self::default();
+        out.global_table_description = r.next("GlobalTableDescription")?;
+        Ok(out)
     }
 }
 
@@ -3542,9 +3542,9 @@ impl CreateTableOutput {
 impl FromValue for CreateTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_description: r.next("TableDescription")?,
-        })
+        let mut out = Self::default();
+        out.table_description = r.next("TableDescription")?;
+        Ok(out)
     }
 }
 
@@ -3660,10 +3660,10 @@ impl IntoValue for CsvOptions {
 impl FromValue for CsvOptions {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delimiter: r.next("Delimiter")?,
-            header_list: r.next("HeaderList")?,
-        })
+        let mut out = Self::default();
+        out.delimiter = r.next("Delimiter")?;
+        out.header_list = r.next("HeaderList")?;
+        Ok(out)
     }
 }
 
@@ -3785,9 +3785,9 @@ impl DeleteBackupOutput {
 impl FromValue for DeleteBackupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            backup_description: r.next("BackupDescription")?,
-        })
+        let mut out = Self::default();
+        out.backup_description = r.next("BackupDescription")?;
+        Ok(out)
     }
 }
 
@@ -4059,11 +4059,11 @@ impl DeleteItemOutput {
 impl FromValue for DeleteItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attributes: r.next("Attributes")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-            item_collection_metrics: r.next("ItemCollectionMetrics")?,
-        })
+        let mut out = Self::default();
+        out.attributes = r.next("Attributes")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        out.item_collection_metrics = r.next("ItemCollectionMetrics")?;
+        Ok(out)
     }
 }
 
@@ -4142,9 +4142,9 @@ impl IntoValue for DeleteRequest {
 impl FromValue for DeleteRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        Ok(out)
     }
 }
 
@@ -4203,9 +4203,9 @@ impl DeleteResourcePolicyOutput {
 impl FromValue for DeleteResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            revision_id: r.next("RevisionId")?,
-        })
+        let mut out = Self::default();
+        out.revision_id = r.next("RevisionId")?;
+        Ok(out)
     }
 }
 
@@ -4252,9 +4252,9 @@ impl DeleteTableOutput {
 impl FromValue for DeleteTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_description: r.next("TableDescription")?,
-        })
+        let mut out = Self::default();
+        out.table_description = r.next("TableDescription")?;
+        Ok(out)
     }
 }
 
@@ -4325,9 +4325,9 @@ impl DescribeBackupOutput {
 impl FromValue for DescribeBackupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            backup_description: r.next("BackupDescription")?,
-        })
+        let mut out = Self::default();
+        out.backup_description = r.next("BackupDescription")?;
+        Ok(out)
     }
 }
 
@@ -4379,9 +4379,9 @@ impl DescribeContinuousBackupsOutput {
 impl FromValue for DescribeContinuousBackupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            continuous_backups_description: r.next("ContinuousBackupsDescription")?,
-        })
+        let mut out = Self::default();
+        out.continuous_backups_description = r.next("ContinuousBackupsDescription")?;
+        Ok(out)
     }
 }
 
@@ -4493,15 +4493,15 @@ impl DescribeContributorInsightsOutput {
 impl FromValue for DescribeContributorInsightsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            index_name: r.next("IndexName")?,
-            contributor_insights_rule_list: r.next("ContributorInsightsRuleList")?,
-            contributor_insights_status: r.next("ContributorInsightsStatus")?,
-            last_update_date_time: r.next("LastUpdateDateTime")?,
-            failure_exception: r.next("FailureException")?,
-            contributor_insights_mode: r.next("ContributorInsightsMode")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.index_name = r.next("IndexName")?;
+        out.contributor_insights_rule_list = r.next("ContributorInsightsRuleList")?;
+        out.contributor_insights_status = r.next("ContributorInsightsStatus")?;
+        out.last_update_date_time = r.next("LastUpdateDateTime")?;
+        out.failure_exception = r.next("FailureException")?;
+        out.contributor_insights_mode = r.next("ContributorInsightsMode")?;
+        Ok(out)
     }
 }
 
@@ -4535,9 +4535,9 @@ impl DescribeEndpointsResponse {
 impl FromValue for DescribeEndpointsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            endpoints: r.next("Endpoints")?,
-        })
+        let mut out = Self::default();
+        out.endpoints = r.next("Endpoints")?;
+        Ok(out)
     }
 }
 
@@ -4584,9 +4584,9 @@ impl DescribeExportOutput {
 impl FromValue for DescribeExportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            export_description: r.next("ExportDescription")?,
-        })
+        let mut out = Self::default();
+        out.export_description = r.next("ExportDescription")?;
+        Ok(out)
     }
 }
 
@@ -4633,9 +4633,9 @@ impl DescribeGlobalTableOutput {
 impl FromValue for DescribeGlobalTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            global_table_description: r.next("GlobalTableDescription")?,
-        })
+        let mut out = Self::default();
+        out.global_table_description = r.next("GlobalTableDescription")?;
+        Ok(out)
     }
 }
 
@@ -4692,10 +4692,10 @@ impl DescribeGlobalTableSettingsOutput {
 impl FromValue for DescribeGlobalTableSettingsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            global_table_name: r.next("GlobalTableName")?,
-            replica_settings: r.next("ReplicaSettings")?,
-        })
+        let mut out = Self::default();
+        out.global_table_name = r.next("GlobalTableName")?;
+        out.replica_settings = r.next("ReplicaSettings")?;
+        Ok(out)
     }
 }
 
@@ -4742,9 +4742,9 @@ impl DescribeImportOutput {
 impl FromValue for DescribeImportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            import_table_description: r.next("ImportTableDescription")?,
-        })
+        let mut out = Self::default();
+        out.import_table_description = r.next("ImportTableDescription")?;
+        Ok(out)
     }
 }
 
@@ -4801,10 +4801,10 @@ impl DescribeKinesisStreamingDestinationOutput {
 impl FromValue for DescribeKinesisStreamingDestinationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            kinesis_data_stream_destinations: r.next("KinesisDataStreamDestinations")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.kinesis_data_stream_destinations = r.next("KinesisDataStreamDestinations")?;
+        Ok(out)
     }
 }
 
@@ -4859,12 +4859,12 @@ impl DescribeLimitsOutput {
 impl FromValue for DescribeLimitsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_max_read_capacity_units: r.next("AccountMaxReadCapacityUnits")?,
-            account_max_write_capacity_units: r.next("AccountMaxWriteCapacityUnits")?,
-            table_max_read_capacity_units: r.next("TableMaxReadCapacityUnits")?,
-            table_max_write_capacity_units: r.next("TableMaxWriteCapacityUnits")?,
-        })
+        let mut out = Self::default();
+        out.account_max_read_capacity_units = r.next("AccountMaxReadCapacityUnits")?;
+        out.account_max_write_capacity_units = r.next("AccountMaxWriteCapacityUnits")?;
+        out.table_max_read_capacity_units = r.next("TableMaxReadCapacityUnits")?;
+        out.table_max_write_capacity_units = r.next("TableMaxWriteCapacityUnits")?;
+        Ok(out)
     }
 }
 
@@ -4911,9 +4911,9 @@ impl DescribeTableOutput {
 impl FromValue for DescribeTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table: r.next("Table")?,
-        })
+        let mut out = Self::default();
+        out.table = r.next("Table")?;
+        Ok(out)
     }
 }
 
@@ -4963,9 +4963,9 @@ impl DescribeTableReplicaAutoScalingOutput {
 impl FromValue for DescribeTableReplicaAutoScalingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_auto_scaling_description: r.next("TableAutoScalingDescription")?,
-        })
+        let mut out = Self::default();
+        out.table_auto_scaling_description = r.next("TableAutoScalingDescription")?;
+        Ok(out)
     }
 }
 
@@ -5012,9 +5012,9 @@ impl DescribeTimeToLiveOutput {
 impl FromValue for DescribeTimeToLiveOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            time_to_live_description: r.next("TimeToLiveDescription")?,
-        })
+        let mut out = Self::default();
+        out.time_to_live_description = r.next("TimeToLiveDescription")?;
+        Ok(out)
     }
 }
 
@@ -5136,9 +5136,9 @@ impl DuplicateItemException {
 impl FromValue for DuplicateItemException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5173,10 +5173,10 @@ impl IntoValue for EnableKinesisStreamingConfiguration {
 impl FromValue for EnableKinesisStreamingConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            approximate_creation_date_time_precision: r
-                .next("ApproximateCreationDateTimePrecision")?,
-        })
+        let mut out = Self::default();
+        out.approximate_creation_date_time_precision =
+            r.next("ApproximateCreationDateTimePrecision")?;
+        Ok(out)
     }
 }
 
@@ -5206,10 +5206,10 @@ impl Endpoint {
 impl FromValue for Endpoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            address: r.next("Address")?,
-            cache_period_in_minutes: r.next("CachePeriodInMinutes")?,
-        })
+        let mut out = Self::default();
+        out.address = r.next("Address")?;
+        out.cache_period_in_minutes = r.next("CachePeriodInMinutes")?;
+        Ok(out)
     }
 }
 
@@ -5339,12 +5339,12 @@ impl ExecuteStatementOutput {
 impl FromValue for ExecuteStatementOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            items: r.next("Items")?,
-            next_token: r.next("NextToken")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-            last_evaluated_key: r.next("LastEvaluatedKey")?,
-        })
+        let mut out = Self::default();
+        out.items = r.next("Items")?;
+        out.next_token = r.next("NextToken")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        out.last_evaluated_key = r.next("LastEvaluatedKey")?;
+        Ok(out)
     }
 }
 
@@ -5419,10 +5419,10 @@ impl ExecuteTransactionOutput {
 impl FromValue for ExecuteTransactionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            responses: r.next("Responses")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-        })
+        let mut out = Self::default();
+        out.responses = r.next("Responses")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        Ok(out)
     }
 }
 
@@ -5543,9 +5543,9 @@ impl ExportConflictException {
 impl FromValue for ExportConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5714,29 +5714,29 @@ impl ExportDescription {
 impl FromValue for ExportDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            export_arn: r.next("ExportArn")?,
-            export_status: r.next("ExportStatus")?,
-            start_time: r.next("StartTime")?,
-            end_time: r.next("EndTime")?,
-            export_manifest: r.next("ExportManifest")?,
-            table_arn: r.next("TableArn")?,
-            table_id: r.next("TableId")?,
-            export_time: r.next("ExportTime")?,
-            client_token: r.next("ClientToken")?,
-            s3_bucket: r.next("S3Bucket")?,
-            s3_bucket_owner: r.next("S3BucketOwner")?,
-            s3_prefix: r.next("S3Prefix")?,
-            s3_sse_algorithm: r.next("S3SseAlgorithm")?,
-            s3_sse_kms_key_id: r.next("S3SseKmsKeyId")?,
-            failure_code: r.next("FailureCode")?,
-            failure_message: r.next("FailureMessage")?,
-            export_format: r.next("ExportFormat")?,
-            billed_size_bytes: r.next("BilledSizeBytes")?,
-            item_count: r.next("ItemCount")?,
-            export_type: r.next("ExportType")?,
-            incremental_export_specification: r.next("IncrementalExportSpecification")?,
-        })
+        let mut out = Self::default();
+        out.export_arn = r.next("ExportArn")?;
+        out.export_status = r.next("ExportStatus")?;
+        out.start_time = r.next("StartTime")?;
+        out.end_time = r.next("EndTime")?;
+        out.export_manifest = r.next("ExportManifest")?;
+        out.table_arn = r.next("TableArn")?;
+        out.table_id = r.next("TableId")?;
+        out.export_time = r.next("ExportTime")?;
+        out.client_token = r.next("ClientToken")?;
+        out.s3_bucket = r.next("S3Bucket")?;
+        out.s3_bucket_owner = r.next("S3BucketOwner")?;
+        out.s3_prefix = r.next("S3Prefix")?;
+        out.s3_sse_algorithm = r.next("S3SseAlgorithm")?;
+        out.s3_sse_kms_key_id = r.next("S3SseKmsKeyId")?;
+        out.failure_code = r.next("FailureCode")?;
+        out.failure_message = r.next("FailureMessage")?;
+        out.export_format = r.next("ExportFormat")?;
+        out.billed_size_bytes = r.next("BilledSizeBytes")?;
+        out.item_count = r.next("ItemCount")?;
+        out.export_type = r.next("ExportType")?;
+        out.incremental_export_specification = r.next("IncrementalExportSpecification")?;
+        Ok(out)
     }
 }
 
@@ -5835,9 +5835,9 @@ impl ExportNotFoundException {
 impl FromValue for ExportNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5954,11 +5954,11 @@ impl ExportSummary {
 impl FromValue for ExportSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            export_arn: r.next("ExportArn")?,
-            export_status: r.next("ExportStatus")?,
-            export_type: r.next("ExportType")?,
-        })
+        let mut out = Self::default();
+        out.export_arn = r.next("ExportArn")?;
+        out.export_status = r.next("ExportStatus")?;
+        out.export_type = r.next("ExportType")?;
+        Ok(out)
     }
 }
 
@@ -6101,9 +6101,9 @@ impl ExportTableToPointInTimeOutput {
 impl FromValue for ExportTableToPointInTimeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            export_description: r.next("ExportDescription")?,
-        })
+        let mut out = Self::default();
+        out.export_description = r.next("ExportDescription")?;
+        Ok(out)
     }
 }
 
@@ -6285,10 +6285,10 @@ impl FailureException {
 impl FromValue for FailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            exception_name: r.next("ExceptionName")?,
-            exception_description: r.next("ExceptionDescription")?,
-        })
+        let mut out = Self::default();
+        out.exception_name = r.next("ExceptionName")?;
+        out.exception_description = r.next("ExceptionDescription")?;
+        Ok(out)
     }
 }
 
@@ -6475,10 +6475,10 @@ impl GetItemOutput {
 impl FromValue for GetItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            item: r.next("Item")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-        })
+        let mut out = Self::default();
+        out.item = r.next("Item")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        Ok(out)
     }
 }
 
@@ -6532,10 +6532,10 @@ impl GetResourcePolicyOutput {
 impl FromValue for GetResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-            revision_id: r.next("RevisionId")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        out.revision_id = r.next("RevisionId")?;
+        Ok(out)
     }
 }
 
@@ -6621,14 +6621,14 @@ impl IntoValue for GlobalSecondaryIndex {
 impl FromValue for GlobalSecondaryIndex {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            key_schema: r.next("KeySchema")?,
-            projection: r.next("Projection")?,
-            provisioned_throughput: r.next("ProvisionedThroughput")?,
-            on_demand_throughput: r.next("OnDemandThroughput")?,
-            warm_throughput: r.next("WarmThroughput")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.key_schema = r.next("KeySchema")?;
+        out.projection = r.next("Projection")?;
+        out.provisioned_throughput = r.next("ProvisionedThroughput")?;
+        out.on_demand_throughput = r.next("OnDemandThroughput")?;
+        out.warm_throughput = r.next("WarmThroughput")?;
+        Ok(out)
     }
 }
 
@@ -6782,19 +6782,19 @@ impl GlobalSecondaryIndexDescription {
 impl FromValue for GlobalSecondaryIndexDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            key_schema: r.next("KeySchema")?,
-            projection: r.next("Projection")?,
-            index_status: r.next("IndexStatus")?,
-            backfilling: r.next("Backfilling")?,
-            provisioned_throughput: r.next("ProvisionedThroughput")?,
-            index_size_bytes: r.next("IndexSizeBytes")?,
-            item_count: r.next("ItemCount")?,
-            index_arn: r.next("IndexArn")?,
-            on_demand_throughput: r.next("OnDemandThroughput")?,
-            warm_throughput: r.next("WarmThroughput")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.key_schema = r.next("KeySchema")?;
+        out.projection = r.next("Projection")?;
+        out.index_status = r.next("IndexStatus")?;
+        out.backfilling = r.next("Backfilling")?;
+        out.provisioned_throughput = r.next("ProvisionedThroughput")?;
+        out.index_size_bytes = r.next("IndexSizeBytes")?;
+        out.item_count = r.next("ItemCount")?;
+        out.index_arn = r.next("IndexArn")?;
+        out.on_demand_throughput = r.next("OnDemandThroughput")?;
+        out.warm_throughput = r.next("WarmThroughput")?;
+        Ok(out)
     }
 }
 
@@ -6852,13 +6852,13 @@ impl GlobalSecondaryIndexInfo {
 impl FromValue for GlobalSecondaryIndexInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            key_schema: r.next("KeySchema")?,
-            projection: r.next("Projection")?,
-            provisioned_throughput: r.next("ProvisionedThroughput")?,
-            on_demand_throughput: r.next("OnDemandThroughput")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.key_schema = r.next("KeySchema")?;
+        out.projection = r.next("Projection")?;
+        out.provisioned_throughput = r.next("ProvisionedThroughput")?;
+        out.on_demand_throughput = r.next("OnDemandThroughput")?;
+        Ok(out)
     }
 }
 
@@ -6945,11 +6945,11 @@ impl GlobalSecondaryIndexWarmThroughputDescription {
 impl FromValue for GlobalSecondaryIndexWarmThroughputDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            read_units_per_second: r.next("ReadUnitsPerSecond")?,
-            write_units_per_second: r.next("WriteUnitsPerSecond")?,
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.read_units_per_second = r.next("ReadUnitsPerSecond")?;
+        out.write_units_per_second = r.next("WriteUnitsPerSecond")?;
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -6979,10 +6979,10 @@ impl GlobalTable {
 impl FromValue for GlobalTable {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            global_table_name: r.next("GlobalTableName")?,
-            replication_group: r.next("ReplicationGroup")?,
-        })
+        let mut out = Self::default();
+        out.global_table_name = r.next("GlobalTableName")?;
+        out.replication_group = r.next("ReplicationGroup")?;
+        Ok(out)
     }
 }
 
@@ -7005,9 +7005,9 @@ impl GlobalTableAlreadyExistsException {
 impl FromValue for GlobalTableAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7066,13 +7066,13 @@ impl GlobalTableDescription {
 impl FromValue for GlobalTableDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            replication_group: r.next("ReplicationGroup")?,
-            global_table_arn: r.next("GlobalTableArn")?,
-            creation_date_time: r.next("CreationDateTime")?,
-            global_table_status: r.next("GlobalTableStatus")?,
-            global_table_name: r.next("GlobalTableName")?,
-        })
+        let mut out = Self::default();
+        out.replication_group = r.next("ReplicationGroup")?;
+        out.global_table_arn = r.next("GlobalTableArn")?;
+        out.creation_date_time = r.next("CreationDateTime")?;
+        out.global_table_status = r.next("GlobalTableStatus")?;
+        out.global_table_name = r.next("GlobalTableName")?;
+        Ok(out)
     }
 }
 
@@ -7142,9 +7142,9 @@ impl GlobalTableNotFoundException {
 impl FromValue for GlobalTableNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7338,10 +7338,10 @@ impl GlobalTableWitnessDescription {
 impl FromValue for GlobalTableWitnessDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            region_name: r.next("RegionName")?,
-            witness_status: r.next("WitnessStatus")?,
-        })
+        let mut out = Self::default();
+        out.region_name = r.next("RegionName")?;
+        out.witness_status = r.next("WitnessStatus")?;
+        Ok(out)
     }
 }
 
@@ -7404,9 +7404,9 @@ impl IdempotentParameterMismatchException {
 impl FromValue for IdempotentParameterMismatchException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -7429,9 +7429,9 @@ impl ImportConflictException {
 impl FromValue for ImportConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7454,9 +7454,9 @@ impl ImportNotFoundException {
 impl FromValue for ImportNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7622,16 +7622,16 @@ impl ImportSummary {
 impl FromValue for ImportSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            import_arn: r.next("ImportArn")?,
-            import_status: r.next("ImportStatus")?,
-            table_arn: r.next("TableArn")?,
-            s3_bucket_source: r.next("S3BucketSource")?,
-            cloud_watch_log_group_arn: r.next("CloudWatchLogGroupArn")?,
-            input_format: r.next("InputFormat")?,
-            start_time: r.next("StartTime")?,
-            end_time: r.next("EndTime")?,
-        })
+        let mut out = Self::default();
+        out.import_arn = r.next("ImportArn")?;
+        out.import_status = r.next("ImportStatus")?;
+        out.table_arn = r.next("TableArn")?;
+        out.s3_bucket_source = r.next("S3BucketSource")?;
+        out.cloud_watch_log_group_arn = r.next("CloudWatchLogGroupArn")?;
+        out.input_format = r.next("InputFormat")?;
+        out.start_time = r.next("StartTime")?;
+        out.end_time = r.next("EndTime")?;
+        Ok(out)
     }
 }
 
@@ -7786,27 +7786,27 @@ impl ImportTableDescription {
 impl FromValue for ImportTableDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            import_arn: r.next("ImportArn")?,
-            import_status: r.next("ImportStatus")?,
-            table_arn: r.next("TableArn")?,
-            table_id: r.next("TableId")?,
-            client_token: r.next("ClientToken")?,
-            s3_bucket_source: r.next("S3BucketSource")?,
-            error_count: r.next("ErrorCount")?,
-            cloud_watch_log_group_arn: r.next("CloudWatchLogGroupArn")?,
-            input_format: r.next("InputFormat")?,
-            input_format_options: r.next("InputFormatOptions")?,
-            input_compression_type: r.next("InputCompressionType")?,
-            table_creation_parameters: r.next("TableCreationParameters")?,
-            start_time: r.next("StartTime")?,
-            end_time: r.next("EndTime")?,
-            processed_size_bytes: r.next("ProcessedSizeBytes")?,
-            processed_item_count: r.next("ProcessedItemCount")?,
-            imported_item_count: r.next("ImportedItemCount")?,
-            failure_code: r.next("FailureCode")?,
-            failure_message: r.next("FailureMessage")?,
-        })
+        let mut out = Self::default();
+        out.import_arn = r.next("ImportArn")?;
+        out.import_status = r.next("ImportStatus")?;
+        out.table_arn = r.next("TableArn")?;
+        out.table_id = r.next("TableId")?;
+        out.client_token = r.next("ClientToken")?;
+        out.s3_bucket_source = r.next("S3BucketSource")?;
+        out.error_count = r.next("ErrorCount")?;
+        out.cloud_watch_log_group_arn = r.next("CloudWatchLogGroupArn")?;
+        out.input_format = r.next("InputFormat")?;
+        out.input_format_options = r.next("InputFormatOptions")?;
+        out.input_compression_type = r.next("InputCompressionType")?;
+        out.table_creation_parameters = r.next("TableCreationParameters")?;
+        out.start_time = r.next("StartTime")?;
+        out.end_time = r.next("EndTime")?;
+        out.processed_size_bytes = r.next("ProcessedSizeBytes")?;
+        out.processed_item_count = r.next("ProcessedItemCount")?;
+        out.imported_item_count = r.next("ImportedItemCount")?;
+        out.failure_code = r.next("FailureCode")?;
+        out.failure_message = r.next("FailureMessage")?;
+        Ok(out)
     }
 }
 
@@ -7909,9 +7909,9 @@ impl ImportTableOutput {
 impl FromValue for ImportTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            import_table_description: r.next("ImportTableDescription")?,
-        })
+        let mut out = Self::default();
+        out.import_table_description = r.next("ImportTableDescription")?;
+        Ok(out)
     }
 }
 
@@ -7960,11 +7960,11 @@ impl IntoValue for IncrementalExportSpecification {
 impl FromValue for IncrementalExportSpecification {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            export_from_time: r.next("ExportFromTime")?,
-            export_to_time: r.next("ExportToTime")?,
-            export_view_type: r.next("ExportViewType")?,
-        })
+        let mut out = Self::default();
+        out.export_from_time = r.next("ExportFromTime")?;
+        out.export_to_time = r.next("ExportToTime")?;
+        out.export_view_type = r.next("ExportViewType")?;
+        Ok(out)
     }
 }
 
@@ -7987,9 +7987,9 @@ impl IndexNotFoundException {
 impl FromValue for IndexNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -8262,9 +8262,9 @@ impl IntoValue for InputFormatOptions {
 impl FromValue for InputFormatOptions {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            csv: r.next("Csv")?,
-        })
+        let mut out = Self::default();
+        out.csv = r.next("Csv")?;
+        Ok(out)
     }
 }
 
@@ -8287,9 +8287,9 @@ impl InternalServerError {
 impl FromValue for InternalServerError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -8312,9 +8312,9 @@ impl InvalidExportTimeException {
 impl FromValue for InvalidExportTimeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -8337,9 +8337,9 @@ impl InvalidRestoreTimeException {
 impl FromValue for InvalidRestoreTimeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -8374,10 +8374,10 @@ impl ItemCollectionMetrics {
 impl FromValue for ItemCollectionMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            item_collection_key: r.next("ItemCollectionKey")?,
-            size_estimate_range_gb: r.next("SizeEstimateRangeGB")?,
-        })
+        let mut out = Self::default();
+        out.item_collection_key = r.next("ItemCollectionKey")?;
+        out.size_estimate_range_gb = r.next("SizeEstimateRangeGB")?;
+        Ok(out)
     }
 }
 
@@ -8400,9 +8400,9 @@ impl ItemCollectionSizeLimitExceededException {
 impl FromValue for ItemCollectionSizeLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -8425,9 +8425,9 @@ impl ItemResponse {
 impl FromValue for ItemResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            item: r.next("Item")?,
-        })
+        let mut out = Self::default();
+        out.item = r.next("Item")?;
+        Ok(out)
     }
 }
 
@@ -8481,10 +8481,10 @@ impl IntoValue for KeySchemaElement {
 impl FromValue for KeySchemaElement {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attribute_name: r.next("AttributeName")?,
-            key_type: r.next("KeyType")?,
-        })
+        let mut out = Self::default();
+        out.attribute_name = r.next("AttributeName")?;
+        out.key_type = r.next("KeyType")?;
+        Ok(out)
     }
 }
 
@@ -8651,13 +8651,13 @@ impl IntoValue for KeysAndAttributes {
 impl FromValue for KeysAndAttributes {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            keys: r.next("Keys")?,
-            attributes_to_get: r.next("AttributesToGet")?,
-            consistent_read: r.next("ConsistentRead")?,
-            projection_expression: r.next("ProjectionExpression")?,
-            expression_attribute_names: r.next("ExpressionAttributeNames")?,
-        })
+        let mut out = Self::default();
+        out.keys = r.next("Keys")?;
+        out.attributes_to_get = r.next("AttributesToGet")?;
+        out.consistent_read = r.next("ConsistentRead")?;
+        out.projection_expression = r.next("ProjectionExpression")?;
+        out.expression_attribute_names = r.next("ExpressionAttributeNames")?;
+        Ok(out)
     }
 }
 
@@ -8705,13 +8705,13 @@ impl KinesisDataStreamDestination {
 impl FromValue for KinesisDataStreamDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            stream_arn: r.next("StreamArn")?,
-            destination_status: r.next("DestinationStatus")?,
-            destination_status_description: r.next("DestinationStatusDescription")?,
-            approximate_creation_date_time_precision: r
-                .next("ApproximateCreationDateTimePrecision")?,
-        })
+        let mut out = Self::default();
+        out.stream_arn = r.next("StreamArn")?;
+        out.destination_status = r.next("DestinationStatus")?;
+        out.destination_status_description = r.next("DestinationStatusDescription")?;
+        out.approximate_creation_date_time_precision =
+            r.next("ApproximateCreationDateTimePrecision")?;
+        Ok(out)
     }
 }
 
@@ -8807,13 +8807,13 @@ impl KinesisStreamingDestinationOutput {
 impl FromValue for KinesisStreamingDestinationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            stream_arn: r.next("StreamArn")?,
-            destination_status: r.next("DestinationStatus")?,
-            enable_kinesis_streaming_configuration: r
-                .next("EnableKinesisStreamingConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.stream_arn = r.next("StreamArn")?;
+        out.destination_status = r.next("DestinationStatus")?;
+        out.enable_kinesis_streaming_configuration =
+            r.next("EnableKinesisStreamingConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -8848,9 +8848,9 @@ impl LimitExceededException {
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -8954,10 +8954,10 @@ impl ListBackupsOutput {
 impl FromValue for ListBackupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            backup_summaries: r.next("BackupSummaries")?,
-            last_evaluated_backup_arn: r.next("LastEvaluatedBackupArn")?,
-        })
+        let mut out = Self::default();
+        out.backup_summaries = r.next("BackupSummaries")?;
+        out.last_evaluated_backup_arn = r.next("LastEvaluatedBackupArn")?;
+        Ok(out)
     }
 }
 
@@ -9030,10 +9030,10 @@ impl ListContributorInsightsOutput {
 impl FromValue for ListContributorInsightsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            contributor_insights_summaries: r.next("ContributorInsightsSummaries")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.contributor_insights_summaries = r.next("ContributorInsightsSummaries")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9103,10 +9103,10 @@ impl ListExportsOutput {
 impl FromValue for ListExportsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            export_summaries: r.next("ExportSummaries")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.export_summaries = r.next("ExportSummaries")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9178,10 +9178,10 @@ impl ListGlobalTablesOutput {
 impl FromValue for ListGlobalTablesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            global_tables: r.next("GlobalTables")?,
-            last_evaluated_global_table_name: r.next("LastEvaluatedGlobalTableName")?,
-        })
+        let mut out = Self::default();
+        out.global_tables = r.next("GlobalTables")?;
+        out.last_evaluated_global_table_name = r.next("LastEvaluatedGlobalTableName")?;
+        Ok(out)
     }
 }
 
@@ -9251,10 +9251,10 @@ impl ListImportsOutput {
 impl FromValue for ListImportsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            import_summary_list: r.next("ImportSummaryList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.import_summary_list = r.next("ImportSummaryList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9320,10 +9320,10 @@ impl ListTablesOutput {
 impl FromValue for ListTablesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_names: r.next("TableNames")?,
-            last_evaluated_table_name: r.next("LastEvaluatedTableName")?,
-        })
+        let mut out = Self::default();
+        out.table_names = r.next("TableNames")?;
+        out.last_evaluated_table_name = r.next("LastEvaluatedTableName")?;
+        Ok(out)
     }
 }
 
@@ -9387,10 +9387,10 @@ impl ListTagsOfResourceOutput {
 impl FromValue for ListTagsOfResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9508,14 +9508,14 @@ impl LocalSecondaryIndexDescription {
 impl FromValue for LocalSecondaryIndexDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            key_schema: r.next("KeySchema")?,
-            projection: r.next("Projection")?,
-            index_size_bytes: r.next("IndexSizeBytes")?,
-            item_count: r.next("ItemCount")?,
-            index_arn: r.next("IndexArn")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.key_schema = r.next("KeySchema")?;
+        out.projection = r.next("Projection")?;
+        out.index_size_bytes = r.next("IndexSizeBytes")?;
+        out.item_count = r.next("ItemCount")?;
+        out.index_arn = r.next("IndexArn")?;
+        Ok(out)
     }
 }
 
@@ -9559,11 +9559,11 @@ impl LocalSecondaryIndexInfo {
 impl FromValue for LocalSecondaryIndexInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            key_schema: r.next("KeySchema")?,
-            projection: r.next("Projection")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.key_schema = r.next("KeySchema")?;
+        out.projection = r.next("Projection")?;
+        Ok(out)
     }
 }
 
@@ -9682,10 +9682,10 @@ impl IntoValue for OnDemandThroughput {
 impl FromValue for OnDemandThroughput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            max_read_request_units: r.next("MaxReadRequestUnits")?,
-            max_write_request_units: r.next("MaxWriteRequestUnits")?,
-        })
+        let mut out = Self::default();
+        out.max_read_request_units = r.next("MaxReadRequestUnits")?;
+        out.max_write_request_units = r.next("MaxWriteRequestUnits")?;
+        Ok(out)
     }
 }
 
@@ -9714,9 +9714,9 @@ impl IntoValue for OnDemandThroughputOverride {
 impl FromValue for OnDemandThroughputOverride {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            max_read_request_units: r.next("MaxReadRequestUnits")?,
-        })
+        let mut out = Self::default();
+        out.max_read_request_units = r.next("MaxReadRequestUnits")?;
+        Ok(out)
     }
 }
 
@@ -9814,12 +9814,12 @@ impl PointInTimeRecoveryDescription {
 impl FromValue for PointInTimeRecoveryDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            point_in_time_recovery_status: r.next("PointInTimeRecoveryStatus")?,
-            recovery_period_in_days: r.next("RecoveryPeriodInDays")?,
-            earliest_restorable_date_time: r.next("EarliestRestorableDateTime")?,
-            latest_restorable_date_time: r.next("LatestRestorableDateTime")?,
-        })
+        let mut out = Self::default();
+        out.point_in_time_recovery_status = r.next("PointInTimeRecoveryStatus")?;
+        out.recovery_period_in_days = r.next("RecoveryPeriodInDays")?;
+        out.earliest_restorable_date_time = r.next("EarliestRestorableDateTime")?;
+        out.latest_restorable_date_time = r.next("LatestRestorableDateTime")?;
+        Ok(out)
     }
 }
 
@@ -9952,9 +9952,9 @@ impl PointInTimeRecoveryUnavailableException {
 impl FromValue for PointInTimeRecoveryUnavailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -9979,9 +9979,9 @@ impl PolicyNotFoundException {
 impl FromValue for PolicyNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10028,10 +10028,10 @@ impl IntoValue for Projection {
 impl FromValue for Projection {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            projection_type: r.next("ProjectionType")?,
-            non_key_attributes: r.next("NonKeyAttributes")?,
-        })
+        let mut out = Self::default();
+        out.projection_type = r.next("ProjectionType")?;
+        out.non_key_attributes = r.next("NonKeyAttributes")?;
+        Ok(out)
     }
 }
 
@@ -10160,10 +10160,10 @@ impl IntoValue for ProvisionedThroughput {
 impl FromValue for ProvisionedThroughput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            read_capacity_units: r.next("ReadCapacityUnits")?,
-            write_capacity_units: r.next("WriteCapacityUnits")?,
-        })
+        let mut out = Self::default();
+        out.read_capacity_units = r.next("ReadCapacityUnits")?;
+        out.write_capacity_units = r.next("WriteCapacityUnits")?;
+        Ok(out)
     }
 }
 
@@ -10218,13 +10218,13 @@ impl ProvisionedThroughputDescription {
 impl FromValue for ProvisionedThroughputDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            last_increase_date_time: r.next("LastIncreaseDateTime")?,
-            last_decrease_date_time: r.next("LastDecreaseDateTime")?,
-            number_of_decreases_today: r.next("NumberOfDecreasesToday")?,
-            read_capacity_units: r.next("ReadCapacityUnits")?,
-            write_capacity_units: r.next("WriteCapacityUnits")?,
-        })
+        let mut out = Self::default();
+        out.last_increase_date_time = r.next("LastIncreaseDateTime")?;
+        out.last_decrease_date_time = r.next("LastDecreaseDateTime")?;
+        out.number_of_decreases_today = r.next("NumberOfDecreasesToday")?;
+        out.read_capacity_units = r.next("ReadCapacityUnits")?;
+        out.write_capacity_units = r.next("WriteCapacityUnits")?;
+        Ok(out)
     }
 }
 
@@ -10254,10 +10254,10 @@ impl ProvisionedThroughputExceededException {
 impl FromValue for ProvisionedThroughputExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-            throttling_reasons: r.next("ThrottlingReasons")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        out.throttling_reasons = r.next("ThrottlingReasons")?;
+        Ok(out)
     }
 }
 
@@ -10286,9 +10286,9 @@ impl IntoValue for ProvisionedThroughputOverride {
 impl FromValue for ProvisionedThroughputOverride {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            read_capacity_units: r.next("ReadCapacityUnits")?,
-        })
+        let mut out = Self::default();
+        out.read_capacity_units = r.next("ReadCapacityUnits")?;
+        Ok(out)
     }
 }
 
@@ -10603,11 +10603,11 @@ impl PutItemOutput {
 impl FromValue for PutItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attributes: r.next("Attributes")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-            item_collection_metrics: r.next("ItemCollectionMetrics")?,
-        })
+        let mut out = Self::default();
+        out.attributes = r.next("Attributes")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        out.item_collection_metrics = r.next("ItemCollectionMetrics")?;
+        Ok(out)
     }
 }
 
@@ -10638,9 +10638,9 @@ impl IntoValue for PutRequest {
 impl FromValue for PutRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            item: r.next("Item")?,
-        })
+        let mut out = Self::default();
+        out.item = r.next("Item")?;
+        Ok(out)
     }
 }
 
@@ -10726,9 +10726,9 @@ impl PutResourcePolicyOutput {
 impl FromValue for PutResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            revision_id: r.next("RevisionId")?,
-        })
+        let mut out = Self::default();
+        out.revision_id = r.next("RevisionId")?;
+        Ok(out)
     }
 }
 
@@ -11055,13 +11055,13 @@ impl QueryOutput {
 impl FromValue for QueryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            items: r.next("Items")?,
-            count: r.next("Count")?,
-            scanned_count: r.next("ScannedCount")?,
-            last_evaluated_key: r.next("LastEvaluatedKey")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-        })
+        let mut out = Self::default();
+        out.items = r.next("Items")?;
+        out.count = r.next("Count")?;
+        out.scanned_count = r.next("ScannedCount")?;
+        out.last_evaluated_key = r.next("LastEvaluatedKey")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        Ok(out)
     }
 }
 
@@ -11090,9 +11090,9 @@ impl IntoValue for Replica {
 impl FromValue for Replica {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            region_name: r.next("RegionName")?,
-        })
+        let mut out = Self::default();
+        out.region_name = r.next("RegionName")?;
+        Ok(out)
     }
 }
 
@@ -11115,9 +11115,9 @@ impl ReplicaAlreadyExistsException {
 impl FromValue for ReplicaAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -11185,15 +11185,15 @@ impl ReplicaAutoScalingDescription {
 impl FromValue for ReplicaAutoScalingDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            region_name: r.next("RegionName")?,
-            global_secondary_indexes: r.next("GlobalSecondaryIndexes")?,
-            replica_provisioned_read_capacity_auto_scaling_settings: r
-                .next("ReplicaProvisionedReadCapacityAutoScalingSettings")?,
-            replica_provisioned_write_capacity_auto_scaling_settings: r
-                .next("ReplicaProvisionedWriteCapacityAutoScalingSettings")?,
-            replica_status: r.next("ReplicaStatus")?,
-        })
+        let mut out = Self::default();
+        out.region_name = r.next("RegionName")?;
+        out.global_secondary_indexes = r.next("GlobalSecondaryIndexes")?;
+        out.replica_provisioned_read_capacity_auto_scaling_settings =
+            r.next("ReplicaProvisionedReadCapacityAutoScalingSettings")?;
+        out.replica_provisioned_write_capacity_auto_scaling_settings =
+            r.next("ReplicaProvisionedWriteCapacityAutoScalingSettings")?;
+        out.replica_status = r.next("ReplicaStatus")?;
+        Ok(out)
     }
 }
 
@@ -11375,21 +11375,22 @@ impl ReplicaDescription {
 impl FromValue for ReplicaDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            region_name: r.next("RegionName")?,
-            replica_status: r.next("ReplicaStatus")?,
-            replica_arn: r.next("ReplicaArn")?,
-            replica_status_description: r.next("ReplicaStatusDescription")?,
-            replica_status_percent_progress: r.next("ReplicaStatusPercentProgress")?,
-            kms_master_key_id: r.next("KMSMasterKeyId")?,
-            provisioned_throughput_override: r.next("ProvisionedThroughputOverride")?,
-            on_demand_throughput_override: r.next("OnDemandThroughputOverride")?,
-            warm_throughput: r.next("WarmThroughput")?,
-            global_secondary_indexes: r.next("GlobalSecondaryIndexes")?,
-            replica_inaccessible_date_time: r.next("ReplicaInaccessibleDateTime")?,
-            replica_table_class_summary: r.next("ReplicaTableClassSummary")?,
-            global_table_settings_replication_mode: r.next("GlobalTableSettingsReplicationMode")?,
-        })
+        let mut out = Self::default();
+        out.region_name = r.next("RegionName")?;
+        out.replica_status = r.next("ReplicaStatus")?;
+        out.replica_arn = r.next("ReplicaArn")?;
+        out.replica_status_description = r.next("ReplicaStatusDescription")?;
+        out.replica_status_percent_progress = r.next("ReplicaStatusPercentProgress")?;
+        out.kms_master_key_id = r.next("KMSMasterKeyId")?;
+        out.provisioned_throughput_override = r.next("ProvisionedThroughputOverride")?;
+        out.on_demand_throughput_override = r.next("OnDemandThroughputOverride")?;
+        out.warm_throughput = r.next("WarmThroughput")?;
+        out.global_secondary_indexes = r.next("GlobalSecondaryIndexes")?;
+        out.replica_inaccessible_date_time = r.next("ReplicaInaccessibleDateTime")?;
+        out.replica_table_class_summary = r.next("ReplicaTableClassSummary")?;
+        out.global_table_settings_replication_mode =
+            r.next("GlobalTableSettingsReplicationMode")?;
+        Ok(out)
     }
 }
 
@@ -11494,14 +11495,14 @@ impl ReplicaGlobalSecondaryIndexAutoScalingDescription {
 impl FromValue for ReplicaGlobalSecondaryIndexAutoScalingDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            index_status: r.next("IndexStatus")?,
-            provisioned_read_capacity_auto_scaling_settings: r
-                .next("ProvisionedReadCapacityAutoScalingSettings")?,
-            provisioned_write_capacity_auto_scaling_settings: r
-                .next("ProvisionedWriteCapacityAutoScalingSettings")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.index_status = r.next("IndexStatus")?;
+        out.provisioned_read_capacity_auto_scaling_settings =
+            r.next("ProvisionedReadCapacityAutoScalingSettings")?;
+        out.provisioned_write_capacity_auto_scaling_settings =
+            r.next("ProvisionedWriteCapacityAutoScalingSettings")?;
+        Ok(out)
     }
 }
 
@@ -11591,12 +11592,12 @@ impl ReplicaGlobalSecondaryIndexDescription {
 impl FromValue for ReplicaGlobalSecondaryIndexDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            provisioned_throughput_override: r.next("ProvisionedThroughputOverride")?,
-            on_demand_throughput_override: r.next("OnDemandThroughputOverride")?,
-            warm_throughput: r.next("WarmThroughput")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.provisioned_throughput_override = r.next("ProvisionedThroughputOverride")?;
+        out.on_demand_throughput_override = r.next("OnDemandThroughputOverride")?;
+        out.warm_throughput = r.next("WarmThroughput")?;
+        Ok(out)
     }
 }
 
@@ -11667,16 +11668,16 @@ impl ReplicaGlobalSecondaryIndexSettingsDescription {
 impl FromValue for ReplicaGlobalSecondaryIndexSettingsDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            index_status: r.next("IndexStatus")?,
-            provisioned_read_capacity_units: r.next("ProvisionedReadCapacityUnits")?,
-            provisioned_read_capacity_auto_scaling_settings: r
-                .next("ProvisionedReadCapacityAutoScalingSettings")?,
-            provisioned_write_capacity_units: r.next("ProvisionedWriteCapacityUnits")?,
-            provisioned_write_capacity_auto_scaling_settings: r
-                .next("ProvisionedWriteCapacityAutoScalingSettings")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.index_status = r.next("IndexStatus")?;
+        out.provisioned_read_capacity_units = r.next("ProvisionedReadCapacityUnits")?;
+        out.provisioned_read_capacity_auto_scaling_settings =
+            r.next("ProvisionedReadCapacityAutoScalingSettings")?;
+        out.provisioned_write_capacity_units = r.next("ProvisionedWriteCapacityUnits")?;
+        out.provisioned_write_capacity_auto_scaling_settings =
+            r.next("ProvisionedWriteCapacityAutoScalingSettings")?;
+        Ok(out)
     }
 }
 
@@ -11746,9 +11747,9 @@ impl ReplicaNotFoundException {
 impl FromValue for ReplicaNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -11844,22 +11845,22 @@ impl ReplicaSettingsDescription {
 impl FromValue for ReplicaSettingsDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            region_name: r.next("RegionName")?,
-            replica_status: r.next("ReplicaStatus")?,
-            replica_billing_mode_summary: r.next("ReplicaBillingModeSummary")?,
-            replica_provisioned_read_capacity_units: r
-                .next("ReplicaProvisionedReadCapacityUnits")?,
-            replica_provisioned_read_capacity_auto_scaling_settings: r
-                .next("ReplicaProvisionedReadCapacityAutoScalingSettings")?,
-            replica_provisioned_write_capacity_units: r
-                .next("ReplicaProvisionedWriteCapacityUnits")?,
-            replica_provisioned_write_capacity_auto_scaling_settings: r
-                .next("ReplicaProvisionedWriteCapacityAutoScalingSettings")?,
-            replica_global_secondary_index_settings: r
-                .next("ReplicaGlobalSecondaryIndexSettings")?,
-            replica_table_class_summary: r.next("ReplicaTableClassSummary")?,
-        })
+        let mut out = Self::default();
+        out.region_name = r.next("RegionName")?;
+        out.replica_status = r.next("ReplicaStatus")?;
+        out.replica_billing_mode_summary = r.next("ReplicaBillingModeSummary")?;
+        out.replica_provisioned_read_capacity_units =
+            r.next("ReplicaProvisionedReadCapacityUnits")?;
+        out.replica_provisioned_read_capacity_auto_scaling_settings =
+            r.next("ReplicaProvisionedReadCapacityAutoScalingSettings")?;
+        out.replica_provisioned_write_capacity_units =
+            r.next("ReplicaProvisionedWriteCapacityUnits")?;
+        out.replica_provisioned_write_capacity_auto_scaling_settings =
+            r.next("ReplicaProvisionedWriteCapacityAutoScalingSettings")?;
+        out.replica_global_secondary_index_settings =
+            r.next("ReplicaGlobalSecondaryIndexSettings")?;
+        out.replica_table_class_summary = r.next("ReplicaTableClassSummary")?;
+        Ok(out)
     }
 }
 
@@ -12102,9 +12103,9 @@ impl ReplicatedWriteConflictException {
 impl FromValue for ReplicatedWriteConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -12180,10 +12181,10 @@ impl RequestLimitExceeded {
 impl FromValue for RequestLimitExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-            throttling_reasons: r.next("ThrottlingReasons")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        out.throttling_reasons = r.next("ThrottlingReasons")?;
+        Ok(out)
     }
 }
 
@@ -12212,9 +12213,9 @@ impl ResourceInUseException {
 impl FromValue for ResourceInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -12237,9 +12238,9 @@ impl ResourceNotFoundException {
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -12283,12 +12284,12 @@ impl RestoreSummary {
 impl FromValue for RestoreSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source_backup_arn: r.next("SourceBackupArn")?,
-            source_table_arn: r.next("SourceTableArn")?,
-            restore_date_time: r.next("RestoreDateTime")?,
-            restore_in_progress: r.next("RestoreInProgress")?,
-        })
+        let mut out = Self::default();
+        out.source_backup_arn = r.next("SourceBackupArn")?;
+        out.source_table_arn = r.next("SourceTableArn")?;
+        out.restore_date_time = r.next("RestoreDateTime")?;
+        out.restore_in_progress = r.next("RestoreInProgress")?;
+        Ok(out)
     }
 }
 
@@ -12415,9 +12416,9 @@ impl RestoreTableFromBackupOutput {
 impl FromValue for RestoreTableFromBackupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_description: r.next("TableDescription")?,
-        })
+        let mut out = Self::default();
+        out.table_description = r.next("TableDescription")?;
+        Ok(out)
     }
 }
 
@@ -12568,9 +12569,9 @@ impl RestoreTableToPointInTimeOutput {
 impl FromValue for RestoreTableToPointInTimeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_description: r.next("TableDescription")?,
-        })
+        let mut out = Self::default();
+        out.table_description = r.next("TableDescription")?;
+        Ok(out)
     }
 }
 
@@ -12944,11 +12945,11 @@ impl IntoValue for S3BucketSource {
 impl FromValue for S3BucketSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_bucket_owner: r.next("S3BucketOwner")?,
-            s3_bucket: r.next("S3Bucket")?,
-            s3_key_prefix: r.next("S3KeyPrefix")?,
-        })
+        let mut out = Self::default();
+        out.s3_bucket_owner = r.next("S3BucketOwner")?;
+        out.s3_bucket = r.next("S3Bucket")?;
+        out.s3_key_prefix = r.next("S3KeyPrefix")?;
+        Ok(out)
     }
 }
 
@@ -13073,12 +13074,12 @@ impl SSEDescription {
 impl FromValue for SSEDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-            sse_type: r.next("SSEType")?,
-            kms_master_key_arn: r.next("KMSMasterKeyArn")?,
-            inaccessible_encryption_date_time: r.next("InaccessibleEncryptionDateTime")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        out.sse_type = r.next("SSEType")?;
+        out.kms_master_key_arn = r.next("KMSMasterKeyArn")?;
+        out.inaccessible_encryption_date_time = r.next("InaccessibleEncryptionDateTime")?;
+        Ok(out)
     }
 }
 
@@ -13127,11 +13128,11 @@ impl IntoValue for SSESpecification {
 impl FromValue for SSESpecification {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            enabled: r.next("Enabled")?,
-            sse_type: r.next("SSEType")?,
-            kms_master_key_id: r.next("KMSMasterKeyId")?,
-        })
+        let mut out = Self::default();
+        out.enabled = r.next("Enabled")?;
+        out.sse_type = r.next("SSEType")?;
+        out.kms_master_key_id = r.next("KMSMasterKeyId")?;
+        Ok(out)
     }
 }
 
@@ -13674,13 +13675,13 @@ impl ScanOutput {
 impl FromValue for ScanOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            items: r.next("Items")?,
-            count: r.next("Count")?,
-            scanned_count: r.next("ScannedCount")?,
-            last_evaluated_key: r.next("LastEvaluatedKey")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-        })
+        let mut out = Self::default();
+        out.items = r.next("Items")?;
+        out.count = r.next("Count")?;
+        out.scanned_count = r.next("ScannedCount")?;
+        out.last_evaluated_key = r.next("LastEvaluatedKey")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        Ok(out)
     }
 }
 
@@ -13710,10 +13711,10 @@ impl SearchResultItem {
 impl FromValue for SearchResultItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            item: r.next("Item")?,
-            score: r.next("Score")?,
-        })
+        let mut out = Self::default();
+        out.item = r.next("Item")?;
+        out.score = r.next("Score")?;
+        Ok(out)
     }
 }
 
@@ -13762,10 +13763,10 @@ impl IntoValue for SearchSchemaElement {
 impl FromValue for SearchSchemaElement {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attribute_name: r.next("AttributeName")?,
-            search_schema_element_type: r.next("SearchSchemaElementType")?,
-        })
+        let mut out = Self::default();
+        out.attribute_name = r.next("AttributeName")?;
+        out.search_schema_element_type = r.next("SearchSchemaElementType")?;
+        Ok(out)
     }
 }
 
@@ -13979,10 +13980,10 @@ impl SearchVectorsOutput {
 impl FromValue for SearchVectorsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            consumed_capacity: r.next("ConsumedCapacity")?,
-            search_results: r.next("SearchResults")?,
-        })
+        let mut out = Self::default();
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        out.search_results = r.next("SearchResults")?;
+        Ok(out)
     }
 }
 
@@ -14160,18 +14161,18 @@ impl SourceTableDetails {
 impl FromValue for SourceTableDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            table_id: r.next("TableId")?,
-            table_arn: r.next("TableArn")?,
-            table_size_bytes: r.next("TableSizeBytes")?,
-            key_schema: r.next("KeySchema")?,
-            table_creation_date_time: r.next("TableCreationDateTime")?,
-            provisioned_throughput: r.next("ProvisionedThroughput")?,
-            on_demand_throughput: r.next("OnDemandThroughput")?,
-            item_count: r.next("ItemCount")?,
-            billing_mode: r.next("BillingMode")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.table_id = r.next("TableId")?;
+        out.table_arn = r.next("TableArn")?;
+        out.table_size_bytes = r.next("TableSizeBytes")?;
+        out.key_schema = r.next("KeySchema")?;
+        out.table_creation_date_time = r.next("TableCreationDateTime")?;
+        out.provisioned_throughput = r.next("ProvisionedThroughput")?;
+        out.on_demand_throughput = r.next("OnDemandThroughput")?;
+        out.item_count = r.next("ItemCount")?;
+        out.billing_mode = r.next("BillingMode")?;
+        Ok(out)
     }
 }
 
@@ -14235,14 +14236,14 @@ impl SourceTableFeatureDetails {
 impl FromValue for SourceTableFeatureDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            local_secondary_indexes: r.next("LocalSecondaryIndexes")?,
-            global_secondary_indexes: r.next("GlobalSecondaryIndexes")?,
-            stream_description: r.next("StreamDescription")?,
-            time_to_live_description: r.next("TimeToLiveDescription")?,
-            sse_description: r.next("SSEDescription")?,
-            vector_indexes: r.next("VectorIndexes")?,
-        })
+        let mut out = Self::default();
+        out.local_secondary_indexes = r.next("LocalSecondaryIndexes")?;
+        out.global_secondary_indexes = r.next("GlobalSecondaryIndexes")?;
+        out.stream_description = r.next("StreamDescription")?;
+        out.time_to_live_description = r.next("TimeToLiveDescription")?;
+        out.sse_description = r.next("SSEDescription")?;
+        out.vector_indexes = r.next("VectorIndexes")?;
+        Ok(out)
     }
 }
 
@@ -14288,10 +14289,10 @@ impl IntoValue for StreamSpecification {
 impl FromValue for StreamSpecification {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            stream_enabled: r.next("StreamEnabled")?,
-            stream_view_type: r.next("StreamViewType")?,
-        })
+        let mut out = Self::default();
+        out.stream_enabled = r.next("StreamEnabled")?;
+        out.stream_view_type = r.next("StreamViewType")?;
+        Ok(out)
     }
 }
 
@@ -14399,9 +14400,9 @@ impl TableAlreadyExistsException {
 impl FromValue for TableAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -14443,11 +14444,11 @@ impl TableAutoScalingDescription {
 impl FromValue for TableAutoScalingDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            table_status: r.next("TableStatus")?,
-            replicas: r.next("Replicas")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.table_status = r.next("TableStatus")?;
+        out.replicas = r.next("Replicas")?;
+        Ok(out)
     }
 }
 
@@ -14553,10 +14554,10 @@ impl TableClassSummary {
 impl FromValue for TableClassSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_class: r.next("TableClass")?,
-            last_update_date_time: r.next("LastUpdateDateTime")?,
-        })
+        let mut out = Self::default();
+        out.table_class = r.next("TableClass")?;
+        out.last_update_date_time = r.next("LastUpdateDateTime")?;
+        Ok(out)
     }
 }
 
@@ -14660,17 +14661,17 @@ impl IntoValue for TableCreationParameters {
 impl FromValue for TableCreationParameters {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            attribute_definitions: r.next("AttributeDefinitions")?,
-            key_schema: r.next("KeySchema")?,
-            billing_mode: r.next("BillingMode")?,
-            provisioned_throughput: r.next("ProvisionedThroughput")?,
-            on_demand_throughput: r.next("OnDemandThroughput")?,
-            sse_specification: r.next("SSESpecification")?,
-            global_secondary_indexes: r.next("GlobalSecondaryIndexes")?,
-            vector_indexes: r.next("VectorIndexes")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.attribute_definitions = r.next("AttributeDefinitions")?;
+        out.key_schema = r.next("KeySchema")?;
+        out.billing_mode = r.next("BillingMode")?;
+        out.provisioned_throughput = r.next("ProvisionedThroughput")?;
+        out.on_demand_throughput = r.next("OnDemandThroughput")?;
+        out.sse_specification = r.next("SSESpecification")?;
+        out.global_secondary_indexes = r.next("GlobalSecondaryIndexes")?;
+        out.vector_indexes = r.next("VectorIndexes")?;
+        Ok(out)
     }
 }
 
@@ -15001,37 +15002,38 @@ impl TableDescription {
 impl FromValue for TableDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attribute_definitions: r.next("AttributeDefinitions")?,
-            table_name: r.next("TableName")?,
-            key_schema: r.next("KeySchema")?,
-            table_status: r.next("TableStatus")?,
-            creation_date_time: r.next("CreationDateTime")?,
-            provisioned_throughput: r.next("ProvisionedThroughput")?,
-            table_size_bytes: r.next("TableSizeBytes")?,
-            item_count: r.next("ItemCount")?,
-            table_arn: r.next("TableArn")?,
-            table_id: r.next("TableId")?,
-            billing_mode_summary: r.next("BillingModeSummary")?,
-            local_secondary_indexes: r.next("LocalSecondaryIndexes")?,
-            global_secondary_indexes: r.next("GlobalSecondaryIndexes")?,
-            stream_specification: r.next("StreamSpecification")?,
-            latest_stream_label: r.next("LatestStreamLabel")?,
-            latest_stream_arn: r.next("LatestStreamArn")?,
-            global_table_version: r.next("GlobalTableVersion")?,
-            replicas: r.next("Replicas")?,
-            global_table_witnesses: r.next("GlobalTableWitnesses")?,
-            global_table_settings_replication_mode: r.next("GlobalTableSettingsReplicationMode")?,
-            restore_summary: r.next("RestoreSummary")?,
-            sse_description: r.next("SSEDescription")?,
-            archival_summary: r.next("ArchivalSummary")?,
-            table_class_summary: r.next("TableClassSummary")?,
-            deletion_protection_enabled: r.next("DeletionProtectionEnabled")?,
-            on_demand_throughput: r.next("OnDemandThroughput")?,
-            warm_throughput: r.next("WarmThroughput")?,
-            multi_region_consistency: r.next("MultiRegionConsistency")?,
-            vector_indexes: r.next("VectorIndexes")?,
-        })
+        let mut out = Self::default();
+        out.attribute_definitions = r.next("AttributeDefinitions")?;
+        out.table_name = r.next("TableName")?;
+        out.key_schema = r.next("KeySchema")?;
+        out.table_status = r.next("TableStatus")?;
+        out.creation_date_time = r.next("CreationDateTime")?;
+        out.provisioned_throughput = r.next("ProvisionedThroughput")?;
+        out.table_size_bytes = r.next("TableSizeBytes")?;
+        out.item_count = r.next("ItemCount")?;
+        out.table_arn = r.next("TableArn")?;
+        out.table_id = r.next("TableId")?;
+        out.billing_mode_summary = r.next("BillingModeSummary")?;
+        out.local_secondary_indexes = r.next("LocalSecondaryIndexes")?;
+        out.global_secondary_indexes = r.next("GlobalSecondaryIndexes")?;
+        out.stream_specification = r.next("StreamSpecification")?;
+        out.latest_stream_label = r.next("LatestStreamLabel")?;
+        out.latest_stream_arn = r.next("LatestStreamArn")?;
+        out.global_table_version = r.next("GlobalTableVersion")?;
+        out.replicas = r.next("Replicas")?;
+        out.global_table_witnesses = r.next("GlobalTableWitnesses")?;
+        out.global_table_settings_replication_mode =
+            r.next("GlobalTableSettingsReplicationMode")?;
+        out.restore_summary = r.next("RestoreSummary")?;
+        out.sse_description = r.next("SSEDescription")?;
+        out.archival_summary = r.next("ArchivalSummary")?;
+        out.table_class_summary = r.next("TableClassSummary")?;
+        out.deletion_protection_enabled = r.next("DeletionProtectionEnabled")?;
+        out.on_demand_throughput = r.next("OnDemandThroughput")?;
+        out.warm_throughput = r.next("WarmThroughput")?;
+        out.multi_region_consistency = r.next("MultiRegionConsistency")?;
+        out.vector_indexes = r.next("VectorIndexes")?;
+        Ok(out)
     }
 }
 
@@ -15054,9 +15056,9 @@ impl TableInUseException {
 impl FromValue for TableInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -15079,9 +15081,9 @@ impl TableNotFoundException {
 impl FromValue for TableNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -15227,11 +15229,11 @@ impl TableWarmThroughputDescription {
 impl FromValue for TableWarmThroughputDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            read_units_per_second: r.next("ReadUnitsPerSecond")?,
-            write_units_per_second: r.next("WriteUnitsPerSecond")?,
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.read_units_per_second = r.next("ReadUnitsPerSecond")?;
+        out.write_units_per_second = r.next("WriteUnitsPerSecond")?;
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -15275,10 +15277,10 @@ impl IntoValue for Tag {
 impl FromValue for Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -15341,10 +15343,10 @@ impl ThrottlingException {
 impl FromValue for ThrottlingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-            throttling_reasons: r.next("throttlingReasons")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        out.throttling_reasons = r.next("throttlingReasons")?;
+        Ok(out)
     }
 }
 
@@ -15390,10 +15392,10 @@ impl ThrottlingReason {
 impl FromValue for ThrottlingReason {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            reason: r.next("reason")?,
-            resource: r.next("resource")?,
-        })
+        let mut out = Self::default();
+        out.reason = r.next("reason")?;
+        out.resource = r.next("resource")?;
+        Ok(out)
     }
 }
 
@@ -15423,10 +15425,10 @@ impl TimeToLiveDescription {
 impl FromValue for TimeToLiveDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            time_to_live_status: r.next("TimeToLiveStatus")?,
-            attribute_name: r.next("AttributeName")?,
-        })
+        let mut out = Self::default();
+        out.time_to_live_status = r.next("TimeToLiveStatus")?;
+        out.attribute_name = r.next("AttributeName")?;
+        Ok(out)
     }
 }
 
@@ -15469,10 +15471,10 @@ impl IntoValue for TimeToLiveSpecification {
 impl FromValue for TimeToLiveSpecification {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            enabled: r.next("Enabled")?,
-            attribute_name: r.next("AttributeName")?,
-        })
+        let mut out = Self::default();
+        out.enabled = r.next("Enabled")?;
+        out.attribute_name = r.next("AttributeName")?;
+        Ok(out)
     }
 }
 
@@ -15649,10 +15651,10 @@ impl TransactGetItemsOutput {
 impl FromValue for TransactGetItemsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            consumed_capacity: r.next("ConsumedCapacity")?,
-            responses: r.next("Responses")?,
-        })
+        let mut out = Self::default();
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        out.responses = r.next("Responses")?;
+        Ok(out)
     }
 }
 
@@ -15797,10 +15799,10 @@ impl TransactWriteItemsOutput {
 impl FromValue for TransactWriteItemsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            consumed_capacity: r.next("ConsumedCapacity")?,
-            item_collection_metrics: r.next("ItemCollectionMetrics")?,
-        })
+        let mut out = Self::default();
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        out.item_collection_metrics = r.next("ItemCollectionMetrics")?;
+        Ok(out)
     }
 }
 
@@ -15903,10 +15905,10 @@ impl TransactionCanceledException {
 impl FromValue for TransactionCanceledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-            cancellation_reasons: r.next("CancellationReasons")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        out.cancellation_reasons = r.next("CancellationReasons")?;
+        Ok(out)
     }
 }
 
@@ -15929,9 +15931,9 @@ impl TransactionConflictException {
 impl FromValue for TransactionConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -15975,9 +15977,9 @@ impl TransactionInProgressException {
 impl FromValue for TransactionInProgressException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -16164,9 +16166,9 @@ impl UpdateContinuousBackupsOutput {
 impl FromValue for UpdateContinuousBackupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            continuous_backups_description: r.next("ContinuousBackupsDescription")?,
-        })
+        let mut out = Self::default();
+        out.continuous_backups_description = r.next("ContinuousBackupsDescription")?;
+        Ok(out)
     }
 }
 
@@ -16274,12 +16276,12 @@ impl UpdateContributorInsightsOutput {
 impl FromValue for UpdateContributorInsightsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            index_name: r.next("IndexName")?,
-            contributor_insights_status: r.next("ContributorInsightsStatus")?,
-            contributor_insights_mode: r.next("ContributorInsightsMode")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.index_name = r.next("IndexName")?;
+        out.contributor_insights_status = r.next("ContributorInsightsStatus")?;
+        out.contributor_insights_mode = r.next("ContributorInsightsMode")?;
+        Ok(out)
     }
 }
 
@@ -16390,9 +16392,9 @@ impl UpdateGlobalTableOutput {
 impl FromValue for UpdateGlobalTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            global_table_description: r.next("GlobalTableDescription")?,
-        })
+        let mut out = Self::default();
+        out.global_table_description = r.next("GlobalTableDescription")?;
+        Ok(out)
     }
 }
 
@@ -16511,10 +16513,10 @@ impl UpdateGlobalTableSettingsOutput {
 impl FromValue for UpdateGlobalTableSettingsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            global_table_name: r.next("GlobalTableName")?,
-            replica_settings: r.next("ReplicaSettings")?,
-        })
+        let mut out = Self::default();
+        out.global_table_name = r.next("GlobalTableName")?;
+        out.replica_settings = r.next("ReplicaSettings")?;
+        Ok(out)
     }
 }
 
@@ -16783,11 +16785,11 @@ impl UpdateItemOutput {
 impl FromValue for UpdateItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attributes: r.next("Attributes")?,
-            consumed_capacity: r.next("ConsumedCapacity")?,
-            item_collection_metrics: r.next("ItemCollectionMetrics")?,
-        })
+        let mut out = Self::default();
+        out.attributes = r.next("Attributes")?;
+        out.consumed_capacity = r.next("ConsumedCapacity")?;
+        out.item_collection_metrics = r.next("ItemCollectionMetrics")?;
+        Ok(out)
     }
 }
 
@@ -16822,10 +16824,10 @@ impl IntoValue for UpdateKinesisStreamingConfiguration {
 impl FromValue for UpdateKinesisStreamingConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            approximate_creation_date_time_precision: r
-                .next("ApproximateCreationDateTimePrecision")?,
-        })
+        let mut out = Self::default();
+        out.approximate_creation_date_time_precision =
+            r.next("ApproximateCreationDateTimePrecision")?;
+        Ok(out)
     }
 }
 
@@ -16921,13 +16923,13 @@ impl UpdateKinesisStreamingDestinationOutput {
 impl FromValue for UpdateKinesisStreamingDestinationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("TableName")?,
-            stream_arn: r.next("StreamArn")?,
-            destination_status: r.next("DestinationStatus")?,
-            update_kinesis_streaming_configuration: r
-                .next("UpdateKinesisStreamingConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("TableName")?;
+        out.stream_arn = r.next("StreamArn")?;
+        out.destination_status = r.next("DestinationStatus")?;
+        out.update_kinesis_streaming_configuration =
+            r.next("UpdateKinesisStreamingConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -17216,9 +17218,9 @@ impl UpdateTableOutput {
 impl FromValue for UpdateTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_description: r.next("TableDescription")?,
-        })
+        let mut out = Self::default();
+        out.table_description = r.next("TableDescription")?;
+        Ok(out)
     }
 }
 
@@ -17303,9 +17305,9 @@ impl UpdateTableReplicaAutoScalingOutput {
 impl FromValue for UpdateTableReplicaAutoScalingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_auto_scaling_description: r.next("TableAutoScalingDescription")?,
-        })
+        let mut out = Self::default();
+        out.table_auto_scaling_description = r.next("TableAutoScalingDescription")?;
+        Ok(out)
     }
 }
 
@@ -17370,9 +17372,9 @@ impl UpdateTimeToLiveOutput {
 impl FromValue for UpdateTimeToLiveOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            time_to_live_specification: r.next("TimeToLiveSpecification")?,
-        })
+        let mut out = Self::default();
+        out.time_to_live_specification = r.next("TimeToLiveSpecification")?;
+        Ok(out)
     }
 }
 
@@ -17403,9 +17405,9 @@ impl IntoValue for VectorAttributeDefinition {
 impl FromValue for VectorAttributeDefinition {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attribute_name: r.next("AttributeName")?,
-        })
+        let mut out = Self::default();
+        out.attribute_name = r.next("AttributeName")?;
+        Ok(out)
     }
 }
 
@@ -17435,10 +17437,10 @@ impl VectorCapacity {
 impl FromValue for VectorCapacity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            vector_search_request_bytes: r.next("VectorSearchRequestBytes")?,
-            vector_write_request_bytes: r.next("VectorWriteRequestBytes")?,
-        })
+        let mut out = Self::default();
+        out.vector_search_request_bytes = r.next("VectorSearchRequestBytes")?;
+        out.vector_write_request_bytes = r.next("VectorWriteRequestBytes")?;
+        Ok(out)
     }
 }
 
@@ -17602,14 +17604,14 @@ impl IntoValue for VectorIndex {
 impl FromValue for VectorIndex {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            vector_attribute: r.next("VectorAttribute")?,
-            search_schema: r.next("SearchSchema")?,
-            projection: r.next("Projection")?,
-            dimensions: r.next("Dimensions")?,
-            distance_function: r.next("DistanceFunction")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.vector_attribute = r.next("VectorAttribute")?;
+        out.search_schema = r.next("SearchSchema")?;
+        out.projection = r.next("Projection")?;
+        out.dimensions = r.next("Dimensions")?;
+        out.distance_function = r.next("DistanceFunction")?;
+        Ok(out)
     }
 }
 
@@ -17709,19 +17711,19 @@ impl VectorIndexDescription {
 impl FromValue for VectorIndexDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            search_schema: r.next("SearchSchema")?,
-            projection: r.next("Projection")?,
-            vector_attribute: r.next("VectorAttribute")?,
-            dimensions: r.next("Dimensions")?,
-            distance_function: r.next("DistanceFunction")?,
-            index_status: r.next("IndexStatus")?,
-            backfilling: r.next("Backfilling")?,
-            index_size_bytes: r.next("IndexSizeBytes")?,
-            item_count: r.next("ItemCount")?,
-            index_arn: r.next("IndexArn")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.search_schema = r.next("SearchSchema")?;
+        out.projection = r.next("Projection")?;
+        out.vector_attribute = r.next("VectorAttribute")?;
+        out.dimensions = r.next("Dimensions")?;
+        out.distance_function = r.next("DistanceFunction")?;
+        out.index_status = r.next("IndexStatus")?;
+        out.backfilling = r.next("Backfilling")?;
+        out.index_size_bytes = r.next("IndexSizeBytes")?;
+        out.item_count = r.next("ItemCount")?;
+        out.index_arn = r.next("IndexArn")?;
+        Ok(out)
     }
 }
 
@@ -17782,14 +17784,14 @@ impl VectorIndexInfo {
 impl FromValue for VectorIndexInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_name: r.next("IndexName")?,
-            vector_attribute: r.next("VectorAttribute")?,
-            search_schema: r.next("SearchSchema")?,
-            projection: r.next("Projection")?,
-            dimensions: r.next("Dimensions")?,
-            distance_function: r.next("DistanceFunction")?,
-        })
+        let mut out = Self::default();
+        out.index_name = r.next("IndexName")?;
+        out.vector_attribute = r.next("VectorAttribute")?;
+        out.search_schema = r.next("SearchSchema")?;
+        out.projection = r.next("Projection")?;
+        out.dimensions = r.next("Dimensions")?;
+        out.distance_function = r.next("DistanceFunction")?;
+        Ok(out)
     }
 }
 
@@ -17857,10 +17859,10 @@ impl IntoValue for WarmThroughput {
 impl FromValue for WarmThroughput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            read_units_per_second: r.next("ReadUnitsPerSecond")?,
-            write_units_per_second: r.next("WriteUnitsPerSecond")?,
-        })
+        let mut out = Self::default();
+        out.read_units_per_second = r.next("ReadUnitsPerSecond")?;
+        out.write_units_per_second = r.next("WriteUnitsPerSecond")?;
+        Ok(out)
     }
 }
 
@@ -17979,9 +17981,9 @@ impl IntoValue for WriteRequest {
 impl FromValue for WriteRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            put_request: r.next("PutRequest")?,
-            delete_request: r.next("DeleteRequest")?,
-        })
+        let mut out = Self::default();
+        out.put_request = r.next("PutRequest")?;
+        out.delete_request = r.next("DeleteRequest")?;
+        Ok(out)
     }
 }

@@ -171,14 +171,14 @@ impl AccessDetail {
 impl FromValue for AccessDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            service_name: r.next("ServiceName")?,
-            service_namespace: r.next("ServiceNamespace")?,
-            region: r.next("Region")?,
-            entity_path: r.next("EntityPath")?,
-            last_authenticated_time: r.next("LastAuthenticatedTime")?,
-            total_authenticated_entities: r.next("TotalAuthenticatedEntities")?,
-        })
+        let mut out = Self::default();
+        out.service_name = r.next("ServiceName")?;
+        out.service_namespace = r.next("ServiceNamespace")?;
+        out.region = r.next("Region")?;
+        out.entity_path = r.next("EntityPath")?;
+        out.last_authenticated_time = r.next("LastAuthenticatedTime")?;
+        out.total_authenticated_entities = r.next("TotalAuthenticatedEntities")?;
+        Ok(out)
     }
 }
 
@@ -251,13 +251,13 @@ impl AccessKey {
 impl FromValue for AccessKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            access_key_id: r.next("AccessKeyId")?,
-            status: r.next("Status")?,
-            secret_access_key: r.next("SecretAccessKey")?,
-            create_date: r.next("CreateDate")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.access_key_id = r.next("AccessKeyId")?;
+        out.status = r.next("Status")?;
+        out.secret_access_key = r.next("SecretAccessKey")?;
+        out.create_date = r.next("CreateDate")?;
+        Ok(out)
     }
 }
 
@@ -310,11 +310,11 @@ impl AccessKeyLastUsed {
 impl FromValue for AccessKeyLastUsed {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            last_used_date: r.next("LastUsedDate")?,
-            service_name: r.next("ServiceName")?,
-            region: r.next("Region")?,
-        })
+        let mut out = Self::default();
+        out.last_used_date = r.next("LastUsedDate")?;
+        out.service_name = r.next("ServiceName")?;
+        out.region = r.next("Region")?;
+        Ok(out)
     }
 }
 
@@ -360,12 +360,12 @@ impl AccessKeyMetadata {
 impl FromValue for AccessKeyMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            access_key_id: r.next("AccessKeyId")?,
-            status: r.next("Status")?,
-            create_date: r.next("CreateDate")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.access_key_id = r.next("AccessKeyId")?;
+        out.status = r.next("Status")?;
+        out.create_date = r.next("CreateDate")?;
+        Ok(out)
     }
 }
 
@@ -830,10 +830,10 @@ impl AttachedPermissionsBoundary {
 impl FromValue for AttachedPermissionsBoundary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            permissions_boundary_type: r.next("PermissionsBoundaryType")?,
-            permissions_boundary_arn: r.next("PermissionsBoundaryArn")?,
-        })
+        let mut out = Self::default();
+        out.permissions_boundary_type = r.next("PermissionsBoundaryType")?;
+        out.permissions_boundary_arn = r.next("PermissionsBoundaryArn")?;
+        Ok(out)
     }
 }
 
@@ -867,10 +867,10 @@ impl AttachedPolicy {
 impl FromValue for AttachedPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("PolicyName")?,
-            policy_arn: r.next("PolicyArn")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("PolicyName")?;
+        out.policy_arn = r.next("PolicyArn")?;
+        Ok(out)
     }
 }
 
@@ -1038,9 +1038,9 @@ impl ConcurrentModificationException {
 impl FromValue for ConcurrentModificationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1258,9 +1258,9 @@ impl CreateAccessKeyResponse {
 impl FromValue for CreateAccessKeyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_key: r.next("AccessKey")?,
-        })
+        let mut out = Self::default();
+        out.access_key = r.next("AccessKey")?;
+        Ok(out)
     }
 }
 
@@ -1434,10 +1434,10 @@ impl CreateDelegationRequestResponse {
 impl FromValue for CreateDelegationRequestResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            console_deep_link: r.next("ConsoleDeepLink")?,
-            delegation_request_id: r.next("DelegationRequestId")?,
-        })
+        let mut out = Self::default();
+        out.console_deep_link = r.next("ConsoleDeepLink")?;
+        out.delegation_request_id = r.next("DelegationRequestId")?;
+        Ok(out)
     }
 }
 
@@ -1497,9 +1497,9 @@ impl CreateGroupResponse {
 impl FromValue for CreateGroupResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            group: r.next("Group")?,
-        })
+        let mut out = Self::default();
+        out.group = r.next("Group")?;
+        Ok(out)
     }
 }
 
@@ -1572,9 +1572,9 @@ impl CreateInstanceProfileResponse {
 impl FromValue for CreateInstanceProfileResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_profile: r.next("InstanceProfile")?,
-        })
+        let mut out = Self::default();
+        out.instance_profile = r.next("InstanceProfile")?;
+        Ok(out)
     }
 }
 
@@ -1658,9 +1658,9 @@ impl CreateLoginProfileResponse {
 impl FromValue for CreateLoginProfileResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            login_profile: r.next("LoginProfile")?,
-        })
+        let mut out = Self::default();
+        out.login_profile = r.next("LoginProfile")?;
+        Ok(out)
     }
 }
 
@@ -1758,10 +1758,10 @@ impl CreateOpenIDConnectProviderResponse {
 impl FromValue for CreateOpenIDConnectProviderResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            open_id_connect_provider_arn: r.next("OpenIDConnectProviderArn")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.open_id_connect_provider_arn = r.next("OpenIDConnectProviderArn")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -1872,9 +1872,9 @@ impl CreatePolicyResponse {
 impl FromValue for CreatePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -1957,9 +1957,9 @@ impl CreatePolicyVersionResponse {
 impl FromValue for CreatePolicyVersionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_version: r.next("PolicyVersion")?,
-        })
+        let mut out = Self::default();
+        out.policy_version = r.next("PolicyVersion")?;
+        Ok(out)
     }
 }
 
@@ -2084,9 +2084,9 @@ impl CreateRoleResponse {
 impl FromValue for CreateRoleResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            role: r.next("Role")?,
-        })
+        let mut out = Self::default();
+        out.role = r.next("Role")?;
+        Ok(out)
     }
 }
 
@@ -2200,10 +2200,10 @@ impl CreateSAMLProviderResponse {
 impl FromValue for CreateSAMLProviderResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            saml_provider_arn: r.next("SAMLProviderArn")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.saml_provider_arn = r.next("SAMLProviderArn")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -2272,9 +2272,9 @@ impl CreateServiceLinkedRoleResponse {
 impl FromValue for CreateServiceLinkedRoleResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            role: r.next("Role")?,
-        })
+        let mut out = Self::default();
+        out.role = r.next("Role")?;
+        Ok(out)
     }
 }
 
@@ -2350,9 +2350,9 @@ impl CreateServiceSpecificCredentialResponse {
 impl FromValue for CreateServiceSpecificCredentialResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            service_specific_credential: r.next("ServiceSpecificCredential")?,
-        })
+        let mut out = Self::default();
+        out.service_specific_credential = r.next("ServiceSpecificCredential")?;
+        Ok(out)
     }
 }
 
@@ -2437,9 +2437,9 @@ impl CreateUserResponse {
 impl FromValue for CreateUserResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user: r.next("User")?,
-        })
+        let mut out = Self::default();
+        out.user = r.next("User")?;
+        Ok(out)
     }
 }
 
@@ -2512,9 +2512,9 @@ impl CreateVirtualMFADeviceResponse {
 impl FromValue for CreateVirtualMFADeviceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            virtual_mfa_device: r.next("VirtualMFADevice")?,
-        })
+        let mut out = Self::default();
+        out.virtual_mfa_device = r.next("VirtualMFADevice")?;
+        Ok(out)
     }
 }
 
@@ -2537,9 +2537,9 @@ impl CredentialReportExpiredException {
 impl FromValue for CredentialReportExpiredException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2562,9 +2562,9 @@ impl CredentialReportNotPresentException {
 impl FromValue for CredentialReportNotPresentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2587,9 +2587,9 @@ impl CredentialReportNotReadyException {
 impl FromValue for CredentialReportNotReadyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2668,10 +2668,10 @@ impl IntoValue for DelegationPermission {
 impl FromValue for DelegationPermission {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_template_arn: r.next("PolicyTemplateArn")?,
-            parameters: r.next("Parameters")?,
-        })
+        let mut out = Self::default();
+        out.policy_template_arn = r.next("PolicyTemplateArn")?;
+        out.parameters = r.next("Parameters")?;
+        Ok(out)
     }
 }
 
@@ -2833,28 +2833,28 @@ impl DelegationRequest {
 impl FromValue for DelegationRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delegation_request_id: r.next("DelegationRequestId")?,
-            owner_account_id: r.next("OwnerAccountId")?,
-            description: r.next("Description")?,
-            request_message: r.next("RequestMessage")?,
-            permissions: r.next("Permissions")?,
-            permission_policy: r.next("PermissionPolicy")?,
-            role_permission_restriction_arns: r.next("RolePermissionRestrictionArns")?,
-            owner_id: r.next("OwnerId")?,
-            approver_id: r.next("ApproverId")?,
-            state: r.next("State")?,
-            expiration_time: r.next("ExpirationTime")?,
-            requestor_id: r.next("RequestorId")?,
-            requestor_name: r.next("RequestorName")?,
-            create_date: r.next("CreateDate")?,
-            session_duration: r.next("SessionDuration")?,
-            redirect_url: r.next("RedirectUrl")?,
-            notes: r.next("Notes")?,
-            rejection_reason: r.next("RejectionReason")?,
-            only_send_by_owner: r.next("OnlySendByOwner")?,
-            updated_time: r.next("UpdatedTime")?,
-        })
+        let mut out = Self::default();
+        out.delegation_request_id = r.next("DelegationRequestId")?;
+        out.owner_account_id = r.next("OwnerAccountId")?;
+        out.description = r.next("Description")?;
+        out.request_message = r.next("RequestMessage")?;
+        out.permissions = r.next("Permissions")?;
+        out.permission_policy = r.next("PermissionPolicy")?;
+        out.role_permission_restriction_arns = r.next("RolePermissionRestrictionArns")?;
+        out.owner_id = r.next("OwnerId")?;
+        out.approver_id = r.next("ApproverId")?;
+        out.state = r.next("State")?;
+        out.expiration_time = r.next("ExpirationTime")?;
+        out.requestor_id = r.next("RequestorId")?;
+        out.requestor_name = r.next("RequestorName")?;
+        out.create_date = r.next("CreateDate")?;
+        out.session_duration = r.next("SessionDuration")?;
+        out.redirect_url = r.next("RedirectUrl")?;
+        out.notes = r.next("Notes")?;
+        out.rejection_reason = r.next("RejectionReason")?;
+        out.only_send_by_owner = r.next("OnlySendByOwner")?;
+        out.updated_time = r.next("UpdatedTime")?;
+        Ok(out)
     }
 }
 
@@ -2941,9 +2941,9 @@ impl DeleteConflictException {
 impl FromValue for DeleteConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -3380,9 +3380,9 @@ impl DeleteServiceLinkedRoleResponse {
 impl FromValue for DeleteServiceLinkedRoleResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            deletion_task_id: r.next("DeletionTaskId")?,
-        })
+        let mut out = Self::default();
+        out.deletion_task_id = r.next("DeletionTaskId")?;
+        Ok(out)
     }
 }
 
@@ -3606,10 +3606,10 @@ impl DeletionTaskFailureReasonType {
 impl FromValue for DeletionTaskFailureReasonType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            reason: r.next("Reason")?,
-            role_usage_list: r.next("RoleUsageList")?,
-        })
+        let mut out = Self::default();
+        out.reason = r.next("Reason")?;
+        out.role_usage_list = r.next("RoleUsageList")?;
+        Ok(out)
     }
 }
 
@@ -3855,10 +3855,10 @@ impl DisableOrganizationsRootCredentialsManagementResponse {
 impl FromValue for DisableOrganizationsRootCredentialsManagementResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            organization_id: r.next("OrganizationId")?,
-            enabled_features: r.next("EnabledFeatures")?,
-        })
+        let mut out = Self::default();
+        out.organization_id = r.next("OrganizationId")?;
+        out.enabled_features = r.next("EnabledFeatures")?;
+        Ok(out)
     }
 }
 
@@ -3899,10 +3899,10 @@ impl DisableOrganizationsRootSessionsResponse {
 impl FromValue for DisableOrganizationsRootSessionsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            organization_id: r.next("OrganizationId")?,
-            enabled_features: r.next("EnabledFeatures")?,
-        })
+        let mut out = Self::default();
+        out.organization_id = r.next("OrganizationId")?;
+        out.enabled_features = r.next("EnabledFeatures")?;
+        Ok(out)
     }
 }
 
@@ -3925,9 +3925,9 @@ impl DuplicateCertificateException {
 impl FromValue for DuplicateCertificateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -3950,9 +3950,9 @@ impl DuplicateSSHPublicKeyException {
 impl FromValue for DuplicateSSHPublicKeyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4061,10 +4061,10 @@ impl EnableOrganizationsRootCredentialsManagementResponse {
 impl FromValue for EnableOrganizationsRootCredentialsManagementResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            organization_id: r.next("OrganizationId")?,
-            enabled_features: r.next("EnabledFeatures")?,
-        })
+        let mut out = Self::default();
+        out.organization_id = r.next("OrganizationId")?;
+        out.enabled_features = r.next("EnabledFeatures")?;
+        Ok(out)
     }
 }
 
@@ -4105,10 +4105,10 @@ impl EnableOrganizationsRootSessionsResponse {
 impl FromValue for EnableOrganizationsRootSessionsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            organization_id: r.next("OrganizationId")?,
-            enabled_features: r.next("EnabledFeatures")?,
-        })
+        let mut out = Self::default();
+        out.organization_id = r.next("OrganizationId")?;
+        out.enabled_features = r.next("EnabledFeatures")?;
+        Ok(out)
     }
 }
 
@@ -4131,9 +4131,9 @@ impl EnableOutboundWebIdentityFederationResponse {
 impl FromValue for EnableOutboundWebIdentityFederationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            issuer_identifier: r.next("IssuerIdentifier")?,
-        })
+        let mut out = Self::default();
+        out.issuer_identifier = r.next("IssuerIdentifier")?;
+        Ok(out)
     }
 }
 
@@ -4232,9 +4232,9 @@ impl EntityAlreadyExistsException {
 impl FromValue for EntityAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4268,10 +4268,10 @@ impl EntityDetails {
 impl FromValue for EntityDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entity_info: r.next("EntityInfo")?,
-            last_authenticated: r.next("LastAuthenticated")?,
-        })
+        let mut out = Self::default();
+        out.entity_info = r.next("EntityInfo")?;
+        out.last_authenticated = r.next("LastAuthenticated")?;
+        Ok(out)
     }
 }
 
@@ -4324,13 +4324,13 @@ impl EntityInfo {
 impl FromValue for EntityInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-            name: r.next("Name")?,
-            r#type: r.next("Type")?,
-            id: r.next("Id")?,
-            path: r.next("Path")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        out.name = r.next("Name")?;
+        out.r#type = r.next("Type")?;
+        out.id = r.next("Id")?;
+        out.path = r.next("Path")?;
+        Ok(out)
     }
 }
 
@@ -4353,9 +4353,9 @@ impl EntityTemporarilyUnmodifiableException {
 impl FromValue for EntityTemporarilyUnmodifiableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4481,10 +4481,10 @@ impl ErrorDetails {
 impl FromValue for ErrorDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-            code: r.next("Code")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        out.code = r.next("Code")?;
+        Ok(out)
     }
 }
 
@@ -4601,17 +4601,17 @@ impl EvaluationResult {
 impl FromValue for EvaluationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            eval_action_name: r.next("EvalActionName")?,
-            eval_resource_name: r.next("EvalResourceName")?,
-            eval_decision: r.next("EvalDecision")?,
-            matched_statements: r.next("MatchedStatements")?,
-            missing_context_values: r.next("MissingContextValues")?,
-            organizations_decision_detail: r.next("OrganizationsDecisionDetail")?,
-            permissions_boundary_decision_detail: r.next("PermissionsBoundaryDecisionDetail")?,
-            eval_decision_details: r.next("EvalDecisionDetails")?,
-            resource_specific_results: r.next("ResourceSpecificResults")?,
-        })
+        let mut out = Self::default();
+        out.eval_action_name = r.next("EvalActionName")?;
+        out.eval_resource_name = r.next("EvalResourceName")?;
+        out.eval_decision = r.next("EvalDecision")?;
+        out.matched_statements = r.next("MatchedStatements")?;
+        out.missing_context_values = r.next("MissingContextValues")?;
+        out.organizations_decision_detail = r.next("OrganizationsDecisionDetail")?;
+        out.permissions_boundary_decision_detail = r.next("PermissionsBoundaryDecisionDetail")?;
+        out.eval_decision_details = r.next("EvalDecisionDetails")?;
+        out.resource_specific_results = r.next("ResourceSpecificResults")?;
+        Ok(out)
     }
 }
 
@@ -4634,9 +4634,9 @@ impl FeatureDisabledException {
 impl FromValue for FeatureDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4659,9 +4659,9 @@ impl FeatureEnabledException {
 impl FromValue for FeatureEnabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4767,10 +4767,10 @@ impl GenerateCredentialReportResponse {
 impl FromValue for GenerateCredentialReportResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            state: r.next("State")?,
-            description: r.next("Description")?,
-        })
+        let mut out = Self::default();
+        out.state = r.next("State")?;
+        out.description = r.next("Description")?;
+        Ok(out)
     }
 }
 
@@ -4829,9 +4829,9 @@ impl GenerateOrganizationsAccessReportResponse {
 impl FromValue for GenerateOrganizationsAccessReportResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job_id: r.next("JobId")?,
-        })
+        let mut out = Self::default();
+        out.job_id = r.next("JobId")?;
+        Ok(out)
     }
 }
 
@@ -4888,9 +4888,9 @@ impl GenerateServiceLastAccessedDetailsResponse {
 impl FromValue for GenerateServiceLastAccessedDetailsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job_id: r.next("JobId")?,
-        })
+        let mut out = Self::default();
+        out.job_id = r.next("JobId")?;
+        Ok(out)
     }
 }
 
@@ -4946,10 +4946,10 @@ impl GetAccessKeyLastUsedResponse {
 impl FromValue for GetAccessKeyLastUsedResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            access_key_last_used: r.next("AccessKeyLastUsed")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.access_key_last_used = r.next("AccessKeyLastUsed")?;
+        Ok(out)
     }
 }
 
@@ -5051,14 +5051,14 @@ impl GetAccountAuthorizationDetailsResponse {
 impl FromValue for GetAccountAuthorizationDetailsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_detail_list: r.next("UserDetailList")?,
-            group_detail_list: r.next("GroupDetailList")?,
-            role_detail_list: r.next("RoleDetailList")?,
-            policies: r.next("Policies")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.user_detail_list = r.next("UserDetailList")?;
+        out.group_detail_list = r.next("GroupDetailList")?;
+        out.role_detail_list = r.next("RoleDetailList")?;
+        out.policies = r.next("Policies")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -5081,9 +5081,9 @@ impl GetAccountPasswordPolicyResponse {
 impl FromValue for GetAccountPasswordPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            password_policy: r.next("PasswordPolicy")?,
-        })
+        let mut out = Self::default();
+        out.password_policy = r.next("PasswordPolicy")?;
+        Ok(out)
     }
 }
 
@@ -5106,9 +5106,9 @@ impl GetAccountSummaryResponse {
 impl FromValue for GetAccountSummaryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            summary_map: r.next("SummaryMap")?,
-        })
+        let mut out = Self::default();
+        out.summary_map = r.next("SummaryMap")?;
+        Ok(out)
     }
 }
 
@@ -5161,9 +5161,9 @@ impl GetContextKeysForPolicyResponse {
 impl FromValue for GetContextKeysForPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            context_key_names: r.next("ContextKeyNames")?,
-        })
+        let mut out = Self::default();
+        out.context_key_names = r.next("ContextKeyNames")?;
+        Ok(out)
     }
 }
 
@@ -5242,11 +5242,11 @@ impl GetCredentialReportResponse {
 impl FromValue for GetCredentialReportResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            content: r.next("Content")?,
-            report_format: r.next("ReportFormat")?,
-            generated_time: r.next("GeneratedTime")?,
-        })
+        let mut out = Self::default();
+        out.content = r.next("Content")?;
+        out.report_format = r.next("ReportFormat")?;
+        out.generated_time = r.next("GeneratedTime")?;
+        Ok(out)
     }
 }
 
@@ -5337,11 +5337,11 @@ impl GetDelegationRequestResponse {
 impl FromValue for GetDelegationRequestResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delegation_request: r.next("DelegationRequest")?,
-            permission_check_status: r.next("PermissionCheckStatus")?,
-            permission_check_result: r.next("PermissionCheckResult")?,
-        })
+        let mut out = Self::default();
+        out.delegation_request = r.next("DelegationRequest")?;
+        out.permission_check_status = r.next("PermissionCheckStatus")?;
+        out.permission_check_result = r.next("PermissionCheckResult")?;
+        Ok(out)
     }
 }
 
@@ -5420,11 +5420,11 @@ impl GetGroupPolicyResponse {
 impl FromValue for GetGroupPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            group_name: r.next("GroupName")?,
-            policy_name: r.next("PolicyName")?,
-            policy_document: r.next("PolicyDocument")?,
-        })
+        let mut out = Self::default();
+        out.group_name = r.next("GroupName")?;
+        out.policy_name = r.next("PolicyName")?;
+        out.policy_document = r.next("PolicyDocument")?;
+        Ok(out)
     }
 }
 
@@ -5514,12 +5514,12 @@ impl GetGroupResponse {
 impl FromValue for GetGroupResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            group: r.next("Group")?,
-            users: r.next("Users")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.group = r.next("Group")?;
+        out.users = r.next("Users")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -5587,11 +5587,11 @@ impl GetHumanReadableSummaryResponse {
 impl FromValue for GetHumanReadableSummaryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            summary_content: r.next("SummaryContent")?,
-            locale: r.next("Locale")?,
-            summary_state: r.next("SummaryState")?,
-        })
+        let mut out = Self::default();
+        out.summary_content = r.next("SummaryContent")?;
+        out.locale = r.next("Locale")?;
+        out.summary_state = r.next("SummaryState")?;
+        Ok(out)
     }
 }
 
@@ -5640,9 +5640,9 @@ impl GetInstanceProfileResponse {
 impl FromValue for GetInstanceProfileResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_profile: r.next("InstanceProfile")?,
-        })
+        let mut out = Self::default();
+        out.instance_profile = r.next("InstanceProfile")?;
+        Ok(out)
     }
 }
 
@@ -5691,9 +5691,9 @@ impl GetLoginProfileResponse {
 impl FromValue for GetLoginProfileResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            login_profile: r.next("LoginProfile")?,
-        })
+        let mut out = Self::default();
+        out.login_profile = r.next("LoginProfile")?;
+        Ok(out)
     }
 }
 
@@ -5771,12 +5771,12 @@ impl GetMFADeviceResponse {
 impl FromValue for GetMFADeviceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            serial_number: r.next("SerialNumber")?,
-            enable_date: r.next("EnableDate")?,
-            certifications: r.next("Certifications")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.serial_number = r.next("SerialNumber")?;
+        out.enable_date = r.next("EnableDate")?;
+        out.certifications = r.next("Certifications")?;
+        Ok(out)
     }
 }
 
@@ -5853,13 +5853,13 @@ impl GetOpenIDConnectProviderResponse {
 impl FromValue for GetOpenIDConnectProviderResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            url: r.next("Url")?,
-            client_id_list: r.next("ClientIDList")?,
-            thumbprint_list: r.next("ThumbprintList")?,
-            create_date: r.next("CreateDate")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.url = r.next("Url")?;
+        out.client_id_list = r.next("ClientIDList")?;
+        out.thumbprint_list = r.next("ThumbprintList")?;
+        out.create_date = r.next("CreateDate")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -5992,17 +5992,17 @@ impl GetOrganizationsAccessReportResponse {
 impl FromValue for GetOrganizationsAccessReportResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job_status: r.next("JobStatus")?,
-            job_creation_date: r.next("JobCreationDate")?,
-            job_completion_date: r.next("JobCompletionDate")?,
-            number_of_services_accessible: r.next("NumberOfServicesAccessible")?,
-            number_of_services_not_accessed: r.next("NumberOfServicesNotAccessed")?,
-            access_details: r.next("AccessDetails")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-            error_details: r.next("ErrorDetails")?,
-        })
+        let mut out = Self::default();
+        out.job_status = r.next("JobStatus")?;
+        out.job_creation_date = r.next("JobCreationDate")?;
+        out.job_completion_date = r.next("JobCompletionDate")?;
+        out.number_of_services_accessible = r.next("NumberOfServicesAccessible")?;
+        out.number_of_services_not_accessed = r.next("NumberOfServicesNotAccessed")?;
+        out.access_details = r.next("AccessDetails")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        out.error_details = r.next("ErrorDetails")?;
+        Ok(out)
     }
 }
 
@@ -6032,10 +6032,10 @@ impl GetOutboundWebIdentityFederationInfoResponse {
 impl FromValue for GetOutboundWebIdentityFederationInfoResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            issuer_identifier: r.next("IssuerIdentifier")?,
-            jwt_vending_enabled: r.next("JwtVendingEnabled")?,
-        })
+        let mut out = Self::default();
+        out.issuer_identifier = r.next("IssuerIdentifier")?;
+        out.jwt_vending_enabled = r.next("JwtVendingEnabled")?;
+        Ok(out)
     }
 }
 
@@ -6084,9 +6084,9 @@ impl GetPolicyResponse {
 impl FromValue for GetPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -6149,9 +6149,9 @@ impl GetPolicyVersionResponse {
 impl FromValue for GetPolicyVersionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_version: r.next("PolicyVersion")?,
-        })
+        let mut out = Self::default();
+        out.policy_version = r.next("PolicyVersion")?;
+        Ok(out)
     }
 }
 
@@ -6230,11 +6230,11 @@ impl GetRolePolicyResponse {
 impl FromValue for GetRolePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            role_name: r.next("RoleName")?,
-            policy_name: r.next("PolicyName")?,
-            policy_document: r.next("PolicyDocument")?,
-        })
+        let mut out = Self::default();
+        out.role_name = r.next("RoleName")?;
+        out.policy_name = r.next("PolicyName")?;
+        out.policy_document = r.next("PolicyDocument")?;
+        Ok(out)
     }
 }
 
@@ -6283,9 +6283,9 @@ impl GetRoleResponse {
 impl FromValue for GetRoleResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            role: r.next("Role")?,
-        })
+        let mut out = Self::default();
+        out.role = r.next("Role")?;
+        Ok(out)
     }
 }
 
@@ -6379,15 +6379,15 @@ impl GetSAMLProviderResponse {
 impl FromValue for GetSAMLProviderResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            saml_provider_uuid: r.next("SAMLProviderUUID")?,
-            saml_metadata_document: r.next("SAMLMetadataDocument")?,
-            create_date: r.next("CreateDate")?,
-            valid_until: r.next("ValidUntil")?,
-            tags: r.next("Tags")?,
-            assertion_encryption_mode: r.next("AssertionEncryptionMode")?,
-            private_key_list: r.next("PrivateKeyList")?,
-        })
+        let mut out = Self::default();
+        out.saml_provider_uuid = r.next("SAMLProviderUUID")?;
+        out.saml_metadata_document = r.next("SAMLMetadataDocument")?;
+        out.create_date = r.next("CreateDate")?;
+        out.valid_until = r.next("ValidUntil")?;
+        out.tags = r.next("Tags")?;
+        out.assertion_encryption_mode = r.next("AssertionEncryptionMode")?;
+        out.private_key_list = r.next("PrivateKeyList")?;
+        Ok(out)
     }
 }
 
@@ -6460,9 +6460,9 @@ impl GetSSHPublicKeyResponse {
 impl FromValue for GetSSHPublicKeyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ssh_public_key: r.next("SSHPublicKey")?,
-        })
+        let mut out = Self::default();
+        out.ssh_public_key = r.next("SSHPublicKey")?;
+        Ok(out)
     }
 }
 
@@ -6511,9 +6511,9 @@ impl GetServerCertificateResponse {
 impl FromValue for GetServerCertificateResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            server_certificate: r.next("ServerCertificate")?,
-        })
+        let mut out = Self::default();
+        out.server_certificate = r.next("ServerCertificate")?;
+        Ok(out)
     }
 }
 
@@ -6634,16 +6634,16 @@ impl GetServiceLastAccessedDetailsResponse {
 impl FromValue for GetServiceLastAccessedDetailsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job_status: r.next("JobStatus")?,
-            job_type: r.next("JobType")?,
-            job_creation_date: r.next("JobCreationDate")?,
-            services_last_accessed: r.next("ServicesLastAccessed")?,
-            job_completion_date: r.next("JobCompletionDate")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.job_status = r.next("JobStatus")?;
+        out.job_type = r.next("JobType")?;
+        out.job_creation_date = r.next("JobCreationDate")?;
+        out.services_last_accessed = r.next("ServicesLastAccessed")?;
+        out.job_completion_date = r.next("JobCompletionDate")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -6766,15 +6766,15 @@ impl GetServiceLastAccessedDetailsWithEntitiesResponse {
 impl FromValue for GetServiceLastAccessedDetailsWithEntitiesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job_status: r.next("JobStatus")?,
-            job_creation_date: r.next("JobCreationDate")?,
-            job_completion_date: r.next("JobCompletionDate")?,
-            entity_details_list: r.next("EntityDetailsList")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.job_status = r.next("JobStatus")?;
+        out.job_creation_date = r.next("JobCreationDate")?;
+        out.job_completion_date = r.next("JobCompletionDate")?;
+        out.entity_details_list = r.next("EntityDetailsList")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -6828,10 +6828,10 @@ impl GetServiceLinkedRoleDeletionStatusResponse {
 impl FromValue for GetServiceLinkedRoleDeletionStatusResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-            reason: r.next("Reason")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        out.reason = r.next("Reason")?;
+        Ok(out)
     }
 }
 
@@ -6910,11 +6910,11 @@ impl GetUserPolicyResponse {
 impl FromValue for GetUserPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            policy_name: r.next("PolicyName")?,
-            policy_document: r.next("PolicyDocument")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.policy_name = r.next("PolicyName")?;
+        out.policy_document = r.next("PolicyDocument")?;
+        Ok(out)
     }
 }
 
@@ -6965,9 +6965,9 @@ impl GetUserResponse {
 impl FromValue for GetUserResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user: r.next("User")?,
-        })
+        let mut out = Self::default();
+        out.user = r.next("User")?;
+        Ok(out)
     }
 }
 
@@ -7100,13 +7100,13 @@ impl Group {
 impl FromValue for Group {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            path: r.next("Path")?,
-            group_name: r.next("GroupName")?,
-            group_id: r.next("GroupId")?,
-            arn: r.next("Arn")?,
-            create_date: r.next("CreateDate")?,
-        })
+        let mut out = Self::default();
+        out.path = r.next("Path")?;
+        out.group_name = r.next("GroupName")?;
+        out.group_id = r.next("GroupId")?;
+        out.arn = r.next("Arn")?;
+        out.create_date = r.next("CreateDate")?;
+        Ok(out)
     }
 }
 
@@ -7173,15 +7173,15 @@ impl GroupDetail {
 impl FromValue for GroupDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            path: r.next("Path")?,
-            group_name: r.next("GroupName")?,
-            group_id: r.next("GroupId")?,
-            arn: r.next("Arn")?,
-            create_date: r.next("CreateDate")?,
-            group_policy_list: r.next("GroupPolicyList")?,
-            attached_managed_policies: r.next("AttachedManagedPolicies")?,
-        })
+        let mut out = Self::default();
+        out.path = r.next("Path")?;
+        out.group_name = r.next("GroupName")?;
+        out.group_id = r.next("GroupId")?;
+        out.arn = r.next("Arn")?;
+        out.create_date = r.next("CreateDate")?;
+        out.group_policy_list = r.next("GroupPolicyList")?;
+        out.attached_managed_policies = r.next("AttachedManagedPolicies")?;
+        Ok(out)
     }
 }
 
@@ -7299,15 +7299,15 @@ impl InstanceProfile {
 impl FromValue for InstanceProfile {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            path: r.next("Path")?,
-            instance_profile_name: r.next("InstanceProfileName")?,
-            instance_profile_id: r.next("InstanceProfileId")?,
-            arn: r.next("Arn")?,
-            create_date: r.next("CreateDate")?,
-            roles: r.next("Roles")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.path = r.next("Path")?;
+        out.instance_profile_name = r.next("InstanceProfileName")?;
+        out.instance_profile_id = r.next("InstanceProfileId")?;
+        out.arn = r.next("Arn")?;
+        out.create_date = r.next("CreateDate")?;
+        out.roles = r.next("Roles")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -7330,9 +7330,9 @@ impl InvalidAuthenticationCodeException {
 impl FromValue for InvalidAuthenticationCodeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7355,9 +7355,9 @@ impl InvalidCertificateException {
 impl FromValue for InvalidCertificateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7380,9 +7380,9 @@ impl InvalidInputException {
 impl FromValue for InvalidInputException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7405,9 +7405,9 @@ impl InvalidPublicKeyException {
 impl FromValue for InvalidPublicKeyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7430,9 +7430,9 @@ impl InvalidUserTypeException {
 impl FromValue for InvalidUserTypeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7535,9 +7535,9 @@ impl KeyPairMismatchException {
 impl FromValue for KeyPairMismatchException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7560,9 +7560,9 @@ impl LimitExceededException {
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7643,11 +7643,11 @@ impl ListAccessKeysResponse {
 impl FromValue for ListAccessKeysResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_key_metadata: r.next("AccessKeyMetadata")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.access_key_metadata = r.next("AccessKeyMetadata")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -7715,11 +7715,11 @@ impl ListAccountAliasesResponse {
 impl FromValue for ListAccountAliasesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_aliases: r.next("AccountAliases")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.account_aliases = r.next("AccountAliases")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -7812,11 +7812,11 @@ impl ListAttachedGroupPoliciesResponse {
 impl FromValue for ListAttachedGroupPoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attached_policies: r.next("AttachedPolicies")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.attached_policies = r.next("AttachedPolicies")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -7909,11 +7909,11 @@ impl ListAttachedRolePoliciesResponse {
 impl FromValue for ListAttachedRolePoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attached_policies: r.next("AttachedPolicies")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.attached_policies = r.next("AttachedPolicies")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -8006,11 +8006,11 @@ impl ListAttachedUserPoliciesResponse {
 impl FromValue for ListAttachedUserPoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attached_policies: r.next("AttachedPolicies")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.attached_policies = r.next("AttachedPolicies")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -8089,11 +8089,11 @@ impl ListDelegationRequestsResponse {
 impl FromValue for ListDelegationRequestsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delegation_requests: r.next("DelegationRequests")?,
-            marker: r.next("Marker")?,
-            is_truncated: r.next("isTruncated")?,
-        })
+        let mut out = Self::default();
+        out.delegation_requests = r.next("DelegationRequests")?;
+        out.marker = r.next("Marker")?;
+        out.is_truncated = r.next("isTruncated")?;
+        Ok(out)
     }
 }
 
@@ -8222,13 +8222,13 @@ impl ListEntitiesForPolicyResponse {
 impl FromValue for ListEntitiesForPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_groups: r.next("PolicyGroups")?,
-            policy_users: r.next("PolicyUsers")?,
-            policy_roles: r.next("PolicyRoles")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.policy_groups = r.next("PolicyGroups")?;
+        out.policy_users = r.next("PolicyUsers")?;
+        out.policy_roles = r.next("PolicyRoles")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -8313,11 +8313,11 @@ impl ListGroupPoliciesResponse {
 impl FromValue for ListGroupPoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_names: r.next("PolicyNames")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.policy_names = r.next("PolicyNames")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -8400,11 +8400,11 @@ impl ListGroupsForUserResponse {
 impl FromValue for ListGroupsForUserResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            groups: r.next("Groups")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.groups = r.next("Groups")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -8485,11 +8485,11 @@ impl ListGroupsResponse {
 impl FromValue for ListGroupsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            groups: r.next("Groups")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.groups = r.next("Groups")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -8572,11 +8572,11 @@ impl ListInstanceProfileTagsResponse {
 impl FromValue for ListInstanceProfileTagsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -8659,11 +8659,11 @@ impl ListInstanceProfilesForRoleResponse {
 impl FromValue for ListInstanceProfilesForRoleResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_profiles: r.next("InstanceProfiles")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.instance_profiles = r.next("InstanceProfiles")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -8744,11 +8744,11 @@ impl ListInstanceProfilesResponse {
 impl FromValue for ListInstanceProfilesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_profiles: r.next("InstanceProfiles")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.instance_profiles = r.next("InstanceProfiles")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -8831,11 +8831,11 @@ impl ListMFADeviceTagsResponse {
 impl FromValue for ListMFADeviceTagsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -8916,11 +8916,11 @@ impl ListMFADevicesResponse {
 impl FromValue for ListMFADevicesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            mfa_devices: r.next("MFADevices")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.mfa_devices = r.next("MFADevices")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -9003,11 +9003,11 @@ impl ListOpenIDConnectProviderTagsResponse {
 impl FromValue for ListOpenIDConnectProviderTagsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -9044,9 +9044,9 @@ impl ListOpenIDConnectProvidersResponse {
 impl FromValue for ListOpenIDConnectProvidersResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            open_id_connect_provider_list: r.next("OpenIDConnectProviderList")?,
-        })
+        let mut out = Self::default();
+        out.open_id_connect_provider_list = r.next("OpenIDConnectProviderList")?;
+        Ok(out)
     }
 }
 
@@ -9087,10 +9087,10 @@ impl ListOrganizationsFeaturesResponse {
 impl FromValue for ListOrganizationsFeaturesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            organization_id: r.next("OrganizationId")?,
-            enabled_features: r.next("EnabledFeatures")?,
-        })
+        let mut out = Self::default();
+        out.organization_id = r.next("OrganizationId")?;
+        out.enabled_features = r.next("EnabledFeatures")?;
+        Ok(out)
     }
 }
 
@@ -9124,10 +9124,10 @@ impl ListPoliciesGrantingServiceAccessEntry {
 impl FromValue for ListPoliciesGrantingServiceAccessEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            service_namespace: r.next("ServiceNamespace")?,
-            policies: r.next("Policies")?,
-        })
+        let mut out = Self::default();
+        out.service_namespace = r.next("ServiceNamespace")?;
+        out.policies = r.next("Policies")?;
+        Ok(out)
     }
 }
 
@@ -9214,11 +9214,11 @@ impl ListPoliciesGrantingServiceAccessResponse {
 impl FromValue for ListPoliciesGrantingServiceAccessResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policies_granting_service_access: r.next("PoliciesGrantingServiceAccess")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.policies_granting_service_access = r.next("PoliciesGrantingServiceAccess")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -9331,11 +9331,11 @@ impl ListPoliciesResponse {
 impl FromValue for ListPoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policies: r.next("Policies")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.policies = r.next("Policies")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -9418,11 +9418,11 @@ impl ListPolicyTagsResponse {
 impl FromValue for ListPolicyTagsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -9507,11 +9507,11 @@ impl ListPolicyVersionsResponse {
 impl FromValue for ListPolicyVersionsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            versions: r.next("Versions")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.versions = r.next("Versions")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -9594,11 +9594,11 @@ impl ListRolePoliciesResponse {
 impl FromValue for ListRolePoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_names: r.next("PolicyNames")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.policy_names = r.next("PolicyNames")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -9681,11 +9681,11 @@ impl ListRoleTagsResponse {
 impl FromValue for ListRoleTagsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -9766,11 +9766,11 @@ impl ListRolesResponse {
 impl FromValue for ListRolesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            roles: r.next("Roles")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.roles = r.next("Roles")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -9853,11 +9853,11 @@ impl ListSAMLProviderTagsResponse {
 impl FromValue for ListSAMLProviderTagsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -9891,9 +9891,9 @@ impl ListSAMLProvidersResponse {
 impl FromValue for ListSAMLProvidersResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            saml_provider_list: r.next("SAMLProviderList")?,
-        })
+        let mut out = Self::default();
+        out.saml_provider_list = r.next("SAMLProviderList")?;
+        Ok(out)
     }
 }
 
@@ -9974,11 +9974,11 @@ impl ListSSHPublicKeysResponse {
 impl FromValue for ListSSHPublicKeysResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ssh_public_keys: r.next("SSHPublicKeys")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.ssh_public_keys = r.next("SSHPublicKeys")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -10061,11 +10061,11 @@ impl ListServerCertificateTagsResponse {
 impl FromValue for ListServerCertificateTagsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -10149,11 +10149,11 @@ impl ListServerCertificatesResponse {
 impl FromValue for ListServerCertificatesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            server_certificate_metadata_list: r.next("ServerCertificateMetadataList")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.server_certificate_metadata_list = r.next("ServerCertificateMetadataList")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -10251,11 +10251,11 @@ impl ListServiceSpecificCredentialsResponse {
 impl FromValue for ListServiceSpecificCredentialsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            service_specific_credentials: r.next("ServiceSpecificCredentials")?,
-            marker: r.next("Marker")?,
-            is_truncated: r.next("IsTruncated")?,
-        })
+        let mut out = Self::default();
+        out.service_specific_credentials = r.next("ServiceSpecificCredentials")?;
+        out.marker = r.next("Marker")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        Ok(out)
     }
 }
 
@@ -10336,11 +10336,11 @@ impl ListSigningCertificatesResponse {
 impl FromValue for ListSigningCertificatesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            certificates: r.next("Certificates")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.certificates = r.next("Certificates")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -10423,11 +10423,11 @@ impl ListUserPoliciesResponse {
 impl FromValue for ListUserPoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_names: r.next("PolicyNames")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.policy_names = r.next("PolicyNames")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -10510,11 +10510,11 @@ impl ListUserTagsResponse {
 impl FromValue for ListUserTagsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -10595,11 +10595,11 @@ impl ListUsersResponse {
 impl FromValue for ListUsersResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            users: r.next("Users")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.users = r.next("Users")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -10681,11 +10681,11 @@ impl ListVirtualMFADevicesResponse {
 impl FromValue for ListVirtualMFADevicesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            virtual_mfa_devices: r.next("VirtualMFADevices")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.virtual_mfa_devices = r.next("VirtualMFADevices")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -10724,11 +10724,11 @@ impl LoginProfile {
 impl FromValue for LoginProfile {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            create_date: r.next("CreateDate")?,
-            password_reset_required: r.next("PasswordResetRequired")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.create_date = r.next("CreateDate")?;
+        out.password_reset_required = r.next("PasswordResetRequired")?;
+        Ok(out)
     }
 }
 
@@ -10767,11 +10767,11 @@ impl MFADevice {
 impl FromValue for MFADevice {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            serial_number: r.next("SerialNumber")?,
-            enable_date: r.next("EnableDate")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.serial_number = r.next("SerialNumber")?;
+        out.enable_date = r.next("EnableDate")?;
+        Ok(out)
     }
 }
 
@@ -10794,9 +10794,9 @@ impl MalformedCertificateException {
 impl FromValue for MalformedCertificateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10819,9 +10819,9 @@ impl MalformedPolicyDocumentException {
 impl FromValue for MalformedPolicyDocumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10935,20 +10935,20 @@ impl ManagedPolicyDetail {
 impl FromValue for ManagedPolicyDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("PolicyName")?,
-            policy_id: r.next("PolicyId")?,
-            arn: r.next("Arn")?,
-            path: r.next("Path")?,
-            default_version_id: r.next("DefaultVersionId")?,
-            attachment_count: r.next("AttachmentCount")?,
-            permissions_boundary_usage_count: r.next("PermissionsBoundaryUsageCount")?,
-            is_attachable: r.next("IsAttachable")?,
-            description: r.next("Description")?,
-            create_date: r.next("CreateDate")?,
-            update_date: r.next("UpdateDate")?,
-            policy_version_list: r.next("PolicyVersionList")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("PolicyName")?;
+        out.policy_id = r.next("PolicyId")?;
+        out.arn = r.next("Arn")?;
+        out.path = r.next("Path")?;
+        out.default_version_id = r.next("DefaultVersionId")?;
+        out.attachment_count = r.next("AttachmentCount")?;
+        out.permissions_boundary_usage_count = r.next("PermissionsBoundaryUsageCount")?;
+        out.is_attachable = r.next("IsAttachable")?;
+        out.description = r.next("Description")?;
+        out.create_date = r.next("CreateDate")?;
+        out.update_date = r.next("UpdateDate")?;
+        out.policy_version_list = r.next("PolicyVersionList")?;
+        Ok(out)
     }
 }
 
@@ -10971,9 +10971,9 @@ impl NoSuchEntityException {
 impl FromValue for NoSuchEntityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10996,9 +10996,9 @@ impl OpenIDConnectProviderListEntry {
 impl FromValue for OpenIDConnectProviderListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        Ok(out)
     }
 }
 
@@ -11021,9 +11021,9 @@ impl OpenIdIdpCommunicationErrorException {
 impl FromValue for OpenIdIdpCommunicationErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -11094,9 +11094,9 @@ impl OrganizationsDecisionDetail {
 impl FromValue for OrganizationsDecisionDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            allowed_by_organizations: r.next("AllowedByOrganizations")?,
-        })
+        let mut out = Self::default();
+        out.allowed_by_organizations = r.next("AllowedByOrganizations")?;
+        Ok(out)
     }
 }
 
@@ -11186,18 +11186,18 @@ impl PasswordPolicy {
 impl FromValue for PasswordPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            minimum_password_length: r.next("MinimumPasswordLength")?,
-            require_symbols: r.next("RequireSymbols")?,
-            require_numbers: r.next("RequireNumbers")?,
-            require_uppercase_characters: r.next("RequireUppercaseCharacters")?,
-            require_lowercase_characters: r.next("RequireLowercaseCharacters")?,
-            allow_users_to_change_password: r.next("AllowUsersToChangePassword")?,
-            expire_passwords: r.next("ExpirePasswords")?,
-            max_password_age: r.next("MaxPasswordAge")?,
-            password_reuse_prevention: r.next("PasswordReusePrevention")?,
-            hard_expiry: r.next("HardExpiry")?,
-        })
+        let mut out = Self::default();
+        out.minimum_password_length = r.next("MinimumPasswordLength")?;
+        out.require_symbols = r.next("RequireSymbols")?;
+        out.require_numbers = r.next("RequireNumbers")?;
+        out.require_uppercase_characters = r.next("RequireUppercaseCharacters")?;
+        out.require_lowercase_characters = r.next("RequireLowercaseCharacters")?;
+        out.allow_users_to_change_password = r.next("AllowUsersToChangePassword")?;
+        out.expire_passwords = r.next("ExpirePasswords")?;
+        out.max_password_age = r.next("MaxPasswordAge")?;
+        out.password_reuse_prevention = r.next("PasswordReusePrevention")?;
+        out.hard_expiry = r.next("HardExpiry")?;
+        Ok(out)
     }
 }
 
@@ -11220,9 +11220,9 @@ impl PasswordPolicyViolationException {
 impl FromValue for PasswordPolicyViolationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -11477,9 +11477,9 @@ impl PermissionsBoundaryDecisionDetail {
 impl FromValue for PermissionsBoundaryDecisionDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            allowed_by_permissions_boundary: r.next("AllowedByPermissionsBoundary")?,
-        })
+        let mut out = Self::default();
+        out.allowed_by_permissions_boundary = r.next("AllowedByPermissionsBoundary")?;
+        Ok(out)
     }
 }
 
@@ -11593,20 +11593,20 @@ impl Policy {
 impl FromValue for Policy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("PolicyName")?,
-            policy_id: r.next("PolicyId")?,
-            arn: r.next("Arn")?,
-            path: r.next("Path")?,
-            default_version_id: r.next("DefaultVersionId")?,
-            attachment_count: r.next("AttachmentCount")?,
-            permissions_boundary_usage_count: r.next("PermissionsBoundaryUsageCount")?,
-            is_attachable: r.next("IsAttachable")?,
-            description: r.next("Description")?,
-            create_date: r.next("CreateDate")?,
-            update_date: r.next("UpdateDate")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("PolicyName")?;
+        out.policy_id = r.next("PolicyId")?;
+        out.arn = r.next("Arn")?;
+        out.path = r.next("Path")?;
+        out.default_version_id = r.next("DefaultVersionId")?;
+        out.attachment_count = r.next("AttachmentCount")?;
+        out.permissions_boundary_usage_count = r.next("PermissionsBoundaryUsageCount")?;
+        out.is_attachable = r.next("IsAttachable")?;
+        out.description = r.next("Description")?;
+        out.create_date = r.next("CreateDate")?;
+        out.update_date = r.next("UpdateDate")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -11638,10 +11638,10 @@ impl PolicyDetail {
 impl FromValue for PolicyDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("PolicyName")?,
-            policy_document: r.next("PolicyDocument")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("PolicyName")?;
+        out.policy_document = r.next("PolicyDocument")?;
+        Ok(out)
     }
 }
 
@@ -11744,9 +11744,9 @@ impl PolicyEvaluationException {
 impl FromValue for PolicyEvaluationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -11803,13 +11803,13 @@ impl PolicyGrantingServiceAccess {
 impl FromValue for PolicyGrantingServiceAccess {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("PolicyName")?,
-            policy_type: r.next("PolicyType")?,
-            policy_arn: r.next("PolicyArn")?,
-            entity_type: r.next("EntityType")?,
-            entity_name: r.next("EntityName")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("PolicyName")?;
+        out.policy_type = r.next("PolicyType")?;
+        out.policy_arn = r.next("PolicyArn")?;
+        out.entity_type = r.next("EntityType")?;
+        out.entity_name = r.next("EntityName")?;
+        Ok(out)
     }
 }
 
@@ -11843,10 +11843,10 @@ impl PolicyGroup {
 impl FromValue for PolicyGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            group_name: r.next("GroupName")?,
-            group_id: r.next("GroupId")?,
-        })
+        let mut out = Self::default();
+        out.group_name = r.next("GroupName")?;
+        out.group_id = r.next("GroupId")?;
+        Ok(out)
     }
 }
 
@@ -12018,9 +12018,9 @@ impl PolicyNotAttachableException {
 impl FromValue for PolicyNotAttachableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -12147,11 +12147,11 @@ impl IntoValue for PolicyParameter {
 impl FromValue for PolicyParameter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            values: r.next("Values")?,
-            r#type: r.next("Type")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.values = r.next("Values")?;
+        out.r#type = r.next("Type")?;
+        Ok(out)
     }
 }
 
@@ -12261,10 +12261,10 @@ impl PolicyRole {
 impl FromValue for PolicyRole {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            role_name: r.next("RoleName")?,
-            role_id: r.next("RoleId")?,
-        })
+        let mut out = Self::default();
+        out.role_name = r.next("RoleName")?;
+        out.role_id = r.next("RoleId")?;
+        Ok(out)
     }
 }
 
@@ -12636,10 +12636,10 @@ impl PolicyUser {
 impl FromValue for PolicyUser {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            user_id: r.next("UserId")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.user_id = r.next("UserId")?;
+        Ok(out)
     }
 }
 
@@ -12693,12 +12693,12 @@ impl PolicyVersion {
 impl FromValue for PolicyVersion {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            document: r.next("Document")?,
-            version_id: r.next("VersionId")?,
-            is_default_version: r.next("IsDefaultVersion")?,
-            create_date: r.next("CreateDate")?,
-        })
+        let mut out = Self::default();
+        out.document = r.next("Document")?;
+        out.version_id = r.next("VersionId")?;
+        out.is_default_version = r.next("IsDefaultVersion")?;
+        out.create_date = r.next("CreateDate")?;
+        Ok(out)
     }
 }
 
@@ -12730,10 +12730,10 @@ impl Position {
 impl FromValue for Position {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            line: r.next("Line")?,
-            column: r.next("Column")?,
-        })
+        let mut out = Self::default();
+        out.line = r.next("Line")?;
+        out.column = r.next("Column")?;
+        Ok(out)
     }
 }
 
@@ -13234,9 +13234,9 @@ impl ReportGenerationLimitExceededException {
 impl FromValue for ReportGenerationLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -13382,9 +13382,9 @@ impl ResetServiceSpecificCredentialResponse {
 impl FromValue for ResetServiceSpecificCredentialResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            service_specific_credential: r.next("ServiceSpecificCredential")?,
-        })
+        let mut out = Self::default();
+        out.service_specific_credential = r.next("ServiceSpecificCredential")?;
+        Ok(out)
     }
 }
 
@@ -13454,14 +13454,14 @@ impl ResourceSpecificResult {
 impl FromValue for ResourceSpecificResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            eval_resource_name: r.next("EvalResourceName")?,
-            eval_resource_decision: r.next("EvalResourceDecision")?,
-            matched_statements: r.next("MatchedStatements")?,
-            missing_context_values: r.next("MissingContextValues")?,
-            eval_decision_details: r.next("EvalDecisionDetails")?,
-            permissions_boundary_decision_detail: r.next("PermissionsBoundaryDecisionDetail")?,
-        })
+        let mut out = Self::default();
+        out.eval_resource_name = r.next("EvalResourceName")?;
+        out.eval_resource_decision = r.next("EvalResourceDecision")?;
+        out.matched_statements = r.next("MatchedStatements")?;
+        out.missing_context_values = r.next("MissingContextValues")?;
+        out.eval_decision_details = r.next("EvalDecisionDetails")?;
+        out.permissions_boundary_decision_detail = r.next("PermissionsBoundaryDecisionDetail")?;
+        Ok(out)
     }
 }
 
@@ -13623,19 +13623,19 @@ impl Role {
 impl FromValue for Role {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            path: r.next("Path")?,
-            role_name: r.next("RoleName")?,
-            role_id: r.next("RoleId")?,
-            arn: r.next("Arn")?,
-            create_date: r.next("CreateDate")?,
-            assume_role_policy_document: r.next("AssumeRolePolicyDocument")?,
-            description: r.next("Description")?,
-            max_session_duration: r.next("MaxSessionDuration")?,
-            permissions_boundary: r.next("PermissionsBoundary")?,
-            tags: r.next("Tags")?,
-            role_last_used: r.next("RoleLastUsed")?,
-        })
+        let mut out = Self::default();
+        out.path = r.next("Path")?;
+        out.role_name = r.next("RoleName")?;
+        out.role_id = r.next("RoleId")?;
+        out.arn = r.next("Arn")?;
+        out.create_date = r.next("CreateDate")?;
+        out.assume_role_policy_document = r.next("AssumeRolePolicyDocument")?;
+        out.description = r.next("Description")?;
+        out.max_session_duration = r.next("MaxSessionDuration")?;
+        out.permissions_boundary = r.next("PermissionsBoundary")?;
+        out.tags = r.next("Tags")?;
+        out.role_last_used = r.next("RoleLastUsed")?;
+        Ok(out)
     }
 }
 
@@ -13742,20 +13742,20 @@ impl RoleDetail {
 impl FromValue for RoleDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            path: r.next("Path")?,
-            role_name: r.next("RoleName")?,
-            role_id: r.next("RoleId")?,
-            arn: r.next("Arn")?,
-            create_date: r.next("CreateDate")?,
-            assume_role_policy_document: r.next("AssumeRolePolicyDocument")?,
-            instance_profile_list: r.next("InstanceProfileList")?,
-            role_policy_list: r.next("RolePolicyList")?,
-            attached_managed_policies: r.next("AttachedManagedPolicies")?,
-            permissions_boundary: r.next("PermissionsBoundary")?,
-            tags: r.next("Tags")?,
-            role_last_used: r.next("RoleLastUsed")?,
-        })
+        let mut out = Self::default();
+        out.path = r.next("Path")?;
+        out.role_name = r.next("RoleName")?;
+        out.role_id = r.next("RoleId")?;
+        out.arn = r.next("Arn")?;
+        out.create_date = r.next("CreateDate")?;
+        out.assume_role_policy_document = r.next("AssumeRolePolicyDocument")?;
+        out.instance_profile_list = r.next("InstanceProfileList")?;
+        out.role_policy_list = r.next("RolePolicyList")?;
+        out.attached_managed_policies = r.next("AttachedManagedPolicies")?;
+        out.permissions_boundary = r.next("PermissionsBoundary")?;
+        out.tags = r.next("Tags")?;
+        out.role_last_used = r.next("RoleLastUsed")?;
+        Ok(out)
     }
 }
 
@@ -13789,10 +13789,10 @@ impl RoleLastUsed {
 impl FromValue for RoleLastUsed {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            last_used_date: r.next("LastUsedDate")?,
-            region: r.next("Region")?,
-        })
+        let mut out = Self::default();
+        out.last_used_date = r.next("LastUsedDate")?;
+        out.region = r.next("Region")?;
+        Ok(out)
     }
 }
 
@@ -13824,10 +13824,10 @@ impl RoleUsageType {
 impl FromValue for RoleUsageType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            region: r.next("Region")?,
-            resources: r.next("Resources")?,
-        })
+        let mut out = Self::default();
+        out.region = r.next("Region")?;
+        out.resources = r.next("Resources")?;
+        Ok(out)
     }
 }
 
@@ -13859,10 +13859,10 @@ impl SAMLPrivateKey {
 impl FromValue for SAMLPrivateKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            timestamp: r.next("Timestamp")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.timestamp = r.next("Timestamp")?;
+        Ok(out)
     }
 }
 
@@ -13899,11 +13899,11 @@ impl SAMLProviderListEntry {
 impl FromValue for SAMLProviderListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-            valid_until: r.next("ValidUntil")?,
-            create_date: r.next("CreateDate")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        out.valid_until = r.next("ValidUntil")?;
+        out.create_date = r.next("CreateDate")?;
+        Ok(out)
     }
 }
 
@@ -13963,14 +13963,14 @@ impl SSHPublicKey {
 impl FromValue for SSHPublicKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            ssh_public_key_id: r.next("SSHPublicKeyId")?,
-            fingerprint: r.next("Fingerprint")?,
-            ssh_public_key_body: r.next("SSHPublicKeyBody")?,
-            status: r.next("Status")?,
-            upload_date: r.next("UploadDate")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.ssh_public_key_id = r.next("SSHPublicKeyId")?;
+        out.fingerprint = r.next("Fingerprint")?;
+        out.ssh_public_key_body = r.next("SSHPublicKeyBody")?;
+        out.status = r.next("Status")?;
+        out.upload_date = r.next("UploadDate")?;
+        Ok(out)
     }
 }
 
@@ -14016,12 +14016,12 @@ impl SSHPublicKeyMetadata {
 impl FromValue for SSHPublicKeyMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            ssh_public_key_id: r.next("SSHPublicKeyId")?,
-            status: r.next("Status")?,
-            upload_date: r.next("UploadDate")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.ssh_public_key_id = r.next("SSHPublicKeyId")?;
+        out.status = r.next("Status")?;
+        out.upload_date = r.next("UploadDate")?;
+        Ok(out)
     }
 }
 
@@ -14094,12 +14094,12 @@ impl ServerCertificate {
 impl FromValue for ServerCertificate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            server_certificate_metadata: r.next("ServerCertificateMetadata")?,
-            certificate_body: r.next("CertificateBody")?,
-            certificate_chain: r.next("CertificateChain")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.server_certificate_metadata = r.next("ServerCertificateMetadata")?;
+        out.certificate_body = r.next("CertificateBody")?;
+        out.certificate_chain = r.next("CertificateChain")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -14159,14 +14159,14 @@ impl ServerCertificateMetadata {
 impl FromValue for ServerCertificateMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            path: r.next("Path")?,
-            server_certificate_name: r.next("ServerCertificateName")?,
-            server_certificate_id: r.next("ServerCertificateId")?,
-            arn: r.next("Arn")?,
-            upload_date: r.next("UploadDate")?,
-            expiration: r.next("Expiration")?,
-        })
+        let mut out = Self::default();
+        out.path = r.next("Path")?;
+        out.server_certificate_name = r.next("ServerCertificateName")?;
+        out.server_certificate_id = r.next("ServerCertificateId")?;
+        out.arn = r.next("Arn")?;
+        out.upload_date = r.next("UploadDate")?;
+        out.expiration = r.next("Expiration")?;
+        Ok(out)
     }
 }
 
@@ -14201,9 +14201,9 @@ impl ServiceFailureException {
 impl FromValue for ServiceFailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -14285,15 +14285,15 @@ impl ServiceLastAccessed {
 impl FromValue for ServiceLastAccessed {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            service_name: r.next("ServiceName")?,
-            last_authenticated: r.next("LastAuthenticated")?,
-            service_namespace: r.next("ServiceNamespace")?,
-            last_authenticated_entity: r.next("LastAuthenticatedEntity")?,
-            last_authenticated_region: r.next("LastAuthenticatedRegion")?,
-            total_authenticated_entities: r.next("TotalAuthenticatedEntities")?,
-            tracked_actions_last_accessed: r.next("TrackedActionsLastAccessed")?,
-        })
+        let mut out = Self::default();
+        out.service_name = r.next("ServiceName")?;
+        out.last_authenticated = r.next("LastAuthenticated")?;
+        out.service_namespace = r.next("ServiceNamespace")?;
+        out.last_authenticated_entity = r.next("LastAuthenticatedEntity")?;
+        out.last_authenticated_region = r.next("LastAuthenticatedRegion")?;
+        out.total_authenticated_entities = r.next("TotalAuthenticatedEntities")?;
+        out.tracked_actions_last_accessed = r.next("TrackedActionsLastAccessed")?;
+        Ok(out)
     }
 }
 
@@ -14316,9 +14316,9 @@ impl ServiceNotSupportedException {
 impl FromValue for ServiceNotSupportedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -14433,18 +14433,18 @@ impl ServiceSpecificCredential {
 impl FromValue for ServiceSpecificCredential {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            create_date: r.next("CreateDate")?,
-            expiration_date: r.next("ExpirationDate")?,
-            service_name: r.next("ServiceName")?,
-            service_user_name: r.next("ServiceUserName")?,
-            service_password: r.next("ServicePassword")?,
-            service_credential_alias: r.next("ServiceCredentialAlias")?,
-            service_credential_secret: r.next("ServiceCredentialSecret")?,
-            service_specific_credential_id: r.next("ServiceSpecificCredentialId")?,
-            user_name: r.next("UserName")?,
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.create_date = r.next("CreateDate")?;
+        out.expiration_date = r.next("ExpirationDate")?;
+        out.service_name = r.next("ServiceName")?;
+        out.service_user_name = r.next("ServiceUserName")?;
+        out.service_password = r.next("ServicePassword")?;
+        out.service_credential_alias = r.next("ServiceCredentialAlias")?;
+        out.service_credential_secret = r.next("ServiceCredentialSecret")?;
+        out.service_specific_credential_id = r.next("ServiceSpecificCredentialId")?;
+        out.user_name = r.next("UserName")?;
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -14516,16 +14516,16 @@ impl ServiceSpecificCredentialMetadata {
 impl FromValue for ServiceSpecificCredentialMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            status: r.next("Status")?,
-            service_user_name: r.next("ServiceUserName")?,
-            service_credential_alias: r.next("ServiceCredentialAlias")?,
-            create_date: r.next("CreateDate")?,
-            expiration_date: r.next("ExpirationDate")?,
-            service_specific_credential_id: r.next("ServiceSpecificCredentialId")?,
-            service_name: r.next("ServiceName")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.status = r.next("Status")?;
+        out.service_user_name = r.next("ServiceUserName")?;
+        out.service_credential_alias = r.next("ServiceCredentialAlias")?;
+        out.create_date = r.next("CreateDate")?;
+        out.expiration_date = r.next("ExpirationDate")?;
+        out.service_specific_credential_id = r.next("ServiceSpecificCredentialId")?;
+        out.service_name = r.next("ServiceName")?;
+        Ok(out)
     }
 }
 
@@ -14647,13 +14647,13 @@ impl SigningCertificate {
 impl FromValue for SigningCertificate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_name: r.next("UserName")?,
-            certificate_id: r.next("CertificateId")?,
-            certificate_body: r.next("CertificateBody")?,
-            status: r.next("Status")?,
-            upload_date: r.next("UploadDate")?,
-        })
+        let mut out = Self::default();
+        out.user_name = r.next("UserName")?;
+        out.certificate_id = r.next("CertificateId")?;
+        out.certificate_body = r.next("CertificateBody")?;
+        out.status = r.next("Status")?;
+        out.upload_date = r.next("UploadDate")?;
+        Ok(out)
     }
 }
 
@@ -14861,11 +14861,11 @@ impl SimulatePolicyResponse {
 impl FromValue for SimulatePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            evaluation_results: r.next("EvaluationResults")?,
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-        })
+        let mut out = Self::default();
+        out.evaluation_results = r.next("EvaluationResults")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -15281,12 +15281,12 @@ impl Statement {
 impl FromValue for Statement {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source_policy_id: r.next("SourcePolicyId")?,
-            source_policy_type: r.next("SourcePolicyType")?,
-            start_position: r.next("StartPosition")?,
-            end_position: r.next("EndPosition")?,
-        })
+        let mut out = Self::default();
+        out.source_policy_id = r.next("SourcePolicyId")?;
+        out.source_policy_type = r.next("SourcePolicyType")?;
+        out.start_position = r.next("StartPosition")?;
+        out.end_position = r.next("EndPosition")?;
+        Ok(out)
     }
 }
 
@@ -15730,10 +15730,10 @@ impl IntoValue for Tag {
 impl FromValue for Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -16078,12 +16078,12 @@ impl TrackedActionLastAccessed {
 impl FromValue for TrackedActionLastAccessed {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            action_name: r.next("ActionName")?,
-            last_accessed_entity: r.next("LastAccessedEntity")?,
-            last_accessed_time: r.next("LastAccessedTime")?,
-            last_accessed_region: r.next("LastAccessedRegion")?,
-        })
+        let mut out = Self::default();
+        out.action_name = r.next("ActionName")?;
+        out.last_accessed_entity = r.next("LastAccessedEntity")?;
+        out.last_accessed_time = r.next("LastAccessedTime")?;
+        out.last_accessed_region = r.next("LastAccessedRegion")?;
+        Ok(out)
     }
 }
 
@@ -16106,9 +16106,9 @@ impl UnmodifiableEntityException {
 impl FromValue for UnmodifiableEntityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -16131,9 +16131,9 @@ impl UnrecognizedPublicKeyEncodingException {
 impl FromValue for UnrecognizedPublicKeyEncodingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -16885,9 +16885,9 @@ impl UpdateRoleDescriptionResponse {
 impl FromValue for UpdateRoleDescriptionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            role: r.next("Role")?,
-        })
+        let mut out = Self::default();
+        out.role = r.next("Role")?;
+        Ok(out)
     }
 }
 
@@ -17046,9 +17046,9 @@ impl UpdateSAMLProviderResponse {
 impl FromValue for UpdateSAMLProviderResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            saml_provider_arn: r.next("SAMLProviderArn")?,
-        })
+        let mut out = Self::default();
+        out.saml_provider_arn = r.next("SAMLProviderArn")?;
+        Ok(out)
     }
 }
 
@@ -17357,9 +17357,9 @@ impl UploadSSHPublicKeyResponse {
 impl FromValue for UploadSSHPublicKeyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ssh_public_key: r.next("SSHPublicKey")?,
-        })
+        let mut out = Self::default();
+        out.ssh_public_key = r.next("SSHPublicKey")?;
+        Ok(out)
     }
 }
 
@@ -17504,10 +17504,10 @@ impl UploadServerCertificateResponse {
 impl FromValue for UploadServerCertificateResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            server_certificate_metadata: r.next("ServerCertificateMetadata")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.server_certificate_metadata = r.next("ServerCertificateMetadata")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -17572,9 +17572,9 @@ impl UploadSigningCertificateResponse {
 impl FromValue for UploadSigningCertificateResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            certificate: r.next("Certificate")?,
-        })
+        let mut out = Self::default();
+        out.certificate = r.next("Certificate")?;
+        Ok(out)
     }
 }
 
@@ -17664,16 +17664,16 @@ impl User {
 impl FromValue for User {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            path: r.next("Path")?,
-            user_name: r.next("UserName")?,
-            user_id: r.next("UserId")?,
-            arn: r.next("Arn")?,
-            create_date: r.next("CreateDate")?,
-            password_last_used: r.next("PasswordLastUsed")?,
-            permissions_boundary: r.next("PermissionsBoundary")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.path = r.next("Path")?;
+        out.user_name = r.next("UserName")?;
+        out.user_id = r.next("UserId")?;
+        out.arn = r.next("Arn")?;
+        out.create_date = r.next("CreateDate")?;
+        out.password_last_used = r.next("PasswordLastUsed")?;
+        out.permissions_boundary = r.next("PermissionsBoundary")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -17766,18 +17766,18 @@ impl UserDetail {
 impl FromValue for UserDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            path: r.next("Path")?,
-            user_name: r.next("UserName")?,
-            user_id: r.next("UserId")?,
-            arn: r.next("Arn")?,
-            create_date: r.next("CreateDate")?,
-            user_policy_list: r.next("UserPolicyList")?,
-            group_list: r.next("GroupList")?,
-            attached_managed_policies: r.next("AttachedManagedPolicies")?,
-            permissions_boundary: r.next("PermissionsBoundary")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.path = r.next("Path")?;
+        out.user_name = r.next("UserName")?;
+        out.user_id = r.next("UserId")?;
+        out.arn = r.next("Arn")?;
+        out.create_date = r.next("CreateDate")?;
+        out.user_policy_list = r.next("UserPolicyList")?;
+        out.group_list = r.next("GroupList")?;
+        out.attached_managed_policies = r.next("AttachedManagedPolicies")?;
+        out.permissions_boundary = r.next("PermissionsBoundary")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -17857,13 +17857,13 @@ impl VirtualMFADevice {
 impl FromValue for VirtualMFADevice {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            serial_number: r.next("SerialNumber")?,
-            base32_string_seed: r.next("Base32StringSeed")?,
-            qr_code_png: r.next("QRCodePNG")?,
-            user: r.next("User")?,
-            enable_date: r.next("EnableDate")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.serial_number = r.next("SerialNumber")?;
+        out.base32_string_seed = r.next("Base32StringSeed")?;
+        out.qr_code_png = r.next("QRCodePNG")?;
+        out.user = r.next("User")?;
+        out.enable_date = r.next("EnableDate")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }

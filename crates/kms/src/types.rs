@@ -153,13 +153,13 @@ impl AliasListEntry {
 impl FromValue for AliasListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            alias_name: r.next("AliasName")?,
-            alias_arn: r.next("AliasArn")?,
-            target_key_id: r.next("TargetKeyId")?,
-            creation_date: r.next("CreationDate")?,
-            last_updated_date: r.next("LastUpdatedDate")?,
-        })
+        let mut out = Self::default();
+        out.alias_name = r.next("AliasName")?;
+        out.alias_arn = r.next("AliasArn")?;
+        out.target_key_id = r.next("TargetKeyId")?;
+        out.creation_date = r.next("CreationDate")?;
+        out.last_updated_date = r.next("LastUpdatedDate")?;
+        Ok(out)
     }
 }
 
@@ -182,9 +182,9 @@ impl AlreadyExistsException {
 impl FromValue for AlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -240,9 +240,9 @@ impl CancelKeyDeletionResponse {
 impl FromValue for CancelKeyDeletionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        Ok(out)
     }
 }
 
@@ -267,9 +267,9 @@ impl CloudHsmClusterInUseException {
 impl FromValue for CloudHsmClusterInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -298,9 +298,9 @@ impl CloudHsmClusterInvalidConfigurationException {
 impl FromValue for CloudHsmClusterInvalidConfigurationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -323,9 +323,9 @@ impl CloudHsmClusterNotActiveException {
 impl FromValue for CloudHsmClusterNotActiveException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -348,9 +348,9 @@ impl CloudHsmClusterNotFoundException {
 impl FromValue for CloudHsmClusterNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -377,9 +377,9 @@ impl CloudHsmClusterNotRelatedException {
 impl FromValue for CloudHsmClusterNotRelatedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -402,9 +402,9 @@ impl ConflictException {
 impl FromValue for ConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -972,9 +972,9 @@ impl CreateCustomKeyStoreResponse {
 impl FromValue for CreateCustomKeyStoreResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            custom_key_store_id: r.next("CustomKeyStoreId")?,
-        })
+        let mut out = Self::default();
+        out.custom_key_store_id = r.next("CustomKeyStoreId")?;
+        Ok(out)
     }
 }
 
@@ -1154,10 +1154,10 @@ impl CreateGrantResponse {
 impl FromValue for CreateGrantResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            grant_token: r.next("GrantToken")?,
-            grant_id: r.next("GrantId")?,
-        })
+        let mut out = Self::default();
+        out.grant_token = r.next("GrantToken")?;
+        out.grant_id = r.next("GrantId")?;
+        Ok(out)
     }
 }
 
@@ -1404,9 +1404,9 @@ impl CreateKeyResponse {
 impl FromValue for CreateKeyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_metadata: r.next("KeyMetadata")?,
-        })
+        let mut out = Self::default();
+        out.key_metadata = r.next("KeyMetadata")?;
+        Ok(out)
     }
 }
 
@@ -1429,9 +1429,9 @@ impl CustomKeyStoreHasCMKsException {
 impl FromValue for CustomKeyStoreHasCMKsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1462,9 +1462,9 @@ impl CustomKeyStoreInvalidStateException {
 impl FromValue for CustomKeyStoreInvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1487,9 +1487,9 @@ impl CustomKeyStoreNameInUseException {
 impl FromValue for CustomKeyStoreNameInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1512,9 +1512,9 @@ impl CustomKeyStoreNotFoundException {
 impl FromValue for CustomKeyStoreNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1727,17 +1727,17 @@ impl CustomKeyStoresListEntry {
 impl FromValue for CustomKeyStoresListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            custom_key_store_id: r.next("CustomKeyStoreId")?,
-            custom_key_store_name: r.next("CustomKeyStoreName")?,
-            cloud_hsm_cluster_id: r.next("CloudHsmClusterId")?,
-            trust_anchor_certificate: r.next("TrustAnchorCertificate")?,
-            connection_state: r.next("ConnectionState")?,
-            connection_error_code: r.next("ConnectionErrorCode")?,
-            creation_date: r.next("CreationDate")?,
-            custom_key_store_type: r.next("CustomKeyStoreType")?,
-            xks_proxy_configuration: r.next("XksProxyConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.custom_key_store_id = r.next("CustomKeyStoreId")?;
+        out.custom_key_store_name = r.next("CustomKeyStoreName")?;
+        out.cloud_hsm_cluster_id = r.next("CloudHsmClusterId")?;
+        out.trust_anchor_certificate = r.next("TrustAnchorCertificate")?;
+        out.connection_state = r.next("ConnectionState")?;
+        out.connection_error_code = r.next("ConnectionErrorCode")?;
+        out.creation_date = r.next("CreationDate")?;
+        out.custom_key_store_type = r.next("CustomKeyStoreType")?;
+        out.xks_proxy_configuration = r.next("XksProxyConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -2254,13 +2254,13 @@ impl DecryptResponse {
 impl FromValue for DecryptResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            plaintext: r.next("Plaintext")?,
-            encryption_algorithm: r.next("EncryptionAlgorithm")?,
-            ciphertext_for_recipient: r.next("CiphertextForRecipient")?,
-            key_material_id: r.next("KeyMaterialId")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.plaintext = r.next("Plaintext")?;
+        out.encryption_algorithm = r.next("EncryptionAlgorithm")?;
+        out.ciphertext_for_recipient = r.next("CiphertextForRecipient")?;
+        out.key_material_id = r.next("KeyMaterialId")?;
+        Ok(out)
     }
 }
 
@@ -2397,10 +2397,10 @@ impl DeleteImportedKeyMaterialResponse {
 impl FromValue for DeleteImportedKeyMaterialResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            key_material_id: r.next("KeyMaterialId")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.key_material_id = r.next("KeyMaterialId")?;
+        Ok(out)
     }
 }
 
@@ -2423,9 +2423,9 @@ impl DependencyTimeoutException {
 impl FromValue for DependencyTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2604,13 +2604,13 @@ impl DeriveSharedSecretResponse {
 impl FromValue for DeriveSharedSecretResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            shared_secret: r.next("SharedSecret")?,
-            ciphertext_for_recipient: r.next("CiphertextForRecipient")?,
-            key_agreement_algorithm: r.next("KeyAgreementAlgorithm")?,
-            key_origin: r.next("KeyOrigin")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.shared_secret = r.next("SharedSecret")?;
+        out.ciphertext_for_recipient = r.next("CiphertextForRecipient")?;
+        out.key_agreement_algorithm = r.next("KeyAgreementAlgorithm")?;
+        out.key_origin = r.next("KeyOrigin")?;
+        Ok(out)
     }
 }
 
@@ -2699,11 +2699,11 @@ impl DescribeCustomKeyStoresResponse {
 impl FromValue for DescribeCustomKeyStoresResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            custom_key_stores: r.next("CustomKeyStores")?,
-            next_marker: r.next("NextMarker")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.custom_key_stores = r.next("CustomKeyStores")?;
+        out.next_marker = r.next("NextMarker")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -2775,9 +2775,9 @@ impl DescribeKeyResponse {
 impl FromValue for DescribeKeyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_metadata: r.next("KeyMetadata")?,
-        })
+        let mut out = Self::default();
+        out.key_metadata = r.next("KeyMetadata")?;
+        Ok(out)
     }
 }
 
@@ -2866,9 +2866,9 @@ impl DisabledException {
 impl FromValue for DisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2999,9 +2999,9 @@ impl DryRunOperationException {
 impl FromValue for DryRunOperationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -3233,11 +3233,11 @@ impl EncryptResponse {
 impl FromValue for EncryptResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ciphertext_blob: r.next("CiphertextBlob")?,
-            key_id: r.next("KeyId")?,
-            encryption_algorithm: r.next("EncryptionAlgorithm")?,
-        })
+        let mut out = Self::default();
+        out.ciphertext_blob = r.next("CiphertextBlob")?;
+        out.key_id = r.next("KeyId")?;
+        out.encryption_algorithm = r.next("EncryptionAlgorithm")?;
+        Ok(out)
     }
 }
 
@@ -3426,9 +3426,9 @@ impl ExpiredImportTokenException {
 impl FromValue for ExpiredImportTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -3617,15 +3617,15 @@ impl GenerateDataKeyPairResponse {
 impl FromValue for GenerateDataKeyPairResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            private_key_ciphertext_blob: r.next("PrivateKeyCiphertextBlob")?,
-            private_key_plaintext: r.next("PrivateKeyPlaintext")?,
-            public_key: r.next("PublicKey")?,
-            key_id: r.next("KeyId")?,
-            key_pair_spec: r.next("KeyPairSpec")?,
-            ciphertext_for_recipient: r.next("CiphertextForRecipient")?,
-            key_material_id: r.next("KeyMaterialId")?,
-        })
+        let mut out = Self::default();
+        out.private_key_ciphertext_blob = r.next("PrivateKeyCiphertextBlob")?;
+        out.private_key_plaintext = r.next("PrivateKeyPlaintext")?;
+        out.public_key = r.next("PublicKey")?;
+        out.key_id = r.next("KeyId")?;
+        out.key_pair_spec = r.next("KeyPairSpec")?;
+        out.ciphertext_for_recipient = r.next("CiphertextForRecipient")?;
+        out.key_material_id = r.next("KeyMaterialId")?;
+        Ok(out)
     }
 }
 
@@ -3759,13 +3759,13 @@ impl GenerateDataKeyPairWithoutPlaintextResponse {
 impl FromValue for GenerateDataKeyPairWithoutPlaintextResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            private_key_ciphertext_blob: r.next("PrivateKeyCiphertextBlob")?,
-            public_key: r.next("PublicKey")?,
-            key_id: r.next("KeyId")?,
-            key_pair_spec: r.next("KeyPairSpec")?,
-            key_material_id: r.next("KeyMaterialId")?,
-        })
+        let mut out = Self::default();
+        out.private_key_ciphertext_blob = r.next("PrivateKeyCiphertextBlob")?;
+        out.public_key = r.next("PublicKey")?;
+        out.key_id = r.next("KeyId")?;
+        out.key_pair_spec = r.next("KeyPairSpec")?;
+        out.key_material_id = r.next("KeyMaterialId")?;
+        Ok(out)
     }
 }
 
@@ -3940,13 +3940,13 @@ impl GenerateDataKeyResponse {
 impl FromValue for GenerateDataKeyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ciphertext_blob: r.next("CiphertextBlob")?,
-            plaintext: r.next("Plaintext")?,
-            key_id: r.next("KeyId")?,
-            ciphertext_for_recipient: r.next("CiphertextForRecipient")?,
-            key_material_id: r.next("KeyMaterialId")?,
-        })
+        let mut out = Self::default();
+        out.ciphertext_blob = r.next("CiphertextBlob")?;
+        out.plaintext = r.next("Plaintext")?;
+        out.key_id = r.next("KeyId")?;
+        out.ciphertext_for_recipient = r.next("CiphertextForRecipient")?;
+        out.key_material_id = r.next("KeyMaterialId")?;
+        Ok(out)
     }
 }
 
@@ -4070,11 +4070,11 @@ impl GenerateDataKeyWithoutPlaintextResponse {
 impl FromValue for GenerateDataKeyWithoutPlaintextResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ciphertext_blob: r.next("CiphertextBlob")?,
-            key_id: r.next("KeyId")?,
-            key_material_id: r.next("KeyMaterialId")?,
-        })
+        let mut out = Self::default();
+        out.ciphertext_blob = r.next("CiphertextBlob")?;
+        out.key_id = r.next("KeyId")?;
+        out.key_material_id = r.next("KeyMaterialId")?;
+        Ok(out)
     }
 }
 
@@ -4200,11 +4200,11 @@ impl GenerateMacResponse {
 impl FromValue for GenerateMacResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            mac: r.next("Mac")?,
-            mac_algorithm: r.next("MacAlgorithm")?,
-            key_id: r.next("KeyId")?,
-        })
+        let mut out = Self::default();
+        out.mac = r.next("Mac")?;
+        out.mac_algorithm = r.next("MacAlgorithm")?;
+        out.key_id = r.next("KeyId")?;
+        Ok(out)
     }
 }
 
@@ -4298,10 +4298,10 @@ impl GenerateRandomResponse {
 impl FromValue for GenerateRandomResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            plaintext: r.next("Plaintext")?,
-            ciphertext_for_recipient: r.next("CiphertextForRecipient")?,
-        })
+        let mut out = Self::default();
+        out.plaintext = r.next("Plaintext")?;
+        out.ciphertext_for_recipient = r.next("CiphertextForRecipient")?;
+        Ok(out)
     }
 }
 
@@ -4378,12 +4378,12 @@ impl GetKeyLastUsageResponse {
 impl FromValue for GetKeyLastUsageResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            key_last_usage: r.next("KeyLastUsage")?,
-            tracking_start_date: r.next("TrackingStartDate")?,
-            key_creation_date: r.next("KeyCreationDate")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.key_last_usage = r.next("KeyLastUsage")?;
+        out.tracking_start_date = r.next("TrackingStartDate")?;
+        out.key_creation_date = r.next("KeyCreationDate")?;
+        Ok(out)
     }
 }
 
@@ -4456,10 +4456,10 @@ impl GetKeyPolicyResponse {
 impl FromValue for GetKeyPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-            policy_name: r.next("PolicyName")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        out.policy_name = r.next("PolicyName")?;
+        Ok(out)
     }
 }
 
@@ -4545,13 +4545,13 @@ impl GetKeyRotationStatusResponse {
 impl FromValue for GetKeyRotationStatusResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_rotation_enabled: r.next("KeyRotationEnabled")?,
-            key_id: r.next("KeyId")?,
-            rotation_period_in_days: r.next("RotationPeriodInDays")?,
-            next_rotation_date: r.next("NextRotationDate")?,
-            on_demand_rotation_start_date: r.next("OnDemandRotationStartDate")?,
-        })
+        let mut out = Self::default();
+        out.key_rotation_enabled = r.next("KeyRotationEnabled")?;
+        out.key_id = r.next("KeyId")?;
+        out.rotation_period_in_days = r.next("RotationPeriodInDays")?;
+        out.next_rotation_date = r.next("NextRotationDate")?;
+        out.on_demand_rotation_start_date = r.next("OnDemandRotationStartDate")?;
+        Ok(out)
     }
 }
 
@@ -4680,12 +4680,12 @@ impl GetParametersForImportResponse {
 impl FromValue for GetParametersForImportResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            import_token: r.next("ImportToken")?,
-            public_key: r.next("PublicKey")?,
-            parameters_valid_to: r.next("ParametersValidTo")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.import_token = r.next("ImportToken")?;
+        out.public_key = r.next("PublicKey")?;
+        out.parameters_valid_to = r.next("ParametersValidTo")?;
+        Ok(out)
     }
 }
 
@@ -4825,16 +4825,16 @@ impl GetPublicKeyResponse {
 impl FromValue for GetPublicKeyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            public_key: r.next("PublicKey")?,
-            customer_master_key_spec: r.next("CustomerMasterKeySpec")?,
-            key_spec: r.next("KeySpec")?,
-            key_usage: r.next("KeyUsage")?,
-            encryption_algorithms: r.next("EncryptionAlgorithms")?,
-            signing_algorithms: r.next("SigningAlgorithms")?,
-            key_agreement_algorithms: r.next("KeyAgreementAlgorithms")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.public_key = r.next("PublicKey")?;
+        out.customer_master_key_spec = r.next("CustomerMasterKeySpec")?;
+        out.key_spec = r.next("KeySpec")?;
+        out.key_usage = r.next("KeyUsage")?;
+        out.encryption_algorithms = r.next("EncryptionAlgorithms")?;
+        out.signing_algorithms = r.next("SigningAlgorithms")?;
+        out.key_agreement_algorithms = r.next("KeyAgreementAlgorithms")?;
+        Ok(out)
     }
 }
 
@@ -4886,11 +4886,11 @@ impl IntoValue for GrantConstraints {
 impl FromValue for GrantConstraints {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            encryption_context_subset: r.next("EncryptionContextSubset")?,
-            encryption_context_equals: r.next("EncryptionContextEquals")?,
-            source_arn: r.next("SourceArn")?,
-        })
+        let mut out = Self::default();
+        out.encryption_context_subset = r.next("EncryptionContextSubset")?;
+        out.encryption_context_equals = r.next("EncryptionContextEquals")?;
+        out.source_arn = r.next("SourceArn")?;
+        Ok(out)
     }
 }
 
@@ -4985,19 +4985,19 @@ impl GrantListEntry {
 impl FromValue for GrantListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            grant_id: r.next("GrantId")?,
-            name: r.next("Name")?,
-            creation_date: r.next("CreationDate")?,
-            grantee_principal: r.next("GranteePrincipal")?,
-            retiring_principal: r.next("RetiringPrincipal")?,
-            issuing_account: r.next("IssuingAccount")?,
-            operations: r.next("Operations")?,
-            constraints: r.next("Constraints")?,
-            grantee_service_principal: r.next("GranteeServicePrincipal")?,
-            retiring_service_principal: r.next("RetiringServicePrincipal")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.grant_id = r.next("GrantId")?;
+        out.name = r.next("Name")?;
+        out.creation_date = r.next("CreationDate")?;
+        out.grantee_principal = r.next("GranteePrincipal")?;
+        out.retiring_principal = r.next("RetiringPrincipal")?;
+        out.issuing_account = r.next("IssuingAccount")?;
+        out.operations = r.next("Operations")?;
+        out.constraints = r.next("Constraints")?;
+        out.grantee_service_principal = r.next("GranteeServicePrincipal")?;
+        out.retiring_service_principal = r.next("RetiringServicePrincipal")?;
+        Ok(out)
     }
 }
 
@@ -5296,10 +5296,10 @@ impl ImportKeyMaterialResponse {
 impl FromValue for ImportKeyMaterialResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            key_material_id: r.next("KeyMaterialId")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.key_material_id = r.next("KeyMaterialId")?;
+        Ok(out)
     }
 }
 
@@ -5550,9 +5550,9 @@ impl IncorrectKeyException {
 impl FromValue for IncorrectKeyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5575,9 +5575,9 @@ impl IncorrectKeyMaterialException {
 impl FromValue for IncorrectKeyMaterialException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5602,9 +5602,9 @@ impl IncorrectTrustAnchorException {
 impl FromValue for IncorrectTrustAnchorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5627,9 +5627,9 @@ impl InvalidAliasNameException {
 impl FromValue for InvalidAliasNameException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5652,9 +5652,9 @@ impl InvalidArnException {
 impl FromValue for InvalidArnException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5679,9 +5679,9 @@ impl InvalidCiphertextException {
 impl FromValue for InvalidCiphertextException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5704,9 +5704,9 @@ impl InvalidGrantIdException {
 impl FromValue for InvalidGrantIdException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5729,9 +5729,9 @@ impl InvalidGrantTokenException {
 impl FromValue for InvalidGrantTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5754,9 +5754,9 @@ impl InvalidImportTokenException {
 impl FromValue for InvalidImportTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5786,9 +5786,9 @@ impl InvalidKeyUsageException {
 impl FromValue for InvalidKeyUsageException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5811,9 +5811,9 @@ impl InvalidMarkerException {
 impl FromValue for InvalidMarkerException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5836,9 +5836,9 @@ impl KMSInternalException {
 impl FromValue for KMSInternalException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5861,9 +5861,9 @@ impl KMSInvalidMacException {
 impl FromValue for KMSInvalidMacException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5886,9 +5886,9 @@ impl KMSInvalidSignatureException {
 impl FromValue for KMSInvalidSignatureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -5916,9 +5916,9 @@ impl KMSInvalidStateException {
 impl FromValue for KMSInvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -6109,12 +6109,12 @@ impl KeyLastUsageData {
 impl FromValue for KeyLastUsageData {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            operation: r.next("Operation")?,
-            timestamp: r.next("Timestamp")?,
-            cloud_trail_event_id: r.next("CloudTrailEventId")?,
-            kms_request_id: r.next("KmsRequestId")?,
-        })
+        let mut out = Self::default();
+        out.operation = r.next("Operation")?;
+        out.timestamp = r.next("Timestamp")?;
+        out.cloud_trail_event_id = r.next("CloudTrailEventId")?;
+        out.kms_request_id = r.next("KmsRequestId")?;
+        Ok(out)
     }
 }
 
@@ -6273,10 +6273,10 @@ impl KeyListEntry {
 impl FromValue for KeyListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            key_arn: r.next("KeyArn")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.key_arn = r.next("KeyArn")?;
+        Ok(out)
     }
 }
 
@@ -6677,34 +6677,34 @@ impl KeyMetadata {
 impl FromValue for KeyMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            aws_account_id: r.next("AWSAccountId")?,
-            key_id: r.next("KeyId")?,
-            arn: r.next("Arn")?,
-            creation_date: r.next("CreationDate")?,
-            enabled: r.next("Enabled")?,
-            description: r.next("Description")?,
-            key_usage: r.next("KeyUsage")?,
-            key_state: r.next("KeyState")?,
-            deletion_date: r.next("DeletionDate")?,
-            valid_to: r.next("ValidTo")?,
-            origin: r.next("Origin")?,
-            custom_key_store_id: r.next("CustomKeyStoreId")?,
-            cloud_hsm_cluster_id: r.next("CloudHsmClusterId")?,
-            expiration_model: r.next("ExpirationModel")?,
-            key_manager: r.next("KeyManager")?,
-            customer_master_key_spec: r.next("CustomerMasterKeySpec")?,
-            key_spec: r.next("KeySpec")?,
-            encryption_algorithms: r.next("EncryptionAlgorithms")?,
-            signing_algorithms: r.next("SigningAlgorithms")?,
-            key_agreement_algorithms: r.next("KeyAgreementAlgorithms")?,
-            multi_region: r.next("MultiRegion")?,
-            multi_region_configuration: r.next("MultiRegionConfiguration")?,
-            pending_deletion_window_in_days: r.next("PendingDeletionWindowInDays")?,
-            mac_algorithms: r.next("MacAlgorithms")?,
-            xks_key_configuration: r.next("XksKeyConfiguration")?,
-            current_key_material_id: r.next("CurrentKeyMaterialId")?,
-        })
+        let mut out = Self::default();
+        out.aws_account_id = r.next("AWSAccountId")?;
+        out.key_id = r.next("KeyId")?;
+        out.arn = r.next("Arn")?;
+        out.creation_date = r.next("CreationDate")?;
+        out.enabled = r.next("Enabled")?;
+        out.description = r.next("Description")?;
+        out.key_usage = r.next("KeyUsage")?;
+        out.key_state = r.next("KeyState")?;
+        out.deletion_date = r.next("DeletionDate")?;
+        out.valid_to = r.next("ValidTo")?;
+        out.origin = r.next("Origin")?;
+        out.custom_key_store_id = r.next("CustomKeyStoreId")?;
+        out.cloud_hsm_cluster_id = r.next("CloudHsmClusterId")?;
+        out.expiration_model = r.next("ExpirationModel")?;
+        out.key_manager = r.next("KeyManager")?;
+        out.customer_master_key_spec = r.next("CustomerMasterKeySpec")?;
+        out.key_spec = r.next("KeySpec")?;
+        out.encryption_algorithms = r.next("EncryptionAlgorithms")?;
+        out.signing_algorithms = r.next("SigningAlgorithms")?;
+        out.key_agreement_algorithms = r.next("KeyAgreementAlgorithms")?;
+        out.multi_region = r.next("MultiRegion")?;
+        out.multi_region_configuration = r.next("MultiRegionConfiguration")?;
+        out.pending_deletion_window_in_days = r.next("PendingDeletionWindowInDays")?;
+        out.mac_algorithms = r.next("MacAlgorithms")?;
+        out.xks_key_configuration = r.next("XksKeyConfiguration")?;
+        out.current_key_material_id = r.next("CurrentKeyMaterialId")?;
+        Ok(out)
     }
 }
 
@@ -6990,9 +6990,9 @@ impl KeyUnavailableException {
 impl FromValue for KeyUnavailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7104,9 +7104,9 @@ impl LimitExceededException {
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7196,11 +7196,11 @@ impl ListAliasesResponse {
 impl FromValue for ListAliasesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            aliases: r.next("Aliases")?,
-            next_marker: r.next("NextMarker")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.aliases = r.next("Aliases")?;
+        out.next_marker = r.next("NextMarker")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -7318,11 +7318,11 @@ impl ListGrantsResponse {
 impl FromValue for ListGrantsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            grants: r.next("Grants")?,
-            next_marker: r.next("NextMarker")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.grants = r.next("Grants")?;
+        out.next_marker = r.next("NextMarker")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -7414,11 +7414,11 @@ impl ListKeyPoliciesResponse {
 impl FromValue for ListKeyPoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_names: r.next("PolicyNames")?,
-            next_marker: r.next("NextMarker")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.policy_names = r.next("PolicyNames")?;
+        out.next_marker = r.next("NextMarker")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -7519,11 +7519,11 @@ impl ListKeyRotationsResponse {
 impl FromValue for ListKeyRotationsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            rotations: r.next("Rotations")?,
-            next_marker: r.next("NextMarker")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.rotations = r.next("Rotations")?;
+        out.next_marker = r.next("NextMarker")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -7591,11 +7591,11 @@ impl ListKeysResponse {
 impl FromValue for ListKeysResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            keys: r.next("Keys")?,
-            next_marker: r.next("NextMarker")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.keys = r.next("Keys")?;
+        out.next_marker = r.next("NextMarker")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -7691,11 +7691,11 @@ impl ListResourceTagsResponse {
 impl FromValue for ListResourceTagsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-            next_marker: r.next("NextMarker")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.next_marker = r.next("NextMarker")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -7863,9 +7863,9 @@ impl MalformedPolicyDocumentException {
 impl FromValue for MalformedPolicyDocumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7987,11 +7987,11 @@ impl MultiRegionConfiguration {
 impl FromValue for MultiRegionConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            multi_region_key_type: r.next("MultiRegionKeyType")?,
-            primary_key: r.next("PrimaryKey")?,
-            replica_keys: r.next("ReplicaKeys")?,
-        })
+        let mut out = Self::default();
+        out.multi_region_key_type = r.next("MultiRegionKeyType")?;
+        out.primary_key = r.next("PrimaryKey")?;
+        out.replica_keys = r.next("ReplicaKeys")?;
+        Ok(out)
     }
 }
 
@@ -8021,10 +8021,10 @@ impl MultiRegionKey {
 impl FromValue for MultiRegionKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-            region: r.next("Region")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        out.region = r.next("Region")?;
+        Ok(out)
     }
 }
 
@@ -8123,9 +8123,9 @@ impl NotFoundException {
 impl FromValue for NotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -8525,15 +8525,15 @@ impl ReEncryptResponse {
 impl FromValue for ReEncryptResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ciphertext_blob: r.next("CiphertextBlob")?,
-            source_key_id: r.next("SourceKeyId")?,
-            key_id: r.next("KeyId")?,
-            source_encryption_algorithm: r.next("SourceEncryptionAlgorithm")?,
-            destination_encryption_algorithm: r.next("DestinationEncryptionAlgorithm")?,
-            source_key_material_id: r.next("SourceKeyMaterialId")?,
-            destination_key_material_id: r.next("DestinationKeyMaterialId")?,
-        })
+        let mut out = Self::default();
+        out.ciphertext_blob = r.next("CiphertextBlob")?;
+        out.source_key_id = r.next("SourceKeyId")?;
+        out.key_id = r.next("KeyId")?;
+        out.source_encryption_algorithm = r.next("SourceEncryptionAlgorithm")?;
+        out.destination_encryption_algorithm = r.next("DestinationEncryptionAlgorithm")?;
+        out.source_key_material_id = r.next("SourceKeyMaterialId")?;
+        out.destination_key_material_id = r.next("DestinationKeyMaterialId")?;
+        Ok(out)
     }
 }
 
@@ -8725,11 +8725,11 @@ impl ReplicateKeyResponse {
 impl FromValue for ReplicateKeyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            replica_key_metadata: r.next("ReplicaKeyMetadata")?,
-            replica_policy: r.next("ReplicaPolicy")?,
-            replica_tags: r.next("ReplicaTags")?,
-        })
+        let mut out = Self::default();
+        out.replica_key_metadata = r.next("ReplicaKeyMetadata")?;
+        out.replica_policy = r.next("ReplicaPolicy")?;
+        out.replica_tags = r.next("ReplicaTags")?;
+        Ok(out)
     }
 }
 
@@ -8896,9 +8896,9 @@ impl RotateKeyOnDemandResponse {
 impl FromValue for RotateKeyOnDemandResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        Ok(out)
     }
 }
 
@@ -9053,17 +9053,17 @@ impl RotationsListEntry {
 impl FromValue for RotationsListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            key_material_id: r.next("KeyMaterialId")?,
-            key_material_description: r.next("KeyMaterialDescription")?,
-            import_state: r.next("ImportState")?,
-            key_material_state: r.next("KeyMaterialState")?,
-            expiration_model: r.next("ExpirationModel")?,
-            valid_to: r.next("ValidTo")?,
-            rotation_date: r.next("RotationDate")?,
-            rotation_type: r.next("RotationType")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.key_material_id = r.next("KeyMaterialId")?;
+        out.key_material_description = r.next("KeyMaterialDescription")?;
+        out.import_state = r.next("ImportState")?;
+        out.key_material_state = r.next("KeyMaterialState")?;
+        out.expiration_model = r.next("ExpirationModel")?;
+        out.valid_to = r.next("ValidTo")?;
+        out.rotation_date = r.next("RotationDate")?;
+        out.rotation_type = r.next("RotationType")?;
+        Ok(out)
     }
 }
 
@@ -9160,12 +9160,12 @@ impl ScheduleKeyDeletionResponse {
 impl FromValue for ScheduleKeyDeletionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            deletion_date: r.next("DeletionDate")?,
-            key_state: r.next("KeyState")?,
-            pending_window_in_days: r.next("PendingWindowInDays")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.deletion_date = r.next("DeletionDate")?;
+        out.key_state = r.next("KeyState")?;
+        out.pending_window_in_days = r.next("PendingWindowInDays")?;
+        Ok(out)
     }
 }
 
@@ -9343,11 +9343,11 @@ impl SignResponse {
 impl FromValue for SignResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            signature: r.next("Signature")?,
-            signing_algorithm: r.next("SigningAlgorithm")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.signature = r.next("Signature")?;
+        out.signing_algorithm = r.next("SigningAlgorithm")?;
+        Ok(out)
     }
 }
 
@@ -9525,10 +9525,10 @@ impl IntoValue for Tag {
 impl FromValue for Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tag_key: r.next("TagKey")?,
-            tag_value: r.next("TagValue")?,
-        })
+        let mut out = Self::default();
+        out.tag_key = r.next("TagKey")?;
+        out.tag_value = r.next("TagValue")?;
+        Ok(out)
     }
 }
 
@@ -9551,9 +9551,9 @@ impl TagException {
 impl FromValue for TagException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -9622,9 +9622,9 @@ impl UnsupportedOperationException {
 impl FromValue for UnsupportedOperationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10137,11 +10137,11 @@ impl VerifyMacResponse {
 impl FromValue for VerifyMacResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            mac_valid: r.next("MacValid")?,
-            mac_algorithm: r.next("MacAlgorithm")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.mac_valid = r.next("MacValid")?;
+        out.mac_algorithm = r.next("MacAlgorithm")?;
+        Ok(out)
     }
 }
 
@@ -10323,11 +10323,11 @@ impl VerifyResponse {
 impl FromValue for VerifyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-            signature_valid: r.next("SignatureValid")?,
-            signing_algorithm: r.next("SigningAlgorithm")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.signature_valid = r.next("SignatureValid")?;
+        out.signing_algorithm = r.next("SigningAlgorithm")?;
+        Ok(out)
     }
 }
 
@@ -10434,9 +10434,9 @@ impl XksKeyAlreadyInUseException {
 impl FromValue for XksKeyAlreadyInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10463,7 +10463,9 @@ impl XksKeyConfigurationType {
 impl FromValue for XksKeyConfigurationType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self { id: r.next("Id")? })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        Ok(out)
     }
 }
 
@@ -10488,9 +10490,9 @@ impl XksKeyInvalidConfigurationException {
 impl FromValue for XksKeyInvalidConfigurationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10515,9 +10517,9 @@ impl XksKeyNotFoundException {
 impl FromValue for XksKeyNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10657,14 +10659,14 @@ impl XksProxyConfigurationType {
 impl FromValue for XksProxyConfigurationType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            connectivity: r.next("Connectivity")?,
-            access_key_id: r.next("AccessKeyId")?,
-            uri_endpoint: r.next("UriEndpoint")?,
-            uri_path: r.next("UriPath")?,
-            vpc_endpoint_service_name: r.next("VpcEndpointServiceName")?,
-            vpc_endpoint_service_owner: r.next("VpcEndpointServiceOwner")?,
-        })
+        let mut out = Self::default();
+        out.connectivity = r.next("Connectivity")?;
+        out.access_key_id = r.next("AccessKeyId")?;
+        out.uri_endpoint = r.next("UriEndpoint")?;
+        out.uri_path = r.next("UriPath")?;
+        out.vpc_endpoint_service_name = r.next("VpcEndpointServiceName")?;
+        out.vpc_endpoint_service_owner = r.next("VpcEndpointServiceOwner")?;
+        Ok(out)
     }
 }
 
@@ -10763,9 +10765,9 @@ impl XksProxyIncorrectAuthenticationCredentialException {
 impl FromValue for XksProxyIncorrectAuthenticationCredentialException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10788,9 +10790,9 @@ impl XksProxyInvalidConfigurationException {
 impl FromValue for XksProxyInvalidConfigurationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10813,9 +10815,9 @@ impl XksProxyInvalidResponseException {
 impl FromValue for XksProxyInvalidResponseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10838,9 +10840,9 @@ impl XksProxyUriEndpointInUseException {
 impl FromValue for XksProxyUriEndpointInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10863,9 +10865,9 @@ impl XksProxyUriInUseException {
 impl FromValue for XksProxyUriInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10890,9 +10892,9 @@ impl XksProxyUriUnreachableException {
 impl FromValue for XksProxyUriUnreachableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10915,9 +10917,9 @@ impl XksProxyVpcEndpointServiceInUseException {
 impl FromValue for XksProxyVpcEndpointServiceInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10940,9 +10942,9 @@ impl XksProxyVpcEndpointServiceInvalidConfigurationException {
 impl FromValue for XksProxyVpcEndpointServiceInvalidConfigurationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10965,8 +10967,8 @@ impl XksProxyVpcEndpointServiceNotFoundException {
 impl FromValue for XksProxyVpcEndpointServiceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }

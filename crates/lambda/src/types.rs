@@ -54,13 +54,13 @@ impl AccountLimit {
 impl FromValue for AccountLimit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            total_code_size: r.next("TotalCodeSize")?,
-            code_size_unzipped: r.next("CodeSizeUnzipped")?,
-            code_size_zipped: r.next("CodeSizeZipped")?,
-            concurrent_executions: r.next("ConcurrentExecutions")?,
-            unreserved_concurrent_executions: r.next("UnreservedConcurrentExecutions")?,
-        })
+        let mut out = Self::default();
+        out.total_code_size = r.next("TotalCodeSize")?;
+        out.code_size_unzipped = r.next("CodeSizeUnzipped")?;
+        out.code_size_zipped = r.next("CodeSizeZipped")?;
+        out.concurrent_executions = r.next("ConcurrentExecutions")?;
+        out.unreserved_concurrent_executions = r.next("UnreservedConcurrentExecutions")?;
+        Ok(out)
     }
 }
 
@@ -90,10 +90,10 @@ impl AccountUsage {
 impl FromValue for AccountUsage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            total_code_size: r.next("TotalCodeSize")?,
-            function_count: r.next("FunctionCount")?,
-        })
+        let mut out = Self::default();
+        out.total_code_size = r.next("TotalCodeSize")?;
+        out.function_count = r.next("FunctionCount")?;
+        Ok(out)
     }
 }
 
@@ -205,10 +205,10 @@ impl AddLayerVersionPermissionResponse {
 impl FromValue for AddLayerVersionPermissionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            statement: r.next("Statement")?,
-            revision_id: r.next("RevisionId")?,
-        })
+        let mut out = Self::default();
+        out.statement = r.next("Statement")?;
+        out.revision_id = r.next("RevisionId")?;
+        Ok(out)
     }
 }
 
@@ -364,9 +364,9 @@ impl AddPermissionResponse {
 impl FromValue for AddPermissionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            statement: r.next("Statement")?,
-        })
+        let mut out = Self::default();
+        out.statement = r.next("Statement")?;
+        Ok(out)
     }
 }
 
@@ -424,14 +424,14 @@ impl AliasConfiguration {
 impl FromValue for AliasConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            alias_arn: r.next("AliasArn")?,
-            name: r.next("Name")?,
-            function_version: r.next("FunctionVersion")?,
-            description: r.next("Description")?,
-            routing_config: r.next("RoutingConfig")?,
-            revision_id: r.next("RevisionId")?,
-        })
+        let mut out = Self::default();
+        out.alias_arn = r.next("AliasArn")?;
+        out.name = r.next("Name")?;
+        out.function_version = r.next("FunctionVersion")?;
+        out.description = r.next("Description")?;
+        out.routing_config = r.next("RoutingConfig")?;
+        out.revision_id = r.next("RevisionId")?;
+        Ok(out)
     }
 }
 
@@ -461,10 +461,10 @@ impl AliasLimitExceededException {
 impl FromValue for AliasLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -493,9 +493,9 @@ impl IntoValue for AliasRoutingConfiguration {
 impl FromValue for AliasRoutingConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            additional_version_weights: r.next("AdditionalVersionWeights")?,
-        })
+        let mut out = Self::default();
+        out.additional_version_weights = r.next("AdditionalVersionWeights")?;
+        Ok(out)
     }
 }
 
@@ -526,9 +526,9 @@ impl IntoValue for AllowedPublishers {
 impl FromValue for AllowedPublishers {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            signing_profile_version_arns: r.next("SigningProfileVersionArns")?,
-        })
+        let mut out = Self::default();
+        out.signing_profile_version_arns = r.next("SigningProfileVersionArns")?;
+        Ok(out)
     }
 }
 
@@ -570,10 +570,10 @@ impl IntoValue for AmazonManagedKafkaEventSourceConfig {
 impl FromValue for AmazonManagedKafkaEventSourceConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            consumer_group_id: r.next("ConsumerGroupId")?,
-            schema_registry_config: r.next("SchemaRegistryConfig")?,
-        })
+        let mut out = Self::default();
+        out.consumer_group_id = r.next("ConsumerGroupId")?;
+        out.schema_registry_config = r.next("SchemaRegistryConfig")?;
+        Ok(out)
     }
 }
 
@@ -792,11 +792,11 @@ impl CallbackDetails {
 impl FromValue for CallbackDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            callback_id: r.next("CallbackId")?,
-            result: r.next("Result")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.callback_id = r.next("CallbackId")?;
+        out.result = r.next("Result")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -819,9 +819,9 @@ impl CallbackFailedDetails {
 impl FromValue for CallbackFailedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -890,11 +890,11 @@ impl CallbackStartedDetails {
 impl FromValue for CallbackStartedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            callback_id: r.next("CallbackId")?,
-            heartbeat_timeout: r.next("HeartbeatTimeout")?,
-            timeout: r.next("Timeout")?,
-        })
+        let mut out = Self::default();
+        out.callback_id = r.next("CallbackId")?;
+        out.heartbeat_timeout = r.next("HeartbeatTimeout")?;
+        out.timeout = r.next("Timeout")?;
+        Ok(out)
     }
 }
 
@@ -917,9 +917,9 @@ impl CallbackSucceededDetails {
 impl FromValue for CallbackSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            result: r.next("Result")?,
-        })
+        let mut out = Self::default();
+        out.result = r.next("Result")?;
+        Ok(out)
     }
 }
 
@@ -942,9 +942,9 @@ impl CallbackTimedOutDetails {
 impl FromValue for CallbackTimedOutDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -974,10 +974,10 @@ impl CallbackTimeoutException {
 impl FromValue for CallbackTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1072,18 +1072,18 @@ impl CapacityProvider {
 impl FromValue for CapacityProvider {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capacity_provider_arn: r.next("CapacityProviderArn")?,
-            state: r.next("State")?,
-            vpc_config: r.next("VpcConfig")?,
-            permissions_config: r.next("PermissionsConfig")?,
-            instance_requirements: r.next("InstanceRequirements")?,
-            capacity_provider_scaling_config: r.next("CapacityProviderScalingConfig")?,
-            kms_key_arn: r.next("KmsKeyArn")?,
-            last_modified: r.next("LastModified")?,
-            propagate_tags: r.next("PropagateTags")?,
-            telemetry_config: r.next("TelemetryConfig")?,
-        })
+        let mut out = Self::default();
+        out.capacity_provider_arn = r.next("CapacityProviderArn")?;
+        out.state = r.next("State")?;
+        out.vpc_config = r.next("VpcConfig")?;
+        out.permissions_config = r.next("PermissionsConfig")?;
+        out.instance_requirements = r.next("InstanceRequirements")?;
+        out.capacity_provider_scaling_config = r.next("CapacityProviderScalingConfig")?;
+        out.kms_key_arn = r.next("KmsKeyArn")?;
+        out.last_modified = r.next("LastModified")?;
+        out.propagate_tags = r.next("PropagateTags")?;
+        out.telemetry_config = r.next("TelemetryConfig")?;
+        Ok(out)
     }
 }
 
@@ -1120,10 +1120,10 @@ impl IntoValue for CapacityProviderConfig {
 impl FromValue for CapacityProviderConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            lambda_managed_instances_capacity_provider_config: r
-                .next("LambdaManagedInstancesCapacityProviderConfig")?,
-        })
+        let mut out = Self::default();
+        out.lambda_managed_instances_capacity_provider_config =
+            r.next("LambdaManagedInstancesCapacityProviderConfig")?;
+        Ok(out)
     }
 }
 
@@ -1153,10 +1153,10 @@ impl CapacityProviderLimitExceededException {
 impl FromValue for CapacityProviderLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1195,10 +1195,10 @@ impl IntoValue for CapacityProviderLoggingConfig {
 impl FromValue for CapacityProviderLoggingConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            system_log_level: r.next("SystemLogLevel")?,
-            log_group: r.next("LogGroup")?,
-        })
+        let mut out = Self::default();
+        out.system_log_level = r.next("SystemLogLevel")?;
+        out.log_group = r.next("LogGroup")?;
+        Ok(out)
     }
 }
 
@@ -1229,9 +1229,9 @@ impl IntoValue for CapacityProviderPermissionsConfig {
 impl FromValue for CapacityProviderPermissionsConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capacity_provider_operator_role_arn: r.next("CapacityProviderOperatorRoleArn")?,
-        })
+        let mut out = Self::default();
+        out.capacity_provider_operator_role_arn = r.next("CapacityProviderOperatorRoleArn")?;
+        Ok(out)
     }
 }
 
@@ -1360,11 +1360,11 @@ impl IntoValue for CapacityProviderScalingConfig {
 impl FromValue for CapacityProviderScalingConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            max_v_cpu_count: r.next("MaxVCpuCount")?,
-            scaling_mode: r.next("ScalingMode")?,
-            scaling_policies: r.next("ScalingPolicies")?,
-        })
+        let mut out = Self::default();
+        out.max_v_cpu_count = r.next("MaxVCpuCount")?;
+        out.scaling_mode = r.next("ScalingMode")?;
+        out.scaling_policies = r.next("ScalingPolicies")?;
+        Ok(out)
     }
 }
 
@@ -1553,9 +1553,9 @@ impl IntoValue for CapacityProviderTelemetryConfig {
 impl FromValue for CapacityProviderTelemetryConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            logging_config: r.next("LoggingConfig")?,
-        })
+        let mut out = Self::default();
+        out.logging_config = r.next("LoggingConfig")?;
+        Ok(out)
     }
 }
 
@@ -1598,10 +1598,10 @@ impl IntoValue for CapacityProviderVpcConfig {
 impl FromValue for CapacityProviderVpcConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            subnet_ids: r.next("SubnetIds")?,
-            security_group_ids: r.next("SecurityGroupIds")?,
-        })
+        let mut out = Self::default();
+        out.subnet_ids = r.next("SubnetIds")?;
+        out.security_group_ids = r.next("SecurityGroupIds")?;
+        Ok(out)
     }
 }
 
@@ -1643,10 +1643,10 @@ impl ChainedInvokeDetails {
 impl FromValue for ChainedInvokeDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            result: r.next("Result")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.result = r.next("Result")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -1669,9 +1669,9 @@ impl ChainedInvokeFailedDetails {
 impl FromValue for ChainedInvokeFailedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -1756,13 +1756,13 @@ impl ChainedInvokeStartedDetails {
 impl FromValue for ChainedInvokeStartedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_name: r.next("FunctionName")?,
-            tenant_id: r.next("TenantId")?,
-            input: r.next("Input")?,
-            executed_version: r.next("ExecutedVersion")?,
-            durable_execution_arn: r.next("DurableExecutionArn")?,
-        })
+        let mut out = Self::default();
+        out.function_name = r.next("FunctionName")?;
+        out.tenant_id = r.next("TenantId")?;
+        out.input = r.next("Input")?;
+        out.executed_version = r.next("ExecutedVersion")?;
+        out.durable_execution_arn = r.next("DurableExecutionArn")?;
+        Ok(out)
     }
 }
 
@@ -1785,9 +1785,9 @@ impl ChainedInvokeStoppedDetails {
 impl FromValue for ChainedInvokeStoppedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -1810,9 +1810,9 @@ impl ChainedInvokeSucceededDetails {
 impl FromValue for ChainedInvokeSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            result: r.next("Result")?,
-        })
+        let mut out = Self::default();
+        out.result = r.next("Result")?;
+        Ok(out)
     }
 }
 
@@ -1835,9 +1835,9 @@ impl ChainedInvokeTimedOutDetails {
 impl FromValue for ChainedInvokeTimedOutDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -1922,10 +1922,10 @@ impl CheckpointDurableExecutionResponse {
 impl FromValue for CheckpointDurableExecutionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            checkpoint_token: r.next("CheckpointToken")?,
-            new_execution_state: r.next("NewExecutionState")?,
-        })
+        let mut out = Self::default();
+        out.checkpoint_token = r.next("CheckpointToken")?;
+        out.new_execution_state = r.next("NewExecutionState")?;
+        Ok(out)
     }
 }
 
@@ -1955,10 +1955,10 @@ impl CheckpointUpdatedExecutionState {
 impl FromValue for CheckpointUpdatedExecutionState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            operations: r.next("Operations")?,
-            next_marker: r.next("NextMarker")?,
-        })
+        let mut out = Self::default();
+        out.operations = r.next("Operations")?;
+        out.next_marker = r.next("NextMarker")?;
+        Ok(out)
     }
 }
 
@@ -1988,10 +1988,10 @@ impl CodeArtifactUserDeletedException {
 impl FromValue for CodeArtifactUserDeletedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2021,10 +2021,10 @@ impl CodeArtifactUserFailedException {
 impl FromValue for CodeArtifactUserFailedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2054,10 +2054,10 @@ impl CodeArtifactUserPendingException {
 impl FromValue for CodeArtifactUserPendingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2115,14 +2115,14 @@ impl CodeSigningConfig {
 impl FromValue for CodeSigningConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            code_signing_config_id: r.next("CodeSigningConfigId")?,
-            code_signing_config_arn: r.next("CodeSigningConfigArn")?,
-            description: r.next("Description")?,
-            allowed_publishers: r.next("AllowedPublishers")?,
-            code_signing_policies: r.next("CodeSigningPolicies")?,
-            last_modified: r.next("LastModified")?,
-        })
+        let mut out = Self::default();
+        out.code_signing_config_id = r.next("CodeSigningConfigId")?;
+        out.code_signing_config_arn = r.next("CodeSigningConfigArn")?;
+        out.description = r.next("Description")?;
+        out.allowed_publishers = r.next("AllowedPublishers")?;
+        out.code_signing_policies = r.next("CodeSigningPolicies")?;
+        out.last_modified = r.next("LastModified")?;
+        Ok(out)
     }
 }
 
@@ -2152,10 +2152,10 @@ impl CodeSigningConfigNotFoundException {
 impl FromValue for CodeSigningConfigNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -2189,9 +2189,9 @@ impl IntoValue for CodeSigningPolicies {
 impl FromValue for CodeSigningPolicies {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            untrusted_artifact_on_deployment: r.next("UntrustedArtifactOnDeployment")?,
-        })
+        let mut out = Self::default();
+        out.untrusted_artifact_on_deployment = r.next("UntrustedArtifactOnDeployment")?;
+        Ok(out)
     }
 }
 
@@ -2297,10 +2297,10 @@ impl CodeStorageExceededException {
 impl FromValue for CodeStorageExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2330,10 +2330,10 @@ impl CodeVerificationFailedException {
 impl FromValue for CodeVerificationFailedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -2356,9 +2356,9 @@ impl Concurrency {
 impl FromValue for Concurrency {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            reserved_concurrent_executions: r.next("ReservedConcurrentExecutions")?,
-        })
+        let mut out = Self::default();
+        out.reserved_concurrent_executions = r.next("ReservedConcurrentExecutions")?;
+        Ok(out)
     }
 }
 
@@ -2408,11 +2408,11 @@ impl ContextDetails {
 impl FromValue for ContextDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            replay_children: r.next("ReplayChildren")?,
-            result: r.next("Result")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.replay_children = r.next("ReplayChildren")?;
+        out.result = r.next("Result")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -2435,9 +2435,9 @@ impl ContextFailedDetails {
 impl FromValue for ContextFailedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -2494,9 +2494,9 @@ impl ContextSucceededDetails {
 impl FromValue for ContextSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            result: r.next("Result")?,
-        })
+        let mut out = Self::default();
+        out.result = r.next("Result")?;
+        Ok(out)
     }
 }
 
@@ -2569,14 +2569,14 @@ impl IntoValue for Cors {
 impl FromValue for Cors {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            allow_credentials: r.next("AllowCredentials")?,
-            allow_headers: r.next("AllowHeaders")?,
-            allow_methods: r.next("AllowMethods")?,
-            allow_origins: r.next("AllowOrigins")?,
-            expose_headers: r.next("ExposeHeaders")?,
-            max_age: r.next("MaxAge")?,
-        })
+        let mut out = Self::default();
+        out.allow_credentials = r.next("AllowCredentials")?;
+        out.allow_headers = r.next("AllowHeaders")?;
+        out.allow_methods = r.next("AllowMethods")?;
+        out.allow_origins = r.next("AllowOrigins")?;
+        out.expose_headers = r.next("ExposeHeaders")?;
+        out.max_age = r.next("MaxAge")?;
+        Ok(out)
     }
 }
 
@@ -2772,9 +2772,9 @@ impl CreateCapacityProviderResponse {
 impl FromValue for CreateCapacityProviderResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capacity_provider: r.next("CapacityProvider")?,
-        })
+        let mut out = Self::default();
+        out.capacity_provider = r.next("CapacityProvider")?;
+        Ok(out)
     }
 }
 
@@ -2847,9 +2847,9 @@ impl CreateCodeSigningConfigResponse {
 impl FromValue for CreateCodeSigningConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            code_signing_config: r.next("CodeSigningConfig")?,
-        })
+        let mut out = Self::default();
+        out.code_signing_config = r.next("CodeSigningConfig")?;
+        Ok(out)
     }
 }
 
@@ -3547,14 +3547,14 @@ impl CreateFunctionUrlConfigResponse {
 impl FromValue for CreateFunctionUrlConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_url: r.next("FunctionUrl")?,
-            function_arn: r.next("FunctionArn")?,
-            auth_type: r.next("AuthType")?,
-            cors: r.next("Cors")?,
-            creation_time: r.next("CreationTime")?,
-            invoke_mode: r.next("InvokeMode")?,
-        })
+        let mut out = Self::default();
+        out.function_url = r.next("FunctionUrl")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.auth_type = r.next("AuthType")?;
+        out.cors = r.next("Cors")?;
+        out.creation_time = r.next("CreationTime")?;
+        out.invoke_mode = r.next("InvokeMode")?;
+        Ok(out)
     }
 }
 
@@ -3583,9 +3583,9 @@ impl IntoValue for DeadLetterConfig {
 impl FromValue for DeadLetterConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            target_arn: r.next("TargetArn")?,
-        })
+        let mut out = Self::default();
+        out.target_arn = r.next("TargetArn")?;
+        Ok(out)
     }
 }
 
@@ -3676,9 +3676,9 @@ impl DeleteCapacityProviderResponse {
 impl FromValue for DeleteCapacityProviderResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capacity_provider: r.next("CapacityProvider")?,
-        })
+        let mut out = Self::default();
+        out.capacity_provider = r.next("CapacityProvider")?;
+        Ok(out)
     }
 }
 
@@ -3909,9 +3909,9 @@ impl DeleteFunctionResponse {
 impl FromValue for DeleteFunctionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status_code: r.next("StatusCode")?,
-        })
+        let mut out = Self::default();
+        out.status_code = r.next("StatusCode")?;
+        Ok(out)
     }
 }
 
@@ -4072,10 +4072,10 @@ impl IntoValue for DestinationConfig {
 impl FromValue for DestinationConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            on_success: r.next("OnSuccess")?,
-            on_failure: r.next("OnFailure")?,
-        })
+        let mut out = Self::default();
+        out.on_success = r.next("OnSuccess")?;
+        out.on_failure = r.next("OnFailure")?;
+        Ok(out)
     }
 }
 
@@ -4122,11 +4122,11 @@ impl IntoValue for DocumentDBEventSourceConfig {
 impl FromValue for DocumentDBEventSourceConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            database_name: r.next("DatabaseName")?,
-            collection_name: r.next("CollectionName")?,
-            full_document: r.next("FullDocument")?,
-        })
+        let mut out = Self::default();
+        out.database_name = r.next("DatabaseName")?;
+        out.collection_name = r.next("CollectionName")?;
+        out.full_document = r.next("FullDocument")?;
+        Ok(out)
     }
 }
 
@@ -4173,11 +4173,11 @@ impl IntoValue for DurableConfig {
 impl FromValue for DurableConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            kms_key_arn: r.next("KMSKeyArn")?,
-            retention_period_in_days: r.next("RetentionPeriodInDays")?,
-            execution_timeout: r.next("ExecutionTimeout")?,
-        })
+        let mut out = Self::default();
+        out.kms_key_arn = r.next("KMSKeyArn")?;
+        out.retention_period_in_days = r.next("RetentionPeriodInDays")?;
+        out.execution_timeout = r.next("ExecutionTimeout")?;
+        Ok(out)
     }
 }
 
@@ -4207,10 +4207,10 @@ impl DurableExecutionAlreadyStartedException {
 impl FromValue for DurableExecutionAlreadyStartedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4240,10 +4240,10 @@ impl EC2AccessDeniedException {
 impl FromValue for EC2AccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4273,10 +4273,10 @@ impl EC2ThrottledException {
 impl FromValue for EC2ThrottledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4313,11 +4313,11 @@ impl EC2UnexpectedException {
 impl FromValue for EC2UnexpectedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-            ec2_error_code: r.next("EC2ErrorCode")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        out.ec2_error_code = r.next("EC2ErrorCode")?;
+        Ok(out)
     }
 }
 
@@ -4347,10 +4347,10 @@ impl EFSIOException {
 impl FromValue for EFSIOException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4380,10 +4380,10 @@ impl EFSMountConnectivityException {
 impl FromValue for EFSMountConnectivityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4413,10 +4413,10 @@ impl EFSMountFailureException {
 impl FromValue for EFSMountFailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4446,10 +4446,10 @@ impl EFSMountTimeoutException {
 impl FromValue for EFSMountTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4479,10 +4479,10 @@ impl ENILimitReachedException {
 impl FromValue for ENILimitReachedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4512,10 +4512,10 @@ impl ENINotReadyException {
 impl FromValue for ENINotReadyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4662,10 +4662,10 @@ impl EnvironmentError {
 impl FromValue for EnvironmentError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error_code: r.next("ErrorCode")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.error_code = r.next("ErrorCode")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4707,10 +4707,10 @@ impl EnvironmentResponse {
 impl FromValue for EnvironmentResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            variables: r.next("Variables")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.variables = r.next("Variables")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -4741,9 +4741,9 @@ impl IntoValue for EphemeralStorage {
 impl FromValue for EphemeralStorage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            size: r.next("Size")?,
-        })
+        let mut out = Self::default();
+        out.size = r.next("Size")?;
+        Ok(out)
     }
 }
 
@@ -4818,12 +4818,12 @@ impl IntoValue for ErrorObject {
 impl FromValue for ErrorObject {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error_message: r.next("ErrorMessage")?,
-            error_type: r.next("ErrorType")?,
-            error_data: r.next("ErrorData")?,
-            stack_trace: r.next("StackTrace")?,
-        })
+        let mut out = Self::default();
+        out.error_message = r.next("ErrorMessage")?;
+        out.error_type = r.next("ErrorType")?;
+        out.error_data = r.next("ErrorData")?;
+        out.stack_trace = r.next("StackTrace")?;
+        Ok(out)
     }
 }
 
@@ -5095,39 +5095,39 @@ impl Event {
 impl FromValue for Event {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            event_type: r.next("EventType")?,
-            sub_type: r.next("SubType")?,
-            event_id: r.next("EventId")?,
-            id: r.next("Id")?,
-            name: r.next("Name")?,
-            event_timestamp: r.next("EventTimestamp")?,
-            parent_id: r.next("ParentId")?,
-            execution_started_details: r.next("ExecutionStartedDetails")?,
-            execution_succeeded_details: r.next("ExecutionSucceededDetails")?,
-            execution_failed_details: r.next("ExecutionFailedDetails")?,
-            execution_timed_out_details: r.next("ExecutionTimedOutDetails")?,
-            execution_stopped_details: r.next("ExecutionStoppedDetails")?,
-            context_started_details: r.next("ContextStartedDetails")?,
-            context_succeeded_details: r.next("ContextSucceededDetails")?,
-            context_failed_details: r.next("ContextFailedDetails")?,
-            wait_started_details: r.next("WaitStartedDetails")?,
-            wait_succeeded_details: r.next("WaitSucceededDetails")?,
-            wait_cancelled_details: r.next("WaitCancelledDetails")?,
-            step_started_details: r.next("StepStartedDetails")?,
-            step_succeeded_details: r.next("StepSucceededDetails")?,
-            step_failed_details: r.next("StepFailedDetails")?,
-            chained_invoke_started_details: r.next("ChainedInvokeStartedDetails")?,
-            chained_invoke_succeeded_details: r.next("ChainedInvokeSucceededDetails")?,
-            chained_invoke_failed_details: r.next("ChainedInvokeFailedDetails")?,
-            chained_invoke_timed_out_details: r.next("ChainedInvokeTimedOutDetails")?,
-            chained_invoke_stopped_details: r.next("ChainedInvokeStoppedDetails")?,
-            callback_started_details: r.next("CallbackStartedDetails")?,
-            callback_succeeded_details: r.next("CallbackSucceededDetails")?,
-            callback_failed_details: r.next("CallbackFailedDetails")?,
-            callback_timed_out_details: r.next("CallbackTimedOutDetails")?,
-            invocation_completed_details: r.next("InvocationCompletedDetails")?,
-        })
+        let mut out = Self::default();
+        out.event_type = r.next("EventType")?;
+        out.sub_type = r.next("SubType")?;
+        out.event_id = r.next("EventId")?;
+        out.id = r.next("Id")?;
+        out.name = r.next("Name")?;
+        out.event_timestamp = r.next("EventTimestamp")?;
+        out.parent_id = r.next("ParentId")?;
+        out.execution_started_details = r.next("ExecutionStartedDetails")?;
+        out.execution_succeeded_details = r.next("ExecutionSucceededDetails")?;
+        out.execution_failed_details = r.next("ExecutionFailedDetails")?;
+        out.execution_timed_out_details = r.next("ExecutionTimedOutDetails")?;
+        out.execution_stopped_details = r.next("ExecutionStoppedDetails")?;
+        out.context_started_details = r.next("ContextStartedDetails")?;
+        out.context_succeeded_details = r.next("ContextSucceededDetails")?;
+        out.context_failed_details = r.next("ContextFailedDetails")?;
+        out.wait_started_details = r.next("WaitStartedDetails")?;
+        out.wait_succeeded_details = r.next("WaitSucceededDetails")?;
+        out.wait_cancelled_details = r.next("WaitCancelledDetails")?;
+        out.step_started_details = r.next("StepStartedDetails")?;
+        out.step_succeeded_details = r.next("StepSucceededDetails")?;
+        out.step_failed_details = r.next("StepFailedDetails")?;
+        out.chained_invoke_started_details = r.next("ChainedInvokeStartedDetails")?;
+        out.chained_invoke_succeeded_details = r.next("ChainedInvokeSucceededDetails")?;
+        out.chained_invoke_failed_details = r.next("ChainedInvokeFailedDetails")?;
+        out.chained_invoke_timed_out_details = r.next("ChainedInvokeTimedOutDetails")?;
+        out.chained_invoke_stopped_details = r.next("ChainedInvokeStoppedDetails")?;
+        out.callback_started_details = r.next("CallbackStartedDetails")?;
+        out.callback_succeeded_details = r.next("CallbackSucceededDetails")?;
+        out.callback_failed_details = r.next("CallbackFailedDetails")?;
+        out.callback_timed_out_details = r.next("CallbackTimedOutDetails")?;
+        out.invocation_completed_details = r.next("InvocationCompletedDetails")?;
+        Ok(out)
     }
 }
 
@@ -5157,10 +5157,10 @@ impl EventError {
 impl FromValue for EventError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            payload: r.next("Payload")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.payload = r.next("Payload")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -5202,10 +5202,10 @@ impl EventInput {
 impl FromValue for EventInput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            payload: r.next("Payload")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.payload = r.next("Payload")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -5247,10 +5247,10 @@ impl EventResult {
 impl FromValue for EventResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            payload: r.next("Payload")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.payload = r.next("Payload")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -5535,42 +5535,42 @@ impl EventSourceMappingConfiguration {
 impl FromValue for EventSourceMappingConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            uuid: r.next("UUID")?,
-            starting_position: r.next("StartingPosition")?,
-            starting_position_timestamp: r.next("StartingPositionTimestamp")?,
-            batch_size: r.next("BatchSize")?,
-            maximum_batching_window_in_seconds: r.next("MaximumBatchingWindowInSeconds")?,
-            parallelization_factor: r.next("ParallelizationFactor")?,
-            event_source_arn: r.next("EventSourceArn")?,
-            filter_criteria: r.next("FilterCriteria")?,
-            filter_criteria_error: r.next("FilterCriteriaError")?,
-            kms_key_arn: r.next("KMSKeyArn")?,
-            metrics_config: r.next("MetricsConfig")?,
-            logging_config: r.next("LoggingConfig")?,
-            scaling_config: r.next("ScalingConfig")?,
-            function_arn: r.next("FunctionArn")?,
-            last_modified: r.next("LastModified")?,
-            last_processing_result: r.next("LastProcessingResult")?,
-            state: r.next("State")?,
-            state_transition_reason: r.next("StateTransitionReason")?,
-            destination_config: r.next("DestinationConfig")?,
-            topics: r.next("Topics")?,
-            queues: r.next("Queues")?,
-            source_access_configurations: r.next("SourceAccessConfigurations")?,
-            self_managed_event_source: r.next("SelfManagedEventSource")?,
-            maximum_record_age_in_seconds: r.next("MaximumRecordAgeInSeconds")?,
-            bisect_batch_on_function_error: r.next("BisectBatchOnFunctionError")?,
-            maximum_retry_attempts: r.next("MaximumRetryAttempts")?,
-            tumbling_window_in_seconds: r.next("TumblingWindowInSeconds")?,
-            function_response_types: r.next("FunctionResponseTypes")?,
-            amazon_managed_kafka_event_source_config: r
-                .next("AmazonManagedKafkaEventSourceConfig")?,
-            self_managed_kafka_event_source_config: r.next("SelfManagedKafkaEventSourceConfig")?,
-            document_db_event_source_config: r.next("DocumentDBEventSourceConfig")?,
-            event_source_mapping_arn: r.next("EventSourceMappingArn")?,
-            provisioned_poller_config: r.next("ProvisionedPollerConfig")?,
-        })
+        let mut out = Self::default();
+        out.uuid = r.next("UUID")?;
+        out.starting_position = r.next("StartingPosition")?;
+        out.starting_position_timestamp = r.next("StartingPositionTimestamp")?;
+        out.batch_size = r.next("BatchSize")?;
+        out.maximum_batching_window_in_seconds = r.next("MaximumBatchingWindowInSeconds")?;
+        out.parallelization_factor = r.next("ParallelizationFactor")?;
+        out.event_source_arn = r.next("EventSourceArn")?;
+        out.filter_criteria = r.next("FilterCriteria")?;
+        out.filter_criteria_error = r.next("FilterCriteriaError")?;
+        out.kms_key_arn = r.next("KMSKeyArn")?;
+        out.metrics_config = r.next("MetricsConfig")?;
+        out.logging_config = r.next("LoggingConfig")?;
+        out.scaling_config = r.next("ScalingConfig")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.last_modified = r.next("LastModified")?;
+        out.last_processing_result = r.next("LastProcessingResult")?;
+        out.state = r.next("State")?;
+        out.state_transition_reason = r.next("StateTransitionReason")?;
+        out.destination_config = r.next("DestinationConfig")?;
+        out.topics = r.next("Topics")?;
+        out.queues = r.next("Queues")?;
+        out.source_access_configurations = r.next("SourceAccessConfigurations")?;
+        out.self_managed_event_source = r.next("SelfManagedEventSource")?;
+        out.maximum_record_age_in_seconds = r.next("MaximumRecordAgeInSeconds")?;
+        out.bisect_batch_on_function_error = r.next("BisectBatchOnFunctionError")?;
+        out.maximum_retry_attempts = r.next("MaximumRetryAttempts")?;
+        out.tumbling_window_in_seconds = r.next("TumblingWindowInSeconds")?;
+        out.function_response_types = r.next("FunctionResponseTypes")?;
+        out.amazon_managed_kafka_event_source_config =
+            r.next("AmazonManagedKafkaEventSourceConfig")?;
+        out.self_managed_kafka_event_source_config = r.next("SelfManagedKafkaEventSourceConfig")?;
+        out.document_db_event_source_config = r.next("DocumentDBEventSourceConfig")?;
+        out.event_source_mapping_arn = r.next("EventSourceMappingArn")?;
+        out.provisioned_poller_config = r.next("ProvisionedPollerConfig")?;
+        Ok(out)
     }
 }
 
@@ -5602,9 +5602,9 @@ impl IntoValue for EventSourceMappingLoggingConfig {
 impl FromValue for EventSourceMappingLoggingConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            system_log_level: r.next("SystemLogLevel")?,
-        })
+        let mut out = Self::default();
+        out.system_log_level = r.next("SystemLogLevel")?;
+        Ok(out)
     }
 }
 
@@ -5719,9 +5719,9 @@ impl IntoValue for EventSourceMappingMetricsConfig {
 impl FromValue for EventSourceMappingMetricsConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metrics: r.next("Metrics")?,
-        })
+        let mut out = Self::default();
+        out.metrics = r.next("Metrics")?;
+        Ok(out)
     }
 }
 
@@ -6135,15 +6135,15 @@ impl Execution {
 impl FromValue for Execution {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            durable_execution_arn: r.next("DurableExecutionArn")?,
-            durable_execution_name: r.next("DurableExecutionName")?,
-            function_arn: r.next("FunctionArn")?,
-            status: r.next("Status")?,
-            start_timestamp: r.next("StartTimestamp")?,
-            end_timestamp: r.next("EndTimestamp")?,
-            kms_key_arn: r.next("KMSKeyArn")?,
-        })
+        let mut out = Self::default();
+        out.durable_execution_arn = r.next("DurableExecutionArn")?;
+        out.durable_execution_name = r.next("DurableExecutionName")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.status = r.next("Status")?;
+        out.start_timestamp = r.next("StartTimestamp")?;
+        out.end_timestamp = r.next("EndTimestamp")?;
+        out.kms_key_arn = r.next("KMSKeyArn")?;
+        Ok(out)
     }
 }
 
@@ -6177,9 +6177,9 @@ impl ExecutionDetails {
 impl FromValue for ExecutionDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            input_payload: r.next("InputPayload")?,
-        })
+        let mut out = Self::default();
+        out.input_payload = r.next("InputPayload")?;
+        Ok(out)
     }
 }
 
@@ -6202,9 +6202,9 @@ impl ExecutionFailedDetails {
 impl FromValue for ExecutionFailedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -6234,10 +6234,10 @@ impl ExecutionStartedDetails {
 impl FromValue for ExecutionStartedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            input: r.next("Input")?,
-            execution_timeout: r.next("ExecutionTimeout")?,
-        })
+        let mut out = Self::default();
+        out.input = r.next("Input")?;
+        out.execution_timeout = r.next("ExecutionTimeout")?;
+        Ok(out)
     }
 }
 
@@ -6349,9 +6349,9 @@ impl ExecutionStoppedDetails {
 impl FromValue for ExecutionStoppedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -6374,9 +6374,9 @@ impl ExecutionSucceededDetails {
 impl FromValue for ExecutionSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            result: r.next("Result")?,
-        })
+        let mut out = Self::default();
+        out.result = r.next("Result")?;
+        Ok(out)
     }
 }
 
@@ -6399,9 +6399,9 @@ impl ExecutionTimedOutDetails {
 impl FromValue for ExecutionTimedOutDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -6444,10 +6444,10 @@ impl IntoValue for FileSystemConfig {
 impl FromValue for FileSystemConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-            local_mount_path: r.next("LocalMountPath")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        out.local_mount_path = r.next("LocalMountPath")?;
+        Ok(out)
     }
 }
 
@@ -6476,9 +6476,9 @@ impl IntoValue for Filter {
 impl FromValue for Filter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            pattern: r.next("Pattern")?,
-        })
+        let mut out = Self::default();
+        out.pattern = r.next("Pattern")?;
+        Ok(out)
     }
 }
 
@@ -6507,9 +6507,9 @@ impl IntoValue for FilterCriteria {
 impl FromValue for FilterCriteria {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            filters: r.next("Filters")?,
-        })
+        let mut out = Self::default();
+        out.filters = r.next("Filters")?;
+        Ok(out)
     }
 }
 
@@ -6539,10 +6539,10 @@ impl FilterCriteriaError {
 impl FromValue for FilterCriteriaError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error_code: r.next("ErrorCode")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.error_code = r.next("ErrorCode")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -6778,15 +6778,15 @@ impl FunctionCodeLocation {
 impl FromValue for FunctionCodeLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            repository_type: r.next("RepositoryType")?,
-            location: r.next("Location")?,
-            image_uri: r.next("ImageUri")?,
-            resolved_image_uri: r.next("ResolvedImageUri")?,
-            resolved_s3_object: r.next("ResolvedS3Object")?,
-            source_kms_key_arn: r.next("SourceKMSKeyArn")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.repository_type = r.next("RepositoryType")?;
+        out.location = r.next("Location")?;
+        out.image_uri = r.next("ImageUri")?;
+        out.resolved_image_uri = r.next("ResolvedImageUri")?;
+        out.resolved_s3_object = r.next("ResolvedS3Object")?;
+        out.source_kms_key_arn = r.next("SourceKMSKeyArn")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -6828,10 +6828,10 @@ impl FunctionCodeLocationError {
 impl FromValue for FunctionCodeLocationError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error_code: r.next("ErrorCode")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.error_code = r.next("ErrorCode")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -7141,48 +7141,48 @@ impl FunctionConfiguration {
 impl FromValue for FunctionConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_name: r.next("FunctionName")?,
-            function_arn: r.next("FunctionArn")?,
-            runtime: r.next("Runtime")?,
-            role: r.next("Role")?,
-            handler: r.next("Handler")?,
-            code_size: r.next("CodeSize")?,
-            description: r.next("Description")?,
-            timeout: r.next("Timeout")?,
-            memory_size: r.next("MemorySize")?,
-            last_modified: r.next("LastModified")?,
-            code_sha256: r.next("CodeSha256")?,
-            version: r.next("Version")?,
-            vpc_config: r.next("VpcConfig")?,
-            dead_letter_config: r.next("DeadLetterConfig")?,
-            environment: r.next("Environment")?,
-            kms_key_arn: r.next("KMSKeyArn")?,
-            tracing_config: r.next("TracingConfig")?,
-            master_arn: r.next("MasterArn")?,
-            revision_id: r.next("RevisionId")?,
-            layers: r.next("Layers")?,
-            state: r.next("State")?,
-            state_reason: r.next("StateReason")?,
-            state_reason_code: r.next("StateReasonCode")?,
-            last_update_status: r.next("LastUpdateStatus")?,
-            last_update_status_reason: r.next("LastUpdateStatusReason")?,
-            last_update_status_reason_code: r.next("LastUpdateStatusReasonCode")?,
-            file_system_configs: r.next("FileSystemConfigs")?,
-            signing_profile_version_arn: r.next("SigningProfileVersionArn")?,
-            signing_job_arn: r.next("SigningJobArn")?,
-            package_type: r.next("PackageType")?,
-            image_config_response: r.next("ImageConfigResponse")?,
-            architectures: r.next("Architectures")?,
-            ephemeral_storage: r.next("EphemeralStorage")?,
-            snap_start: r.next("SnapStart")?,
-            runtime_version_config: r.next("RuntimeVersionConfig")?,
-            logging_config: r.next("LoggingConfig")?,
-            tenancy_config: r.next("TenancyConfig")?,
-            capacity_provider_config: r.next("CapacityProviderConfig")?,
-            config_sha256: r.next("ConfigSha256")?,
-            durable_config: r.next("DurableConfig")?,
-        })
+        let mut out = Self::default();
+        out.function_name = r.next("FunctionName")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.runtime = r.next("Runtime")?;
+        out.role = r.next("Role")?;
+        out.handler = r.next("Handler")?;
+        out.code_size = r.next("CodeSize")?;
+        out.description = r.next("Description")?;
+        out.timeout = r.next("Timeout")?;
+        out.memory_size = r.next("MemorySize")?;
+        out.last_modified = r.next("LastModified")?;
+        out.code_sha256 = r.next("CodeSha256")?;
+        out.version = r.next("Version")?;
+        out.vpc_config = r.next("VpcConfig")?;
+        out.dead_letter_config = r.next("DeadLetterConfig")?;
+        out.environment = r.next("Environment")?;
+        out.kms_key_arn = r.next("KMSKeyArn")?;
+        out.tracing_config = r.next("TracingConfig")?;
+        out.master_arn = r.next("MasterArn")?;
+        out.revision_id = r.next("RevisionId")?;
+        out.layers = r.next("Layers")?;
+        out.state = r.next("State")?;
+        out.state_reason = r.next("StateReason")?;
+        out.state_reason_code = r.next("StateReasonCode")?;
+        out.last_update_status = r.next("LastUpdateStatus")?;
+        out.last_update_status_reason = r.next("LastUpdateStatusReason")?;
+        out.last_update_status_reason_code = r.next("LastUpdateStatusReasonCode")?;
+        out.file_system_configs = r.next("FileSystemConfigs")?;
+        out.signing_profile_version_arn = r.next("SigningProfileVersionArn")?;
+        out.signing_job_arn = r.next("SigningJobArn")?;
+        out.package_type = r.next("PackageType")?;
+        out.image_config_response = r.next("ImageConfigResponse")?;
+        out.architectures = r.next("Architectures")?;
+        out.ephemeral_storage = r.next("EphemeralStorage")?;
+        out.snap_start = r.next("SnapStart")?;
+        out.runtime_version_config = r.next("RuntimeVersionConfig")?;
+        out.logging_config = r.next("LoggingConfig")?;
+        out.tenancy_config = r.next("TenancyConfig")?;
+        out.capacity_provider_config = r.next("CapacityProviderConfig")?;
+        out.config_sha256 = r.next("ConfigSha256")?;
+        out.durable_config = r.next("DurableConfig")?;
+        Ok(out)
     }
 }
 
@@ -7243,13 +7243,13 @@ impl FunctionEventInvokeConfig {
 impl FromValue for FunctionEventInvokeConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            last_modified: r.next("LastModified")?,
-            function_arn: r.next("FunctionArn")?,
-            maximum_retry_attempts: r.next("MaximumRetryAttempts")?,
-            maximum_event_age_in_seconds: r.next("MaximumEventAgeInSeconds")?,
-            destination_config: r.next("DestinationConfig")?,
-        })
+        let mut out = Self::default();
+        out.last_modified = r.next("LastModified")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.maximum_retry_attempts = r.next("MaximumRetryAttempts")?;
+        out.maximum_event_age_in_seconds = r.next("MaximumEventAgeInSeconds")?;
+        out.destination_config = r.next("DestinationConfig")?;
+        Ok(out)
     }
 }
 
@@ -7360,10 +7360,10 @@ impl IntoValue for FunctionScalingConfig {
 impl FromValue for FunctionScalingConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            min_execution_environments: r.next("MinExecutionEnvironments")?,
-            max_execution_environments: r.next("MaxExecutionEnvironments")?,
-        })
+        let mut out = Self::default();
+        out.min_execution_environments = r.next("MinExecutionEnvironments")?;
+        out.max_execution_environments = r.next("MaxExecutionEnvironments")?;
+        Ok(out)
     }
 }
 
@@ -7507,15 +7507,15 @@ impl FunctionUrlConfig {
 impl FromValue for FunctionUrlConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_url: r.next("FunctionUrl")?,
-            function_arn: r.next("FunctionArn")?,
-            creation_time: r.next("CreationTime")?,
-            last_modified_time: r.next("LastModifiedTime")?,
-            cors: r.next("Cors")?,
-            auth_type: r.next("AuthType")?,
-            invoke_mode: r.next("InvokeMode")?,
-        })
+        let mut out = Self::default();
+        out.function_url = r.next("FunctionUrl")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.creation_time = r.next("CreationTime")?;
+        out.last_modified_time = r.next("LastModifiedTime")?;
+        out.cors = r.next("Cors")?;
+        out.auth_type = r.next("AuthType")?;
+        out.invoke_mode = r.next("InvokeMode")?;
+        Ok(out)
     }
 }
 
@@ -7689,10 +7689,10 @@ impl FunctionVersionsByCapacityProviderListItem {
 impl FromValue for FunctionVersionsByCapacityProviderListItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_arn: r.next("FunctionArn")?,
-            state: r.next("State")?,
-        })
+        let mut out = Self::default();
+        out.function_arn = r.next("FunctionArn")?;
+        out.state = r.next("State")?;
+        Ok(out)
     }
 }
 
@@ -7722,10 +7722,10 @@ impl FunctionVersionsPerCapacityProviderLimitExceededException {
 impl FromValue for FunctionVersionsPerCapacityProviderLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -7766,10 +7766,10 @@ impl GetAccountSettingsResponse {
 impl FromValue for GetAccountSettingsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_limit: r.next("AccountLimit")?,
-            account_usage: r.next("AccountUsage")?,
-        })
+        let mut out = Self::default();
+        out.account_limit = r.next("AccountLimit")?;
+        out.account_usage = r.next("AccountUsage")?;
+        Ok(out)
     }
 }
 
@@ -7860,9 +7860,9 @@ impl GetCapacityProviderResponse {
 impl FromValue for GetCapacityProviderResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capacity_provider: r.next("CapacityProvider")?,
-        })
+        let mut out = Self::default();
+        out.capacity_provider = r.next("CapacityProvider")?;
+        Ok(out)
     }
 }
 
@@ -7909,9 +7909,9 @@ impl GetCodeSigningConfigResponse {
 impl FromValue for GetCodeSigningConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            code_signing_config: r.next("CodeSigningConfig")?,
-        })
+        let mut out = Self::default();
+        out.code_signing_config = r.next("CodeSigningConfig")?;
+        Ok(out)
     }
 }
 
@@ -7999,10 +7999,10 @@ impl GetDurableExecutionHistoryResponse {
 impl FromValue for GetDurableExecutionHistoryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            events: r.next("Events")?,
-            next_marker: r.next("NextMarker")?,
-        })
+        let mut out = Self::default();
+        out.events = r.next("Events")?;
+        out.next_marker = r.next("NextMarker")?;
+        Ok(out)
     }
 }
 
@@ -8169,21 +8169,21 @@ impl GetDurableExecutionResponse {
 impl FromValue for GetDurableExecutionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            durable_execution_arn: r.next("DurableExecutionArn")?,
-            durable_execution_name: r.next("DurableExecutionName")?,
-            function_arn: r.next("FunctionArn")?,
-            input_payload: r.next("InputPayload")?,
-            result: r.next("Result")?,
-            error: r.next("Error")?,
-            start_timestamp: r.next("StartTimestamp")?,
-            status: r.next("Status")?,
-            end_timestamp: r.next("EndTimestamp")?,
-            version: r.next("Version")?,
-            trace_header: r.next("TraceHeader")?,
-            execution_data_included: r.next("ExecutionDataIncluded")?,
-            durable_config: r.next("DurableConfig")?,
-        })
+        let mut out = Self::default();
+        out.durable_execution_arn = r.next("DurableExecutionArn")?;
+        out.durable_execution_name = r.next("DurableExecutionName")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.input_payload = r.next("InputPayload")?;
+        out.result = r.next("Result")?;
+        out.error = r.next("Error")?;
+        out.start_timestamp = r.next("StartTimestamp")?;
+        out.status = r.next("Status")?;
+        out.end_timestamp = r.next("EndTimestamp")?;
+        out.version = r.next("Version")?;
+        out.trace_header = r.next("TraceHeader")?;
+        out.execution_data_included = r.next("ExecutionDataIncluded")?;
+        out.durable_config = r.next("DurableConfig")?;
+        Ok(out)
     }
 }
 
@@ -8265,10 +8265,10 @@ impl GetDurableExecutionStateResponse {
 impl FromValue for GetDurableExecutionStateResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            operations: r.next("Operations")?,
-            next_marker: r.next("NextMarker")?,
-        })
+        let mut out = Self::default();
+        out.operations = r.next("Operations")?;
+        out.next_marker = r.next("NextMarker")?;
+        Ok(out)
     }
 }
 
@@ -8362,10 +8362,10 @@ impl GetFunctionCodeSigningConfigResponse {
 impl FromValue for GetFunctionCodeSigningConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            code_signing_config_arn: r.next("CodeSigningConfigArn")?,
-            function_name: r.next("FunctionName")?,
-        })
+        let mut out = Self::default();
+        out.code_signing_config_arn = r.next("CodeSigningConfigArn")?;
+        out.function_name = r.next("FunctionName")?;
+        Ok(out)
     }
 }
 
@@ -8420,9 +8420,9 @@ impl GetFunctionConcurrencyResponse {
 impl FromValue for GetFunctionConcurrencyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            reserved_concurrent_executions: r.next("ReservedConcurrentExecutions")?,
-        })
+        let mut out = Self::default();
+        out.reserved_concurrent_executions = r.next("ReservedConcurrentExecutions")?;
+        Ok(out)
     }
 }
 
@@ -8557,9 +8557,9 @@ impl GetFunctionRecursionConfigResponse {
 impl FromValue for GetFunctionRecursionConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            recursive_loop: r.next("RecursiveLoop")?,
-        })
+        let mut out = Self::default();
+        out.recursive_loop = r.next("RecursiveLoop")?;
+        Ok(out)
     }
 }
 
@@ -8652,13 +8652,13 @@ impl GetFunctionResponse {
 impl FromValue for GetFunctionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            configuration: r.next("Configuration")?,
-            code: r.next("Code")?,
-            tags: r.next("Tags")?,
-            tags_error: r.next("TagsError")?,
-            concurrency: r.next("Concurrency")?,
-        })
+        let mut out = Self::default();
+        out.configuration = r.next("Configuration")?;
+        out.code = r.next("Code")?;
+        out.tags = r.next("Tags")?;
+        out.tags_error = r.next("TagsError")?;
+        out.concurrency = r.next("Concurrency")?;
+        Ok(out)
     }
 }
 
@@ -8737,11 +8737,11 @@ impl GetFunctionScalingConfigResponse {
 impl FromValue for GetFunctionScalingConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_arn: r.next("FunctionArn")?,
-            applied_function_scaling_config: r.next("AppliedFunctionScalingConfig")?,
-            requested_function_scaling_config: r.next("RequestedFunctionScalingConfig")?,
-        })
+        let mut out = Self::default();
+        out.function_arn = r.next("FunctionArn")?;
+        out.applied_function_scaling_config = r.next("AppliedFunctionScalingConfig")?;
+        out.requested_function_scaling_config = r.next("RequestedFunctionScalingConfig")?;
+        Ok(out)
     }
 }
 
@@ -8851,15 +8851,15 @@ impl GetFunctionUrlConfigResponse {
 impl FromValue for GetFunctionUrlConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_url: r.next("FunctionUrl")?,
-            function_arn: r.next("FunctionArn")?,
-            auth_type: r.next("AuthType")?,
-            cors: r.next("Cors")?,
-            creation_time: r.next("CreationTime")?,
-            last_modified_time: r.next("LastModifiedTime")?,
-            invoke_mode: r.next("InvokeMode")?,
-        })
+        let mut out = Self::default();
+        out.function_url = r.next("FunctionUrl")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.auth_type = r.next("AuthType")?;
+        out.cors = r.next("Cors")?;
+        out.creation_time = r.next("CreationTime")?;
+        out.last_modified_time = r.next("LastModifiedTime")?;
+        out.invoke_mode = r.next("InvokeMode")?;
+        Ok(out)
     }
 }
 
@@ -8949,10 +8949,10 @@ impl GetLayerVersionPolicyResponse {
 impl FromValue for GetLayerVersionPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-            revision_id: r.next("RevisionId")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        out.revision_id = r.next("RevisionId")?;
+        Ok(out)
     }
 }
 
@@ -9071,17 +9071,17 @@ impl GetLayerVersionResponse {
 impl FromValue for GetLayerVersionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            content: r.next("Content")?,
-            layer_arn: r.next("LayerArn")?,
-            layer_version_arn: r.next("LayerVersionArn")?,
-            description: r.next("Description")?,
-            created_date: r.next("CreatedDate")?,
-            version: r.next("Version")?,
-            compatible_architectures: r.next("CompatibleArchitectures")?,
-            compatible_runtimes: r.next("CompatibleRuntimes")?,
-            license_info: r.next("LicenseInfo")?,
-        })
+        let mut out = Self::default();
+        out.content = r.next("Content")?;
+        out.layer_arn = r.next("LayerArn")?;
+        out.layer_version_arn = r.next("LayerVersionArn")?;
+        out.description = r.next("Description")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.version = r.next("Version")?;
+        out.compatible_architectures = r.next("CompatibleArchitectures")?;
+        out.compatible_runtimes = r.next("CompatibleRuntimes")?;
+        out.license_info = r.next("LicenseInfo")?;
+        Ok(out)
     }
 }
 
@@ -9153,10 +9153,10 @@ impl GetPolicyResponse {
 impl FromValue for GetPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-            revision_id: r.next("RevisionId")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        out.revision_id = r.next("RevisionId")?;
+        Ok(out)
     }
 }
 
@@ -9261,17 +9261,17 @@ impl GetProvisionedConcurrencyConfigResponse {
 impl FromValue for GetProvisionedConcurrencyConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            requested_provisioned_concurrent_executions: r
-                .next("RequestedProvisionedConcurrentExecutions")?,
-            available_provisioned_concurrent_executions: r
-                .next("AvailableProvisionedConcurrentExecutions")?,
-            allocated_provisioned_concurrent_executions: r
-                .next("AllocatedProvisionedConcurrentExecutions")?,
-            status: r.next("Status")?,
-            status_reason: r.next("StatusReason")?,
-            last_modified: r.next("LastModified")?,
-        })
+        let mut out = Self::default();
+        out.requested_provisioned_concurrent_executions =
+            r.next("RequestedProvisionedConcurrentExecutions")?;
+        out.available_provisioned_concurrent_executions =
+            r.next("AvailableProvisionedConcurrentExecutions")?;
+        out.allocated_provisioned_concurrent_executions =
+            r.next("AllocatedProvisionedConcurrentExecutions")?;
+        out.status = r.next("Status")?;
+        out.status_reason = r.next("StatusReason")?;
+        out.last_modified = r.next("LastModified")?;
+        Ok(out)
     }
 }
 
@@ -9350,11 +9350,11 @@ impl GetRuntimeManagementConfigResponse {
 impl FromValue for GetRuntimeManagementConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            update_runtime_on: r.next("UpdateRuntimeOn")?,
-            function_arn: r.next("FunctionArn")?,
-            runtime_version_arn: r.next("RuntimeVersionArn")?,
-        })
+        let mut out = Self::default();
+        out.update_runtime_on = r.next("UpdateRuntimeOn")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.runtime_version_arn = r.next("RuntimeVersionArn")?;
+        Ok(out)
     }
 }
 
@@ -9401,11 +9401,11 @@ impl IntoValue for ImageConfig {
 impl FromValue for ImageConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entry_point: r.next("EntryPoint")?,
-            command: r.next("Command")?,
-            working_directory: r.next("WorkingDirectory")?,
-        })
+        let mut out = Self::default();
+        out.entry_point = r.next("EntryPoint")?;
+        out.command = r.next("Command")?;
+        out.working_directory = r.next("WorkingDirectory")?;
+        Ok(out)
     }
 }
 
@@ -9447,10 +9447,10 @@ impl ImageConfigError {
 impl FromValue for ImageConfigError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error_code: r.next("ErrorCode")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.error_code = r.next("ErrorCode")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -9480,10 +9480,10 @@ impl ImageConfigResponse {
 impl FromValue for ImageConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            image_config: r.next("ImageConfig")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.image_config = r.next("ImageConfig")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -9530,11 +9530,11 @@ impl IntoValue for InstanceRequirements {
 impl FromValue for InstanceRequirements {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            architectures: r.next("Architectures")?,
-            allowed_instance_types: r.next("AllowedInstanceTypes")?,
-            excluded_instance_types: r.next("ExcludedInstanceTypes")?,
-        })
+        let mut out = Self::default();
+        out.architectures = r.next("Architectures")?;
+        out.allowed_instance_types = r.next("AllowedInstanceTypes")?;
+        out.excluded_instance_types = r.next("ExcludedInstanceTypes")?;
+        Ok(out)
     }
 }
 
@@ -9564,10 +9564,10 @@ impl InvalidCodeSignatureException {
 impl FromValue for InvalidCodeSignatureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -9597,10 +9597,10 @@ impl InvalidParameterValueException {
 impl FromValue for InvalidParameterValueException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -9630,10 +9630,10 @@ impl InvalidRequestContentException {
 impl FromValue for InvalidRequestContentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -9663,10 +9663,10 @@ impl InvalidRuntimeException {
 impl FromValue for InvalidRuntimeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -9696,10 +9696,10 @@ impl InvalidSecurityGroupIDException {
 impl FromValue for InvalidSecurityGroupIDException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -9729,10 +9729,10 @@ impl InvalidSubnetIDException {
 impl FromValue for InvalidSubnetIDException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -9762,10 +9762,10 @@ impl InvalidZipFileException {
 impl FromValue for InvalidZipFileException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -9809,12 +9809,12 @@ impl InvocationCompletedDetails {
 impl FromValue for InvocationCompletedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            start_timestamp: r.next("StartTimestamp")?,
-            end_timestamp: r.next("EndTimestamp")?,
-            request_id: r.next("RequestId")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.start_timestamp = r.next("StartTimestamp")?;
+        out.end_timestamp = r.next("EndTimestamp")?;
+        out.request_id = r.next("RequestId")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -10004,14 +10004,14 @@ impl InvocationResponse {
 impl FromValue for InvocationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status_code: r.next("StatusCode")?,
-            function_error: r.next("FunctionError")?,
-            log_result: r.next("LogResult")?,
-            payload: r.next("Payload")?,
-            executed_version: r.next("ExecutedVersion")?,
-            durable_execution_arn: r.next("DurableExecutionArn")?,
-        })
+        let mut out = Self::default();
+        out.status_code = r.next("StatusCode")?;
+        out.function_error = r.next("FunctionError")?;
+        out.log_result = r.next("LogResult")?;
+        out.payload = r.next("Payload")?;
+        out.executed_version = r.next("ExecutedVersion")?;
+        out.durable_execution_arn = r.next("DurableExecutionArn")?;
+        Ok(out)
     }
 }
 
@@ -10158,9 +10158,9 @@ impl InvokeAsyncResponse {
 impl FromValue for InvokeAsyncResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -10270,9 +10270,9 @@ impl InvokeResponseStreamUpdate {
 impl FromValue for InvokeResponseStreamUpdate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            payload: r.next("Payload")?,
-        })
+        let mut out = Self::default();
+        out.payload = r.next("Payload")?;
+        Ok(out)
     }
 }
 
@@ -10309,11 +10309,11 @@ impl InvokeWithResponseStreamCompleteEvent {
 impl FromValue for InvokeWithResponseStreamCompleteEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error_code: r.next("ErrorCode")?,
-            error_details: r.next("ErrorDetails")?,
-            log_result: r.next("LogResult")?,
-        })
+        let mut out = Self::default();
+        out.error_code = r.next("ErrorCode")?;
+        out.error_details = r.next("ErrorDetails")?;
+        out.log_result = r.next("LogResult")?;
+        Ok(out)
     }
 }
 
@@ -10467,12 +10467,12 @@ impl InvokeWithResponseStreamResponse {
 impl FromValue for InvokeWithResponseStreamResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status_code: r.next("StatusCode")?,
-            executed_version: r.next("ExecutedVersion")?,
-            event_stream: r.next("EventStream")?,
-            response_stream_content_type: r.next("ResponseStreamContentType")?,
-        })
+        let mut out = Self::default();
+        out.status_code = r.next("StatusCode")?;
+        out.executed_version = r.next("ExecutedVersion")?;
+        out.event_stream = r.next("EventStream")?;
+        out.response_stream_content_type = r.next("ResponseStreamContentType")?;
+        Ok(out)
     }
 }
 
@@ -10505,10 +10505,10 @@ impl InvokeWithResponseStreamResponseEvent {
 impl FromValue for InvokeWithResponseStreamResponseEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            payload_chunk: r.next("PayloadChunk")?,
-            invoke_complete: r.next("InvokeComplete")?,
-        })
+        let mut out = Self::default();
+        out.payload_chunk = r.next("PayloadChunk")?;
+        out.invoke_complete = r.next("InvokeComplete")?;
+        Ok(out)
     }
 }
 
@@ -10538,10 +10538,10 @@ impl KMSAccessDeniedException {
 impl FromValue for KMSAccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -10571,10 +10571,10 @@ impl KMSDisabledException {
 impl FromValue for KMSDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -10604,10 +10604,10 @@ impl KMSInvalidStateException {
 impl FromValue for KMSInvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -10637,10 +10637,10 @@ impl KMSNotFoundException {
 impl FromValue for KMSNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -10680,10 +10680,10 @@ impl IntoValue for KafkaSchemaRegistryAccessConfig {
 impl FromValue for KafkaSchemaRegistryAccessConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            uri: r.next("URI")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.uri = r.next("URI")?;
+        Ok(out)
     }
 }
 
@@ -10837,12 +10837,12 @@ impl IntoValue for KafkaSchemaRegistryConfig {
 impl FromValue for KafkaSchemaRegistryConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            schema_registry_uri: r.next("SchemaRegistryURI")?,
-            event_record_format: r.next("EventRecordFormat")?,
-            access_configs: r.next("AccessConfigs")?,
-            schema_validation_configs: r.next("SchemaValidationConfigs")?,
-        })
+        let mut out = Self::default();
+        out.schema_registry_uri = r.next("SchemaRegistryURI")?;
+        out.event_record_format = r.next("EventRecordFormat")?;
+        out.access_configs = r.next("AccessConfigs")?;
+        out.schema_validation_configs = r.next("SchemaValidationConfigs")?;
+        Ok(out)
     }
 }
 
@@ -10950,9 +10950,9 @@ impl IntoValue for KafkaSchemaValidationConfig {
 impl FromValue for KafkaSchemaValidationConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attribute: r.next("Attribute")?,
-        })
+        let mut out = Self::default();
+        out.attribute = r.next("Attribute")?;
+        Ok(out)
     }
 }
 
@@ -11002,13 +11002,13 @@ impl IntoValue for LambdaManagedInstancesCapacityProviderConfig {
 impl FromValue for LambdaManagedInstancesCapacityProviderConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capacity_provider_arn: r.next("CapacityProviderArn")?,
-            per_execution_environment_max_concurrency: r
-                .next("PerExecutionEnvironmentMaxConcurrency")?,
-            execution_environment_memory_gi_b_per_v_cpu: r
-                .next("ExecutionEnvironmentMemoryGiBPerVCpu")?,
-        })
+        let mut out = Self::default();
+        out.capacity_provider_arn = r.next("CapacityProviderArn")?;
+        out.per_execution_environment_max_concurrency =
+            r.next("PerExecutionEnvironmentMaxConcurrency")?;
+        out.execution_environment_memory_gi_b_per_v_cpu =
+            r.next("ExecutionEnvironmentMemoryGiBPerVCpu")?;
+        Ok(out)
     }
 }
 
@@ -11381,12 +11381,12 @@ impl Layer {
 impl FromValue for Layer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-            code_size: r.next("CodeSize")?,
-            signing_profile_version_arn: r.next("SigningProfileVersionArn")?,
-            signing_job_arn: r.next("SigningJobArn")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        out.code_size = r.next("CodeSize")?;
+        out.signing_profile_version_arn = r.next("SigningProfileVersionArn")?;
+        out.signing_job_arn = r.next("SigningJobArn")?;
+        Ok(out)
     }
 }
 
@@ -11521,14 +11521,14 @@ impl LayerVersionContentOutput {
 impl FromValue for LayerVersionContentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            location: r.next("Location")?,
-            code_sha256: r.next("CodeSha256")?,
-            code_size: r.next("CodeSize")?,
-            signing_profile_version_arn: r.next("SigningProfileVersionArn")?,
-            signing_job_arn: r.next("SigningJobArn")?,
-            resolved_s3_object: r.next("ResolvedS3Object")?,
-        })
+        let mut out = Self::default();
+        out.location = r.next("Location")?;
+        out.code_sha256 = r.next("CodeSha256")?;
+        out.code_size = r.next("CodeSize")?;
+        out.signing_profile_version_arn = r.next("SigningProfileVersionArn")?;
+        out.signing_job_arn = r.next("SigningJobArn")?;
+        out.resolved_s3_object = r.next("ResolvedS3Object")?;
+        Ok(out)
     }
 }
 
@@ -11597,15 +11597,15 @@ impl LayerVersionsListItem {
 impl FromValue for LayerVersionsListItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            layer_version_arn: r.next("LayerVersionArn")?,
-            version: r.next("Version")?,
-            description: r.next("Description")?,
-            created_date: r.next("CreatedDate")?,
-            compatible_architectures: r.next("CompatibleArchitectures")?,
-            compatible_runtimes: r.next("CompatibleRuntimes")?,
-            license_info: r.next("LicenseInfo")?,
-        })
+        let mut out = Self::default();
+        out.layer_version_arn = r.next("LayerVersionArn")?;
+        out.version = r.next("Version")?;
+        out.description = r.next("Description")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.compatible_architectures = r.next("CompatibleArchitectures")?;
+        out.compatible_runtimes = r.next("CompatibleRuntimes")?;
+        out.license_info = r.next("LicenseInfo")?;
+        Ok(out)
     }
 }
 
@@ -11642,11 +11642,11 @@ impl LayersListItem {
 impl FromValue for LayersListItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            layer_name: r.next("LayerName")?,
-            layer_arn: r.next("LayerArn")?,
-            latest_matching_version: r.next("LatestMatchingVersion")?,
-        })
+        let mut out = Self::default();
+        out.layer_name = r.next("LayerName")?;
+        out.layer_arn = r.next("LayerArn")?;
+        out.latest_matching_version = r.next("LatestMatchingVersion")?;
+        Ok(out)
     }
 }
 
@@ -11734,10 +11734,10 @@ impl ListAliasesResponse {
 impl FromValue for ListAliasesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_marker: r.next("NextMarker")?,
-            aliases: r.next("Aliases")?,
-        })
+        let mut out = Self::default();
+        out.next_marker = r.next("NextMarker")?;
+        out.aliases = r.next("Aliases")?;
+        Ok(out)
     }
 }
 
@@ -11807,10 +11807,10 @@ impl ListCapacityProvidersResponse {
 impl FromValue for ListCapacityProvidersResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capacity_providers: r.next("CapacityProviders")?,
-            next_marker: r.next("NextMarker")?,
-        })
+        let mut out = Self::default();
+        out.capacity_providers = r.next("CapacityProviders")?;
+        out.next_marker = r.next("NextMarker")?;
+        Ok(out)
     }
 }
 
@@ -11869,10 +11869,10 @@ impl ListCodeSigningConfigsResponse {
 impl FromValue for ListCodeSigningConfigsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_marker: r.next("NextMarker")?,
-            code_signing_configs: r.next("CodeSigningConfigs")?,
-        })
+        let mut out = Self::default();
+        out.next_marker = r.next("NextMarker")?;
+        out.code_signing_configs = r.next("CodeSigningConfigs")?;
+        Ok(out)
     }
 }
 
@@ -11992,10 +11992,10 @@ impl ListDurableExecutionsByFunctionResponse {
 impl FromValue for ListDurableExecutionsByFunctionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            durable_executions: r.next("DurableExecutions")?,
-            next_marker: r.next("NextMarker")?,
-        })
+        let mut out = Self::default();
+        out.durable_executions = r.next("DurableExecutions")?;
+        out.next_marker = r.next("NextMarker")?;
+        Ok(out)
     }
 }
 
@@ -12092,10 +12092,10 @@ impl ListEventSourceMappingsResponse {
 impl FromValue for ListEventSourceMappingsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_marker: r.next("NextMarker")?,
-            event_source_mappings: r.next("EventSourceMappings")?,
-        })
+        let mut out = Self::default();
+        out.next_marker = r.next("NextMarker")?;
+        out.event_source_mappings = r.next("EventSourceMappings")?;
+        Ok(out)
     }
 }
 
@@ -12178,10 +12178,10 @@ impl ListFunctionEventInvokeConfigsResponse {
 impl FromValue for ListFunctionEventInvokeConfigsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_event_invoke_configs: r.next("FunctionEventInvokeConfigs")?,
-            next_marker: r.next("NextMarker")?,
-        })
+        let mut out = Self::default();
+        out.function_event_invoke_configs = r.next("FunctionEventInvokeConfigs")?;
+        out.next_marker = r.next("NextMarker")?;
+        Ok(out)
     }
 }
 
@@ -12261,10 +12261,10 @@ impl ListFunctionUrlConfigsResponse {
 impl FromValue for ListFunctionUrlConfigsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_url_configs: r.next("FunctionUrlConfigs")?,
-            next_marker: r.next("NextMarker")?,
-        })
+        let mut out = Self::default();
+        out.function_url_configs = r.next("FunctionUrlConfigs")?;
+        out.next_marker = r.next("NextMarker")?;
+        Ok(out)
     }
 }
 
@@ -12346,11 +12346,11 @@ impl ListFunctionVersionsByCapacityProviderResponse {
 impl FromValue for ListFunctionVersionsByCapacityProviderResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capacity_provider_arn: r.next("CapacityProviderArn")?,
-            function_versions: r.next("FunctionVersions")?,
-            next_marker: r.next("NextMarker")?,
-        })
+        let mut out = Self::default();
+        out.capacity_provider_arn = r.next("CapacityProviderArn")?;
+        out.function_versions = r.next("FunctionVersions")?;
+        out.next_marker = r.next("NextMarker")?;
+        Ok(out)
     }
 }
 
@@ -12422,10 +12422,10 @@ impl ListFunctionsByCodeSigningConfigResponse {
 impl FromValue for ListFunctionsByCodeSigningConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_marker: r.next("NextMarker")?,
-            function_arns: r.next("FunctionArns")?,
-        })
+        let mut out = Self::default();
+        out.next_marker = r.next("NextMarker")?;
+        out.function_arns = r.next("FunctionArns")?;
+        Ok(out)
     }
 }
 
@@ -12503,10 +12503,10 @@ impl ListFunctionsResponse {
 impl FromValue for ListFunctionsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_marker: r.next("NextMarker")?,
-            functions: r.next("Functions")?,
-        })
+        let mut out = Self::default();
+        out.next_marker = r.next("NextMarker")?;
+        out.functions = r.next("Functions")?;
+        Ok(out)
     }
 }
 
@@ -12598,10 +12598,10 @@ impl ListLayerVersionsResponse {
 impl FromValue for ListLayerVersionsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_marker: r.next("NextMarker")?,
-            layer_versions: r.next("LayerVersions")?,
-        })
+        let mut out = Self::default();
+        out.next_marker = r.next("NextMarker")?;
+        out.layer_versions = r.next("LayerVersions")?;
+        Ok(out)
     }
 }
 
@@ -12683,10 +12683,10 @@ impl ListLayersResponse {
 impl FromValue for ListLayersResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_marker: r.next("NextMarker")?,
-            layers: r.next("Layers")?,
-        })
+        let mut out = Self::default();
+        out.next_marker = r.next("NextMarker")?;
+        out.layers = r.next("Layers")?;
+        Ok(out)
     }
 }
 
@@ -12770,10 +12770,10 @@ impl ListProvisionedConcurrencyConfigsResponse {
 impl FromValue for ListProvisionedConcurrencyConfigsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            provisioned_concurrency_configs: r.next("ProvisionedConcurrencyConfigs")?,
-            next_marker: r.next("NextMarker")?,
-        })
+        let mut out = Self::default();
+        out.provisioned_concurrency_configs = r.next("ProvisionedConcurrencyConfigs")?;
+        out.next_marker = r.next("NextMarker")?;
+        Ok(out)
     }
 }
 
@@ -12820,9 +12820,9 @@ impl ListTagsResponse {
 impl FromValue for ListTagsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -12902,10 +12902,10 @@ impl ListVersionsByFunctionResponse {
 impl FromValue for ListVersionsByFunctionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_marker: r.next("NextMarker")?,
-            versions: r.next("Versions")?,
-        })
+        let mut out = Self::default();
+        out.next_marker = r.next("NextMarker")?;
+        out.versions = r.next("Versions")?;
+        Ok(out)
     }
 }
 
@@ -13115,12 +13115,12 @@ impl IntoValue for LoggingConfig {
 impl FromValue for LoggingConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_format: r.next("LogFormat")?,
-            application_log_level: r.next("ApplicationLogLevel")?,
-            system_log_level: r.next("SystemLogLevel")?,
-            log_group: r.next("LogGroup")?,
-        })
+        let mut out = Self::default();
+        out.log_format = r.next("LogFormat")?;
+        out.application_log_level = r.next("ApplicationLogLevel")?;
+        out.system_log_level = r.next("SystemLogLevel")?;
+        out.log_group = r.next("LogGroup")?;
+        Ok(out)
     }
 }
 
@@ -13150,10 +13150,10 @@ impl ModeNotSupportedException {
 impl FromValue for ModeNotSupportedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -13183,10 +13183,10 @@ impl NoPublishedVersionException {
 impl FromValue for NoPublishedVersionException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -13221,9 +13221,9 @@ impl IntoValue for OnFailure {
 impl FromValue for OnFailure {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destination: r.next("Destination")?,
-        })
+        let mut out = Self::default();
+        out.destination = r.next("Destination")?;
+        Ok(out)
     }
 }
 
@@ -13258,9 +13258,9 @@ impl IntoValue for OnSuccess {
 impl FromValue for OnSuccess {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destination: r.next("Destination")?,
-        })
+        let mut out = Self::default();
+        out.destination = r.next("Destination")?;
+        Ok(out)
     }
 }
 
@@ -13374,22 +13374,22 @@ impl Operation {
 impl FromValue for Operation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            parent_id: r.next("ParentId")?,
-            name: r.next("Name")?,
-            r#type: r.next("Type")?,
-            sub_type: r.next("SubType")?,
-            start_timestamp: r.next("StartTimestamp")?,
-            end_timestamp: r.next("EndTimestamp")?,
-            status: r.next("Status")?,
-            execution_details: r.next("ExecutionDetails")?,
-            context_details: r.next("ContextDetails")?,
-            step_details: r.next("StepDetails")?,
-            wait_details: r.next("WaitDetails")?,
-            callback_details: r.next("CallbackDetails")?,
-            chained_invoke_details: r.next("ChainedInvokeDetails")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.parent_id = r.next("ParentId")?;
+        out.name = r.next("Name")?;
+        out.r#type = r.next("Type")?;
+        out.sub_type = r.next("SubType")?;
+        out.start_timestamp = r.next("StartTimestamp")?;
+        out.end_timestamp = r.next("EndTimestamp")?;
+        out.status = r.next("Status")?;
+        out.execution_details = r.next("ExecutionDetails")?;
+        out.context_details = r.next("ContextDetails")?;
+        out.step_details = r.next("StepDetails")?;
+        out.wait_details = r.next("WaitDetails")?;
+        out.callback_details = r.next("CallbackDetails")?;
+        out.chained_invoke_details = r.next("ChainedInvokeDetails")?;
+        Ok(out)
     }
 }
 
@@ -13940,10 +13940,10 @@ impl PolicyLengthExceededException {
 impl FromValue for PolicyLengthExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -13976,10 +13976,10 @@ impl PreconditionFailedException {
 impl FromValue for PreconditionFailedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -14018,10 +14018,10 @@ impl IntoValue for PropagateTags {
 impl FromValue for PropagateTags {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            mode: r.next("Mode")?,
-            explicit_tags: r.next("ExplicitTags")?,
-        })
+        let mut out = Self::default();
+        out.mode = r.next("Mode")?;
+        out.explicit_tags = r.next("ExplicitTags")?;
+        Ok(out)
     }
 }
 
@@ -14165,18 +14165,18 @@ impl ProvisionedConcurrencyConfigListItem {
 impl FromValue for ProvisionedConcurrencyConfigListItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_arn: r.next("FunctionArn")?,
-            requested_provisioned_concurrent_executions: r
-                .next("RequestedProvisionedConcurrentExecutions")?,
-            available_provisioned_concurrent_executions: r
-                .next("AvailableProvisionedConcurrentExecutions")?,
-            allocated_provisioned_concurrent_executions: r
-                .next("AllocatedProvisionedConcurrentExecutions")?,
-            status: r.next("Status")?,
-            status_reason: r.next("StatusReason")?,
-            last_modified: r.next("LastModified")?,
-        })
+        let mut out = Self::default();
+        out.function_arn = r.next("FunctionArn")?;
+        out.requested_provisioned_concurrent_executions =
+            r.next("RequestedProvisionedConcurrentExecutions")?;
+        out.available_provisioned_concurrent_executions =
+            r.next("AvailableProvisionedConcurrentExecutions")?;
+        out.allocated_provisioned_concurrent_executions =
+            r.next("AllocatedProvisionedConcurrentExecutions")?;
+        out.status = r.next("Status")?;
+        out.status_reason = r.next("StatusReason")?;
+        out.last_modified = r.next("LastModified")?;
+        Ok(out)
     }
 }
 
@@ -14206,10 +14206,10 @@ impl ProvisionedConcurrencyConfigNotFoundException {
 impl FromValue for ProvisionedConcurrencyConfigNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -14336,11 +14336,11 @@ impl IntoValue for ProvisionedPollerConfig {
 impl FromValue for ProvisionedPollerConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            minimum_pollers: r.next("MinimumPollers")?,
-            maximum_pollers: r.next("MaximumPollers")?,
-            poller_group_name: r.next("PollerGroupName")?,
-        })
+        let mut out = Self::default();
+        out.minimum_pollers = r.next("MinimumPollers")?;
+        out.maximum_pollers = r.next("MaximumPollers")?;
+        out.poller_group_name = r.next("PollerGroupName")?;
+        Ok(out)
     }
 }
 
@@ -14370,10 +14370,10 @@ impl PublicPolicyException {
 impl FromValue for PublicPolicyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -14530,17 +14530,17 @@ impl PublishLayerVersionResponse {
 impl FromValue for PublishLayerVersionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            content: r.next("Content")?,
-            layer_arn: r.next("LayerArn")?,
-            layer_version_arn: r.next("LayerVersionArn")?,
-            description: r.next("Description")?,
-            created_date: r.next("CreatedDate")?,
-            version: r.next("Version")?,
-            compatible_architectures: r.next("CompatibleArchitectures")?,
-            compatible_runtimes: r.next("CompatibleRuntimes")?,
-            license_info: r.next("LicenseInfo")?,
-        })
+        let mut out = Self::default();
+        out.content = r.next("Content")?;
+        out.layer_arn = r.next("LayerArn")?;
+        out.layer_version_arn = r.next("LayerVersionArn")?;
+        out.description = r.next("Description")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.version = r.next("Version")?;
+        out.compatible_architectures = r.next("CompatibleArchitectures")?;
+        out.compatible_runtimes = r.next("CompatibleRuntimes")?;
+        out.license_info = r.next("LicenseInfo")?;
+        Ok(out)
     }
 }
 
@@ -14691,10 +14691,10 @@ impl PutFunctionCodeSigningConfigResponse {
 impl FromValue for PutFunctionCodeSigningConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            code_signing_config_arn: r.next("CodeSigningConfigArn")?,
-            function_name: r.next("FunctionName")?,
-        })
+        let mut out = Self::default();
+        out.code_signing_config_arn = r.next("CodeSigningConfigArn")?;
+        out.function_name = r.next("FunctionName")?;
+        Ok(out)
     }
 }
 
@@ -14891,9 +14891,9 @@ impl PutFunctionRecursionConfigResponse {
 impl FromValue for PutFunctionRecursionConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            recursive_loop: r.next("RecursiveLoop")?,
-        })
+        let mut out = Self::default();
+        out.recursive_loop = r.next("RecursiveLoop")?;
+        Ok(out)
     }
 }
 
@@ -14960,9 +14960,9 @@ impl PutFunctionScalingConfigResponse {
 impl FromValue for PutFunctionScalingConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_state: r.next("FunctionState")?,
-        })
+        let mut out = Self::default();
+        out.function_state = r.next("FunctionState")?;
+        Ok(out)
     }
 }
 
@@ -15077,17 +15077,17 @@ impl PutProvisionedConcurrencyConfigResponse {
 impl FromValue for PutProvisionedConcurrencyConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            requested_provisioned_concurrent_executions: r
-                .next("RequestedProvisionedConcurrentExecutions")?,
-            allocated_provisioned_concurrent_executions: r
-                .next("AllocatedProvisionedConcurrentExecutions")?,
-            available_provisioned_concurrent_executions: r
-                .next("AvailableProvisionedConcurrentExecutions")?,
-            status: r.next("Status")?,
-            status_reason: r.next("StatusReason")?,
-            last_modified: r.next("LastModified")?,
-        })
+        let mut out = Self::default();
+        out.requested_provisioned_concurrent_executions =
+            r.next("RequestedProvisionedConcurrentExecutions")?;
+        out.allocated_provisioned_concurrent_executions =
+            r.next("AllocatedProvisionedConcurrentExecutions")?;
+        out.available_provisioned_concurrent_executions =
+            r.next("AvailableProvisionedConcurrentExecutions")?;
+        out.status = r.next("Status")?;
+        out.status_reason = r.next("StatusReason")?;
+        out.last_modified = r.next("LastModified")?;
+        Ok(out)
     }
 }
 
@@ -15190,11 +15190,11 @@ impl PutRuntimeManagementConfigResponse {
 impl FromValue for PutRuntimeManagementConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            update_runtime_on: r.next("UpdateRuntimeOn")?,
-            function_arn: r.next("FunctionArn")?,
-            runtime_version_arn: r.next("RuntimeVersionArn")?,
-        })
+        let mut out = Self::default();
+        out.update_runtime_on = r.next("UpdateRuntimeOn")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.runtime_version_arn = r.next("RuntimeVersionArn")?;
+        Ok(out)
     }
 }
 
@@ -15224,10 +15224,10 @@ impl RecursiveInvocationException {
 impl FromValue for RecursiveInvocationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -15447,10 +15447,10 @@ impl RequestTooLargeException {
 impl FromValue for RequestTooLargeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -15487,11 +15487,11 @@ impl ResolvedS3Object {
 impl FromValue for ResolvedS3Object {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_bucket: r.next("S3Bucket")?,
-            s3_key: r.next("S3Key")?,
-            s3_object_version: r.next("S3ObjectVersion")?,
-        })
+        let mut out = Self::default();
+        out.s3_bucket = r.next("S3Bucket")?;
+        out.s3_key = r.next("S3Key")?;
+        out.s3_object_version = r.next("S3ObjectVersion")?;
+        Ok(out)
     }
 }
 
@@ -15521,10 +15521,10 @@ impl ResourceConflictException {
 impl FromValue for ResourceConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -15554,10 +15554,10 @@ impl ResourceInUseException {
 impl FromValue for ResourceInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -15587,10 +15587,10 @@ impl ResourceNotFoundException {
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -15620,10 +15620,10 @@ impl ResourceNotReadyException {
 impl FromValue for ResourceNotReadyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -15729,10 +15729,10 @@ impl RetryDetails {
 impl FromValue for RetryDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            current_attempt: r.next("CurrentAttempt")?,
-            next_attempt_delay_seconds: r.next("NextAttemptDelaySeconds")?,
-        })
+        let mut out = Self::default();
+        out.current_attempt = r.next("CurrentAttempt")?;
+        out.next_attempt_delay_seconds = r.next("NextAttemptDelaySeconds")?;
+        Ok(out)
     }
 }
 
@@ -16086,10 +16086,10 @@ impl RuntimeVersionConfig {
 impl FromValue for RuntimeVersionConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            runtime_version_arn: r.next("RuntimeVersionArn")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.runtime_version_arn = r.next("RuntimeVersionArn")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -16131,10 +16131,10 @@ impl RuntimeVersionError {
 impl FromValue for RuntimeVersionError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error_code: r.next("ErrorCode")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.error_code = r.next("ErrorCode")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -16164,10 +16164,10 @@ impl S3FilesMountConnectivityException {
 impl FromValue for S3FilesMountConnectivityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -16197,10 +16197,10 @@ impl S3FilesMountFailureException {
 impl FromValue for S3FilesMountFailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -16230,10 +16230,10 @@ impl S3FilesMountTimeoutException {
 impl FromValue for S3FilesMountTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -16338,9 +16338,9 @@ impl IntoValue for ScalingConfig {
 impl FromValue for ScalingConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            maximum_concurrency: r.next("MaximumConcurrency")?,
-        })
+        let mut out = Self::default();
+        out.maximum_concurrency = r.next("MaximumConcurrency")?;
+        Ok(out)
     }
 }
 
@@ -16445,9 +16445,9 @@ impl IntoValue for SelfManagedEventSource {
 impl FromValue for SelfManagedEventSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            endpoints: r.next("Endpoints")?,
-        })
+        let mut out = Self::default();
+        out.endpoints = r.next("Endpoints")?;
+        Ok(out)
     }
 }
 
@@ -16489,10 +16489,10 @@ impl IntoValue for SelfManagedKafkaEventSourceConfig {
 impl FromValue for SelfManagedKafkaEventSourceConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            consumer_group_id: r.next("ConsumerGroupId")?,
-            schema_registry_config: r.next("SchemaRegistryConfig")?,
-        })
+        let mut out = Self::default();
+        out.consumer_group_id = r.next("ConsumerGroupId")?;
+        out.schema_registry_config = r.next("SchemaRegistryConfig")?;
+        Ok(out)
     }
 }
 
@@ -16659,10 +16659,10 @@ impl SerializedRequestEntityTooLargeException {
 impl FromValue for SerializedRequestEntityTooLargeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -16692,10 +16692,10 @@ impl ServiceException {
 impl FromValue for ServiceException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -16725,10 +16725,10 @@ impl ServiceQuotaExceededException {
 impl FromValue for ServiceQuotaExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -16856,10 +16856,10 @@ impl SnapStartException {
 impl FromValue for SnapStartException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -16889,10 +16889,10 @@ impl SnapStartNotReadyException {
 impl FromValue for SnapStartNotReadyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -16998,10 +16998,10 @@ impl SnapStartRegenerationFailureException {
 impl FromValue for SnapStartRegenerationFailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -17034,10 +17034,10 @@ impl SnapStartResponse {
 impl FromValue for SnapStartResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            apply_on: r.next("ApplyOn")?,
-            optimization_status: r.next("OptimizationStatus")?,
-        })
+        let mut out = Self::default();
+        out.apply_on = r.next("ApplyOn")?;
+        out.optimization_status = r.next("OptimizationStatus")?;
+        Ok(out)
     }
 }
 
@@ -17067,10 +17067,10 @@ impl SnapStartTimeoutException {
 impl FromValue for SnapStartTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -17116,10 +17116,10 @@ impl IntoValue for SourceAccessConfiguration {
 impl FromValue for SourceAccessConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            uri: r.next("URI")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.uri = r.next("URI")?;
+        Ok(out)
     }
 }
 
@@ -17664,12 +17664,12 @@ impl StepDetails {
 impl FromValue for StepDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attempt: r.next("Attempt")?,
-            next_attempt_timestamp: r.next("NextAttemptTimestamp")?,
-            result: r.next("Result")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.attempt = r.next("Attempt")?;
+        out.next_attempt_timestamp = r.next("NextAttemptTimestamp")?;
+        out.result = r.next("Result")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -17699,10 +17699,10 @@ impl StepFailedDetails {
 impl FromValue for StepFailedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-            retry_details: r.next("RetryDetails")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        out.retry_details = r.next("RetryDetails")?;
+        Ok(out)
     }
 }
 
@@ -17766,10 +17766,10 @@ impl StepSucceededDetails {
 impl FromValue for StepSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            result: r.next("Result")?,
-            retry_details: r.next("RetryDetails")?,
-        })
+        let mut out = Self::default();
+        out.result = r.next("Result")?;
+        out.retry_details = r.next("RetryDetails")?;
+        Ok(out)
     }
 }
 
@@ -17826,9 +17826,9 @@ impl StopDurableExecutionResponse {
 impl FromValue for StopDurableExecutionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            stop_timestamp: r.next("StopTimestamp")?,
-        })
+        let mut out = Self::default();
+        out.stop_timestamp = r.next("StopTimestamp")?;
+        Ok(out)
     }
 }
 
@@ -17858,10 +17858,10 @@ impl SubnetIPAddressLimitReachedException {
 impl FromValue for SubnetIPAddressLimitReachedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -18004,10 +18004,10 @@ impl TagsError {
 impl FromValue for TagsError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error_code: r.next("ErrorCode")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.error_code = r.next("ErrorCode")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -18053,10 +18053,10 @@ impl IntoValue for TargetTrackingScalingPolicy {
 impl FromValue for TargetTrackingScalingPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            predefined_metric_type: r.next("PredefinedMetricType")?,
-            target_value: r.next("TargetValue")?,
-        })
+        let mut out = Self::default();
+        out.predefined_metric_type = r.next("PredefinedMetricType")?;
+        out.target_value = r.next("TargetValue")?;
+        Ok(out)
     }
 }
 
@@ -18090,9 +18090,9 @@ impl IntoValue for TenancyConfig {
 impl FromValue for TenancyConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tenant_isolation_mode: r.next("TenantIsolationMode")?,
-        })
+        let mut out = Self::default();
+        out.tenant_isolation_mode = r.next("TenantIsolationMode")?;
+        Ok(out)
     }
 }
 
@@ -18315,12 +18315,12 @@ impl TooManyRequestsException {
 impl FromValue for TooManyRequestsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            retry_after_seconds: r.next("retryAfterSeconds")?,
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-            reason: r.next("Reason")?,
-        })
+        let mut out = Self::default();
+        out.retry_after_seconds = r.next("retryAfterSeconds")?;
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        out.reason = r.next("Reason")?;
+        Ok(out)
     }
 }
 
@@ -18343,9 +18343,9 @@ impl TraceHeader {
 impl FromValue for TraceHeader {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            x_amzn_trace_id: r.next("XAmznTraceId")?,
-        })
+        let mut out = Self::default();
+        out.x_amzn_trace_id = r.next("XAmznTraceId")?;
+        Ok(out)
     }
 }
 
@@ -18390,9 +18390,9 @@ impl TracingConfigResponse {
 impl FromValue for TracingConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            mode: r.next("Mode")?,
-        })
+        let mut out = Self::default();
+        out.mode = r.next("Mode")?;
+        Ok(out)
     }
 }
 
@@ -18498,10 +18498,10 @@ impl UnsupportedMediaTypeException {
 impl FromValue for UnsupportedMediaTypeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -18689,9 +18689,9 @@ impl UpdateCapacityProviderResponse {
 impl FromValue for UpdateCapacityProviderResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capacity_provider: r.next("CapacityProvider")?,
-        })
+        let mut out = Self::default();
+        out.capacity_provider = r.next("CapacityProvider")?;
+        Ok(out)
     }
 }
 
@@ -18764,9 +18764,9 @@ impl UpdateCodeSigningConfigResponse {
 impl FromValue for UpdateCodeSigningConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            code_signing_config: r.next("CodeSigningConfig")?,
-        })
+        let mut out = Self::default();
+        out.code_signing_config = r.next("CodeSigningConfig")?;
+        Ok(out)
     }
 }
 
@@ -19583,15 +19583,15 @@ impl UpdateFunctionUrlConfigResponse {
 impl FromValue for UpdateFunctionUrlConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_url: r.next("FunctionUrl")?,
-            function_arn: r.next("FunctionArn")?,
-            auth_type: r.next("AuthType")?,
-            cors: r.next("Cors")?,
-            creation_time: r.next("CreationTime")?,
-            last_modified_time: r.next("LastModifiedTime")?,
-            invoke_mode: r.next("InvokeMode")?,
-        })
+        let mut out = Self::default();
+        out.function_url = r.next("FunctionUrl")?;
+        out.function_arn = r.next("FunctionArn")?;
+        out.auth_type = r.next("AuthType")?;
+        out.cors = r.next("Cors")?;
+        out.creation_time = r.next("CreationTime")?;
+        out.last_modified_time = r.next("LastModifiedTime")?;
+        out.invoke_mode = r.next("InvokeMode")?;
+        Ok(out)
     }
 }
 
@@ -19755,12 +19755,12 @@ impl VpcConfigResponse {
 impl FromValue for VpcConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            subnet_ids: r.next("SubnetIds")?,
-            security_group_ids: r.next("SecurityGroupIds")?,
-            vpc_id: r.next("VpcId")?,
-            ipv6_allowed_for_dual_stack: r.next("Ipv6AllowedForDualStack")?,
-        })
+        let mut out = Self::default();
+        out.subnet_ids = r.next("SubnetIds")?;
+        out.security_group_ids = r.next("SecurityGroupIds")?;
+        out.vpc_id = r.next("VpcId")?;
+        out.ipv6_allowed_for_dual_stack = r.next("Ipv6AllowedForDualStack")?;
+        Ok(out)
     }
 }
 
@@ -19783,9 +19783,9 @@ impl WaitCancelledDetails {
 impl FromValue for WaitCancelledDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -19808,9 +19808,9 @@ impl WaitDetails {
 impl FromValue for WaitDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            scheduled_end_timestamp: r.next("ScheduledEndTimestamp")?,
-        })
+        let mut out = Self::default();
+        out.scheduled_end_timestamp = r.next("ScheduledEndTimestamp")?;
+        Ok(out)
     }
 }
 
@@ -19862,10 +19862,10 @@ impl WaitStartedDetails {
 impl FromValue for WaitStartedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            duration: r.next("Duration")?,
-            scheduled_end_timestamp: r.next("ScheduledEndTimestamp")?,
-        })
+        let mut out = Self::default();
+        out.duration = r.next("Duration")?;
+        out.scheduled_end_timestamp = r.next("ScheduledEndTimestamp")?;
+        Ok(out)
     }
 }
 
@@ -19888,8 +19888,8 @@ impl WaitSucceededDetails {
 impl FromValue for WaitSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            duration: r.next("Duration")?,
-        })
+        let mut out = Self::default();
+        out.duration = r.next("Duration")?;
+        Ok(out)
     }
 }

@@ -26,6 +26,7 @@
     clippy::enum_variant_names,
     clippy::large_enum_variant,
     clippy::module_inception,
+    clippy::field_reassign_with_default,
     clippy::should_implement_trait,
     rustdoc::all
 )]

@@ -82,15 +82,15 @@ impl AccountPolicy {
 impl FromValue for AccountPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("policyName")?,
-            policy_document: r.next("policyDocument")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-            policy_type: r.next("policyType")?,
-            scope: r.next("scope")?,
-            selection_criteria: r.next("selectionCriteria")?,
-            account_id: r.next("accountId")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("policyName")?;
+        out.policy_document = r.next("policyDocument")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        out.policy_type = r.next("policyType")?;
+        out.scope = r.next("scope")?;
+        out.selection_criteria = r.next("selectionCriteria")?;
+        out.account_id = r.next("accountId")?;
+        Ok(out)
     }
 }
 
@@ -226,11 +226,11 @@ impl IntoValue for AddKeyEntry {
 impl FromValue for AddKeyEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("key")?,
-            value: r.next("value")?,
-            overwrite_if_exists: r.next("overwriteIfExists")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("key")?;
+        out.value = r.next("value")?;
+        out.overwrite_if_exists = r.next("overwriteIfExists")?;
+        Ok(out)
     }
 }
 
@@ -263,9 +263,9 @@ impl IntoValue for AddKeys {
 impl FromValue for AddKeys {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entries: r.next("entries")?,
-        })
+        let mut out = Self::default();
+        out.entries = r.next("entries")?;
+        Ok(out)
     }
 }
 
@@ -297,10 +297,10 @@ impl AggregateLogGroupSummary {
 impl FromValue for AggregateLogGroupSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_count: r.next("logGroupCount")?,
-            grouping_identifiers: r.next("groupingIdentifiers")?,
-        })
+        let mut out = Self::default();
+        out.log_group_count = r.next("logGroupCount")?;
+        out.grouping_identifiers = r.next("groupingIdentifiers")?;
+        Ok(out)
     }
 }
 
@@ -451,27 +451,27 @@ impl Anomaly {
 impl FromValue for Anomaly {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            anomaly_id: r.next("anomalyId")?,
-            pattern_id: r.next("patternId")?,
-            anomaly_detector_arn: r.next("anomalyDetectorArn")?,
-            pattern_string: r.next("patternString")?,
-            pattern_regex: r.next("patternRegex")?,
-            priority: r.next("priority")?,
-            first_seen: r.next("firstSeen")?,
-            last_seen: r.next("lastSeen")?,
-            description: r.next("description")?,
-            active: r.next("active")?,
-            state: r.next("state")?,
-            histogram: r.next("histogram")?,
-            log_samples: r.next("logSamples")?,
-            pattern_tokens: r.next("patternTokens")?,
-            log_group_arn_list: r.next("logGroupArnList")?,
-            suppressed: r.next("suppressed")?,
-            suppressed_date: r.next("suppressedDate")?,
-            suppressed_until: r.next("suppressedUntil")?,
-            is_pattern_level_suppression: r.next("isPatternLevelSuppression")?,
-        })
+        let mut out = Self::default();
+        out.anomaly_id = r.next("anomalyId")?;
+        out.pattern_id = r.next("patternId")?;
+        out.anomaly_detector_arn = r.next("anomalyDetectorArn")?;
+        out.pattern_string = r.next("patternString")?;
+        out.pattern_regex = r.next("patternRegex")?;
+        out.priority = r.next("priority")?;
+        out.first_seen = r.next("firstSeen")?;
+        out.last_seen = r.next("lastSeen")?;
+        out.description = r.next("description")?;
+        out.active = r.next("active")?;
+        out.state = r.next("state")?;
+        out.histogram = r.next("histogram")?;
+        out.log_samples = r.next("logSamples")?;
+        out.pattern_tokens = r.next("patternTokens")?;
+        out.log_group_arn_list = r.next("logGroupArnList")?;
+        out.suppressed = r.next("suppressed")?;
+        out.suppressed_date = r.next("suppressedDate")?;
+        out.suppressed_until = r.next("suppressedUntil")?;
+        out.is_pattern_level_suppression = r.next("isPatternLevelSuppression")?;
+        Ok(out)
     }
 }
 
@@ -563,18 +563,18 @@ impl AnomalyDetector {
 impl FromValue for AnomalyDetector {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            anomaly_detector_arn: r.next("anomalyDetectorArn")?,
-            detector_name: r.next("detectorName")?,
-            log_group_arn_list: r.next("logGroupArnList")?,
-            evaluation_frequency: r.next("evaluationFrequency")?,
-            filter_pattern: r.next("filterPattern")?,
-            anomaly_detector_status: r.next("anomalyDetectorStatus")?,
-            kms_key_id: r.next("kmsKeyId")?,
-            creation_time_stamp: r.next("creationTimeStamp")?,
-            last_modified_time_stamp: r.next("lastModifiedTimeStamp")?,
-            anomaly_visibility_time: r.next("anomalyVisibilityTime")?,
-        })
+        let mut out = Self::default();
+        out.anomaly_detector_arn = r.next("anomalyDetectorArn")?;
+        out.detector_name = r.next("detectorName")?;
+        out.log_group_arn_list = r.next("logGroupArnList")?;
+        out.evaluation_frequency = r.next("evaluationFrequency")?;
+        out.filter_pattern = r.next("filterPattern")?;
+        out.anomaly_detector_status = r.next("anomalyDetectorStatus")?;
+        out.kms_key_id = r.next("kmsKeyId")?;
+        out.creation_time_stamp = r.next("creationTimeStamp")?;
+        out.last_modified_time_stamp = r.next("lastModifiedTimeStamp")?;
+        out.anomaly_visibility_time = r.next("anomalyVisibilityTime")?;
+        Ok(out)
     }
 }
 
@@ -781,9 +781,9 @@ impl AssociateSourceToS3TableIntegrationResponse {
 impl FromValue for AssociateSourceToS3TableIntegrationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            identifier: r.next("identifier")?,
-        })
+        let mut out = Self::default();
+        out.identifier = r.next("identifier")?;
+        Ok(out)
     }
 }
 
@@ -850,13 +850,13 @@ impl IntoValue for CSV {
 impl FromValue for CSV {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            quote_character: r.next("quoteCharacter")?,
-            delimiter: r.next("delimiter")?,
-            columns: r.next("columns")?,
-            source: r.next("source")?,
-            destination: r.next("destination")?,
-        })
+        let mut out = Self::default();
+        out.quote_character = r.next("quoteCharacter")?;
+        out.delimiter = r.next("delimiter")?;
+        out.columns = r.next("columns")?;
+        out.source = r.next("source")?;
+        out.destination = r.next("destination")?;
+        Ok(out)
     }
 }
 
@@ -955,13 +955,13 @@ impl CancelImportTaskResponse {
 impl FromValue for CancelImportTaskResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            import_id: r.next("importId")?,
-            import_statistics: r.next("importStatistics")?,
-            import_status: r.next("importStatus")?,
-            creation_time: r.next("creationTime")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-        })
+        let mut out = Self::default();
+        out.import_id = r.next("importId")?;
+        out.import_statistics = r.next("importStatistics")?;
+        out.import_status = r.next("importStatus")?;
+        out.creation_time = r.next("creationTime")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        Ok(out)
     }
 }
 
@@ -1074,21 +1074,21 @@ impl ConfigurationTemplate {
 impl FromValue for ConfigurationTemplate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            service: r.next("service")?,
-            log_type: r.next("logType")?,
-            resource_type: r.next("resourceType")?,
-            delivery_destination_type: r.next("deliveryDestinationType")?,
-            default_delivery_config_values: r.next("defaultDeliveryConfigValues")?,
-            allowed_fields: r.next("allowedFields")?,
-            allowed_output_formats: r.next("allowedOutputFormats")?,
-            allowed_action_for_allow_vended_logs_delivery_for_resource: r
-                .next("allowedActionForAllowVendedLogsDeliveryForResource")?,
-            allowed_field_delimiters: r.next("allowedFieldDelimiters")?,
-            allowed_suffix_path_fields: r.next("allowedSuffixPathFields")?,
-            delivery_source_configuration: r.next("deliverySourceConfiguration")?,
-            s3_tables_integration: r.next("s3TablesIntegration")?,
-        })
+        let mut out = Self::default();
+        out.service = r.next("service")?;
+        out.log_type = r.next("logType")?;
+        out.resource_type = r.next("resourceType")?;
+        out.delivery_destination_type = r.next("deliveryDestinationType")?;
+        out.default_delivery_config_values = r.next("defaultDeliveryConfigValues")?;
+        out.allowed_fields = r.next("allowedFields")?;
+        out.allowed_output_formats = r.next("allowedOutputFormats")?;
+        out.allowed_action_for_allow_vended_logs_delivery_for_resource =
+            r.next("allowedActionForAllowVendedLogsDeliveryForResource")?;
+        out.allowed_field_delimiters = r.next("allowedFieldDelimiters")?;
+        out.allowed_suffix_path_fields = r.next("allowedSuffixPathFields")?;
+        out.delivery_source_configuration = r.next("deliverySourceConfiguration")?;
+        out.s3_tables_integration = r.next("s3TablesIntegration")?;
+        Ok(out)
     }
 }
 
@@ -1128,11 +1128,11 @@ impl ConfigurationTemplateDeliveryConfigValues {
 impl FromValue for ConfigurationTemplateDeliveryConfigValues {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            record_fields: r.next("recordFields")?,
-            field_delimiter: r.next("fieldDelimiter")?,
-            s3_delivery_configuration: r.next("s3DeliveryConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.record_fields = r.next("recordFields")?;
+        out.field_delimiter = r.next("fieldDelimiter")?;
+        out.s3_delivery_configuration = r.next("s3DeliveryConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -1177,9 +1177,9 @@ impl IntoValue for CopyValue {
 impl FromValue for CopyValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entries: r.next("entries")?,
-        })
+        let mut out = Self::default();
+        out.entries = r.next("entries")?;
+        Ok(out)
     }
 }
 
@@ -1230,11 +1230,11 @@ impl IntoValue for CopyValueEntry {
 impl FromValue for CopyValueEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-            target: r.next("target")?,
-            overwrite_if_exists: r.next("overwriteIfExists")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        out.target = r.next("target")?;
+        out.overwrite_if_exists = r.next("overwriteIfExists")?;
+        Ok(out)
     }
 }
 
@@ -1330,9 +1330,9 @@ impl CreateDeliveryResponse {
 impl FromValue for CreateDeliveryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delivery: r.next("delivery")?,
-        })
+        let mut out = Self::default();
+        out.delivery = r.next("delivery")?;
+        Ok(out)
     }
 }
 
@@ -1439,9 +1439,9 @@ impl CreateExportTaskResponse {
 impl FromValue for CreateExportTaskResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            task_id: r.next("taskId")?,
-        })
+        let mut out = Self::default();
+        out.task_id = r.next("taskId")?;
+        Ok(out)
     }
 }
 
@@ -1522,11 +1522,11 @@ impl CreateImportTaskResponse {
 impl FromValue for CreateImportTaskResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            import_id: r.next("importId")?,
-            import_destination_arn: r.next("importDestinationArn")?,
-            creation_time: r.next("creationTime")?,
-        })
+        let mut out = Self::default();
+        out.import_id = r.next("importId")?;
+        out.import_destination_arn = r.next("importDestinationArn")?;
+        out.creation_time = r.next("creationTime")?;
+        Ok(out)
     }
 }
 
@@ -1630,9 +1630,9 @@ impl CreateLogAnomalyDetectorResponse {
 impl FromValue for CreateLogAnomalyDetectorResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            anomaly_detector_arn: r.next("anomalyDetectorArn")?,
-        })
+        let mut out = Self::default();
+        out.anomaly_detector_arn = r.next("anomalyDetectorArn")?;
+        Ok(out)
     }
 }
 
@@ -1838,10 +1838,10 @@ impl CreateLookupTableResponse {
 impl FromValue for CreateLookupTableResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            lookup_table_arn: r.next("lookupTableArn")?,
-            created_at: r.next("createdAt")?,
-        })
+        let mut out = Self::default();
+        out.lookup_table_arn = r.next("lookupTableArn")?;
+        out.created_at = r.next("createdAt")?;
+        Ok(out)
     }
 }
 
@@ -2020,10 +2020,10 @@ impl CreateScheduledQueryResponse {
 impl FromValue for CreateScheduledQueryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            scheduled_query_arn: r.next("scheduledQueryArn")?,
-            state: r.next("state")?,
-        })
+        let mut out = Self::default();
+        out.scheduled_query_arn = r.next("scheduledQueryArn")?;
+        out.state = r.next("state")?;
+        Ok(out)
     }
 }
 
@@ -2048,9 +2048,9 @@ impl DataAlreadyAcceptedException {
 impl FromValue for DataAlreadyAcceptedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expected_sequence_token: r.next("expectedSequenceToken")?,
-        })
+        let mut out = Self::default();
+        out.expected_sequence_token = r.next("expectedSequenceToken")?;
+        Ok(out)
     }
 }
 
@@ -2172,10 +2172,10 @@ impl IntoValue for DataSource {
 impl FromValue for DataSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("name")?,
-            r#type: r.next("type")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("name")?;
+        out.r#type = r.next("type")?;
+        Ok(out)
     }
 }
 
@@ -2295,15 +2295,15 @@ impl IntoValue for DateTimeConverter {
 impl FromValue for DateTimeConverter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-            target: r.next("target")?,
-            target_format: r.next("targetFormat")?,
-            match_patterns: r.next("matchPatterns")?,
-            source_timezone: r.next("sourceTimezone")?,
-            target_timezone: r.next("targetTimezone")?,
-            locale: r.next("locale")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        out.target = r.next("target")?;
+        out.target_format = r.next("targetFormat")?;
+        out.match_patterns = r.next("matchPatterns")?;
+        out.source_timezone = r.next("sourceTimezone")?;
+        out.target_timezone = r.next("targetTimezone")?;
+        out.locale = r.next("locale")?;
+        Ok(out)
     }
 }
 
@@ -2600,9 +2600,9 @@ impl IntoValue for DeleteKeys {
 impl FromValue for DeleteKeys {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            with_keys: r.next("withKeys")?,
-        })
+        let mut out = Self::default();
+        out.with_keys = r.next("withKeys")?;
+        Ok(out)
     }
 }
 
@@ -2793,9 +2793,9 @@ impl DeleteQueryDefinitionResponse {
 impl FromValue for DeleteQueryDefinitionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            success: r.next("success")?,
-        })
+        let mut out = Self::default();
+        out.success = r.next("success")?;
+        Ok(out)
     }
 }
 
@@ -3080,17 +3080,17 @@ impl Delivery {
 impl FromValue for Delivery {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("id")?,
-            arn: r.next("arn")?,
-            delivery_source_name: r.next("deliverySourceName")?,
-            delivery_destination_arn: r.next("deliveryDestinationArn")?,
-            delivery_destination_type: r.next("deliveryDestinationType")?,
-            record_fields: r.next("recordFields")?,
-            field_delimiter: r.next("fieldDelimiter")?,
-            s3_delivery_configuration: r.next("s3DeliveryConfiguration")?,
-            tags: r.next("tags")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("id")?;
+        out.arn = r.next("arn")?;
+        out.delivery_source_name = r.next("deliverySourceName")?;
+        out.delivery_destination_arn = r.next("deliveryDestinationArn")?;
+        out.delivery_destination_type = r.next("deliveryDestinationType")?;
+        out.record_fields = r.next("recordFields")?;
+        out.field_delimiter = r.next("fieldDelimiter")?;
+        out.s3_delivery_configuration = r.next("s3DeliveryConfiguration")?;
+        out.tags = r.next("tags")?;
+        Ok(out)
     }
 }
 
@@ -3163,14 +3163,14 @@ impl DeliveryDestination {
 impl FromValue for DeliveryDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("name")?,
-            arn: r.next("arn")?,
-            delivery_destination_type: r.next("deliveryDestinationType")?,
-            output_format: r.next("outputFormat")?,
-            delivery_destination_configuration: r.next("deliveryDestinationConfiguration")?,
-            tags: r.next("tags")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("name")?;
+        out.arn = r.next("arn")?;
+        out.delivery_destination_type = r.next("deliveryDestinationType")?;
+        out.output_format = r.next("outputFormat")?;
+        out.delivery_destination_configuration = r.next("deliveryDestinationConfiguration")?;
+        out.tags = r.next("tags")?;
+        Ok(out)
     }
 }
 
@@ -3201,9 +3201,9 @@ impl IntoValue for DeliveryDestinationConfiguration {
 impl FromValue for DeliveryDestinationConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destination_resource_arn: r.next("destinationResourceArn")?,
-        })
+        let mut out = Self::default();
+        out.destination_resource_arn = r.next("destinationResourceArn")?;
+        Ok(out)
     }
 }
 
@@ -3380,17 +3380,17 @@ impl DeliverySource {
 impl FromValue for DeliverySource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("name")?,
-            arn: r.next("arn")?,
-            resource_arns: r.next("resourceArns")?,
-            service: r.next("service")?,
-            log_type: r.next("logType")?,
-            tags: r.next("tags")?,
-            delivery_source_configuration: r.next("deliverySourceConfiguration")?,
-            status: r.next("status")?,
-            status_reason: r.next("statusReason")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("name")?;
+        out.arn = r.next("arn")?;
+        out.resource_arns = r.next("resourceArns")?;
+        out.service = r.next("service")?;
+        out.log_type = r.next("logType")?;
+        out.tags = r.next("tags")?;
+        out.delivery_source_configuration = r.next("deliverySourceConfiguration")?;
+        out.status = r.next("status")?;
+        out.status_reason = r.next("statusReason")?;
+        Ok(out)
     }
 }
 
@@ -3451,14 +3451,14 @@ impl DeliverySourceConfigurationSchema {
 impl FromValue for DeliverySourceConfigurationSchema {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_name: r.next("keyName")?,
-            value_type: r.next("valueType")?,
-            default_value: r.next("defaultValue")?,
-            supported_values: r.next("supportedValues")?,
-            min_value: r.next("minValue")?,
-            max_value: r.next("maxValue")?,
-        })
+        let mut out = Self::default();
+        out.key_name = r.next("keyName")?;
+        out.value_type = r.next("valueType")?;
+        out.default_value = r.next("defaultValue")?;
+        out.supported_values = r.next("supportedValues")?;
+        out.min_value = r.next("minValue")?;
+        out.max_value = r.next("maxValue")?;
+        Ok(out)
     }
 }
 
@@ -3776,10 +3776,10 @@ impl DescribeAccountPoliciesResponse {
 impl FromValue for DescribeAccountPoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_policies: r.next("accountPolicies")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.account_policies = r.next("accountPolicies")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -3879,10 +3879,10 @@ impl DescribeConfigurationTemplatesResponse {
 impl FromValue for DescribeConfigurationTemplatesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            configuration_templates: r.next("configurationTemplates")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.configuration_templates = r.next("configurationTemplates")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -3941,10 +3941,10 @@ impl DescribeDeliveriesResponse {
 impl FromValue for DescribeDeliveriesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            deliveries: r.next("deliveries")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.deliveries = r.next("deliveries")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4003,10 +4003,10 @@ impl DescribeDeliveryDestinationsResponse {
 impl FromValue for DescribeDeliveryDestinationsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delivery_destinations: r.next("deliveryDestinations")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.delivery_destinations = r.next("deliveryDestinations")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4065,10 +4065,10 @@ impl DescribeDeliverySourcesResponse {
 impl FromValue for DescribeDeliverySourcesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delivery_sources: r.next("deliverySources")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.delivery_sources = r.next("deliverySources")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4138,10 +4138,10 @@ impl DescribeDestinationsResponse {
 impl FromValue for DescribeDestinationsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destinations: r.next("destinations")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.destinations = r.next("destinations")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4219,10 +4219,10 @@ impl DescribeExportTasksResponse {
 impl FromValue for DescribeExportTasksResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            export_tasks: r.next("exportTasks")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.export_tasks = r.next("exportTasks")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4303,10 +4303,10 @@ impl DescribeFieldIndexesResponse {
 impl FromValue for DescribeFieldIndexesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            field_indexes: r.next("fieldIndexes")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.field_indexes = r.next("fieldIndexes")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4400,12 +4400,12 @@ impl DescribeImportTaskBatchesResponse {
 impl FromValue for DescribeImportTaskBatchesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            import_source_arn: r.next("importSourceArn")?,
-            import_id: r.next("importId")?,
-            import_batches: r.next("importBatches")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.import_source_arn = r.next("importSourceArn")?;
+        out.import_id = r.next("importId")?;
+        out.import_batches = r.next("importBatches")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4491,10 +4491,10 @@ impl DescribeImportTasksResponse {
 impl FromValue for DescribeImportTasksResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            imports: r.next("imports")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.imports = r.next("imports")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4558,10 +4558,10 @@ impl DescribeIndexPoliciesResponse {
 impl FromValue for DescribeIndexPoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_policies: r.next("indexPolicies")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.index_policies = r.next("indexPolicies")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4691,10 +4691,10 @@ impl DescribeLogGroupsResponse {
 impl FromValue for DescribeLogGroupsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_groups: r.next("logGroups")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.log_groups = r.next("logGroups")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4806,10 +4806,10 @@ impl DescribeLogStreamsResponse {
 impl FromValue for DescribeLogStreamsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_streams: r.next("logStreams")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.log_streams = r.next("logStreams")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4879,10 +4879,10 @@ impl DescribeLookupTablesResponse {
 impl FromValue for DescribeLookupTablesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            lookup_tables: r.next("lookupTables")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.lookup_tables = r.next("lookupTables")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -4976,10 +4976,10 @@ impl DescribeMetricFiltersResponse {
 impl FromValue for DescribeMetricFiltersResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metric_filters: r.next("metricFilters")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.metric_filters = r.next("metricFilters")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -5065,10 +5065,10 @@ impl DescribeQueriesResponse {
 impl FromValue for DescribeQueriesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            queries: r.next("queries")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.queries = r.next("queries")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -5146,10 +5146,10 @@ impl DescribeQueryDefinitionsResponse {
 impl FromValue for DescribeQueryDefinitionsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            query_definitions: r.next("queryDefinitions")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.query_definitions = r.next("queryDefinitions")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -5227,10 +5227,10 @@ impl DescribeResourcePoliciesResponse {
 impl FromValue for DescribeResourcePoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            resource_policies: r.next("resourcePolicies")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.resource_policies = r.next("resourcePolicies")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -5310,10 +5310,10 @@ impl DescribeSubscriptionFiltersResponse {
 impl FromValue for DescribeSubscriptionFiltersResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            subscription_filters: r.next("subscriptionFilters")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.subscription_filters = r.next("subscriptionFilters")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -5371,14 +5371,14 @@ impl Destination {
 impl FromValue for Destination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destination_name: r.next("destinationName")?,
-            target_arn: r.next("targetArn")?,
-            role_arn: r.next("roleArn")?,
-            access_policy: r.next("accessPolicy")?,
-            arn: r.next("arn")?,
-            creation_time: r.next("creationTime")?,
-        })
+        let mut out = Self::default();
+        out.destination_name = r.next("destinationName")?;
+        out.target_arn = r.next("targetArn")?;
+        out.role_arn = r.next("roleArn")?;
+        out.access_policy = r.next("accessPolicy")?;
+        out.arn = r.next("arn")?;
+        out.creation_time = r.next("creationTime")?;
+        Ok(out)
     }
 }
 
@@ -5420,10 +5420,10 @@ impl IntoValue for DestinationConfiguration {
 impl FromValue for DestinationConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_configuration: r.next("s3Configuration")?,
-            lookup_table_configuration: r.next("lookupTableConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.s3_configuration = r.next("s3Configuration")?;
+        out.lookup_table_configuration = r.next("lookupTableConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -5509,9 +5509,9 @@ impl DisassociateSourceFromS3TableIntegrationResponse {
 impl FromValue for DisassociateSourceFromS3TableIntegrationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            identifier: r.next("identifier")?,
-        })
+        let mut out = Self::default();
+        out.identifier = r.next("identifier")?;
+        Ok(out)
     }
 }
 
@@ -6090,17 +6090,17 @@ impl ExportTask {
 impl FromValue for ExportTask {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            task_id: r.next("taskId")?,
-            task_name: r.next("taskName")?,
-            log_group_name: r.next("logGroupName")?,
-            from: r.next("from")?,
-            to: r.next("to")?,
-            destination: r.next("destination")?,
-            destination_prefix: r.next("destinationPrefix")?,
-            status: r.next("status")?,
-            execution_info: r.next("executionInfo")?,
-        })
+        let mut out = Self::default();
+        out.task_id = r.next("taskId")?;
+        out.task_name = r.next("taskName")?;
+        out.log_group_name = r.next("logGroupName")?;
+        out.from = r.next("from")?;
+        out.to = r.next("to")?;
+        out.destination = r.next("destination")?;
+        out.destination_prefix = r.next("destinationPrefix")?;
+        out.status = r.next("status")?;
+        out.execution_info = r.next("executionInfo")?;
+        Ok(out)
     }
 }
 
@@ -6130,10 +6130,10 @@ impl ExportTaskExecutionInfo {
 impl FromValue for ExportTaskExecutionInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            creation_time: r.next("creationTime")?,
-            completion_time: r.next("completionTime")?,
-        })
+        let mut out = Self::default();
+        out.creation_time = r.next("creationTime")?;
+        out.completion_time = r.next("completionTime")?;
+        Ok(out)
     }
 }
 
@@ -6163,10 +6163,10 @@ impl ExportTaskStatus {
 impl FromValue for ExportTaskStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            code: r.next("code")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.code = r.next("code")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -6337,15 +6337,15 @@ impl FieldIndex {
 impl FromValue for FieldIndex {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_identifier: r.next("logGroupIdentifier")?,
-            field_index_name: r.next("fieldIndexName")?,
-            last_scan_time: r.next("lastScanTime")?,
-            first_event_time: r.next("firstEventTime")?,
-            last_event_time: r.next("lastEventTime")?,
-            r#type: r.next("type")?,
-            index_category: r.next("indexCategory")?,
-        })
+        let mut out = Self::default();
+        out.log_group_identifier = r.next("logGroupIdentifier")?;
+        out.field_index_name = r.next("fieldIndexName")?;
+        out.last_scan_time = r.next("lastScanTime")?;
+        out.first_event_time = r.next("firstEventTime")?;
+        out.last_event_time = r.next("lastEventTime")?;
+        out.r#type = r.next("type")?;
+        out.index_category = r.next("indexCategory")?;
+        Ok(out)
     }
 }
 
@@ -6368,9 +6368,9 @@ impl FieldsData {
 impl FromValue for FieldsData {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            data: r.next("data")?,
-        })
+        let mut out = Self::default();
+        out.data = r.next("data")?;
+        Ok(out)
     }
 }
 
@@ -6543,11 +6543,11 @@ impl FilterLogEventsResponse {
 impl FromValue for FilterLogEventsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            events: r.next("events")?,
-            searched_log_streams: r.next("searchedLogStreams")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.events = r.next("events")?;
+        out.searched_log_streams = r.next("searchedLogStreams")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -6598,13 +6598,13 @@ impl FilteredLogEvent {
 impl FromValue for FilteredLogEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_stream_name: r.next("logStreamName")?,
-            timestamp: r.next("timestamp")?,
-            message: r.next("message")?,
-            ingestion_time: r.next("ingestionTime")?,
-            event_id: r.next("eventId")?,
-        })
+        let mut out = Self::default();
+        out.log_stream_name = r.next("logStreamName")?;
+        out.timestamp = r.next("timestamp")?;
+        out.message = r.next("message")?;
+        out.ingestion_time = r.next("ingestionTime")?;
+        out.event_id = r.next("eventId")?;
+        Ok(out)
     }
 }
 
@@ -6741,11 +6741,11 @@ impl GetDataProtectionPolicyResponse {
 impl FromValue for GetDataProtectionPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_identifier: r.next("logGroupIdentifier")?,
-            policy_document: r.next("policyDocument")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-        })
+        let mut out = Self::default();
+        out.log_group_identifier = r.next("logGroupIdentifier")?;
+        out.policy_document = r.next("policyDocument")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        Ok(out)
     }
 }
 
@@ -6792,9 +6792,9 @@ impl GetDeliveryDestinationPolicyResponse {
 impl FromValue for GetDeliveryDestinationPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("policy")?;
+        Ok(out)
     }
 }
 
@@ -6841,9 +6841,9 @@ impl GetDeliveryDestinationResponse {
 impl FromValue for GetDeliveryDestinationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delivery_destination: r.next("deliveryDestination")?,
-        })
+        let mut out = Self::default();
+        out.delivery_destination = r.next("deliveryDestination")?;
+        Ok(out)
     }
 }
 
@@ -6890,9 +6890,9 @@ impl GetDeliveryResponse {
 impl FromValue for GetDeliveryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delivery: r.next("delivery")?,
-        })
+        let mut out = Self::default();
+        out.delivery = r.next("delivery")?;
+        Ok(out)
     }
 }
 
@@ -6939,9 +6939,9 @@ impl GetDeliverySourceResponse {
 impl FromValue for GetDeliverySourceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delivery_source: r.next("deliverySource")?,
-        })
+        let mut out = Self::default();
+        out.delivery_source = r.next("deliverySource")?;
+        Ok(out)
     }
 }
 
@@ -7009,12 +7009,12 @@ impl GetIntegrationResponse {
 impl FromValue for GetIntegrationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            integration_name: r.next("integrationName")?,
-            integration_type: r.next("integrationType")?,
-            integration_status: r.next("integrationStatus")?,
-            integration_details: r.next("integrationDetails")?,
-        })
+        let mut out = Self::default();
+        out.integration_name = r.next("integrationName")?;
+        out.integration_type = r.next("integrationType")?;
+        out.integration_status = r.next("integrationStatus")?;
+        out.integration_details = r.next("integrationDetails")?;
+        Ok(out)
     }
 }
 
@@ -7123,17 +7123,17 @@ impl GetLogAnomalyDetectorResponse {
 impl FromValue for GetLogAnomalyDetectorResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            detector_name: r.next("detectorName")?,
-            log_group_arn_list: r.next("logGroupArnList")?,
-            evaluation_frequency: r.next("evaluationFrequency")?,
-            filter_pattern: r.next("filterPattern")?,
-            anomaly_detector_status: r.next("anomalyDetectorStatus")?,
-            kms_key_id: r.next("kmsKeyId")?,
-            creation_time_stamp: r.next("creationTimeStamp")?,
-            last_modified_time_stamp: r.next("lastModifiedTimeStamp")?,
-            anomaly_visibility_time: r.next("anomalyVisibilityTime")?,
-        })
+        let mut out = Self::default();
+        out.detector_name = r.next("detectorName")?;
+        out.log_group_arn_list = r.next("logGroupArnList")?;
+        out.evaluation_frequency = r.next("evaluationFrequency")?;
+        out.filter_pattern = r.next("filterPattern")?;
+        out.anomaly_detector_status = r.next("anomalyDetectorStatus")?;
+        out.kms_key_id = r.next("kmsKeyId")?;
+        out.creation_time_stamp = r.next("creationTimeStamp")?;
+        out.last_modified_time_stamp = r.next("lastModifiedTimeStamp")?;
+        out.anomaly_visibility_time = r.next("anomalyVisibilityTime")?;
+        Ok(out)
     }
 }
 
@@ -7270,11 +7270,11 @@ impl GetLogEventsResponse {
 impl FromValue for GetLogEventsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            events: r.next("events")?,
-            next_forward_token: r.next("nextForwardToken")?,
-            next_backward_token: r.next("nextBackwardToken")?,
-        })
+        let mut out = Self::default();
+        out.events = r.next("events")?;
+        out.next_forward_token = r.next("nextForwardToken")?;
+        out.next_backward_token = r.next("nextBackwardToken")?;
+        Ok(out)
     }
 }
 
@@ -7333,9 +7333,9 @@ impl GetLogFieldsResponse {
 impl FromValue for GetLogFieldsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_fields: r.next("logFields")?,
-        })
+        let mut out = Self::default();
+        out.log_fields = r.next("logFields")?;
+        Ok(out)
     }
 }
 
@@ -7404,9 +7404,9 @@ impl GetLogGroupFieldsResponse {
 impl FromValue for GetLogGroupFieldsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_fields: r.next("logGroupFields")?,
-        })
+        let mut out = Self::default();
+        out.log_group_fields = r.next("logGroupFields")?;
+        Ok(out)
     }
 }
 
@@ -7463,9 +7463,9 @@ impl GetLogObjectResponse {
 impl FromValue for GetLogObjectResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            field_stream: r.next("fieldStream")?,
-        })
+        let mut out = Self::default();
+        out.field_stream = r.next("fieldStream")?;
+        Ok(out)
     }
 }
 
@@ -7498,10 +7498,10 @@ impl GetLogObjectResponseStream {
 impl FromValue for GetLogObjectResponseStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            fields: r.next("fields")?,
-            internal_streaming_exception: r.next("InternalStreamingException")?,
-        })
+        let mut out = Self::default();
+        out.fields = r.next("fields")?;
+        out.internal_streaming_exception = r.next("InternalStreamingException")?;
+        Ok(out)
     }
 }
 
@@ -7560,9 +7560,9 @@ impl GetLogRecordResponse {
 impl FromValue for GetLogRecordResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_record: r.next("logRecord")?,
-        })
+        let mut out = Self::default();
+        out.log_record = r.next("logRecord")?;
+        Ok(out)
     }
 }
 
@@ -7651,15 +7651,15 @@ impl GetLookupTableResponse {
 impl FromValue for GetLookupTableResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            lookup_table_arn: r.next("lookupTableArn")?,
-            lookup_table_name: r.next("lookupTableName")?,
-            description: r.next("description")?,
-            table_body: r.next("tableBody")?,
-            size_bytes: r.next("sizeBytes")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-            kms_key_id: r.next("kmsKeyId")?,
-        })
+        let mut out = Self::default();
+        out.lookup_table_arn = r.next("lookupTableArn")?;
+        out.lookup_table_name = r.next("lookupTableName")?;
+        out.description = r.next("description")?;
+        out.table_body = r.next("tableBody")?;
+        out.size_bytes = r.next("sizeBytes")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        out.kms_key_id = r.next("kmsKeyId")?;
+        Ok(out)
     }
 }
 
@@ -7763,14 +7763,14 @@ impl GetQueryResultsResponse {
 impl FromValue for GetQueryResultsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            query_language: r.next("queryLanguage")?,
-            results: r.next("results")?,
-            statistics: r.next("statistics")?,
-            status: r.next("status")?,
-            encryption_key: r.next("encryptionKey")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.query_language = r.next("queryLanguage")?;
+        out.results = r.next("results")?;
+        out.statistics = r.next("statistics")?;
+        out.status = r.next("status")?;
+        out.encryption_key = r.next("encryptionKey")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -7884,12 +7884,12 @@ impl GetScheduledQueryHistoryResponse {
 impl FromValue for GetScheduledQueryHistoryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("name")?,
-            scheduled_query_arn: r.next("scheduledQueryArn")?,
-            trigger_history: r.next("triggerHistory")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("name")?;
+        out.scheduled_query_arn = r.next("scheduledQueryArn")?;
+        out.trigger_history = r.next("triggerHistory")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -8075,28 +8075,28 @@ impl GetScheduledQueryResponse {
 impl FromValue for GetScheduledQueryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            scheduled_query_arn: r.next("scheduledQueryArn")?,
-            name: r.next("name")?,
-            description: r.next("description")?,
-            query_language: r.next("queryLanguage")?,
-            query_string: r.next("queryString")?,
-            log_group_identifiers: r.next("logGroupIdentifiers")?,
-            schedule_expression: r.next("scheduleExpression")?,
-            timezone: r.next("timezone")?,
-            start_time_offset: r.next("startTimeOffset")?,
-            end_time_offset: r.next("endTimeOffset")?,
-            destination_configuration: r.next("destinationConfiguration")?,
-            state: r.next("state")?,
-            schedule_type: r.next("scheduleType")?,
-            last_triggered_time: r.next("lastTriggeredTime")?,
-            last_execution_status: r.next("lastExecutionStatus")?,
-            schedule_start_time: r.next("scheduleStartTime")?,
-            schedule_end_time: r.next("scheduleEndTime")?,
-            execution_role_arn: r.next("executionRoleArn")?,
-            creation_time: r.next("creationTime")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-        })
+        let mut out = Self::default();
+        out.scheduled_query_arn = r.next("scheduledQueryArn")?;
+        out.name = r.next("name")?;
+        out.description = r.next("description")?;
+        out.query_language = r.next("queryLanguage")?;
+        out.query_string = r.next("queryString")?;
+        out.log_group_identifiers = r.next("logGroupIdentifiers")?;
+        out.schedule_expression = r.next("scheduleExpression")?;
+        out.timezone = r.next("timezone")?;
+        out.start_time_offset = r.next("startTimeOffset")?;
+        out.end_time_offset = r.next("endTimeOffset")?;
+        out.destination_configuration = r.next("destinationConfiguration")?;
+        out.state = r.next("state")?;
+        out.schedule_type = r.next("scheduleType")?;
+        out.last_triggered_time = r.next("lastTriggeredTime")?;
+        out.last_execution_status = r.next("lastExecutionStatus")?;
+        out.schedule_start_time = r.next("scheduleStartTime")?;
+        out.schedule_end_time = r.next("scheduleEndTime")?;
+        out.execution_role_arn = r.next("executionRoleArn")?;
+        out.creation_time = r.next("creationTime")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        Ok(out)
     }
 }
 
@@ -8137,10 +8137,10 @@ impl GetStorageTierPolicyResponse {
 impl FromValue for GetStorageTierPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            storage_tier: r.next("storageTier")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-        })
+        let mut out = Self::default();
+        out.storage_tier = r.next("storageTier")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        Ok(out)
     }
 }
 
@@ -8208,12 +8208,12 @@ impl GetTransformerResponse {
 impl FromValue for GetTransformerResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_identifier: r.next("logGroupIdentifier")?,
-            creation_time: r.next("creationTime")?,
-            last_modified_time: r.next("lastModifiedTime")?,
-            transformer_config: r.next("transformerConfig")?,
-        })
+        let mut out = Self::default();
+        out.log_group_identifier = r.next("logGroupIdentifier")?;
+        out.creation_time = r.next("creationTime")?;
+        out.last_modified_time = r.next("lastModifiedTime")?;
+        out.transformer_config = r.next("transformerConfig")?;
+        Ok(out)
     }
 }
 
@@ -8253,10 +8253,10 @@ impl IntoValue for Grok {
 impl FromValue for Grok {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-            r#match: r.next("match")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        out.r#match = r.next("match")?;
+        Ok(out)
     }
 }
 
@@ -8286,10 +8286,10 @@ impl GroupingIdentifier {
 impl FromValue for GroupingIdentifier {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("key")?,
-            value: r.next("value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("key")?;
+        out.value = r.next("value")?;
+        Ok(out)
     }
 }
 
@@ -8368,17 +8368,17 @@ impl Import {
 impl FromValue for Import {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            import_id: r.next("importId")?,
-            import_source_arn: r.next("importSourceArn")?,
-            import_status: r.next("importStatus")?,
-            import_destination_arn: r.next("importDestinationArn")?,
-            import_statistics: r.next("importStatistics")?,
-            import_filter: r.next("importFilter")?,
-            creation_time: r.next("creationTime")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-            error_message: r.next("errorMessage")?,
-        })
+        let mut out = Self::default();
+        out.import_id = r.next("importId")?;
+        out.import_source_arn = r.next("importSourceArn")?;
+        out.import_status = r.next("importStatus")?;
+        out.import_destination_arn = r.next("importDestinationArn")?;
+        out.import_statistics = r.next("importStatistics")?;
+        out.import_filter = r.next("importFilter")?;
+        out.creation_time = r.next("creationTime")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        out.error_message = r.next("errorMessage")?;
+        Ok(out)
     }
 }
 
@@ -8415,11 +8415,11 @@ impl ImportBatch {
 impl FromValue for ImportBatch {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            batch_id: r.next("batchId")?,
-            status: r.next("status")?,
-            error_message: r.next("errorMessage")?,
-        })
+        let mut out = Self::default();
+        out.batch_id = r.next("batchId")?;
+        out.status = r.next("status")?;
+        out.error_message = r.next("errorMessage")?;
+        Ok(out)
     }
 }
 
@@ -8458,10 +8458,10 @@ impl IntoValue for ImportFilter {
 impl FromValue for ImportFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            start_event_time: r.next("startEventTime")?,
-            end_event_time: r.next("endEventTime")?,
-        })
+        let mut out = Self::default();
+        out.start_event_time = r.next("startEventTime")?;
+        out.end_event_time = r.next("endEventTime")?;
+        Ok(out)
     }
 }
 
@@ -8484,9 +8484,9 @@ impl ImportStatistics {
 impl FromValue for ImportStatistics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bytes_imported: r.next("bytesImported")?,
-        })
+        let mut out = Self::default();
+        out.bytes_imported = r.next("bytesImported")?;
+        Ok(out)
     }
 }
 
@@ -8706,13 +8706,13 @@ impl IndexPolicy {
 impl FromValue for IndexPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_identifier: r.next("logGroupIdentifier")?,
-            last_update_time: r.next("lastUpdateTime")?,
-            policy_document: r.next("policyDocument")?,
-            policy_name: r.next("policyName")?,
-            source: r.next("source")?,
-        })
+        let mut out = Self::default();
+        out.log_group_identifier = r.next("logGroupIdentifier")?;
+        out.last_update_time = r.next("lastUpdateTime")?;
+        out.policy_document = r.next("policyDocument")?;
+        out.policy_name = r.next("policyName")?;
+        out.source = r.next("source")?;
+        Ok(out)
     }
 }
 
@@ -8999,9 +8999,9 @@ impl IntegrationDetails {
 impl FromValue for IntegrationDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            open_search_integration_details: r.next("openSearchIntegrationDetails")?,
-        })
+        let mut out = Self::default();
+        out.open_search_integration_details = r.next("openSearchIntegrationDetails")?;
+        Ok(out)
     }
 }
 
@@ -9118,11 +9118,11 @@ impl IntegrationSummary {
 impl FromValue for IntegrationSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            integration_name: r.next("integrationName")?,
-            integration_type: r.next("integrationType")?,
-            integration_status: r.next("integrationStatus")?,
-        })
+        let mut out = Self::default();
+        out.integration_name = r.next("integrationName")?;
+        out.integration_type = r.next("integrationType")?;
+        out.integration_status = r.next("integrationStatus")?;
+        Ok(out)
     }
 }
 
@@ -9229,9 +9229,9 @@ impl InternalStreamingException {
 impl FromValue for InternalStreamingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -9280,9 +9280,9 @@ impl InvalidSequenceTokenException {
 impl FromValue for InvalidSequenceTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expected_sequence_token: r.next("expectedSequenceToken")?,
-        })
+        let mut out = Self::default();
+        out.expected_sequence_token = r.next("expectedSequenceToken")?;
+        Ok(out)
     }
 }
 
@@ -9501,10 +9501,10 @@ impl ListAggregateLogGroupSummariesResponse {
 impl FromValue for ListAggregateLogGroupSummariesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            aggregate_log_group_summaries: r.next("aggregateLogGroupSummaries")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.aggregate_log_group_summaries = r.next("aggregateLogGroupSummaries")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -9582,10 +9582,10 @@ impl ListAnomaliesResponse {
 impl FromValue for ListAnomaliesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            anomalies: r.next("anomalies")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.anomalies = r.next("anomalies")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -9648,9 +9648,9 @@ impl ListIntegrationsResponse {
 impl FromValue for ListIntegrationsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            integration_summaries: r.next("integrationSummaries")?,
-        })
+        let mut out = Self::default();
+        out.integration_summaries = r.next("integrationSummaries")?;
+        Ok(out)
     }
 }
 
@@ -9720,10 +9720,10 @@ impl ListLogAnomalyDetectorsResponse {
 impl FromValue for ListLogAnomalyDetectorsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            anomaly_detectors: r.next("anomalyDetectors")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.anomaly_detectors = r.next("anomalyDetectors")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -9795,10 +9795,10 @@ impl ListLogGroupsForQueryResponse {
 impl FromValue for ListLogGroupsForQueryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_identifiers: r.next("logGroupIdentifiers")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.log_group_identifiers = r.next("logGroupIdentifiers")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -9926,10 +9926,10 @@ impl ListLogGroupsResponse {
 impl FromValue for ListLogGroupsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_groups: r.next("logGroups")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.log_groups = r.next("logGroups")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -10007,10 +10007,10 @@ impl ListScheduledQueriesResponse {
 impl FromValue for ListScheduledQueriesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("nextToken")?,
-            scheduled_queries: r.next("scheduledQueries")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("nextToken")?;
+        out.scheduled_queries = r.next("scheduledQueries")?;
+        Ok(out)
     }
 }
 
@@ -10082,10 +10082,10 @@ impl ListSourcesForS3TableIntegrationResponse {
 impl FromValue for ListSourcesForS3TableIntegrationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sources: r.next("sources")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.sources = r.next("sources")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -10163,10 +10163,10 @@ impl ListSyslogConfigurationsResponse {
 impl FromValue for ListSyslogConfigurationsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            syslog_configurations: r.next("syslogConfigurations")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.syslog_configurations = r.next("syslogConfigurations")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -10219,9 +10219,9 @@ impl ListTagsForResourceResponse {
 impl FromValue for ListTagsForResourceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("tags")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("tags")?;
+        Ok(out)
     }
 }
 
@@ -10268,9 +10268,9 @@ impl ListTagsLogGroupResponse {
 impl FromValue for ListTagsLogGroupResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("tags")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("tags")?;
+        Ok(out)
     }
 }
 
@@ -10349,14 +10349,14 @@ impl IntoValue for ListToMap {
 impl FromValue for ListToMap {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-            key: r.next("key")?,
-            value_key: r.next("valueKey")?,
-            target: r.next("target")?,
-            flatten: r.next("flatten")?,
-            flattened_element: r.next("flattenedElement")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        out.key = r.next("key")?;
+        out.value_key = r.next("valueKey")?;
+        out.target = r.next("target")?;
+        out.flatten = r.next("flatten")?;
+        out.flattened_element = r.next("flattenedElement")?;
+        Ok(out)
     }
 }
 
@@ -10407,13 +10407,13 @@ impl LiveTailSessionLogEvent {
 impl FromValue for LiveTailSessionLogEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_stream_name: r.next("logStreamName")?,
-            log_group_identifier: r.next("logGroupIdentifier")?,
-            message: r.next("message")?,
-            timestamp: r.next("timestamp")?,
-            ingestion_time: r.next("ingestionTime")?,
-        })
+        let mut out = Self::default();
+        out.log_stream_name = r.next("logStreamName")?;
+        out.log_group_identifier = r.next("logGroupIdentifier")?;
+        out.message = r.next("message")?;
+        out.timestamp = r.next("timestamp")?;
+        out.ingestion_time = r.next("ingestionTime")?;
+        Ok(out)
     }
 }
 
@@ -10438,9 +10438,9 @@ impl LiveTailSessionMetadata {
 impl FromValue for LiveTailSessionMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sampled: r.next("sampled")?,
-        })
+        let mut out = Self::default();
+        out.sampled = r.next("sampled")?;
+        Ok(out)
     }
 }
 
@@ -10500,14 +10500,14 @@ impl LiveTailSessionStart {
 impl FromValue for LiveTailSessionStart {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_id: r.next("requestId")?,
-            session_id: r.next("sessionId")?,
-            log_group_identifiers: r.next("logGroupIdentifiers")?,
-            log_stream_names: r.next("logStreamNames")?,
-            log_stream_name_prefixes: r.next("logStreamNamePrefixes")?,
-            log_event_filter_pattern: r.next("logEventFilterPattern")?,
-        })
+        let mut out = Self::default();
+        out.request_id = r.next("requestId")?;
+        out.session_id = r.next("sessionId")?;
+        out.log_group_identifiers = r.next("logGroupIdentifiers")?;
+        out.log_stream_names = r.next("logStreamNames")?;
+        out.log_stream_name_prefixes = r.next("logStreamNamePrefixes")?;
+        out.log_event_filter_pattern = r.next("logEventFilterPattern")?;
+        Ok(out)
     }
 }
 
@@ -10539,10 +10539,10 @@ impl LiveTailSessionUpdate {
 impl FromValue for LiveTailSessionUpdate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            session_metadata: r.next("sessionMetadata")?,
-            session_results: r.next("sessionResults")?,
-        })
+        let mut out = Self::default();
+        out.session_metadata = r.next("sessionMetadata")?;
+        out.session_results = r.next("sessionResults")?;
+        Ok(out)
     }
 }
 
@@ -10572,10 +10572,10 @@ impl LogEvent {
 impl FromValue for LogEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            timestamp: r.next("timestamp")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.timestamp = r.next("timestamp")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -10612,11 +10612,11 @@ impl LogFieldType {
 impl FromValue for LogFieldType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("type")?,
-            element: r.next("element")?,
-            fields: r.next("fields")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("type")?;
+        out.element = r.next("element")?;
+        out.fields = r.next("fields")?;
+        Ok(out)
     }
 }
 
@@ -10646,10 +10646,10 @@ impl LogFieldsListItem {
 impl FromValue for LogFieldsListItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_field_name: r.next("logFieldName")?,
-            log_field_type: r.next("logFieldType")?,
-        })
+        let mut out = Self::default();
+        out.log_field_name = r.next("logFieldName")?;
+        out.log_field_type = r.next("logFieldType")?;
+        Ok(out)
     }
 }
 
@@ -10773,21 +10773,21 @@ impl LogGroup {
 impl FromValue for LogGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_name: r.next("logGroupName")?,
-            creation_time: r.next("creationTime")?,
-            retention_in_days: r.next("retentionInDays")?,
-            metric_filter_count: r.next("metricFilterCount")?,
-            arn: r.next("arn")?,
-            stored_bytes: r.next("storedBytes")?,
-            kms_key_id: r.next("kmsKeyId")?,
-            data_protection_status: r.next("dataProtectionStatus")?,
-            inherited_properties: r.next("inheritedProperties")?,
-            log_group_class: r.next("logGroupClass")?,
-            log_group_arn: r.next("logGroupArn")?,
-            deletion_protection_enabled: r.next("deletionProtectionEnabled")?,
-            bearer_token_authentication_enabled: r.next("bearerTokenAuthenticationEnabled")?,
-        })
+        let mut out = Self::default();
+        out.log_group_name = r.next("logGroupName")?;
+        out.creation_time = r.next("creationTime")?;
+        out.retention_in_days = r.next("retentionInDays")?;
+        out.metric_filter_count = r.next("metricFilterCount")?;
+        out.arn = r.next("arn")?;
+        out.stored_bytes = r.next("storedBytes")?;
+        out.kms_key_id = r.next("kmsKeyId")?;
+        out.data_protection_status = r.next("dataProtectionStatus")?;
+        out.inherited_properties = r.next("inheritedProperties")?;
+        out.log_group_class = r.next("logGroupClass")?;
+        out.log_group_arn = r.next("logGroupArn")?;
+        out.deletion_protection_enabled = r.next("deletionProtectionEnabled")?;
+        out.bearer_token_authentication_enabled = r.next("bearerTokenAuthenticationEnabled")?;
+        Ok(out)
     }
 }
 
@@ -10897,10 +10897,10 @@ impl LogGroupField {
 impl FromValue for LogGroupField {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("name")?,
-            percent: r.next("percent")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("name")?;
+        out.percent = r.next("percent")?;
+        Ok(out)
     }
 }
 
@@ -10937,11 +10937,11 @@ impl LogGroupSummary {
 impl FromValue for LogGroupSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_name: r.next("logGroupName")?,
-            log_group_arn: r.next("logGroupArn")?,
-            log_group_class: r.next("logGroupClass")?,
-        })
+        let mut out = Self::default();
+        out.log_group_name = r.next("logGroupName")?;
+        out.log_group_arn = r.next("logGroupArn")?;
+        out.log_group_class = r.next("logGroupClass")?;
+        Ok(out)
     }
 }
 
@@ -11017,16 +11017,16 @@ impl LogStream {
 impl FromValue for LogStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_stream_name: r.next("logStreamName")?,
-            creation_time: r.next("creationTime")?,
-            first_event_timestamp: r.next("firstEventTimestamp")?,
-            last_event_timestamp: r.next("lastEventTimestamp")?,
-            last_ingestion_time: r.next("lastIngestionTime")?,
-            upload_sequence_token: r.next("uploadSequenceToken")?,
-            arn: r.next("arn")?,
-            stored_bytes: r.next("storedBytes")?,
-        })
+        let mut out = Self::default();
+        out.log_stream_name = r.next("logStreamName")?;
+        out.creation_time = r.next("creationTime")?;
+        out.first_event_timestamp = r.next("firstEventTimestamp")?;
+        out.last_event_timestamp = r.next("lastEventTimestamp")?;
+        out.last_ingestion_time = r.next("lastIngestionTime")?;
+        out.upload_sequence_token = r.next("uploadSequenceToken")?;
+        out.arn = r.next("arn")?;
+        out.stored_bytes = r.next("storedBytes")?;
+        Ok(out)
     }
 }
 
@@ -11098,16 +11098,16 @@ impl LookupTable {
 impl FromValue for LookupTable {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            lookup_table_arn: r.next("lookupTableArn")?,
-            lookup_table_name: r.next("lookupTableName")?,
-            description: r.next("description")?,
-            table_fields: r.next("tableFields")?,
-            records_count: r.next("recordsCount")?,
-            size_bytes: r.next("sizeBytes")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-            kms_key_id: r.next("kmsKeyId")?,
-        })
+        let mut out = Self::default();
+        out.lookup_table_arn = r.next("lookupTableArn")?;
+        out.lookup_table_name = r.next("lookupTableName")?;
+        out.description = r.next("description")?;
+        out.table_fields = r.next("tableFields")?;
+        out.records_count = r.next("recordsCount")?;
+        out.size_bytes = r.next("sizeBytes")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        out.kms_key_id = r.next("kmsKeyId")?;
+        Ok(out)
     }
 }
 
@@ -11174,13 +11174,13 @@ impl IntoValue for LookupTableConfiguration {
 impl FromValue for LookupTableConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_name: r.next("tableName")?,
-            role_arn: r.next("roleArn")?,
-            description: r.next("description")?,
-            kms_key_id: r.next("kmsKeyId")?,
-            tags: r.next("tags")?,
-        })
+        let mut out = Self::default();
+        out.table_name = r.next("tableName")?;
+        out.role_arn = r.next("roleArn")?;
+        out.description = r.next("description")?;
+        out.kms_key_id = r.next("kmsKeyId")?;
+        out.tags = r.next("tags")?;
+        Ok(out)
     }
 }
 
@@ -11213,9 +11213,9 @@ impl IntoValue for LowerCaseString {
 impl FromValue for LowerCaseString {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            with_keys: r.next("withKeys")?,
-        })
+        let mut out = Self::default();
+        out.with_keys = r.next("withKeys")?;
+        Ok(out)
     }
 }
 
@@ -11240,9 +11240,9 @@ impl MalformedQueryException {
 impl FromValue for MalformedQueryException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            query_compile_error: r.next("queryCompileError")?,
-        })
+        let mut out = Self::default();
+        out.query_compile_error = r.next("queryCompileError")?;
+        Ok(out)
     }
 }
 
@@ -11319,16 +11319,16 @@ impl MetricFilter {
 impl FromValue for MetricFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            filter_name: r.next("filterName")?,
-            filter_pattern: r.next("filterPattern")?,
-            metric_transformations: r.next("metricTransformations")?,
-            creation_time: r.next("creationTime")?,
-            log_group_name: r.next("logGroupName")?,
-            apply_on_transformed_logs: r.next("applyOnTransformedLogs")?,
-            field_selection_criteria: r.next("fieldSelectionCriteria")?,
-            emit_system_field_dimensions: r.next("emitSystemFieldDimensions")?,
-        })
+        let mut out = Self::default();
+        out.filter_name = r.next("filterName")?;
+        out.filter_pattern = r.next("filterPattern")?;
+        out.metric_transformations = r.next("metricTransformations")?;
+        out.creation_time = r.next("creationTime")?;
+        out.log_group_name = r.next("logGroupName")?;
+        out.apply_on_transformed_logs = r.next("applyOnTransformedLogs")?;
+        out.field_selection_criteria = r.next("fieldSelectionCriteria")?;
+        out.emit_system_field_dimensions = r.next("emitSystemFieldDimensions")?;
+        Ok(out)
     }
 }
 
@@ -11365,11 +11365,11 @@ impl MetricFilterMatchRecord {
 impl FromValue for MetricFilterMatchRecord {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            event_number: r.next("eventNumber")?,
-            event_message: r.next("eventMessage")?,
-            extracted_values: r.next("extractedValues")?,
-        })
+        let mut out = Self::default();
+        out.event_number = r.next("eventNumber")?;
+        out.event_message = r.next("eventMessage")?;
+        out.extracted_values = r.next("extractedValues")?;
+        Ok(out)
     }
 }
 
@@ -11452,14 +11452,14 @@ impl IntoValue for MetricTransformation {
 impl FromValue for MetricTransformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metric_name: r.next("metricName")?,
-            metric_namespace: r.next("metricNamespace")?,
-            metric_value: r.next("metricValue")?,
-            default_value: r.next("defaultValue")?,
-            dimensions: r.next("dimensions")?,
-            unit: r.next("unit")?,
-        })
+        let mut out = Self::default();
+        out.metric_name = r.next("metricName")?;
+        out.metric_namespace = r.next("metricNamespace")?;
+        out.metric_value = r.next("metricValue")?;
+        out.default_value = r.next("defaultValue")?;
+        out.dimensions = r.next("dimensions")?;
+        out.unit = r.next("unit")?;
+        Ok(out)
     }
 }
 
@@ -11510,11 +11510,11 @@ impl IntoValue for MoveKeyEntry {
 impl FromValue for MoveKeyEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-            target: r.next("target")?,
-            overwrite_if_exists: r.next("overwriteIfExists")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        out.target = r.next("target")?;
+        out.overwrite_if_exists = r.next("overwriteIfExists")?;
+        Ok(out)
     }
 }
 
@@ -11547,9 +11547,9 @@ impl IntoValue for MoveKeys {
 impl FromValue for MoveKeys {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entries: r.next("entries")?,
-        })
+        let mut out = Self::default();
+        out.entries = r.next("entries")?;
+        Ok(out)
     }
 }
 
@@ -11669,12 +11669,12 @@ impl OpenSearchApplication {
 impl FromValue for OpenSearchApplication {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            application_endpoint: r.next("applicationEndpoint")?,
-            application_arn: r.next("applicationArn")?,
-            application_id: r.next("applicationId")?,
-            status: r.next("status")?,
-        })
+        let mut out = Self::default();
+        out.application_endpoint = r.next("applicationEndpoint")?;
+        out.application_arn = r.next("applicationArn")?;
+        out.application_id = r.next("applicationId")?;
+        out.status = r.next("status")?;
+        Ok(out)
     }
 }
 
@@ -11711,11 +11711,11 @@ impl OpenSearchCollection {
 impl FromValue for OpenSearchCollection {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            collection_endpoint: r.next("collectionEndpoint")?,
-            collection_arn: r.next("collectionArn")?,
-            status: r.next("status")?,
-        })
+        let mut out = Self::default();
+        out.collection_endpoint = r.next("collectionEndpoint")?;
+        out.collection_arn = r.next("collectionArn")?;
+        out.status = r.next("status")?;
+        Ok(out)
     }
 }
 
@@ -11745,10 +11745,10 @@ impl OpenSearchDataAccessPolicy {
 impl FromValue for OpenSearchDataAccessPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("policyName")?,
-            status: r.next("status")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("policyName")?;
+        out.status = r.next("status")?;
+        Ok(out)
     }
 }
 
@@ -11780,10 +11780,10 @@ impl OpenSearchDataSource {
 impl FromValue for OpenSearchDataSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            data_source_name: r.next("dataSourceName")?,
-            status: r.next("status")?,
-        })
+        let mut out = Self::default();
+        out.data_source_name = r.next("dataSourceName")?;
+        out.status = r.next("status")?;
+        Ok(out)
     }
 }
 
@@ -11813,10 +11813,10 @@ impl OpenSearchEncryptionPolicy {
 impl FromValue for OpenSearchEncryptionPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("policyName")?,
-            status: r.next("status")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("policyName")?;
+        out.status = r.next("status")?;
+        Ok(out)
     }
 }
 
@@ -11892,16 +11892,16 @@ impl OpenSearchIntegrationDetails {
 impl FromValue for OpenSearchIntegrationDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            data_source: r.next("dataSource")?,
-            application: r.next("application")?,
-            collection: r.next("collection")?,
-            workspace: r.next("workspace")?,
-            encryption_policy: r.next("encryptionPolicy")?,
-            network_policy: r.next("networkPolicy")?,
-            access_policy: r.next("accessPolicy")?,
-            lifecycle_policy: r.next("lifecyclePolicy")?,
-        })
+        let mut out = Self::default();
+        out.data_source = r.next("dataSource")?;
+        out.application = r.next("application")?;
+        out.collection = r.next("collection")?;
+        out.workspace = r.next("workspace")?;
+        out.encryption_policy = r.next("encryptionPolicy")?;
+        out.network_policy = r.next("networkPolicy")?;
+        out.access_policy = r.next("accessPolicy")?;
+        out.lifecycle_policy = r.next("lifecyclePolicy")?;
+        Ok(out)
     }
 }
 
@@ -11933,10 +11933,10 @@ impl OpenSearchLifecyclePolicy {
 impl FromValue for OpenSearchLifecyclePolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("policyName")?,
-            status: r.next("status")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("policyName")?;
+        out.status = r.next("status")?;
+        Ok(out)
     }
 }
 
@@ -11966,10 +11966,10 @@ impl OpenSearchNetworkPolicy {
 impl FromValue for OpenSearchNetworkPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("policyName")?,
-            status: r.next("status")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("policyName")?;
+        out.status = r.next("status")?;
+        Ok(out)
     }
 }
 
@@ -12063,10 +12063,10 @@ impl OpenSearchResourceStatus {
 impl FromValue for OpenSearchResourceStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("status")?,
-            status_message: r.next("statusMessage")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("status")?;
+        out.status_message = r.next("statusMessage")?;
+        Ok(out)
     }
 }
 
@@ -12176,10 +12176,10 @@ impl OpenSearchWorkspace {
 impl FromValue for OpenSearchWorkspace {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            workspace_id: r.next("workspaceId")?,
-            status: r.next("status")?,
-        })
+        let mut out = Self::default();
+        out.workspace_id = r.next("workspaceId")?;
+        out.status = r.next("status")?;
+        Ok(out)
     }
 }
 
@@ -12392,11 +12392,11 @@ impl OutputLogEvent {
 impl FromValue for OutputLogEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            timestamp: r.next("timestamp")?,
-            message: r.next("message")?,
-            ingestion_time: r.next("ingestionTime")?,
-        })
+        let mut out = Self::default();
+        out.timestamp = r.next("timestamp")?;
+        out.message = r.next("message")?;
+        out.ingestion_time = r.next("ingestionTime")?;
+        Ok(out)
     }
 }
 
@@ -12429,9 +12429,9 @@ impl IntoValue for ParseCloudfront {
 impl FromValue for ParseCloudfront {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        Ok(out)
     }
 }
 
@@ -12474,10 +12474,10 @@ impl IntoValue for ParseJSON {
 impl FromValue for ParseJSON {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-            destination: r.next("destination")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        out.destination = r.next("destination")?;
+        Ok(out)
     }
 }
 
@@ -12560,15 +12560,15 @@ impl IntoValue for ParseKeyValue {
 impl FromValue for ParseKeyValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-            destination: r.next("destination")?,
-            field_delimiter: r.next("fieldDelimiter")?,
-            key_value_delimiter: r.next("keyValueDelimiter")?,
-            key_prefix: r.next("keyPrefix")?,
-            non_match_value: r.next("nonMatchValue")?,
-            overwrite_if_exists: r.next("overwriteIfExists")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        out.destination = r.next("destination")?;
+        out.field_delimiter = r.next("fieldDelimiter")?;
+        out.key_value_delimiter = r.next("keyValueDelimiter")?;
+        out.key_prefix = r.next("keyPrefix")?;
+        out.non_match_value = r.next("nonMatchValue")?;
+        out.overwrite_if_exists = r.next("overwriteIfExists")?;
+        Ok(out)
     }
 }
 
@@ -12601,9 +12601,9 @@ impl IntoValue for ParsePostgres {
 impl FromValue for ParsePostgres {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        Ok(out)
     }
 }
 
@@ -12634,9 +12634,9 @@ impl IntoValue for ParseRoute53 {
 impl FromValue for ParseRoute53 {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        Ok(out)
     }
 }
 
@@ -12697,12 +12697,12 @@ impl IntoValue for ParseToOCSF {
 impl FromValue for ParseToOCSF {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-            event_source: r.next("eventSource")?,
-            ocsf_version: r.next("ocsfVersion")?,
-            mapping_version: r.next("mappingVersion")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        out.event_source = r.next("eventSource")?;
+        out.ocsf_version = r.next("ocsfVersion")?;
+        out.mapping_version = r.next("mappingVersion")?;
+        Ok(out)
     }
 }
 
@@ -12735,9 +12735,9 @@ impl IntoValue for ParseVPC {
 impl FromValue for ParseVPC {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        Ok(out)
     }
 }
 
@@ -12770,9 +12770,9 @@ impl IntoValue for ParseWAF {
 impl FromValue for ParseWAF {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        Ok(out)
     }
 }
 
@@ -12827,13 +12827,13 @@ impl PatternToken {
 impl FromValue for PatternToken {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            dynamic_token_position: r.next("dynamicTokenPosition")?,
-            is_dynamic: r.next("isDynamic")?,
-            token_string: r.next("tokenString")?,
-            enumerations: r.next("enumerations")?,
-            inferred_token_name: r.next("inferredTokenName")?,
-        })
+        let mut out = Self::default();
+        out.dynamic_token_position = r.next("dynamicTokenPosition")?;
+        out.is_dynamic = r.next("isDynamic")?;
+        out.token_string = r.next("tokenString")?;
+        out.enumerations = r.next("enumerations")?;
+        out.inferred_token_name = r.next("inferredTokenName")?;
+        Ok(out)
     }
 }
 
@@ -12856,9 +12856,9 @@ impl Policy {
 impl FromValue for Policy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delivery_destination_policy: r.next("deliveryDestinationPolicy")?,
-        })
+        let mut out = Self::default();
+        out.delivery_destination_policy = r.next("deliveryDestinationPolicy")?;
+        Ok(out)
     }
 }
 
@@ -13245,31 +13245,31 @@ impl IntoValue for Processor {
 impl FromValue for Processor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            add_keys: r.next("addKeys")?,
-            copy_value: r.next("copyValue")?,
-            csv: r.next("csv")?,
-            date_time_converter: r.next("dateTimeConverter")?,
-            delete_keys: r.next("deleteKeys")?,
-            grok: r.next("grok")?,
-            list_to_map: r.next("listToMap")?,
-            lower_case_string: r.next("lowerCaseString")?,
-            move_keys: r.next("moveKeys")?,
-            parse_cloudfront: r.next("parseCloudfront")?,
-            parse_json: r.next("parseJSON")?,
-            parse_key_value: r.next("parseKeyValue")?,
-            parse_route53: r.next("parseRoute53")?,
-            parse_to_ocsf: r.next("parseToOCSF")?,
-            parse_postgres: r.next("parsePostgres")?,
-            parse_vpc: r.next("parseVPC")?,
-            parse_waf: r.next("parseWAF")?,
-            rename_keys: r.next("renameKeys")?,
-            split_string: r.next("splitString")?,
-            substitute_string: r.next("substituteString")?,
-            trim_string: r.next("trimString")?,
-            type_converter: r.next("typeConverter")?,
-            upper_case_string: r.next("upperCaseString")?,
-        })
+        let mut out = Self::default();
+        out.add_keys = r.next("addKeys")?;
+        out.copy_value = r.next("copyValue")?;
+        out.csv = r.next("csv")?;
+        out.date_time_converter = r.next("dateTimeConverter")?;
+        out.delete_keys = r.next("deleteKeys")?;
+        out.grok = r.next("grok")?;
+        out.list_to_map = r.next("listToMap")?;
+        out.lower_case_string = r.next("lowerCaseString")?;
+        out.move_keys = r.next("moveKeys")?;
+        out.parse_cloudfront = r.next("parseCloudfront")?;
+        out.parse_json = r.next("parseJSON")?;
+        out.parse_key_value = r.next("parseKeyValue")?;
+        out.parse_route53 = r.next("parseRoute53")?;
+        out.parse_to_ocsf = r.next("parseToOCSF")?;
+        out.parse_postgres = r.next("parsePostgres")?;
+        out.parse_vpc = r.next("parseVPC")?;
+        out.parse_waf = r.next("parseWAF")?;
+        out.rename_keys = r.next("renameKeys")?;
+        out.split_string = r.next("splitString")?;
+        out.substitute_string = r.next("substituteString")?;
+        out.trim_string = r.next("trimString")?;
+        out.type_converter = r.next("typeConverter")?;
+        out.upper_case_string = r.next("upperCaseString")?;
+        Ok(out)
     }
 }
 
@@ -13418,9 +13418,9 @@ impl PutAccountPolicyResponse {
 impl FromValue for PutAccountPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_policy: r.next("accountPolicy")?,
-        })
+        let mut out = Self::default();
+        out.account_policy = r.next("accountPolicy")?;
+        Ok(out)
     }
 }
 
@@ -13554,11 +13554,11 @@ impl PutDataProtectionPolicyResponse {
 impl FromValue for PutDataProtectionPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_identifier: r.next("logGroupIdentifier")?,
-            policy_document: r.next("policyDocument")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-        })
+        let mut out = Self::default();
+        out.log_group_identifier = r.next("logGroupIdentifier")?;
+        out.policy_document = r.next("policyDocument")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        Ok(out)
     }
 }
 
@@ -13617,9 +13617,9 @@ impl PutDeliveryDestinationPolicyResponse {
 impl FromValue for PutDeliveryDestinationPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("policy")?;
+        Ok(out)
     }
 }
 
@@ -13717,9 +13717,9 @@ impl PutDeliveryDestinationResponse {
 impl FromValue for PutDeliveryDestinationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delivery_destination: r.next("deliveryDestination")?,
-        })
+        let mut out = Self::default();
+        out.delivery_destination = r.next("deliveryDestination")?;
+        Ok(out)
     }
 }
 
@@ -13839,9 +13839,9 @@ impl PutDeliverySourceResponse {
 impl FromValue for PutDeliverySourceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delivery_source: r.next("deliverySource")?,
-        })
+        let mut out = Self::default();
+        out.delivery_source = r.next("deliverySource")?;
+        Ok(out)
     }
 }
 
@@ -13966,9 +13966,9 @@ impl PutDestinationResponse {
 impl FromValue for PutDestinationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destination: r.next("destination")?,
-        })
+        let mut out = Self::default();
+        out.destination = r.next("destination")?;
+        Ok(out)
     }
 }
 
@@ -14033,9 +14033,9 @@ impl PutIndexPolicyResponse {
 impl FromValue for PutIndexPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            index_policy: r.next("indexPolicy")?,
-        })
+        let mut out = Self::default();
+        out.index_policy = r.next("indexPolicy")?;
+        Ok(out)
     }
 }
 
@@ -14113,10 +14113,10 @@ impl PutIntegrationResponse {
 impl FromValue for PutIntegrationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            integration_name: r.next("integrationName")?,
-            integration_status: r.next("integrationStatus")?,
-        })
+        let mut out = Self::default();
+        out.integration_name = r.next("integrationName")?;
+        out.integration_status = r.next("integrationStatus")?;
+        Ok(out)
     }
 }
 
@@ -14223,11 +14223,11 @@ impl PutLogEventsResponse {
 impl FromValue for PutLogEventsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_sequence_token: r.next("nextSequenceToken")?,
-            rejected_log_events_info: r.next("rejectedLogEventsInfo")?,
-            rejected_entity_info: r.next("rejectedEntityInfo")?,
-        })
+        let mut out = Self::default();
+        out.next_sequence_token = r.next("nextSequenceToken")?;
+        out.rejected_log_events_info = r.next("rejectedLogEventsInfo")?;
+        out.rejected_entity_info = r.next("rejectedEntityInfo")?;
+        Ok(out)
     }
 }
 
@@ -14463,9 +14463,9 @@ impl PutQueryDefinitionResponse {
 impl FromValue for PutQueryDefinitionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            query_definition_id: r.next("queryDefinitionId")?,
-        })
+        let mut out = Self::default();
+        out.query_definition_id = r.next("queryDefinitionId")?;
+        Ok(out)
     }
 }
 
@@ -14551,10 +14551,10 @@ impl PutResourcePolicyResponse {
 impl FromValue for PutResourcePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            resource_policy: r.next("resourcePolicy")?,
-            revision_id: r.next("revisionId")?,
-        })
+        let mut out = Self::default();
+        out.resource_policy = r.next("resourcePolicy")?;
+        out.revision_id = r.next("revisionId")?;
+        Ok(out)
     }
 }
 
@@ -14644,10 +14644,10 @@ impl PutStorageTierPolicyResponse {
 impl FromValue for PutStorageTierPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            storage_tier: r.next("storageTier")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-        })
+        let mut out = Self::default();
+        out.storage_tier = r.next("storageTier")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        Ok(out)
     }
 }
 
@@ -14850,10 +14850,10 @@ impl QueryCompileError {
 impl FromValue for QueryCompileError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            location: r.next("location")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.location = r.next("location")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -14883,10 +14883,10 @@ impl QueryCompileErrorLocation {
 impl FromValue for QueryCompileErrorLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            start_char_offset: r.next("startCharOffset")?,
-            end_char_offset: r.next("endCharOffset")?,
-        })
+        let mut out = Self::default();
+        out.start_char_offset = r.next("startCharOffset")?;
+        out.end_char_offset = r.next("endCharOffset")?;
+        Ok(out)
     }
 }
 
@@ -14951,15 +14951,15 @@ impl QueryDefinition {
 impl FromValue for QueryDefinition {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            query_language: r.next("queryLanguage")?,
-            query_definition_id: r.next("queryDefinitionId")?,
-            name: r.next("name")?,
-            query_string: r.next("queryString")?,
-            last_modified: r.next("lastModified")?,
-            log_group_names: r.next("logGroupNames")?,
-            parameters: r.next("parameters")?,
-        })
+        let mut out = Self::default();
+        out.query_language = r.next("queryLanguage")?;
+        out.query_definition_id = r.next("queryDefinitionId")?;
+        out.name = r.next("name")?;
+        out.query_string = r.next("queryString")?;
+        out.last_modified = r.next("lastModified")?;
+        out.log_group_names = r.next("logGroupNames")?;
+        out.parameters = r.next("parameters")?;
+        Ok(out)
     }
 }
 
@@ -15038,17 +15038,17 @@ impl QueryInfo {
 impl FromValue for QueryInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            query_language: r.next("queryLanguage")?,
-            query_id: r.next("queryId")?,
-            query_string: r.next("queryString")?,
-            status: r.next("status")?,
-            create_time: r.next("createTime")?,
-            log_group_name: r.next("logGroupName")?,
-            query_duration: r.next("queryDuration")?,
-            bytes_scanned: r.next("bytesScanned")?,
-            user_identity: r.next("userIdentity")?,
-        })
+        let mut out = Self::default();
+        out.query_language = r.next("queryLanguage")?;
+        out.query_id = r.next("queryId")?;
+        out.query_string = r.next("queryString")?;
+        out.status = r.next("status")?;
+        out.create_time = r.next("createTime")?;
+        out.log_group_name = r.next("logGroupName")?;
+        out.query_duration = r.next("queryDuration")?;
+        out.bytes_scanned = r.next("bytesScanned")?;
+        out.user_identity = r.next("userIdentity")?;
+        Ok(out)
     }
 }
 
@@ -15177,11 +15177,11 @@ impl IntoValue for QueryParameter {
 impl FromValue for QueryParameter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("name")?,
-            default_value: r.next("defaultValue")?,
-            description: r.next("description")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("name")?;
+        out.default_value = r.next("defaultValue")?;
+        out.description = r.next("description")?;
+        Ok(out)
     }
 }
 
@@ -15241,14 +15241,14 @@ impl QueryStatistics {
 impl FromValue for QueryStatistics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            records_matched: r.next("recordsMatched")?,
-            records_scanned: r.next("recordsScanned")?,
-            estimated_records_skipped: r.next("estimatedRecordsSkipped")?,
-            bytes_scanned: r.next("bytesScanned")?,
-            estimated_bytes_skipped: r.next("estimatedBytesSkipped")?,
-            log_groups_scanned: r.next("logGroupsScanned")?,
-        })
+        let mut out = Self::default();
+        out.records_matched = r.next("recordsMatched")?;
+        out.records_scanned = r.next("recordsScanned")?;
+        out.estimated_records_skipped = r.next("estimatedRecordsSkipped")?;
+        out.bytes_scanned = r.next("bytesScanned")?;
+        out.estimated_bytes_skipped = r.next("estimatedBytesSkipped")?;
+        out.log_groups_scanned = r.next("logGroupsScanned")?;
+        Ok(out)
     }
 }
 
@@ -15382,10 +15382,10 @@ impl RecordField {
 impl FromValue for RecordField {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("name")?,
-            mandatory: r.next("mandatory")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("name")?;
+        out.mandatory = r.next("mandatory")?;
+        Ok(out)
     }
 }
 
@@ -15408,9 +15408,9 @@ impl RejectedEntityInfo {
 impl FromValue for RejectedEntityInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error_type: r.next("errorType")?,
-        })
+        let mut out = Self::default();
+        out.error_type = r.next("errorType")?;
+        Ok(out)
     }
 }
 
@@ -15447,11 +15447,11 @@ impl RejectedLogEventsInfo {
 impl FromValue for RejectedLogEventsInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            too_new_log_event_start_index: r.next("tooNewLogEventStartIndex")?,
-            too_old_log_event_end_index: r.next("tooOldLogEventEndIndex")?,
-            expired_log_event_end_index: r.next("expiredLogEventEndIndex")?,
-        })
+        let mut out = Self::default();
+        out.too_new_log_event_start_index = r.next("tooNewLogEventStartIndex")?;
+        out.too_old_log_event_end_index = r.next("tooOldLogEventEndIndex")?;
+        out.expired_log_event_end_index = r.next("expiredLogEventEndIndex")?;
+        Ok(out)
     }
 }
 
@@ -15502,11 +15502,11 @@ impl IntoValue for RenameKeyEntry {
 impl FromValue for RenameKeyEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("key")?,
-            rename_to: r.next("renameTo")?,
-            overwrite_if_exists: r.next("overwriteIfExists")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("key")?;
+        out.rename_to = r.next("renameTo")?;
+        out.overwrite_if_exists = r.next("overwriteIfExists")?;
+        Ok(out)
     }
 }
 
@@ -15539,9 +15539,9 @@ impl IntoValue for RenameKeys {
 impl FromValue for RenameKeys {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entries: r.next("entries")?,
-        })
+        let mut out = Self::default();
+        out.entries = r.next("entries")?;
+        Ok(out)
     }
 }
 
@@ -15650,14 +15650,14 @@ impl ResourcePolicy {
 impl FromValue for ResourcePolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_name: r.next("policyName")?,
-            policy_document: r.next("policyDocument")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-            policy_scope: r.next("policyScope")?,
-            resource_arn: r.next("resourceArn")?,
-            revision_id: r.next("revisionId")?,
-        })
+        let mut out = Self::default();
+        out.policy_name = r.next("policyName")?;
+        out.policy_document = r.next("policyDocument")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        out.policy_scope = r.next("policyScope")?;
+        out.resource_arn = r.next("resourceArn")?;
+        out.revision_id = r.next("revisionId")?;
+        Ok(out)
     }
 }
 
@@ -15689,10 +15689,10 @@ impl ResultField {
 impl FromValue for ResultField {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            field: r.next("field")?,
-            value: r.next("value")?,
-        })
+        let mut out = Self::default();
+        out.field = r.next("field")?;
+        out.value = r.next("value")?;
+        Ok(out)
     }
 }
 
@@ -15751,12 +15751,12 @@ impl IntoValue for S3Configuration {
 impl FromValue for S3Configuration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destination_identifier: r.next("destinationIdentifier")?,
-            role_arn: r.next("roleArn")?,
-            owner_account_id: r.next("ownerAccountId")?,
-            kms_key_id: r.next("kmsKeyId")?,
-        })
+        let mut out = Self::default();
+        out.destination_identifier = r.next("destinationIdentifier")?;
+        out.role_arn = r.next("roleArn")?;
+        out.owner_account_id = r.next("ownerAccountId")?;
+        out.kms_key_id = r.next("kmsKeyId")?;
+        Ok(out)
     }
 }
 
@@ -15795,10 +15795,10 @@ impl IntoValue for S3DeliveryConfiguration {
 impl FromValue for S3DeliveryConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            suffix_path: r.next("suffixPath")?,
-            enable_hive_compatible_path: r.next("enableHiveCompatiblePath")?,
-        })
+        let mut out = Self::default();
+        out.suffix_path = r.next("suffixPath")?;
+        out.enable_hive_compatible_path = r.next("enableHiveCompatiblePath")?;
+        Ok(out)
     }
 }
 
@@ -15859,14 +15859,14 @@ impl S3TableIntegrationSource {
 impl FromValue for S3TableIntegrationSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            identifier: r.next("identifier")?,
-            data_source: r.next("dataSource")?,
-            status: r.next("status")?,
-            status_reason: r.next("statusReason")?,
-            created_time_stamp: r.next("createdTimeStamp")?,
-            parent_source_identifier: r.next("parentSourceIdentifier")?,
-        })
+        let mut out = Self::default();
+        out.identifier = r.next("identifier")?;
+        out.data_source = r.next("dataSource")?;
+        out.status = r.next("status")?;
+        out.status_reason = r.next("statusReason")?;
+        out.created_time_stamp = r.next("createdTimeStamp")?;
+        out.parent_source_identifier = r.next("parentSourceIdentifier")?;
+        Ok(out)
     }
 }
 
@@ -15985,10 +15985,10 @@ impl S3TablesIntegration {
 impl FromValue for S3TablesIntegration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            datasource_name: r.next("datasourceName")?,
-            datasource_type: r.next("datasourceType")?,
-        })
+        let mut out = Self::default();
+        out.datasource_name = r.next("datasourceName")?;
+        out.datasource_type = r.next("datasourceType")?;
+        Ok(out)
     }
 }
 
@@ -16118,13 +16118,13 @@ impl ScheduledQueryDestination {
 impl FromValue for ScheduledQueryDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destination_type: r.next("destinationType")?,
-            destination_identifier: r.next("destinationIdentifier")?,
-            status: r.next("status")?,
-            processed_identifier: r.next("processedIdentifier")?,
-            error_message: r.next("errorMessage")?,
-        })
+        let mut out = Self::default();
+        out.destination_type = r.next("destinationType")?;
+        out.destination_identifier = r.next("destinationIdentifier")?;
+        out.status = r.next("status")?;
+        out.processed_identifier = r.next("processedIdentifier")?;
+        out.error_message = r.next("errorMessage")?;
+        Ok(out)
     }
 }
 
@@ -16375,19 +16375,19 @@ impl ScheduledQuerySummary {
 impl FromValue for ScheduledQuerySummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            scheduled_query_arn: r.next("scheduledQueryArn")?,
-            name: r.next("name")?,
-            state: r.next("state")?,
-            schedule_type: r.next("scheduleType")?,
-            last_triggered_time: r.next("lastTriggeredTime")?,
-            last_execution_status: r.next("lastExecutionStatus")?,
-            schedule_expression: r.next("scheduleExpression")?,
-            timezone: r.next("timezone")?,
-            destination_configuration: r.next("destinationConfiguration")?,
-            creation_time: r.next("creationTime")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-        })
+        let mut out = Self::default();
+        out.scheduled_query_arn = r.next("scheduledQueryArn")?;
+        out.name = r.next("name")?;
+        out.state = r.next("state")?;
+        out.schedule_type = r.next("scheduleType")?;
+        out.last_triggered_time = r.next("lastTriggeredTime")?;
+        out.last_execution_status = r.next("lastExecutionStatus")?;
+        out.schedule_expression = r.next("scheduleExpression")?;
+        out.timezone = r.next("timezone")?;
+        out.destination_configuration = r.next("destinationConfiguration")?;
+        out.creation_time = r.next("creationTime")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        Ok(out)
     }
 }
 
@@ -16489,10 +16489,10 @@ impl SearchedLogStream {
 impl FromValue for SearchedLogStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_stream_name: r.next("logStreamName")?,
-            searched_completely: r.next("searchedCompletely")?,
-        })
+        let mut out = Self::default();
+        out.log_stream_name = r.next("logStreamName")?;
+        out.searched_completely = r.next("searchedCompletely")?;
+        Ok(out)
     }
 }
 
@@ -16539,9 +16539,9 @@ impl SessionStreamingException {
 impl FromValue for SessionStreamingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -16564,9 +16564,9 @@ impl SessionTimeoutException {
 impl FromValue for SessionTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -16599,9 +16599,9 @@ impl IntoValue for SplitString {
 impl FromValue for SplitString {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entries: r.next("entries")?,
-        })
+        let mut out = Self::default();
+        out.entries = r.next("entries")?;
+        Ok(out)
     }
 }
 
@@ -16641,10 +16641,10 @@ impl IntoValue for SplitStringEntry {
 impl FromValue for SplitStringEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-            delimiter: r.next("delimiter")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        out.delimiter = r.next("delimiter")?;
+        Ok(out)
     }
 }
 
@@ -16939,9 +16939,9 @@ impl StartLiveTailResponse {
 impl FromValue for StartLiveTailResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            response_stream: r.next("responseStream")?,
-        })
+        let mut out = Self::default();
+        out.response_stream = r.next("responseStream")?;
+        Ok(out)
     }
 }
 
@@ -16991,12 +16991,12 @@ impl StartLiveTailResponseStream {
 impl FromValue for StartLiveTailResponseStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            session_start: r.next("sessionStart")?,
-            session_update: r.next("sessionUpdate")?,
-            session_timeout_exception: r.next("SessionTimeoutException")?,
-            session_streaming_exception: r.next("SessionStreamingException")?,
-        })
+        let mut out = Self::default();
+        out.session_start = r.next("sessionStart")?;
+        out.session_update = r.next("sessionUpdate")?;
+        out.session_timeout_exception = r.next("SessionTimeoutException")?;
+        out.session_streaming_exception = r.next("SessionStreamingException")?;
+        Ok(out)
     }
 }
 
@@ -17115,9 +17115,9 @@ impl StartQueryResponse {
 impl FromValue for StartQueryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            query_id: r.next("queryId")?,
-        })
+        let mut out = Self::default();
+        out.query_id = r.next("queryId")?;
+        Ok(out)
     }
 }
 
@@ -17244,9 +17244,9 @@ impl StopQueryResponse {
 impl FromValue for StopQueryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            success: r.next("success")?,
-        })
+        let mut out = Self::default();
+        out.success = r.next("success")?;
+        Ok(out)
     }
 }
 
@@ -17410,18 +17410,18 @@ impl SubscriptionFilter {
 impl FromValue for SubscriptionFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            filter_name: r.next("filterName")?,
-            log_group_name: r.next("logGroupName")?,
-            filter_pattern: r.next("filterPattern")?,
-            destination_arn: r.next("destinationArn")?,
-            role_arn: r.next("roleArn")?,
-            distribution: r.next("distribution")?,
-            apply_on_transformed_logs: r.next("applyOnTransformedLogs")?,
-            creation_time: r.next("creationTime")?,
-            field_selection_criteria: r.next("fieldSelectionCriteria")?,
-            emit_system_fields: r.next("emitSystemFields")?,
-        })
+        let mut out = Self::default();
+        out.filter_name = r.next("filterName")?;
+        out.log_group_name = r.next("logGroupName")?;
+        out.filter_pattern = r.next("filterPattern")?;
+        out.destination_arn = r.next("destinationArn")?;
+        out.role_arn = r.next("roleArn")?;
+        out.distribution = r.next("distribution")?;
+        out.apply_on_transformed_logs = r.next("applyOnTransformedLogs")?;
+        out.creation_time = r.next("creationTime")?;
+        out.field_selection_criteria = r.next("fieldSelectionCriteria")?;
+        out.emit_system_fields = r.next("emitSystemFields")?;
+        Ok(out)
     }
 }
 
@@ -17454,9 +17454,9 @@ impl IntoValue for SubstituteString {
 impl FromValue for SubstituteString {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entries: r.next("entries")?,
-        })
+        let mut out = Self::default();
+        out.entries = r.next("entries")?;
+        Ok(out)
     }
 }
 
@@ -17509,11 +17509,11 @@ impl IntoValue for SubstituteStringEntry {
 impl FromValue for SubstituteStringEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source: r.next("source")?,
-            from: r.next("from")?,
-            to: r.next("to")?,
-        })
+        let mut out = Self::default();
+        out.source = r.next("source")?;
+        out.from = r.next("from")?;
+        out.to = r.next("to")?;
+        Ok(out)
     }
 }
 
@@ -17821,12 +17821,12 @@ impl SyslogConfiguration {
 impl FromValue for SyslogConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            log_group_arn: r.next("logGroupArn")?,
-            source_type: r.next("sourceType")?,
-            vpc_endpoint_id: r.next("vpcEndpointId")?,
-            created_at: r.next("createdAt")?,
-        })
+        let mut out = Self::default();
+        out.log_group_arn = r.next("logGroupArn")?;
+        out.source_type = r.next("sourceType")?;
+        out.vpc_endpoint_id = r.next("vpcEndpointId")?;
+        out.created_at = r.next("createdAt")?;
+        Ok(out)
     }
 }
 
@@ -18069,9 +18069,9 @@ impl TestMetricFilterResponse {
 impl FromValue for TestMetricFilterResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            matches: r.next("matches")?,
-        })
+        let mut out = Self::default();
+        out.matches = r.next("matches")?;
+        Ok(out)
     }
 }
 
@@ -18130,9 +18130,9 @@ impl TestTransformerResponse {
 impl FromValue for TestTransformerResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            transformed_logs: r.next("transformedLogs")?,
-        })
+        let mut out = Self::default();
+        out.transformed_logs = r.next("transformedLogs")?;
+        Ok(out)
     }
 }
 
@@ -18174,10 +18174,10 @@ impl TooManyTagsException {
 impl FromValue for TooManyTagsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-            resource_name: r.next("resourceName")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        out.resource_name = r.next("resourceName")?;
+        Ok(out)
     }
 }
 
@@ -18214,11 +18214,11 @@ impl TransformedLogRecord {
 impl FromValue for TransformedLogRecord {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            event_number: r.next("eventNumber")?,
-            event_message: r.next("eventMessage")?,
-            transformed_event_message: r.next("transformedEventMessage")?,
-        })
+        let mut out = Self::default();
+        out.event_number = r.next("eventNumber")?;
+        out.event_message = r.next("eventMessage")?;
+        out.transformed_event_message = r.next("transformedEventMessage")?;
+        Ok(out)
     }
 }
 
@@ -18269,13 +18269,13 @@ impl TriggerHistoryRecord {
 impl FromValue for TriggerHistoryRecord {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            query_id: r.next("queryId")?,
-            execution_status: r.next("executionStatus")?,
-            triggered_timestamp: r.next("triggeredTimestamp")?,
-            error_message: r.next("errorMessage")?,
-            destinations: r.next("destinations")?,
-        })
+        let mut out = Self::default();
+        out.query_id = r.next("queryId")?;
+        out.execution_status = r.next("executionStatus")?;
+        out.triggered_timestamp = r.next("triggeredTimestamp")?;
+        out.error_message = r.next("errorMessage")?;
+        out.destinations = r.next("destinations")?;
+        Ok(out)
     }
 }
 
@@ -18308,9 +18308,9 @@ impl IntoValue for TrimString {
 impl FromValue for TrimString {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            with_keys: r.next("withKeys")?,
-        })
+        let mut out = Self::default();
+        out.with_keys = r.next("withKeys")?;
+        Ok(out)
     }
 }
 
@@ -18427,9 +18427,9 @@ impl IntoValue for TypeConverter {
 impl FromValue for TypeConverter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entries: r.next("entries")?,
-        })
+        let mut out = Self::default();
+        out.entries = r.next("entries")?;
+        Ok(out)
     }
 }
 
@@ -18469,10 +18469,10 @@ impl IntoValue for TypeConverterEntry {
 impl FromValue for TypeConverterEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("key")?,
-            r#type: r.next("type")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("key")?;
+        out.r#type = r.next("type")?;
+        Ok(out)
     }
 }
 
@@ -18850,10 +18850,10 @@ impl UpdateLookupTableResponse {
 impl FromValue for UpdateLookupTableResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            lookup_table_arn: r.next("lookupTableArn")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-        })
+        let mut out = Self::default();
+        out.lookup_table_arn = r.next("lookupTableArn")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        Ok(out)
     }
 }
 
@@ -19156,28 +19156,28 @@ impl UpdateScheduledQueryResponse {
 impl FromValue for UpdateScheduledQueryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            scheduled_query_arn: r.next("scheduledQueryArn")?,
-            name: r.next("name")?,
-            description: r.next("description")?,
-            query_language: r.next("queryLanguage")?,
-            query_string: r.next("queryString")?,
-            log_group_identifiers: r.next("logGroupIdentifiers")?,
-            schedule_expression: r.next("scheduleExpression")?,
-            timezone: r.next("timezone")?,
-            start_time_offset: r.next("startTimeOffset")?,
-            end_time_offset: r.next("endTimeOffset")?,
-            destination_configuration: r.next("destinationConfiguration")?,
-            state: r.next("state")?,
-            schedule_type: r.next("scheduleType")?,
-            last_triggered_time: r.next("lastTriggeredTime")?,
-            last_execution_status: r.next("lastExecutionStatus")?,
-            schedule_start_time: r.next("scheduleStartTime")?,
-            schedule_end_time: r.next("scheduleEndTime")?,
-            execution_role_arn: r.next("executionRoleArn")?,
-            creation_time: r.next("creationTime")?,
-            last_updated_time: r.next("lastUpdatedTime")?,
-        })
+        let mut out = Self::default();
+        out.scheduled_query_arn = r.next("scheduledQueryArn")?;
+        out.name = r.next("name")?;
+        out.description = r.next("description")?;
+        out.query_language = r.next("queryLanguage")?;
+        out.query_string = r.next("queryString")?;
+        out.log_group_identifiers = r.next("logGroupIdentifiers")?;
+        out.schedule_expression = r.next("scheduleExpression")?;
+        out.timezone = r.next("timezone")?;
+        out.start_time_offset = r.next("startTimeOffset")?;
+        out.end_time_offset = r.next("endTimeOffset")?;
+        out.destination_configuration = r.next("destinationConfiguration")?;
+        out.state = r.next("state")?;
+        out.schedule_type = r.next("scheduleType")?;
+        out.last_triggered_time = r.next("lastTriggeredTime")?;
+        out.last_execution_status = r.next("lastExecutionStatus")?;
+        out.schedule_start_time = r.next("scheduleStartTime")?;
+        out.schedule_end_time = r.next("scheduleEndTime")?;
+        out.execution_role_arn = r.next("executionRoleArn")?;
+        out.creation_time = r.next("creationTime")?;
+        out.last_updated_time = r.next("lastUpdatedTime")?;
+        Ok(out)
     }
 }
 
@@ -19210,9 +19210,9 @@ impl IntoValue for UpperCaseString {
 impl FromValue for UpperCaseString {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            with_keys: r.next("withKeys")?,
-        })
+        let mut out = Self::default();
+        out.with_keys = r.next("withKeys")?;
+        Ok(out)
     }
 }
 

@@ -32,9 +32,9 @@ impl IntoValue for AbacStatus {
 impl FromValue for AbacStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -63,9 +63,9 @@ impl IntoValue for AbortIncompleteMultipartUpload {
 impl FromValue for AbortIncompleteMultipartUpload {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            days_after_initiation: r.next("DaysAfterInitiation")?,
-        })
+        let mut out = Self::default();
+        out.days_after_initiation = r.next("DaysAfterInitiation")?;
+        Ok(out)
     }
 }
 
@@ -88,9 +88,9 @@ impl AbortMultipartUploadOutput {
 impl FromValue for AbortMultipartUploadOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -252,9 +252,9 @@ impl IntoValue for AccessControlTranslation {
 impl FromValue for AccessControlTranslation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            owner: r.next("Owner")?,
-        })
+        let mut out = Self::default();
+        out.owner = r.next("Owner")?;
+        Ok(out)
     }
 }
 
@@ -302,10 +302,10 @@ impl IntoValue for AnalyticsAndOperator {
 impl FromValue for AnalyticsAndOperator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -356,11 +356,11 @@ impl IntoValue for AnalyticsConfiguration {
 impl FromValue for AnalyticsConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            filter: r.next("Filter")?,
-            storage_class_analysis: r.next("StorageClassAnalysis")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.filter = r.next("Filter")?;
+        out.storage_class_analysis = r.next("StorageClassAnalysis")?;
+        Ok(out)
     }
 }
 
@@ -394,9 +394,9 @@ impl IntoValue for AnalyticsExportDestination {
 impl FromValue for AnalyticsExportDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_bucket_destination: r.next("S3BucketDestination")?,
-        })
+        let mut out = Self::default();
+        out.s3_bucket_destination = r.next("S3BucketDestination")?;
+        Ok(out)
     }
 }
 
@@ -443,11 +443,11 @@ impl IntoValue for AnalyticsFilter {
 impl FromValue for AnalyticsFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tag: r.next("Tag")?,
-            and: r.next("And")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tag = r.next("Tag")?;
+        out.and = r.next("And")?;
+        Ok(out)
     }
 }
 
@@ -508,12 +508,12 @@ impl IntoValue for AnalyticsS3BucketDestination {
 impl FromValue for AnalyticsS3BucketDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            format: r.next("Format")?,
-            bucket_account_id: r.next("BucketAccountId")?,
-            bucket: r.next("Bucket")?,
-            prefix: r.next("Prefix")?,
-        })
+        let mut out = Self::default();
+        out.format = r.next("Format")?;
+        out.bucket_account_id = r.next("BucketAccountId")?;
+        out.bucket = r.next("Bucket")?;
+        out.prefix = r.next("Prefix")?;
+        Ok(out)
     }
 }
 
@@ -795,14 +795,14 @@ impl AnnotationEntry {
 impl FromValue for AnnotationEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            annotation_name: r.next("AnnotationName")?,
-            last_modified: r.next("LastModified")?,
-            e_tag: r.next("ETag")?,
-            checksum_algorithm: r.next("ChecksumAlgorithm")?,
-            size: r.next("Size")?,
-            replication_status: r.next("ReplicationStatus")?,
-        })
+        let mut out = Self::default();
+        out.annotation_name = r.next("AnnotationName")?;
+        out.last_modified = r.next("LastModified")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum_algorithm = r.next("ChecksumAlgorithm")?;
+        out.size = r.next("Size")?;
+        out.replication_status = r.next("ReplicationStatus")?;
+        Ok(out)
     }
 }
 
@@ -935,14 +935,14 @@ impl AnnotationTableConfigurationResult {
 impl FromValue for AnnotationTableConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            configuration_state: r.next("ConfigurationState")?,
-            table_status: r.next("TableStatus")?,
-            error: r.next("Error")?,
-            table_name: r.next("TableName")?,
-            table_arn: r.next("TableArn")?,
-            role: r.next("Role")?,
-        })
+        let mut out = Self::default();
+        out.configuration_state = r.next("ConfigurationState")?;
+        out.table_status = r.next("TableStatus")?;
+        out.error = r.next("Error")?;
+        out.table_name = r.next("TableName")?;
+        out.table_arn = r.next("TableArn")?;
+        out.role = r.next("Role")?;
+        Ok(out)
     }
 }
 
@@ -1109,9 +1109,9 @@ impl IntoValue for BlockedEncryptionTypes {
 impl FromValue for BlockedEncryptionTypes {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            encryption_type: r.next("EncryptionType")?,
-        })
+        let mut out = Self::default();
+        out.encryption_type = r.next("EncryptionType")?;
+        Ok(out)
     }
 }
 
@@ -1157,12 +1157,12 @@ impl Bucket {
 impl FromValue for Bucket {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            creation_date: r.next("CreationDate")?,
-            bucket_region: r.next("BucketRegion")?,
-            bucket_arn: r.next("BucketArn")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.creation_date = r.next("CreationDate")?;
+        out.bucket_region = r.next("BucketRegion")?;
+        out.bucket_arn = r.next("BucketArn")?;
+        Ok(out)
     }
 }
 
@@ -2169,14 +2169,14 @@ impl IntoValue for CORSRule {
 impl FromValue for CORSRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("ID")?,
-            allowed_headers: r.next("AllowedHeaders")?,
-            allowed_methods: r.next("AllowedMethods")?,
-            allowed_origins: r.next("AllowedOrigins")?,
-            expose_headers: r.next("ExposeHeaders")?,
-            max_age_seconds: r.next("MaxAgeSeconds")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("ID")?;
+        out.allowed_headers = r.next("AllowedHeaders")?;
+        out.allowed_methods = r.next("AllowedMethods")?;
+        out.allowed_origins = r.next("AllowedOrigins")?;
+        out.expose_headers = r.next("ExposeHeaders")?;
+        out.max_age_seconds = r.next("MaxAgeSeconds")?;
+        Ok(out)
     }
 }
 
@@ -2412,19 +2412,19 @@ impl Checksum {
 impl FromValue for Checksum {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-            checksum_type: r.next("ChecksumType")?,
-        })
+        let mut out = Self::default();
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        Ok(out)
     }
 }
 
@@ -2754,13 +2754,13 @@ impl IntoValue for CloudFunctionConfiguration {
 impl FromValue for CloudFunctionConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            event: r.next("Event")?,
-            events: r.next("Events")?,
-            cloud_function: r.next("CloudFunction")?,
-            invocation_role: r.next("InvocationRole")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.event = r.next("Event")?;
+        out.events = r.next("Events")?;
+        out.cloud_function = r.next("CloudFunction")?;
+        out.invocation_role = r.next("InvocationRole")?;
+        Ok(out)
     }
 }
 
@@ -2783,9 +2783,9 @@ impl CommonPrefix {
 impl FromValue for CommonPrefix {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        Ok(out)
     }
 }
 
@@ -2990,29 +2990,29 @@ impl CompleteMultipartUploadOutput {
 impl FromValue for CompleteMultipartUploadOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            location: r.next("Location")?,
-            bucket: r.next("Bucket")?,
-            key: r.next("Key")?,
-            expiration: r.next("Expiration")?,
-            e_tag: r.next("ETag")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-            checksum_type: r.next("ChecksumType")?,
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            version_id: r.next("VersionId")?,
-            ssekms_key_id: r.next("SSEKMSKeyId")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.location = r.next("Location")?;
+        out.bucket = r.next("Bucket")?;
+        out.key = r.next("Key")?;
+        out.expiration = r.next("Expiration")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.version_id = r.next("VersionId")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -3537,10 +3537,10 @@ impl IntoValue for Condition {
 impl FromValue for Condition {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            http_error_code_returned_equals: r.next("HttpErrorCodeReturnedEquals")?,
-            key_prefix_equals: r.next("KeyPrefixEquals")?,
-        })
+        let mut out = Self::default();
+        out.http_error_code_returned_equals = r.next("HttpErrorCodeReturnedEquals")?;
+        out.key_prefix_equals = r.next("KeyPrefixEquals")?;
+        Ok(out)
     }
 }
 
@@ -3687,19 +3687,19 @@ impl CopyObjectOutput {
 impl FromValue for CopyObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            copy_object_result: r.next("CopyObjectResult")?,
-            expiration: r.next("Expiration")?,
-            copy_source_version_id: r.next("CopySourceVersionId")?,
-            version_id: r.next("VersionId")?,
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            sse_customer_algorithm: r.next("SSECustomerAlgorithm")?,
-            sse_customer_key_md5: r.next("SSECustomerKeyMD5")?,
-            ssekms_key_id: r.next("SSEKMSKeyId")?,
-            ssekms_encryption_context: r.next("SSEKMSEncryptionContext")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.copy_object_result = r.next("CopyObjectResult")?;
+        out.expiration = r.next("Expiration")?;
+        out.copy_source_version_id = r.next("CopySourceVersionId")?;
+        out.version_id = r.next("VersionId")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.ssekms_encryption_context = r.next("SSEKMSEncryptionContext")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -4472,21 +4472,21 @@ impl CopyObjectResult {
 impl FromValue for CopyObjectResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            e_tag: r.next("ETag")?,
-            last_modified: r.next("LastModified")?,
-            checksum_type: r.next("ChecksumType")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-        })
+        let mut out = Self::default();
+        out.e_tag = r.next("ETag")?;
+        out.last_modified = r.next("LastModified")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        Ok(out)
     }
 }
 
@@ -4586,20 +4586,20 @@ impl CopyPartResult {
 impl FromValue for CopyPartResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            e_tag: r.next("ETag")?,
-            last_modified: r.next("LastModified")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-        })
+        let mut out = Self::default();
+        out.e_tag = r.next("ETag")?;
+        out.last_modified = r.next("LastModified")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        Ok(out)
     }
 }
 
@@ -4821,10 +4821,10 @@ impl CreateBucketOutput {
 impl FromValue for CreateBucketOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            location: r.next("Location")?,
-            bucket_arn: r.next("BucketArn")?,
-        })
+        let mut out = Self::default();
+        out.location = r.next("Location")?;
+        out.bucket_arn = r.next("BucketArn")?;
+        Ok(out)
     }
 }
 
@@ -5118,22 +5118,22 @@ impl CreateMultipartUploadOutput {
 impl FromValue for CreateMultipartUploadOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            abort_date: r.next("AbortDate")?,
-            abort_rule_id: r.next("AbortRuleId")?,
-            bucket: r.next("Bucket")?,
-            key: r.next("Key")?,
-            upload_id: r.next("UploadId")?,
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            sse_customer_algorithm: r.next("SSECustomerAlgorithm")?,
-            sse_customer_key_md5: r.next("SSECustomerKeyMD5")?,
-            ssekms_key_id: r.next("SSEKMSKeyId")?,
-            ssekms_encryption_context: r.next("SSEKMSEncryptionContext")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            request_charged: r.next("RequestCharged")?,
-            checksum_algorithm: r.next("ChecksumAlgorithm")?,
-            checksum_type: r.next("ChecksumType")?,
-        })
+        let mut out = Self::default();
+        out.abort_date = r.next("AbortDate")?;
+        out.abort_rule_id = r.next("AbortRuleId")?;
+        out.bucket = r.next("Bucket")?;
+        out.key = r.next("Key")?;
+        out.upload_id = r.next("UploadId")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.ssekms_encryption_context = r.next("SSEKMSEncryptionContext")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.request_charged = r.next("RequestCharged")?;
+        out.checksum_algorithm = r.next("ChecksumAlgorithm")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        Ok(out)
     }
 }
 
@@ -5691,13 +5691,13 @@ impl CreateSessionOutput {
 impl FromValue for CreateSessionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            ssekms_key_id: r.next("SSEKMSKeyId")?,
-            ssekms_encryption_context: r.next("SSEKMSEncryptionContext")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            credentials: r.next("Credentials")?,
-        })
+        let mut out = Self::default();
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.ssekms_encryption_context = r.next("SSEKMSEncryptionContext")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.credentials = r.next("Credentials")?;
+        Ok(out)
     }
 }
 
@@ -5926,11 +5926,11 @@ impl IntoValue for DefaultRetention {
 impl FromValue for DefaultRetention {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            mode: r.next("Mode")?,
-            days: r.next("Days")?,
-            years: r.next("Years")?,
-        })
+        let mut out = Self::default();
+        out.mode = r.next("Mode")?;
+        out.days = r.next("Days")?;
+        out.years = r.next("Years")?;
+        Ok(out)
     }
 }
 
@@ -6586,13 +6586,13 @@ impl DeleteMarkerEntry {
 impl FromValue for DeleteMarkerEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            owner: r.next("Owner")?,
-            key: r.next("Key")?,
-            version_id: r.next("VersionId")?,
-            is_latest: r.next("IsLatest")?,
-            last_modified: r.next("LastModified")?,
-        })
+        let mut out = Self::default();
+        out.owner = r.next("Owner")?;
+        out.key = r.next("Key")?;
+        out.version_id = r.next("VersionId")?;
+        out.is_latest = r.next("IsLatest")?;
+        out.last_modified = r.next("LastModified")?;
+        Ok(out)
     }
 }
 
@@ -6627,9 +6627,9 @@ impl IntoValue for DeleteMarkerReplication {
 impl FromValue for DeleteMarkerReplication {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -6735,10 +6735,10 @@ impl DeleteObjectAnnotationOutput {
 impl FromValue for DeleteObjectAnnotationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            object_version_id: r.next("ObjectVersionId")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.object_version_id = r.next("ObjectVersionId")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -6859,11 +6859,11 @@ impl DeleteObjectOutput {
 impl FromValue for DeleteObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delete_marker: r.next("DeleteMarker")?,
-            version_id: r.next("VersionId")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.delete_marker = r.next("DeleteMarker")?;
+        out.version_id = r.next("VersionId")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -7010,9 +7010,9 @@ impl DeleteObjectTaggingOutput {
 impl FromValue for DeleteObjectTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            version_id: r.next("VersionId")?,
-        })
+        let mut out = Self::default();
+        out.version_id = r.next("VersionId")?;
+        Ok(out)
     }
 }
 
@@ -7105,11 +7105,11 @@ impl DeleteObjectsOutput {
 impl FromValue for DeleteObjectsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            deleted: r.next("Deleted")?,
-            request_charged: r.next("RequestCharged")?,
-            errors: r.next("Errors")?,
-        })
+        let mut out = Self::default();
+        out.deleted = r.next("Deleted")?;
+        out.request_charged = r.next("RequestCharged")?;
+        out.errors = r.next("Errors")?;
+        Ok(out)
     }
 }
 
@@ -7302,12 +7302,12 @@ impl DeletedObject {
 impl FromValue for DeletedObject {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            version_id: r.next("VersionId")?,
-            delete_marker: r.next("DeleteMarker")?,
-            delete_marker_version_id: r.next("DeleteMarkerVersionId")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.version_id = r.next("VersionId")?;
+        out.delete_marker = r.next("DeleteMarker")?;
+        out.delete_marker_version_id = r.next("DeleteMarkerVersionId")?;
+        Ok(out)
     }
 }
 
@@ -7398,15 +7398,15 @@ impl IntoValue for Destination {
 impl FromValue for Destination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bucket: r.next("Bucket")?,
-            account: r.next("Account")?,
-            storage_class: r.next("StorageClass")?,
-            access_control_translation: r.next("AccessControlTranslation")?,
-            encryption_configuration: r.next("EncryptionConfiguration")?,
-            replication_time: r.next("ReplicationTime")?,
-            metrics: r.next("Metrics")?,
-        })
+        let mut out = Self::default();
+        out.bucket = r.next("Bucket")?;
+        out.account = r.next("Account")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.access_control_translation = r.next("AccessControlTranslation")?;
+        out.encryption_configuration = r.next("EncryptionConfiguration")?;
+        out.replication_time = r.next("ReplicationTime")?;
+        out.metrics = r.next("Metrics")?;
+        Ok(out)
     }
 }
 
@@ -7443,11 +7443,11 @@ impl DestinationResult {
 impl FromValue for DestinationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_bucket_type: r.next("TableBucketType")?,
-            table_bucket_arn: r.next("TableBucketArn")?,
-            table_namespace: r.next("TableNamespace")?,
-        })
+        let mut out = Self::default();
+        out.table_bucket_type = r.next("TableBucketType")?;
+        out.table_bucket_arn = r.next("TableBucketArn")?;
+        out.table_namespace = r.next("TableNamespace")?;
+        Ok(out)
     }
 }
 
@@ -7607,9 +7607,9 @@ impl IntoValue for EncryptionConfiguration {
 impl FromValue for EncryptionConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            replica_kms_key_id: r.next("ReplicaKmsKeyID")?,
-        })
+        let mut out = Self::default();
+        out.replica_kms_key_id = r.next("ReplicaKmsKeyID")?;
+        Ok(out)
     }
 }
 
@@ -8197,12 +8197,12 @@ impl Error {
 impl FromValue for Error {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            version_id: r.next("VersionId")?,
-            code: r.next("Code")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.version_id = r.next("VersionId")?;
+        out.code = r.next("Code")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -8270,10 +8270,10 @@ impl ErrorDetails {
 impl FromValue for ErrorDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error_code: r.next("ErrorCode")?,
-            error_message: r.next("ErrorMessage")?,
-        })
+        let mut out = Self::default();
+        out.error_code = r.next("ErrorCode")?;
+        out.error_message = r.next("ErrorMessage")?;
+        Ok(out)
     }
 }
 
@@ -8306,9 +8306,9 @@ impl IntoValue for ErrorDocument {
 impl FromValue for ErrorDocument {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        Ok(out)
     }
 }
 
@@ -8601,9 +8601,9 @@ impl IntoValue for ExistingObjectReplication {
 impl FromValue for ExistingObjectReplication {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -9019,10 +9019,10 @@ impl IntoValue for FilterRule {
 impl FromValue for FilterRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -9121,9 +9121,9 @@ impl GetBucketAbacOutput {
 impl FromValue for GetBucketAbacOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            abac_status: r.next("AbacStatus")?,
-        })
+        let mut out = Self::default();
+        out.abac_status = r.next("AbacStatus")?;
+        Ok(out)
     }
 }
 
@@ -9187,10 +9187,10 @@ impl GetBucketAccelerateConfigurationOutput {
 impl FromValue for GetBucketAccelerateConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -9262,10 +9262,10 @@ impl GetBucketAclOutput {
 impl FromValue for GetBucketAclOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            owner: r.next("Owner")?,
-            grants: r.next("Grants")?,
-        })
+        let mut out = Self::default();
+        out.owner = r.next("Owner")?;
+        out.grants = r.next("Grants")?;
+        Ok(out)
     }
 }
 
@@ -9326,9 +9326,9 @@ impl GetBucketAnalyticsConfigurationOutput {
 impl FromValue for GetBucketAnalyticsConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            analytics_configuration: r.next("AnalyticsConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.analytics_configuration = r.next("AnalyticsConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -9395,9 +9395,9 @@ impl GetBucketCorsOutput {
 impl FromValue for GetBucketCorsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            cors_rules: r.next("CORSRules")?,
-        })
+        let mut out = Self::default();
+        out.cors_rules = r.next("CORSRules")?;
+        Ok(out)
     }
 }
 
@@ -9462,9 +9462,9 @@ impl GetBucketEncryptionOutput {
 impl FromValue for GetBucketEncryptionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            server_side_encryption_configuration: r.next("ServerSideEncryptionConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.server_side_encryption_configuration = r.next("ServerSideEncryptionConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -9528,9 +9528,9 @@ impl GetBucketIntelligentTieringConfigurationOutput {
 impl FromValue for GetBucketIntelligentTieringConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            intelligent_tiering_configuration: r.next("IntelligentTieringConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.intelligent_tiering_configuration = r.next("IntelligentTieringConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -9597,9 +9597,9 @@ impl GetBucketInventoryConfigurationOutput {
 impl FromValue for GetBucketInventoryConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            inventory_configuration: r.next("InventoryConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.inventory_configuration = r.next("InventoryConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -9688,10 +9688,11 @@ impl GetBucketLifecycleConfigurationOutput {
 impl FromValue for GetBucketLifecycleConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            rules: r.next("Rules")?,
-            transition_default_minimum_object_size: r.next("TransitionDefaultMinimumObjectSize")?,
-        })
+        let mut out = Self::default();
+        out.rules = r.next("Rules")?;
+        out.transition_default_minimum_object_size =
+            r.next("TransitionDefaultMinimumObjectSize")?;
+        Ok(out)
     }
 }
 
@@ -9750,9 +9751,9 @@ impl GetBucketLifecycleOutput {
 impl FromValue for GetBucketLifecycleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            rules: r.next("Rules")?,
-        })
+        let mut out = Self::default();
+        out.rules = r.next("Rules")?;
+        Ok(out)
     }
 }
 
@@ -9814,9 +9815,9 @@ impl GetBucketLocationOutput {
 impl FromValue for GetBucketLocationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            location_constraint: r.next("LocationConstraint")?,
-        })
+        let mut out = Self::default();
+        out.location_constraint = r.next("LocationConstraint")?;
+        Ok(out)
     }
 }
 
@@ -9877,9 +9878,9 @@ impl GetBucketLoggingOutput {
 impl FromValue for GetBucketLoggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            logging_enabled: r.next("LoggingEnabled")?,
-        })
+        let mut out = Self::default();
+        out.logging_enabled = r.next("LoggingEnabled")?;
+        Ok(out)
     }
 }
 
@@ -9940,10 +9941,10 @@ impl GetBucketMetadataConfigurationOutput {
 impl FromValue for GetBucketMetadataConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            get_bucket_metadata_configuration_result: r
-                .next("GetBucketMetadataConfigurationResult")?,
-        })
+        let mut out = Self::default();
+        out.get_bucket_metadata_configuration_result =
+            r.next("GetBucketMetadataConfigurationResult")?;
+        Ok(out)
     }
 }
 
@@ -10003,9 +10004,9 @@ impl GetBucketMetadataConfigurationResult {
 impl FromValue for GetBucketMetadataConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metadata_configuration_result: r.next("MetadataConfigurationResult")?,
-        })
+        let mut out = Self::default();
+        out.metadata_configuration_result = r.next("MetadataConfigurationResult")?;
+        Ok(out)
     }
 }
 
@@ -10032,10 +10033,10 @@ impl GetBucketMetadataTableConfigurationOutput {
 impl FromValue for GetBucketMetadataTableConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            get_bucket_metadata_table_configuration_result: r
-                .next("GetBucketMetadataTableConfigurationResult")?,
-        })
+        let mut out = Self::default();
+        out.get_bucket_metadata_table_configuration_result =
+            r.next("GetBucketMetadataTableConfigurationResult")?;
+        Ok(out)
     }
 }
 
@@ -10115,11 +10116,11 @@ impl GetBucketMetadataTableConfigurationResult {
 impl FromValue for GetBucketMetadataTableConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metadata_table_configuration_result: r.next("MetadataTableConfigurationResult")?,
-            status: r.next("Status")?,
-            error: r.next("Error")?,
-        })
+        let mut out = Self::default();
+        out.metadata_table_configuration_result = r.next("MetadataTableConfigurationResult")?;
+        out.status = r.next("Status")?;
+        out.error = r.next("Error")?;
+        Ok(out)
     }
 }
 
@@ -10142,9 +10143,9 @@ impl GetBucketMetricsConfigurationOutput {
 impl FromValue for GetBucketMetricsConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            metrics_configuration: r.next("MetricsConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.metrics_configuration = r.next("MetricsConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -10253,9 +10254,9 @@ impl GetBucketOwnershipControlsOutput {
 impl FromValue for GetBucketOwnershipControlsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ownership_controls: r.next("OwnershipControls")?,
-        })
+        let mut out = Self::default();
+        out.ownership_controls = r.next("OwnershipControls")?;
+        Ok(out)
     }
 }
 
@@ -10312,9 +10313,9 @@ impl GetBucketPolicyOutput {
 impl FromValue for GetBucketPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -10381,9 +10382,9 @@ impl GetBucketPolicyStatusOutput {
 impl FromValue for GetBucketPolicyStatusOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_status: r.next("PolicyStatus")?,
-        })
+        let mut out = Self::default();
+        out.policy_status = r.next("PolicyStatus")?;
+        Ok(out)
     }
 }
 
@@ -10443,9 +10444,9 @@ impl GetBucketReplicationOutput {
 impl FromValue for GetBucketReplicationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            replication_configuration: r.next("ReplicationConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.replication_configuration = r.next("ReplicationConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -10502,9 +10503,9 @@ impl GetBucketRequestPaymentOutput {
 impl FromValue for GetBucketRequestPaymentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            payer: r.next("Payer")?,
-        })
+        let mut out = Self::default();
+        out.payer = r.next("Payer")?;
+        Ok(out)
     }
 }
 
@@ -10561,9 +10562,9 @@ impl GetBucketTaggingOutput {
 impl FromValue for GetBucketTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tag_set: r.next("TagSet")?,
-        })
+        let mut out = Self::default();
+        out.tag_set = r.next("TagSet")?;
+        Ok(out)
     }
 }
 
@@ -10627,10 +10628,10 @@ impl GetBucketVersioningOutput {
 impl FromValue for GetBucketVersioningOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-            mfa_delete: r.next("MFADelete")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        out.mfa_delete = r.next("MFADelete")?;
+        Ok(out)
     }
 }
 
@@ -10708,12 +10709,12 @@ impl GetBucketWebsiteOutput {
 impl FromValue for GetBucketWebsiteOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            redirect_all_requests_to: r.next("RedirectAllRequestsTo")?,
-            index_document: r.next("IndexDocument")?,
-            error_document: r.next("ErrorDocument")?,
-            routing_rules: r.next("RoutingRules")?,
-        })
+        let mut out = Self::default();
+        out.redirect_all_requests_to = r.next("RedirectAllRequestsTo")?;
+        out.index_document = r.next("IndexDocument")?;
+        out.error_document = r.next("ErrorDocument")?;
+        out.routing_rules = r.next("RoutingRules")?;
+        Ok(out)
     }
 }
 
@@ -10784,11 +10785,11 @@ impl GetObjectAclOutput {
 impl FromValue for GetObjectAclOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            owner: r.next("Owner")?,
-            grants: r.next("Grants")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.owner = r.next("Owner")?;
+        out.grants = r.next("Grants")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -11004,27 +11005,27 @@ impl GetObjectAnnotationOutput {
 impl FromValue for GetObjectAnnotationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            annotation_payload: r.next("AnnotationPayload")?,
-            object_version_id: r.next("ObjectVersionId")?,
-            last_modified: r.next("LastModified")?,
-            content_length: r.next("ContentLength")?,
-            e_tag: r.next("ETag")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-            checksum_type: r.next("ChecksumType")?,
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            request_charged: r.next("RequestCharged")?,
-            replication_status: r.next("ReplicationStatus")?,
-        })
+        let mut out = Self::default();
+        out.annotation_payload = r.next("AnnotationPayload")?;
+        out.object_version_id = r.next("ObjectVersionId")?;
+        out.last_modified = r.next("LastModified")?;
+        out.content_length = r.next("ContentLength")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.request_charged = r.next("RequestCharged")?;
+        out.replication_status = r.next("ReplicationStatus")?;
+        Ok(out)
     }
 }
 
@@ -11191,17 +11192,17 @@ impl GetObjectAttributesOutput {
 impl FromValue for GetObjectAttributesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delete_marker: r.next("DeleteMarker")?,
-            last_modified: r.next("LastModified")?,
-            version_id: r.next("VersionId")?,
-            request_charged: r.next("RequestCharged")?,
-            e_tag: r.next("ETag")?,
-            checksum: r.next("Checksum")?,
-            object_parts: r.next("ObjectParts")?,
-            storage_class: r.next("StorageClass")?,
-            object_size: r.next("ObjectSize")?,
-        })
+        let mut out = Self::default();
+        out.delete_marker = r.next("DeleteMarker")?;
+        out.last_modified = r.next("LastModified")?;
+        out.version_id = r.next("VersionId")?;
+        out.request_charged = r.next("RequestCharged")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum = r.next("Checksum")?;
+        out.object_parts = r.next("ObjectParts")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.object_size = r.next("ObjectSize")?;
+        Ok(out)
     }
 }
 
@@ -11262,14 +11263,14 @@ impl GetObjectAttributesParts {
 impl FromValue for GetObjectAttributesParts {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            total_parts_count: r.next("TotalPartsCount")?,
-            part_number_marker: r.next("PartNumberMarker")?,
-            next_part_number_marker: r.next("NextPartNumberMarker")?,
-            max_parts: r.next("MaxParts")?,
-            is_truncated: r.next("IsTruncated")?,
-            parts: r.next("Parts")?,
-        })
+        let mut out = Self::default();
+        out.total_parts_count = r.next("TotalPartsCount")?;
+        out.part_number_marker = r.next("PartNumberMarker")?;
+        out.next_part_number_marker = r.next("NextPartNumberMarker")?;
+        out.max_parts = r.next("MaxParts")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.parts = r.next("Parts")?;
+        Ok(out)
     }
 }
 
@@ -11439,9 +11440,9 @@ impl GetObjectLegalHoldOutput {
 impl FromValue for GetObjectLegalHoldOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            legal_hold: r.next("LegalHold")?,
-        })
+        let mut out = Self::default();
+        out.legal_hold = r.next("LegalHold")?;
+        Ok(out)
     }
 }
 
@@ -11529,9 +11530,9 @@ impl GetObjectLockConfigurationOutput {
 impl FromValue for GetObjectLockConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            object_lock_configuration: r.next("ObjectLockConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.object_lock_configuration = r.next("ObjectLockConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -11984,51 +11985,51 @@ impl GetObjectOutput {
 impl FromValue for GetObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            body: r.next("Body")?,
-            delete_marker: r.next("DeleteMarker")?,
-            accept_ranges: r.next("AcceptRanges")?,
-            expiration: r.next("Expiration")?,
-            restore: r.next("Restore")?,
-            last_modified: r.next("LastModified")?,
-            content_length: r.next("ContentLength")?,
-            e_tag: r.next("ETag")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-            checksum_type: r.next("ChecksumType")?,
-            missing_meta: r.next("MissingMeta")?,
-            version_id: r.next("VersionId")?,
-            cache_control: r.next("CacheControl")?,
-            content_disposition: r.next("ContentDisposition")?,
-            content_encoding: r.next("ContentEncoding")?,
-            content_language: r.next("ContentLanguage")?,
-            content_range: r.next("ContentRange")?,
-            content_type: r.next("ContentType")?,
-            expires: r.next("Expires")?,
-            website_redirect_location: r.next("WebsiteRedirectLocation")?,
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            metadata: r.next("Metadata")?,
-            sse_customer_algorithm: r.next("SSECustomerAlgorithm")?,
-            sse_customer_key_md5: r.next("SSECustomerKeyMD5")?,
-            ssekms_key_id: r.next("SSEKMSKeyId")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            storage_class: r.next("StorageClass")?,
-            request_charged: r.next("RequestCharged")?,
-            replication_status: r.next("ReplicationStatus")?,
-            parts_count: r.next("PartsCount")?,
-            tag_count: r.next("TagCount")?,
-            object_lock_mode: r.next("ObjectLockMode")?,
-            object_lock_retain_until_date: r.next("ObjectLockRetainUntilDate")?,
-            object_lock_legal_hold_status: r.next("ObjectLockLegalHoldStatus")?,
-        })
+        let mut out = Self::default();
+        out.body = r.next("Body")?;
+        out.delete_marker = r.next("DeleteMarker")?;
+        out.accept_ranges = r.next("AcceptRanges")?;
+        out.expiration = r.next("Expiration")?;
+        out.restore = r.next("Restore")?;
+        out.last_modified = r.next("LastModified")?;
+        out.content_length = r.next("ContentLength")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        out.missing_meta = r.next("MissingMeta")?;
+        out.version_id = r.next("VersionId")?;
+        out.cache_control = r.next("CacheControl")?;
+        out.content_disposition = r.next("ContentDisposition")?;
+        out.content_encoding = r.next("ContentEncoding")?;
+        out.content_language = r.next("ContentLanguage")?;
+        out.content_range = r.next("ContentRange")?;
+        out.content_type = r.next("ContentType")?;
+        out.expires = r.next("Expires")?;
+        out.website_redirect_location = r.next("WebsiteRedirectLocation")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.metadata = r.next("Metadata")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.request_charged = r.next("RequestCharged")?;
+        out.replication_status = r.next("ReplicationStatus")?;
+        out.parts_count = r.next("PartsCount")?;
+        out.tag_count = r.next("TagCount")?;
+        out.object_lock_mode = r.next("ObjectLockMode")?;
+        out.object_lock_retain_until_date = r.next("ObjectLockRetainUntilDate")?;
+        out.object_lock_legal_hold_status = r.next("ObjectLockLegalHoldStatus")?;
+        Ok(out)
     }
 }
 
@@ -12339,9 +12340,9 @@ impl GetObjectRetentionOutput {
 impl FromValue for GetObjectRetentionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            retention: r.next("Retention")?,
-        })
+        let mut out = Self::default();
+        out.retention = r.next("Retention")?;
+        Ok(out)
     }
 }
 
@@ -12433,10 +12434,10 @@ impl GetObjectTaggingOutput {
 impl FromValue for GetObjectTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            version_id: r.next("VersionId")?,
-            tag_set: r.next("TagSet")?,
-        })
+        let mut out = Self::default();
+        out.version_id = r.next("VersionId")?;
+        out.tag_set = r.next("TagSet")?;
+        Ok(out)
     }
 }
 
@@ -12530,10 +12531,10 @@ impl GetObjectTorrentOutput {
 impl FromValue for GetObjectTorrentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            body: r.next("Body")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.body = r.next("Body")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -12611,9 +12612,9 @@ impl GetPublicAccessBlockOutput {
 impl FromValue for GetPublicAccessBlockOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            public_access_block_configuration: r.next("PublicAccessBlockConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.public_access_block_configuration = r.next("PublicAccessBlockConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -12710,10 +12711,10 @@ impl IntoValue for Grant {
 impl FromValue for Grant {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            grantee: r.next("Grantee")?,
-            permission: r.next("Permission")?,
-        })
+        let mut out = Self::default();
+        out.grantee = r.next("Grantee")?;
+        out.permission = r.next("Permission")?;
+        Ok(out)
     }
 }
 
@@ -12778,13 +12779,13 @@ impl IntoValue for Grantee {
 impl FromValue for Grantee {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            display_name: r.next("DisplayName")?,
-            email_address: r.next("EmailAddress")?,
-            id: r.next("ID")?,
-            r#type: r.next("Type")?,
-            uri: r.next("URI")?,
-        })
+        let mut out = Self::default();
+        out.display_name = r.next("DisplayName")?;
+        out.email_address = r.next("EmailAddress")?;
+        out.id = r.next("ID")?;
+        out.r#type = r.next("Type")?;
+        out.uri = r.next("URI")?;
+        Ok(out)
     }
 }
 
@@ -12845,13 +12846,13 @@ impl HeadBucketOutput {
 impl FromValue for HeadBucketOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bucket_arn: r.next("BucketArn")?,
-            bucket_location_type: r.next("BucketLocationType")?,
-            bucket_location_name: r.next("BucketLocationName")?,
-            bucket_region: r.next("BucketRegion")?,
-            access_point_alias: r.next("AccessPointAlias")?,
-        })
+        let mut out = Self::default();
+        out.bucket_arn = r.next("BucketArn")?;
+        out.bucket_location_type = r.next("BucketLocationType")?;
+        out.bucket_location_name = r.next("BucketLocationName")?;
+        out.bucket_region = r.next("BucketRegion")?;
+        out.access_point_alias = r.next("AccessPointAlias")?;
+        Ok(out)
     }
 }
 
@@ -13329,51 +13330,51 @@ impl HeadObjectOutput {
 impl FromValue for HeadObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delete_marker: r.next("DeleteMarker")?,
-            accept_ranges: r.next("AcceptRanges")?,
-            expiration: r.next("Expiration")?,
-            restore: r.next("Restore")?,
-            archive_status: r.next("ArchiveStatus")?,
-            last_modified: r.next("LastModified")?,
-            content_length: r.next("ContentLength")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-            checksum_type: r.next("ChecksumType")?,
-            e_tag: r.next("ETag")?,
-            missing_meta: r.next("MissingMeta")?,
-            version_id: r.next("VersionId")?,
-            cache_control: r.next("CacheControl")?,
-            content_disposition: r.next("ContentDisposition")?,
-            content_encoding: r.next("ContentEncoding")?,
-            content_language: r.next("ContentLanguage")?,
-            content_type: r.next("ContentType")?,
-            content_range: r.next("ContentRange")?,
-            expires: r.next("Expires")?,
-            website_redirect_location: r.next("WebsiteRedirectLocation")?,
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            metadata: r.next("Metadata")?,
-            sse_customer_algorithm: r.next("SSECustomerAlgorithm")?,
-            sse_customer_key_md5: r.next("SSECustomerKeyMD5")?,
-            ssekms_key_id: r.next("SSEKMSKeyId")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            storage_class: r.next("StorageClass")?,
-            request_charged: r.next("RequestCharged")?,
-            replication_status: r.next("ReplicationStatus")?,
-            parts_count: r.next("PartsCount")?,
-            tag_count: r.next("TagCount")?,
-            object_lock_mode: r.next("ObjectLockMode")?,
-            object_lock_retain_until_date: r.next("ObjectLockRetainUntilDate")?,
-            object_lock_legal_hold_status: r.next("ObjectLockLegalHoldStatus")?,
-        })
+        let mut out = Self::default();
+        out.delete_marker = r.next("DeleteMarker")?;
+        out.accept_ranges = r.next("AcceptRanges")?;
+        out.expiration = r.next("Expiration")?;
+        out.restore = r.next("Restore")?;
+        out.archive_status = r.next("ArchiveStatus")?;
+        out.last_modified = r.next("LastModified")?;
+        out.content_length = r.next("ContentLength")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        out.e_tag = r.next("ETag")?;
+        out.missing_meta = r.next("MissingMeta")?;
+        out.version_id = r.next("VersionId")?;
+        out.cache_control = r.next("CacheControl")?;
+        out.content_disposition = r.next("ContentDisposition")?;
+        out.content_encoding = r.next("ContentEncoding")?;
+        out.content_language = r.next("ContentLanguage")?;
+        out.content_type = r.next("ContentType")?;
+        out.content_range = r.next("ContentRange")?;
+        out.expires = r.next("Expires")?;
+        out.website_redirect_location = r.next("WebsiteRedirectLocation")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.metadata = r.next("Metadata")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.request_charged = r.next("RequestCharged")?;
+        out.replication_status = r.next("ReplicationStatus")?;
+        out.parts_count = r.next("PartsCount")?;
+        out.tag_count = r.next("TagCount")?;
+        out.object_lock_mode = r.next("ObjectLockMode")?;
+        out.object_lock_retain_until_date = r.next("ObjectLockRetainUntilDate")?;
+        out.object_lock_legal_hold_status = r.next("ObjectLockLegalHoldStatus")?;
+        Ok(out)
     }
 }
 
@@ -13700,9 +13701,9 @@ impl IntoValue for IndexDocument {
 impl FromValue for IndexDocument {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            suffix: r.next("Suffix")?,
-        })
+        let mut out = Self::default();
+        out.suffix = r.next("Suffix")?;
+        Ok(out)
     }
 }
 
@@ -13734,10 +13735,10 @@ impl Initiator {
 impl FromValue for Initiator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("ID")?,
-            display_name: r.next("DisplayName")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("ID")?;
+        out.display_name = r.next("DisplayName")?;
+        Ok(out)
     }
 }
 
@@ -13897,10 +13898,10 @@ impl IntoValue for IntelligentTieringAndOperator {
 impl FromValue for IntelligentTieringAndOperator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -13963,12 +13964,12 @@ impl IntoValue for IntelligentTieringConfiguration {
 impl FromValue for IntelligentTieringConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            filter: r.next("Filter")?,
-            status: r.next("Status")?,
-            tierings: r.next("Tierings")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.filter = r.next("Filter")?;
+        out.status = r.next("Status")?;
+        out.tierings = r.next("Tierings")?;
+        Ok(out)
     }
 }
 
@@ -14017,11 +14018,11 @@ impl IntoValue for IntelligentTieringFilter {
 impl FromValue for IntelligentTieringFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tag: r.next("Tag")?,
-            and: r.next("And")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tag = r.next("Tag")?;
+        out.and = r.next("And")?;
+        Ok(out)
     }
 }
 
@@ -14144,10 +14145,10 @@ impl InvalidObjectState {
 impl FromValue for InvalidObjectState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            storage_class: r.next("StorageClass")?,
-            access_tier: r.next("AccessTier")?,
-        })
+        let mut out = Self::default();
+        out.storage_class = r.next("StorageClass")?;
+        out.access_tier = r.next("AccessTier")?;
+        Ok(out)
     }
 }
 
@@ -14277,15 +14278,15 @@ impl IntoValue for InventoryConfiguration {
 impl FromValue for InventoryConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destination: r.next("Destination")?,
-            is_enabled: r.next("IsEnabled")?,
-            filter: r.next("Filter")?,
-            id: r.next("Id")?,
-            included_object_versions: r.next("IncludedObjectVersions")?,
-            optional_fields: r.next("OptionalFields")?,
-            schedule: r.next("Schedule")?,
-        })
+        let mut out = Self::default();
+        out.destination = r.next("Destination")?;
+        out.is_enabled = r.next("IsEnabled")?;
+        out.filter = r.next("Filter")?;
+        out.id = r.next("Id")?;
+        out.included_object_versions = r.next("IncludedObjectVersions")?;
+        out.optional_fields = r.next("OptionalFields")?;
+        out.schedule = r.next("Schedule")?;
+        Ok(out)
     }
 }
 
@@ -14395,9 +14396,9 @@ impl IntoValue for InventoryDestination {
 impl FromValue for InventoryDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_bucket_destination: r.next("S3BucketDestination")?,
-        })
+        let mut out = Self::default();
+        out.s3_bucket_destination = r.next("S3BucketDestination")?;
+        Ok(out)
     }
 }
 
@@ -14433,10 +14434,10 @@ impl IntoValue for InventoryEncryption {
 impl FromValue for InventoryEncryption {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sses3: r.next("SSES3")?,
-            ssekms: r.next("SSEKMS")?,
-        })
+        let mut out = Self::default();
+        out.sses3 = r.next("SSES3")?;
+        out.ssekms = r.next("SSEKMS")?;
+        Ok(out)
     }
 }
 
@@ -14467,9 +14468,9 @@ impl IntoValue for InventoryFilter {
 impl FromValue for InventoryFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        Ok(out)
     }
 }
 
@@ -14919,13 +14920,13 @@ impl IntoValue for InventoryS3BucketDestination {
 impl FromValue for InventoryS3BucketDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_id: r.next("AccountId")?,
-            bucket: r.next("Bucket")?,
-            format: r.next("Format")?,
-            prefix: r.next("Prefix")?,
-            encryption: r.next("Encryption")?,
-        })
+        let mut out = Self::default();
+        out.account_id = r.next("AccountId")?;
+        out.bucket = r.next("Bucket")?;
+        out.format = r.next("Format")?;
+        out.prefix = r.next("Prefix")?;
+        out.encryption = r.next("Encryption")?;
+        Ok(out)
     }
 }
 
@@ -14956,9 +14957,9 @@ impl IntoValue for InventorySchedule {
 impl FromValue for InventorySchedule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            frequency: r.next("Frequency")?,
-        })
+        let mut out = Self::default();
+        out.frequency = r.next("Frequency")?;
+        Ok(out)
     }
 }
 
@@ -15057,13 +15058,13 @@ impl InventoryTableConfigurationResult {
 impl FromValue for InventoryTableConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            configuration_state: r.next("ConfigurationState")?,
-            table_status: r.next("TableStatus")?,
-            error: r.next("Error")?,
-            table_name: r.next("TableName")?,
-            table_arn: r.next("TableArn")?,
-        })
+        let mut out = Self::default();
+        out.configuration_state = r.next("ConfigurationState")?;
+        out.table_status = r.next("TableStatus")?;
+        out.error = r.next("Error")?;
+        out.table_name = r.next("TableName")?;
+        out.table_arn = r.next("TableArn")?;
+        Ok(out)
     }
 }
 
@@ -15315,13 +15316,13 @@ impl JournalTableConfigurationResult {
 impl FromValue for JournalTableConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_status: r.next("TableStatus")?,
-            error: r.next("Error")?,
-            table_name: r.next("TableName")?,
-            table_arn: r.next("TableArn")?,
-            record_expiration: r.next("RecordExpiration")?,
-        })
+        let mut out = Self::default();
+        out.table_status = r.next("TableStatus")?;
+        out.error = r.next("Error")?;
+        out.table_name = r.next("TableName")?;
+        out.table_arn = r.next("TableArn")?;
+        out.record_expiration = r.next("RecordExpiration")?;
+        Ok(out)
     }
 }
 
@@ -15404,12 +15405,12 @@ impl IntoValue for LambdaFunctionConfiguration {
 impl FromValue for LambdaFunctionConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            lambda_function_arn: r.next("LambdaFunctionArn")?,
-            events: r.next("Events")?,
-            filter: r.next("Filter")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.lambda_function_arn = r.next("LambdaFunctionArn")?;
+        out.events = r.next("Events")?;
+        out.filter = r.next("Filter")?;
+        Ok(out)
     }
 }
 
@@ -15488,11 +15489,11 @@ impl IntoValue for LifecycleExpiration {
 impl FromValue for LifecycleExpiration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            date: r.next("Date")?,
-            days: r.next("Days")?,
-            expired_object_delete_marker: r.next("ExpiredObjectDeleteMarker")?,
-        })
+        let mut out = Self::default();
+        out.date = r.next("Date")?;
+        out.days = r.next("Days")?;
+        out.expired_object_delete_marker = r.next("ExpiredObjectDeleteMarker")?;
+        Ok(out)
     }
 }
 
@@ -15610,17 +15611,17 @@ impl IntoValue for LifecycleRule {
 impl FromValue for LifecycleRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expiration: r.next("Expiration")?,
-            id: r.next("ID")?,
-            prefix: r.next("Prefix")?,
-            filter: r.next("Filter")?,
-            status: r.next("Status")?,
-            transitions: r.next("Transitions")?,
-            noncurrent_version_transitions: r.next("NoncurrentVersionTransitions")?,
-            noncurrent_version_expiration: r.next("NoncurrentVersionExpiration")?,
-            abort_incomplete_multipart_upload: r.next("AbortIncompleteMultipartUpload")?,
-        })
+        let mut out = Self::default();
+        out.expiration = r.next("Expiration")?;
+        out.id = r.next("ID")?;
+        out.prefix = r.next("Prefix")?;
+        out.filter = r.next("Filter")?;
+        out.status = r.next("Status")?;
+        out.transitions = r.next("Transitions")?;
+        out.noncurrent_version_transitions = r.next("NoncurrentVersionTransitions")?;
+        out.noncurrent_version_expiration = r.next("NoncurrentVersionExpiration")?;
+        out.abort_incomplete_multipart_upload = r.next("AbortIncompleteMultipartUpload")?;
+        Ok(out)
     }
 }
 
@@ -15675,12 +15676,12 @@ impl IntoValue for LifecycleRuleAndOperator {
 impl FromValue for LifecycleRuleAndOperator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tags: r.next("Tags")?,
-            object_size_greater_than: r.next("ObjectSizeGreaterThan")?,
-            object_size_less_than: r.next("ObjectSizeLessThan")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tags = r.next("Tags")?;
+        out.object_size_greater_than = r.next("ObjectSizeGreaterThan")?;
+        out.object_size_less_than = r.next("ObjectSizeLessThan")?;
+        Ok(out)
     }
 }
 
@@ -15747,13 +15748,13 @@ impl IntoValue for LifecycleRuleFilter {
 impl FromValue for LifecycleRuleFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tag: r.next("Tag")?,
-            object_size_greater_than: r.next("ObjectSizeGreaterThan")?,
-            object_size_less_than: r.next("ObjectSizeLessThan")?,
-            and: r.next("And")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tag = r.next("Tag")?;
+        out.object_size_greater_than = r.next("ObjectSizeGreaterThan")?;
+        out.object_size_less_than = r.next("ObjectSizeLessThan")?;
+        out.and = r.next("And")?;
+        Ok(out)
     }
 }
 
@@ -15800,12 +15801,12 @@ impl ListBucketAnalyticsConfigurationsOutput {
 impl FromValue for ListBucketAnalyticsConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_truncated: r.next("IsTruncated")?,
-            continuation_token: r.next("ContinuationToken")?,
-            next_continuation_token: r.next("NextContinuationToken")?,
-            analytics_configuration_list: r.next("AnalyticsConfigurationList")?,
-        })
+        let mut out = Self::default();
+        out.is_truncated = r.next("IsTruncated")?;
+        out.continuation_token = r.next("ContinuationToken")?;
+        out.next_continuation_token = r.next("NextContinuationToken")?;
+        out.analytics_configuration_list = r.next("AnalyticsConfigurationList")?;
+        Ok(out)
     }
 }
 
@@ -15895,13 +15896,13 @@ impl ListBucketIntelligentTieringConfigurationsOutput {
 impl FromValue for ListBucketIntelligentTieringConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_truncated: r.next("IsTruncated")?,
-            continuation_token: r.next("ContinuationToken")?,
-            next_continuation_token: r.next("NextContinuationToken")?,
-            intelligent_tiering_configuration_list: r
-                .next("IntelligentTieringConfigurationList")?,
-        })
+        let mut out = Self::default();
+        out.is_truncated = r.next("IsTruncated")?;
+        out.continuation_token = r.next("ContinuationToken")?;
+        out.next_continuation_token = r.next("NextContinuationToken")?;
+        out.intelligent_tiering_configuration_list =
+            r.next("IntelligentTieringConfigurationList")?;
+        Ok(out)
     }
 }
 
@@ -15990,12 +15991,12 @@ impl ListBucketInventoryConfigurationsOutput {
 impl FromValue for ListBucketInventoryConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            continuation_token: r.next("ContinuationToken")?,
-            inventory_configuration_list: r.next("InventoryConfigurationList")?,
-            is_truncated: r.next("IsTruncated")?,
-            next_continuation_token: r.next("NextContinuationToken")?,
-        })
+        let mut out = Self::default();
+        out.continuation_token = r.next("ContinuationToken")?;
+        out.inventory_configuration_list = r.next("InventoryConfigurationList")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.next_continuation_token = r.next("NextContinuationToken")?;
+        Ok(out)
     }
 }
 
@@ -16088,12 +16089,12 @@ impl ListBucketMetricsConfigurationsOutput {
 impl FromValue for ListBucketMetricsConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_truncated: r.next("IsTruncated")?,
-            continuation_token: r.next("ContinuationToken")?,
-            next_continuation_token: r.next("NextContinuationToken")?,
-            metrics_configuration_list: r.next("MetricsConfigurationList")?,
-        })
+        let mut out = Self::default();
+        out.is_truncated = r.next("IsTruncated")?;
+        out.continuation_token = r.next("ContinuationToken")?;
+        out.next_continuation_token = r.next("NextContinuationToken")?;
+        out.metrics_configuration_list = r.next("MetricsConfigurationList")?;
+        Ok(out)
     }
 }
 
@@ -16185,12 +16186,12 @@ impl ListBucketsOutput {
 impl FromValue for ListBucketsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            buckets: r.next("Buckets")?,
-            owner: r.next("Owner")?,
-            continuation_token: r.next("ContinuationToken")?,
-            prefix: r.next("Prefix")?,
-        })
+        let mut out = Self::default();
+        out.buckets = r.next("Buckets")?;
+        out.owner = r.next("Owner")?;
+        out.continuation_token = r.next("ContinuationToken")?;
+        out.prefix = r.next("Prefix")?;
+        Ok(out)
     }
 }
 
@@ -16276,10 +16277,10 @@ impl ListDirectoryBucketsOutput {
 impl FromValue for ListDirectoryBucketsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            buckets: r.next("Buckets")?,
-            continuation_token: r.next("ContinuationToken")?,
-        })
+        let mut out = Self::default();
+        out.buckets = r.next("Buckets")?;
+        out.continuation_token = r.next("ContinuationToken")?;
+        Ok(out)
     }
 }
 
@@ -16432,21 +16433,21 @@ impl ListMultipartUploadsOutput {
 impl FromValue for ListMultipartUploadsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bucket: r.next("Bucket")?,
-            key_marker: r.next("KeyMarker")?,
-            upload_id_marker: r.next("UploadIdMarker")?,
-            next_key_marker: r.next("NextKeyMarker")?,
-            prefix: r.next("Prefix")?,
-            delimiter: r.next("Delimiter")?,
-            next_upload_id_marker: r.next("NextUploadIdMarker")?,
-            max_uploads: r.next("MaxUploads")?,
-            is_truncated: r.next("IsTruncated")?,
-            uploads: r.next("Uploads")?,
-            common_prefixes: r.next("CommonPrefixes")?,
-            encoding_type: r.next("EncodingType")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.bucket = r.next("Bucket")?;
+        out.key_marker = r.next("KeyMarker")?;
+        out.upload_id_marker = r.next("UploadIdMarker")?;
+        out.next_key_marker = r.next("NextKeyMarker")?;
+        out.prefix = r.next("Prefix")?;
+        out.delimiter = r.next("Delimiter")?;
+        out.next_upload_id_marker = r.next("NextUploadIdMarker")?;
+        out.max_uploads = r.next("MaxUploads")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.uploads = r.next("Uploads")?;
+        out.common_prefixes = r.next("CommonPrefixes")?;
+        out.encoding_type = r.next("EncodingType")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -16643,18 +16644,18 @@ impl ListObjectAnnotationsOutput {
 impl FromValue for ListObjectAnnotationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            annotations: r.next("Annotations")?,
-            bucket: r.next("Bucket")?,
-            key: r.next("Key")?,
-            object_version_id: r.next("ObjectVersionId")?,
-            annotation_prefix: r.next("AnnotationPrefix")?,
-            max_annotation_results: r.next("MaxAnnotationResults")?,
-            annotation_count: r.next("AnnotationCount")?,
-            continuation_token: r.next("ContinuationToken")?,
-            next_continuation_token: r.next("NextContinuationToken")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.annotations = r.next("Annotations")?;
+        out.bucket = r.next("Bucket")?;
+        out.key = r.next("Key")?;
+        out.object_version_id = r.next("ObjectVersionId")?;
+        out.annotation_prefix = r.next("AnnotationPrefix")?;
+        out.max_annotation_results = r.next("MaxAnnotationResults")?;
+        out.annotation_count = r.next("AnnotationCount")?;
+        out.continuation_token = r.next("ContinuationToken")?;
+        out.next_continuation_token = r.next("NextContinuationToken")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -16856,22 +16857,22 @@ impl ListObjectVersionsOutput {
 impl FromValue for ListObjectVersionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_truncated: r.next("IsTruncated")?,
-            key_marker: r.next("KeyMarker")?,
-            version_id_marker: r.next("VersionIdMarker")?,
-            next_key_marker: r.next("NextKeyMarker")?,
-            next_version_id_marker: r.next("NextVersionIdMarker")?,
-            versions: r.next("Versions")?,
-            delete_markers: r.next("DeleteMarkers")?,
-            name: r.next("Name")?,
-            prefix: r.next("Prefix")?,
-            delimiter: r.next("Delimiter")?,
-            max_keys: r.next("MaxKeys")?,
-            common_prefixes: r.next("CommonPrefixes")?,
-            encoding_type: r.next("EncodingType")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.is_truncated = r.next("IsTruncated")?;
+        out.key_marker = r.next("KeyMarker")?;
+        out.version_id_marker = r.next("VersionIdMarker")?;
+        out.next_key_marker = r.next("NextKeyMarker")?;
+        out.next_version_id_marker = r.next("NextVersionIdMarker")?;
+        out.versions = r.next("Versions")?;
+        out.delete_markers = r.next("DeleteMarkers")?;
+        out.name = r.next("Name")?;
+        out.prefix = r.next("Prefix")?;
+        out.delimiter = r.next("Delimiter")?;
+        out.max_keys = r.next("MaxKeys")?;
+        out.common_prefixes = r.next("CommonPrefixes")?;
+        out.encoding_type = r.next("EncodingType")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -17079,19 +17080,19 @@ impl ListObjectsOutput {
 impl FromValue for ListObjectsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_truncated: r.next("IsTruncated")?,
-            marker: r.next("Marker")?,
-            next_marker: r.next("NextMarker")?,
-            contents: r.next("Contents")?,
-            name: r.next("Name")?,
-            prefix: r.next("Prefix")?,
-            delimiter: r.next("Delimiter")?,
-            max_keys: r.next("MaxKeys")?,
-            common_prefixes: r.next("CommonPrefixes")?,
-            encoding_type: r.next("EncodingType")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.is_truncated = r.next("IsTruncated")?;
+        out.marker = r.next("Marker")?;
+        out.next_marker = r.next("NextMarker")?;
+        out.contents = r.next("Contents")?;
+        out.name = r.next("Name")?;
+        out.prefix = r.next("Prefix")?;
+        out.delimiter = r.next("Delimiter")?;
+        out.max_keys = r.next("MaxKeys")?;
+        out.common_prefixes = r.next("CommonPrefixes")?;
+        out.encoding_type = r.next("EncodingType")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -17322,21 +17323,21 @@ impl ListObjectsV2Output {
 impl FromValue for ListObjectsV2Output {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_truncated: r.next("IsTruncated")?,
-            contents: r.next("Contents")?,
-            name: r.next("Name")?,
-            prefix: r.next("Prefix")?,
-            delimiter: r.next("Delimiter")?,
-            max_keys: r.next("MaxKeys")?,
-            common_prefixes: r.next("CommonPrefixes")?,
-            encoding_type: r.next("EncodingType")?,
-            key_count: r.next("KeyCount")?,
-            continuation_token: r.next("ContinuationToken")?,
-            next_continuation_token: r.next("NextContinuationToken")?,
-            start_after: r.next("StartAfter")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.is_truncated = r.next("IsTruncated")?;
+        out.contents = r.next("Contents")?;
+        out.name = r.next("Name")?;
+        out.prefix = r.next("Prefix")?;
+        out.delimiter = r.next("Delimiter")?;
+        out.max_keys = r.next("MaxKeys")?;
+        out.common_prefixes = r.next("CommonPrefixes")?;
+        out.encoding_type = r.next("EncodingType")?;
+        out.key_count = r.next("KeyCount")?;
+        out.continuation_token = r.next("ContinuationToken")?;
+        out.next_continuation_token = r.next("NextContinuationToken")?;
+        out.start_after = r.next("StartAfter")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -17606,24 +17607,24 @@ impl ListPartsOutput {
 impl FromValue for ListPartsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            abort_date: r.next("AbortDate")?,
-            abort_rule_id: r.next("AbortRuleId")?,
-            bucket: r.next("Bucket")?,
-            key: r.next("Key")?,
-            upload_id: r.next("UploadId")?,
-            part_number_marker: r.next("PartNumberMarker")?,
-            next_part_number_marker: r.next("NextPartNumberMarker")?,
-            max_parts: r.next("MaxParts")?,
-            is_truncated: r.next("IsTruncated")?,
-            parts: r.next("Parts")?,
-            initiator: r.next("Initiator")?,
-            owner: r.next("Owner")?,
-            storage_class: r.next("StorageClass")?,
-            request_charged: r.next("RequestCharged")?,
-            checksum_algorithm: r.next("ChecksumAlgorithm")?,
-            checksum_type: r.next("ChecksumType")?,
-        })
+        let mut out = Self::default();
+        out.abort_date = r.next("AbortDate")?;
+        out.abort_rule_id = r.next("AbortRuleId")?;
+        out.bucket = r.next("Bucket")?;
+        out.key = r.next("Key")?;
+        out.upload_id = r.next("UploadId")?;
+        out.part_number_marker = r.next("PartNumberMarker")?;
+        out.next_part_number_marker = r.next("NextPartNumberMarker")?;
+        out.max_parts = r.next("MaxParts")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.parts = r.next("Parts")?;
+        out.initiator = r.next("Initiator")?;
+        out.owner = r.next("Owner")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.request_charged = r.next("RequestCharged")?;
+        out.checksum_algorithm = r.next("ChecksumAlgorithm")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        Ok(out)
     }
 }
 
@@ -17931,12 +17932,12 @@ impl IntoValue for LoggingEnabled {
 impl FromValue for LoggingEnabled {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            target_bucket: r.next("TargetBucket")?,
-            target_grants: r.next("TargetGrants")?,
-            target_prefix: r.next("TargetPrefix")?,
-            target_object_key_format: r.next("TargetObjectKeyFormat")?,
-        })
+        let mut out = Self::default();
+        out.target_bucket = r.next("TargetBucket")?;
+        out.target_grants = r.next("TargetGrants")?;
+        out.target_prefix = r.next("TargetPrefix")?;
+        out.target_object_key_format = r.next("TargetObjectKeyFormat")?;
+        Ok(out)
     }
 }
 
@@ -18194,12 +18195,12 @@ impl MetadataConfigurationResult {
 impl FromValue for MetadataConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destination_result: r.next("DestinationResult")?,
-            journal_table_configuration_result: r.next("JournalTableConfigurationResult")?,
-            inventory_table_configuration_result: r.next("InventoryTableConfigurationResult")?,
-            annotation_table_configuration_result: r.next("AnnotationTableConfigurationResult")?,
-        })
+        let mut out = Self::default();
+        out.destination_result = r.next("DestinationResult")?;
+        out.journal_table_configuration_result = r.next("JournalTableConfigurationResult")?;
+        out.inventory_table_configuration_result = r.next("InventoryTableConfigurationResult")?;
+        out.annotation_table_configuration_result = r.next("AnnotationTableConfigurationResult")?;
+        Ok(out)
     }
 }
 
@@ -18358,9 +18359,9 @@ impl MetadataTableConfigurationResult {
 impl FromValue for MetadataTableConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_tables_destination_result: r.next("S3TablesDestinationResult")?,
-        })
+        let mut out = Self::default();
+        out.s3_tables_destination_result = r.next("S3TablesDestinationResult")?;
+        Ok(out)
     }
 }
 
@@ -18435,10 +18436,10 @@ impl IntoValue for Metrics {
 impl FromValue for Metrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-            event_threshold: r.next("EventThreshold")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        out.event_threshold = r.next("EventThreshold")?;
+        Ok(out)
     }
 }
 
@@ -18487,11 +18488,11 @@ impl IntoValue for MetricsAndOperator {
 impl FromValue for MetricsAndOperator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tags: r.next("Tags")?,
-            access_point_arn: r.next("AccessPointArn")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tags = r.next("Tags")?;
+        out.access_point_arn = r.next("AccessPointArn")?;
+        Ok(out)
     }
 }
 
@@ -18531,10 +18532,10 @@ impl IntoValue for MetricsConfiguration {
 impl FromValue for MetricsConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            filter: r.next("Filter")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.filter = r.next("Filter")?;
+        Ok(out)
     }
 }
 
@@ -18591,12 +18592,12 @@ impl IntoValue for MetricsFilter {
 impl FromValue for MetricsFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tag: r.next("Tag")?,
-            access_point_arn: r.next("AccessPointArn")?,
-            and: r.next("And")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tag = r.next("Tag")?;
+        out.access_point_arn = r.next("AccessPointArn")?;
+        out.and = r.next("And")?;
+        Ok(out)
     }
 }
 
@@ -18748,16 +18749,16 @@ impl MultipartUpload {
 impl FromValue for MultipartUpload {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            upload_id: r.next("UploadId")?,
-            key: r.next("Key")?,
-            initiated: r.next("Initiated")?,
-            storage_class: r.next("StorageClass")?,
-            owner: r.next("Owner")?,
-            initiator: r.next("Initiator")?,
-            checksum_algorithm: r.next("ChecksumAlgorithm")?,
-            checksum_type: r.next("ChecksumType")?,
-        })
+        let mut out = Self::default();
+        out.upload_id = r.next("UploadId")?;
+        out.key = r.next("Key")?;
+        out.initiated = r.next("Initiated")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.owner = r.next("Owner")?;
+        out.initiator = r.next("Initiator")?;
+        out.checksum_algorithm = r.next("ChecksumAlgorithm")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        Ok(out)
     }
 }
 
@@ -18850,10 +18851,10 @@ impl IntoValue for NoncurrentVersionExpiration {
 impl FromValue for NoncurrentVersionExpiration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            noncurrent_days: r.next("NoncurrentDays")?,
-            newer_noncurrent_versions: r.next("NewerNoncurrentVersions")?,
-        })
+        let mut out = Self::default();
+        out.noncurrent_days = r.next("NoncurrentDays")?;
+        out.newer_noncurrent_versions = r.next("NewerNoncurrentVersions")?;
+        Ok(out)
     }
 }
 
@@ -18900,11 +18901,11 @@ impl IntoValue for NoncurrentVersionTransition {
 impl FromValue for NoncurrentVersionTransition {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            noncurrent_days: r.next("NoncurrentDays")?,
-            storage_class: r.next("StorageClass")?,
-            newer_noncurrent_versions: r.next("NewerNoncurrentVersions")?,
-        })
+        let mut out = Self::default();
+        out.noncurrent_days = r.next("NoncurrentDays")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.newer_noncurrent_versions = r.next("NewerNoncurrentVersions")?;
+        Ok(out)
     }
 }
 
@@ -18965,12 +18966,12 @@ impl IntoValue for NotificationConfiguration {
 impl FromValue for NotificationConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            topic_configurations: r.next("TopicConfigurations")?,
-            queue_configurations: r.next("QueueConfigurations")?,
-            lambda_function_configurations: r.next("LambdaFunctionConfigurations")?,
-            event_bridge_configuration: r.next("EventBridgeConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.topic_configurations = r.next("TopicConfigurations")?;
+        out.queue_configurations = r.next("QueueConfigurations")?;
+        out.lambda_function_configurations = r.next("LambdaFunctionConfigurations")?;
+        out.event_bridge_configuration = r.next("EventBridgeConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -19026,11 +19027,11 @@ impl IntoValue for NotificationConfigurationDeprecated {
 impl FromValue for NotificationConfigurationDeprecated {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            topic_configuration: r.next("TopicConfiguration")?,
-            queue_configuration: r.next("QueueConfiguration")?,
-            cloud_function_configuration: r.next("CloudFunctionConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.topic_configuration = r.next("TopicConfiguration")?;
+        out.queue_configuration = r.next("QueueConfiguration")?;
+        out.cloud_function_configuration = r.next("CloudFunctionConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -19059,9 +19060,9 @@ impl IntoValue for NotificationConfigurationFilter {
 impl FromValue for NotificationConfigurationFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        Ok(out)
     }
 }
 
@@ -19152,17 +19153,17 @@ impl Object {
 impl FromValue for Object {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            last_modified: r.next("LastModified")?,
-            e_tag: r.next("ETag")?,
-            checksum_algorithm: r.next("ChecksumAlgorithm")?,
-            checksum_type: r.next("ChecksumType")?,
-            size: r.next("Size")?,
-            storage_class: r.next("StorageClass")?,
-            owner: r.next("Owner")?,
-            restore_status: r.next("RestoreStatus")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.last_modified = r.next("LastModified")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum_algorithm = r.next("ChecksumAlgorithm")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        out.size = r.next("Size")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.owner = r.next("Owner")?;
+        out.restore_status = r.next("RestoreStatus")?;
+        Ok(out)
     }
 }
 
@@ -19508,10 +19509,10 @@ impl IntoValue for ObjectLockConfiguration {
 impl FromValue for ObjectLockConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            object_lock_enabled: r.next("ObjectLockEnabled")?,
-            rule: r.next("Rule")?,
-        })
+        let mut out = Self::default();
+        out.object_lock_enabled = r.next("ObjectLockEnabled")?;
+        out.rule = r.next("Rule")?;
+        Ok(out)
     }
 }
 
@@ -19612,9 +19613,9 @@ impl IntoValue for ObjectLockLegalHold {
 impl FromValue for ObjectLockLegalHold {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -19805,10 +19806,10 @@ impl IntoValue for ObjectLockRetention {
 impl FromValue for ObjectLockRetention {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            mode: r.next("Mode")?,
-            retain_until_date: r.next("RetainUntilDate")?,
-        })
+        let mut out = Self::default();
+        out.mode = r.next("Mode")?;
+        out.retain_until_date = r.next("RetainUntilDate")?;
+        Ok(out)
     }
 }
 
@@ -19913,9 +19914,9 @@ impl IntoValue for ObjectLockRule {
 impl FromValue for ObjectLockRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            default_retention: r.next("DefaultRetention")?,
-        })
+        let mut out = Self::default();
+        out.default_retention = r.next("DefaultRetention")?;
+        Ok(out)
     }
 }
 
@@ -20121,20 +20122,20 @@ impl ObjectPart {
 impl FromValue for ObjectPart {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            part_number: r.next("PartNumber")?,
-            size: r.next("Size")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-        })
+        let mut out = Self::default();
+        out.part_number = r.next("PartNumber")?;
+        out.size = r.next("Size")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        Ok(out)
     }
 }
 
@@ -20374,19 +20375,19 @@ impl ObjectVersion {
 impl FromValue for ObjectVersion {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            e_tag: r.next("ETag")?,
-            checksum_algorithm: r.next("ChecksumAlgorithm")?,
-            checksum_type: r.next("ChecksumType")?,
-            size: r.next("Size")?,
-            storage_class: r.next("StorageClass")?,
-            key: r.next("Key")?,
-            version_id: r.next("VersionId")?,
-            is_latest: r.next("IsLatest")?,
-            last_modified: r.next("LastModified")?,
-            owner: r.next("Owner")?,
-            restore_status: r.next("RestoreStatus")?,
-        })
+        let mut out = Self::default();
+        out.e_tag = r.next("ETag")?;
+        out.checksum_algorithm = r.next("ChecksumAlgorithm")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        out.size = r.next("Size")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.key = r.next("Key")?;
+        out.version_id = r.next("VersionId")?;
+        out.is_latest = r.next("IsLatest")?;
+        out.last_modified = r.next("LastModified")?;
+        out.owner = r.next("Owner")?;
+        out.restore_status = r.next("RestoreStatus")?;
+        Ok(out)
     }
 }
 
@@ -20617,10 +20618,10 @@ impl IntoValue for Owner {
 impl FromValue for Owner {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            display_name: r.next("DisplayName")?,
-            id: r.next("ID")?,
-        })
+        let mut out = Self::default();
+        out.display_name = r.next("DisplayName")?;
+        out.id = r.next("ID")?;
+        Ok(out)
     }
 }
 
@@ -20723,9 +20724,9 @@ impl IntoValue for OwnershipControls {
 impl FromValue for OwnershipControls {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            rules: r.next("Rules")?,
-        })
+        let mut out = Self::default();
+        out.rules = r.next("Rules")?;
+        Ok(out)
     }
 }
 
@@ -20756,9 +20757,9 @@ impl IntoValue for OwnershipControlsRule {
 impl FromValue for OwnershipControlsRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            object_ownership: r.next("ObjectOwnership")?,
-        })
+        let mut out = Self::default();
+        out.object_ownership = r.next("ObjectOwnership")?;
+        Ok(out)
     }
 }
 
@@ -20883,22 +20884,22 @@ impl Part {
 impl FromValue for Part {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            part_number: r.next("PartNumber")?,
-            last_modified: r.next("LastModified")?,
-            e_tag: r.next("ETag")?,
-            size: r.next("Size")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-        })
+        let mut out = Self::default();
+        out.part_number = r.next("PartNumber")?;
+        out.last_modified = r.next("LastModified")?;
+        out.e_tag = r.next("ETag")?;
+        out.size = r.next("Size")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        Ok(out)
     }
 }
 
@@ -21014,9 +21015,9 @@ impl IntoValue for PartitionedPrefix {
 impl FromValue for PartitionedPrefix {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            partition_date_source: r.next("PartitionDateSource")?,
-        })
+        let mut out = Self::default();
+        out.partition_date_source = r.next("PartitionDateSource")?;
+        Ok(out)
     }
 }
 
@@ -21204,9 +21205,9 @@ impl PolicyStatus {
 impl FromValue for PolicyStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_public: r.next("IsPublic")?,
-        })
+        let mut out = Self::default();
+        out.is_public = r.next("IsPublic")?;
+        Ok(out)
     }
 }
 
@@ -21243,11 +21244,11 @@ impl Progress {
 impl FromValue for Progress {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bytes_scanned: r.next("BytesScanned")?,
-            bytes_processed: r.next("BytesProcessed")?,
-            bytes_returned: r.next("BytesReturned")?,
-        })
+        let mut out = Self::default();
+        out.bytes_scanned = r.next("BytesScanned")?;
+        out.bytes_processed = r.next("BytesProcessed")?;
+        out.bytes_returned = r.next("BytesReturned")?;
+        Ok(out)
     }
 }
 
@@ -21270,9 +21271,9 @@ impl ProgressEvent {
 impl FromValue for ProgressEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            details: r.next("Details")?,
-        })
+        let mut out = Self::default();
+        out.details = r.next("Details")?;
+        Ok(out)
     }
 }
 
@@ -21415,12 +21416,12 @@ impl IntoValue for PublicAccessBlockConfiguration {
 impl FromValue for PublicAccessBlockConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            block_public_acls: r.next("BlockPublicAcls")?,
-            ignore_public_acls: r.next("IgnorePublicAcls")?,
-            block_public_policy: r.next("BlockPublicPolicy")?,
-            restrict_public_buckets: r.next("RestrictPublicBuckets")?,
-        })
+        let mut out = Self::default();
+        out.block_public_acls = r.next("BlockPublicAcls")?;
+        out.ignore_public_acls = r.next("IgnorePublicAcls")?;
+        out.block_public_policy = r.next("BlockPublicPolicy")?;
+        out.restrict_public_buckets = r.next("RestrictPublicBuckets")?;
+        Ok(out)
     }
 }
 
@@ -21994,9 +21995,10 @@ impl PutBucketLifecycleConfigurationOutput {
 impl FromValue for PutBucketLifecycleConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            transition_default_minimum_object_size: r.next("TransitionDefaultMinimumObjectSize")?,
-        })
+        let mut out = Self::default();
+        out.transition_default_minimum_object_size =
+            r.next("TransitionDefaultMinimumObjectSize")?;
+        Ok(out)
     }
 }
 
@@ -22907,9 +22909,9 @@ impl PutObjectAclOutput {
 impl FromValue for PutObjectAclOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -23199,25 +23201,25 @@ impl PutObjectAnnotationOutput {
 impl FromValue for PutObjectAnnotationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            annotation_name: r.next("AnnotationName")?,
-            object_version_id: r.next("ObjectVersionId")?,
-            e_tag: r.next("ETag")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-            checksum_type: r.next("ChecksumType")?,
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.annotation_name = r.next("AnnotationName")?;
+        out.object_version_id = r.next("ObjectVersionId")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -23426,9 +23428,9 @@ impl PutObjectLegalHoldOutput {
 impl FromValue for PutObjectLegalHoldOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -23541,9 +23543,9 @@ impl PutObjectLockConfigurationOutput {
 impl FromValue for PutObjectLockConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -23853,30 +23855,30 @@ impl PutObjectOutput {
 impl FromValue for PutObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expiration: r.next("Expiration")?,
-            e_tag: r.next("ETag")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-            checksum_type: r.next("ChecksumType")?,
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            version_id: r.next("VersionId")?,
-            sse_customer_algorithm: r.next("SSECustomerAlgorithm")?,
-            sse_customer_key_md5: r.next("SSECustomerKeyMD5")?,
-            ssekms_key_id: r.next("SSEKMSKeyId")?,
-            ssekms_encryption_context: r.next("SSEKMSEncryptionContext")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            size: r.next("Size")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.expiration = r.next("Expiration")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.version_id = r.next("VersionId")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.ssekms_encryption_context = r.next("SSEKMSEncryptionContext")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.size = r.next("Size")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -24475,9 +24477,9 @@ impl PutObjectRetentionOutput {
 impl FromValue for PutObjectRetentionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -24598,9 +24600,9 @@ impl PutObjectTaggingOutput {
 impl FromValue for PutObjectTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            version_id: r.next("VersionId")?,
-        })
+        let mut out = Self::default();
+        out.version_id = r.next("VersionId")?;
+        Ok(out)
     }
 }
 
@@ -24820,12 +24822,12 @@ impl IntoValue for QueueConfiguration {
 impl FromValue for QueueConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            queue_arn: r.next("QueueArn")?,
-            events: r.next("Events")?,
-            filter: r.next("Filter")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.queue_arn = r.next("QueueArn")?;
+        out.events = r.next("Events")?;
+        out.filter = r.next("Filter")?;
+        Ok(out)
     }
 }
 
@@ -24880,12 +24882,12 @@ impl IntoValue for QueueConfigurationDeprecated {
 impl FromValue for QueueConfigurationDeprecated {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            event: r.next("Event")?,
-            events: r.next("Events")?,
-            queue: r.next("Queue")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.event = r.next("Event")?;
+        out.events = r.next("Events")?;
+        out.queue = r.next("Queue")?;
+        Ok(out)
     }
 }
 
@@ -24999,10 +25001,10 @@ impl IntoValue for RecordExpiration {
 impl FromValue for RecordExpiration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expiration: r.next("Expiration")?,
-            days: r.next("Days")?,
-        })
+        let mut out = Self::default();
+        out.expiration = r.next("Expiration")?;
+        out.days = r.next("Days")?;
+        Ok(out)
     }
 }
 
@@ -25025,9 +25027,9 @@ impl RecordsEvent {
 impl FromValue for RecordsEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            payload: r.next("Payload")?,
-        })
+        let mut out = Self::default();
+        out.payload = r.next("Payload")?;
+        Ok(out)
     }
 }
 
@@ -25094,13 +25096,13 @@ impl IntoValue for Redirect {
 impl FromValue for Redirect {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            host_name: r.next("HostName")?,
-            http_redirect_code: r.next("HttpRedirectCode")?,
-            protocol: r.next("Protocol")?,
-            replace_key_prefix_with: r.next("ReplaceKeyPrefixWith")?,
-            replace_key_with: r.next("ReplaceKeyWith")?,
-        })
+        let mut out = Self::default();
+        out.host_name = r.next("HostName")?;
+        out.http_redirect_code = r.next("HttpRedirectCode")?;
+        out.protocol = r.next("Protocol")?;
+        out.replace_key_prefix_with = r.next("ReplaceKeyPrefixWith")?;
+        out.replace_key_with = r.next("ReplaceKeyWith")?;
+        Ok(out)
     }
 }
 
@@ -25141,10 +25143,10 @@ impl IntoValue for RedirectAllRequestsTo {
 impl FromValue for RedirectAllRequestsTo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            host_name: r.next("HostName")?,
-            protocol: r.next("Protocol")?,
-        })
+        let mut out = Self::default();
+        out.host_name = r.next("HostName")?;
+        out.protocol = r.next("Protocol")?;
+        Ok(out)
     }
 }
 
@@ -25315,9 +25317,9 @@ impl IntoValue for ReplicaModifications {
 impl FromValue for ReplicaModifications {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -25433,10 +25435,10 @@ impl IntoValue for ReplicationConfiguration {
 impl FromValue for ReplicationConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            role: r.next("Role")?,
-            rules: r.next("Rules")?,
-        })
+        let mut out = Self::default();
+        out.role = r.next("Role")?;
+        out.rules = r.next("Rules")?;
+        Ok(out)
     }
 }
 
@@ -25550,17 +25552,17 @@ impl IntoValue for ReplicationRule {
 impl FromValue for ReplicationRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("ID")?,
-            priority: r.next("Priority")?,
-            prefix: r.next("Prefix")?,
-            filter: r.next("Filter")?,
-            status: r.next("Status")?,
-            source_selection_criteria: r.next("SourceSelectionCriteria")?,
-            existing_object_replication: r.next("ExistingObjectReplication")?,
-            destination: r.next("Destination")?,
-            delete_marker_replication: r.next("DeleteMarkerReplication")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("ID")?;
+        out.priority = r.next("Priority")?;
+        out.prefix = r.next("Prefix")?;
+        out.filter = r.next("Filter")?;
+        out.status = r.next("Status")?;
+        out.source_selection_criteria = r.next("SourceSelectionCriteria")?;
+        out.existing_object_replication = r.next("ExistingObjectReplication")?;
+        out.destination = r.next("Destination")?;
+        out.delete_marker_replication = r.next("DeleteMarkerReplication")?;
+        Ok(out)
     }
 }
 
@@ -25601,10 +25603,10 @@ impl IntoValue for ReplicationRuleAndOperator {
 impl FromValue for ReplicationRuleAndOperator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -25658,11 +25660,11 @@ impl IntoValue for ReplicationRuleFilter {
 impl FromValue for ReplicationRuleFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tag: r.next("Tag")?,
-            and: r.next("And")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tag = r.next("Tag")?;
+        out.and = r.next("And")?;
+        Ok(out)
     }
 }
 
@@ -25867,10 +25869,10 @@ impl IntoValue for ReplicationTime {
 impl FromValue for ReplicationTime {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-            time: r.next("Time")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        out.time = r.next("Time")?;
+        Ok(out)
     }
 }
 
@@ -25977,9 +25979,9 @@ impl IntoValue for ReplicationTimeValue {
 impl FromValue for ReplicationTimeValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            minutes: r.next("Minutes")?,
-        })
+        let mut out = Self::default();
+        out.minutes = r.next("Minutes")?;
+        Ok(out)
     }
 }
 
@@ -26203,10 +26205,10 @@ impl RestoreObjectOutput {
 impl FromValue for RestoreObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_charged: r.next("RequestCharged")?,
-            restore_output_path: r.next("RestoreOutputPath")?,
-        })
+        let mut out = Self::default();
+        out.request_charged = r.next("RequestCharged")?;
+        out.restore_output_path = r.next("RestoreOutputPath")?;
+        Ok(out)
     }
 }
 
@@ -26480,10 +26482,10 @@ impl RestoreStatus {
 impl FromValue for RestoreStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_restore_in_progress: r.next("IsRestoreInProgress")?,
-            restore_expiry_date: r.next("RestoreExpiryDate")?,
-        })
+        let mut out = Self::default();
+        out.is_restore_in_progress = r.next("IsRestoreInProgress")?;
+        out.restore_expiry_date = r.next("RestoreExpiryDate")?;
+        Ok(out)
     }
 }
 
@@ -26524,10 +26526,10 @@ impl IntoValue for RoutingRule {
 impl FromValue for RoutingRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            condition: r.next("Condition")?,
-            redirect: r.next("Redirect")?,
-        })
+        let mut out = Self::default();
+        out.condition = r.next("Condition")?;
+        out.redirect = r.next("Redirect")?;
+        Ok(out)
     }
 }
 
@@ -26629,16 +26631,16 @@ impl IntoValue for Rule {
 impl FromValue for Rule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expiration: r.next("Expiration")?,
-            id: r.next("ID")?,
-            prefix: r.next("Prefix")?,
-            status: r.next("Status")?,
-            transition: r.next("Transition")?,
-            noncurrent_version_transition: r.next("NoncurrentVersionTransition")?,
-            noncurrent_version_expiration: r.next("NoncurrentVersionExpiration")?,
-            abort_incomplete_multipart_upload: r.next("AbortIncompleteMultipartUpload")?,
-        })
+        let mut out = Self::default();
+        out.expiration = r.next("Expiration")?;
+        out.id = r.next("ID")?;
+        out.prefix = r.next("Prefix")?;
+        out.status = r.next("Status")?;
+        out.transition = r.next("Transition")?;
+        out.noncurrent_version_transition = r.next("NoncurrentVersionTransition")?;
+        out.noncurrent_version_expiration = r.next("NoncurrentVersionExpiration")?;
+        out.abort_incomplete_multipart_upload = r.next("AbortIncompleteMultipartUpload")?;
+        Ok(out)
     }
 }
 
@@ -26667,9 +26669,9 @@ impl IntoValue for S3KeyFilter {
 impl FromValue for S3KeyFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            filter_rules: r.next("FilterRules")?,
-        })
+        let mut out = Self::default();
+        out.filter_rules = r.next("FilterRules")?;
+        Ok(out)
     }
 }
 
@@ -26913,12 +26915,12 @@ impl S3TablesDestinationResult {
 impl FromValue for S3TablesDestinationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            table_bucket_arn: r.next("TableBucketArn")?,
-            table_name: r.next("TableName")?,
-            table_arn: r.next("TableArn")?,
-            table_namespace: r.next("TableNamespace")?,
-        })
+        let mut out = Self::default();
+        out.table_bucket_arn = r.next("TableBucketArn")?;
+        out.table_name = r.next("TableName")?;
+        out.table_arn = r.next("TableArn")?;
+        out.table_namespace = r.next("TableNamespace")?;
+        Ok(out)
     }
 }
 
@@ -26960,9 +26962,9 @@ impl IntoValue for SSEKMS {
 impl FromValue for SSEKMS {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        Ok(out)
     }
 }
 
@@ -27112,13 +27114,13 @@ impl SelectObjectContentEventStream {
 impl FromValue for SelectObjectContentEventStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            records: r.next("Records")?,
-            stats: r.next("Stats")?,
-            progress: r.next("Progress")?,
-            cont: r.next("Cont")?,
-            end: r.next("End")?,
-        })
+        let mut out = Self::default();
+        out.records = r.next("Records")?;
+        out.stats = r.next("Stats")?;
+        out.progress = r.next("Progress")?;
+        out.cont = r.next("Cont")?;
+        out.end = r.next("End")?;
+        Ok(out)
     }
 }
 
@@ -27141,9 +27143,9 @@ impl SelectObjectContentOutput {
 impl FromValue for SelectObjectContentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            payload: r.next("Payload")?,
-        })
+        let mut out = Self::default();
+        out.payload = r.next("Payload")?;
+        Ok(out)
     }
 }
 
@@ -27526,10 +27528,10 @@ impl IntoValue for ServerSideEncryptionByDefault {
 impl FromValue for ServerSideEncryptionByDefault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sse_algorithm: r.next("SSEAlgorithm")?,
-            kms_master_key_id: r.next("KMSMasterKeyID")?,
-        })
+        let mut out = Self::default();
+        out.sse_algorithm = r.next("SSEAlgorithm")?;
+        out.kms_master_key_id = r.next("KMSMasterKeyID")?;
+        Ok(out)
     }
 }
 
@@ -27560,9 +27562,9 @@ impl IntoValue for ServerSideEncryptionConfiguration {
 impl FromValue for ServerSideEncryptionConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            rules: r.next("Rules")?,
-        })
+        let mut out = Self::default();
+        out.rules = r.next("Rules")?;
+        Ok(out)
     }
 }
 
@@ -27621,12 +27623,12 @@ impl IntoValue for ServerSideEncryptionRule {
 impl FromValue for ServerSideEncryptionRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            apply_server_side_encryption_by_default: r
-                .next("ApplyServerSideEncryptionByDefault")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            blocked_encryption_types: r.next("BlockedEncryptionTypes")?,
-        })
+        let mut out = Self::default();
+        out.apply_server_side_encryption_by_default =
+            r.next("ApplyServerSideEncryptionByDefault")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.blocked_encryption_types = r.next("BlockedEncryptionTypes")?;
+        Ok(out)
     }
 }
 
@@ -27692,12 +27694,12 @@ impl SessionCredentials {
 impl FromValue for SessionCredentials {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_key_id: r.next("AccessKeyId")?,
-            secret_access_key: r.next("SecretAccessKey")?,
-            session_token: r.next("SessionToken")?,
-            expiration: r.next("Expiration")?,
-        })
+        let mut out = Self::default();
+        out.access_key_id = r.next("AccessKeyId")?;
+        out.secret_access_key = r.next("SecretAccessKey")?;
+        out.session_token = r.next("SessionToken")?;
+        out.expiration = r.next("Expiration")?;
+        Ok(out)
     }
 }
 
@@ -27837,10 +27839,10 @@ impl IntoValue for SourceSelectionCriteria {
 impl FromValue for SourceSelectionCriteria {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sse_kms_encrypted_objects: r.next("SseKmsEncryptedObjects")?,
-            replica_modifications: r.next("ReplicaModifications")?,
-        })
+        let mut out = Self::default();
+        out.sse_kms_encrypted_objects = r.next("SseKmsEncryptedObjects")?;
+        out.replica_modifications = r.next("ReplicaModifications")?;
+        Ok(out)
     }
 }
 
@@ -27871,9 +27873,9 @@ impl IntoValue for SseKmsEncryptedObjects {
 impl FromValue for SseKmsEncryptedObjects {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -27986,11 +27988,11 @@ impl Stats {
 impl FromValue for Stats {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bytes_scanned: r.next("BytesScanned")?,
-            bytes_processed: r.next("BytesProcessed")?,
-            bytes_returned: r.next("BytesReturned")?,
-        })
+        let mut out = Self::default();
+        out.bytes_scanned = r.next("BytesScanned")?;
+        out.bytes_processed = r.next("BytesProcessed")?;
+        out.bytes_returned = r.next("BytesReturned")?;
+        Ok(out)
     }
 }
 
@@ -28013,9 +28015,9 @@ impl StatsEvent {
 impl FromValue for StatsEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            details: r.next("Details")?,
-        })
+        let mut out = Self::default();
+        out.details = r.next("Details")?;
+        Ok(out)
     }
 }
 
@@ -28188,9 +28190,9 @@ impl IntoValue for StorageClassAnalysis {
 impl FromValue for StorageClassAnalysis {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            data_export: r.next("DataExport")?,
-        })
+        let mut out = Self::default();
+        out.data_export = r.next("DataExport")?;
+        Ok(out)
     }
 }
 
@@ -28236,10 +28238,10 @@ impl IntoValue for StorageClassAnalysisDataExport {
 impl FromValue for StorageClassAnalysisDataExport {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            output_schema_version: r.next("OutputSchemaVersion")?,
-            destination: r.next("Destination")?,
-        })
+        let mut out = Self::default();
+        out.output_schema_version = r.next("OutputSchemaVersion")?;
+        out.destination = r.next("Destination")?;
+        Ok(out)
     }
 }
 
@@ -28427,10 +28429,10 @@ impl IntoValue for Tag {
 impl FromValue for Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -28571,10 +28573,10 @@ impl IntoValue for TargetGrant {
 impl FromValue for TargetGrant {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            grantee: r.next("Grantee")?,
-            permission: r.next("Permission")?,
-        })
+        let mut out = Self::default();
+        out.grantee = r.next("Grantee")?;
+        out.permission = r.next("Permission")?;
+        Ok(out)
     }
 }
 
@@ -28613,10 +28615,10 @@ impl IntoValue for TargetObjectKeyFormat {
 impl FromValue for TargetObjectKeyFormat {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            simple_prefix: r.next("SimplePrefix")?,
-            partitioned_prefix: r.next("PartitionedPrefix")?,
-        })
+        let mut out = Self::default();
+        out.simple_prefix = r.next("SimplePrefix")?;
+        out.partitioned_prefix = r.next("PartitionedPrefix")?;
+        Ok(out)
     }
 }
 
@@ -28739,10 +28741,10 @@ impl IntoValue for Tiering {
 impl FromValue for Tiering {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            days: r.next("Days")?,
-            access_tier: r.next("AccessTier")?,
-        })
+        let mut out = Self::default();
+        out.days = r.next("Days")?;
+        out.access_tier = r.next("AccessTier")?;
+        Ok(out)
     }
 }
 
@@ -28813,12 +28815,12 @@ impl IntoValue for TopicConfiguration {
 impl FromValue for TopicConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            topic_arn: r.next("TopicArn")?,
-            events: r.next("Events")?,
-            filter: r.next("Filter")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.topic_arn = r.next("TopicArn")?;
+        out.events = r.next("Events")?;
+        out.filter = r.next("Filter")?;
+        Ok(out)
     }
 }
 
@@ -28873,12 +28875,12 @@ impl IntoValue for TopicConfigurationDeprecated {
 impl FromValue for TopicConfigurationDeprecated {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            events: r.next("Events")?,
-            event: r.next("Event")?,
-            topic: r.next("Topic")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.events = r.next("Events")?;
+        out.event = r.next("Event")?;
+        out.topic = r.next("Topic")?;
+        Ok(out)
     }
 }
 
@@ -28925,11 +28927,11 @@ impl IntoValue for Transition {
 impl FromValue for Transition {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            date: r.next("Date")?,
-            days: r.next("Days")?,
-            storage_class: r.next("StorageClass")?,
-        })
+        let mut out = Self::default();
+        out.date = r.next("Date")?;
+        out.days = r.next("Days")?;
+        out.storage_class = r.next("StorageClass")?;
+        Ok(out)
     }
 }
 
@@ -29502,9 +29504,9 @@ impl UpdateObjectEncryptionResponse {
 impl FromValue for UpdateObjectEncryptionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -29605,16 +29607,16 @@ impl UploadPartCopyOutput {
 impl FromValue for UploadPartCopyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            copy_source_version_id: r.next("CopySourceVersionId")?,
-            copy_part_result: r.next("CopyPartResult")?,
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            sse_customer_algorithm: r.next("SSECustomerAlgorithm")?,
-            sse_customer_key_md5: r.next("SSECustomerKeyMD5")?,
-            ssekms_key_id: r.next("SSEKMSKeyId")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.copy_source_version_id = r.next("CopySourceVersionId")?;
+        out.copy_part_result = r.next("CopyPartResult")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 
@@ -30081,25 +30083,25 @@ impl UploadPartOutput {
 impl FromValue for UploadPartOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            server_side_encryption: r.next("ServerSideEncryption")?,
-            e_tag: r.next("ETag")?,
-            checksum_crc32: r.next("ChecksumCRC32")?,
-            checksum_crc32_c: r.next("ChecksumCRC32C")?,
-            checksum_crc64_nvme: r.next("ChecksumCRC64NVME")?,
-            checksum_sha1: r.next("ChecksumSHA1")?,
-            checksum_sha256: r.next("ChecksumSHA256")?,
-            checksum_sha512: r.next("ChecksumSHA512")?,
-            checksum_md5: r.next("ChecksumMD5")?,
-            checksum_xxhash64: r.next("ChecksumXXHASH64")?,
-            checksum_xxhash3: r.next("ChecksumXXHASH3")?,
-            checksum_xxhash128: r.next("ChecksumXXHASH128")?,
-            sse_customer_algorithm: r.next("SSECustomerAlgorithm")?,
-            sse_customer_key_md5: r.next("SSECustomerKeyMD5")?,
-            ssekms_key_id: r.next("SSEKMSKeyId")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            request_charged: r.next("RequestCharged")?,
-        })
+        let mut out = Self::default();
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
     }
 }
 

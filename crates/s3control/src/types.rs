@@ -32,9 +32,9 @@ impl IntoValue for AbortIncompleteMultipartUpload {
 impl FromValue for AbortIncompleteMultipartUpload {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            days_after_initiation: r.next("DaysAfterInitiation")?,
-        })
+        let mut out = Self::default();
+        out.days_after_initiation = r.next("DaysAfterInitiation")?;
+        Ok(out)
     }
 }
 
@@ -67,9 +67,9 @@ impl IntoValue for AccessControlTranslation {
 impl FromValue for AccessControlTranslation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            owner: r.next("Owner")?,
-        })
+        let mut out = Self::default();
+        out.owner = r.next("Owner")?;
+        Ok(out)
     }
 }
 
@@ -100,9 +100,9 @@ impl IntoValue for AccessGrantsLocationConfiguration {
 impl FromValue for AccessGrantsLocationConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_sub_prefix: r.next("S3SubPrefix")?,
-        })
+        let mut out = Self::default();
+        out.s3_sub_prefix = r.next("S3SubPrefix")?;
+        Ok(out)
     }
 }
 
@@ -183,17 +183,17 @@ impl AccessPoint {
 impl FromValue for AccessPoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            network_origin: r.next("NetworkOrigin")?,
-            vpc_configuration: r.next("VpcConfiguration")?,
-            bucket: r.next("Bucket")?,
-            access_point_arn: r.next("AccessPointArn")?,
-            alias: r.next("Alias")?,
-            bucket_account_id: r.next("BucketAccountId")?,
-            data_source_id: r.next("DataSourceId")?,
-            data_source_type: r.next("DataSourceType")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.network_origin = r.next("NetworkOrigin")?;
+        out.vpc_configuration = r.next("VpcConfiguration")?;
+        out.bucket = r.next("Bucket")?;
+        out.access_point_arn = r.next("AccessPointArn")?;
+        out.alias = r.next("Alias")?;
+        out.bucket_account_id = r.next("BucketAccountId")?;
+        out.data_source_id = r.next("DataSourceId")?;
+        out.data_source_type = r.next("DataSourceType")?;
+        Ok(out)
     }
 }
 
@@ -290,15 +290,15 @@ impl IntoValue for AccountLevel {
 impl FromValue for AccountLevel {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            activity_metrics: r.next("ActivityMetrics")?,
-            bucket_level: r.next("BucketLevel")?,
-            advanced_cost_optimization_metrics: r.next("AdvancedCostOptimizationMetrics")?,
-            advanced_data_protection_metrics: r.next("AdvancedDataProtectionMetrics")?,
-            detailed_status_codes_metrics: r.next("DetailedStatusCodesMetrics")?,
-            advanced_performance_metrics: r.next("AdvancedPerformanceMetrics")?,
-            storage_lens_group_level: r.next("StorageLensGroupLevel")?,
-        })
+        let mut out = Self::default();
+        out.activity_metrics = r.next("ActivityMetrics")?;
+        out.bucket_level = r.next("BucketLevel")?;
+        out.advanced_cost_optimization_metrics = r.next("AdvancedCostOptimizationMetrics")?;
+        out.advanced_data_protection_metrics = r.next("AdvancedDataProtectionMetrics")?;
+        out.detailed_status_codes_metrics = r.next("DetailedStatusCodesMetrics")?;
+        out.advanced_performance_metrics = r.next("AdvancedPerformanceMetrics")?;
+        out.storage_lens_group_level = r.next("StorageLensGroupLevel")?;
+        Ok(out)
     }
 }
 
@@ -329,9 +329,9 @@ impl IntoValue for ActivityMetrics {
 impl FromValue for ActivityMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_enabled: r.next("IsEnabled")?,
-        })
+        let mut out = Self::default();
+        out.is_enabled = r.next("IsEnabled")?;
+        Ok(out)
     }
 }
 
@@ -362,9 +362,9 @@ impl IntoValue for AdvancedCostOptimizationMetrics {
 impl FromValue for AdvancedCostOptimizationMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_enabled: r.next("IsEnabled")?,
-        })
+        let mut out = Self::default();
+        out.is_enabled = r.next("IsEnabled")?;
+        Ok(out)
     }
 }
 
@@ -395,9 +395,9 @@ impl IntoValue for AdvancedDataProtectionMetrics {
 impl FromValue for AdvancedDataProtectionMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_enabled: r.next("IsEnabled")?,
-        })
+        let mut out = Self::default();
+        out.is_enabled = r.next("IsEnabled")?;
+        Ok(out)
     }
 }
 
@@ -428,9 +428,9 @@ impl IntoValue for AdvancedPerformanceMetrics {
 impl FromValue for AdvancedPerformanceMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_enabled: r.next("IsEnabled")?,
-        })
+        let mut out = Self::default();
+        out.is_enabled = r.next("IsEnabled")?;
+        Ok(out)
     }
 }
 
@@ -510,12 +510,12 @@ impl AsyncErrorDetails {
 impl FromValue for AsyncErrorDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            code: r.next("Code")?,
-            message: r.next("Message")?,
-            resource: r.next("Resource")?,
-            request_id: r.next("RequestId")?,
-        })
+        let mut out = Self::default();
+        out.code = r.next("Code")?;
+        out.message = r.next("Message")?;
+        out.resource = r.next("Resource")?;
+        out.request_id = r.next("RequestId")?;
+        Ok(out)
     }
 }
 
@@ -573,14 +573,14 @@ impl AsyncOperation {
 impl FromValue for AsyncOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            creation_time: r.next("CreationTime")?,
-            operation: r.next("Operation")?,
-            request_token_arn: r.next("RequestTokenARN")?,
-            request_parameters: r.next("RequestParameters")?,
-            request_status: r.next("RequestStatus")?,
-            response_details: r.next("ResponseDetails")?,
-        })
+        let mut out = Self::default();
+        out.creation_time = r.next("CreationTime")?;
+        out.operation = r.next("Operation")?;
+        out.request_token_arn = r.next("RequestTokenARN")?;
+        out.request_parameters = r.next("RequestParameters")?;
+        out.request_status = r.next("RequestStatus")?;
+        out.response_details = r.next("ResponseDetails")?;
+        Ok(out)
     }
 }
 
@@ -713,14 +713,14 @@ impl AsyncRequestParameters {
 impl FromValue for AsyncRequestParameters {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            create_multi_region_access_point_request: r
-                .next("CreateMultiRegionAccessPointRequest")?,
-            delete_multi_region_access_point_request: r
-                .next("DeleteMultiRegionAccessPointRequest")?,
-            put_multi_region_access_point_policy_request: r
-                .next("PutMultiRegionAccessPointPolicyRequest")?,
-        })
+        let mut out = Self::default();
+        out.create_multi_region_access_point_request =
+            r.next("CreateMultiRegionAccessPointRequest")?;
+        out.delete_multi_region_access_point_request =
+            r.next("DeleteMultiRegionAccessPointRequest")?;
+        out.put_multi_region_access_point_policy_request =
+            r.next("PutMultiRegionAccessPointPolicyRequest")?;
+        Ok(out)
     }
 }
 
@@ -754,10 +754,10 @@ impl AsyncResponseDetails {
 impl FromValue for AsyncResponseDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            multi_region_access_point_details: r.next("MultiRegionAccessPointDetails")?,
-            error_details: r.next("ErrorDetails")?,
-        })
+        let mut out = Self::default();
+        out.multi_region_access_point_details = r.next("MultiRegionAccessPointDetails")?;
+        out.error_details = r.next("ErrorDetails")?;
+        Ok(out)
     }
 }
 
@@ -798,10 +798,10 @@ impl IntoValue for AwsLambdaTransformation {
 impl FromValue for AwsLambdaTransformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_arn: r.next("FunctionArn")?,
-            function_payload: r.next("FunctionPayload")?,
-        })
+        let mut out = Self::default();
+        out.function_arn = r.next("FunctionArn")?;
+        out.function_payload = r.next("FunctionPayload")?;
+        Ok(out)
     }
 }
 
@@ -824,9 +824,9 @@ impl BadRequestException {
 impl FromValue for BadRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1024,14 +1024,14 @@ impl IntoValue for BucketLevel {
 impl FromValue for BucketLevel {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            activity_metrics: r.next("ActivityMetrics")?,
-            prefix_level: r.next("PrefixLevel")?,
-            advanced_cost_optimization_metrics: r.next("AdvancedCostOptimizationMetrics")?,
-            advanced_data_protection_metrics: r.next("AdvancedDataProtectionMetrics")?,
-            detailed_status_codes_metrics: r.next("DetailedStatusCodesMetrics")?,
-            advanced_performance_metrics: r.next("AdvancedPerformanceMetrics")?,
-        })
+        let mut out = Self::default();
+        out.activity_metrics = r.next("ActivityMetrics")?;
+        out.prefix_level = r.next("PrefixLevel")?;
+        out.advanced_cost_optimization_metrics = r.next("AdvancedCostOptimizationMetrics")?;
+        out.advanced_data_protection_metrics = r.next("AdvancedDataProtectionMetrics")?;
+        out.detailed_status_codes_metrics = r.next("DetailedStatusCodesMetrics")?;
+        out.advanced_performance_metrics = r.next("AdvancedPerformanceMetrics")?;
+        Ok(out)
     }
 }
 
@@ -1264,9 +1264,9 @@ impl IntoValue for CloudWatchMetrics {
 impl FromValue for CloudWatchMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_enabled: r.next("IsEnabled")?,
-        })
+        let mut out = Self::default();
+        out.is_enabled = r.next("IsEnabled")?;
+        Ok(out)
     }
 }
 
@@ -1646,17 +1646,17 @@ impl CreateAccessGrantResult {
 impl FromValue for CreateAccessGrantResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_at: r.next("CreatedAt")?,
-            access_grant_id: r.next("AccessGrantId")?,
-            access_grant_arn: r.next("AccessGrantArn")?,
-            grantee: r.next("Grantee")?,
-            access_grants_location_id: r.next("AccessGrantsLocationId")?,
-            access_grants_location_configuration: r.next("AccessGrantsLocationConfiguration")?,
-            permission: r.next("Permission")?,
-            application_arn: r.next("ApplicationArn")?,
-            grant_scope: r.next("GrantScope")?,
-        })
+        let mut out = Self::default();
+        out.created_at = r.next("CreatedAt")?;
+        out.access_grant_id = r.next("AccessGrantId")?;
+        out.access_grant_arn = r.next("AccessGrantArn")?;
+        out.grantee = r.next("Grantee")?;
+        out.access_grants_location_id = r.next("AccessGrantsLocationId")?;
+        out.access_grants_location_configuration = r.next("AccessGrantsLocationConfiguration")?;
+        out.permission = r.next("Permission")?;
+        out.application_arn = r.next("ApplicationArn")?;
+        out.grant_scope = r.next("GrantScope")?;
+        Ok(out)
     }
 }
 
@@ -1756,14 +1756,14 @@ impl CreateAccessGrantsInstanceResult {
 impl FromValue for CreateAccessGrantsInstanceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_at: r.next("CreatedAt")?,
-            access_grants_instance_id: r.next("AccessGrantsInstanceId")?,
-            access_grants_instance_arn: r.next("AccessGrantsInstanceArn")?,
-            identity_center_arn: r.next("IdentityCenterArn")?,
-            identity_center_instance_arn: r.next("IdentityCenterInstanceArn")?,
-            identity_center_application_arn: r.next("IdentityCenterApplicationArn")?,
-        })
+        let mut out = Self::default();
+        out.created_at = r.next("CreatedAt")?;
+        out.access_grants_instance_id = r.next("AccessGrantsInstanceId")?;
+        out.access_grants_instance_arn = r.next("AccessGrantsInstanceArn")?;
+        out.identity_center_arn = r.next("IdentityCenterArn")?;
+        out.identity_center_instance_arn = r.next("IdentityCenterInstanceArn")?;
+        out.identity_center_application_arn = r.next("IdentityCenterApplicationArn")?;
+        Ok(out)
     }
 }
 
@@ -1868,13 +1868,13 @@ impl CreateAccessGrantsLocationResult {
 impl FromValue for CreateAccessGrantsLocationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_at: r.next("CreatedAt")?,
-            access_grants_location_id: r.next("AccessGrantsLocationId")?,
-            access_grants_location_arn: r.next("AccessGrantsLocationArn")?,
-            location_scope: r.next("LocationScope")?,
-            iam_role_arn: r.next("IAMRoleArn")?,
-        })
+        let mut out = Self::default();
+        out.created_at = r.next("CreatedAt")?;
+        out.access_grants_location_id = r.next("AccessGrantsLocationId")?;
+        out.access_grants_location_arn = r.next("AccessGrantsLocationArn")?;
+        out.location_scope = r.next("LocationScope")?;
+        out.iam_role_arn = r.next("IAMRoleArn")?;
+        Ok(out)
     }
 }
 
@@ -1950,10 +1950,10 @@ impl CreateAccessPointForObjectLambdaResult {
 impl FromValue for CreateAccessPointForObjectLambdaResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            object_lambda_access_point_arn: r.next("ObjectLambdaAccessPointArn")?,
-            alias: r.next("Alias")?,
-        })
+        let mut out = Self::default();
+        out.object_lambda_access_point_arn = r.next("ObjectLambdaAccessPointArn")?;
+        out.alias = r.next("Alias")?;
+        Ok(out)
     }
 }
 
@@ -2086,10 +2086,10 @@ impl CreateAccessPointResult {
 impl FromValue for CreateAccessPointResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_point_arn: r.next("AccessPointArn")?,
-            alias: r.next("Alias")?,
-        })
+        let mut out = Self::default();
+        out.access_point_arn = r.next("AccessPointArn")?;
+        out.alias = r.next("Alias")?;
+        Ok(out)
     }
 }
 
@@ -2271,10 +2271,10 @@ impl CreateBucketResult {
 impl FromValue for CreateBucketResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            location: r.next("Location")?,
-            bucket_arn: r.next("BucketArn")?,
-        })
+        let mut out = Self::default();
+        out.location = r.next("Location")?;
+        out.bucket_arn = r.next("BucketArn")?;
+        Ok(out)
     }
 }
 
@@ -2413,9 +2413,9 @@ impl CreateJobResult {
 impl FromValue for CreateJobResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job_id: r.next("JobId")?,
-        })
+        let mut out = Self::default();
+        out.job_id = r.next("JobId")?;
+        Ok(out)
     }
 }
 
@@ -2469,11 +2469,11 @@ impl IntoValue for CreateMultiRegionAccessPointInput {
 impl FromValue for CreateMultiRegionAccessPointInput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            public_access_block: r.next("PublicAccessBlock")?,
-            regions: r.next("Regions")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.public_access_block = r.next("PublicAccessBlock")?;
+        out.regions = r.next("Regions")?;
+        Ok(out)
     }
 }
 
@@ -2542,9 +2542,9 @@ impl CreateMultiRegionAccessPointResult {
 impl FromValue for CreateMultiRegionAccessPointResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_token_arn: r.next("RequestTokenARN")?,
-        })
+        let mut out = Self::default();
+        out.request_token_arn = r.next("RequestTokenARN")?;
+        Ok(out)
     }
 }
 
@@ -2658,12 +2658,12 @@ impl Credentials {
 impl FromValue for Credentials {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_key_id: r.next("AccessKeyId")?,
-            secret_access_key: r.next("SecretAccessKey")?,
-            session_token: r.next("SessionToken")?,
-            expiration: r.next("Expiration")?,
-        })
+        let mut out = Self::default();
+        out.access_key_id = r.next("AccessKeyId")?;
+        out.secret_access_key = r.next("SecretAccessKey")?;
+        out.session_token = r.next("SessionToken")?;
+        out.expiration = r.next("Expiration")?;
+        Ok(out)
     }
 }
 
@@ -2692,9 +2692,9 @@ impl IntoValue for DSSEKMSFilter {
 impl FromValue for DSSEKMSFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            kms_key_arn: r.next("KmsKeyArn")?,
-        })
+        let mut out = Self::default();
+        out.kms_key_arn = r.next("KmsKeyArn")?;
+        Ok(out)
     }
 }
 
@@ -3250,9 +3250,9 @@ impl IntoValue for DeleteMarkerReplication {
 impl FromValue for DeleteMarkerReplication {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -3359,9 +3359,9 @@ impl IntoValue for DeleteMultiRegionAccessPointInput {
 impl FromValue for DeleteMultiRegionAccessPointInput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        Ok(out)
     }
 }
 
@@ -3430,9 +3430,9 @@ impl DeleteMultiRegionAccessPointResult {
 impl FromValue for DeleteMultiRegionAccessPointResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_token_arn: r.next("RequestTokenARN")?,
-        })
+        let mut out = Self::default();
+        out.request_token_arn = r.next("RequestTokenARN")?;
+        Ok(out)
     }
 }
 
@@ -3629,9 +3629,9 @@ impl DescribeJobResult {
 impl FromValue for DescribeJobResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job: r.next("Job")?,
-        })
+        let mut out = Self::default();
+        out.job = r.next("Job")?;
+        Ok(out)
     }
 }
 
@@ -3690,9 +3690,9 @@ impl DescribeMultiRegionAccessPointOperationResult {
 impl FromValue for DescribeMultiRegionAccessPointOperationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            async_operation: r.next("AsyncOperation")?,
-        })
+        let mut out = Self::default();
+        out.async_operation = r.next("AsyncOperation")?;
+        Ok(out)
     }
 }
 
@@ -3790,15 +3790,15 @@ impl IntoValue for Destination {
 impl FromValue for Destination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account: r.next("Account")?,
-            bucket: r.next("Bucket")?,
-            replication_time: r.next("ReplicationTime")?,
-            access_control_translation: r.next("AccessControlTranslation")?,
-            encryption_configuration: r.next("EncryptionConfiguration")?,
-            metrics: r.next("Metrics")?,
-            storage_class: r.next("StorageClass")?,
-        })
+        let mut out = Self::default();
+        out.account = r.next("Account")?;
+        out.bucket = r.next("Bucket")?;
+        out.replication_time = r.next("ReplicationTime")?;
+        out.access_control_translation = r.next("AccessControlTranslation")?;
+        out.encryption_configuration = r.next("EncryptionConfiguration")?;
+        out.metrics = r.next("Metrics")?;
+        out.storage_class = r.next("StorageClass")?;
+        Ok(out)
     }
 }
 
@@ -3829,9 +3829,9 @@ impl IntoValue for DetailedStatusCodesMetrics {
 impl FromValue for DetailedStatusCodesMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_enabled: r.next("IsEnabled")?,
-        })
+        let mut out = Self::default();
+        out.is_enabled = r.next("IsEnabled")?;
+        Ok(out)
     }
 }
 
@@ -3886,9 +3886,9 @@ impl IntoValue for EncryptionConfiguration {
 impl FromValue for EncryptionConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            replica_kms_key_id: r.next("ReplicaKmsKeyID")?,
-        })
+        let mut out = Self::default();
+        out.replica_kms_key_id = r.next("ReplicaKmsKeyID")?;
+        Ok(out)
     }
 }
 
@@ -3913,9 +3913,9 @@ impl EstablishedMultiRegionAccessPointPolicy {
 impl FromValue for EstablishedMultiRegionAccessPointPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -3951,10 +3951,10 @@ impl IntoValue for Exclude {
 impl FromValue for Exclude {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            buckets: r.next("Buckets")?,
-            regions: r.next("Regions")?,
-        })
+        let mut out = Self::default();
+        out.buckets = r.next("Buckets")?;
+        out.regions = r.next("Regions")?;
+        Ok(out)
     }
 }
 
@@ -3990,9 +3990,9 @@ impl IntoValue for ExistingObjectReplication {
 impl FromValue for ExistingObjectReplication {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -4256,10 +4256,10 @@ impl IntoValue for GeneratedManifestEncryption {
 impl FromValue for GeneratedManifestEncryption {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sses3: r.next("SSES3")?,
-            ssekms: r.next("SSEKMS")?,
-        })
+        let mut out = Self::default();
+        out.sses3 = r.next("SSES3")?;
+        out.ssekms = r.next("SSEKMS")?;
+        Ok(out)
     }
 }
 
@@ -4454,17 +4454,17 @@ impl GetAccessGrantResult {
 impl FromValue for GetAccessGrantResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_at: r.next("CreatedAt")?,
-            access_grant_id: r.next("AccessGrantId")?,
-            access_grant_arn: r.next("AccessGrantArn")?,
-            grantee: r.next("Grantee")?,
-            permission: r.next("Permission")?,
-            access_grants_location_id: r.next("AccessGrantsLocationId")?,
-            access_grants_location_configuration: r.next("AccessGrantsLocationConfiguration")?,
-            grant_scope: r.next("GrantScope")?,
-            application_arn: r.next("ApplicationArn")?,
-        })
+        let mut out = Self::default();
+        out.created_at = r.next("CreatedAt")?;
+        out.access_grant_id = r.next("AccessGrantId")?;
+        out.access_grant_arn = r.next("AccessGrantArn")?;
+        out.grantee = r.next("Grantee")?;
+        out.permission = r.next("Permission")?;
+        out.access_grants_location_id = r.next("AccessGrantsLocationId")?;
+        out.access_grants_location_configuration = r.next("AccessGrantsLocationConfiguration")?;
+        out.grant_scope = r.next("GrantScope")?;
+        out.application_arn = r.next("ApplicationArn")?;
+        Ok(out)
     }
 }
 
@@ -4530,10 +4530,10 @@ impl GetAccessGrantsInstanceForPrefixResult {
 impl FromValue for GetAccessGrantsInstanceForPrefixResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_grants_instance_arn: r.next("AccessGrantsInstanceArn")?,
-            access_grants_instance_id: r.next("AccessGrantsInstanceId")?,
-        })
+        let mut out = Self::default();
+        out.access_grants_instance_arn = r.next("AccessGrantsInstanceArn")?;
+        out.access_grants_instance_id = r.next("AccessGrantsInstanceId")?;
+        Ok(out)
     }
 }
 
@@ -4618,11 +4618,11 @@ impl GetAccessGrantsInstanceResourcePolicyResult {
 impl FromValue for GetAccessGrantsInstanceResourcePolicyResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-            organization: r.next("Organization")?,
-            created_at: r.next("CreatedAt")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        out.organization = r.next("Organization")?;
+        out.created_at = r.next("CreatedAt")?;
+        Ok(out)
     }
 }
 
@@ -4680,14 +4680,14 @@ impl GetAccessGrantsInstanceResult {
 impl FromValue for GetAccessGrantsInstanceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_grants_instance_arn: r.next("AccessGrantsInstanceArn")?,
-            access_grants_instance_id: r.next("AccessGrantsInstanceId")?,
-            identity_center_arn: r.next("IdentityCenterArn")?,
-            identity_center_instance_arn: r.next("IdentityCenterInstanceArn")?,
-            identity_center_application_arn: r.next("IdentityCenterApplicationArn")?,
-            created_at: r.next("CreatedAt")?,
-        })
+        let mut out = Self::default();
+        out.access_grants_instance_arn = r.next("AccessGrantsInstanceArn")?;
+        out.access_grants_instance_id = r.next("AccessGrantsInstanceId")?;
+        out.identity_center_arn = r.next("IdentityCenterArn")?;
+        out.identity_center_instance_arn = r.next("IdentityCenterInstanceArn")?;
+        out.identity_center_application_arn = r.next("IdentityCenterApplicationArn")?;
+        out.created_at = r.next("CreatedAt")?;
+        Ok(out)
     }
 }
 
@@ -4774,13 +4774,13 @@ impl GetAccessGrantsLocationResult {
 impl FromValue for GetAccessGrantsLocationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_at: r.next("CreatedAt")?,
-            access_grants_location_id: r.next("AccessGrantsLocationId")?,
-            access_grants_location_arn: r.next("AccessGrantsLocationArn")?,
-            location_scope: r.next("LocationScope")?,
-            iam_role_arn: r.next("IAMRoleArn")?,
-        })
+        let mut out = Self::default();
+        out.created_at = r.next("CreatedAt")?;
+        out.access_grants_location_id = r.next("AccessGrantsLocationId")?;
+        out.access_grants_location_arn = r.next("AccessGrantsLocationArn")?;
+        out.location_scope = r.next("LocationScope")?;
+        out.iam_role_arn = r.next("IAMRoleArn")?;
+        Ok(out)
     }
 }
 
@@ -4836,9 +4836,9 @@ impl GetAccessPointConfigurationForObjectLambdaResult {
 impl FromValue for GetAccessPointConfigurationForObjectLambdaResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            configuration: r.next("Configuration")?,
-        })
+        let mut out = Self::default();
+        out.configuration = r.next("Configuration")?;
+        Ok(out)
     }
 }
 
@@ -4918,12 +4918,12 @@ impl GetAccessPointForObjectLambdaResult {
 impl FromValue for GetAccessPointForObjectLambdaResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            public_access_block_configuration: r.next("PublicAccessBlockConfiguration")?,
-            creation_date: r.next("CreationDate")?,
-            alias: r.next("Alias")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.public_access_block_configuration = r.next("PublicAccessBlockConfiguration")?;
+        out.creation_date = r.next("CreationDate")?;
+        out.alias = r.next("Alias")?;
+        Ok(out)
     }
 }
 
@@ -4979,9 +4979,9 @@ impl GetAccessPointPolicyForObjectLambdaResult {
 impl FromValue for GetAccessPointPolicyForObjectLambdaResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -5041,9 +5041,9 @@ impl GetAccessPointPolicyResult {
 impl FromValue for GetAccessPointPolicyResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -5099,9 +5099,9 @@ impl GetAccessPointPolicyStatusForObjectLambdaResult {
 impl FromValue for GetAccessPointPolicyStatusForObjectLambdaResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_status: r.next("PolicyStatus")?,
-        })
+        let mut out = Self::default();
+        out.policy_status = r.next("PolicyStatus")?;
+        Ok(out)
     }
 }
 
@@ -5157,9 +5157,9 @@ impl GetAccessPointPolicyStatusResult {
 impl FromValue for GetAccessPointPolicyStatusResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_status: r.next("PolicyStatus")?,
-        })
+        let mut out = Self::default();
+        out.policy_status = r.next("PolicyStatus")?;
+        Ok(out)
     }
 }
 
@@ -5303,20 +5303,20 @@ impl GetAccessPointResult {
 impl FromValue for GetAccessPointResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            bucket: r.next("Bucket")?,
-            network_origin: r.next("NetworkOrigin")?,
-            vpc_configuration: r.next("VpcConfiguration")?,
-            public_access_block_configuration: r.next("PublicAccessBlockConfiguration")?,
-            creation_date: r.next("CreationDate")?,
-            alias: r.next("Alias")?,
-            access_point_arn: r.next("AccessPointArn")?,
-            endpoints: r.next("Endpoints")?,
-            bucket_account_id: r.next("BucketAccountId")?,
-            data_source_id: r.next("DataSourceId")?,
-            data_source_type: r.next("DataSourceType")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.bucket = r.next("Bucket")?;
+        out.network_origin = r.next("NetworkOrigin")?;
+        out.vpc_configuration = r.next("VpcConfiguration")?;
+        out.public_access_block_configuration = r.next("PublicAccessBlockConfiguration")?;
+        out.creation_date = r.next("CreationDate")?;
+        out.alias = r.next("Alias")?;
+        out.access_point_arn = r.next("AccessPointArn")?;
+        out.endpoints = r.next("Endpoints")?;
+        out.bucket_account_id = r.next("BucketAccountId")?;
+        out.data_source_id = r.next("DataSourceId")?;
+        out.data_source_type = r.next("DataSourceType")?;
+        Ok(out)
     }
 }
 
@@ -5372,9 +5372,9 @@ impl GetAccessPointScopeResult {
 impl FromValue for GetAccessPointScopeResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            scope: r.next("Scope")?,
-        })
+        let mut out = Self::default();
+        out.scope = r.next("Scope")?;
+        Ok(out)
     }
 }
 
@@ -5434,9 +5434,9 @@ impl GetBucketLifecycleConfigurationResult {
 impl FromValue for GetBucketLifecycleConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            rules: r.next("Rules")?,
-        })
+        let mut out = Self::default();
+        out.rules = r.next("Rules")?;
+        Ok(out)
     }
 }
 
@@ -5496,9 +5496,9 @@ impl GetBucketPolicyResult {
 impl FromValue for GetBucketPolicyResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -5561,9 +5561,9 @@ impl GetBucketReplicationResult {
 impl FromValue for GetBucketReplicationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            replication_configuration: r.next("ReplicationConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.replication_configuration = r.next("ReplicationConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -5637,11 +5637,11 @@ impl GetBucketResult {
 impl FromValue for GetBucketResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bucket: r.next("Bucket")?,
-            public_access_block_enabled: r.next("PublicAccessBlockEnabled")?,
-            creation_date: r.next("CreationDate")?,
-        })
+        let mut out = Self::default();
+        out.bucket = r.next("Bucket")?;
+        out.public_access_block_enabled = r.next("PublicAccessBlockEnabled")?;
+        out.creation_date = r.next("CreationDate")?;
+        Ok(out)
     }
 }
 
@@ -5701,9 +5701,9 @@ impl GetBucketTaggingResult {
 impl FromValue for GetBucketTaggingResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tag_set: r.next("TagSet")?,
-        })
+        let mut out = Self::default();
+        out.tag_set = r.next("TagSet")?;
+        Ok(out)
     }
 }
 
@@ -5766,10 +5766,10 @@ impl GetBucketVersioningResult {
 impl FromValue for GetBucketVersioningResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-            mfa_delete: r.next("MFADelete")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        out.mfa_delete = r.next("MFADelete")?;
+        Ok(out)
     }
 }
 
@@ -5904,11 +5904,11 @@ impl GetDataAccessResult {
 impl FromValue for GetDataAccessResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            credentials: r.next("Credentials")?,
-            matched_grant_target: r.next("MatchedGrantTarget")?,
-            grantee: r.next("Grantee")?,
-        })
+        let mut out = Self::default();
+        out.credentials = r.next("Credentials")?;
+        out.matched_grant_target = r.next("MatchedGrantTarget")?;
+        out.grantee = r.next("Grantee")?;
+        Ok(out)
     }
 }
 
@@ -5964,9 +5964,9 @@ impl GetJobTaggingResult {
 impl FromValue for GetJobTaggingResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -6022,9 +6022,9 @@ impl GetMultiRegionAccessPointPolicyResult {
 impl FromValue for GetMultiRegionAccessPointPolicyResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -6080,9 +6080,9 @@ impl GetMultiRegionAccessPointPolicyStatusResult {
 impl FromValue for GetMultiRegionAccessPointPolicyStatusResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            established: r.next("Established")?,
-        })
+        let mut out = Self::default();
+        out.established = r.next("Established")?;
+        Ok(out)
     }
 }
 
@@ -6138,9 +6138,9 @@ impl GetMultiRegionAccessPointResult {
 impl FromValue for GetMultiRegionAccessPointResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_point: r.next("AccessPoint")?,
-        })
+        let mut out = Self::default();
+        out.access_point = r.next("AccessPoint")?;
+        Ok(out)
     }
 }
 
@@ -6203,10 +6203,10 @@ impl GetMultiRegionAccessPointRoutesResult {
 impl FromValue for GetMultiRegionAccessPointRoutesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            mrap: r.next("Mrap")?,
-            routes: r.next("Routes")?,
-        })
+        let mut out = Self::default();
+        out.mrap = r.next("Mrap")?;
+        out.routes = r.next("Routes")?;
+        Ok(out)
     }
 }
 
@@ -6232,9 +6232,9 @@ impl GetPublicAccessBlockOutput {
 impl FromValue for GetPublicAccessBlockOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            public_access_block_configuration: r.next("PublicAccessBlockConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.public_access_block_configuration = r.next("PublicAccessBlockConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -6320,9 +6320,9 @@ impl GetStorageLensConfigurationResult {
 impl FromValue for GetStorageLensConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            storage_lens_configuration: r.next("StorageLensConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.storage_lens_configuration = r.next("StorageLensConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -6381,9 +6381,9 @@ impl GetStorageLensConfigurationTaggingResult {
 impl FromValue for GetStorageLensConfigurationTaggingResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -6439,9 +6439,9 @@ impl GetStorageLensGroupResult {
 impl FromValue for GetStorageLensGroupResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            storage_lens_group: r.next("StorageLensGroup")?,
-        })
+        let mut out = Self::default();
+        out.storage_lens_group = r.next("StorageLensGroup")?;
+        Ok(out)
     }
 }
 
@@ -6484,10 +6484,10 @@ impl IntoValue for Grantee {
 impl FromValue for Grantee {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            grantee_type: r.next("GranteeType")?,
-            grantee_identifier: r.next("GranteeIdentifier")?,
-        })
+        let mut out = Self::default();
+        out.grantee_type = r.next("GranteeType")?;
+        out.grantee_identifier = r.next("GranteeIdentifier")?;
+        Ok(out)
     }
 }
 
@@ -6590,9 +6590,9 @@ impl IdempotencyException {
 impl FromValue for IdempotencyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -6628,10 +6628,10 @@ impl IntoValue for Include {
 impl FromValue for Include {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            buckets: r.next("Buckets")?,
-            regions: r.next("Regions")?,
-        })
+        let mut out = Self::default();
+        out.buckets = r.next("Buckets")?;
+        out.regions = r.next("Regions")?;
+        Ok(out)
     }
 }
 
@@ -6654,9 +6654,9 @@ impl InternalServiceException {
 impl FromValue for InternalServiceException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -6679,9 +6679,9 @@ impl InvalidNextTokenException {
 impl FromValue for InvalidNextTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -6704,9 +6704,9 @@ impl InvalidRequestException {
 impl FromValue for InvalidRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -6858,27 +6858,27 @@ impl JobDescriptor {
 impl FromValue for JobDescriptor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job_id: r.next("JobId")?,
-            confirmation_required: r.next("ConfirmationRequired")?,
-            description: r.next("Description")?,
-            job_arn: r.next("JobArn")?,
-            status: r.next("Status")?,
-            manifest: r.next("Manifest")?,
-            operation: r.next("Operation")?,
-            priority: r.next("Priority")?,
-            progress_summary: r.next("ProgressSummary")?,
-            status_update_reason: r.next("StatusUpdateReason")?,
-            failure_reasons: r.next("FailureReasons")?,
-            report: r.next("Report")?,
-            creation_time: r.next("CreationTime")?,
-            termination_date: r.next("TerminationDate")?,
-            role_arn: r.next("RoleArn")?,
-            suspended_date: r.next("SuspendedDate")?,
-            suspended_cause: r.next("SuspendedCause")?,
-            manifest_generator: r.next("ManifestGenerator")?,
-            generated_manifest_descriptor: r.next("GeneratedManifestDescriptor")?,
-        })
+        let mut out = Self::default();
+        out.job_id = r.next("JobId")?;
+        out.confirmation_required = r.next("ConfirmationRequired")?;
+        out.description = r.next("Description")?;
+        out.job_arn = r.next("JobArn")?;
+        out.status = r.next("Status")?;
+        out.manifest = r.next("Manifest")?;
+        out.operation = r.next("Operation")?;
+        out.priority = r.next("Priority")?;
+        out.progress_summary = r.next("ProgressSummary")?;
+        out.status_update_reason = r.next("StatusUpdateReason")?;
+        out.failure_reasons = r.next("FailureReasons")?;
+        out.report = r.next("Report")?;
+        out.creation_time = r.next("CreationTime")?;
+        out.termination_date = r.next("TerminationDate")?;
+        out.role_arn = r.next("RoleArn")?;
+        out.suspended_date = r.next("SuspendedDate")?;
+        out.suspended_cause = r.next("SuspendedCause")?;
+        out.manifest_generator = r.next("ManifestGenerator")?;
+        out.generated_manifest_descriptor = r.next("GeneratedManifestDescriptor")?;
+        Ok(out)
     }
 }
 
@@ -6908,10 +6908,10 @@ impl JobFailure {
 impl FromValue for JobFailure {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            failure_code: r.next("FailureCode")?,
-            failure_reason: r.next("FailureReason")?,
-        })
+        let mut out = Self::default();
+        out.failure_code = r.next("FailureCode")?;
+        out.failure_reason = r.next("FailureReason")?;
+        Ok(out)
     }
 }
 
@@ -6983,16 +6983,16 @@ impl JobListDescriptor {
 impl FromValue for JobListDescriptor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job_id: r.next("JobId")?,
-            description: r.next("Description")?,
-            operation: r.next("Operation")?,
-            priority: r.next("Priority")?,
-            status: r.next("Status")?,
-            creation_time: r.next("CreationTime")?,
-            termination_date: r.next("TerminationDate")?,
-            progress_summary: r.next("ProgressSummary")?,
-        })
+        let mut out = Self::default();
+        out.job_id = r.next("JobId")?;
+        out.description = r.next("Description")?;
+        out.operation = r.next("Operation")?;
+        out.priority = r.next("Priority")?;
+        out.status = r.next("Status")?;
+        out.creation_time = r.next("CreationTime")?;
+        out.termination_date = r.next("TerminationDate")?;
+        out.progress_summary = r.next("ProgressSummary")?;
+        Ok(out)
     }
 }
 
@@ -7032,10 +7032,10 @@ impl IntoValue for JobManifest {
 impl FromValue for JobManifest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            spec: r.next("Spec")?,
-            location: r.next("Location")?,
-        })
+        let mut out = Self::default();
+        out.spec = r.next("Spec")?;
+        out.location = r.next("Location")?;
+        Ok(out)
     }
 }
 
@@ -7232,9 +7232,9 @@ impl IntoValue for JobManifestGenerator {
 impl FromValue for JobManifestGenerator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_job_manifest_generator: r.next("S3JobManifestGenerator")?,
-        })
+        let mut out = Self::default();
+        out.s3_job_manifest_generator = r.next("S3JobManifestGenerator")?;
+        Ok(out)
     }
 }
 
@@ -7335,17 +7335,17 @@ impl IntoValue for JobManifestGeneratorFilter {
 impl FromValue for JobManifestGeneratorFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            eligible_for_replication: r.next("EligibleForReplication")?,
-            created_after: r.next("CreatedAfter")?,
-            created_before: r.next("CreatedBefore")?,
-            object_replication_statuses: r.next("ObjectReplicationStatuses")?,
-            key_name_constraint: r.next("KeyNameConstraint")?,
-            object_size_greater_than_bytes: r.next("ObjectSizeGreaterThanBytes")?,
-            object_size_less_than_bytes: r.next("ObjectSizeLessThanBytes")?,
-            match_any_storage_class: r.next("MatchAnyStorageClass")?,
-            match_any_object_encryption: r.next("MatchAnyObjectEncryption")?,
-        })
+        let mut out = Self::default();
+        out.eligible_for_replication = r.next("EligibleForReplication")?;
+        out.created_after = r.next("CreatedAfter")?;
+        out.created_before = r.next("CreatedBefore")?;
+        out.object_replication_statuses = r.next("ObjectReplicationStatuses")?;
+        out.key_name_constraint = r.next("KeyNameConstraint")?;
+        out.object_size_greater_than_bytes = r.next("ObjectSizeGreaterThanBytes")?;
+        out.object_size_less_than_bytes = r.next("ObjectSizeLessThanBytes")?;
+        out.match_any_storage_class = r.next("MatchAnyStorageClass")?;
+        out.match_any_object_encryption = r.next("MatchAnyObjectEncryption")?;
+        Ok(out)
     }
 }
 
@@ -7398,11 +7398,11 @@ impl IntoValue for JobManifestLocation {
 impl FromValue for JobManifestLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            object_arn: r.next("ObjectArn")?,
-            object_version_id: r.next("ObjectVersionId")?,
-            e_tag: r.next("ETag")?,
-        })
+        let mut out = Self::default();
+        out.object_arn = r.next("ObjectArn")?;
+        out.object_version_id = r.next("ObjectVersionId")?;
+        out.e_tag = r.next("ETag")?;
+        Ok(out)
     }
 }
 
@@ -7440,10 +7440,10 @@ impl IntoValue for JobManifestSpec {
 impl FromValue for JobManifestSpec {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            format: r.next("Format")?,
-            fields: r.next("Fields")?,
-        })
+        let mut out = Self::default();
+        out.format = r.next("Format")?;
+        out.fields = r.next("Fields")?;
+        Ok(out)
     }
 }
 
@@ -7585,19 +7585,19 @@ impl IntoValue for JobOperation {
 impl FromValue for JobOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            lambda_invoke: r.next("LambdaInvoke")?,
-            s3_put_object_copy: r.next("S3PutObjectCopy")?,
-            s3_put_object_acl: r.next("S3PutObjectAcl")?,
-            s3_put_object_tagging: r.next("S3PutObjectTagging")?,
-            s3_delete_object_tagging: r.next("S3DeleteObjectTagging")?,
-            s3_initiate_restore_object: r.next("S3InitiateRestoreObject")?,
-            s3_put_object_legal_hold: r.next("S3PutObjectLegalHold")?,
-            s3_put_object_retention: r.next("S3PutObjectRetention")?,
-            s3_replicate_object: r.next("S3ReplicateObject")?,
-            s3_compute_object_checksum: r.next("S3ComputeObjectChecksum")?,
-            s3_update_object_encryption: r.next("S3UpdateObjectEncryption")?,
-        })
+        let mut out = Self::default();
+        out.lambda_invoke = r.next("LambdaInvoke")?;
+        out.s3_put_object_copy = r.next("S3PutObjectCopy")?;
+        out.s3_put_object_acl = r.next("S3PutObjectAcl")?;
+        out.s3_put_object_tagging = r.next("S3PutObjectTagging")?;
+        out.s3_delete_object_tagging = r.next("S3DeleteObjectTagging")?;
+        out.s3_initiate_restore_object = r.next("S3InitiateRestoreObject")?;
+        out.s3_put_object_legal_hold = r.next("S3PutObjectLegalHold")?;
+        out.s3_put_object_retention = r.next("S3PutObjectRetention")?;
+        out.s3_replicate_object = r.next("S3ReplicateObject")?;
+        out.s3_compute_object_checksum = r.next("S3ComputeObjectChecksum")?;
+        out.s3_update_object_encryption = r.next("S3UpdateObjectEncryption")?;
+        Ok(out)
     }
 }
 
@@ -7641,12 +7641,12 @@ impl JobProgressSummary {
 impl FromValue for JobProgressSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            total_number_of_tasks: r.next("TotalNumberOfTasks")?,
-            number_of_tasks_succeeded: r.next("NumberOfTasksSucceeded")?,
-            number_of_tasks_failed: r.next("NumberOfTasksFailed")?,
-            timers: r.next("Timers")?,
-        })
+        let mut out = Self::default();
+        out.total_number_of_tasks = r.next("TotalNumberOfTasks")?;
+        out.number_of_tasks_succeeded = r.next("NumberOfTasksSucceeded")?;
+        out.number_of_tasks_failed = r.next("NumberOfTasksFailed")?;
+        out.timers = r.next("Timers")?;
+        Ok(out)
     }
 }
 
@@ -7721,14 +7721,14 @@ impl IntoValue for JobReport {
 impl FromValue for JobReport {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bucket: r.next("Bucket")?,
-            format: r.next("Format")?,
-            enabled: r.next("Enabled")?,
-            prefix: r.next("Prefix")?,
-            report_scope: r.next("ReportScope")?,
-            expected_bucket_owner: r.next("ExpectedBucketOwner")?,
-        })
+        let mut out = Self::default();
+        out.bucket = r.next("Bucket")?;
+        out.format = r.next("Format")?;
+        out.enabled = r.next("Enabled")?;
+        out.prefix = r.next("Prefix")?;
+        out.report_scope = r.next("ReportScope")?;
+        out.expected_bucket_owner = r.next("ExpectedBucketOwner")?;
+        Ok(out)
     }
 }
 
@@ -8033,9 +8033,9 @@ impl JobStatusException {
 impl FromValue for JobStatusException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -8058,9 +8058,9 @@ impl JobTimers {
 impl FromValue for JobTimers {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            elapsed_time_in_active_seconds: r.next("ElapsedTimeInActiveSeconds")?,
-        })
+        let mut out = Self::default();
+        out.elapsed_time_in_active_seconds = r.next("ElapsedTimeInActiveSeconds")?;
+        Ok(out)
     }
 }
 
@@ -8107,11 +8107,11 @@ impl IntoValue for KeyNameConstraint {
 impl FromValue for KeyNameConstraint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            match_any_prefix: r.next("MatchAnyPrefix")?,
-            match_any_suffix: r.next("MatchAnySuffix")?,
-            match_any_substring: r.next("MatchAnySubstring")?,
-        })
+        let mut out = Self::default();
+        out.match_any_prefix = r.next("MatchAnyPrefix")?;
+        out.match_any_suffix = r.next("MatchAnySuffix")?;
+        out.match_any_substring = r.next("MatchAnySubstring")?;
+        Ok(out)
     }
 }
 
@@ -8162,11 +8162,11 @@ impl IntoValue for LambdaInvokeOperation {
 impl FromValue for LambdaInvokeOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            function_arn: r.next("FunctionArn")?,
-            invocation_schema_version: r.next("InvocationSchemaVersion")?,
-            user_arguments: r.next("UserArguments")?,
-        })
+        let mut out = Self::default();
+        out.function_arn = r.next("FunctionArn")?;
+        out.invocation_schema_version = r.next("InvocationSchemaVersion")?;
+        out.user_arguments = r.next("UserArguments")?;
+        Ok(out)
     }
 }
 
@@ -8235,11 +8235,11 @@ impl IntoValue for LifecycleExpiration {
 impl FromValue for LifecycleExpiration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            date: r.next("Date")?,
-            days: r.next("Days")?,
-            expired_object_delete_marker: r.next("ExpiredObjectDeleteMarker")?,
-        })
+        let mut out = Self::default();
+        out.date = r.next("Date")?;
+        out.days = r.next("Days")?;
+        out.expired_object_delete_marker = r.next("ExpiredObjectDeleteMarker")?;
+        Ok(out)
     }
 }
 
@@ -8341,16 +8341,16 @@ impl IntoValue for LifecycleRule {
 impl FromValue for LifecycleRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expiration: r.next("Expiration")?,
-            id: r.next("ID")?,
-            filter: r.next("Filter")?,
-            status: r.next("Status")?,
-            transitions: r.next("Transitions")?,
-            noncurrent_version_transitions: r.next("NoncurrentVersionTransitions")?,
-            noncurrent_version_expiration: r.next("NoncurrentVersionExpiration")?,
-            abort_incomplete_multipart_upload: r.next("AbortIncompleteMultipartUpload")?,
-        })
+        let mut out = Self::default();
+        out.expiration = r.next("Expiration")?;
+        out.id = r.next("ID")?;
+        out.filter = r.next("Filter")?;
+        out.status = r.next("Status")?;
+        out.transitions = r.next("Transitions")?;
+        out.noncurrent_version_transitions = r.next("NoncurrentVersionTransitions")?;
+        out.noncurrent_version_expiration = r.next("NoncurrentVersionExpiration")?;
+        out.abort_incomplete_multipart_upload = r.next("AbortIncompleteMultipartUpload")?;
+        Ok(out)
     }
 }
 
@@ -8405,12 +8405,12 @@ impl IntoValue for LifecycleRuleAndOperator {
 impl FromValue for LifecycleRuleAndOperator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tags: r.next("Tags")?,
-            object_size_greater_than: r.next("ObjectSizeGreaterThan")?,
-            object_size_less_than: r.next("ObjectSizeLessThan")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tags = r.next("Tags")?;
+        out.object_size_greater_than = r.next("ObjectSizeGreaterThan")?;
+        out.object_size_less_than = r.next("ObjectSizeLessThan")?;
+        Ok(out)
     }
 }
 
@@ -8475,13 +8475,13 @@ impl IntoValue for LifecycleRuleFilter {
 impl FromValue for LifecycleRuleFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tag: r.next("Tag")?,
-            and: r.next("And")?,
-            object_size_greater_than: r.next("ObjectSizeGreaterThan")?,
-            object_size_less_than: r.next("ObjectSizeLessThan")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tag = r.next("Tag")?;
+        out.and = r.next("And")?;
+        out.object_size_greater_than = r.next("ObjectSizeGreaterThan")?;
+        out.object_size_less_than = r.next("ObjectSizeLessThan")?;
+        Ok(out)
     }
 }
 
@@ -8568,17 +8568,17 @@ impl ListAccessGrantEntry {
 impl FromValue for ListAccessGrantEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_at: r.next("CreatedAt")?,
-            access_grant_id: r.next("AccessGrantId")?,
-            access_grant_arn: r.next("AccessGrantArn")?,
-            grantee: r.next("Grantee")?,
-            permission: r.next("Permission")?,
-            access_grants_location_id: r.next("AccessGrantsLocationId")?,
-            access_grants_location_configuration: r.next("AccessGrantsLocationConfiguration")?,
-            grant_scope: r.next("GrantScope")?,
-            application_arn: r.next("ApplicationArn")?,
-        })
+        let mut out = Self::default();
+        out.created_at = r.next("CreatedAt")?;
+        out.access_grant_id = r.next("AccessGrantId")?;
+        out.access_grant_arn = r.next("AccessGrantArn")?;
+        out.grantee = r.next("Grantee")?;
+        out.permission = r.next("Permission")?;
+        out.access_grants_location_id = r.next("AccessGrantsLocationId")?;
+        out.access_grants_location_configuration = r.next("AccessGrantsLocationConfiguration")?;
+        out.grant_scope = r.next("GrantScope")?;
+        out.application_arn = r.next("ApplicationArn")?;
+        Ok(out)
     }
 }
 
@@ -8636,14 +8636,14 @@ impl ListAccessGrantsInstanceEntry {
 impl FromValue for ListAccessGrantsInstanceEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_grants_instance_id: r.next("AccessGrantsInstanceId")?,
-            access_grants_instance_arn: r.next("AccessGrantsInstanceArn")?,
-            created_at: r.next("CreatedAt")?,
-            identity_center_arn: r.next("IdentityCenterArn")?,
-            identity_center_instance_arn: r.next("IdentityCenterInstanceArn")?,
-            identity_center_application_arn: r.next("IdentityCenterApplicationArn")?,
-        })
+        let mut out = Self::default();
+        out.access_grants_instance_id = r.next("AccessGrantsInstanceId")?;
+        out.access_grants_instance_arn = r.next("AccessGrantsInstanceArn")?;
+        out.created_at = r.next("CreatedAt")?;
+        out.identity_center_arn = r.next("IdentityCenterArn")?;
+        out.identity_center_instance_arn = r.next("IdentityCenterInstanceArn")?;
+        out.identity_center_application_arn = r.next("IdentityCenterApplicationArn")?;
+        Ok(out)
     }
 }
 
@@ -8718,10 +8718,10 @@ impl ListAccessGrantsInstancesResult {
 impl FromValue for ListAccessGrantsInstancesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            access_grants_instances_list: r.next("AccessGrantsInstancesList")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.access_grants_instances_list = r.next("AccessGrantsInstancesList")?;
+        Ok(out)
     }
 }
 
@@ -8772,13 +8772,13 @@ impl ListAccessGrantsLocationsEntry {
 impl FromValue for ListAccessGrantsLocationsEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_at: r.next("CreatedAt")?,
-            access_grants_location_id: r.next("AccessGrantsLocationId")?,
-            access_grants_location_arn: r.next("AccessGrantsLocationArn")?,
-            location_scope: r.next("LocationScope")?,
-            iam_role_arn: r.next("IAMRoleArn")?,
-        })
+        let mut out = Self::default();
+        out.created_at = r.next("CreatedAt")?;
+        out.access_grants_location_id = r.next("AccessGrantsLocationId")?;
+        out.access_grants_location_arn = r.next("AccessGrantsLocationArn")?;
+        out.location_scope = r.next("LocationScope")?;
+        out.iam_role_arn = r.next("IAMRoleArn")?;
+        Ok(out)
     }
 }
 
@@ -8861,10 +8861,10 @@ impl ListAccessGrantsLocationsResult {
 impl FromValue for ListAccessGrantsLocationsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            access_grants_locations_list: r.next("AccessGrantsLocationsList")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.access_grants_locations_list = r.next("AccessGrantsLocationsList")?;
+        Ok(out)
     }
 }
 
@@ -8984,10 +8984,10 @@ impl ListAccessGrantsResult {
 impl FromValue for ListAccessGrantsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            access_grants_list: r.next("AccessGrantsList")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.access_grants_list = r.next("AccessGrantsList")?;
+        Ok(out)
     }
 }
 
@@ -9067,10 +9067,10 @@ impl ListAccessPointsForDirectoryBucketsResult {
 impl FromValue for ListAccessPointsForDirectoryBucketsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_point_list: r.next("AccessPointList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.access_point_list = r.next("AccessPointList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9145,10 +9145,10 @@ impl ListAccessPointsForObjectLambdaResult {
 impl FromValue for ListAccessPointsForObjectLambdaResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            object_lambda_access_point_list: r.next("ObjectLambdaAccessPointList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.object_lambda_access_point_list = r.next("ObjectLambdaAccessPointList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9248,10 +9248,10 @@ impl ListAccessPointsResult {
 impl FromValue for ListAccessPointsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_point_list: r.next("AccessPointList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.access_point_list = r.next("AccessPointList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9292,11 +9292,11 @@ impl ListCallerAccessGrantsEntry {
 impl FromValue for ListCallerAccessGrantsEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            permission: r.next("Permission")?,
-            grant_scope: r.next("GrantScope")?,
-            application_arn: r.next("ApplicationArn")?,
-        })
+        let mut out = Self::default();
+        out.permission = r.next("Permission")?;
+        out.grant_scope = r.next("GrantScope")?;
+        out.application_arn = r.next("ApplicationArn")?;
+        Ok(out)
     }
 }
 
@@ -9387,10 +9387,10 @@ impl ListCallerAccessGrantsResult {
 impl FromValue for ListCallerAccessGrantsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            caller_access_grants_list: r.next("CallerAccessGrantsList")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.caller_access_grants_list = r.next("CallerAccessGrantsList")?;
+        Ok(out)
     }
 }
 
@@ -9470,10 +9470,10 @@ impl ListJobsResult {
 impl FromValue for ListJobsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            jobs: r.next("Jobs")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.jobs = r.next("Jobs")?;
+        Ok(out)
     }
 }
 
@@ -9545,10 +9545,10 @@ impl ListMultiRegionAccessPointsResult {
 impl FromValue for ListMultiRegionAccessPointsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_points: r.next("AccessPoints")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.access_points = r.next("AccessPoints")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9630,10 +9630,10 @@ impl ListRegionalBucketsResult {
 impl FromValue for ListRegionalBucketsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            regional_bucket_list: r.next("RegionalBucketList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.regional_bucket_list = r.next("RegionalBucketList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9677,12 +9677,12 @@ impl ListStorageLensConfigurationEntry {
 impl FromValue for ListStorageLensConfigurationEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            storage_lens_arn: r.next("StorageLensArn")?,
-            home_region: r.next("HomeRegion")?,
-            is_enabled: r.next("IsEnabled")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.storage_lens_arn = r.next("StorageLensArn")?;
+        out.home_region = r.next("HomeRegion")?;
+        out.is_enabled = r.next("IsEnabled")?;
+        Ok(out)
     }
 }
 
@@ -9750,10 +9750,10 @@ impl ListStorageLensConfigurationsResult {
 impl FromValue for ListStorageLensConfigurationsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            storage_lens_configuration_list: r.next("StorageLensConfigurationList")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.storage_lens_configuration_list = r.next("StorageLensConfigurationList")?;
+        Ok(out)
     }
 }
 
@@ -9790,11 +9790,11 @@ impl ListStorageLensGroupEntry {
 impl FromValue for ListStorageLensGroupEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            storage_lens_group_arn: r.next("StorageLensGroupArn")?,
-            home_region: r.next("HomeRegion")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.storage_lens_group_arn = r.next("StorageLensGroupArn")?;
+        out.home_region = r.next("HomeRegion")?;
+        Ok(out)
     }
 }
 
@@ -9861,10 +9861,10 @@ impl ListStorageLensGroupsResult {
 impl FromValue for ListStorageLensGroupsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            storage_lens_group_list: r.next("StorageLensGroupList")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.storage_lens_group_list = r.next("StorageLensGroupList")?;
+        Ok(out)
     }
 }
 
@@ -9923,9 +9923,9 @@ impl ListTagsForResourceResult {
 impl FromValue for ListTagsForResourceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -10116,10 +10116,10 @@ impl IntoValue for MatchObjectAge {
 impl FromValue for MatchObjectAge {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            days_greater_than: r.next("DaysGreaterThan")?,
-            days_less_than: r.next("DaysLessThan")?,
-        })
+        let mut out = Self::default();
+        out.days_greater_than = r.next("DaysGreaterThan")?;
+        out.days_less_than = r.next("DaysLessThan")?;
+        Ok(out)
     }
 }
 
@@ -10158,10 +10158,10 @@ impl IntoValue for MatchObjectSize {
 impl FromValue for MatchObjectSize {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bytes_greater_than: r.next("BytesGreaterThan")?,
-            bytes_less_than: r.next("BytesLessThan")?,
-        })
+        let mut out = Self::default();
+        out.bytes_greater_than = r.next("BytesGreaterThan")?;
+        out.bytes_less_than = r.next("BytesLessThan")?;
+        Ok(out)
     }
 }
 
@@ -10204,10 +10204,10 @@ impl IntoValue for Metrics {
 impl FromValue for Metrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-            event_threshold: r.next("EventThreshold")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        out.event_threshold = r.next("EventThreshold")?;
+        Ok(out)
     }
 }
 
@@ -10318,10 +10318,10 @@ impl MultiRegionAccessPointPolicyDocument {
 impl FromValue for MultiRegionAccessPointPolicyDocument {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            established: r.next("Established")?,
-            proposed: r.next("Proposed")?,
-        })
+        let mut out = Self::default();
+        out.established = r.next("Established")?;
+        out.proposed = r.next("Proposed")?;
+        Ok(out)
     }
 }
 
@@ -10351,10 +10351,10 @@ impl MultiRegionAccessPointRegionalResponse {
 impl FromValue for MultiRegionAccessPointRegionalResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            request_status: r.next("RequestStatus")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.request_status = r.next("RequestStatus")?;
+        Ok(out)
     }
 }
 
@@ -10417,14 +10417,14 @@ impl MultiRegionAccessPointReport {
 impl FromValue for MultiRegionAccessPointReport {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            alias: r.next("Alias")?,
-            created_at: r.next("CreatedAt")?,
-            public_access_block: r.next("PublicAccessBlock")?,
-            status: r.next("Status")?,
-            regions: r.next("Regions")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.alias = r.next("Alias")?;
+        out.created_at = r.next("CreatedAt")?;
+        out.public_access_block = r.next("PublicAccessBlock")?;
+        out.status = r.next("Status")?;
+        out.regions = r.next("Regions")?;
+        Ok(out)
     }
 }
 
@@ -10483,11 +10483,11 @@ impl IntoValue for MultiRegionAccessPointRoute {
 impl FromValue for MultiRegionAccessPointRoute {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bucket: r.next("Bucket")?,
-            region: r.next("Region")?,
-            traffic_dial_percentage: r.next("TrafficDialPercentage")?,
-        })
+        let mut out = Self::default();
+        out.bucket = r.next("Bucket")?;
+        out.region = r.next("Region")?;
+        out.traffic_dial_percentage = r.next("TrafficDialPercentage")?;
+        Ok(out)
     }
 }
 
@@ -10612,9 +10612,9 @@ impl MultiRegionAccessPointsAsyncResponse {
 impl FromValue for MultiRegionAccessPointsAsyncResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            regions: r.next("Regions")?,
-        })
+        let mut out = Self::default();
+        out.regions = r.next("Regions")?;
+        Ok(out)
     }
 }
 
@@ -10713,9 +10713,9 @@ impl NoSuchPublicAccessBlockConfiguration {
 impl FromValue for NoSuchPublicAccessBlockConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -10754,10 +10754,10 @@ impl IntoValue for NoncurrentVersionExpiration {
 impl FromValue for NoncurrentVersionExpiration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            noncurrent_days: r.next("NoncurrentDays")?,
-            newer_noncurrent_versions: r.next("NewerNoncurrentVersions")?,
-        })
+        let mut out = Self::default();
+        out.noncurrent_days = r.next("NoncurrentDays")?;
+        out.newer_noncurrent_versions = r.next("NewerNoncurrentVersions")?;
+        Ok(out)
     }
 }
 
@@ -10796,10 +10796,10 @@ impl IntoValue for NoncurrentVersionTransition {
 impl FromValue for NoncurrentVersionTransition {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            noncurrent_days: r.next("NoncurrentDays")?,
-            storage_class: r.next("StorageClass")?,
-        })
+        let mut out = Self::default();
+        out.noncurrent_days = r.next("NoncurrentDays")?;
+        out.storage_class = r.next("StorageClass")?;
+        Ok(out)
     }
 }
 
@@ -10822,9 +10822,9 @@ impl NotFoundException {
 impl FromValue for NotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -10873,9 +10873,9 @@ impl IntoValue for ObjectEncryption {
 impl FromValue for ObjectEncryption {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ssekms: r.next("SSEKMS")?,
-        })
+        let mut out = Self::default();
+        out.ssekms = r.next("SSEKMS")?;
+        Ok(out)
     }
 }
 
@@ -10940,13 +10940,13 @@ impl IntoValue for ObjectEncryptionFilter {
 impl FromValue for ObjectEncryptionFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sses3: r.next("SSES3")?,
-            ssekms: r.next("SSEKMS")?,
-            dssekms: r.next("DSSEKMS")?,
-            ssec: r.next("SSEC")?,
-            notsse: r.next("NOTSSE")?,
-        })
+        let mut out = Self::default();
+        out.sses3 = r.next("SSES3")?;
+        out.ssekms = r.next("SSEKMS")?;
+        out.dssekms = r.next("DSSEKMS")?;
+        out.ssec = r.next("SSEC")?;
+        out.notsse = r.next("NOTSSE")?;
+        Ok(out)
     }
 }
 
@@ -10983,11 +10983,11 @@ impl ObjectLambdaAccessPoint {
 impl FromValue for ObjectLambdaAccessPoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            object_lambda_access_point_arn: r.next("ObjectLambdaAccessPointArn")?,
-            alias: r.next("Alias")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.object_lambda_access_point_arn = r.next("ObjectLambdaAccessPointArn")?;
+        out.alias = r.next("Alias")?;
+        Ok(out)
     }
 }
 
@@ -11020,10 +11020,10 @@ impl ObjectLambdaAccessPointAlias {
 impl FromValue for ObjectLambdaAccessPointAlias {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            value: r.next("Value")?,
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.value = r.next("Value")?;
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -11254,12 +11254,12 @@ impl IntoValue for ObjectLambdaConfiguration {
 impl FromValue for ObjectLambdaConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            supporting_access_point: r.next("SupportingAccessPoint")?,
-            cloud_watch_metrics_enabled: r.next("CloudWatchMetricsEnabled")?,
-            allowed_features: r.next("AllowedFeatures")?,
-            transformation_configurations: r.next("TransformationConfigurations")?,
-        })
+        let mut out = Self::default();
+        out.supporting_access_point = r.next("SupportingAccessPoint")?;
+        out.cloud_watch_metrics_enabled = r.next("CloudWatchMetricsEnabled")?;
+        out.allowed_features = r.next("AllowedFeatures")?;
+        out.transformation_configurations = r.next("TransformationConfigurations")?;
+        Ok(out)
     }
 }
 
@@ -11290,9 +11290,9 @@ impl IntoValue for ObjectLambdaContentTransformation {
 impl FromValue for ObjectLambdaContentTransformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            aws_lambda: r.next("AwsLambda")?,
-        })
+        let mut out = Self::default();
+        out.aws_lambda = r.next("AwsLambda")?;
+        Ok(out)
     }
 }
 
@@ -11341,10 +11341,10 @@ impl IntoValue for ObjectLambdaTransformationConfiguration {
 impl FromValue for ObjectLambdaTransformationConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            actions: r.next("Actions")?,
-            content_transformation: r.next("ContentTransformation")?,
-        })
+        let mut out = Self::default();
+        out.actions = r.next("Actions")?;
+        out.content_transformation = r.next("ContentTransformation")?;
+        Ok(out)
     }
 }
 
@@ -11800,9 +11800,9 @@ impl PolicyStatus {
 impl FromValue for PolicyStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_public: r.next("IsPublic")?,
-        })
+        let mut out = Self::default();
+        out.is_public = r.next("IsPublic")?;
+        Ok(out)
     }
 }
 
@@ -11833,9 +11833,9 @@ impl IntoValue for PrefixLevel {
 impl FromValue for PrefixLevel {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            storage_metrics: r.next("StorageMetrics")?,
-        })
+        let mut out = Self::default();
+        out.storage_metrics = r.next("StorageMetrics")?;
+        Ok(out)
     }
 }
 
@@ -11874,10 +11874,10 @@ impl IntoValue for PrefixLevelStorageMetrics {
 impl FromValue for PrefixLevelStorageMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_enabled: r.next("IsEnabled")?,
-            selection_criteria: r.next("SelectionCriteria")?,
-        })
+        let mut out = Self::default();
+        out.is_enabled = r.next("IsEnabled")?;
+        out.selection_criteria = r.next("SelectionCriteria")?;
+        Ok(out)
     }
 }
 
@@ -11978,9 +11978,9 @@ impl ProposedMultiRegionAccessPointPolicy {
 impl FromValue for ProposedMultiRegionAccessPointPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -12057,12 +12057,12 @@ impl IntoValue for PublicAccessBlockConfiguration {
 impl FromValue for PublicAccessBlockConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            block_public_acls: r.next("BlockPublicAcls")?,
-            ignore_public_acls: r.next("IgnorePublicAcls")?,
-            block_public_policy: r.next("BlockPublicPolicy")?,
-            restrict_public_buckets: r.next("RestrictPublicBuckets")?,
-        })
+        let mut out = Self::default();
+        out.block_public_acls = r.next("BlockPublicAcls")?;
+        out.ignore_public_acls = r.next("IgnorePublicAcls")?;
+        out.block_public_policy = r.next("BlockPublicPolicy")?;
+        out.restrict_public_buckets = r.next("RestrictPublicBuckets")?;
+        Ok(out)
     }
 }
 
@@ -12143,11 +12143,11 @@ impl PutAccessGrantsInstanceResourcePolicyResult {
 impl FromValue for PutAccessGrantsInstanceResourcePolicyResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy: r.next("Policy")?,
-            organization: r.next("Organization")?,
-            created_at: r.next("CreatedAt")?,
-        })
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        out.organization = r.next("Organization")?;
+        out.created_at = r.next("CreatedAt")?;
+        Ok(out)
     }
 }
 
@@ -12697,10 +12697,10 @@ impl IntoValue for PutMultiRegionAccessPointPolicyInput {
 impl FromValue for PutMultiRegionAccessPointPolicyInput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -12769,9 +12769,9 @@ impl PutMultiRegionAccessPointPolicyResult {
 impl FromValue for PutMultiRegionAccessPointPolicyResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            request_token_arn: r.next("RequestTokenARN")?,
-        })
+        let mut out = Self::default();
+        out.request_token_arn = r.next("RequestTokenARN")?;
+        Ok(out)
     }
 }
 
@@ -12970,10 +12970,10 @@ impl IntoValue for Region {
 impl FromValue for Region {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bucket: r.next("Bucket")?,
-            bucket_account_id: r.next("BucketAccountId")?,
-        })
+        let mut out = Self::default();
+        out.bucket = r.next("Bucket")?;
+        out.bucket_account_id = r.next("BucketAccountId")?;
+        Ok(out)
     }
 }
 
@@ -13010,11 +13010,11 @@ impl RegionReport {
 impl FromValue for RegionReport {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bucket: r.next("Bucket")?,
-            region: r.next("Region")?,
-            bucket_account_id: r.next("BucketAccountId")?,
-        })
+        let mut out = Self::default();
+        out.bucket = r.next("Bucket")?;
+        out.region = r.next("Region")?;
+        out.bucket_account_id = r.next("BucketAccountId")?;
+        Ok(out)
     }
 }
 
@@ -13065,13 +13065,13 @@ impl RegionalBucket {
 impl FromValue for RegionalBucket {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bucket: r.next("Bucket")?,
-            bucket_arn: r.next("BucketArn")?,
-            public_access_block_enabled: r.next("PublicAccessBlockEnabled")?,
-            creation_date: r.next("CreationDate")?,
-            outpost_id: r.next("OutpostId")?,
-        })
+        let mut out = Self::default();
+        out.bucket = r.next("Bucket")?;
+        out.bucket_arn = r.next("BucketArn")?;
+        out.public_access_block_enabled = r.next("PublicAccessBlockEnabled")?;
+        out.creation_date = r.next("CreationDate")?;
+        out.outpost_id = r.next("OutpostId")?;
+        Ok(out)
     }
 }
 
@@ -13106,9 +13106,9 @@ impl IntoValue for ReplicaModifications {
 impl FromValue for ReplicaModifications {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -13224,10 +13224,10 @@ impl IntoValue for ReplicationConfiguration {
 impl FromValue for ReplicationConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            role: r.next("Role")?,
-            rules: r.next("Rules")?,
-        })
+        let mut out = Self::default();
+        out.role = r.next("Role")?;
+        out.rules = r.next("Rules")?;
+        Ok(out)
     }
 }
 
@@ -13353,18 +13353,18 @@ impl IntoValue for ReplicationRule {
 impl FromValue for ReplicationRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("ID")?,
-            priority: r.next("Priority")?,
-            prefix: r.next("Prefix")?,
-            filter: r.next("Filter")?,
-            status: r.next("Status")?,
-            source_selection_criteria: r.next("SourceSelectionCriteria")?,
-            existing_object_replication: r.next("ExistingObjectReplication")?,
-            destination: r.next("Destination")?,
-            delete_marker_replication: r.next("DeleteMarkerReplication")?,
-            bucket: r.next("Bucket")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("ID")?;
+        out.priority = r.next("Priority")?;
+        out.prefix = r.next("Prefix")?;
+        out.filter = r.next("Filter")?;
+        out.status = r.next("Status")?;
+        out.source_selection_criteria = r.next("SourceSelectionCriteria")?;
+        out.existing_object_replication = r.next("ExistingObjectReplication")?;
+        out.destination = r.next("Destination")?;
+        out.delete_marker_replication = r.next("DeleteMarkerReplication")?;
+        out.bucket = r.next("Bucket")?;
+        Ok(out)
     }
 }
 
@@ -13405,10 +13405,10 @@ impl IntoValue for ReplicationRuleAndOperator {
 impl FromValue for ReplicationRuleAndOperator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -13460,11 +13460,11 @@ impl IntoValue for ReplicationRuleFilter {
 impl FromValue for ReplicationRuleFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefix: r.next("Prefix")?,
-            tag: r.next("Tag")?,
-            and: r.next("And")?,
-        })
+        let mut out = Self::default();
+        out.prefix = r.next("Prefix")?;
+        out.tag = r.next("Tag")?;
+        out.and = r.next("And")?;
+        Ok(out)
     }
 }
 
@@ -13780,10 +13780,10 @@ impl IntoValue for ReplicationTime {
 impl FromValue for ReplicationTime {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-            time: r.next("Time")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        out.time = r.next("Time")?;
+        Ok(out)
     }
 }
 
@@ -13892,9 +13892,9 @@ impl IntoValue for ReplicationTimeValue {
 impl FromValue for ReplicationTimeValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            minutes: r.next("Minutes")?,
-        })
+        let mut out = Self::default();
+        out.minutes = r.next("Minutes")?;
+        Ok(out)
     }
 }
 
@@ -14008,10 +14008,10 @@ impl IntoValue for S3AccessControlList {
 impl FromValue for S3AccessControlList {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            owner: r.next("Owner")?,
-            grants: r.next("Grants")?,
-        })
+        let mut out = Self::default();
+        out.owner = r.next("Owner")?;
+        out.grants = r.next("Grants")?;
+        Ok(out)
     }
 }
 
@@ -14053,10 +14053,10 @@ impl IntoValue for S3AccessControlPolicy {
 impl FromValue for S3AccessControlPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_control_list: r.next("AccessControlList")?,
-            canned_access_control_list: r.next("CannedAccessControlList")?,
-        })
+        let mut out = Self::default();
+        out.access_control_list = r.next("AccessControlList")?;
+        out.canned_access_control_list = r.next("CannedAccessControlList")?;
+        Ok(out)
     }
 }
 
@@ -14138,14 +14138,14 @@ impl IntoValue for S3BucketDestination {
 impl FromValue for S3BucketDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            format: r.next("Format")?,
-            output_schema_version: r.next("OutputSchemaVersion")?,
-            account_id: r.next("AccountId")?,
-            arn: r.next("Arn")?,
-            prefix: r.next("Prefix")?,
-            encryption: r.next("Encryption")?,
-        })
+        let mut out = Self::default();
+        out.format = r.next("Format")?;
+        out.output_schema_version = r.next("OutputSchemaVersion")?;
+        out.account_id = r.next("AccountId")?;
+        out.arn = r.next("Arn")?;
+        out.prefix = r.next("Prefix")?;
+        out.encryption = r.next("Encryption")?;
+        Ok(out)
     }
 }
 
@@ -14413,10 +14413,10 @@ impl IntoValue for S3ComputeObjectChecksumOperation {
 impl FromValue for S3ComputeObjectChecksumOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            checksum_algorithm: r.next("ChecksumAlgorithm")?,
-            checksum_type: r.next("ChecksumType")?,
-        })
+        let mut out = Self::default();
+        out.checksum_algorithm = r.next("ChecksumAlgorithm")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        Ok(out)
     }
 }
 
@@ -14616,26 +14616,26 @@ impl IntoValue for S3CopyObjectOperation {
 impl FromValue for S3CopyObjectOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            target_resource: r.next("TargetResource")?,
-            canned_access_control_list: r.next("CannedAccessControlList")?,
-            access_control_grants: r.next("AccessControlGrants")?,
-            metadata_directive: r.next("MetadataDirective")?,
-            modified_since_constraint: r.next("ModifiedSinceConstraint")?,
-            new_object_metadata: r.next("NewObjectMetadata")?,
-            new_object_tagging: r.next("NewObjectTagging")?,
-            redirect_location: r.next("RedirectLocation")?,
-            requester_pays: r.next("RequesterPays")?,
-            storage_class: r.next("StorageClass")?,
-            un_modified_since_constraint: r.next("UnModifiedSinceConstraint")?,
-            sse_aws_kms_key_id: r.next("SSEAwsKmsKeyId")?,
-            target_key_prefix: r.next("TargetKeyPrefix")?,
-            object_lock_legal_hold_status: r.next("ObjectLockLegalHoldStatus")?,
-            object_lock_mode: r.next("ObjectLockMode")?,
-            object_lock_retain_until_date: r.next("ObjectLockRetainUntilDate")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-            checksum_algorithm: r.next("ChecksumAlgorithm")?,
-        })
+        let mut out = Self::default();
+        out.target_resource = r.next("TargetResource")?;
+        out.canned_access_control_list = r.next("CannedAccessControlList")?;
+        out.access_control_grants = r.next("AccessControlGrants")?;
+        out.metadata_directive = r.next("MetadataDirective")?;
+        out.modified_since_constraint = r.next("ModifiedSinceConstraint")?;
+        out.new_object_metadata = r.next("NewObjectMetadata")?;
+        out.new_object_tagging = r.next("NewObjectTagging")?;
+        out.redirect_location = r.next("RedirectLocation")?;
+        out.requester_pays = r.next("RequesterPays")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.un_modified_since_constraint = r.next("UnModifiedSinceConstraint")?;
+        out.sse_aws_kms_key_id = r.next("SSEAwsKmsKeyId")?;
+        out.target_key_prefix = r.next("TargetKeyPrefix")?;
+        out.object_lock_legal_hold_status = r.next("ObjectLockLegalHoldStatus")?;
+        out.object_lock_mode = r.next("ObjectLockMode")?;
+        out.object_lock_retain_until_date = r.next("ObjectLockRetainUntilDate")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.checksum_algorithm = r.next("ChecksumAlgorithm")?;
+        Ok(out)
     }
 }
 
@@ -14683,10 +14683,10 @@ impl S3GeneratedManifestDescriptor {
 impl FromValue for S3GeneratedManifestDescriptor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            format: r.next("Format")?,
-            location: r.next("Location")?,
-        })
+        let mut out = Self::default();
+        out.format = r.next("Format")?;
+        out.location = r.next("Location")?;
+        Ok(out)
     }
 }
 
@@ -14801,10 +14801,10 @@ impl IntoValue for S3Grant {
 impl FromValue for S3Grant {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            grantee: r.next("Grantee")?,
-            permission: r.next("Permission")?,
-        })
+        let mut out = Self::default();
+        out.grantee = r.next("Grantee")?;
+        out.permission = r.next("Permission")?;
+        Ok(out)
     }
 }
 
@@ -14854,11 +14854,11 @@ impl IntoValue for S3Grantee {
 impl FromValue for S3Grantee {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            type_identifier: r.next("TypeIdentifier")?,
-            identifier: r.next("Identifier")?,
-            display_name: r.next("DisplayName")?,
-        })
+        let mut out = Self::default();
+        out.type_identifier = r.next("TypeIdentifier")?;
+        out.identifier = r.next("Identifier")?;
+        out.display_name = r.next("DisplayName")?;
+        Ok(out)
     }
 }
 
@@ -14981,10 +14981,10 @@ impl IntoValue for S3InitiateRestoreObjectOperation {
 impl FromValue for S3InitiateRestoreObjectOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expiration_in_days: r.next("ExpirationInDays")?,
-            glacier_job_tier: r.next("GlacierJobTier")?,
-        })
+        let mut out = Self::default();
+        out.expiration_in_days = r.next("ExpirationInDays")?;
+        out.glacier_job_tier = r.next("GlacierJobTier")?;
+        Ok(out)
     }
 }
 
@@ -15056,13 +15056,13 @@ impl IntoValue for S3JobManifestGenerator {
 impl FromValue for S3JobManifestGenerator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expected_bucket_owner: r.next("ExpectedBucketOwner")?,
-            source_bucket: r.next("SourceBucket")?,
-            manifest_output_location: r.next("ManifestOutputLocation")?,
-            filter: r.next("Filter")?,
-            enable_manifest_output: r.next("EnableManifestOutput")?,
-        })
+        let mut out = Self::default();
+        out.expected_bucket_owner = r.next("ExpectedBucketOwner")?;
+        out.source_bucket = r.next("SourceBucket")?;
+        out.manifest_output_location = r.next("ManifestOutputLocation")?;
+        out.filter = r.next("Filter")?;
+        out.enable_manifest_output = r.next("EnableManifestOutput")?;
+        Ok(out)
     }
 }
 
@@ -15134,13 +15134,13 @@ impl IntoValue for S3ManifestOutputLocation {
 impl FromValue for S3ManifestOutputLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            expected_manifest_bucket_owner: r.next("ExpectedManifestBucketOwner")?,
-            bucket: r.next("Bucket")?,
-            manifest_prefix: r.next("ManifestPrefix")?,
-            manifest_encryption: r.next("ManifestEncryption")?,
-            manifest_format: r.next("ManifestFormat")?,
-        })
+        let mut out = Self::default();
+        out.expected_manifest_bucket_owner = r.next("ExpectedManifestBucketOwner")?;
+        out.bucket = r.next("Bucket")?;
+        out.manifest_prefix = r.next("ManifestPrefix")?;
+        out.manifest_encryption = r.next("ManifestEncryption")?;
+        out.manifest_format = r.next("ManifestFormat")?;
+        Ok(out)
     }
 }
 
@@ -15247,9 +15247,9 @@ impl IntoValue for S3ObjectLockLegalHold {
 impl FromValue for S3ObjectLockLegalHold {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -15590,19 +15590,19 @@ impl IntoValue for S3ObjectMetadata {
 impl FromValue for S3ObjectMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            cache_control: r.next("CacheControl")?,
-            content_disposition: r.next("ContentDisposition")?,
-            content_encoding: r.next("ContentEncoding")?,
-            content_language: r.next("ContentLanguage")?,
-            user_metadata: r.next("UserMetadata")?,
-            content_length: r.next("ContentLength")?,
-            content_md5: r.next("ContentMD5")?,
-            content_type: r.next("ContentType")?,
-            http_expires_date: r.next("HttpExpiresDate")?,
-            requester_charged: r.next("RequesterCharged")?,
-            sse_algorithm: r.next("SSEAlgorithm")?,
-        })
+        let mut out = Self::default();
+        out.cache_control = r.next("CacheControl")?;
+        out.content_disposition = r.next("ContentDisposition")?;
+        out.content_encoding = r.next("ContentEncoding")?;
+        out.content_language = r.next("ContentLanguage")?;
+        out.user_metadata = r.next("UserMetadata")?;
+        out.content_length = r.next("ContentLength")?;
+        out.content_md5 = r.next("ContentMD5")?;
+        out.content_type = r.next("ContentType")?;
+        out.http_expires_date = r.next("HttpExpiresDate")?;
+        out.requester_charged = r.next("RequesterCharged")?;
+        out.sse_algorithm = r.next("SSEAlgorithm")?;
+        Ok(out)
     }
 }
 
@@ -15638,10 +15638,10 @@ impl IntoValue for S3ObjectOwner {
 impl FromValue for S3ObjectOwner {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("ID")?,
-            display_name: r.next("DisplayName")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("ID")?;
+        out.display_name = r.next("DisplayName")?;
+        Ok(out)
     }
 }
 
@@ -15859,10 +15859,10 @@ impl IntoValue for S3Retention {
 impl FromValue for S3Retention {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            retain_until_date: r.next("RetainUntilDate")?,
-            mode: r.next("Mode")?,
-        })
+        let mut out = Self::default();
+        out.retain_until_date = r.next("RetainUntilDate")?;
+        out.mode = r.next("Mode")?;
+        Ok(out)
     }
 }
 
@@ -15967,9 +15967,9 @@ impl IntoValue for S3SetObjectAclOperation {
 impl FromValue for S3SetObjectAclOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_control_policy: r.next("AccessControlPolicy")?,
-        })
+        let mut out = Self::default();
+        out.access_control_policy = r.next("AccessControlPolicy")?;
+        Ok(out)
     }
 }
 
@@ -16002,9 +16002,9 @@ impl IntoValue for S3SetObjectLegalHoldOperation {
 impl FromValue for S3SetObjectLegalHoldOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            legal_hold: r.next("LegalHold")?,
-        })
+        let mut out = Self::default();
+        out.legal_hold = r.next("LegalHold")?;
+        Ok(out)
     }
 }
 
@@ -16047,10 +16047,10 @@ impl IntoValue for S3SetObjectRetentionOperation {
 impl FromValue for S3SetObjectRetentionOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bypass_governance_retention: r.next("BypassGovernanceRetention")?,
-            retention: r.next("Retention")?,
-        })
+        let mut out = Self::default();
+        out.bypass_governance_retention = r.next("BypassGovernanceRetention")?;
+        out.retention = r.next("Retention")?;
+        Ok(out)
     }
 }
 
@@ -16079,9 +16079,9 @@ impl IntoValue for S3SetObjectTaggingOperation {
 impl FromValue for S3SetObjectTaggingOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tag_set: r.next("TagSet")?,
-        })
+        let mut out = Self::default();
+        out.tag_set = r.next("TagSet")?;
+        Ok(out)
     }
 }
 
@@ -16225,10 +16225,10 @@ impl IntoValue for S3Tag {
 impl FromValue for S3Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -16257,9 +16257,9 @@ impl IntoValue for S3UpdateObjectEncryptionOperation {
 impl FromValue for S3UpdateObjectEncryptionOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            object_encryption: r.next("ObjectEncryption")?,
-        })
+        let mut out = Self::default();
+        out.object_encryption = r.next("ObjectEncryption")?;
+        Ok(out)
     }
 }
 
@@ -16300,10 +16300,10 @@ impl IntoValue for S3UpdateObjectEncryptionSSEKMS {
 impl FromValue for S3UpdateObjectEncryptionSSEKMS {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            kms_key_arn: r.next("KMSKeyArn")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-        })
+        let mut out = Self::default();
+        out.kms_key_arn = r.next("KMSKeyArn")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        Ok(out)
     }
 }
 
@@ -16352,9 +16352,9 @@ impl IntoValue for SSEKMS {
 impl FromValue for SSEKMS {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        Ok(out)
     }
 }
 
@@ -16385,9 +16385,9 @@ impl IntoValue for SSEKMSEncryption {
 impl FromValue for SSEKMSEncryption {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key_id: r.next("KeyId")?,
-        })
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        Ok(out)
     }
 }
 
@@ -16426,10 +16426,10 @@ impl IntoValue for SSEKMSFilter {
 impl FromValue for SSEKMSFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            kms_key_arn: r.next("KmsKeyArn")?,
-            bucket_key_enabled: r.next("BucketKeyEnabled")?,
-        })
+        let mut out = Self::default();
+        out.kms_key_arn = r.next("KmsKeyArn")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        Ok(out)
     }
 }
 
@@ -16524,10 +16524,10 @@ impl IntoValue for Scope {
 impl FromValue for Scope {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            prefixes: r.next("Prefixes")?,
-            permissions: r.next("Permissions")?,
-        })
+        let mut out = Self::default();
+        out.prefixes = r.next("Prefixes")?;
+        out.permissions = r.next("Permissions")?;
+        Ok(out)
     }
 }
 
@@ -16685,11 +16685,11 @@ impl IntoValue for SelectionCriteria {
 impl FromValue for SelectionCriteria {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            delimiter: r.next("Delimiter")?,
-            max_depth: r.next("MaxDepth")?,
-            min_storage_bytes_percentage: r.next("MinStorageBytesPercentage")?,
-        })
+        let mut out = Self::default();
+        out.delimiter = r.next("Delimiter")?;
+        out.max_depth = r.next("MaxDepth")?;
+        out.min_storage_bytes_percentage = r.next("MinStorageBytesPercentage")?;
+        Ok(out)
     }
 }
 
@@ -16737,10 +16737,10 @@ impl IntoValue for SourceSelectionCriteria {
 impl FromValue for SourceSelectionCriteria {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sse_kms_encrypted_objects: r.next("SseKmsEncryptedObjects")?,
-            replica_modifications: r.next("ReplicaModifications")?,
-        })
+        let mut out = Self::default();
+        out.sse_kms_encrypted_objects = r.next("SseKmsEncryptedObjects")?;
+        out.replica_modifications = r.next("ReplicaModifications")?;
+        Ok(out)
     }
 }
 
@@ -16773,9 +16773,9 @@ impl IntoValue for SseKmsEncryptedObjects {
 impl FromValue for SseKmsEncryptedObjects {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -16882,9 +16882,9 @@ impl IntoValue for StorageLensAwsOrg {
 impl FromValue for StorageLensAwsOrg {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        Ok(out)
     }
 }
 
@@ -17000,18 +17000,18 @@ impl IntoValue for StorageLensConfiguration {
 impl FromValue for StorageLensConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            account_level: r.next("AccountLevel")?,
-            include: r.next("Include")?,
-            exclude: r.next("Exclude")?,
-            data_export: r.next("DataExport")?,
-            expanded_prefixes_data_export: r.next("ExpandedPrefixesDataExport")?,
-            is_enabled: r.next("IsEnabled")?,
-            aws_org: r.next("AwsOrg")?,
-            storage_lens_arn: r.next("StorageLensArn")?,
-            prefix_delimiter: r.next("PrefixDelimiter")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.account_level = r.next("AccountLevel")?;
+        out.include = r.next("Include")?;
+        out.exclude = r.next("Exclude")?;
+        out.data_export = r.next("DataExport")?;
+        out.expanded_prefixes_data_export = r.next("ExpandedPrefixesDataExport")?;
+        out.is_enabled = r.next("IsEnabled")?;
+        out.aws_org = r.next("AwsOrg")?;
+        out.storage_lens_arn = r.next("StorageLensArn")?;
+        out.prefix_delimiter = r.next("PrefixDelimiter")?;
+        Ok(out)
     }
 }
 
@@ -17063,11 +17063,11 @@ impl IntoValue for StorageLensDataExport {
 impl FromValue for StorageLensDataExport {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_bucket_destination: r.next("S3BucketDestination")?,
-            cloud_watch_metrics: r.next("CloudWatchMetrics")?,
-            storage_lens_table_destination: r.next("StorageLensTableDestination")?,
-        })
+        let mut out = Self::default();
+        out.s3_bucket_destination = r.next("S3BucketDestination")?;
+        out.cloud_watch_metrics = r.next("CloudWatchMetrics")?;
+        out.storage_lens_table_destination = r.next("StorageLensTableDestination")?;
+        Ok(out)
     }
 }
 
@@ -17103,10 +17103,10 @@ impl IntoValue for StorageLensDataExportEncryption {
 impl FromValue for StorageLensDataExportEncryption {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sses3: r.next("SSES3")?,
-            ssekms: r.next("SSEKMS")?,
-        })
+        let mut out = Self::default();
+        out.sses3 = r.next("SSES3")?;
+        out.ssekms = r.next("SSEKMS")?;
+        Ok(out)
     }
 }
 
@@ -17148,10 +17148,10 @@ impl IntoValue for StorageLensExpandedPrefixesDataExport {
 impl FromValue for StorageLensExpandedPrefixesDataExport {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_bucket_destination: r.next("S3BucketDestination")?,
-            storage_lens_table_destination: r.next("StorageLensTableDestination")?,
-        })
+        let mut out = Self::default();
+        out.s3_bucket_destination = r.next("S3BucketDestination")?;
+        out.storage_lens_table_destination = r.next("StorageLensTableDestination")?;
+        Ok(out)
     }
 }
 
@@ -17202,11 +17202,11 @@ impl IntoValue for StorageLensGroup {
 impl FromValue for StorageLensGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            filter: r.next("Filter")?,
-            storage_lens_group_arn: r.next("StorageLensGroupArn")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.filter = r.next("Filter")?;
+        out.storage_lens_group_arn = r.next("StorageLensGroupArn")?;
+        Ok(out)
     }
 }
 
@@ -17269,13 +17269,13 @@ impl IntoValue for StorageLensGroupAndOperator {
 impl FromValue for StorageLensGroupAndOperator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            match_any_prefix: r.next("MatchAnyPrefix")?,
-            match_any_suffix: r.next("MatchAnySuffix")?,
-            match_any_tag: r.next("MatchAnyTag")?,
-            match_object_age: r.next("MatchObjectAge")?,
-            match_object_size: r.next("MatchObjectSize")?,
-        })
+        let mut out = Self::default();
+        out.match_any_prefix = r.next("MatchAnyPrefix")?;
+        out.match_any_suffix = r.next("MatchAnySuffix")?;
+        out.match_any_tag = r.next("MatchAnyTag")?;
+        out.match_object_age = r.next("MatchObjectAge")?;
+        out.match_object_size = r.next("MatchObjectSize")?;
+        Ok(out)
     }
 }
 
@@ -17354,15 +17354,15 @@ impl IntoValue for StorageLensGroupFilter {
 impl FromValue for StorageLensGroupFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            match_any_prefix: r.next("MatchAnyPrefix")?,
-            match_any_suffix: r.next("MatchAnySuffix")?,
-            match_any_tag: r.next("MatchAnyTag")?,
-            match_object_age: r.next("MatchObjectAge")?,
-            match_object_size: r.next("MatchObjectSize")?,
-            and: r.next("And")?,
-            or: r.next("Or")?,
-        })
+        let mut out = Self::default();
+        out.match_any_prefix = r.next("MatchAnyPrefix")?;
+        out.match_any_suffix = r.next("MatchAnySuffix")?;
+        out.match_any_tag = r.next("MatchAnyTag")?;
+        out.match_object_age = r.next("MatchObjectAge")?;
+        out.match_object_size = r.next("MatchObjectSize")?;
+        out.and = r.next("And")?;
+        out.or = r.next("Or")?;
+        Ok(out)
     }
 }
 
@@ -17394,9 +17394,9 @@ impl IntoValue for StorageLensGroupLevel {
 impl FromValue for StorageLensGroupLevel {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            selection_criteria: r.next("SelectionCriteria")?,
-        })
+        let mut out = Self::default();
+        out.selection_criteria = r.next("SelectionCriteria")?;
+        Ok(out)
     }
 }
 
@@ -17432,10 +17432,10 @@ impl IntoValue for StorageLensGroupLevelSelectionCriteria {
 impl FromValue for StorageLensGroupLevelSelectionCriteria {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            include: r.next("Include")?,
-            exclude: r.next("Exclude")?,
-        })
+        let mut out = Self::default();
+        out.include = r.next("Include")?;
+        out.exclude = r.next("Exclude")?;
+        Ok(out)
     }
 }
 
@@ -17498,13 +17498,13 @@ impl IntoValue for StorageLensGroupOrOperator {
 impl FromValue for StorageLensGroupOrOperator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            match_any_prefix: r.next("MatchAnyPrefix")?,
-            match_any_suffix: r.next("MatchAnySuffix")?,
-            match_any_tag: r.next("MatchAnyTag")?,
-            match_object_age: r.next("MatchObjectAge")?,
-            match_object_size: r.next("MatchObjectSize")?,
-        })
+        let mut out = Self::default();
+        out.match_any_prefix = r.next("MatchAnyPrefix")?;
+        out.match_any_suffix = r.next("MatchAnySuffix")?;
+        out.match_any_tag = r.next("MatchAnyTag")?;
+        out.match_object_age = r.next("MatchObjectAge")?;
+        out.match_object_size = r.next("MatchObjectSize")?;
+        Ok(out)
     }
 }
 
@@ -17547,10 +17547,10 @@ impl IntoValue for StorageLensTableDestination {
 impl FromValue for StorageLensTableDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_enabled: r.next("IsEnabled")?,
-            encryption: r.next("Encryption")?,
-        })
+        let mut out = Self::default();
+        out.is_enabled = r.next("IsEnabled")?;
+        out.encryption = r.next("Encryption")?;
+        Ok(out)
     }
 }
 
@@ -17590,10 +17590,10 @@ impl IntoValue for StorageLensTag {
 impl FromValue for StorageLensTag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -17691,10 +17691,10 @@ impl IntoValue for Tag {
 impl FromValue for Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -17799,9 +17799,9 @@ impl TooManyRequestsException {
 impl FromValue for TooManyRequestsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -17824,9 +17824,9 @@ impl TooManyTagsException {
 impl FromValue for TooManyTagsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -17873,11 +17873,11 @@ impl IntoValue for Transition {
 impl FromValue for Transition {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            date: r.next("Date")?,
-            days: r.next("Days")?,
-            storage_class: r.next("StorageClass")?,
-        })
+        let mut out = Self::default();
+        out.date = r.next("Date")?;
+        out.days = r.next("Days")?;
+        out.storage_class = r.next("StorageClass")?;
+        Ok(out)
     }
 }
 
@@ -18130,13 +18130,13 @@ impl UpdateAccessGrantsLocationResult {
 impl FromValue for UpdateAccessGrantsLocationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_at: r.next("CreatedAt")?,
-            access_grants_location_id: r.next("AccessGrantsLocationId")?,
-            access_grants_location_arn: r.next("AccessGrantsLocationArn")?,
-            location_scope: r.next("LocationScope")?,
-            iam_role_arn: r.next("IAMRoleArn")?,
-        })
+        let mut out = Self::default();
+        out.created_at = r.next("CreatedAt")?;
+        out.access_grants_location_id = r.next("AccessGrantsLocationId")?;
+        out.access_grants_location_arn = r.next("AccessGrantsLocationArn")?;
+        out.location_scope = r.next("LocationScope")?;
+        out.iam_role_arn = r.next("IAMRoleArn")?;
+        Ok(out)
     }
 }
 
@@ -18212,10 +18212,10 @@ impl UpdateJobPriorityResult {
 impl FromValue for UpdateJobPriorityResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job_id: r.next("JobId")?,
-            priority: r.next("Priority")?,
-        })
+        let mut out = Self::default();
+        out.job_id = r.next("JobId")?;
+        out.priority = r.next("Priority")?;
+        Ok(out)
     }
 }
 
@@ -18309,11 +18309,11 @@ impl UpdateJobStatusResult {
 impl FromValue for UpdateJobStatusResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            job_id: r.next("JobId")?,
-            status: r.next("Status")?,
-            status_update_reason: r.next("StatusUpdateReason")?,
-        })
+        let mut out = Self::default();
+        out.job_id = r.next("JobId")?;
+        out.status = r.next("Status")?;
+        out.status_update_reason = r.next("StatusUpdateReason")?;
+        Ok(out)
     }
 }
 
@@ -18419,8 +18419,8 @@ impl IntoValue for VpcConfiguration {
 impl FromValue for VpcConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            vpc_id: r.next("VpcId")?,
-        })
+        let mut out = Self::default();
+        out.vpc_id = r.next("VpcId")?;
+        Ok(out)
     }
 }

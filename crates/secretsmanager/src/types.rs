@@ -40,11 +40,11 @@ impl APIErrorType {
 impl FromValue for APIErrorType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            secret_id: r.next("SecretId")?,
-            error_code: r.next("ErrorCode")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.secret_id = r.next("SecretId")?;
+        out.error_code = r.next("ErrorCode")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -131,11 +131,11 @@ impl BatchGetSecretValueResponse {
 impl FromValue for BatchGetSecretValueResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            secret_values: r.next("SecretValues")?,
-            next_token: r.next("NextToken")?,
-            errors: r.next("Errors")?,
-        })
+        let mut out = Self::default();
+        out.secret_values = r.next("SecretValues")?;
+        out.next_token = r.next("NextToken")?;
+        out.errors = r.next("Errors")?;
+        Ok(out)
     }
 }
 
@@ -198,11 +198,11 @@ impl CancelRotateSecretResponse {
 impl FromValue for CancelRotateSecretResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            version_id: r.next("VersionId")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.version_id = r.next("VersionId")?;
+        Ok(out)
     }
 }
 
@@ -418,12 +418,12 @@ impl CreateSecretResponse {
 impl FromValue for CreateSecretResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            version_id: r.next("VersionId")?,
-            replication_status: r.next("ReplicationStatus")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.version_id = r.next("VersionId")?;
+        out.replication_status = r.next("ReplicationStatus")?;
+        Ok(out)
     }
 }
 
@@ -446,9 +446,9 @@ impl DecryptionFailure {
 impl FromValue for DecryptionFailure {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -504,10 +504,10 @@ impl DeleteResourcePolicyResponse {
 impl FromValue for DeleteResourcePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        Ok(out)
     }
 }
 
@@ -594,11 +594,11 @@ impl DeleteSecretResponse {
 impl FromValue for DeleteSecretResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            deletion_date: r.next("DeletionDate")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.deletion_date = r.next("DeletionDate")?;
+        Ok(out)
     }
 }
 
@@ -809,29 +809,29 @@ impl DescribeSecretResponse {
 impl FromValue for DescribeSecretResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            r#type: r.next("Type")?,
-            description: r.next("Description")?,
-            kms_key_id: r.next("KmsKeyId")?,
-            rotation_enabled: r.next("RotationEnabled")?,
-            rotation_lambda_arn: r.next("RotationLambdaARN")?,
-            rotation_rules: r.next("RotationRules")?,
-            external_secret_rotation_metadata: r.next("ExternalSecretRotationMetadata")?,
-            external_secret_rotation_role_arn: r.next("ExternalSecretRotationRoleArn")?,
-            last_rotated_date: r.next("LastRotatedDate")?,
-            last_changed_date: r.next("LastChangedDate")?,
-            last_accessed_date: r.next("LastAccessedDate")?,
-            deleted_date: r.next("DeletedDate")?,
-            next_rotation_date: r.next("NextRotationDate")?,
-            tags: r.next("Tags")?,
-            version_ids_to_stages: r.next("VersionIdsToStages")?,
-            owning_service: r.next("OwningService")?,
-            created_date: r.next("CreatedDate")?,
-            primary_region: r.next("PrimaryRegion")?,
-            replication_status: r.next("ReplicationStatus")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.r#type = r.next("Type")?;
+        out.description = r.next("Description")?;
+        out.kms_key_id = r.next("KmsKeyId")?;
+        out.rotation_enabled = r.next("RotationEnabled")?;
+        out.rotation_lambda_arn = r.next("RotationLambdaARN")?;
+        out.rotation_rules = r.next("RotationRules")?;
+        out.external_secret_rotation_metadata = r.next("ExternalSecretRotationMetadata")?;
+        out.external_secret_rotation_role_arn = r.next("ExternalSecretRotationRoleArn")?;
+        out.last_rotated_date = r.next("LastRotatedDate")?;
+        out.last_changed_date = r.next("LastChangedDate")?;
+        out.last_accessed_date = r.next("LastAccessedDate")?;
+        out.deleted_date = r.next("DeletedDate")?;
+        out.next_rotation_date = r.next("NextRotationDate")?;
+        out.tags = r.next("Tags")?;
+        out.version_ids_to_stages = r.next("VersionIdsToStages")?;
+        out.owning_service = r.next("OwningService")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.primary_region = r.next("PrimaryRegion")?;
+        out.replication_status = r.next("ReplicationStatus")?;
+        Ok(out)
     }
 }
 
@@ -854,9 +854,9 @@ impl EncryptionFailure {
 impl FromValue for EncryptionFailure {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -892,10 +892,10 @@ impl IntoValue for ExternalSecretRotationMetadataItem {
 impl FromValue for ExternalSecretRotationMetadataItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -1152,9 +1152,9 @@ impl GetRandomPasswordResponse {
 impl FromValue for GetRandomPasswordResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            random_password: r.next("RandomPassword")?,
-        })
+        let mut out = Self::default();
+        out.random_password = r.next("RandomPassword")?;
+        Ok(out)
     }
 }
 
@@ -1217,11 +1217,11 @@ impl GetResourcePolicyResponse {
 impl FromValue for GetResourcePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            resource_policy: r.next("ResourcePolicy")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.resource_policy = r.next("ResourcePolicy")?;
+        Ok(out)
     }
 }
 
@@ -1362,15 +1362,15 @@ impl GetSecretValueResponse {
 impl FromValue for GetSecretValueResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            version_id: r.next("VersionId")?,
-            secret_binary: r.next("SecretBinary")?,
-            secret_string: r.next("SecretString")?,
-            version_stages: r.next("VersionStages")?,
-            created_date: r.next("CreatedDate")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.version_id = r.next("VersionId")?;
+        out.secret_binary = r.next("SecretBinary")?;
+        out.secret_string = r.next("SecretString")?;
+        out.version_stages = r.next("VersionStages")?;
+        out.created_date = r.next("CreatedDate")?;
+        Ok(out)
     }
 }
 
@@ -1393,9 +1393,9 @@ impl InternalServiceError {
 impl FromValue for InternalServiceError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1418,9 +1418,9 @@ impl InvalidNextTokenException {
 impl FromValue for InvalidNextTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1443,9 +1443,9 @@ impl InvalidParameterException {
 impl FromValue for InvalidParameterException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1474,9 +1474,9 @@ impl InvalidRequestException {
 impl FromValue for InvalidRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1499,9 +1499,9 @@ impl LimitExceededException {
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1599,12 +1599,12 @@ impl ListSecretVersionIdsResponse {
 impl FromValue for ListSecretVersionIdsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            versions: r.next("Versions")?,
-            next_token: r.next("NextToken")?,
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-        })
+        let mut out = Self::default();
+        out.versions = r.next("Versions")?;
+        out.next_token = r.next("NextToken")?;
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        Ok(out)
     }
 }
 
@@ -1700,10 +1700,10 @@ impl ListSecretsResponse {
 impl FromValue for ListSecretsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            secret_list: r.next("SecretList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.secret_list = r.next("SecretList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -1726,9 +1726,9 @@ impl MalformedPolicyDocumentException {
 impl FromValue for MalformedPolicyDocumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1751,9 +1751,9 @@ impl PreconditionNotMetException {
 impl FromValue for PreconditionNotMetException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1776,9 +1776,9 @@ impl PublicPolicyException {
 impl FromValue for PublicPolicyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1861,10 +1861,10 @@ impl PutResourcePolicyResponse {
 impl FromValue for PutResourcePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        Ok(out)
     }
 }
 
@@ -2030,12 +2030,12 @@ impl PutSecretValueResponse {
 impl FromValue for PutSecretValueResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            version_id: r.next("VersionId")?,
-            version_stages: r.next("VersionStages")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.version_id = r.next("VersionId")?;
+        out.version_stages = r.next("VersionStages")?;
+        Ok(out)
     }
 }
 
@@ -2101,10 +2101,10 @@ impl RemoveRegionsFromReplicationResponse {
 impl FromValue for RemoveRegionsFromReplicationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            replication_status: r.next("ReplicationStatus")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.replication_status = r.next("ReplicationStatus")?;
+        Ok(out)
     }
 }
 
@@ -2207,10 +2207,10 @@ impl ReplicateSecretToRegionsResponse {
 impl FromValue for ReplicateSecretToRegionsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            replication_status: r.next("ReplicationStatus")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.replication_status = r.next("ReplicationStatus")?;
+        Ok(out)
     }
 }
 
@@ -2261,13 +2261,13 @@ impl ReplicationStatusType {
 impl FromValue for ReplicationStatusType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            region: r.next("Region")?,
-            kms_key_id: r.next("KmsKeyId")?,
-            status: r.next("Status")?,
-            status_message: r.next("StatusMessage")?,
-            last_accessed_date: r.next("LastAccessedDate")?,
-        })
+        let mut out = Self::default();
+        out.region = r.next("Region")?;
+        out.kms_key_id = r.next("KmsKeyId")?;
+        out.status = r.next("Status")?;
+        out.status_message = r.next("StatusMessage")?;
+        out.last_accessed_date = r.next("LastAccessedDate")?;
+        Ok(out)
     }
 }
 
@@ -2290,9 +2290,9 @@ impl ResourceExistsException {
 impl FromValue for ResourceExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -2315,9 +2315,9 @@ impl ResourceNotFoundException {
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -2373,10 +2373,10 @@ impl RestoreSecretResponse {
 impl FromValue for RestoreSecretResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        Ok(out)
     }
 }
 
@@ -2517,11 +2517,11 @@ impl RotateSecretResponse {
 impl FromValue for RotateSecretResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            version_id: r.next("VersionId")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.version_id = r.next("VersionId")?;
+        Ok(out)
     }
 }
 
@@ -2574,11 +2574,11 @@ impl IntoValue for RotationRulesType {
 impl FromValue for RotationRulesType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            automatically_after_days: r.next("AutomaticallyAfterDays")?,
-            duration: r.next("Duration")?,
-            schedule_expression: r.next("ScheduleExpression")?,
-        })
+        let mut out = Self::default();
+        out.automatically_after_days = r.next("AutomaticallyAfterDays")?;
+        out.duration = r.next("Duration")?;
+        out.schedule_expression = r.next("ScheduleExpression")?;
+        Ok(out)
     }
 }
 
@@ -2740,28 +2740,28 @@ impl SecretListEntry {
 impl FromValue for SecretListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            r#type: r.next("Type")?,
-            description: r.next("Description")?,
-            kms_key_id: r.next("KmsKeyId")?,
-            rotation_enabled: r.next("RotationEnabled")?,
-            rotation_lambda_arn: r.next("RotationLambdaARN")?,
-            rotation_rules: r.next("RotationRules")?,
-            external_secret_rotation_metadata: r.next("ExternalSecretRotationMetadata")?,
-            external_secret_rotation_role_arn: r.next("ExternalSecretRotationRoleArn")?,
-            last_rotated_date: r.next("LastRotatedDate")?,
-            last_changed_date: r.next("LastChangedDate")?,
-            last_accessed_date: r.next("LastAccessedDate")?,
-            deleted_date: r.next("DeletedDate")?,
-            next_rotation_date: r.next("NextRotationDate")?,
-            tags: r.next("Tags")?,
-            secret_versions_to_stages: r.next("SecretVersionsToStages")?,
-            owning_service: r.next("OwningService")?,
-            created_date: r.next("CreatedDate")?,
-            primary_region: r.next("PrimaryRegion")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.r#type = r.next("Type")?;
+        out.description = r.next("Description")?;
+        out.kms_key_id = r.next("KmsKeyId")?;
+        out.rotation_enabled = r.next("RotationEnabled")?;
+        out.rotation_lambda_arn = r.next("RotationLambdaARN")?;
+        out.rotation_rules = r.next("RotationRules")?;
+        out.external_secret_rotation_metadata = r.next("ExternalSecretRotationMetadata")?;
+        out.external_secret_rotation_role_arn = r.next("ExternalSecretRotationRoleArn")?;
+        out.last_rotated_date = r.next("LastRotatedDate")?;
+        out.last_changed_date = r.next("LastChangedDate")?;
+        out.last_accessed_date = r.next("LastAccessedDate")?;
+        out.deleted_date = r.next("DeletedDate")?;
+        out.next_rotation_date = r.next("NextRotationDate")?;
+        out.tags = r.next("Tags")?;
+        out.secret_versions_to_stages = r.next("SecretVersionsToStages")?;
+        out.owning_service = r.next("OwningService")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.primary_region = r.next("PrimaryRegion")?;
+        Ok(out)
     }
 }
 
@@ -2846,15 +2846,15 @@ impl SecretValueEntry {
 impl FromValue for SecretValueEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            version_id: r.next("VersionId")?,
-            secret_binary: r.next("SecretBinary")?,
-            secret_string: r.next("SecretString")?,
-            version_stages: r.next("VersionStages")?,
-            created_date: r.next("CreatedDate")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.version_id = r.next("VersionId")?;
+        out.secret_binary = r.next("SecretBinary")?;
+        out.secret_string = r.next("SecretString")?;
+        out.version_stages = r.next("VersionStages")?;
+        out.created_date = r.next("CreatedDate")?;
+        Ok(out)
     }
 }
 
@@ -2905,13 +2905,13 @@ impl SecretVersionsListEntry {
 impl FromValue for SecretVersionsListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            version_id: r.next("VersionId")?,
-            version_stages: r.next("VersionStages")?,
-            last_accessed_date: r.next("LastAccessedDate")?,
-            created_date: r.next("CreatedDate")?,
-            kms_key_ids: r.next("KmsKeyIds")?,
-        })
+        let mut out = Self::default();
+        out.version_id = r.next("VersionId")?;
+        out.version_stages = r.next("VersionStages")?;
+        out.last_accessed_date = r.next("LastAccessedDate")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.kms_key_ids = r.next("KmsKeyIds")?;
+        Ok(out)
     }
 }
 
@@ -3203,9 +3203,9 @@ impl StopReplicationToReplicaResponse {
 impl FromValue for StopReplicationToReplicaResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        Ok(out)
     }
 }
 
@@ -3241,10 +3241,10 @@ impl IntoValue for Tag {
 impl FromValue for Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -3478,11 +3478,11 @@ impl UpdateSecretResponse {
 impl FromValue for UpdateSecretResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-            version_id: r.next("VersionId")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        out.version_id = r.next("VersionId")?;
+        Ok(out)
     }
 }
 
@@ -3568,10 +3568,10 @@ impl UpdateSecretVersionStageResponse {
 impl FromValue for UpdateSecretVersionStageResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("ARN")?,
-            name: r.next("Name")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("ARN")?;
+        out.name = r.next("Name")?;
+        Ok(out)
     }
 }
 
@@ -3635,10 +3635,10 @@ impl ValidateResourcePolicyResponse {
 impl FromValue for ValidateResourcePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_validation_passed: r.next("PolicyValidationPassed")?,
-            validation_errors: r.next("ValidationErrors")?,
-        })
+        let mut out = Self::default();
+        out.policy_validation_passed = r.next("PolicyValidationPassed")?;
+        out.validation_errors = r.next("ValidationErrors")?;
+        Ok(out)
     }
 }
 
@@ -3668,9 +3668,9 @@ impl ValidationErrorsEntry {
 impl FromValue for ValidationErrorsEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            check_name: r.next("CheckName")?,
-            error_message: r.next("ErrorMessage")?,
-        })
+        let mut out = Self::default();
+        out.check_name = r.next("CheckName")?;
+        out.error_message = r.next("ErrorMessage")?;
+        Ok(out)
     }
 }

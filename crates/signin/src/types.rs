@@ -40,10 +40,10 @@ impl AccessDeniedException {
 impl FromValue for AccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -104,11 +104,11 @@ impl AccessToken {
 impl FromValue for AccessToken {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_key_id: r.next("accessKeyId")?,
-            secret_access_key: r.next("secretAccessKey")?,
-            session_token: r.next("sessionToken")?,
-        })
+        let mut out = Self::default();
+        out.access_key_id = r.next("accessKeyId")?;
+        out.secret_access_key = r.next("secretAccessKey")?;
+        out.session_token = r.next("sessionToken")?;
+        Ok(out)
     }
 }
 
@@ -142,10 +142,10 @@ impl ConflictException {
 impl FromValue for ConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -285,9 +285,9 @@ impl CreateOAuth2TokenResponse {
 impl FromValue for CreateOAuth2TokenResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            token_output: r.next("tokenOutput")?,
-        })
+        let mut out = Self::default();
+        out.token_output = r.next("tokenOutput")?;
+        Ok(out)
     }
 }
 
@@ -361,13 +361,13 @@ impl CreateOAuth2TokenResponseBody {
 impl FromValue for CreateOAuth2TokenResponseBody {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_token: r.next("accessToken")?,
-            token_type: r.next("tokenType")?,
-            expires_in: r.next("expiresIn")?,
-            refresh_token: r.next("refreshToken")?,
-            id_token: r.next("idToken")?,
-        })
+        let mut out = Self::default();
+        out.access_token = r.next("accessToken")?;
+        out.token_type = r.next("tokenType")?;
+        out.expires_in = r.next("expiresIn")?;
+        out.refresh_token = r.next("refreshToken")?;
+        out.id_token = r.next("idToken")?;
+        Ok(out)
     }
 }
 
@@ -455,11 +455,11 @@ impl CreateOAuth2TokenWithIAMResponse {
 impl FromValue for CreateOAuth2TokenWithIAMResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_token: r.next("accessToken")?,
-            token_type: r.next("tokenType")?,
-            expires_in: r.next("expiresIn")?,
-        })
+        let mut out = Self::default();
+        out.access_token = r.next("accessToken")?;
+        out.token_type = r.next("tokenType")?;
+        out.expires_in = r.next("expiresIn")?;
+        Ok(out)
     }
 }
 
@@ -518,11 +518,11 @@ impl DeleteConsoleAuthorizationConfigurationOutput {
 impl FromValue for DeleteConsoleAuthorizationConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            target_id: r.next("targetId")?,
-            scope: r.next("scope")?,
-            console_authorization_enabled: r.next("consoleAuthorizationEnabled")?,
-        })
+        let mut out = Self::default();
+        out.target_id = r.next("targetId")?;
+        out.scope = r.next("scope")?;
+        out.console_authorization_enabled = r.next("consoleAuthorizationEnabled")?;
+        Ok(out)
     }
 }
 
@@ -627,11 +627,11 @@ impl GetConsoleAuthorizationConfigurationOutput {
 impl FromValue for GetConsoleAuthorizationConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            target_id: r.next("targetId")?,
-            scope: r.next("scope")?,
-            console_authorization_enabled: r.next("consoleAuthorizationEnabled")?,
-        })
+        let mut out = Self::default();
+        out.target_id = r.next("targetId")?;
+        out.scope = r.next("scope")?;
+        out.console_authorization_enabled = r.next("consoleAuthorizationEnabled")?;
+        Ok(out)
     }
 }
 
@@ -668,9 +668,9 @@ impl GetResourcePolicyOutput {
 impl FromValue for GetResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            signin_resource_based_policy: r.next("signinResourceBasedPolicy")?,
-        })
+        let mut out = Self::default();
+        out.signin_resource_based_policy = r.next("signinResourceBasedPolicy")?;
+        Ok(out)
     }
 }
 
@@ -704,10 +704,10 @@ impl InternalServerException {
 impl FromValue for InternalServerException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -868,22 +868,22 @@ impl IntrospectOAuth2TokenWithIAMResponse {
 impl FromValue for IntrospectOAuth2TokenWithIAMResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            active: r.next("active")?,
-            client_id: r.next("clientId")?,
-            user_id: r.next("userId")?,
-            token_type: r.next("tokenType")?,
-            exp: r.next("exp")?,
-            iat: r.next("iat")?,
-            nbf: r.next("nbf")?,
-            sub: r.next("sub")?,
-            aud: r.next("aud")?,
-            iss: r.next("iss")?,
-            jti: r.next("jti")?,
-            account_id: r.next("accountId")?,
-            signin_session: r.next("signinSession")?,
-            resource: r.next("resource")?,
-        })
+        let mut out = Self::default();
+        out.active = r.next("active")?;
+        out.client_id = r.next("clientId")?;
+        out.user_id = r.next("userId")?;
+        out.token_type = r.next("tokenType")?;
+        out.exp = r.next("exp")?;
+        out.iat = r.next("iat")?;
+        out.nbf = r.next("nbf")?;
+        out.sub = r.next("sub")?;
+        out.aud = r.next("aud")?;
+        out.iss = r.next("iss")?;
+        out.jti = r.next("jti")?;
+        out.account_id = r.next("accountId")?;
+        out.signin_session = r.next("signinSession")?;
+        out.resource = r.next("resource")?;
+        Ok(out)
     }
 }
 
@@ -948,10 +948,10 @@ impl ListResourcePermissionStatementsOutput {
 impl FromValue for ListResourcePermissionStatementsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            permission_statements: r.next("permissionStatements")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.permission_statements = r.next("permissionStatements")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -1097,10 +1097,10 @@ impl PermissionStatementSummary {
 impl FromValue for PermissionStatementSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sid: r.next("sid")?,
-            condition: r.next("condition")?,
-        })
+        let mut out = Self::default();
+        out.sid = r.next("sid")?;
+        out.condition = r.next("condition")?;
+        Ok(out)
     }
 }
 
@@ -1151,13 +1151,13 @@ impl PolicyStatement {
 impl FromValue for PolicyStatement {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            effect: r.next("effect")?,
-            principal: r.next("principal")?,
-            action: r.next("action")?,
-            resource: r.next("resource")?,
-            condition: r.next("condition")?,
-        })
+        let mut out = Self::default();
+        out.effect = r.next("effect")?;
+        out.principal = r.next("principal")?;
+        out.action = r.next("action")?;
+        out.resource = r.next("resource")?;
+        out.condition = r.next("condition")?;
+        Ok(out)
     }
 }
 
@@ -1216,11 +1216,11 @@ impl PutConsoleAuthorizationConfigurationOutput {
 impl FromValue for PutConsoleAuthorizationConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            target_id: r.next("targetId")?,
-            scope: r.next("scope")?,
-            console_authorization_enabled: r.next("consoleAuthorizationEnabled")?,
-        })
+        let mut out = Self::default();
+        out.target_id = r.next("targetId")?;
+        out.scope = r.next("scope")?;
+        out.console_authorization_enabled = r.next("consoleAuthorizationEnabled")?;
+        Ok(out)
     }
 }
 
@@ -1323,9 +1323,9 @@ impl PutResourcePermissionStatementOutput {
 impl FromValue for PutResourcePermissionStatementOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            statement_id: r.next("statementId")?,
-        })
+        let mut out = Self::default();
+        out.statement_id = r.next("statementId")?;
+        Ok(out)
     }
 }
 
@@ -1359,10 +1359,10 @@ impl ResourceNotFoundException {
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1444,10 +1444,10 @@ impl ServiceQuotaExceededException {
 impl FromValue for ServiceQuotaExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1477,10 +1477,10 @@ impl SigninResourceBasedPolicy {
 impl FromValue for SigninResourceBasedPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            version: r.next("version")?,
-            statement: r.next("statement")?,
-        })
+        let mut out = Self::default();
+        out.version = r.next("version")?;
+        out.statement = r.next("statement")?;
+        Ok(out)
     }
 }
 
@@ -1523,10 +1523,10 @@ impl TooManyRequestsError {
 impl FromValue for TooManyRequestsError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1560,9 +1560,9 @@ impl ValidationException {
 impl FromValue for ValidationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }

@@ -84,9 +84,9 @@ impl AuthorizationErrorException {
 impl FromValue for AuthorizationErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -109,9 +109,9 @@ impl BatchEntryIdsNotDistinctException {
 impl FromValue for BatchEntryIdsNotDistinctException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -134,9 +134,9 @@ impl BatchRequestTooLongException {
 impl FromValue for BatchRequestTooLongException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -180,12 +180,12 @@ impl BatchResultErrorEntry {
 impl FromValue for BatchResultErrorEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            code: r.next("Code")?,
-            message: r.next("Message")?,
-            sender_fault: r.next("SenderFault")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.code = r.next("Code")?;
+        out.message = r.next("Message")?;
+        out.sender_fault = r.next("SenderFault")?;
+        Ok(out)
     }
 }
 
@@ -246,9 +246,9 @@ impl CheckIfPhoneNumberIsOptedOutResponse {
 impl FromValue for CheckIfPhoneNumberIsOptedOutResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_opted_out: r.next("isOptedOut")?,
-        })
+        let mut out = Self::default();
+        out.is_opted_out = r.next("isOptedOut")?;
+        Ok(out)
     }
 }
 
@@ -271,9 +271,9 @@ impl ConcurrentAccessException {
 impl FromValue for ConcurrentAccessException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -340,9 +340,9 @@ impl ConfirmSubscriptionResponse {
 impl FromValue for ConfirmSubscriptionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            subscription_arn: r.next("SubscriptionArn")?,
-        })
+        let mut out = Self::default();
+        out.subscription_arn = r.next("SubscriptionArn")?;
+        Ok(out)
     }
 }
 
@@ -365,9 +365,9 @@ impl CreateEndpointResponse {
 impl FromValue for CreateEndpointResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            endpoint_arn: r.next("EndpointArn")?,
-        })
+        let mut out = Self::default();
+        out.endpoint_arn = r.next("EndpointArn")?;
+        Ok(out)
     }
 }
 
@@ -436,9 +436,9 @@ impl CreatePlatformApplicationResponse {
 impl FromValue for CreatePlatformApplicationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            platform_application_arn: r.next("PlatformApplicationArn")?,
-        })
+        let mut out = Self::default();
+        out.platform_application_arn = r.next("PlatformApplicationArn")?;
+        Ok(out)
     }
 }
 
@@ -689,9 +689,9 @@ impl CreateTopicResponse {
 impl FromValue for CreateTopicResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            topic_arn: r.next("TopicArn")?,
-        })
+        let mut out = Self::default();
+        out.topic_arn = r.next("TopicArn")?;
+        Ok(out)
     }
 }
 
@@ -833,9 +833,9 @@ impl EmptyBatchRequestException {
 impl FromValue for EmptyBatchRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -865,10 +865,10 @@ impl Endpoint {
 impl FromValue for Endpoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            endpoint_arn: r.next("EndpointArn")?,
-            attributes: r.next("Attributes")?,
-        })
+        let mut out = Self::default();
+        out.endpoint_arn = r.next("EndpointArn")?;
+        out.attributes = r.next("Attributes")?;
+        Ok(out)
     }
 }
 
@@ -891,9 +891,9 @@ impl EndpointDisabledException {
 impl FromValue for EndpointDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -916,9 +916,9 @@ impl FilterPolicyLimitExceededException {
 impl FromValue for FilterPolicyLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -967,9 +967,9 @@ impl GetDataProtectionPolicyResponse {
 impl FromValue for GetDataProtectionPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            data_protection_policy: r.next("DataProtectionPolicy")?,
-        })
+        let mut out = Self::default();
+        out.data_protection_policy = r.next("DataProtectionPolicy")?;
+        Ok(out)
     }
 }
 
@@ -1020,9 +1020,9 @@ impl GetEndpointAttributesResponse {
 impl FromValue for GetEndpointAttributesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attributes: r.next("Attributes")?,
-        })
+        let mut out = Self::default();
+        out.attributes = r.next("Attributes")?;
+        Ok(out)
     }
 }
 
@@ -1082,9 +1082,9 @@ impl GetPlatformApplicationAttributesResponse {
 impl FromValue for GetPlatformApplicationAttributesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attributes: r.next("Attributes")?,
-        })
+        let mut out = Self::default();
+        out.attributes = r.next("Attributes")?;
+        Ok(out)
     }
 }
 
@@ -1133,9 +1133,9 @@ impl GetSMSAttributesResponse {
 impl FromValue for GetSMSAttributesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attributes: r.next("attributes")?,
-        })
+        let mut out = Self::default();
+        out.attributes = r.next("attributes")?;
+        Ok(out)
     }
 }
 
@@ -1169,9 +1169,9 @@ impl GetSMSSandboxAccountStatusResult {
 impl FromValue for GetSMSSandboxAccountStatusResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            is_in_sandbox: r.next("IsInSandbox")?,
-        })
+        let mut out = Self::default();
+        out.is_in_sandbox = r.next("IsInSandbox")?;
+        Ok(out)
     }
 }
 
@@ -1243,9 +1243,9 @@ impl GetSubscriptionAttributesResponse {
 impl FromValue for GetSubscriptionAttributesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attributes: r.next("Attributes")?,
-        })
+        let mut out = Self::default();
+        out.attributes = r.next("Attributes")?;
+        Ok(out)
     }
 }
 
@@ -1323,9 +1323,9 @@ impl GetTopicAttributesResponse {
 impl FromValue for GetTopicAttributesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attributes: r.next("Attributes")?,
-        })
+        let mut out = Self::default();
+        out.attributes = r.next("Attributes")?;
+        Ok(out)
     }
 }
 
@@ -1348,9 +1348,9 @@ impl InternalErrorException {
 impl FromValue for InternalErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1373,9 +1373,9 @@ impl InvalidBatchEntryIdException {
 impl FromValue for InvalidBatchEntryIdException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1398,9 +1398,9 @@ impl InvalidParameterException {
 impl FromValue for InvalidParameterException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1423,9 +1423,9 @@ impl InvalidParameterValueException {
 impl FromValue for InvalidParameterValueException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1448,9 +1448,9 @@ impl InvalidSecurityException {
 impl FromValue for InvalidSecurityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1473,9 +1473,9 @@ impl InvalidStateException {
 impl FromValue for InvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1498,9 +1498,9 @@ impl KMSAccessDeniedException {
 impl FromValue for KMSAccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1523,9 +1523,9 @@ impl KMSDisabledException {
 impl FromValue for KMSDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1548,9 +1548,9 @@ impl KMSInvalidStateException {
 impl FromValue for KMSInvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1573,9 +1573,9 @@ impl KMSNotFoundException {
 impl FromValue for KMSNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1598,9 +1598,9 @@ impl KMSOptInRequired {
 impl FromValue for KMSOptInRequired {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1623,9 +1623,9 @@ impl KMSThrottlingException {
 impl FromValue for KMSThrottlingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1812,10 +1812,10 @@ impl ListEndpointsByPlatformApplicationResponse {
 impl FromValue for ListEndpointsByPlatformApplicationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            endpoints: r.next("Endpoints")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.endpoints = r.next("Endpoints")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -1877,10 +1877,10 @@ impl ListOriginationNumbersResult {
 impl FromValue for ListOriginationNumbersResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            phone_numbers: r.next("PhoneNumbers")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.phone_numbers = r.next("PhoneNumbers")?;
+        Ok(out)
     }
 }
 
@@ -1932,10 +1932,10 @@ impl ListPhoneNumbersOptedOutResponse {
 impl FromValue for ListPhoneNumbersOptedOutResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            phone_numbers: r.next("phoneNumbers")?,
-            next_token: r.next("nextToken")?,
-        })
+        let mut out = Self::default();
+        out.phone_numbers = r.next("phoneNumbers")?;
+        out.next_token = r.next("nextToken")?;
+        Ok(out)
     }
 }
 
@@ -1987,10 +1987,10 @@ impl ListPlatformApplicationsResponse {
 impl FromValue for ListPlatformApplicationsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            platform_applications: r.next("PlatformApplications")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.platform_applications = r.next("PlatformApplications")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -2052,10 +2052,10 @@ impl ListSMSSandboxPhoneNumbersResult {
 impl FromValue for ListSMSSandboxPhoneNumbersResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            phone_numbers: r.next("PhoneNumbers")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.phone_numbers = r.next("PhoneNumbers")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -2119,10 +2119,10 @@ impl ListSubscriptionsByTopicResponse {
 impl FromValue for ListSubscriptionsByTopicResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            subscriptions: r.next("Subscriptions")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.subscriptions = r.next("Subscriptions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -2174,10 +2174,10 @@ impl ListSubscriptionsResponse {
 impl FromValue for ListSubscriptionsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            subscriptions: r.next("Subscriptions")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.subscriptions = r.next("Subscriptions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -2224,9 +2224,9 @@ impl ListTagsForResourceResponse {
 impl FromValue for ListTagsForResourceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -2278,10 +2278,10 @@ impl ListTopicsResponse {
 impl FromValue for ListTopicsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            topics: r.next("Topics")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.topics = r.next("Topics")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -2348,9 +2348,9 @@ impl NotFoundException {
 impl FromValue for NotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2500,9 +2500,9 @@ impl OptedOutException {
 impl FromValue for OptedOutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2576,14 +2576,14 @@ impl PhoneNumberInformation {
 impl FromValue for PhoneNumberInformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_at: r.next("CreatedAt")?,
-            phone_number: r.next("PhoneNumber")?,
-            status: r.next("Status")?,
-            iso2_country_code: r.next("Iso2CountryCode")?,
-            route_type: r.next("RouteType")?,
-            number_capabilities: r.next("NumberCapabilities")?,
-        })
+        let mut out = Self::default();
+        out.created_at = r.next("CreatedAt")?;
+        out.phone_number = r.next("PhoneNumber")?;
+        out.status = r.next("Status")?;
+        out.iso2_country_code = r.next("Iso2CountryCode")?;
+        out.route_type = r.next("RouteType")?;
+        out.number_capabilities = r.next("NumberCapabilities")?;
+        Ok(out)
     }
 }
 
@@ -2613,10 +2613,10 @@ impl PlatformApplication {
 impl FromValue for PlatformApplication {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            platform_application_arn: r.next("PlatformApplicationArn")?,
-            attributes: r.next("Attributes")?,
-        })
+        let mut out = Self::default();
+        out.platform_application_arn = r.next("PlatformApplicationArn")?;
+        out.attributes = r.next("Attributes")?;
+        Ok(out)
     }
 }
 
@@ -2639,9 +2639,9 @@ impl PlatformApplicationDisabledException {
 impl FromValue for PlatformApplicationDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2824,10 +2824,10 @@ impl PublishBatchResponse {
 impl FromValue for PublishBatchResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            successful: r.next("Successful")?,
-            failed: r.next("Failed")?,
-        })
+        let mut out = Self::default();
+        out.successful = r.next("Successful")?;
+        out.failed = r.next("Failed")?;
+        Ok(out)
     }
 }
 
@@ -2868,11 +2868,11 @@ impl PublishBatchResultEntry {
 impl FromValue for PublishBatchResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            message_id: r.next("MessageId")?,
-            sequence_number: r.next("SequenceNumber")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.message_id = r.next("MessageId")?;
+        out.sequence_number = r.next("SequenceNumber")?;
+        Ok(out)
     }
 }
 
@@ -3066,10 +3066,10 @@ impl PublishResponse {
 impl FromValue for PublishResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message_id: r.next("MessageId")?,
-            sequence_number: r.next("SequenceNumber")?,
-        })
+        let mut out = Self::default();
+        out.message_id = r.next("MessageId")?;
+        out.sequence_number = r.next("SequenceNumber")?;
+        Ok(out)
     }
 }
 
@@ -3167,9 +3167,9 @@ impl ReplayLimitExceededException {
 impl FromValue for ReplayLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -3192,9 +3192,9 @@ impl ResourceNotFoundException {
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -3321,10 +3321,10 @@ impl SMSSandboxPhoneNumber {
 impl FromValue for SMSSandboxPhoneNumber {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            phone_number: r.next("PhoneNumber")?,
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.phone_number = r.next("PhoneNumber")?;
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -3761,9 +3761,9 @@ impl StaleTagException {
 impl FromValue for StaleTagException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -3901,9 +3901,9 @@ impl SubscribeResponse {
 impl FromValue for SubscribeResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            subscription_arn: r.next("SubscriptionArn")?,
-        })
+        let mut out = Self::default();
+        out.subscription_arn = r.next("SubscriptionArn")?;
+        Ok(out)
     }
 }
 
@@ -3954,13 +3954,13 @@ impl Subscription {
 impl FromValue for Subscription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            subscription_arn: r.next("SubscriptionArn")?,
-            owner: r.next("Owner")?,
-            protocol: r.next("Protocol")?,
-            endpoint: r.next("Endpoint")?,
-            topic_arn: r.next("TopicArn")?,
-        })
+        let mut out = Self::default();
+        out.subscription_arn = r.next("SubscriptionArn")?;
+        out.owner = r.next("Owner")?;
+        out.protocol = r.next("Protocol")?;
+        out.endpoint = r.next("Endpoint")?;
+        out.topic_arn = r.next("TopicArn")?;
+        Ok(out)
     }
 }
 
@@ -3983,9 +3983,9 @@ impl SubscriptionLimitExceededException {
 impl FromValue for SubscriptionLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4025,10 +4025,10 @@ impl IntoValue for Tag {
 impl FromValue for Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -4051,9 +4051,9 @@ impl TagLimitExceededException {
 impl FromValue for TagLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4076,9 +4076,9 @@ impl TagPolicyException {
 impl FromValue for TagPolicyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4146,9 +4146,9 @@ impl ThrottledException {
 impl FromValue for ThrottledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4171,9 +4171,9 @@ impl TooManyEntriesInBatchRequestException {
 impl FromValue for TooManyEntriesInBatchRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4196,9 +4196,9 @@ impl Topic {
 impl FromValue for Topic {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            topic_arn: r.next("TopicArn")?,
-        })
+        let mut out = Self::default();
+        out.topic_arn = r.next("TopicArn")?;
+        Ok(out)
     }
 }
 
@@ -4221,9 +4221,9 @@ impl TopicLimitExceededException {
 impl FromValue for TopicLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4318,9 +4318,9 @@ impl UserErrorException {
 impl FromValue for UserErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -4343,9 +4343,9 @@ impl ValidationException {
 impl FromValue for ValidationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4375,10 +4375,10 @@ impl VerificationException {
 impl FromValue for VerificationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 

@@ -88,9 +88,9 @@ impl BatchEntryIdsNotDistinct {
 impl FromValue for BatchEntryIdsNotDistinct {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -113,9 +113,9 @@ impl BatchRequestTooLong {
 impl FromValue for BatchRequestTooLong {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -159,12 +159,12 @@ impl BatchResultErrorEntry {
 impl FromValue for BatchResultErrorEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            sender_fault: r.next("SenderFault")?,
-            code: r.next("Code")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.sender_fault = r.next("SenderFault")?;
+        out.code = r.next("Code")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -211,9 +211,9 @@ impl CancelMessageMoveTaskResult {
 impl FromValue for CancelMessageMoveTaskResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            approximate_number_of_messages_moved: r.next("ApproximateNumberOfMessagesMoved")?,
-        })
+        let mut out = Self::default();
+        out.approximate_number_of_messages_moved = r.next("ApproximateNumberOfMessagesMoved")?;
+        Ok(out)
     }
 }
 
@@ -332,10 +332,10 @@ impl ChangeMessageVisibilityBatchResult {
 impl FromValue for ChangeMessageVisibilityBatchResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            successful: r.next("Successful")?,
-            failed: r.next("Failed")?,
-        })
+        let mut out = Self::default();
+        out.successful = r.next("Successful")?;
+        out.failed = r.next("Failed")?;
+        Ok(out)
     }
 }
 
@@ -358,7 +358,9 @@ impl ChangeMessageVisibilityBatchResultEntry {
 impl FromValue for ChangeMessageVisibilityBatchResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self { id: r.next("Id")? })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        Ok(out)
     }
 }
 
@@ -553,9 +555,9 @@ impl CreateQueueResult {
 impl FromValue for CreateQueueResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            queue_url: r.next("QueueUrl")?,
-        })
+        let mut out = Self::default();
+        out.queue_url = r.next("QueueUrl")?;
+        Ok(out)
     }
 }
 
@@ -657,10 +659,10 @@ impl DeleteMessageBatchResult {
 impl FromValue for DeleteMessageBatchResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            successful: r.next("Successful")?,
-            failed: r.next("Failed")?,
-        })
+        let mut out = Self::default();
+        out.successful = r.next("Successful")?;
+        out.failed = r.next("Failed")?;
+        Ok(out)
     }
 }
 
@@ -683,7 +685,9 @@ impl DeleteMessageBatchResultEntry {
 impl FromValue for DeleteMessageBatchResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self { id: r.next("Id")? })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        Ok(out)
     }
 }
 
@@ -770,9 +774,9 @@ impl EmptyBatchRequest {
 impl FromValue for EmptyBatchRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -897,9 +901,9 @@ impl GetQueueAttributesResult {
 impl FromValue for GetQueueAttributesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            attributes: r.next("Attributes")?,
-        })
+        let mut out = Self::default();
+        out.attributes = r.next("Attributes")?;
+        Ok(out)
     }
 }
 
@@ -956,9 +960,9 @@ impl GetQueueUrlResult {
 impl FromValue for GetQueueUrlResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            queue_url: r.next("QueueUrl")?,
-        })
+        let mut out = Self::default();
+        out.queue_url = r.next("QueueUrl")?;
+        Ok(out)
     }
 }
 
@@ -981,9 +985,9 @@ impl InvalidAddress {
 impl FromValue for InvalidAddress {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1006,9 +1010,9 @@ impl InvalidAttributeName {
 impl FromValue for InvalidAttributeName {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1031,9 +1035,9 @@ impl InvalidAttributeValue {
 impl FromValue for InvalidAttributeValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1056,9 +1060,9 @@ impl InvalidBatchEntryId {
 impl FromValue for InvalidBatchEntryId {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1093,9 +1097,9 @@ impl InvalidMessageContents {
 impl FromValue for InvalidMessageContents {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1118,9 +1122,9 @@ impl InvalidSecurity {
 impl FromValue for InvalidSecurity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1143,9 +1147,9 @@ impl KmsAccessDenied {
 impl FromValue for KmsAccessDenied {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1168,9 +1172,9 @@ impl KmsDisabled {
 impl FromValue for KmsDisabled {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1196,9 +1200,9 @@ impl KmsInvalidKeyUsage {
 impl FromValue for KmsInvalidKeyUsage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1221,9 +1225,9 @@ impl KmsInvalidState {
 impl FromValue for KmsInvalidState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1246,9 +1250,9 @@ impl KmsNotFound {
 impl FromValue for KmsNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1271,9 +1275,9 @@ impl KmsOptInRequired {
 impl FromValue for KmsOptInRequired {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1296,9 +1300,9 @@ impl KmsThrottled {
 impl FromValue for KmsThrottled {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1372,10 +1376,10 @@ impl ListDeadLetterSourceQueuesResult {
 impl FromValue for ListDeadLetterSourceQueuesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            queue_urls: r.next("queueUrls")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.queue_urls = r.next("queueUrls")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -1432,9 +1436,9 @@ impl ListMessageMoveTasksResult {
 impl FromValue for ListMessageMoveTasksResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            results: r.next("Results")?,
-        })
+        let mut out = Self::default();
+        out.results = r.next("Results")?;
+        Ok(out)
     }
 }
 
@@ -1513,17 +1517,17 @@ impl ListMessageMoveTasksResultEntry {
 impl FromValue for ListMessageMoveTasksResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            task_handle: r.next("TaskHandle")?,
-            status: r.next("Status")?,
-            source_arn: r.next("SourceArn")?,
-            destination_arn: r.next("DestinationArn")?,
-            max_number_of_messages_per_second: r.next("MaxNumberOfMessagesPerSecond")?,
-            approximate_number_of_messages_moved: r.next("ApproximateNumberOfMessagesMoved")?,
-            approximate_number_of_messages_to_move: r.next("ApproximateNumberOfMessagesToMove")?,
-            failure_reason: r.next("FailureReason")?,
-            started_timestamp: r.next("StartedTimestamp")?,
-        })
+        let mut out = Self::default();
+        out.task_handle = r.next("TaskHandle")?;
+        out.status = r.next("Status")?;
+        out.source_arn = r.next("SourceArn")?;
+        out.destination_arn = r.next("DestinationArn")?;
+        out.max_number_of_messages_per_second = r.next("MaxNumberOfMessagesPerSecond")?;
+        out.approximate_number_of_messages_moved = r.next("ApproximateNumberOfMessagesMoved")?;
+        out.approximate_number_of_messages_to_move = r.next("ApproximateNumberOfMessagesToMove")?;
+        out.failure_reason = r.next("FailureReason")?;
+        out.started_timestamp = r.next("StartedTimestamp")?;
+        Ok(out)
     }
 }
 
@@ -1570,9 +1574,9 @@ impl ListQueueTagsResult {
 impl FromValue for ListQueueTagsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -1644,10 +1648,10 @@ impl ListQueuesResult {
 impl FromValue for ListQueuesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            queue_urls: r.next("QueueUrls")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.queue_urls = r.next("QueueUrls")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -1725,15 +1729,15 @@ impl Message {
 impl FromValue for Message {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message_id: r.next("MessageId")?,
-            receipt_handle: r.next("ReceiptHandle")?,
-            md5_of_body: r.next("MD5OfBody")?,
-            body: r.next("Body")?,
-            attributes: r.next("Attributes")?,
-            md5_of_message_attributes: r.next("MD5OfMessageAttributes")?,
-            message_attributes: r.next("MessageAttributes")?,
-        })
+        let mut out = Self::default();
+        out.message_id = r.next("MessageId")?;
+        out.receipt_handle = r.next("ReceiptHandle")?;
+        out.md5_of_body = r.next("MD5OfBody")?;
+        out.body = r.next("Body")?;
+        out.attributes = r.next("Attributes")?;
+        out.md5_of_message_attributes = r.next("MD5OfMessageAttributes")?;
+        out.message_attributes = r.next("MessageAttributes")?;
+        Ok(out)
     }
 }
 
@@ -1802,13 +1806,13 @@ impl IntoValue for MessageAttributeValue {
 impl FromValue for MessageAttributeValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            string_value: r.next("StringValue")?,
-            binary_value: r.next("BinaryValue")?,
-            string_list_values: r.next("StringListValues")?,
-            binary_list_values: r.next("BinaryListValues")?,
-            data_type: r.next("DataType")?,
-        })
+        let mut out = Self::default();
+        out.string_value = r.next("StringValue")?;
+        out.binary_value = r.next("BinaryValue")?;
+        out.string_list_values = r.next("StringListValues")?;
+        out.binary_list_values = r.next("BinaryListValues")?;
+        out.data_type = r.next("DataType")?;
+        Ok(out)
     }
 }
 
@@ -2096,9 +2100,9 @@ impl OverLimit {
 impl FromValue for OverLimit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2121,9 +2125,9 @@ impl PurgeQueueInProgress {
 impl FromValue for PurgeQueueInProgress {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2351,9 +2355,9 @@ impl QueueDeletedRecently {
 impl FromValue for QueueDeletedRecently {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2376,9 +2380,9 @@ impl QueueDoesNotExist {
 impl FromValue for QueueDoesNotExist {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2401,9 +2405,9 @@ impl QueueNameExists {
 impl FromValue for QueueNameExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2426,9 +2430,9 @@ impl ReceiptHandleIsInvalid {
 impl FromValue for ReceiptHandleIsInvalid {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2602,9 +2606,9 @@ impl ReceiveMessageResult {
 impl FromValue for ReceiveMessageResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            messages: r.next("Messages")?,
-        })
+        let mut out = Self::default();
+        out.messages = r.next("Messages")?;
+        Ok(out)
     }
 }
 
@@ -2665,9 +2669,9 @@ impl RequestThrottled {
 impl FromValue for RequestThrottled {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2690,9 +2694,9 @@ impl ResourceNotFoundException {
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -2878,10 +2882,10 @@ impl SendMessageBatchResult {
 impl FromValue for SendMessageBatchResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            successful: r.next("Successful")?,
-            failed: r.next("Failed")?,
-        })
+        let mut out = Self::default();
+        out.successful = r.next("Successful")?;
+        out.failed = r.next("Failed")?;
+        Ok(out)
     }
 }
 
@@ -2943,14 +2947,14 @@ impl SendMessageBatchResultEntry {
 impl FromValue for SendMessageBatchResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            message_id: r.next("MessageId")?,
-            md5_of_message_body: r.next("MD5OfMessageBody")?,
-            md5_of_message_attributes: r.next("MD5OfMessageAttributes")?,
-            md5_of_message_system_attributes: r.next("MD5OfMessageSystemAttributes")?,
-            sequence_number: r.next("SequenceNumber")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.message_id = r.next("MessageId")?;
+        out.md5_of_message_body = r.next("MD5OfMessageBody")?;
+        out.md5_of_message_attributes = r.next("MD5OfMessageAttributes")?;
+        out.md5_of_message_system_attributes = r.next("MD5OfMessageSystemAttributes")?;
+        out.sequence_number = r.next("SequenceNumber")?;
+        Ok(out)
     }
 }
 
@@ -3130,13 +3134,13 @@ impl SendMessageResult {
 impl FromValue for SendMessageResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            md5_of_message_body: r.next("MD5OfMessageBody")?,
-            md5_of_message_attributes: r.next("MD5OfMessageAttributes")?,
-            md5_of_message_system_attributes: r.next("MD5OfMessageSystemAttributes")?,
-            message_id: r.next("MessageId")?,
-            sequence_number: r.next("SequenceNumber")?,
-        })
+        let mut out = Self::default();
+        out.md5_of_message_body = r.next("MD5OfMessageBody")?;
+        out.md5_of_message_attributes = r.next("MD5OfMessageAttributes")?;
+        out.md5_of_message_system_attributes = r.next("MD5OfMessageSystemAttributes")?;
+        out.message_id = r.next("MessageId")?;
+        out.sequence_number = r.next("SequenceNumber")?;
+        Ok(out)
     }
 }
 
@@ -3301,9 +3305,9 @@ impl StartMessageMoveTaskResult {
 impl FromValue for StartMessageMoveTaskResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            task_handle: r.next("TaskHandle")?,
-        })
+        let mut out = Self::default();
+        out.task_handle = r.next("TaskHandle")?;
+        Ok(out)
     }
 }
 
@@ -3359,9 +3363,9 @@ impl TooManyEntriesInBatchRequest {
 impl FromValue for TooManyEntriesInBatchRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -3384,9 +3388,9 @@ impl UnsupportedOperation {
 impl FromValue for UnsupportedOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 

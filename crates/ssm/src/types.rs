@@ -26,9 +26,9 @@ impl AccessDeniedException {
 impl FromValue for AccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -223,10 +223,10 @@ impl AccountSharingInfo {
 impl FromValue for AccountSharingInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_id: r.next("AccountId")?,
-            shared_document_version: r.next("SharedDocumentVersion")?,
-        })
+        let mut out = Self::default();
+        out.account_id = r.next("AccountId")?;
+        out.shared_document_version = r.next("SharedDocumentVersion")?;
+        Ok(out)
     }
 }
 
@@ -312,18 +312,18 @@ impl Activation {
 impl FromValue for Activation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            activation_id: r.next("ActivationId")?,
-            description: r.next("Description")?,
-            default_instance_name: r.next("DefaultInstanceName")?,
-            iam_role: r.next("IamRole")?,
-            registration_limit: r.next("RegistrationLimit")?,
-            registrations_count: r.next("RegistrationsCount")?,
-            expiration_date: r.next("ExpirationDate")?,
-            expired: r.next("Expired")?,
-            created_date: r.next("CreatedDate")?,
-            tags: r.next("Tags")?,
-        })
+        let mut out = Self::default();
+        out.activation_id = r.next("ActivationId")?;
+        out.description = r.next("Description")?;
+        out.default_instance_name = r.next("DefaultInstanceName")?;
+        out.iam_role = r.next("IamRole")?;
+        out.registration_limit = r.next("RegistrationLimit")?;
+        out.registrations_count = r.next("RegistrationsCount")?;
+        out.expiration_date = r.next("ExpirationDate")?;
+        out.expired = r.next("Expired")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.tags = r.next("Tags")?;
+        Ok(out)
     }
 }
 
@@ -432,9 +432,9 @@ impl IntoValue for Alarm {
 impl FromValue for Alarm {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        Ok(out)
     }
 }
 
@@ -475,10 +475,10 @@ impl IntoValue for AlarmConfiguration {
 impl FromValue for AlarmConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ignore_poll_alarm_failure: r.next("IgnorePollAlarmFailure")?,
-            alarms: r.next("Alarms")?,
-        })
+        let mut out = Self::default();
+        out.ignore_poll_alarm_failure = r.next("IgnorePollAlarmFailure")?;
+        out.alarms = r.next("Alarms")?;
+        Ok(out)
     }
 }
 
@@ -508,10 +508,10 @@ impl AlarmStateInformation {
 impl FromValue for AlarmStateInformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            state: r.next("State")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.state = r.next("State")?;
+        Ok(out)
     }
 }
 
@@ -534,9 +534,9 @@ impl AlreadyExistsException {
 impl FromValue for AlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -619,9 +619,9 @@ impl AssociateOpsItemRelatedItemResponse {
 impl FromValue for AssociateOpsItemRelatedItemResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_id: r.next("AssociationId")?,
-        })
+        let mut out = Self::default();
+        out.association_id = r.next("AssociationId")?;
+        Ok(out)
     }
 }
 
@@ -742,21 +742,21 @@ impl Association {
 impl FromValue for Association {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            instance_id: r.next("InstanceId")?,
-            association_id: r.next("AssociationId")?,
-            association_version: r.next("AssociationVersion")?,
-            document_version: r.next("DocumentVersion")?,
-            targets: r.next("Targets")?,
-            last_execution_date: r.next("LastExecutionDate")?,
-            overview: r.next("Overview")?,
-            schedule_expression: r.next("ScheduleExpression")?,
-            association_name: r.next("AssociationName")?,
-            schedule_offset: r.next("ScheduleOffset")?,
-            duration: r.next("Duration")?,
-            target_maps: r.next("TargetMaps")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.instance_id = r.next("InstanceId")?;
+        out.association_id = r.next("AssociationId")?;
+        out.association_version = r.next("AssociationVersion")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.targets = r.next("Targets")?;
+        out.last_execution_date = r.next("LastExecutionDate")?;
+        out.overview = r.next("Overview")?;
+        out.schedule_expression = r.next("ScheduleExpression")?;
+        out.association_name = r.next("AssociationName")?;
+        out.schedule_offset = r.next("ScheduleOffset")?;
+        out.duration = r.next("Duration")?;
+        out.target_maps = r.next("TargetMaps")?;
+        Ok(out)
     }
 }
 
@@ -1155,38 +1155,38 @@ impl AssociationDescription {
 impl FromValue for AssociationDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            instance_id: r.next("InstanceId")?,
-            association_version: r.next("AssociationVersion")?,
-            date: r.next("Date")?,
-            last_update_association_date: r.next("LastUpdateAssociationDate")?,
-            status: r.next("Status")?,
-            overview: r.next("Overview")?,
-            document_version: r.next("DocumentVersion")?,
-            automation_target_parameter_name: r.next("AutomationTargetParameterName")?,
-            parameters: r.next("Parameters")?,
-            association_id: r.next("AssociationId")?,
-            targets: r.next("Targets")?,
-            schedule_expression: r.next("ScheduleExpression")?,
-            output_location: r.next("OutputLocation")?,
-            last_execution_date: r.next("LastExecutionDate")?,
-            last_successful_execution_date: r.next("LastSuccessfulExecutionDate")?,
-            association_name: r.next("AssociationName")?,
-            max_errors: r.next("MaxErrors")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            compliance_severity: r.next("ComplianceSeverity")?,
-            sync_compliance: r.next("SyncCompliance")?,
-            apply_only_at_cron_interval: r.next("ApplyOnlyAtCronInterval")?,
-            calendar_names: r.next("CalendarNames")?,
-            target_locations: r.next("TargetLocations")?,
-            schedule_offset: r.next("ScheduleOffset")?,
-            duration: r.next("Duration")?,
-            target_maps: r.next("TargetMaps")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-            triggered_alarms: r.next("TriggeredAlarms")?,
-            association_dispatch_assume_role: r.next("AssociationDispatchAssumeRole")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.instance_id = r.next("InstanceId")?;
+        out.association_version = r.next("AssociationVersion")?;
+        out.date = r.next("Date")?;
+        out.last_update_association_date = r.next("LastUpdateAssociationDate")?;
+        out.status = r.next("Status")?;
+        out.overview = r.next("Overview")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.automation_target_parameter_name = r.next("AutomationTargetParameterName")?;
+        out.parameters = r.next("Parameters")?;
+        out.association_id = r.next("AssociationId")?;
+        out.targets = r.next("Targets")?;
+        out.schedule_expression = r.next("ScheduleExpression")?;
+        out.output_location = r.next("OutputLocation")?;
+        out.last_execution_date = r.next("LastExecutionDate")?;
+        out.last_successful_execution_date = r.next("LastSuccessfulExecutionDate")?;
+        out.association_name = r.next("AssociationName")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.compliance_severity = r.next("ComplianceSeverity")?;
+        out.sync_compliance = r.next("SyncCompliance")?;
+        out.apply_only_at_cron_interval = r.next("ApplyOnlyAtCronInterval")?;
+        out.calendar_names = r.next("CalendarNames")?;
+        out.target_locations = r.next("TargetLocations")?;
+        out.schedule_offset = r.next("ScheduleOffset")?;
+        out.duration = r.next("Duration")?;
+        out.target_maps = r.next("TargetMaps")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        out.triggered_alarms = r.next("TriggeredAlarms")?;
+        out.association_dispatch_assume_role = r.next("AssociationDispatchAssumeRole")?;
+        Ok(out)
     }
 }
 
@@ -1209,9 +1209,9 @@ impl AssociationDoesNotExist {
 impl FromValue for AssociationDoesNotExist {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1297,18 +1297,18 @@ impl AssociationExecution {
 impl FromValue for AssociationExecution {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_id: r.next("AssociationId")?,
-            association_version: r.next("AssociationVersion")?,
-            execution_id: r.next("ExecutionId")?,
-            status: r.next("Status")?,
-            detailed_status: r.next("DetailedStatus")?,
-            created_time: r.next("CreatedTime")?,
-            last_execution_date: r.next("LastExecutionDate")?,
-            resource_count_by_status: r.next("ResourceCountByStatus")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-            triggered_alarms: r.next("TriggeredAlarms")?,
-        })
+        let mut out = Self::default();
+        out.association_id = r.next("AssociationId")?;
+        out.association_version = r.next("AssociationVersion")?;
+        out.execution_id = r.next("ExecutionId")?;
+        out.status = r.next("Status")?;
+        out.detailed_status = r.next("DetailedStatus")?;
+        out.created_time = r.next("CreatedTime")?;
+        out.last_execution_date = r.next("LastExecutionDate")?;
+        out.resource_count_by_status = r.next("ResourceCountByStatus")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        out.triggered_alarms = r.next("TriggeredAlarms")?;
+        Ok(out)
     }
 }
 
@@ -1331,9 +1331,9 @@ impl AssociationExecutionDoesNotExist {
 impl FromValue for AssociationExecutionDoesNotExist {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -1538,17 +1538,17 @@ impl AssociationExecutionTarget {
 impl FromValue for AssociationExecutionTarget {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_id: r.next("AssociationId")?,
-            association_version: r.next("AssociationVersion")?,
-            execution_id: r.next("ExecutionId")?,
-            resource_id: r.next("ResourceId")?,
-            resource_type: r.next("ResourceType")?,
-            status: r.next("Status")?,
-            detailed_status: r.next("DetailedStatus")?,
-            last_execution_date: r.next("LastExecutionDate")?,
-            output_source: r.next("OutputSource")?,
-        })
+        let mut out = Self::default();
+        out.association_id = r.next("AssociationId")?;
+        out.association_version = r.next("AssociationVersion")?;
+        out.execution_id = r.next("ExecutionId")?;
+        out.resource_id = r.next("ResourceId")?;
+        out.resource_type = r.next("ResourceType")?;
+        out.status = r.next("Status")?;
+        out.detailed_status = r.next("DetailedStatus")?;
+        out.last_execution_date = r.next("LastExecutionDate")?;
+        out.output_source = r.next("OutputSource")?;
+        Ok(out)
     }
 }
 
@@ -1942,11 +1942,11 @@ impl AssociationOverview {
 impl FromValue for AssociationOverview {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            status: r.next("Status")?,
-            detailed_status: r.next("DetailedStatus")?,
-            association_status_aggregated_count: r.next("AssociationStatusAggregatedCount")?,
-        })
+        let mut out = Self::default();
+        out.status = r.next("Status")?;
+        out.detailed_status = r.next("DetailedStatus")?;
+        out.association_status_aggregated_count = r.next("AssociationStatusAggregatedCount")?;
+        Ok(out)
     }
 }
 
@@ -2007,12 +2007,12 @@ impl IntoValue for AssociationStatus {
 impl FromValue for AssociationStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            date: r.next("Date")?,
-            name: r.next("Name")?,
-            message: r.next("Message")?,
-            additional_info: r.next("AdditionalInfo")?,
-        })
+        let mut out = Self::default();
+        out.date = r.next("Date")?;
+        out.name = r.next("Name")?;
+        out.message = r.next("Message")?;
+        out.additional_info = r.next("AdditionalInfo")?;
+        Ok(out)
     }
 }
 
@@ -2385,29 +2385,29 @@ impl AssociationVersionInfo {
 impl FromValue for AssociationVersionInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_id: r.next("AssociationId")?,
-            association_version: r.next("AssociationVersion")?,
-            created_date: r.next("CreatedDate")?,
-            name: r.next("Name")?,
-            document_version: r.next("DocumentVersion")?,
-            parameters: r.next("Parameters")?,
-            targets: r.next("Targets")?,
-            schedule_expression: r.next("ScheduleExpression")?,
-            output_location: r.next("OutputLocation")?,
-            association_name: r.next("AssociationName")?,
-            max_errors: r.next("MaxErrors")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            compliance_severity: r.next("ComplianceSeverity")?,
-            sync_compliance: r.next("SyncCompliance")?,
-            apply_only_at_cron_interval: r.next("ApplyOnlyAtCronInterval")?,
-            calendar_names: r.next("CalendarNames")?,
-            target_locations: r.next("TargetLocations")?,
-            schedule_offset: r.next("ScheduleOffset")?,
-            duration: r.next("Duration")?,
-            target_maps: r.next("TargetMaps")?,
-            association_dispatch_assume_role: r.next("AssociationDispatchAssumeRole")?,
-        })
+        let mut out = Self::default();
+        out.association_id = r.next("AssociationId")?;
+        out.association_version = r.next("AssociationVersion")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.name = r.next("Name")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.parameters = r.next("Parameters")?;
+        out.targets = r.next("Targets")?;
+        out.schedule_expression = r.next("ScheduleExpression")?;
+        out.output_location = r.next("OutputLocation")?;
+        out.association_name = r.next("AssociationName")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.compliance_severity = r.next("ComplianceSeverity")?;
+        out.sync_compliance = r.next("SyncCompliance")?;
+        out.apply_only_at_cron_interval = r.next("ApplyOnlyAtCronInterval")?;
+        out.calendar_names = r.next("CalendarNames")?;
+        out.target_locations = r.next("TargetLocations")?;
+        out.schedule_offset = r.next("ScheduleOffset")?;
+        out.duration = r.next("Duration")?;
+        out.target_maps = r.next("TargetMaps")?;
+        out.association_dispatch_assume_role = r.next("AssociationDispatchAssumeRole")?;
+        Ok(out)
     }
 }
 
@@ -2430,9 +2430,9 @@ impl AssociationVersionLimitExceeded {
 impl FromValue for AssociationVersionLimitExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -2483,13 +2483,13 @@ impl AttachmentContent {
 impl FromValue for AttachmentContent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            size: r.next("Size")?,
-            hash: r.next("Hash")?,
-            hash_type: r.next("HashType")?,
-            url: r.next("Url")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.size = r.next("Size")?;
+        out.hash = r.next("Hash")?;
+        out.hash_type = r.next("HashType")?;
+        out.url = r.next("Url")?;
+        Ok(out)
     }
 }
 
@@ -2584,9 +2584,9 @@ impl AttachmentInformation {
 impl FromValue for AttachmentInformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        Ok(out)
     }
 }
 
@@ -2733,9 +2733,9 @@ impl AutomationDefinitionNotApprovedException {
 impl FromValue for AutomationDefinitionNotApprovedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -2758,9 +2758,9 @@ impl AutomationDefinitionNotFoundException {
 impl FromValue for AutomationDefinitionNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -2783,9 +2783,9 @@ impl AutomationDefinitionVersionNotFoundException {
 impl FromValue for AutomationDefinitionVersionNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -3058,44 +3058,44 @@ impl AutomationExecution {
 impl FromValue for AutomationExecution {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            automation_execution_id: r.next("AutomationExecutionId")?,
-            document_name: r.next("DocumentName")?,
-            document_version: r.next("DocumentVersion")?,
-            execution_start_time: r.next("ExecutionStartTime")?,
-            execution_end_time: r.next("ExecutionEndTime")?,
-            automation_execution_status: r.next("AutomationExecutionStatus")?,
-            step_executions: r.next("StepExecutions")?,
-            step_executions_truncated: r.next("StepExecutionsTruncated")?,
-            parameters: r.next("Parameters")?,
-            outputs: r.next("Outputs")?,
-            failure_message: r.next("FailureMessage")?,
-            warning_message: r.next("WarningMessage")?,
-            mode: r.next("Mode")?,
-            parent_automation_execution_id: r.next("ParentAutomationExecutionId")?,
-            executed_by: r.next("ExecutedBy")?,
-            current_step_name: r.next("CurrentStepName")?,
-            current_action: r.next("CurrentAction")?,
-            target_parameter_name: r.next("TargetParameterName")?,
-            targets: r.next("Targets")?,
-            target_maps: r.next("TargetMaps")?,
-            resolved_targets: r.next("ResolvedTargets")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            max_errors: r.next("MaxErrors")?,
-            target: r.next("Target")?,
-            target_locations: r.next("TargetLocations")?,
-            progress_counters: r.next("ProgressCounters")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-            triggered_alarms: r.next("TriggeredAlarms")?,
-            target_locations_url: r.next("TargetLocationsURL")?,
-            automation_subtype: r.next("AutomationSubtype")?,
-            scheduled_time: r.next("ScheduledTime")?,
-            runbooks: r.next("Runbooks")?,
-            ops_item_id: r.next("OpsItemId")?,
-            association_id: r.next("AssociationId")?,
-            change_request_name: r.next("ChangeRequestName")?,
-            variables: r.next("Variables")?,
-        })
+        let mut out = Self::default();
+        out.automation_execution_id = r.next("AutomationExecutionId")?;
+        out.document_name = r.next("DocumentName")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.execution_start_time = r.next("ExecutionStartTime")?;
+        out.execution_end_time = r.next("ExecutionEndTime")?;
+        out.automation_execution_status = r.next("AutomationExecutionStatus")?;
+        out.step_executions = r.next("StepExecutions")?;
+        out.step_executions_truncated = r.next("StepExecutionsTruncated")?;
+        out.parameters = r.next("Parameters")?;
+        out.outputs = r.next("Outputs")?;
+        out.failure_message = r.next("FailureMessage")?;
+        out.warning_message = r.next("WarningMessage")?;
+        out.mode = r.next("Mode")?;
+        out.parent_automation_execution_id = r.next("ParentAutomationExecutionId")?;
+        out.executed_by = r.next("ExecutedBy")?;
+        out.current_step_name = r.next("CurrentStepName")?;
+        out.current_action = r.next("CurrentAction")?;
+        out.target_parameter_name = r.next("TargetParameterName")?;
+        out.targets = r.next("Targets")?;
+        out.target_maps = r.next("TargetMaps")?;
+        out.resolved_targets = r.next("ResolvedTargets")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.target = r.next("Target")?;
+        out.target_locations = r.next("TargetLocations")?;
+        out.progress_counters = r.next("ProgressCounters")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        out.triggered_alarms = r.next("TriggeredAlarms")?;
+        out.target_locations_url = r.next("TargetLocationsURL")?;
+        out.automation_subtype = r.next("AutomationSubtype")?;
+        out.scheduled_time = r.next("ScheduledTime")?;
+        out.runbooks = r.next("Runbooks")?;
+        out.ops_item_id = r.next("OpsItemId")?;
+        out.association_id = r.next("AssociationId")?;
+        out.change_request_name = r.next("ChangeRequestName")?;
+        out.variables = r.next("Variables")?;
+        Ok(out)
     }
 }
 
@@ -3344,9 +3344,9 @@ impl AutomationExecutionLimitExceededException {
 impl FromValue for AutomationExecutionLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -3591,40 +3591,40 @@ impl AutomationExecutionMetadata {
 impl FromValue for AutomationExecutionMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            automation_execution_id: r.next("AutomationExecutionId")?,
-            document_name: r.next("DocumentName")?,
-            document_version: r.next("DocumentVersion")?,
-            automation_execution_status: r.next("AutomationExecutionStatus")?,
-            execution_start_time: r.next("ExecutionStartTime")?,
-            execution_end_time: r.next("ExecutionEndTime")?,
-            executed_by: r.next("ExecutedBy")?,
-            log_file: r.next("LogFile")?,
-            outputs: r.next("Outputs")?,
-            mode: r.next("Mode")?,
-            parent_automation_execution_id: r.next("ParentAutomationExecutionId")?,
-            current_step_name: r.next("CurrentStepName")?,
-            current_action: r.next("CurrentAction")?,
-            failure_message: r.next("FailureMessage")?,
-            warning_message: r.next("WarningMessage")?,
-            target_parameter_name: r.next("TargetParameterName")?,
-            targets: r.next("Targets")?,
-            target_maps: r.next("TargetMaps")?,
-            resolved_targets: r.next("ResolvedTargets")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            max_errors: r.next("MaxErrors")?,
-            target: r.next("Target")?,
-            automation_type: r.next("AutomationType")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-            triggered_alarms: r.next("TriggeredAlarms")?,
-            target_locations_url: r.next("TargetLocationsURL")?,
-            automation_subtype: r.next("AutomationSubtype")?,
-            scheduled_time: r.next("ScheduledTime")?,
-            runbooks: r.next("Runbooks")?,
-            ops_item_id: r.next("OpsItemId")?,
-            association_id: r.next("AssociationId")?,
-            change_request_name: r.next("ChangeRequestName")?,
-        })
+        let mut out = Self::default();
+        out.automation_execution_id = r.next("AutomationExecutionId")?;
+        out.document_name = r.next("DocumentName")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.automation_execution_status = r.next("AutomationExecutionStatus")?;
+        out.execution_start_time = r.next("ExecutionStartTime")?;
+        out.execution_end_time = r.next("ExecutionEndTime")?;
+        out.executed_by = r.next("ExecutedBy")?;
+        out.log_file = r.next("LogFile")?;
+        out.outputs = r.next("Outputs")?;
+        out.mode = r.next("Mode")?;
+        out.parent_automation_execution_id = r.next("ParentAutomationExecutionId")?;
+        out.current_step_name = r.next("CurrentStepName")?;
+        out.current_action = r.next("CurrentAction")?;
+        out.failure_message = r.next("FailureMessage")?;
+        out.warning_message = r.next("WarningMessage")?;
+        out.target_parameter_name = r.next("TargetParameterName")?;
+        out.targets = r.next("Targets")?;
+        out.target_maps = r.next("TargetMaps")?;
+        out.resolved_targets = r.next("ResolvedTargets")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.target = r.next("Target")?;
+        out.automation_type = r.next("AutomationType")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        out.triggered_alarms = r.next("TriggeredAlarms")?;
+        out.target_locations_url = r.next("TargetLocationsURL")?;
+        out.automation_subtype = r.next("AutomationSubtype")?;
+        out.scheduled_time = r.next("ScheduledTime")?;
+        out.runbooks = r.next("Runbooks")?;
+        out.ops_item_id = r.next("OpsItemId")?;
+        out.association_id = r.next("AssociationId")?;
+        out.change_request_name = r.next("ChangeRequestName")?;
+        Ok(out)
     }
 }
 
@@ -3647,9 +3647,9 @@ impl AutomationExecutionNotFoundException {
 impl FromValue for AutomationExecutionNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -3697,12 +3697,12 @@ impl AutomationExecutionPreview {
 impl FromValue for AutomationExecutionPreview {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            step_previews: r.next("StepPreviews")?,
-            regions: r.next("Regions")?,
-            target_previews: r.next("TargetPreviews")?,
-            total_accounts: r.next("TotalAccounts")?,
-        })
+        let mut out = Self::default();
+        out.step_previews = r.next("StepPreviews")?;
+        out.regions = r.next("Regions")?;
+        out.target_previews = r.next("TargetPreviews")?;
+        out.total_accounts = r.next("TotalAccounts")?;
+        Ok(out)
     }
 }
 
@@ -3889,9 +3889,9 @@ impl AutomationStepNotFoundException {
 impl FromValue for AutomationStepNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -4110,13 +4110,13 @@ impl IntoValue for AzureConfiguration {
 impl FromValue for AzureConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tenant_id: r.next("TenantId")?,
-            tenant_display_name: r.next("TenantDisplayName")?,
-            application_id: r.next("ApplicationId")?,
-            application_display_name: r.next("ApplicationDisplayName")?,
-            targets: r.next("Targets")?,
-        })
+        let mut out = Self::default();
+        out.tenant_id = r.next("TenantId")?;
+        out.tenant_display_name = r.next("TenantDisplayName")?;
+        out.application_id = r.next("ApplicationId")?;
+        out.application_display_name = r.next("ApplicationDisplayName")?;
+        out.targets = r.next("Targets")?;
+        Ok(out)
     }
 }
 
@@ -4154,10 +4154,10 @@ impl IntoValue for AzureSubscription {
 impl FromValue for AzureSubscription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            display_name: r.next("DisplayName")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.display_name = r.next("DisplayName")?;
+        Ok(out)
     }
 }
 
@@ -4435,9 +4435,9 @@ impl CancelMaintenanceWindowExecutionResult {
 impl FromValue for CancelMaintenanceWindowExecutionResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_execution_id: r.next("WindowExecutionId")?,
-        })
+        let mut out = Self::default();
+        out.window_execution_id = r.next("WindowExecutionId")?;
+        Ok(out)
     }
 }
 
@@ -4468,9 +4468,9 @@ impl IntoValue for CloudConnectorConfiguration {
 impl FromValue for CloudConnectorConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            azure_configuration: r.next("AzureConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.azure_configuration = r.next("AzureConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -4644,14 +4644,14 @@ impl CloudConnectorSummary {
 impl FromValue for CloudConnectorSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            cloud_connector_id: r.next("CloudConnectorId")?,
-            display_name: r.next("DisplayName")?,
-            description: r.next("Description")?,
-            role_arn: r.next("RoleArn")?,
-            created_at: r.next("CreatedAt")?,
-            updated_at: r.next("UpdatedAt")?,
-        })
+        let mut out = Self::default();
+        out.cloud_connector_id = r.next("CloudConnectorId")?;
+        out.display_name = r.next("DisplayName")?;
+        out.description = r.next("Description")?;
+        out.role_arn = r.next("RoleArn")?;
+        out.created_at = r.next("CreatedAt")?;
+        out.updated_at = r.next("UpdatedAt")?;
+        Ok(out)
     }
 }
 
@@ -4692,10 +4692,10 @@ impl IntoValue for CloudWatchOutputConfig {
 impl FromValue for CloudWatchOutputConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            cloud_watch_log_group_name: r.next("CloudWatchLogGroupName")?,
-            cloud_watch_output_enabled: r.next("CloudWatchOutputEnabled")?,
-        })
+        let mut out = Self::default();
+        out.cloud_watch_log_group_name = r.next("CloudWatchLogGroupName")?;
+        out.cloud_watch_output_enabled = r.next("CloudWatchOutputEnabled")?;
+        Ok(out)
     }
 }
 
@@ -4943,34 +4943,34 @@ impl Command {
 impl FromValue for Command {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            command_id: r.next("CommandId")?,
-            document_name: r.next("DocumentName")?,
-            document_version: r.next("DocumentVersion")?,
-            comment: r.next("Comment")?,
-            expires_after: r.next("ExpiresAfter")?,
-            parameters: r.next("Parameters")?,
-            instance_ids: r.next("InstanceIds")?,
-            targets: r.next("Targets")?,
-            requested_date_time: r.next("RequestedDateTime")?,
-            status: r.next("Status")?,
-            status_details: r.next("StatusDetails")?,
-            output_s3_region: r.next("OutputS3Region")?,
-            output_s3_bucket_name: r.next("OutputS3BucketName")?,
-            output_s3_key_prefix: r.next("OutputS3KeyPrefix")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            max_errors: r.next("MaxErrors")?,
-            target_count: r.next("TargetCount")?,
-            completed_count: r.next("CompletedCount")?,
-            error_count: r.next("ErrorCount")?,
-            delivery_timed_out_count: r.next("DeliveryTimedOutCount")?,
-            service_role: r.next("ServiceRole")?,
-            notification_config: r.next("NotificationConfig")?,
-            cloud_watch_output_config: r.next("CloudWatchOutputConfig")?,
-            timeout_seconds: r.next("TimeoutSeconds")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-            triggered_alarms: r.next("TriggeredAlarms")?,
-        })
+        let mut out = Self::default();
+        out.command_id = r.next("CommandId")?;
+        out.document_name = r.next("DocumentName")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.comment = r.next("Comment")?;
+        out.expires_after = r.next("ExpiresAfter")?;
+        out.parameters = r.next("Parameters")?;
+        out.instance_ids = r.next("InstanceIds")?;
+        out.targets = r.next("Targets")?;
+        out.requested_date_time = r.next("RequestedDateTime")?;
+        out.status = r.next("Status")?;
+        out.status_details = r.next("StatusDetails")?;
+        out.output_s3_region = r.next("OutputS3Region")?;
+        out.output_s3_bucket_name = r.next("OutputS3BucketName")?;
+        out.output_s3_key_prefix = r.next("OutputS3KeyPrefix")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.target_count = r.next("TargetCount")?;
+        out.completed_count = r.next("CompletedCount")?;
+        out.error_count = r.next("ErrorCount")?;
+        out.delivery_timed_out_count = r.next("DeliveryTimedOutCount")?;
+        out.service_role = r.next("ServiceRole")?;
+        out.notification_config = r.next("NotificationConfig")?;
+        out.cloud_watch_output_config = r.next("CloudWatchOutputConfig")?;
+        out.timeout_seconds = r.next("TimeoutSeconds")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        out.triggered_alarms = r.next("TriggeredAlarms")?;
+        Ok(out)
     }
 }
 
@@ -5282,24 +5282,24 @@ impl CommandInvocation {
 impl FromValue for CommandInvocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            command_id: r.next("CommandId")?,
-            instance_id: r.next("InstanceId")?,
-            instance_name: r.next("InstanceName")?,
-            comment: r.next("Comment")?,
-            document_name: r.next("DocumentName")?,
-            document_version: r.next("DocumentVersion")?,
-            requested_date_time: r.next("RequestedDateTime")?,
-            status: r.next("Status")?,
-            status_details: r.next("StatusDetails")?,
-            trace_output: r.next("TraceOutput")?,
-            standard_output_url: r.next("StandardOutputUrl")?,
-            standard_error_url: r.next("StandardErrorUrl")?,
-            command_plugins: r.next("CommandPlugins")?,
-            service_role: r.next("ServiceRole")?,
-            notification_config: r.next("NotificationConfig")?,
-            cloud_watch_output_config: r.next("CloudWatchOutputConfig")?,
-        })
+        let mut out = Self::default();
+        out.command_id = r.next("CommandId")?;
+        out.instance_id = r.next("InstanceId")?;
+        out.instance_name = r.next("InstanceName")?;
+        out.comment = r.next("Comment")?;
+        out.document_name = r.next("DocumentName")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.requested_date_time = r.next("RequestedDateTime")?;
+        out.status = r.next("Status")?;
+        out.status_details = r.next("StatusDetails")?;
+        out.trace_output = r.next("TraceOutput")?;
+        out.standard_output_url = r.next("StandardOutputUrl")?;
+        out.standard_error_url = r.next("StandardErrorUrl")?;
+        out.command_plugins = r.next("CommandPlugins")?;
+        out.service_role = r.next("ServiceRole")?;
+        out.notification_config = r.next("NotificationConfig")?;
+        out.cloud_watch_output_config = r.next("CloudWatchOutputConfig")?;
+        Ok(out)
     }
 }
 
@@ -5538,20 +5538,20 @@ impl CommandPlugin {
 impl FromValue for CommandPlugin {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            status: r.next("Status")?,
-            status_details: r.next("StatusDetails")?,
-            response_code: r.next("ResponseCode")?,
-            response_start_date_time: r.next("ResponseStartDateTime")?,
-            response_finish_date_time: r.next("ResponseFinishDateTime")?,
-            output: r.next("Output")?,
-            standard_output_url: r.next("StandardOutputUrl")?,
-            standard_error_url: r.next("StandardErrorUrl")?,
-            output_s3_region: r.next("OutputS3Region")?,
-            output_s3_bucket_name: r.next("OutputS3BucketName")?,
-            output_s3_key_prefix: r.next("OutputS3KeyPrefix")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.status = r.next("Status")?;
+        out.status_details = r.next("StatusDetails")?;
+        out.response_code = r.next("ResponseCode")?;
+        out.response_start_date_time = r.next("ResponseStartDateTime")?;
+        out.response_finish_date_time = r.next("ResponseFinishDateTime")?;
+        out.output = r.next("Output")?;
+        out.standard_output_url = r.next("StandardOutputUrl")?;
+        out.standard_error_url = r.next("StandardErrorUrl")?;
+        out.output_s3_region = r.next("OutputS3Region")?;
+        out.output_s3_bucket_name = r.next("OutputS3BucketName")?;
+        out.output_s3_key_prefix = r.next("OutputS3KeyPrefix")?;
+        Ok(out)
     }
 }
 
@@ -5805,11 +5805,11 @@ impl IntoValue for ComplianceExecutionSummary {
 impl FromValue for ComplianceExecutionSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            execution_time: r.next("ExecutionTime")?,
-            execution_id: r.next("ExecutionId")?,
-            execution_type: r.next("ExecutionType")?,
-        })
+        let mut out = Self::default();
+        out.execution_time = r.next("ExecutionTime")?;
+        out.execution_id = r.next("ExecutionId")?;
+        out.execution_type = r.next("ExecutionType")?;
+        Ok(out)
     }
 }
 
@@ -5890,17 +5890,17 @@ impl ComplianceItem {
 impl FromValue for ComplianceItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            compliance_type: r.next("ComplianceType")?,
-            resource_type: r.next("ResourceType")?,
-            resource_id: r.next("ResourceId")?,
-            id: r.next("Id")?,
-            title: r.next("Title")?,
-            status: r.next("Status")?,
-            severity: r.next("Severity")?,
-            execution_summary: r.next("ExecutionSummary")?,
-            details: r.next("Details")?,
-        })
+        let mut out = Self::default();
+        out.compliance_type = r.next("ComplianceType")?;
+        out.resource_type = r.next("ResourceType")?;
+        out.resource_id = r.next("ResourceId")?;
+        out.id = r.next("Id")?;
+        out.title = r.next("Title")?;
+        out.status = r.next("Status")?;
+        out.severity = r.next("Severity")?;
+        out.execution_summary = r.next("ExecutionSummary")?;
+        out.details = r.next("Details")?;
+        Ok(out)
     }
 }
 
@@ -6306,11 +6306,11 @@ impl ComplianceSummaryItem {
 impl FromValue for ComplianceSummaryItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            compliance_type: r.next("ComplianceType")?,
-            compliant_summary: r.next("CompliantSummary")?,
-            non_compliant_summary: r.next("NonCompliantSummary")?,
-        })
+        let mut out = Self::default();
+        out.compliance_type = r.next("ComplianceType")?;
+        out.compliant_summary = r.next("CompliantSummary")?;
+        out.non_compliant_summary = r.next("NonCompliantSummary")?;
+        Ok(out)
     }
 }
 
@@ -6333,9 +6333,9 @@ impl ComplianceTypeCountLimitExceededException {
 impl FromValue for ComplianceTypeCountLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -6441,10 +6441,10 @@ impl CompliantSummary {
 impl FromValue for CompliantSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            compliant_count: r.next("CompliantCount")?,
-            severity_summary: r.next("SeveritySummary")?,
-        })
+        let mut out = Self::default();
+        out.compliant_count = r.next("CompliantCount")?;
+        out.severity_summary = r.next("SeveritySummary")?;
+        Ok(out)
     }
 }
 
@@ -6475,9 +6475,9 @@ impl IntoValue for ConfigurationTargets {
 impl FromValue for ConfigurationTargets {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            subscriptions: r.next("Subscriptions")?,
-        })
+        let mut out = Self::default();
+        out.subscriptions = r.next("Subscriptions")?;
+        Ok(out)
     }
 }
 
@@ -6500,9 +6500,9 @@ impl ConflictException {
 impl FromValue for ConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -6698,10 +6698,10 @@ impl CreateActivationResult {
 impl FromValue for CreateActivationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            activation_id: r.next("ActivationId")?,
-            activation_code: r.next("ActivationCode")?,
-        })
+        let mut out = Self::default();
+        out.activation_id = r.next("ActivationId")?;
+        out.activation_code = r.next("ActivationCode")?;
+        Ok(out)
     }
 }
 
@@ -7000,28 +7000,28 @@ impl IntoValue for CreateAssociationBatchRequestEntry {
 impl FromValue for CreateAssociationBatchRequestEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            instance_id: r.next("InstanceId")?,
-            parameters: r.next("Parameters")?,
-            automation_target_parameter_name: r.next("AutomationTargetParameterName")?,
-            document_version: r.next("DocumentVersion")?,
-            targets: r.next("Targets")?,
-            schedule_expression: r.next("ScheduleExpression")?,
-            output_location: r.next("OutputLocation")?,
-            association_name: r.next("AssociationName")?,
-            max_errors: r.next("MaxErrors")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            compliance_severity: r.next("ComplianceSeverity")?,
-            sync_compliance: r.next("SyncCompliance")?,
-            apply_only_at_cron_interval: r.next("ApplyOnlyAtCronInterval")?,
-            calendar_names: r.next("CalendarNames")?,
-            target_locations: r.next("TargetLocations")?,
-            schedule_offset: r.next("ScheduleOffset")?,
-            duration: r.next("Duration")?,
-            target_maps: r.next("TargetMaps")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.instance_id = r.next("InstanceId")?;
+        out.parameters = r.next("Parameters")?;
+        out.automation_target_parameter_name = r.next("AutomationTargetParameterName")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.targets = r.next("Targets")?;
+        out.schedule_expression = r.next("ScheduleExpression")?;
+        out.output_location = r.next("OutputLocation")?;
+        out.association_name = r.next("AssociationName")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.compliance_severity = r.next("ComplianceSeverity")?;
+        out.sync_compliance = r.next("SyncCompliance")?;
+        out.apply_only_at_cron_interval = r.next("ApplyOnlyAtCronInterval")?;
+        out.calendar_names = r.next("CalendarNames")?;
+        out.target_locations = r.next("TargetLocations")?;
+        out.schedule_offset = r.next("ScheduleOffset")?;
+        out.duration = r.next("Duration")?;
+        out.target_maps = r.next("TargetMaps")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -7051,10 +7051,10 @@ impl CreateAssociationBatchResult {
 impl FromValue for CreateAssociationBatchResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            successful: r.next("Successful")?,
-            failed: r.next("Failed")?,
-        })
+        let mut out = Self::default();
+        out.successful = r.next("Successful")?;
+        out.failed = r.next("Failed")?;
+        Ok(out)
     }
 }
 
@@ -7362,9 +7362,9 @@ impl CreateAssociationResult {
 impl FromValue for CreateAssociationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_description: r.next("AssociationDescription")?,
-        })
+        let mut out = Self::default();
+        out.association_description = r.next("AssociationDescription")?;
+        Ok(out)
     }
 }
 
@@ -7459,9 +7459,9 @@ impl CreateCloudConnectorResult {
 impl FromValue for CreateCloudConnectorResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            cloud_connector_id: r.next("CloudConnectorId")?,
-        })
+        let mut out = Self::default();
+        out.cloud_connector_id = r.next("CloudConnectorId")?;
+        Ok(out)
     }
 }
 
@@ -7606,9 +7606,9 @@ impl CreateDocumentResult {
 impl FromValue for CreateDocumentResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            document_description: r.next("DocumentDescription")?,
-        })
+        let mut out = Self::default();
+        out.document_description = r.next("DocumentDescription")?;
+        Ok(out)
     }
 }
 
@@ -7794,9 +7794,9 @@ impl CreateMaintenanceWindowResult {
 impl FromValue for CreateMaintenanceWindowResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        Ok(out)
     }
 }
 
@@ -7999,10 +7999,10 @@ impl CreateOpsItemResponse {
 impl FromValue for CreateOpsItemResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ops_item_id: r.next("OpsItemId")?,
-            ops_item_arn: r.next("OpsItemArn")?,
-        })
+        let mut out = Self::default();
+        out.ops_item_id = r.next("OpsItemId")?;
+        out.ops_item_arn = r.next("OpsItemArn")?;
+        Ok(out)
     }
 }
 
@@ -8070,9 +8070,9 @@ impl CreateOpsMetadataResult {
 impl FromValue for CreateOpsMetadataResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ops_metadata_arn: r.next("OpsMetadataArn")?,
-        })
+        let mut out = Self::default();
+        out.ops_metadata_arn = r.next("OpsMetadataArn")?;
+        Ok(out)
     }
 }
 
@@ -8262,9 +8262,9 @@ impl CreatePatchBaselineResult {
 impl FromValue for CreatePatchBaselineResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_id: r.next("BaselineId")?,
-        })
+        let mut out = Self::default();
+        out.baseline_id = r.next("BaselineId")?;
+        Ok(out)
     }
 }
 
@@ -8390,12 +8390,12 @@ impl Credentials {
 impl FromValue for Credentials {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_key_id: r.next("AccessKeyId")?,
-            secret_access_key: r.next("SecretAccessKey")?,
-            session_token: r.next("SessionToken")?,
-            expiration_time: r.next("ExpirationTime")?,
-        })
+        let mut out = Self::default();
+        out.access_key_id = r.next("AccessKeyId")?;
+        out.secret_access_key = r.next("SecretAccessKey")?;
+        out.session_token = r.next("SessionToken")?;
+        out.expiration_time = r.next("ExpirationTime")?;
+        Ok(out)
     }
 }
 
@@ -8418,9 +8418,9 @@ impl CustomSchemaCountLimitExceededException {
 impl FromValue for CustomSchemaCountLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -8557,9 +8557,9 @@ impl DeleteCloudConnectorResult {
 impl FromValue for DeleteCloudConnectorResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            cloud_connector_id: r.next("CloudConnectorId")?,
-        })
+        let mut out = Self::default();
+        out.cloud_connector_id = r.next("CloudConnectorId")?;
+        Ok(out)
     }
 }
 
@@ -8715,11 +8715,11 @@ impl DeleteInventoryResult {
 impl FromValue for DeleteInventoryResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            deletion_id: r.next("DeletionId")?,
-            type_name: r.next("TypeName")?,
-            deletion_summary: r.next("DeletionSummary")?,
-        })
+        let mut out = Self::default();
+        out.deletion_id = r.next("DeletionId")?;
+        out.type_name = r.next("TypeName")?;
+        out.deletion_summary = r.next("DeletionSummary")?;
+        Ok(out)
     }
 }
 
@@ -8766,9 +8766,9 @@ impl DeleteMaintenanceWindowResult {
 impl FromValue for DeleteMaintenanceWindowResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        Ok(out)
     }
 }
 
@@ -8934,10 +8934,10 @@ impl DeleteParametersResult {
 impl FromValue for DeleteParametersResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            deleted_parameters: r.next("DeletedParameters")?,
-            invalid_parameters: r.next("InvalidParameters")?,
-        })
+        let mut out = Self::default();
+        out.deleted_parameters = r.next("DeletedParameters")?;
+        out.invalid_parameters = r.next("InvalidParameters")?;
+        Ok(out)
     }
 }
 
@@ -8984,9 +8984,9 @@ impl DeletePatchBaselineResult {
 impl FromValue for DeletePatchBaselineResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_id: r.next("BaselineId")?,
-        })
+        let mut out = Self::default();
+        out.baseline_id = r.next("BaselineId")?;
+        Ok(out)
     }
 }
 
@@ -9192,10 +9192,10 @@ impl DeregisterPatchBaselineForPatchGroupResult {
 impl FromValue for DeregisterPatchBaselineForPatchGroupResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_id: r.next("BaselineId")?,
-            patch_group: r.next("PatchGroup")?,
-        })
+        let mut out = Self::default();
+        out.baseline_id = r.next("BaselineId")?;
+        out.patch_group = r.next("PatchGroup")?;
+        Ok(out)
     }
 }
 
@@ -9269,10 +9269,10 @@ impl DeregisterTargetFromMaintenanceWindowResult {
 impl FromValue for DeregisterTargetFromMaintenanceWindowResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            window_target_id: r.next("WindowTargetId")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.window_target_id = r.next("WindowTargetId")?;
+        Ok(out)
     }
 }
 
@@ -9338,10 +9338,10 @@ impl DeregisterTaskFromMaintenanceWindowResult {
 impl FromValue for DeregisterTaskFromMaintenanceWindowResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            window_task_id: r.next("WindowTaskId")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.window_task_id = r.next("WindowTaskId")?;
+        Ok(out)
     }
 }
 
@@ -9527,10 +9527,10 @@ impl DescribeActivationsResult {
 impl FromValue for DescribeActivationsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            activation_list: r.next("ActivationList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.activation_list = r.next("ActivationList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9629,10 +9629,10 @@ impl DescribeAssociationExecutionTargetsResult {
 impl FromValue for DescribeAssociationExecutionTargetsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_execution_targets: r.next("AssociationExecutionTargets")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.association_execution_targets = r.next("AssociationExecutionTargets")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9721,10 +9721,10 @@ impl DescribeAssociationExecutionsResult {
 impl FromValue for DescribeAssociationExecutionsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_executions: r.next("AssociationExecutions")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.association_executions = r.next("AssociationExecutions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9795,9 +9795,9 @@ impl DescribeAssociationResult {
 impl FromValue for DescribeAssociationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_description: r.next("AssociationDescription")?,
-        })
+        let mut out = Self::default();
+        out.association_description = r.next("AssociationDescription")?;
+        Ok(out)
     }
 }
 
@@ -9870,10 +9870,10 @@ impl DescribeAutomationExecutionsResult {
 impl FromValue for DescribeAutomationExecutionsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            automation_execution_metadata_list: r.next("AutomationExecutionMetadataList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.automation_execution_metadata_list = r.next("AutomationExecutionMetadataList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -9961,10 +9961,10 @@ impl DescribeAutomationStepExecutionsResult {
 impl FromValue for DescribeAutomationStepExecutionsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            step_executions: r.next("StepExecutions")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.step_executions = r.next("StepExecutions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10069,10 +10069,10 @@ impl DescribeAvailablePatchesResult {
 impl FromValue for DescribeAvailablePatchesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            patches: r.next("Patches")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.patches = r.next("Patches")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10167,11 +10167,11 @@ impl DescribeDocumentPermissionResponse {
 impl FromValue for DescribeDocumentPermissionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_ids: r.next("AccountIds")?,
-            account_sharing_info_list: r.next("AccountSharingInfoList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.account_ids = r.next("AccountIds")?;
+        out.account_sharing_info_list = r.next("AccountSharingInfoList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10238,9 +10238,9 @@ impl DescribeDocumentResult {
 impl FromValue for DescribeDocumentResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            document: r.next("Document")?,
-        })
+        let mut out = Self::default();
+        out.document = r.next("Document")?;
+        Ok(out)
     }
 }
 
@@ -10312,10 +10312,10 @@ impl DescribeEffectiveInstanceAssociationsResult {
 impl FromValue for DescribeEffectiveInstanceAssociationsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            associations: r.next("Associations")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.associations = r.next("Associations")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10387,10 +10387,10 @@ impl DescribeEffectivePatchesForPatchBaselineResult {
 impl FromValue for DescribeEffectivePatchesForPatchBaselineResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            effective_patches: r.next("EffectivePatches")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.effective_patches = r.next("EffectivePatches")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10465,10 +10465,10 @@ impl DescribeInstanceAssociationsStatusResult {
 impl FromValue for DescribeInstanceAssociationsStatusResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_association_status_infos: r.next("InstanceAssociationStatusInfos")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.instance_association_status_infos = r.next("InstanceAssociationStatusInfos")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10554,10 +10554,10 @@ impl DescribeInstanceInformationResult {
 impl FromValue for DescribeInstanceInformationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_information_list: r.next("InstanceInformationList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.instance_information_list = r.next("InstanceInformationList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10641,10 +10641,10 @@ impl DescribeInstancePatchStatesForPatchGroupResult {
 impl FromValue for DescribeInstancePatchStatesForPatchGroupResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_patch_states: r.next("InstancePatchStates")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.instance_patch_states = r.next("InstancePatchStates")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10716,10 +10716,10 @@ impl DescribeInstancePatchStatesResult {
 impl FromValue for DescribeInstancePatchStatesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_patch_states: r.next("InstancePatchStates")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.instance_patch_states = r.next("InstancePatchStates")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10814,10 +10814,10 @@ impl DescribeInstancePatchesResult {
 impl FromValue for DescribeInstancePatchesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            patches: r.next("Patches")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.patches = r.next("Patches")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10901,10 +10901,10 @@ impl DescribeInstancePropertiesResult {
 impl FromValue for DescribeInstancePropertiesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_properties: r.next("InstanceProperties")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.instance_properties = r.next("InstanceProperties")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -10977,10 +10977,10 @@ impl DescribeInventoryDeletionsResult {
 impl FromValue for DescribeInventoryDeletionsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            inventory_deletions: r.next("InventoryDeletions")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.inventory_deletions = r.next("InventoryDeletions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -11074,11 +11074,11 @@ impl DescribeMaintenanceWindowExecutionTaskInvocationsResult {
 impl FromValue for DescribeMaintenanceWindowExecutionTaskInvocationsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_execution_task_invocation_identities: r
-                .next("WindowExecutionTaskInvocationIdentities")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.window_execution_task_invocation_identities =
+            r.next("WindowExecutionTaskInvocationIdentities")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -11162,10 +11162,10 @@ impl DescribeMaintenanceWindowExecutionTasksResult {
 impl FromValue for DescribeMaintenanceWindowExecutionTasksResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_execution_task_identities: r.next("WindowExecutionTaskIdentities")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.window_execution_task_identities = r.next("WindowExecutionTaskIdentities")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -11251,10 +11251,10 @@ impl DescribeMaintenanceWindowExecutionsResult {
 impl FromValue for DescribeMaintenanceWindowExecutionsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_executions: r.next("WindowExecutions")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.window_executions = r.next("WindowExecutions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -11354,10 +11354,10 @@ impl DescribeMaintenanceWindowScheduleResult {
 impl FromValue for DescribeMaintenanceWindowScheduleResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            scheduled_window_executions: r.next("ScheduledWindowExecutions")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.scheduled_window_executions = r.next("ScheduledWindowExecutions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -11437,10 +11437,10 @@ impl DescribeMaintenanceWindowTargetsResult {
 impl FromValue for DescribeMaintenanceWindowTargetsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            targets: r.next("Targets")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.targets = r.next("Targets")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -11520,10 +11520,10 @@ impl DescribeMaintenanceWindowTasksResult {
 impl FromValue for DescribeMaintenanceWindowTasksResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tasks: r.next("Tasks")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.tasks = r.next("Tasks")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -11611,10 +11611,10 @@ impl DescribeMaintenanceWindowsForTargetResult {
 impl FromValue for DescribeMaintenanceWindowsForTargetResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_identities: r.next("WindowIdentities")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.window_identities = r.next("WindowIdentities")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -11687,10 +11687,10 @@ impl DescribeMaintenanceWindowsResult {
 impl FromValue for DescribeMaintenanceWindowsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_identities: r.next("WindowIdentities")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.window_identities = r.next("WindowIdentities")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -11779,10 +11779,10 @@ impl DescribeOpsItemsResponse {
 impl FromValue for DescribeOpsItemsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            ops_item_summaries: r.next("OpsItemSummaries")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.ops_item_summaries = r.next("OpsItemSummaries")?;
+        Ok(out)
     }
 }
 
@@ -11872,10 +11872,10 @@ impl DescribeParametersResult {
 impl FromValue for DescribeParametersResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            parameters: r.next("Parameters")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.parameters = r.next("Parameters")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -11951,10 +11951,10 @@ impl DescribePatchBaselinesResult {
 impl FromValue for DescribePatchBaselinesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_identities: r.next("BaselineIdentities")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.baseline_identities = r.next("BaselineIdentities")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -12089,28 +12089,29 @@ impl DescribePatchGroupStateResult {
 impl FromValue for DescribePatchGroupStateResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instances: r.next("Instances")?,
-            instances_with_installed_patches: r.next("InstancesWithInstalledPatches")?,
-            instances_with_installed_other_patches: r.next("InstancesWithInstalledOtherPatches")?,
-            instances_with_installed_pending_reboot_patches: r
-                .next("InstancesWithInstalledPendingRebootPatches")?,
-            instances_with_installed_rejected_patches: r
-                .next("InstancesWithInstalledRejectedPatches")?,
-            instances_with_missing_patches: r.next("InstancesWithMissingPatches")?,
-            instances_with_failed_patches: r.next("InstancesWithFailedPatches")?,
-            instances_with_not_applicable_patches: r.next("InstancesWithNotApplicablePatches")?,
-            instances_with_unreported_not_applicable_patches: r
-                .next("InstancesWithUnreportedNotApplicablePatches")?,
-            instances_with_critical_non_compliant_patches: r
-                .next("InstancesWithCriticalNonCompliantPatches")?,
-            instances_with_security_non_compliant_patches: r
-                .next("InstancesWithSecurityNonCompliantPatches")?,
-            instances_with_other_non_compliant_patches: r
-                .next("InstancesWithOtherNonCompliantPatches")?,
-            instances_with_available_security_updates: r
-                .next("InstancesWithAvailableSecurityUpdates")?,
-        })
+        let mut out = Self::default();
+        out.instances = r.next("Instances")?;
+        out.instances_with_installed_patches = r.next("InstancesWithInstalledPatches")?;
+        out.instances_with_installed_other_patches =
+            r.next("InstancesWithInstalledOtherPatches")?;
+        out.instances_with_installed_pending_reboot_patches =
+            r.next("InstancesWithInstalledPendingRebootPatches")?;
+        out.instances_with_installed_rejected_patches =
+            r.next("InstancesWithInstalledRejectedPatches")?;
+        out.instances_with_missing_patches = r.next("InstancesWithMissingPatches")?;
+        out.instances_with_failed_patches = r.next("InstancesWithFailedPatches")?;
+        out.instances_with_not_applicable_patches = r.next("InstancesWithNotApplicablePatches")?;
+        out.instances_with_unreported_not_applicable_patches =
+            r.next("InstancesWithUnreportedNotApplicablePatches")?;
+        out.instances_with_critical_non_compliant_patches =
+            r.next("InstancesWithCriticalNonCompliantPatches")?;
+        out.instances_with_security_non_compliant_patches =
+            r.next("InstancesWithSecurityNonCompliantPatches")?;
+        out.instances_with_other_non_compliant_patches =
+            r.next("InstancesWithOtherNonCompliantPatches")?;
+        out.instances_with_available_security_updates =
+            r.next("InstancesWithAvailableSecurityUpdates")?;
+        Ok(out)
     }
 }
 
@@ -12188,10 +12189,10 @@ impl DescribePatchGroupsResult {
 impl FromValue for DescribePatchGroupsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            mappings: r.next("Mappings")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.mappings = r.next("Mappings")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -12281,10 +12282,10 @@ impl DescribePatchPropertiesResult {
 impl FromValue for DescribePatchPropertiesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            properties: r.next("Properties")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.properties = r.next("Properties")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -12364,10 +12365,10 @@ impl DescribeSessionsResponse {
 impl FromValue for DescribeSessionsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sessions: r.next("Sessions")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.sessions = r.next("Sessions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -12438,9 +12439,9 @@ impl DocumentAlreadyExists {
 impl FromValue for DocumentAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -12477,11 +12478,11 @@ impl DocumentDefaultVersionDescription {
 impl FromValue for DocumentDefaultVersionDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            default_version: r.next("DefaultVersion")?,
-            default_version_name: r.next("DefaultVersionName")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.default_version = r.next("DefaultVersion")?;
+        out.default_version_name = r.next("DefaultVersionName")?;
+        Ok(out)
     }
 }
 
@@ -12714,38 +12715,38 @@ impl DocumentDescription {
 impl FromValue for DocumentDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sha1: r.next("Sha1")?,
-            hash: r.next("Hash")?,
-            hash_type: r.next("HashType")?,
-            name: r.next("Name")?,
-            display_name: r.next("DisplayName")?,
-            version_name: r.next("VersionName")?,
-            owner: r.next("Owner")?,
-            created_date: r.next("CreatedDate")?,
-            status: r.next("Status")?,
-            status_information: r.next("StatusInformation")?,
-            document_version: r.next("DocumentVersion")?,
-            description: r.next("Description")?,
-            parameters: r.next("Parameters")?,
-            platform_types: r.next("PlatformTypes")?,
-            document_type: r.next("DocumentType")?,
-            schema_version: r.next("SchemaVersion")?,
-            latest_version: r.next("LatestVersion")?,
-            default_version: r.next("DefaultVersion")?,
-            document_format: r.next("DocumentFormat")?,
-            target_type: r.next("TargetType")?,
-            tags: r.next("Tags")?,
-            attachments_information: r.next("AttachmentsInformation")?,
-            requires: r.next("Requires")?,
-            author: r.next("Author")?,
-            review_information: r.next("ReviewInformation")?,
-            approved_version: r.next("ApprovedVersion")?,
-            pending_review_version: r.next("PendingReviewVersion")?,
-            review_status: r.next("ReviewStatus")?,
-            category: r.next("Category")?,
-            category_enum: r.next("CategoryEnum")?,
-        })
+        let mut out = Self::default();
+        out.sha1 = r.next("Sha1")?;
+        out.hash = r.next("Hash")?;
+        out.hash_type = r.next("HashType")?;
+        out.name = r.next("Name")?;
+        out.display_name = r.next("DisplayName")?;
+        out.version_name = r.next("VersionName")?;
+        out.owner = r.next("Owner")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.status = r.next("Status")?;
+        out.status_information = r.next("StatusInformation")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.description = r.next("Description")?;
+        out.parameters = r.next("Parameters")?;
+        out.platform_types = r.next("PlatformTypes")?;
+        out.document_type = r.next("DocumentType")?;
+        out.schema_version = r.next("SchemaVersion")?;
+        out.latest_version = r.next("LatestVersion")?;
+        out.default_version = r.next("DefaultVersion")?;
+        out.document_format = r.next("DocumentFormat")?;
+        out.target_type = r.next("TargetType")?;
+        out.tags = r.next("Tags")?;
+        out.attachments_information = r.next("AttachmentsInformation")?;
+        out.requires = r.next("Requires")?;
+        out.author = r.next("Author")?;
+        out.review_information = r.next("ReviewInformation")?;
+        out.approved_version = r.next("ApprovedVersion")?;
+        out.pending_review_version = r.next("PendingReviewVersion")?;
+        out.review_status = r.next("ReviewStatus")?;
+        out.category = r.next("Category")?;
+        out.category_enum = r.next("CategoryEnum")?;
+        Ok(out)
     }
 }
 
@@ -13139,23 +13140,23 @@ impl DocumentIdentifier {
 impl FromValue for DocumentIdentifier {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            created_date: r.next("CreatedDate")?,
-            display_name: r.next("DisplayName")?,
-            owner: r.next("Owner")?,
-            version_name: r.next("VersionName")?,
-            platform_types: r.next("PlatformTypes")?,
-            document_version: r.next("DocumentVersion")?,
-            document_type: r.next("DocumentType")?,
-            schema_version: r.next("SchemaVersion")?,
-            document_format: r.next("DocumentFormat")?,
-            target_type: r.next("TargetType")?,
-            tags: r.next("Tags")?,
-            requires: r.next("Requires")?,
-            review_status: r.next("ReviewStatus")?,
-            author: r.next("Author")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.display_name = r.next("DisplayName")?;
+        out.owner = r.next("Owner")?;
+        out.version_name = r.next("VersionName")?;
+        out.platform_types = r.next("PlatformTypes")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.document_type = r.next("DocumentType")?;
+        out.schema_version = r.next("SchemaVersion")?;
+        out.document_format = r.next("DocumentFormat")?;
+        out.target_type = r.next("TargetType")?;
+        out.tags = r.next("Tags")?;
+        out.requires = r.next("Requires")?;
+        out.review_status = r.next("ReviewStatus")?;
+        out.author = r.next("Author")?;
+        Ok(out)
     }
 }
 
@@ -13251,9 +13252,9 @@ impl DocumentLimitExceeded {
 impl FromValue for DocumentLimitExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -13351,9 +13352,9 @@ impl DocumentMetadataResponseInfo {
 impl FromValue for DocumentMetadataResponseInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            reviewer_response: r.next("ReviewerResponse")?,
-        })
+        let mut out = Self::default();
+        out.reviewer_response = r.next("ReviewerResponse")?;
+        Ok(out)
     }
 }
 
@@ -13397,12 +13398,12 @@ impl DocumentParameter {
 impl FromValue for DocumentParameter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            r#type: r.next("Type")?,
-            description: r.next("Description")?,
-            default_value: r.next("DefaultValue")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.r#type = r.next("Type")?;
+        out.description = r.next("Description")?;
+        out.default_value = r.next("DefaultValue")?;
+        Ok(out)
     }
 }
 
@@ -13505,9 +13506,9 @@ impl DocumentPermissionLimit {
 impl FromValue for DocumentPermissionLimit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -13636,12 +13637,12 @@ impl IntoValue for DocumentRequires {
 impl FromValue for DocumentRequires {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            version: r.next("Version")?,
-            require_type: r.next("RequireType")?,
-            version_name: r.next("VersionName")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.version = r.next("Version")?;
+        out.require_type = r.next("RequireType")?;
+        out.version_name = r.next("VersionName")?;
+        Ok(out)
     }
 }
 
@@ -13762,10 +13763,10 @@ impl IntoValue for DocumentReviewCommentSource {
 impl FromValue for DocumentReviewCommentSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            content: r.next("Content")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.content = r.next("Content")?;
+        Ok(out)
     }
 }
 
@@ -13892,13 +13893,13 @@ impl DocumentReviewerResponseSource {
 impl FromValue for DocumentReviewerResponseSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            create_time: r.next("CreateTime")?,
-            updated_time: r.next("UpdatedTime")?,
-            review_status: r.next("ReviewStatus")?,
-            comment: r.next("Comment")?,
-            reviewer: r.next("Reviewer")?,
-        })
+        let mut out = Self::default();
+        out.create_time = r.next("CreateTime")?;
+        out.updated_time = r.next("UpdatedTime")?;
+        out.review_status = r.next("ReviewStatus")?;
+        out.comment = r.next("Comment")?;
+        out.reviewer = r.next("Reviewer")?;
+        Ok(out)
     }
 }
 
@@ -14258,18 +14259,18 @@ impl DocumentVersionInfo {
 impl FromValue for DocumentVersionInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            display_name: r.next("DisplayName")?,
-            document_version: r.next("DocumentVersion")?,
-            version_name: r.next("VersionName")?,
-            created_date: r.next("CreatedDate")?,
-            is_default_version: r.next("IsDefaultVersion")?,
-            document_format: r.next("DocumentFormat")?,
-            status: r.next("Status")?,
-            status_information: r.next("StatusInformation")?,
-            review_status: r.next("ReviewStatus")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.display_name = r.next("DisplayName")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.version_name = r.next("VersionName")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.is_default_version = r.next("IsDefaultVersion")?;
+        out.document_format = r.next("DocumentFormat")?;
+        out.status = r.next("Status")?;
+        out.status_information = r.next("StatusInformation")?;
+        out.review_status = r.next("ReviewStatus")?;
+        Ok(out)
     }
 }
 
@@ -14292,9 +14293,9 @@ impl DocumentVersionLimitExceeded {
 impl FromValue for DocumentVersionLimitExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -14319,9 +14320,9 @@ impl DoesNotExistException {
 impl FromValue for DoesNotExistException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -14344,9 +14345,9 @@ impl DuplicateDocumentContent {
 impl FromValue for DuplicateDocumentContent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -14369,9 +14370,9 @@ impl DuplicateDocumentVersionName {
 impl FromValue for DuplicateDocumentVersionName {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -14413,10 +14414,10 @@ impl EffectivePatch {
 impl FromValue for EffectivePatch {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            patch: r.next("Patch")?,
-            patch_status: r.next("PatchStatus")?,
-        })
+        let mut out = Self::default();
+        out.patch = r.next("Patch")?;
+        out.patch_status = r.next("PatchStatus")?;
+        Ok(out)
     }
 }
 
@@ -14541,9 +14542,9 @@ impl ExecutionPreview {
 impl FromValue for ExecutionPreview {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            automation: r.next("Automation")?,
-        })
+        let mut out = Self::default();
+        out.automation = r.next("Automation")?;
+        Ok(out)
     }
 }
 
@@ -14740,11 +14741,11 @@ impl FailedCreateAssociation {
 impl FromValue for FailedCreateAssociation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entry: r.next("Entry")?,
-            message: r.next("Message")?,
-            fault: r.next("Fault")?,
-        })
+        let mut out = Self::default();
+        out.entry = r.next("Entry")?;
+        out.message = r.next("Message")?;
+        out.fault = r.next("Fault")?;
+        Ok(out)
     }
 }
 
@@ -14781,11 +14782,11 @@ impl FailureDetails {
 impl FromValue for FailureDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            failure_stage: r.next("FailureStage")?,
-            failure_type: r.next("FailureType")?,
-            details: r.next("Details")?,
-        })
+        let mut out = Self::default();
+        out.failure_stage = r.next("FailureStage")?;
+        out.failure_type = r.next("FailureType")?;
+        out.details = r.next("Details")?;
+        Ok(out)
     }
 }
 
@@ -14888,9 +14889,9 @@ impl FeatureNotAvailableException {
 impl FromValue for FeatureNotAvailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -14947,10 +14948,10 @@ impl GetAccessTokenResponse {
 impl FromValue for GetAccessTokenResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            credentials: r.next("Credentials")?,
-            access_request_status: r.next("AccessRequestStatus")?,
-        })
+        let mut out = Self::default();
+        out.credentials = r.next("Credentials")?;
+        out.access_request_status = r.next("AccessRequestStatus")?;
+        Ok(out)
     }
 }
 
@@ -14997,9 +14998,9 @@ impl GetAutomationExecutionResult {
 impl FromValue for GetAutomationExecutionResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            automation_execution: r.next("AutomationExecution")?,
-        })
+        let mut out = Self::default();
+        out.automation_execution = r.next("AutomationExecution")?;
+        Ok(out)
     }
 }
 
@@ -15070,11 +15071,11 @@ impl GetCalendarStateResponse {
 impl FromValue for GetCalendarStateResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            state: r.next("State")?,
-            at_time: r.next("AtTime")?,
-            next_transition_time: r.next("NextTransitionTime")?,
-        })
+        let mut out = Self::default();
+        out.state = r.next("State")?;
+        out.at_time = r.next("AtTime")?;
+        out.next_transition_time = r.next("NextTransitionTime")?;
+        Ok(out)
     }
 }
 
@@ -15170,16 +15171,16 @@ impl GetCloudConnectorResult {
 impl FromValue for GetCloudConnectorResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            cloud_connector_arn: r.next("CloudConnectorArn")?,
-            display_name: r.next("DisplayName")?,
-            description: r.next("Description")?,
-            role_arn: r.next("RoleArn")?,
-            configuration: r.next("Configuration")?,
-            config_connector_arn: r.next("ConfigConnectorArn")?,
-            created_at: r.next("CreatedAt")?,
-            updated_at: r.next("UpdatedAt")?,
-        })
+        let mut out = Self::default();
+        out.cloud_connector_arn = r.next("CloudConnectorArn")?;
+        out.display_name = r.next("DisplayName")?;
+        out.description = r.next("Description")?;
+        out.role_arn = r.next("RoleArn")?;
+        out.configuration = r.next("Configuration")?;
+        out.config_connector_arn = r.next("ConfigConnectorArn")?;
+        out.created_at = r.next("CreatedAt")?;
+        out.updated_at = r.next("UpdatedAt")?;
+        Ok(out)
     }
 }
 
@@ -15382,25 +15383,25 @@ impl GetCommandInvocationResult {
 impl FromValue for GetCommandInvocationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            command_id: r.next("CommandId")?,
-            instance_id: r.next("InstanceId")?,
-            comment: r.next("Comment")?,
-            document_name: r.next("DocumentName")?,
-            document_version: r.next("DocumentVersion")?,
-            plugin_name: r.next("PluginName")?,
-            response_code: r.next("ResponseCode")?,
-            execution_start_date_time: r.next("ExecutionStartDateTime")?,
-            execution_elapsed_time: r.next("ExecutionElapsedTime")?,
-            execution_end_date_time: r.next("ExecutionEndDateTime")?,
-            status: r.next("Status")?,
-            status_details: r.next("StatusDetails")?,
-            standard_output_content: r.next("StandardOutputContent")?,
-            standard_output_url: r.next("StandardOutputUrl")?,
-            standard_error_content: r.next("StandardErrorContent")?,
-            standard_error_url: r.next("StandardErrorUrl")?,
-            cloud_watch_output_config: r.next("CloudWatchOutputConfig")?,
-        })
+        let mut out = Self::default();
+        out.command_id = r.next("CommandId")?;
+        out.instance_id = r.next("InstanceId")?;
+        out.comment = r.next("Comment")?;
+        out.document_name = r.next("DocumentName")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.plugin_name = r.next("PluginName")?;
+        out.response_code = r.next("ResponseCode")?;
+        out.execution_start_date_time = r.next("ExecutionStartDateTime")?;
+        out.execution_elapsed_time = r.next("ExecutionElapsedTime")?;
+        out.execution_end_date_time = r.next("ExecutionEndDateTime")?;
+        out.status = r.next("Status")?;
+        out.status_details = r.next("StatusDetails")?;
+        out.standard_output_content = r.next("StandardOutputContent")?;
+        out.standard_output_url = r.next("StandardOutputUrl")?;
+        out.standard_error_content = r.next("StandardErrorContent")?;
+        out.standard_error_url = r.next("StandardErrorUrl")?;
+        out.cloud_watch_output_config = r.next("CloudWatchOutputConfig")?;
+        Ok(out)
     }
 }
 
@@ -15454,10 +15455,10 @@ impl GetConnectionStatusResponse {
 impl FromValue for GetConnectionStatusResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            target: r.next("Target")?,
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.target = r.next("Target")?;
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -15509,10 +15510,10 @@ impl GetDefaultPatchBaselineResult {
 impl FromValue for GetDefaultPatchBaselineResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_id: r.next("BaselineId")?,
-            operating_system: r.next("OperatingSystem")?,
-        })
+        let mut out = Self::default();
+        out.baseline_id = r.next("BaselineId")?;
+        out.operating_system = r.next("OperatingSystem")?;
+        Ok(out)
     }
 }
 
@@ -15608,12 +15609,12 @@ impl GetDeployablePatchSnapshotForInstanceResult {
 impl FromValue for GetDeployablePatchSnapshotForInstanceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_id: r.next("InstanceId")?,
-            snapshot_id: r.next("SnapshotId")?,
-            snapshot_download_url: r.next("SnapshotDownloadUrl")?,
-            product: r.next("Product")?,
-        })
+        let mut out = Self::default();
+        out.instance_id = r.next("InstanceId")?;
+        out.snapshot_id = r.next("SnapshotId")?;
+        out.snapshot_download_url = r.next("SnapshotDownloadUrl")?;
+        out.product = r.next("Product")?;
+        Ok(out)
     }
 }
 
@@ -15774,21 +15775,21 @@ impl GetDocumentResult {
 impl FromValue for GetDocumentResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            created_date: r.next("CreatedDate")?,
-            display_name: r.next("DisplayName")?,
-            version_name: r.next("VersionName")?,
-            document_version: r.next("DocumentVersion")?,
-            status: r.next("Status")?,
-            status_information: r.next("StatusInformation")?,
-            content: r.next("Content")?,
-            document_type: r.next("DocumentType")?,
-            document_format: r.next("DocumentFormat")?,
-            requires: r.next("Requires")?,
-            attachments_content: r.next("AttachmentsContent")?,
-            review_status: r.next("ReviewStatus")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.display_name = r.next("DisplayName")?;
+        out.version_name = r.next("VersionName")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.status = r.next("Status")?;
+        out.status_information = r.next("StatusInformation")?;
+        out.content = r.next("Content")?;
+        out.document_type = r.next("DocumentType")?;
+        out.document_format = r.next("DocumentFormat")?;
+        out.requires = r.next("Requires")?;
+        out.attachments_content = r.next("AttachmentsContent")?;
+        out.review_status = r.next("ReviewStatus")?;
+        Ok(out)
     }
 }
 
@@ -15863,13 +15864,13 @@ impl GetExecutionPreviewResponse {
 impl FromValue for GetExecutionPreviewResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            execution_preview_id: r.next("ExecutionPreviewId")?,
-            ended_at: r.next("EndedAt")?,
-            status: r.next("Status")?,
-            status_message: r.next("StatusMessage")?,
-            execution_preview: r.next("ExecutionPreview")?,
-        })
+        let mut out = Self::default();
+        out.execution_preview_id = r.next("ExecutionPreviewId")?;
+        out.ended_at = r.next("EndedAt")?;
+        out.status = r.next("Status")?;
+        out.status_message = r.next("StatusMessage")?;
+        out.execution_preview = r.next("ExecutionPreview")?;
+        Ok(out)
     }
 }
 
@@ -15955,10 +15956,10 @@ impl GetInventoryResult {
 impl FromValue for GetInventoryResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entities: r.next("Entities")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.entities = r.next("Entities")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -16044,10 +16045,10 @@ impl GetInventorySchemaResult {
 impl FromValue for GetInventorySchemaResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            schemas: r.next("Schemas")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.schemas = r.next("Schemas")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -16132,14 +16133,14 @@ impl GetMaintenanceWindowExecutionResult {
 impl FromValue for GetMaintenanceWindowExecutionResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_execution_id: r.next("WindowExecutionId")?,
-            task_ids: r.next("TaskIds")?,
-            status: r.next("Status")?,
-            status_details: r.next("StatusDetails")?,
-            start_time: r.next("StartTime")?,
-            end_time: r.next("EndTime")?,
-        })
+        let mut out = Self::default();
+        out.window_execution_id = r.next("WindowExecutionId")?;
+        out.task_ids = r.next("TaskIds")?;
+        out.status = r.next("Status")?;
+        out.status_details = r.next("StatusDetails")?;
+        out.start_time = r.next("StartTime")?;
+        out.end_time = r.next("EndTime")?;
+        Ok(out)
     }
 }
 
@@ -16316,20 +16317,20 @@ impl GetMaintenanceWindowExecutionTaskInvocationResult {
 impl FromValue for GetMaintenanceWindowExecutionTaskInvocationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_execution_id: r.next("WindowExecutionId")?,
-            task_execution_id: r.next("TaskExecutionId")?,
-            invocation_id: r.next("InvocationId")?,
-            execution_id: r.next("ExecutionId")?,
-            task_type: r.next("TaskType")?,
-            parameters: r.next("Parameters")?,
-            status: r.next("Status")?,
-            status_details: r.next("StatusDetails")?,
-            start_time: r.next("StartTime")?,
-            end_time: r.next("EndTime")?,
-            owner_information: r.next("OwnerInformation")?,
-            window_target_id: r.next("WindowTargetId")?,
-        })
+        let mut out = Self::default();
+        out.window_execution_id = r.next("WindowExecutionId")?;
+        out.task_execution_id = r.next("TaskExecutionId")?;
+        out.invocation_id = r.next("InvocationId")?;
+        out.execution_id = r.next("ExecutionId")?;
+        out.task_type = r.next("TaskType")?;
+        out.parameters = r.next("Parameters")?;
+        out.status = r.next("Status")?;
+        out.status_details = r.next("StatusDetails")?;
+        out.start_time = r.next("StartTime")?;
+        out.end_time = r.next("EndTime")?;
+        out.owner_information = r.next("OwnerInformation")?;
+        out.window_target_id = r.next("WindowTargetId")?;
+        Ok(out)
     }
 }
 
@@ -16525,23 +16526,23 @@ impl GetMaintenanceWindowExecutionTaskResult {
 impl FromValue for GetMaintenanceWindowExecutionTaskResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_execution_id: r.next("WindowExecutionId")?,
-            task_execution_id: r.next("TaskExecutionId")?,
-            task_arn: r.next("TaskArn")?,
-            service_role: r.next("ServiceRole")?,
-            r#type: r.next("Type")?,
-            task_parameters: r.next("TaskParameters")?,
-            priority: r.next("Priority")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            max_errors: r.next("MaxErrors")?,
-            status: r.next("Status")?,
-            status_details: r.next("StatusDetails")?,
-            start_time: r.next("StartTime")?,
-            end_time: r.next("EndTime")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-            triggered_alarms: r.next("TriggeredAlarms")?,
-        })
+        let mut out = Self::default();
+        out.window_execution_id = r.next("WindowExecutionId")?;
+        out.task_execution_id = r.next("TaskExecutionId")?;
+        out.task_arn = r.next("TaskArn")?;
+        out.service_role = r.next("ServiceRole")?;
+        out.r#type = r.next("Type")?;
+        out.task_parameters = r.next("TaskParameters")?;
+        out.priority = r.next("Priority")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.status = r.next("Status")?;
+        out.status_details = r.next("StatusDetails")?;
+        out.start_time = r.next("StartTime")?;
+        out.end_time = r.next("EndTime")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        out.triggered_alarms = r.next("TriggeredAlarms")?;
+        Ok(out)
     }
 }
 
@@ -16714,23 +16715,23 @@ impl GetMaintenanceWindowResult {
 impl FromValue for GetMaintenanceWindowResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            name: r.next("Name")?,
-            description: r.next("Description")?,
-            start_date: r.next("StartDate")?,
-            end_date: r.next("EndDate")?,
-            schedule: r.next("Schedule")?,
-            schedule_timezone: r.next("ScheduleTimezone")?,
-            schedule_offset: r.next("ScheduleOffset")?,
-            next_execution_time: r.next("NextExecutionTime")?,
-            duration: r.next("Duration")?,
-            cutoff: r.next("Cutoff")?,
-            allow_unassociated_targets: r.next("AllowUnassociatedTargets")?,
-            enabled: r.next("Enabled")?,
-            created_date: r.next("CreatedDate")?,
-            modified_date: r.next("ModifiedDate")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.name = r.next("Name")?;
+        out.description = r.next("Description")?;
+        out.start_date = r.next("StartDate")?;
+        out.end_date = r.next("EndDate")?;
+        out.schedule = r.next("Schedule")?;
+        out.schedule_timezone = r.next("ScheduleTimezone")?;
+        out.schedule_offset = r.next("ScheduleOffset")?;
+        out.next_execution_time = r.next("NextExecutionTime")?;
+        out.duration = r.next("Duration")?;
+        out.cutoff = r.next("Cutoff")?;
+        out.allow_unassociated_targets = r.next("AllowUnassociatedTargets")?;
+        out.enabled = r.next("Enabled")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.modified_date = r.next("ModifiedDate")?;
+        Ok(out)
     }
 }
 
@@ -16946,24 +16947,24 @@ impl GetMaintenanceWindowTaskResult {
 impl FromValue for GetMaintenanceWindowTaskResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            window_task_id: r.next("WindowTaskId")?,
-            targets: r.next("Targets")?,
-            task_arn: r.next("TaskArn")?,
-            service_role_arn: r.next("ServiceRoleArn")?,
-            task_type: r.next("TaskType")?,
-            task_parameters: r.next("TaskParameters")?,
-            task_invocation_parameters: r.next("TaskInvocationParameters")?,
-            priority: r.next("Priority")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            max_errors: r.next("MaxErrors")?,
-            logging_info: r.next("LoggingInfo")?,
-            name: r.next("Name")?,
-            description: r.next("Description")?,
-            cutoff_behavior: r.next("CutoffBehavior")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.window_task_id = r.next("WindowTaskId")?;
+        out.targets = r.next("Targets")?;
+        out.task_arn = r.next("TaskArn")?;
+        out.service_role_arn = r.next("ServiceRoleArn")?;
+        out.task_type = r.next("TaskType")?;
+        out.task_parameters = r.next("TaskParameters")?;
+        out.task_invocation_parameters = r.next("TaskInvocationParameters")?;
+        out.priority = r.next("Priority")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.logging_info = r.next("LoggingInfo")?;
+        out.name = r.next("Name")?;
+        out.description = r.next("Description")?;
+        out.cutoff_behavior = r.next("CutoffBehavior")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -17020,9 +17021,9 @@ impl GetOpsItemResponse {
 impl FromValue for GetOpsItemResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ops_item: r.next("OpsItem")?,
-        })
+        let mut out = Self::default();
+        out.ops_item = r.next("OpsItem")?;
+        Ok(out)
     }
 }
 
@@ -17101,11 +17102,11 @@ impl GetOpsMetadataResult {
 impl FromValue for GetOpsMetadataResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            resource_id: r.next("ResourceId")?,
-            metadata: r.next("Metadata")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.resource_id = r.next("ResourceId")?;
+        out.metadata = r.next("Metadata")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -17199,10 +17200,10 @@ impl GetOpsSummaryResult {
 impl FromValue for GetOpsSummaryResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            entities: r.next("Entities")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.entities = r.next("Entities")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -17282,10 +17283,10 @@ impl GetParameterHistoryResult {
 impl FromValue for GetParameterHistoryResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            parameters: r.next("Parameters")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.parameters = r.next("Parameters")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -17346,9 +17347,9 @@ impl GetParameterResult {
 impl FromValue for GetParameterResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            parameter: r.next("Parameter")?,
-        })
+        let mut out = Self::default();
+        out.parameter = r.next("Parameter")?;
+        Ok(out)
     }
 }
 
@@ -17450,10 +17451,10 @@ impl GetParametersByPathResult {
 impl FromValue for GetParametersByPathResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            parameters: r.next("Parameters")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.parameters = r.next("Parameters")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -17523,10 +17524,10 @@ impl GetParametersResult {
 impl FromValue for GetParametersResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            parameters: r.next("Parameters")?,
-            invalid_parameters: r.next("InvalidParameters")?,
-        })
+        let mut out = Self::default();
+        out.parameters = r.next("Parameters")?;
+        out.invalid_parameters = r.next("InvalidParameters")?;
+        Ok(out)
     }
 }
 
@@ -17597,11 +17598,11 @@ impl GetPatchBaselineForPatchGroupResult {
 impl FromValue for GetPatchBaselineForPatchGroupResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_id: r.next("BaselineId")?,
-            patch_group: r.next("PatchGroup")?,
-            operating_system: r.next("OperatingSystem")?,
-        })
+        let mut out = Self::default();
+        out.baseline_id = r.next("BaselineId")?;
+        out.patch_group = r.next("PatchGroup")?;
+        out.operating_system = r.next("OperatingSystem")?;
+        Ok(out)
     }
 }
 
@@ -17763,25 +17764,25 @@ impl GetPatchBaselineResult {
 impl FromValue for GetPatchBaselineResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_id: r.next("BaselineId")?,
-            name: r.next("Name")?,
-            operating_system: r.next("OperatingSystem")?,
-            global_filters: r.next("GlobalFilters")?,
-            approval_rules: r.next("ApprovalRules")?,
-            approved_patches: r.next("ApprovedPatches")?,
-            approved_patches_compliance_level: r.next("ApprovedPatchesComplianceLevel")?,
-            approved_patches_enable_non_security: r.next("ApprovedPatchesEnableNonSecurity")?,
-            rejected_patches: r.next("RejectedPatches")?,
-            rejected_patches_action: r.next("RejectedPatchesAction")?,
-            patch_groups: r.next("PatchGroups")?,
-            created_date: r.next("CreatedDate")?,
-            modified_date: r.next("ModifiedDate")?,
-            description: r.next("Description")?,
-            sources: r.next("Sources")?,
-            available_security_updates_compliance_status: r
-                .next("AvailableSecurityUpdatesComplianceStatus")?,
-        })
+        let mut out = Self::default();
+        out.baseline_id = r.next("BaselineId")?;
+        out.name = r.next("Name")?;
+        out.operating_system = r.next("OperatingSystem")?;
+        out.global_filters = r.next("GlobalFilters")?;
+        out.approval_rules = r.next("ApprovalRules")?;
+        out.approved_patches = r.next("ApprovedPatches")?;
+        out.approved_patches_compliance_level = r.next("ApprovedPatchesComplianceLevel")?;
+        out.approved_patches_enable_non_security = r.next("ApprovedPatchesEnableNonSecurity")?;
+        out.rejected_patches = r.next("RejectedPatches")?;
+        out.rejected_patches_action = r.next("RejectedPatchesAction")?;
+        out.patch_groups = r.next("PatchGroups")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.modified_date = r.next("ModifiedDate")?;
+        out.description = r.next("Description")?;
+        out.sources = r.next("Sources")?;
+        out.available_security_updates_compliance_status =
+            r.next("AvailableSecurityUpdatesComplianceStatus")?;
+        Ok(out)
     }
 }
 
@@ -17853,10 +17854,10 @@ impl GetResourcePoliciesResponse {
 impl FromValue for GetResourcePoliciesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            policies: r.next("Policies")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.policies = r.next("Policies")?;
+        Ok(out)
     }
 }
 
@@ -17893,11 +17894,11 @@ impl GetResourcePoliciesResponseEntry {
 impl FromValue for GetResourcePoliciesResponseEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_id: r.next("PolicyId")?,
-            policy_hash: r.next("PolicyHash")?,
-            policy: r.next("Policy")?,
-        })
+        let mut out = Self::default();
+        out.policy_id = r.next("PolicyId")?;
+        out.policy_hash = r.next("PolicyHash")?;
+        out.policy = r.next("Policy")?;
+        Ok(out)
     }
 }
 
@@ -17955,9 +17956,9 @@ impl GetServiceSettingResult {
 impl FromValue for GetServiceSettingResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            service_setting: r.next("ServiceSetting")?,
-        })
+        let mut out = Self::default();
+        out.service_setting = r.next("ServiceSetting")?;
+        Ok(out)
     }
 }
 
@@ -17980,9 +17981,9 @@ impl HierarchyLevelLimitExceededException {
 impl FromValue for HierarchyLevelLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -18005,9 +18006,9 @@ impl HierarchyTypeMismatchException {
 impl FromValue for HierarchyTypeMismatchException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -18030,9 +18031,9 @@ impl IdempotentParameterMismatch {
 impl FromValue for IdempotentParameterMismatch {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -18135,9 +18136,9 @@ impl IncompatiblePolicyException {
 impl FromValue for IncompatiblePolicyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -18170,11 +18171,11 @@ impl InstanceAggregatedAssociationOverview {
 impl FromValue for InstanceAggregatedAssociationOverview {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            detailed_status: r.next("DetailedStatus")?,
-            instance_association_status_aggregated_count: r
-                .next("InstanceAssociationStatusAggregatedCount")?,
-        })
+        let mut out = Self::default();
+        out.detailed_status = r.next("DetailedStatus")?;
+        out.instance_association_status_aggregated_count =
+            r.next("InstanceAssociationStatusAggregatedCount")?;
+        Ok(out)
     }
 }
 
@@ -18218,12 +18219,12 @@ impl InstanceAssociation {
 impl FromValue for InstanceAssociation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_id: r.next("AssociationId")?,
-            instance_id: r.next("InstanceId")?,
-            content: r.next("Content")?,
-            association_version: r.next("AssociationVersion")?,
-        })
+        let mut out = Self::default();
+        out.association_id = r.next("AssociationId")?;
+        out.instance_id = r.next("InstanceId")?;
+        out.content = r.next("Content")?;
+        out.association_version = r.next("AssociationVersion")?;
+        Ok(out)
     }
 }
 
@@ -18254,9 +18255,9 @@ impl IntoValue for InstanceAssociationOutputLocation {
 impl FromValue for InstanceAssociationOutputLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_location: r.next("S3Location")?,
-        })
+        let mut out = Self::default();
+        out.s3_location = r.next("S3Location")?;
+        Ok(out)
     }
 }
 
@@ -18279,9 +18280,9 @@ impl InstanceAssociationOutputUrl {
 impl FromValue for InstanceAssociationOutputUrl {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_output_url: r.next("S3OutputUrl")?,
-        })
+        let mut out = Self::default();
+        out.s3_output_url = r.next("S3OutputUrl")?;
+        Ok(out)
     }
 }
 
@@ -18381,20 +18382,20 @@ impl InstanceAssociationStatusInfo {
 impl FromValue for InstanceAssociationStatusInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_id: r.next("AssociationId")?,
-            name: r.next("Name")?,
-            document_version: r.next("DocumentVersion")?,
-            association_version: r.next("AssociationVersion")?,
-            instance_id: r.next("InstanceId")?,
-            execution_date: r.next("ExecutionDate")?,
-            status: r.next("Status")?,
-            detailed_status: r.next("DetailedStatus")?,
-            execution_summary: r.next("ExecutionSummary")?,
-            error_code: r.next("ErrorCode")?,
-            output_url: r.next("OutputUrl")?,
-            association_name: r.next("AssociationName")?,
-        })
+        let mut out = Self::default();
+        out.association_id = r.next("AssociationId")?;
+        out.name = r.next("Name")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.association_version = r.next("AssociationVersion")?;
+        out.instance_id = r.next("InstanceId")?;
+        out.execution_date = r.next("ExecutionDate")?;
+        out.status = r.next("Status")?;
+        out.detailed_status = r.next("DetailedStatus")?;
+        out.execution_summary = r.next("ExecutionSummary")?;
+        out.error_code = r.next("ErrorCode")?;
+        out.output_url = r.next("OutputUrl")?;
+        out.association_name = r.next("AssociationName")?;
+        Ok(out)
     }
 }
 
@@ -18548,24 +18549,24 @@ impl InstanceInfo {
 impl FromValue for InstanceInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            agent_type: r.next("AgentType")?,
-            agent_version: r.next("AgentVersion")?,
-            computer_name: r.next("ComputerName")?,
-            instance_status: r.next("InstanceStatus")?,
-            ip_address: r.next("IpAddress")?,
-            managed_status: r.next("ManagedStatus")?,
-            name: r.next("Name")?,
-            platform_type: r.next("PlatformType")?,
-            platform_name: r.next("PlatformName")?,
-            platform_version: r.next("PlatformVersion")?,
-            resource_type: r.next("ResourceType")?,
-            source_type: r.next("SourceType")?,
-            source_id: r.next("SourceId")?,
-            source_location: r.next("SourceLocation")?,
-            availability_zone: r.next("AvailabilityZone")?,
-            availability_zone_id: r.next("AvailabilityZoneId")?,
-        })
+        let mut out = Self::default();
+        out.agent_type = r.next("AgentType")?;
+        out.agent_version = r.next("AgentVersion")?;
+        out.computer_name = r.next("ComputerName")?;
+        out.instance_status = r.next("InstanceStatus")?;
+        out.ip_address = r.next("IpAddress")?;
+        out.managed_status = r.next("ManagedStatus")?;
+        out.name = r.next("Name")?;
+        out.platform_type = r.next("PlatformType")?;
+        out.platform_name = r.next("PlatformName")?;
+        out.platform_version = r.next("PlatformVersion")?;
+        out.resource_type = r.next("ResourceType")?;
+        out.source_type = r.next("SourceType")?;
+        out.source_id = r.next("SourceId")?;
+        out.source_location = r.next("SourceLocation")?;
+        out.availability_zone = r.next("AvailabilityZone")?;
+        out.availability_zone_id = r.next("AvailabilityZoneId")?;
+        Ok(out)
     }
 }
 
@@ -18783,31 +18784,31 @@ impl InstanceInformation {
 impl FromValue for InstanceInformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_id: r.next("InstanceId")?,
-            ping_status: r.next("PingStatus")?,
-            last_ping_date_time: r.next("LastPingDateTime")?,
-            agent_version: r.next("AgentVersion")?,
-            is_latest_version: r.next("IsLatestVersion")?,
-            platform_type: r.next("PlatformType")?,
-            platform_name: r.next("PlatformName")?,
-            platform_version: r.next("PlatformVersion")?,
-            activation_id: r.next("ActivationId")?,
-            iam_role: r.next("IamRole")?,
-            registration_date: r.next("RegistrationDate")?,
-            resource_type: r.next("ResourceType")?,
-            name: r.next("Name")?,
-            ip_address: r.next("IPAddress")?,
-            computer_name: r.next("ComputerName")?,
-            association_status: r.next("AssociationStatus")?,
-            last_association_execution_date: r.next("LastAssociationExecutionDate")?,
-            last_successful_association_execution_date: r
-                .next("LastSuccessfulAssociationExecutionDate")?,
-            association_overview: r.next("AssociationOverview")?,
-            source_id: r.next("SourceId")?,
-            source_type: r.next("SourceType")?,
-            source_location: r.next("SourceLocation")?,
-        })
+        let mut out = Self::default();
+        out.instance_id = r.next("InstanceId")?;
+        out.ping_status = r.next("PingStatus")?;
+        out.last_ping_date_time = r.next("LastPingDateTime")?;
+        out.agent_version = r.next("AgentVersion")?;
+        out.is_latest_version = r.next("IsLatestVersion")?;
+        out.platform_type = r.next("PlatformType")?;
+        out.platform_name = r.next("PlatformName")?;
+        out.platform_version = r.next("PlatformVersion")?;
+        out.activation_id = r.next("ActivationId")?;
+        out.iam_role = r.next("IamRole")?;
+        out.registration_date = r.next("RegistrationDate")?;
+        out.resource_type = r.next("ResourceType")?;
+        out.name = r.next("Name")?;
+        out.ip_address = r.next("IPAddress")?;
+        out.computer_name = r.next("ComputerName")?;
+        out.association_status = r.next("AssociationStatus")?;
+        out.last_association_execution_date = r.next("LastAssociationExecutionDate")?;
+        out.last_successful_association_execution_date =
+            r.next("LastSuccessfulAssociationExecutionDate")?;
+        out.association_overview = r.next("AssociationOverview")?;
+        out.source_id = r.next("SourceId")?;
+        out.source_type = r.next("SourceType")?;
+        out.source_location = r.next("SourceLocation")?;
+        Ok(out)
     }
 }
 
@@ -19238,31 +19239,31 @@ impl InstancePatchState {
 impl FromValue for InstancePatchState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance_id: r.next("InstanceId")?,
-            patch_group: r.next("PatchGroup")?,
-            baseline_id: r.next("BaselineId")?,
-            snapshot_id: r.next("SnapshotId")?,
-            install_override_list: r.next("InstallOverrideList")?,
-            owner_information: r.next("OwnerInformation")?,
-            installed_count: r.next("InstalledCount")?,
-            installed_other_count: r.next("InstalledOtherCount")?,
-            installed_pending_reboot_count: r.next("InstalledPendingRebootCount")?,
-            installed_rejected_count: r.next("InstalledRejectedCount")?,
-            missing_count: r.next("MissingCount")?,
-            failed_count: r.next("FailedCount")?,
-            unreported_not_applicable_count: r.next("UnreportedNotApplicableCount")?,
-            not_applicable_count: r.next("NotApplicableCount")?,
-            available_security_update_count: r.next("AvailableSecurityUpdateCount")?,
-            operation_start_time: r.next("OperationStartTime")?,
-            operation_end_time: r.next("OperationEndTime")?,
-            operation: r.next("Operation")?,
-            last_no_reboot_install_operation_time: r.next("LastNoRebootInstallOperationTime")?,
-            reboot_option: r.next("RebootOption")?,
-            critical_non_compliant_count: r.next("CriticalNonCompliantCount")?,
-            security_non_compliant_count: r.next("SecurityNonCompliantCount")?,
-            other_non_compliant_count: r.next("OtherNonCompliantCount")?,
-        })
+        let mut out = Self::default();
+        out.instance_id = r.next("InstanceId")?;
+        out.patch_group = r.next("PatchGroup")?;
+        out.baseline_id = r.next("BaselineId")?;
+        out.snapshot_id = r.next("SnapshotId")?;
+        out.install_override_list = r.next("InstallOverrideList")?;
+        out.owner_information = r.next("OwnerInformation")?;
+        out.installed_count = r.next("InstalledCount")?;
+        out.installed_other_count = r.next("InstalledOtherCount")?;
+        out.installed_pending_reboot_count = r.next("InstalledPendingRebootCount")?;
+        out.installed_rejected_count = r.next("InstalledRejectedCount")?;
+        out.missing_count = r.next("MissingCount")?;
+        out.failed_count = r.next("FailedCount")?;
+        out.unreported_not_applicable_count = r.next("UnreportedNotApplicableCount")?;
+        out.not_applicable_count = r.next("NotApplicableCount")?;
+        out.available_security_update_count = r.next("AvailableSecurityUpdateCount")?;
+        out.operation_start_time = r.next("OperationStartTime")?;
+        out.operation_end_time = r.next("OperationEndTime")?;
+        out.operation = r.next("Operation")?;
+        out.last_no_reboot_install_operation_time = r.next("LastNoRebootInstallOperationTime")?;
+        out.reboot_option = r.next("RebootOption")?;
+        out.critical_non_compliant_count = r.next("CriticalNonCompliantCount")?;
+        out.security_non_compliant_count = r.next("SecurityNonCompliantCount")?;
+        out.other_non_compliant_count = r.next("OtherNonCompliantCount")?;
+        Ok(out)
     }
 }
 
@@ -19672,37 +19673,37 @@ impl InstanceProperty {
 impl FromValue for InstanceProperty {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            instance_id: r.next("InstanceId")?,
-            instance_type: r.next("InstanceType")?,
-            instance_role: r.next("InstanceRole")?,
-            key_name: r.next("KeyName")?,
-            instance_state: r.next("InstanceState")?,
-            architecture: r.next("Architecture")?,
-            ip_address: r.next("IPAddress")?,
-            launch_time: r.next("LaunchTime")?,
-            ping_status: r.next("PingStatus")?,
-            last_ping_date_time: r.next("LastPingDateTime")?,
-            agent_version: r.next("AgentVersion")?,
-            platform_type: r.next("PlatformType")?,
-            platform_name: r.next("PlatformName")?,
-            platform_version: r.next("PlatformVersion")?,
-            activation_id: r.next("ActivationId")?,
-            iam_role: r.next("IamRole")?,
-            registration_date: r.next("RegistrationDate")?,
-            resource_type: r.next("ResourceType")?,
-            computer_name: r.next("ComputerName")?,
-            association_status: r.next("AssociationStatus")?,
-            last_association_execution_date: r.next("LastAssociationExecutionDate")?,
-            last_successful_association_execution_date: r
-                .next("LastSuccessfulAssociationExecutionDate")?,
-            association_overview: r.next("AssociationOverview")?,
-            source_id: r.next("SourceId")?,
-            source_type: r.next("SourceType")?,
-            source_location: r.next("SourceLocation")?,
-            availability_zone: r.next("AvailabilityZone")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.instance_id = r.next("InstanceId")?;
+        out.instance_type = r.next("InstanceType")?;
+        out.instance_role = r.next("InstanceRole")?;
+        out.key_name = r.next("KeyName")?;
+        out.instance_state = r.next("InstanceState")?;
+        out.architecture = r.next("Architecture")?;
+        out.ip_address = r.next("IPAddress")?;
+        out.launch_time = r.next("LaunchTime")?;
+        out.ping_status = r.next("PingStatus")?;
+        out.last_ping_date_time = r.next("LastPingDateTime")?;
+        out.agent_version = r.next("AgentVersion")?;
+        out.platform_type = r.next("PlatformType")?;
+        out.platform_name = r.next("PlatformName")?;
+        out.platform_version = r.next("PlatformVersion")?;
+        out.activation_id = r.next("ActivationId")?;
+        out.iam_role = r.next("IamRole")?;
+        out.registration_date = r.next("RegistrationDate")?;
+        out.resource_type = r.next("ResourceType")?;
+        out.computer_name = r.next("ComputerName")?;
+        out.association_status = r.next("AssociationStatus")?;
+        out.last_association_execution_date = r.next("LastAssociationExecutionDate")?;
+        out.last_successful_association_execution_date =
+            r.next("LastSuccessfulAssociationExecutionDate")?;
+        out.association_overview = r.next("AssociationOverview")?;
+        out.source_id = r.next("SourceId")?;
+        out.source_type = r.next("SourceType")?;
+        out.source_location = r.next("SourceLocation")?;
+        out.availability_zone = r.next("AvailabilityZone")?;
+        Ok(out)
     }
 }
 
@@ -20008,9 +20009,9 @@ impl InternalServerError {
 impl FromValue for InternalServerError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20033,9 +20034,9 @@ impl InvalidActivation {
 impl FromValue for InvalidActivation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20058,9 +20059,9 @@ impl InvalidActivationId {
 impl FromValue for InvalidActivationId {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20083,9 +20084,9 @@ impl InvalidAggregatorException {
 impl FromValue for InvalidAggregatorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20108,9 +20109,9 @@ impl InvalidAllowedPatternException {
 impl FromValue for InvalidAllowedPatternException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -20133,9 +20134,9 @@ impl InvalidAssociation {
 impl FromValue for InvalidAssociation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20158,9 +20159,9 @@ impl InvalidAssociationVersion {
 impl FromValue for InvalidAssociationVersion {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20183,9 +20184,9 @@ impl InvalidAutomationExecutionParametersException {
 impl FromValue for InvalidAutomationExecutionParametersException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20208,9 +20209,9 @@ impl InvalidAutomationSignalException {
 impl FromValue for InvalidAutomationSignalException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20233,9 +20234,9 @@ impl InvalidAutomationStatusUpdateException {
 impl FromValue for InvalidAutomationStatusUpdateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20270,9 +20271,9 @@ impl InvalidDeleteInventoryParametersException {
 impl FromValue for InvalidDeleteInventoryParametersException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20295,9 +20296,9 @@ impl InvalidDeletionIdException {
 impl FromValue for InvalidDeletionIdException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20320,9 +20321,9 @@ impl InvalidDocument {
 impl FromValue for InvalidDocument {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20345,9 +20346,9 @@ impl InvalidDocumentContent {
 impl FromValue for InvalidDocumentContent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20370,9 +20371,9 @@ impl InvalidDocumentOperation {
 impl FromValue for InvalidDocumentOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20395,9 +20396,9 @@ impl InvalidDocumentSchemaVersion {
 impl FromValue for InvalidDocumentSchemaVersion {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20420,9 +20421,9 @@ impl InvalidDocumentType {
 impl FromValue for InvalidDocumentType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20445,9 +20446,9 @@ impl InvalidDocumentVersion {
 impl FromValue for InvalidDocumentVersion {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20470,9 +20471,9 @@ impl InvalidFilter {
 impl FromValue for InvalidFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20507,9 +20508,9 @@ impl InvalidFilterOption {
 impl FromValue for InvalidFilterOption {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -20532,9 +20533,9 @@ impl InvalidFilterValue {
 impl FromValue for InvalidFilterValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20562,9 +20563,9 @@ impl InvalidInstanceId {
 impl FromValue for InvalidInstanceId {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20587,9 +20588,9 @@ impl InvalidInstanceInformationFilterValue {
 impl FromValue for InvalidInstanceInformationFilterValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -20612,9 +20613,9 @@ impl InvalidInstancePropertyFilterValue {
 impl FromValue for InvalidInstancePropertyFilterValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -20637,9 +20638,9 @@ impl InvalidInventoryGroupException {
 impl FromValue for InvalidInventoryGroupException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20662,9 +20663,9 @@ impl InvalidInventoryItemContextException {
 impl FromValue for InvalidInventoryItemContextException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20687,9 +20688,9 @@ impl InvalidInventoryRequestException {
 impl FromValue for InvalidInventoryRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20719,10 +20720,10 @@ impl InvalidItemContentException {
 impl FromValue for InvalidItemContentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            type_name: r.next("TypeName")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.type_name = r.next("TypeName")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20745,9 +20746,9 @@ impl InvalidKeyId {
 impl FromValue for InvalidKeyId {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -20770,9 +20771,9 @@ impl InvalidNextToken {
 impl FromValue for InvalidNextToken {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20795,9 +20796,9 @@ impl InvalidNotificationConfig {
 impl FromValue for InvalidNotificationConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20820,9 +20821,9 @@ impl InvalidOptionException {
 impl FromValue for InvalidOptionException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20869,9 +20870,9 @@ impl InvalidParameters {
 impl FromValue for InvalidParameters {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20894,9 +20895,9 @@ impl InvalidPermissionType {
 impl FromValue for InvalidPermissionType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -20931,9 +20932,9 @@ impl InvalidPolicyAttributeException {
 impl FromValue for InvalidPolicyAttributeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -20956,9 +20957,9 @@ impl InvalidPolicyTypeException {
 impl FromValue for InvalidPolicyTypeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -21005,9 +21006,9 @@ impl InvalidResultAttributeException {
 impl FromValue for InvalidResultAttributeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -21030,9 +21031,9 @@ impl InvalidRole {
 impl FromValue for InvalidRole {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -21055,9 +21056,9 @@ impl InvalidSchedule {
 impl FromValue for InvalidSchedule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -21080,9 +21081,9 @@ impl InvalidTag {
 impl FromValue for InvalidTag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -21105,9 +21106,9 @@ impl InvalidTarget {
 impl FromValue for InvalidTarget {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -21130,9 +21131,9 @@ impl InvalidTargetMaps {
 impl FromValue for InvalidTargetMaps {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -21155,9 +21156,9 @@ impl InvalidTypeNameException {
 impl FromValue for InvalidTypeNameException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -21180,9 +21181,9 @@ impl InvalidUpdate {
 impl FromValue for InvalidUpdate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -21439,15 +21440,15 @@ impl InventoryDeletionStatusItem {
 impl FromValue for InventoryDeletionStatusItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            deletion_id: r.next("DeletionId")?,
-            type_name: r.next("TypeName")?,
-            deletion_start_time: r.next("DeletionStartTime")?,
-            last_status: r.next("LastStatus")?,
-            last_status_message: r.next("LastStatusMessage")?,
-            deletion_summary: r.next("DeletionSummary")?,
-            last_status_update_time: r.next("LastStatusUpdateTime")?,
-        })
+        let mut out = Self::default();
+        out.deletion_id = r.next("DeletionId")?;
+        out.type_name = r.next("TypeName")?;
+        out.deletion_start_time = r.next("DeletionStartTime")?;
+        out.last_status = r.next("LastStatus")?;
+        out.last_status_message = r.next("LastStatusMessage")?;
+        out.deletion_summary = r.next("DeletionSummary")?;
+        out.last_status_update_time = r.next("LastStatusUpdateTime")?;
+        Ok(out)
     }
 }
 
@@ -21484,11 +21485,11 @@ impl InventoryDeletionSummary {
 impl FromValue for InventoryDeletionSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            total_count: r.next("TotalCount")?,
-            remaining_count: r.next("RemainingCount")?,
-            summary_items: r.next("SummaryItems")?,
-        })
+        let mut out = Self::default();
+        out.total_count = r.next("TotalCount")?;
+        out.remaining_count = r.next("RemainingCount")?;
+        out.summary_items = r.next("SummaryItems")?;
+        Ok(out)
     }
 }
 
@@ -21525,11 +21526,11 @@ impl InventoryDeletionSummaryItem {
 impl FromValue for InventoryDeletionSummaryItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            version: r.next("Version")?,
-            count: r.next("Count")?,
-            remaining_count: r.next("RemainingCount")?,
-        })
+        let mut out = Self::default();
+        out.version = r.next("Version")?;
+        out.count = r.next("Count")?;
+        out.remaining_count = r.next("RemainingCount")?;
+        Ok(out)
     }
 }
 
@@ -21730,10 +21731,10 @@ impl InventoryItemAttribute {
 impl FromValue for InventoryItemAttribute {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            data_type: r.next("DataType")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.data_type = r.next("DataType")?;
+        Ok(out)
     }
 }
 
@@ -21777,12 +21778,12 @@ impl InventoryItemSchema {
 impl FromValue for InventoryItemSchema {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            type_name: r.next("TypeName")?,
-            version: r.next("Version")?,
-            attributes: r.next("Attributes")?,
-            display_name: r.next("DisplayName")?,
-        })
+        let mut out = Self::default();
+        out.type_name = r.next("TypeName")?;
+        out.version = r.next("Version")?;
+        out.attributes = r.next("Attributes")?;
+        out.display_name = r.next("DisplayName")?;
+        Ok(out)
     }
 }
 
@@ -21911,10 +21912,10 @@ impl InventoryResultEntity {
 impl FromValue for InventoryResultEntity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            data: r.next("Data")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.data = r.next("Data")?;
+        Ok(out)
     }
 }
 
@@ -21965,13 +21966,13 @@ impl InventoryResultItem {
 impl FromValue for InventoryResultItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            type_name: r.next("TypeName")?,
-            schema_version: r.next("SchemaVersion")?,
-            capture_time: r.next("CaptureTime")?,
-            content_hash: r.next("ContentHash")?,
-            content: r.next("Content")?,
-        })
+        let mut out = Self::default();
+        out.type_name = r.next("TypeName")?;
+        out.schema_version = r.next("SchemaVersion")?;
+        out.capture_time = r.next("CaptureTime")?;
+        out.content_hash = r.next("ContentHash")?;
+        out.content = r.next("Content")?;
+        Ok(out)
     }
 }
 
@@ -22089,10 +22090,10 @@ impl ItemContentMismatchException {
 impl FromValue for ItemContentMismatchException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            type_name: r.next("TypeName")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.type_name = r.next("TypeName")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -22122,10 +22123,10 @@ impl ItemSizeLimitExceededException {
 impl FromValue for ItemSizeLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            type_name: r.next("TypeName")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.type_name = r.next("TypeName")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -22201,10 +22202,10 @@ impl LabelParameterVersionResult {
 impl FromValue for LabelParameterVersionResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            invalid_labels: r.next("InvalidLabels")?,
-            parameter_version: r.next("ParameterVersion")?,
-        })
+        let mut out = Self::default();
+        out.invalid_labels = r.next("InvalidLabels")?;
+        out.parameter_version = r.next("ParameterVersion")?;
+        Ok(out)
     }
 }
 
@@ -22359,10 +22360,10 @@ impl ListAssociationVersionsResult {
 impl FromValue for ListAssociationVersionsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_versions: r.next("AssociationVersions")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.association_versions = r.next("AssociationVersions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -22434,10 +22435,10 @@ impl ListAssociationsResult {
 impl FromValue for ListAssociationsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            associations: r.next("Associations")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.associations = r.next("Associations")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -22507,10 +22508,10 @@ impl ListCloudConnectorsResult {
 impl FromValue for ListCloudConnectorsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            cloud_connectors: r.next("CloudConnectors")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.cloud_connectors = r.next("CloudConnectors")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -22604,10 +22605,10 @@ impl ListCommandInvocationsResult {
 impl FromValue for ListCommandInvocationsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            command_invocations: r.next("CommandInvocations")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.command_invocations = r.next("CommandInvocations")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -22695,10 +22696,10 @@ impl ListCommandsResult {
 impl FromValue for ListCommandsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            commands: r.next("Commands")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.commands = r.next("Commands")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -22784,10 +22785,10 @@ impl ListComplianceItemsResult {
 impl FromValue for ListComplianceItemsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            compliance_items: r.next("ComplianceItems")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.compliance_items = r.next("ComplianceItems")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -22860,10 +22861,10 @@ impl ListComplianceSummariesResult {
 impl FromValue for ListComplianceSummariesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            compliance_summary_items: r.next("ComplianceSummaryItems")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.compliance_summary_items = r.next("ComplianceSummaryItems")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -22974,13 +22975,13 @@ impl ListDocumentMetadataHistoryResponse {
 impl FromValue for ListDocumentMetadataHistoryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            document_version: r.next("DocumentVersion")?,
-            author: r.next("Author")?,
-            metadata: r.next("Metadata")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.author = r.next("Author")?;
+        out.metadata = r.next("Metadata")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -23052,10 +23053,10 @@ impl ListDocumentVersionsResult {
 impl FromValue for ListDocumentVersionsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            document_versions: r.next("DocumentVersions")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.document_versions = r.next("DocumentVersions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -23135,10 +23136,10 @@ impl ListDocumentsResult {
 impl FromValue for ListDocumentsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            document_identifiers: r.next("DocumentIdentifiers")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.document_identifiers = r.next("DocumentIdentifiers")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -23256,14 +23257,14 @@ impl ListInventoryEntriesResult {
 impl FromValue for ListInventoryEntriesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            type_name: r.next("TypeName")?,
-            instance_id: r.next("InstanceId")?,
-            schema_version: r.next("SchemaVersion")?,
-            capture_time: r.next("CaptureTime")?,
-            entries: r.next("Entries")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.type_name = r.next("TypeName")?;
+        out.instance_id = r.next("InstanceId")?;
+        out.schema_version = r.next("SchemaVersion")?;
+        out.capture_time = r.next("CaptureTime")?;
+        out.entries = r.next("Entries")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -23345,10 +23346,10 @@ impl ListNodesResult {
 impl FromValue for ListNodesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            nodes: r.next("Nodes")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.nodes = r.next("Nodes")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -23440,10 +23441,10 @@ impl ListNodesSummaryResult {
 impl FromValue for ListNodesSummaryResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            summary: r.next("Summary")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.summary = r.next("Summary")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -23513,10 +23514,10 @@ impl ListOpsItemEventsResponse {
 impl FromValue for ListOpsItemEventsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            summaries: r.next("Summaries")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.summaries = r.next("Summaries")?;
+        Ok(out)
     }
 }
 
@@ -23594,10 +23595,10 @@ impl ListOpsItemRelatedItemsResponse {
 impl FromValue for ListOpsItemRelatedItemsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("NextToken")?,
-            summaries: r.next("Summaries")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.summaries = r.next("Summaries")?;
+        Ok(out)
     }
 }
 
@@ -23667,10 +23668,10 @@ impl ListOpsMetadataResult {
 impl FromValue for ListOpsMetadataResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ops_metadata_list: r.next("OpsMetadataList")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.ops_metadata_list = r.next("OpsMetadataList")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -23743,10 +23744,10 @@ impl ListResourceComplianceSummariesResult {
 impl FromValue for ListResourceComplianceSummariesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            resource_compliance_summary_items: r.next("ResourceComplianceSummaryItems")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.resource_compliance_summary_items = r.next("ResourceComplianceSummaryItems")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -23819,10 +23820,10 @@ impl ListResourceDataSyncResult {
 impl FromValue for ListResourceDataSyncResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            resource_data_sync_items: r.next("ResourceDataSyncItems")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.resource_data_sync_items = r.next("ResourceDataSyncItems")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -23881,9 +23882,9 @@ impl ListTagsForResourceResult {
 impl FromValue for ListTagsForResourceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            tag_list: r.next("TagList")?,
-        })
+        let mut out = Self::default();
+        out.tag_list = r.next("TagList")?;
+        Ok(out)
     }
 }
 
@@ -23936,11 +23937,11 @@ impl IntoValue for LoggingInfo {
 impl FromValue for LoggingInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_bucket_name: r.next("S3BucketName")?,
-            s3_key_prefix: r.next("S3KeyPrefix")?,
-            s3_region: r.next("S3Region")?,
-        })
+        let mut out = Self::default();
+        out.s3_bucket_name = r.next("S3BucketName")?;
+        out.s3_key_prefix = r.next("S3KeyPrefix")?;
+        out.s3_region = r.next("S3Region")?;
+        Ok(out)
     }
 }
 
@@ -23987,10 +23988,10 @@ impl IntoValue for MaintenanceWindowAutomationParameters {
 impl FromValue for MaintenanceWindowAutomationParameters {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            document_version: r.next("DocumentVersion")?,
-            parameters: r.next("Parameters")?,
-        })
+        let mut out = Self::default();
+        out.document_version = r.next("DocumentVersion")?;
+        out.parameters = r.next("Parameters")?;
+        Ok(out)
     }
 }
 
@@ -24051,14 +24052,14 @@ impl MaintenanceWindowExecution {
 impl FromValue for MaintenanceWindowExecution {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            window_execution_id: r.next("WindowExecutionId")?,
-            status: r.next("Status")?,
-            status_details: r.next("StatusDetails")?,
-            start_time: r.next("StartTime")?,
-            end_time: r.next("EndTime")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.window_execution_id = r.next("WindowExecutionId")?;
+        out.status = r.next("Status")?;
+        out.status_details = r.next("StatusDetails")?;
+        out.start_time = r.next("StartTime")?;
+        out.end_time = r.next("EndTime")?;
+        Ok(out)
     }
 }
 
@@ -24256,18 +24257,18 @@ impl MaintenanceWindowExecutionTaskIdentity {
 impl FromValue for MaintenanceWindowExecutionTaskIdentity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_execution_id: r.next("WindowExecutionId")?,
-            task_execution_id: r.next("TaskExecutionId")?,
-            status: r.next("Status")?,
-            status_details: r.next("StatusDetails")?,
-            start_time: r.next("StartTime")?,
-            end_time: r.next("EndTime")?,
-            task_arn: r.next("TaskArn")?,
-            task_type: r.next("TaskType")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-            triggered_alarms: r.next("TriggeredAlarms")?,
-        })
+        let mut out = Self::default();
+        out.window_execution_id = r.next("WindowExecutionId")?;
+        out.task_execution_id = r.next("TaskExecutionId")?;
+        out.status = r.next("Status")?;
+        out.status_details = r.next("StatusDetails")?;
+        out.start_time = r.next("StartTime")?;
+        out.end_time = r.next("EndTime")?;
+        out.task_arn = r.next("TaskArn")?;
+        out.task_type = r.next("TaskType")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        out.triggered_alarms = r.next("TriggeredAlarms")?;
+        Ok(out)
     }
 }
 
@@ -24398,20 +24399,20 @@ impl MaintenanceWindowExecutionTaskInvocationIdentity {
 impl FromValue for MaintenanceWindowExecutionTaskInvocationIdentity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_execution_id: r.next("WindowExecutionId")?,
-            task_execution_id: r.next("TaskExecutionId")?,
-            invocation_id: r.next("InvocationId")?,
-            execution_id: r.next("ExecutionId")?,
-            task_type: r.next("TaskType")?,
-            parameters: r.next("Parameters")?,
-            status: r.next("Status")?,
-            status_details: r.next("StatusDetails")?,
-            start_time: r.next("StartTime")?,
-            end_time: r.next("EndTime")?,
-            owner_information: r.next("OwnerInformation")?,
-            window_target_id: r.next("WindowTargetId")?,
-        })
+        let mut out = Self::default();
+        out.window_execution_id = r.next("WindowExecutionId")?;
+        out.task_execution_id = r.next("TaskExecutionId")?;
+        out.invocation_id = r.next("InvocationId")?;
+        out.execution_id = r.next("ExecutionId")?;
+        out.task_type = r.next("TaskType")?;
+        out.parameters = r.next("Parameters")?;
+        out.status = r.next("Status")?;
+        out.status_details = r.next("StatusDetails")?;
+        out.start_time = r.next("StartTime")?;
+        out.end_time = r.next("EndTime")?;
+        out.owner_information = r.next("OwnerInformation")?;
+        out.window_target_id = r.next("WindowTargetId")?;
+        Ok(out)
     }
 }
 
@@ -24569,20 +24570,20 @@ impl MaintenanceWindowIdentity {
 impl FromValue for MaintenanceWindowIdentity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            name: r.next("Name")?,
-            description: r.next("Description")?,
-            enabled: r.next("Enabled")?,
-            duration: r.next("Duration")?,
-            cutoff: r.next("Cutoff")?,
-            schedule: r.next("Schedule")?,
-            schedule_timezone: r.next("ScheduleTimezone")?,
-            schedule_offset: r.next("ScheduleOffset")?,
-            end_date: r.next("EndDate")?,
-            start_date: r.next("StartDate")?,
-            next_execution_time: r.next("NextExecutionTime")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.name = r.next("Name")?;
+        out.description = r.next("Description")?;
+        out.enabled = r.next("Enabled")?;
+        out.duration = r.next("Duration")?;
+        out.cutoff = r.next("Cutoff")?;
+        out.schedule = r.next("Schedule")?;
+        out.schedule_timezone = r.next("ScheduleTimezone")?;
+        out.schedule_offset = r.next("ScheduleOffset")?;
+        out.end_date = r.next("EndDate")?;
+        out.start_date = r.next("StartDate")?;
+        out.next_execution_time = r.next("NextExecutionTime")?;
+        Ok(out)
     }
 }
 
@@ -24612,10 +24613,10 @@ impl MaintenanceWindowIdentityForTarget {
 impl FromValue for MaintenanceWindowIdentityForTarget {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            name: r.next("Name")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.name = r.next("Name")?;
+        Ok(out)
     }
 }
 
@@ -24683,11 +24684,11 @@ impl IntoValue for MaintenanceWindowLambdaParameters {
 impl FromValue for MaintenanceWindowLambdaParameters {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            client_context: r.next("ClientContext")?,
-            qualifier: r.next("Qualifier")?,
-            payload: r.next("Payload")?,
-        })
+        let mut out = Self::default();
+        out.client_context = r.next("ClientContext")?;
+        out.qualifier = r.next("Qualifier")?;
+        out.payload = r.next("Payload")?;
+        Ok(out)
     }
 }
 
@@ -24914,19 +24915,19 @@ impl IntoValue for MaintenanceWindowRunCommandParameters {
 impl FromValue for MaintenanceWindowRunCommandParameters {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            comment: r.next("Comment")?,
-            cloud_watch_output_config: r.next("CloudWatchOutputConfig")?,
-            document_hash: r.next("DocumentHash")?,
-            document_hash_type: r.next("DocumentHashType")?,
-            document_version: r.next("DocumentVersion")?,
-            notification_config: r.next("NotificationConfig")?,
-            output_s3_bucket_name: r.next("OutputS3BucketName")?,
-            output_s3_key_prefix: r.next("OutputS3KeyPrefix")?,
-            parameters: r.next("Parameters")?,
-            service_role_arn: r.next("ServiceRoleArn")?,
-            timeout_seconds: r.next("TimeoutSeconds")?,
-        })
+        let mut out = Self::default();
+        out.comment = r.next("Comment")?;
+        out.cloud_watch_output_config = r.next("CloudWatchOutputConfig")?;
+        out.document_hash = r.next("DocumentHash")?;
+        out.document_hash_type = r.next("DocumentHashType")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.notification_config = r.next("NotificationConfig")?;
+        out.output_s3_bucket_name = r.next("OutputS3BucketName")?;
+        out.output_s3_key_prefix = r.next("OutputS3KeyPrefix")?;
+        out.parameters = r.next("Parameters")?;
+        out.service_role_arn = r.next("ServiceRoleArn")?;
+        out.timeout_seconds = r.next("TimeoutSeconds")?;
+        Ok(out)
     }
 }
 
@@ -24979,10 +24980,10 @@ impl IntoValue for MaintenanceWindowStepFunctionsParameters {
 impl FromValue for MaintenanceWindowStepFunctionsParameters {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            input: r.next("Input")?,
-            name: r.next("Name")?,
-        })
+        let mut out = Self::default();
+        out.input = r.next("Input")?;
+        out.name = r.next("Name")?;
+        Ok(out)
     }
 }
 
@@ -25081,15 +25082,15 @@ impl MaintenanceWindowTarget {
 impl FromValue for MaintenanceWindowTarget {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            window_target_id: r.next("WindowTargetId")?,
-            resource_type: r.next("ResourceType")?,
-            targets: r.next("Targets")?,
-            owner_information: r.next("OwnerInformation")?,
-            name: r.next("Name")?,
-            description: r.next("Description")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.window_target_id = r.next("WindowTargetId")?;
+        out.resource_type = r.next("ResourceType")?;
+        out.targets = r.next("Targets")?;
+        out.owner_information = r.next("OwnerInformation")?;
+        out.name = r.next("Name")?;
+        out.description = r.next("Description")?;
+        Ok(out)
     }
 }
 
@@ -25261,23 +25262,23 @@ impl MaintenanceWindowTask {
 impl FromValue for MaintenanceWindowTask {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            window_task_id: r.next("WindowTaskId")?,
-            task_arn: r.next("TaskArn")?,
-            r#type: r.next("Type")?,
-            targets: r.next("Targets")?,
-            task_parameters: r.next("TaskParameters")?,
-            priority: r.next("Priority")?,
-            logging_info: r.next("LoggingInfo")?,
-            service_role_arn: r.next("ServiceRoleArn")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            max_errors: r.next("MaxErrors")?,
-            name: r.next("Name")?,
-            description: r.next("Description")?,
-            cutoff_behavior: r.next("CutoffBehavior")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.window_task_id = r.next("WindowTaskId")?;
+        out.task_arn = r.next("TaskArn")?;
+        out.r#type = r.next("Type")?;
+        out.targets = r.next("Targets")?;
+        out.task_parameters = r.next("TaskParameters")?;
+        out.priority = r.next("Priority")?;
+        out.logging_info = r.next("LoggingInfo")?;
+        out.service_role_arn = r.next("ServiceRoleArn")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.name = r.next("Name")?;
+        out.description = r.next("Description")?;
+        out.cutoff_behavior = r.next("CutoffBehavior")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -25417,12 +25418,12 @@ impl IntoValue for MaintenanceWindowTaskInvocationParameters {
 impl FromValue for MaintenanceWindowTaskInvocationParameters {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            run_command: r.next("RunCommand")?,
-            automation: r.next("Automation")?,
-            step_functions: r.next("StepFunctions")?,
-            lambda: r.next("Lambda")?,
-        })
+        let mut out = Self::default();
+        out.run_command = r.next("RunCommand")?;
+        out.automation = r.next("Automation")?;
+        out.step_functions = r.next("StepFunctions")?;
+        out.lambda = r.next("Lambda")?;
+        Ok(out)
     }
 }
 
@@ -25462,9 +25463,9 @@ impl IntoValue for MaintenanceWindowTaskParameterValueExpression {
 impl FromValue for MaintenanceWindowTaskParameterValueExpression {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            values: r.next("Values")?,
-        })
+        let mut out = Self::default();
+        out.values = r.next("Values")?;
+        Ok(out)
     }
 }
 
@@ -25572,9 +25573,9 @@ impl MalformedResourcePolicyDocumentException {
 impl FromValue for MalformedResourcePolicyDocumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -25677,9 +25678,9 @@ impl MaxDocumentSizeExceeded {
 impl FromValue for MaxDocumentSizeExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -25708,9 +25709,9 @@ impl IntoValue for MetadataValue {
 impl FromValue for MetadataValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -25808,9 +25809,9 @@ impl NoLongerSupportedException {
 impl FromValue for NoLongerSupportedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -25861,13 +25862,13 @@ impl Node {
 impl FromValue for Node {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capture_time: r.next("CaptureTime")?,
-            id: r.next("Id")?,
-            owner: r.next("Owner")?,
-            region: r.next("Region")?,
-            node_type: r.next("NodeType")?,
-        })
+        let mut out = Self::default();
+        out.capture_time = r.next("CaptureTime")?;
+        out.id = r.next("Id")?;
+        out.owner = r.next("Owner")?;
+        out.region = r.next("Region")?;
+        out.node_type = r.next("NodeType")?;
+        Ok(out)
     }
 }
 
@@ -26434,11 +26435,11 @@ impl NodeOwnerInfo {
 impl FromValue for NodeOwnerInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_id: r.next("AccountId")?,
-            organizational_unit_id: r.next("OrganizationalUnitId")?,
-            organizational_unit_path: r.next("OrganizationalUnitPath")?,
-        })
+        let mut out = Self::default();
+        out.account_id = r.next("AccountId")?;
+        out.organizational_unit_id = r.next("OrganizationalUnitId")?;
+        out.organizational_unit_path = r.next("OrganizationalUnitPath")?;
+        Ok(out)
     }
 }
 
@@ -26463,9 +26464,9 @@ impl NodeType {
 impl FromValue for NodeType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            instance: r.next("Instance")?,
-        })
+        let mut out = Self::default();
+        out.instance = r.next("Instance")?;
+        Ok(out)
     }
 }
 
@@ -26567,10 +26568,10 @@ impl NonCompliantSummary {
 impl FromValue for NonCompliantSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            non_compliant_count: r.next("NonCompliantCount")?,
-            severity_summary: r.next("SeveritySummary")?,
-        })
+        let mut out = Self::default();
+        out.non_compliant_count = r.next("NonCompliantCount")?;
+        out.severity_summary = r.next("SeveritySummary")?;
+        Ok(out)
     }
 }
 
@@ -26620,11 +26621,11 @@ impl IntoValue for NotificationConfig {
 impl FromValue for NotificationConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            notification_arn: r.next("NotificationArn")?,
-            notification_events: r.next("NotificationEvents")?,
-            notification_type: r.next("NotificationType")?,
-        })
+        let mut out = Self::default();
+        out.notification_arn = r.next("NotificationArn")?;
+        out.notification_events = r.next("NotificationEvents")?;
+        out.notification_type = r.next("NotificationType")?;
+        Ok(out)
     }
 }
 
@@ -27037,10 +27038,10 @@ impl OpsEntity {
 impl FromValue for OpsEntity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            data: r.next("Data")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.data = r.next("Data")?;
+        Ok(out)
     }
 }
 
@@ -27070,10 +27071,10 @@ impl OpsEntityItem {
 impl FromValue for OpsEntityItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            capture_time: r.next("CaptureTime")?,
-            content: r.next("Content")?,
-        })
+        let mut out = Self::default();
+        out.capture_time = r.next("CaptureTime")?;
+        out.content = r.next("Content")?;
+        Ok(out)
     }
 }
 
@@ -27401,30 +27402,30 @@ impl OpsItem {
 impl FromValue for OpsItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_by: r.next("CreatedBy")?,
-            ops_item_type: r.next("OpsItemType")?,
-            created_time: r.next("CreatedTime")?,
-            description: r.next("Description")?,
-            last_modified_by: r.next("LastModifiedBy")?,
-            last_modified_time: r.next("LastModifiedTime")?,
-            notifications: r.next("Notifications")?,
-            priority: r.next("Priority")?,
-            related_ops_items: r.next("RelatedOpsItems")?,
-            status: r.next("Status")?,
-            ops_item_id: r.next("OpsItemId")?,
-            version: r.next("Version")?,
-            title: r.next("Title")?,
-            source: r.next("Source")?,
-            operational_data: r.next("OperationalData")?,
-            category: r.next("Category")?,
-            severity: r.next("Severity")?,
-            actual_start_time: r.next("ActualStartTime")?,
-            actual_end_time: r.next("ActualEndTime")?,
-            planned_start_time: r.next("PlannedStartTime")?,
-            planned_end_time: r.next("PlannedEndTime")?,
-            ops_item_arn: r.next("OpsItemArn")?,
-        })
+        let mut out = Self::default();
+        out.created_by = r.next("CreatedBy")?;
+        out.ops_item_type = r.next("OpsItemType")?;
+        out.created_time = r.next("CreatedTime")?;
+        out.description = r.next("Description")?;
+        out.last_modified_by = r.next("LastModifiedBy")?;
+        out.last_modified_time = r.next("LastModifiedTime")?;
+        out.notifications = r.next("Notifications")?;
+        out.priority = r.next("Priority")?;
+        out.related_ops_items = r.next("RelatedOpsItems")?;
+        out.status = r.next("Status")?;
+        out.ops_item_id = r.next("OpsItemId")?;
+        out.version = r.next("Version")?;
+        out.title = r.next("Title")?;
+        out.source = r.next("Source")?;
+        out.operational_data = r.next("OperationalData")?;
+        out.category = r.next("Category")?;
+        out.severity = r.next("Severity")?;
+        out.actual_start_time = r.next("ActualStartTime")?;
+        out.actual_end_time = r.next("ActualEndTime")?;
+        out.planned_start_time = r.next("PlannedStartTime")?;
+        out.planned_end_time = r.next("PlannedEndTime")?;
+        out.ops_item_arn = r.next("OpsItemArn")?;
+        Ok(out)
     }
 }
 
@@ -27447,9 +27448,9 @@ impl OpsItemAccessDeniedException {
 impl FromValue for OpsItemAccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -27479,10 +27480,10 @@ impl OpsItemAlreadyExistsException {
 impl FromValue for OpsItemAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-            ops_item_id: r.next("OpsItemId")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        out.ops_item_id = r.next("OpsItemId")?;
+        Ok(out)
     }
 }
 
@@ -27505,9 +27506,9 @@ impl OpsItemConflictException {
 impl FromValue for OpsItemConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -27619,10 +27620,10 @@ impl IntoValue for OpsItemDataValue {
 impl FromValue for OpsItemDataValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            value: r.next("Value")?,
-            r#type: r.next("Type")?,
-        })
+        let mut out = Self::default();
+        out.value = r.next("Value")?;
+        out.r#type = r.next("Type")?;
+        Ok(out)
     }
 }
 
@@ -27877,15 +27878,15 @@ impl OpsItemEventSummary {
 impl FromValue for OpsItemEventSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ops_item_id: r.next("OpsItemId")?,
-            event_id: r.next("EventId")?,
-            source: r.next("Source")?,
-            detail_type: r.next("DetailType")?,
-            detail: r.next("Detail")?,
-            created_by: r.next("CreatedBy")?,
-            created_time: r.next("CreatedTime")?,
-        })
+        let mut out = Self::default();
+        out.ops_item_id = r.next("OpsItemId")?;
+        out.event_id = r.next("EventId")?;
+        out.source = r.next("Source")?;
+        out.detail_type = r.next("DetailType")?;
+        out.detail = r.next("Detail")?;
+        out.created_by = r.next("CreatedBy")?;
+        out.created_time = r.next("CreatedTime")?;
+        Ok(out)
     }
 }
 
@@ -28292,9 +28293,9 @@ impl OpsItemIdentity {
 impl FromValue for OpsItemIdentity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        Ok(out)
     }
 }
 
@@ -28324,10 +28325,10 @@ impl OpsItemInvalidParameterException {
 impl FromValue for OpsItemInvalidParameterException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            parameter_names: r.next("ParameterNames")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.parameter_names = r.next("ParameterNames")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -28371,12 +28372,12 @@ impl OpsItemLimitExceededException {
 impl FromValue for OpsItemLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            resource_types: r.next("ResourceTypes")?,
-            limit: r.next("Limit")?,
-            limit_type: r.next("LimitType")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.resource_types = r.next("ResourceTypes")?;
+        out.limit = r.next("Limit")?;
+        out.limit_type = r.next("LimitType")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -28399,9 +28400,9 @@ impl OpsItemNotFoundException {
 impl FromValue for OpsItemNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -28430,9 +28431,9 @@ impl IntoValue for OpsItemNotification {
 impl FromValue for OpsItemNotification {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            arn: r.next("Arn")?,
-        })
+        let mut out = Self::default();
+        out.arn = r.next("Arn")?;
+        Ok(out)
     }
 }
 
@@ -28469,11 +28470,11 @@ impl OpsItemRelatedItemAlreadyExistsException {
 impl FromValue for OpsItemRelatedItemAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-            resource_uri: r.next("ResourceUri")?,
-            ops_item_id: r.next("OpsItemId")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        out.resource_uri = r.next("ResourceUri")?;
+        out.ops_item_id = r.next("OpsItemId")?;
+        Ok(out)
     }
 }
 
@@ -28496,9 +28497,9 @@ impl OpsItemRelatedItemAssociationNotFoundException {
 impl FromValue for OpsItemRelatedItemAssociationNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -28577,17 +28578,17 @@ impl OpsItemRelatedItemSummary {
 impl FromValue for OpsItemRelatedItemSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ops_item_id: r.next("OpsItemId")?,
-            association_id: r.next("AssociationId")?,
-            resource_type: r.next("ResourceType")?,
-            association_type: r.next("AssociationType")?,
-            resource_uri: r.next("ResourceUri")?,
-            created_by: r.next("CreatedBy")?,
-            created_time: r.next("CreatedTime")?,
-            last_modified_by: r.next("LastModifiedBy")?,
-            last_modified_time: r.next("LastModifiedTime")?,
-        })
+        let mut out = Self::default();
+        out.ops_item_id = r.next("OpsItemId")?;
+        out.association_id = r.next("AssociationId")?;
+        out.resource_type = r.next("ResourceType")?;
+        out.association_type = r.next("AssociationType")?;
+        out.resource_uri = r.next("ResourceUri")?;
+        out.created_by = r.next("CreatedBy")?;
+        out.created_time = r.next("CreatedTime")?;
+        out.last_modified_by = r.next("LastModifiedBy")?;
+        out.last_modified_time = r.next("LastModifiedTime")?;
+        Ok(out)
     }
 }
 
@@ -29099,25 +29100,25 @@ impl OpsItemSummary {
 impl FromValue for OpsItemSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            created_by: r.next("CreatedBy")?,
-            created_time: r.next("CreatedTime")?,
-            last_modified_by: r.next("LastModifiedBy")?,
-            last_modified_time: r.next("LastModifiedTime")?,
-            priority: r.next("Priority")?,
-            source: r.next("Source")?,
-            status: r.next("Status")?,
-            ops_item_id: r.next("OpsItemId")?,
-            title: r.next("Title")?,
-            operational_data: r.next("OperationalData")?,
-            category: r.next("Category")?,
-            severity: r.next("Severity")?,
-            ops_item_type: r.next("OpsItemType")?,
-            actual_start_time: r.next("ActualStartTime")?,
-            actual_end_time: r.next("ActualEndTime")?,
-            planned_start_time: r.next("PlannedStartTime")?,
-            planned_end_time: r.next("PlannedEndTime")?,
-        })
+        let mut out = Self::default();
+        out.created_by = r.next("CreatedBy")?;
+        out.created_time = r.next("CreatedTime")?;
+        out.last_modified_by = r.next("LastModifiedBy")?;
+        out.last_modified_time = r.next("LastModifiedTime")?;
+        out.priority = r.next("Priority")?;
+        out.source = r.next("Source")?;
+        out.status = r.next("Status")?;
+        out.ops_item_id = r.next("OpsItemId")?;
+        out.title = r.next("Title")?;
+        out.operational_data = r.next("OperationalData")?;
+        out.category = r.next("Category")?;
+        out.severity = r.next("Severity")?;
+        out.ops_item_type = r.next("OpsItemType")?;
+        out.actual_start_time = r.next("ActualStartTime")?;
+        out.actual_end_time = r.next("ActualEndTime")?;
+        out.planned_start_time = r.next("PlannedStartTime")?;
+        out.planned_end_time = r.next("PlannedEndTime")?;
+        Ok(out)
     }
 }
 
@@ -29168,13 +29169,13 @@ impl OpsMetadata {
 impl FromValue for OpsMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            resource_id: r.next("ResourceId")?,
-            ops_metadata_arn: r.next("OpsMetadataArn")?,
-            last_modified_date: r.next("LastModifiedDate")?,
-            last_modified_user: r.next("LastModifiedUser")?,
-            creation_date: r.next("CreationDate")?,
-        })
+        let mut out = Self::default();
+        out.resource_id = r.next("ResourceId")?;
+        out.ops_metadata_arn = r.next("OpsMetadataArn")?;
+        out.last_modified_date = r.next("LastModifiedDate")?;
+        out.last_modified_user = r.next("LastModifiedUser")?;
+        out.creation_date = r.next("CreationDate")?;
+        Ok(out)
     }
 }
 
@@ -29197,9 +29198,9 @@ impl OpsMetadataAlreadyExistsException {
 impl FromValue for OpsMetadataAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -29255,9 +29256,9 @@ impl OpsMetadataInvalidArgumentException {
 impl FromValue for OpsMetadataInvalidArgumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -29280,9 +29281,9 @@ impl OpsMetadataKeyLimitExceededException {
 impl FromValue for OpsMetadataKeyLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -29305,9 +29306,9 @@ impl OpsMetadataLimitExceededException {
 impl FromValue for OpsMetadataLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -29330,9 +29331,9 @@ impl OpsMetadataNotFoundException {
 impl FromValue for OpsMetadataNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -29355,9 +29356,9 @@ impl OpsMetadataTooManyUpdatesException {
 impl FromValue for OpsMetadataTooManyUpdatesException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -29411,10 +29412,10 @@ impl OutputSource {
 impl FromValue for OutputSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            output_source_id: r.next("OutputSourceId")?,
-            output_source_type: r.next("OutputSourceType")?,
-        })
+        let mut out = Self::default();
+        out.output_source_id = r.next("OutputSourceId")?;
+        out.output_source_type = r.next("OutputSourceType")?;
+        Ok(out)
     }
 }
 
@@ -29517,17 +29518,17 @@ impl Parameter {
 impl FromValue for Parameter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            r#type: r.next("Type")?,
-            value: r.next("Value")?,
-            version: r.next("Version")?,
-            selector: r.next("Selector")?,
-            source_result: r.next("SourceResult")?,
-            last_modified_date: r.next("LastModifiedDate")?,
-            arn: r.next("ARN")?,
-            data_type: r.next("DataType")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.r#type = r.next("Type")?;
+        out.value = r.next("Value")?;
+        out.version = r.next("Version")?;
+        out.selector = r.next("Selector")?;
+        out.source_result = r.next("SourceResult")?;
+        out.last_modified_date = r.next("LastModifiedDate")?;
+        out.arn = r.next("ARN")?;
+        out.data_type = r.next("DataType")?;
+        Ok(out)
     }
 }
 
@@ -29550,9 +29551,9 @@ impl ParameterAlreadyExists {
 impl FromValue for ParameterAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -29683,21 +29684,21 @@ impl ParameterHistory {
 impl FromValue for ParameterHistory {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            r#type: r.next("Type")?,
-            key_id: r.next("KeyId")?,
-            last_modified_date: r.next("LastModifiedDate")?,
-            last_modified_user: r.next("LastModifiedUser")?,
-            description: r.next("Description")?,
-            value: r.next("Value")?,
-            allowed_pattern: r.next("AllowedPattern")?,
-            version: r.next("Version")?,
-            labels: r.next("Labels")?,
-            tier: r.next("Tier")?,
-            policies: r.next("Policies")?,
-            data_type: r.next("DataType")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.r#type = r.next("Type")?;
+        out.key_id = r.next("KeyId")?;
+        out.last_modified_date = r.next("LastModifiedDate")?;
+        out.last_modified_user = r.next("LastModifiedUser")?;
+        out.description = r.next("Description")?;
+        out.value = r.next("Value")?;
+        out.allowed_pattern = r.next("AllowedPattern")?;
+        out.version = r.next("Version")?;
+        out.labels = r.next("Labels")?;
+        out.tier = r.next("Tier")?;
+        out.policies = r.next("Policies")?;
+        out.data_type = r.next("DataType")?;
+        Ok(out)
     }
 }
 
@@ -29734,11 +29735,11 @@ impl ParameterInlinePolicy {
 impl FromValue for ParameterInlinePolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_text: r.next("PolicyText")?,
-            policy_type: r.next("PolicyType")?,
-            policy_status: r.next("PolicyStatus")?,
-        })
+        let mut out = Self::default();
+        out.policy_text = r.next("PolicyText")?;
+        out.policy_type = r.next("PolicyType")?;
+        out.policy_status = r.next("PolicyStatus")?;
+        Ok(out)
     }
 }
 
@@ -29761,9 +29762,9 @@ impl ParameterLimitExceeded {
 impl FromValue for ParameterLimitExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -29790,9 +29791,9 @@ impl ParameterMaxVersionLimitExceeded {
 impl FromValue for ParameterMaxVersionLimitExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -29894,20 +29895,20 @@ impl ParameterMetadata {
 impl FromValue for ParameterMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            arn: r.next("ARN")?,
-            r#type: r.next("Type")?,
-            key_id: r.next("KeyId")?,
-            last_modified_date: r.next("LastModifiedDate")?,
-            last_modified_user: r.next("LastModifiedUser")?,
-            description: r.next("Description")?,
-            allowed_pattern: r.next("AllowedPattern")?,
-            version: r.next("Version")?,
-            tier: r.next("Tier")?,
-            policies: r.next("Policies")?,
-            data_type: r.next("DataType")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.arn = r.next("ARN")?;
+        out.r#type = r.next("Type")?;
+        out.key_id = r.next("KeyId")?;
+        out.last_modified_date = r.next("LastModifiedDate")?;
+        out.last_modified_user = r.next("LastModifiedUser")?;
+        out.description = r.next("Description")?;
+        out.allowed_pattern = r.next("AllowedPattern")?;
+        out.version = r.next("Version")?;
+        out.tier = r.next("Tier")?;
+        out.policies = r.next("Policies")?;
+        out.data_type = r.next("DataType")?;
+        Ok(out)
     }
 }
 
@@ -29932,9 +29933,9 @@ impl ParameterNotFound {
 impl FromValue for ParameterNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -29957,9 +29958,9 @@ impl ParameterPatternMismatchException {
 impl FromValue for ParameterPatternMismatchException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -30194,9 +30195,9 @@ impl ParameterVersionLabelLimitExceeded {
 impl FromValue for ParameterVersionLabelLimitExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -30219,9 +30220,9 @@ impl ParameterVersionNotFound {
 impl FromValue for ParameterVersionNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -30385,13 +30386,13 @@ impl ParentStepDetails {
 impl FromValue for ParentStepDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            step_execution_id: r.next("StepExecutionId")?,
-            step_name: r.next("StepName")?,
-            action: r.next("Action")?,
-            iteration: r.next("Iteration")?,
-            iterator_value: r.next("IteratorValue")?,
-        })
+        let mut out = Self::default();
+        out.step_execution_id = r.next("StepExecutionId")?;
+        out.step_name = r.next("StepName")?;
+        out.action = r.next("Action")?;
+        out.iteration = r.next("Iteration")?;
+        out.iterator_value = r.next("IteratorValue")?;
+        Ok(out)
     }
 }
 
@@ -30570,31 +30571,31 @@ impl Patch {
 impl FromValue for Patch {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            id: r.next("Id")?,
-            release_date: r.next("ReleaseDate")?,
-            title: r.next("Title")?,
-            description: r.next("Description")?,
-            content_url: r.next("ContentUrl")?,
-            vendor: r.next("Vendor")?,
-            product_family: r.next("ProductFamily")?,
-            product: r.next("Product")?,
-            classification: r.next("Classification")?,
-            msrc_severity: r.next("MsrcSeverity")?,
-            kb_number: r.next("KbNumber")?,
-            msrc_number: r.next("MsrcNumber")?,
-            language: r.next("Language")?,
-            advisory_ids: r.next("AdvisoryIds")?,
-            bugzilla_ids: r.next("BugzillaIds")?,
-            cve_ids: r.next("CVEIds")?,
-            name: r.next("Name")?,
-            epoch: r.next("Epoch")?,
-            version: r.next("Version")?,
-            release: r.next("Release")?,
-            arch: r.next("Arch")?,
-            severity: r.next("Severity")?,
-            repository: r.next("Repository")?,
-        })
+        let mut out = Self::default();
+        out.id = r.next("Id")?;
+        out.release_date = r.next("ReleaseDate")?;
+        out.title = r.next("Title")?;
+        out.description = r.next("Description")?;
+        out.content_url = r.next("ContentUrl")?;
+        out.vendor = r.next("Vendor")?;
+        out.product_family = r.next("ProductFamily")?;
+        out.product = r.next("Product")?;
+        out.classification = r.next("Classification")?;
+        out.msrc_severity = r.next("MsrcSeverity")?;
+        out.kb_number = r.next("KbNumber")?;
+        out.msrc_number = r.next("MsrcNumber")?;
+        out.language = r.next("Language")?;
+        out.advisory_ids = r.next("AdvisoryIds")?;
+        out.bugzilla_ids = r.next("BugzillaIds")?;
+        out.cve_ids = r.next("CVEIds")?;
+        out.name = r.next("Name")?;
+        out.epoch = r.next("Epoch")?;
+        out.version = r.next("Version")?;
+        out.release = r.next("Release")?;
+        out.arch = r.next("Arch")?;
+        out.severity = r.next("Severity")?;
+        out.repository = r.next("Repository")?;
+        Ok(out)
     }
 }
 
@@ -30721,13 +30722,13 @@ impl PatchBaselineIdentity {
 impl FromValue for PatchBaselineIdentity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_id: r.next("BaselineId")?,
-            baseline_name: r.next("BaselineName")?,
-            operating_system: r.next("OperatingSystem")?,
-            baseline_description: r.next("BaselineDescription")?,
-            default_baseline: r.next("DefaultBaseline")?,
-        })
+        let mut out = Self::default();
+        out.baseline_id = r.next("BaselineId")?;
+        out.baseline_name = r.next("BaselineName")?;
+        out.operating_system = r.next("OperatingSystem")?;
+        out.baseline_description = r.next("BaselineDescription")?;
+        out.default_baseline = r.next("DefaultBaseline")?;
+        Ok(out)
     }
 }
 
@@ -30796,15 +30797,15 @@ impl PatchComplianceData {
 impl FromValue for PatchComplianceData {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            title: r.next("Title")?,
-            kb_id: r.next("KBId")?,
-            classification: r.next("Classification")?,
-            severity: r.next("Severity")?,
-            state: r.next("State")?,
-            installed_time: r.next("InstalledTime")?,
-            cve_ids: r.next("CVEIds")?,
-        })
+        let mut out = Self::default();
+        out.title = r.next("Title")?;
+        out.kb_id = r.next("KBId")?;
+        out.classification = r.next("Classification")?;
+        out.severity = r.next("Severity")?;
+        out.state = r.next("State")?;
+        out.installed_time = r.next("InstalledTime")?;
+        out.cve_ids = r.next("CVEIds")?;
+        Ok(out)
     }
 }
 
@@ -31227,10 +31228,10 @@ impl IntoValue for PatchFilter {
 impl FromValue for PatchFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            values: r.next("Values")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.values = r.next("Values")?;
+        Ok(out)
     }
 }
 
@@ -31261,9 +31262,9 @@ impl IntoValue for PatchFilterGroup {
 impl FromValue for PatchFilterGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            patch_filters: r.next("PatchFilters")?,
-        })
+        let mut out = Self::default();
+        out.patch_filters = r.next("PatchFilters")?;
+        Ok(out)
     }
 }
 
@@ -31457,10 +31458,10 @@ impl PatchGroupPatchBaselineMapping {
 impl FromValue for PatchGroupPatchBaselineMapping {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            patch_group: r.next("PatchGroup")?,
-            baseline_identity: r.next("BaselineIdentity")?,
-        })
+        let mut out = Self::default();
+        out.patch_group = r.next("PatchGroup")?;
+        out.baseline_identity = r.next("BaselineIdentity")?;
+        Ok(out)
     }
 }
 
@@ -31755,13 +31756,13 @@ impl IntoValue for PatchRule {
 impl FromValue for PatchRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            patch_filter_group: r.next("PatchFilterGroup")?,
-            compliance_level: r.next("ComplianceLevel")?,
-            approve_after_days: r.next("ApproveAfterDays")?,
-            approve_until_date: r.next("ApproveUntilDate")?,
-            enable_non_security: r.next("EnableNonSecurity")?,
-        })
+        let mut out = Self::default();
+        out.patch_filter_group = r.next("PatchFilterGroup")?;
+        out.compliance_level = r.next("ComplianceLevel")?;
+        out.approve_after_days = r.next("ApproveAfterDays")?;
+        out.approve_until_date = r.next("ApproveUntilDate")?;
+        out.enable_non_security = r.next("EnableNonSecurity")?;
+        Ok(out)
     }
 }
 
@@ -31792,9 +31793,9 @@ impl IntoValue for PatchRuleGroup {
 impl FromValue for PatchRuleGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            patch_rules: r.next("PatchRules")?,
-        })
+        let mut out = Self::default();
+        out.patch_rules = r.next("PatchRules")?;
+        Ok(out)
     }
 }
 
@@ -31956,11 +31957,11 @@ impl IntoValue for PatchSource {
 impl FromValue for PatchSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            name: r.next("Name")?,
-            products: r.next("Products")?,
-            configuration: r.next("Configuration")?,
-        })
+        let mut out = Self::default();
+        out.name = r.next("Name")?;
+        out.products = r.next("Products")?;
+        out.configuration = r.next("Configuration")?;
+        Ok(out)
     }
 }
 
@@ -32003,11 +32004,11 @@ impl PatchStatus {
 impl FromValue for PatchStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            deployment_status: r.next("DeploymentStatus")?,
-            compliance_level: r.next("ComplianceLevel")?,
-            approval_date: r.next("ApprovalDate")?,
-        })
+        let mut out = Self::default();
+        out.deployment_status = r.next("DeploymentStatus")?;
+        out.compliance_level = r.next("ComplianceLevel")?;
+        out.approval_date = r.next("ApprovalDate")?;
+        Ok(out)
     }
 }
 
@@ -32190,9 +32191,9 @@ impl PoliciesLimitExceededException {
 impl FromValue for PoliciesLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -32243,13 +32244,13 @@ impl ProgressCounters {
 impl FromValue for ProgressCounters {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            total_steps: r.next("TotalSteps")?,
-            success_steps: r.next("SuccessSteps")?,
-            failed_steps: r.next("FailedSteps")?,
-            cancelled_steps: r.next("CancelledSteps")?,
-            timed_out_steps: r.next("TimedOutSteps")?,
-        })
+        let mut out = Self::default();
+        out.total_steps = r.next("TotalSteps")?;
+        out.success_steps = r.next("SuccessSteps")?;
+        out.failed_steps = r.next("FailedSteps")?;
+        out.cancelled_steps = r.next("CancelledSteps")?;
+        out.timed_out_steps = r.next("TimedOutSteps")?;
+        Ok(out)
     }
 }
 
@@ -32403,9 +32404,9 @@ impl PutInventoryResult {
 impl FromValue for PutInventoryResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -32643,10 +32644,10 @@ impl PutParameterResult {
 impl FromValue for PutParameterResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            version: r.next("Version")?,
-            tier: r.next("Tier")?,
-        })
+        let mut out = Self::default();
+        out.version = r.next("Version")?;
+        out.tier = r.next("Tier")?;
+        Ok(out)
     }
 }
 
@@ -32728,10 +32729,10 @@ impl PutResourcePolicyResponse {
 impl FromValue for PutResourcePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            policy_id: r.next("PolicyId")?,
-            policy_hash: r.next("PolicyHash")?,
-        })
+        let mut out = Self::default();
+        out.policy_id = r.next("PolicyId")?;
+        out.policy_hash = r.next("PolicyHash")?;
+        Ok(out)
     }
 }
 
@@ -32854,9 +32855,9 @@ impl RegisterDefaultPatchBaselineResult {
 impl FromValue for RegisterDefaultPatchBaselineResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_id: r.next("BaselineId")?,
-        })
+        let mut out = Self::default();
+        out.baseline_id = r.next("BaselineId")?;
+        Ok(out)
     }
 }
 
@@ -32922,10 +32923,10 @@ impl RegisterPatchBaselineForPatchGroupResult {
 impl FromValue for RegisterPatchBaselineForPatchGroupResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_id: r.next("BaselineId")?,
-            patch_group: r.next("PatchGroup")?,
-        })
+        let mut out = Self::default();
+        out.baseline_id = r.next("BaselineId")?;
+        out.patch_group = r.next("PatchGroup")?;
+        Ok(out)
     }
 }
 
@@ -33082,9 +33083,9 @@ impl RegisterTargetWithMaintenanceWindowResult {
 impl FromValue for RegisterTargetWithMaintenanceWindowResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_target_id: r.next("WindowTargetId")?,
-        })
+        let mut out = Self::default();
+        out.window_target_id = r.next("WindowTargetId")?;
+        Ok(out)
     }
 }
 
@@ -33331,9 +33332,9 @@ impl RegisterTaskWithMaintenanceWindowResult {
 impl FromValue for RegisterTaskWithMaintenanceWindowResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_task_id: r.next("WindowTaskId")?,
-        })
+        let mut out = Self::default();
+        out.window_task_id = r.next("WindowTaskId")?;
+        Ok(out)
     }
 }
 
@@ -33397,9 +33398,9 @@ impl IntoValue for RelatedOpsItem {
 impl FromValue for RelatedOpsItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ops_item_id: r.next("OpsItemId")?,
-        })
+        let mut out = Self::default();
+        out.ops_item_id = r.next("OpsItemId")?;
+        Ok(out)
     }
 }
 
@@ -33531,9 +33532,9 @@ impl ResetServiceSettingResult {
 impl FromValue for ResetServiceSettingResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            service_setting: r.next("ServiceSetting")?,
-        })
+        let mut out = Self::default();
+        out.service_setting = r.next("ServiceSetting")?;
+        Ok(out)
     }
 }
 
@@ -33563,10 +33564,10 @@ impl ResolvedTargets {
 impl FromValue for ResolvedTargets {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            parameter_values: r.next("ParameterValues")?,
-            truncated: r.next("Truncated")?,
-        })
+        let mut out = Self::default();
+        out.parameter_values = r.next("ParameterValues")?;
+        out.truncated = r.next("Truncated")?;
+        Ok(out)
     }
 }
 
@@ -33638,16 +33639,16 @@ impl ResourceComplianceSummaryItem {
 impl FromValue for ResourceComplianceSummaryItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            compliance_type: r.next("ComplianceType")?,
-            resource_type: r.next("ResourceType")?,
-            resource_id: r.next("ResourceId")?,
-            status: r.next("Status")?,
-            overall_severity: r.next("OverallSeverity")?,
-            execution_summary: r.next("ExecutionSummary")?,
-            compliant_summary: r.next("CompliantSummary")?,
-            non_compliant_summary: r.next("NonCompliantSummary")?,
-        })
+        let mut out = Self::default();
+        out.compliance_type = r.next("ComplianceType")?;
+        out.resource_type = r.next("ResourceType")?;
+        out.resource_id = r.next("ResourceId")?;
+        out.status = r.next("Status")?;
+        out.overall_severity = r.next("OverallSeverity")?;
+        out.execution_summary = r.next("ExecutionSummary")?;
+        out.compliant_summary = r.next("CompliantSummary")?;
+        out.non_compliant_summary = r.next("NonCompliantSummary")?;
+        Ok(out)
     }
 }
 
@@ -33670,9 +33671,9 @@ impl ResourceDataSyncAlreadyExistsException {
 impl FromValue for ResourceDataSyncAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sync_name: r.next("SyncName")?,
-        })
+        let mut out = Self::default();
+        out.sync_name = r.next("SyncName")?;
+        Ok(out)
     }
 }
 
@@ -33716,10 +33717,10 @@ impl IntoValue for ResourceDataSyncAwsOrganizationsSource {
 impl FromValue for ResourceDataSyncAwsOrganizationsSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            organization_source_type: r.next("OrganizationSourceType")?,
-            organizational_units: r.next("OrganizationalUnits")?,
-        })
+        let mut out = Self::default();
+        out.organization_source_type = r.next("OrganizationSourceType")?;
+        out.organizational_units = r.next("OrganizationalUnits")?;
+        Ok(out)
     }
 }
 
@@ -33742,9 +33743,9 @@ impl ResourceDataSyncConflictException {
 impl FromValue for ResourceDataSyncConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -33767,9 +33768,9 @@ impl ResourceDataSyncCountExceededException {
 impl FromValue for ResourceDataSyncCountExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -33798,9 +33799,9 @@ impl IntoValue for ResourceDataSyncDestinationDataSharing {
 impl FromValue for ResourceDataSyncDestinationDataSharing {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            destination_data_sharing_type: r.next("DestinationDataSharingType")?,
-        })
+        let mut out = Self::default();
+        out.destination_data_sharing_type = r.next("DestinationDataSharingType")?;
+        Ok(out)
     }
 }
 
@@ -33823,9 +33824,9 @@ impl ResourceDataSyncInvalidConfigurationException {
 impl FromValue for ResourceDataSyncInvalidConfigurationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -33914,18 +33915,18 @@ impl ResourceDataSyncItem {
 impl FromValue for ResourceDataSyncItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sync_name: r.next("SyncName")?,
-            sync_type: r.next("SyncType")?,
-            sync_source: r.next("SyncSource")?,
-            s3_destination: r.next("S3Destination")?,
-            last_sync_time: r.next("LastSyncTime")?,
-            last_successful_sync_time: r.next("LastSuccessfulSyncTime")?,
-            sync_last_modified_time: r.next("SyncLastModifiedTime")?,
-            last_status: r.next("LastStatus")?,
-            sync_created_time: r.next("SyncCreatedTime")?,
-            last_sync_status_message: r.next("LastSyncStatusMessage")?,
-        })
+        let mut out = Self::default();
+        out.sync_name = r.next("SyncName")?;
+        out.sync_type = r.next("SyncType")?;
+        out.sync_source = r.next("SyncSource")?;
+        out.s3_destination = r.next("S3Destination")?;
+        out.last_sync_time = r.next("LastSyncTime")?;
+        out.last_successful_sync_time = r.next("LastSuccessfulSyncTime")?;
+        out.sync_last_modified_time = r.next("SyncLastModifiedTime")?;
+        out.last_status = r.next("LastStatus")?;
+        out.sync_created_time = r.next("SyncCreatedTime")?;
+        out.last_sync_status_message = r.next("LastSyncStatusMessage")?;
+        Ok(out)
     }
 }
 
@@ -33962,11 +33963,11 @@ impl ResourceDataSyncNotFoundException {
 impl FromValue for ResourceDataSyncNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            sync_name: r.next("SyncName")?,
-            sync_type: r.next("SyncType")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.sync_name = r.next("SyncName")?;
+        out.sync_type = r.next("SyncType")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -33995,9 +33996,9 @@ impl IntoValue for ResourceDataSyncOrganizationalUnit {
 impl FromValue for ResourceDataSyncOrganizationalUnit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            organizational_unit_id: r.next("OrganizationalUnitId")?,
-        })
+        let mut out = Self::default();
+        out.organizational_unit_id = r.next("OrganizationalUnitId")?;
+        Ok(out)
     }
 }
 
@@ -34077,14 +34078,14 @@ impl IntoValue for ResourceDataSyncS3Destination {
 impl FromValue for ResourceDataSyncS3Destination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            bucket_name: r.next("BucketName")?,
-            prefix: r.next("Prefix")?,
-            sync_format: r.next("SyncFormat")?,
-            region: r.next("Region")?,
-            awskms_key_arn: r.next("AWSKMSKeyARN")?,
-            destination_data_sharing: r.next("DestinationDataSharing")?,
-        })
+        let mut out = Self::default();
+        out.bucket_name = r.next("BucketName")?;
+        out.prefix = r.next("Prefix")?;
+        out.sync_format = r.next("SyncFormat")?;
+        out.region = r.next("Region")?;
+        out.awskms_key_arn = r.next("AWSKMSKeyARN")?;
+        out.destination_data_sharing = r.next("DestinationDataSharing")?;
+        Ok(out)
     }
 }
 
@@ -34296,14 +34297,14 @@ impl ResourceDataSyncSourceWithState {
 impl FromValue for ResourceDataSyncSourceWithState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            source_type: r.next("SourceType")?,
-            aws_organizations_source: r.next("AwsOrganizationsSource")?,
-            source_regions: r.next("SourceRegions")?,
-            include_future_regions: r.next("IncludeFutureRegions")?,
-            state: r.next("State")?,
-            enable_all_ops_data_sources: r.next("EnableAllOpsDataSources")?,
-        })
+        let mut out = Self::default();
+        out.source_type = r.next("SourceType")?;
+        out.aws_organizations_source = r.next("AwsOrganizationsSource")?;
+        out.source_regions = r.next("SourceRegions")?;
+        out.include_future_regions = r.next("IncludeFutureRegions")?;
+        out.state = r.next("State")?;
+        out.enable_all_ops_data_sources = r.next("EnableAllOpsDataSources")?;
+        Ok(out)
     }
 }
 
@@ -34326,9 +34327,9 @@ impl ResourceInUseException {
 impl FromValue for ResourceInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -34353,9 +34354,9 @@ impl ResourceLimitExceededException {
 impl FromValue for ResourceLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -34378,9 +34379,9 @@ impl ResourceNotFoundException {
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -34403,9 +34404,9 @@ impl ResourcePolicyConflictException {
 impl FromValue for ResourcePolicyConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -34435,10 +34436,10 @@ impl ResourcePolicyInvalidParameterException {
 impl FromValue for ResourcePolicyInvalidParameterException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            parameter_names: r.next("ParameterNames")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.parameter_names = r.next("ParameterNames")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -34475,11 +34476,11 @@ impl ResourcePolicyLimitExceededException {
 impl FromValue for ResourcePolicyLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            limit: r.next("Limit")?,
-            limit_type: r.next("LimitType")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.limit = r.next("Limit")?;
+        out.limit_type = r.next("LimitType")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -34502,9 +34503,9 @@ impl ResourcePolicyNotFoundException {
 impl FromValue for ResourcePolicyNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -34788,11 +34789,11 @@ impl ResumeSessionResponse {
 impl FromValue for ResumeSessionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            session_id: r.next("SessionId")?,
-            token_value: r.next("TokenValue")?,
-            stream_url: r.next("StreamUrl")?,
-        })
+        let mut out = Self::default();
+        out.session_id = r.next("SessionId")?;
+        out.token_value = r.next("TokenValue")?;
+        out.stream_url = r.next("StreamUrl")?;
+        Ok(out)
     }
 }
 
@@ -34829,11 +34830,11 @@ impl ReviewInformation {
 impl FromValue for ReviewInformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            reviewed_time: r.next("ReviewedTime")?,
-            status: r.next("Status")?,
-            reviewer: r.next("Reviewer")?,
-        })
+        let mut out = Self::default();
+        out.reviewed_time = r.next("ReviewedTime")?;
+        out.status = r.next("Status")?;
+        out.reviewer = r.next("Reviewer")?;
+        Ok(out)
     }
 }
 
@@ -35017,17 +35018,17 @@ impl IntoValue for Runbook {
 impl FromValue for Runbook {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            document_name: r.next("DocumentName")?,
-            document_version: r.next("DocumentVersion")?,
-            parameters: r.next("Parameters")?,
-            target_parameter_name: r.next("TargetParameterName")?,
-            targets: r.next("Targets")?,
-            target_maps: r.next("TargetMaps")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            max_errors: r.next("MaxErrors")?,
-            target_locations: r.next("TargetLocations")?,
-        })
+        let mut out = Self::default();
+        out.document_name = r.next("DocumentName")?;
+        out.document_version = r.next("DocumentVersion")?;
+        out.parameters = r.next("Parameters")?;
+        out.target_parameter_name = r.next("TargetParameterName")?;
+        out.targets = r.next("Targets")?;
+        out.target_maps = r.next("TargetMaps")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.target_locations = r.next("TargetLocations")?;
+        Ok(out)
     }
 }
 
@@ -35074,11 +35075,11 @@ impl IntoValue for S3OutputLocation {
 impl FromValue for S3OutputLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            output_s3_region: r.next("OutputS3Region")?,
-            output_s3_bucket_name: r.next("OutputS3BucketName")?,
-            output_s3_key_prefix: r.next("OutputS3KeyPrefix")?,
-        })
+        let mut out = Self::default();
+        out.output_s3_region = r.next("OutputS3Region")?;
+        out.output_s3_bucket_name = r.next("OutputS3BucketName")?;
+        out.output_s3_key_prefix = r.next("OutputS3KeyPrefix")?;
+        Ok(out)
     }
 }
 
@@ -35101,9 +35102,9 @@ impl S3OutputUrl {
 impl FromValue for S3OutputUrl {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            output_url: r.next("OutputUrl")?,
-        })
+        let mut out = Self::default();
+        out.output_url = r.next("OutputUrl")?;
+        Ok(out)
     }
 }
 
@@ -35140,11 +35141,11 @@ impl ScheduledWindowExecution {
 impl FromValue for ScheduledWindowExecution {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            name: r.next("Name")?,
-            execution_time: r.next("ExecutionTime")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.name = r.next("Name")?;
+        out.execution_time = r.next("ExecutionTime")?;
+        Ok(out)
     }
 }
 
@@ -35450,9 +35451,9 @@ impl SendCommandResult {
 impl FromValue for SendCommandResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            command: r.next("Command")?,
-        })
+        let mut out = Self::default();
+        out.command = r.next("Command")?;
+        Ok(out)
     }
 }
 
@@ -35503,13 +35504,13 @@ impl ServiceQuotaExceededException {
 impl FromValue for ServiceQuotaExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-            resource_id: r.next("ResourceId")?,
-            resource_type: r.next("ResourceType")?,
-            quota_code: r.next("QuotaCode")?,
-            service_code: r.next("ServiceCode")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        out.resource_id = r.next("ResourceId")?;
+        out.resource_type = r.next("ResourceType")?;
+        out.quota_code = r.next("QuotaCode")?;
+        out.service_code = r.next("ServiceCode")?;
+        Ok(out)
     }
 }
 
@@ -35575,14 +35576,14 @@ impl ServiceSetting {
 impl FromValue for ServiceSetting {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            setting_id: r.next("SettingId")?,
-            setting_value: r.next("SettingValue")?,
-            last_modified_date: r.next("LastModifiedDate")?,
-            last_modified_user: r.next("LastModifiedUser")?,
-            arn: r.next("ARN")?,
-            status: r.next("Status")?,
-        })
+        let mut out = Self::default();
+        out.setting_id = r.next("SettingId")?;
+        out.setting_value = r.next("SettingValue")?;
+        out.last_modified_date = r.next("LastModifiedDate")?;
+        out.last_modified_user = r.next("LastModifiedUser")?;
+        out.arn = r.next("ARN")?;
+        out.status = r.next("Status")?;
+        Ok(out)
     }
 }
 
@@ -35605,9 +35606,9 @@ impl ServiceSettingNotFound {
 impl FromValue for ServiceSettingNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -35707,20 +35708,20 @@ impl Session {
 impl FromValue for Session {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            session_id: r.next("SessionId")?,
-            target: r.next("Target")?,
-            status: r.next("Status")?,
-            start_date: r.next("StartDate")?,
-            end_date: r.next("EndDate")?,
-            document_name: r.next("DocumentName")?,
-            owner: r.next("Owner")?,
-            reason: r.next("Reason")?,
-            details: r.next("Details")?,
-            output_url: r.next("OutputUrl")?,
-            max_session_duration: r.next("MaxSessionDuration")?,
-            access_type: r.next("AccessType")?,
-        })
+        let mut out = Self::default();
+        out.session_id = r.next("SessionId")?;
+        out.target = r.next("Target")?;
+        out.status = r.next("Status")?;
+        out.start_date = r.next("StartDate")?;
+        out.end_date = r.next("EndDate")?;
+        out.document_name = r.next("DocumentName")?;
+        out.owner = r.next("Owner")?;
+        out.reason = r.next("Reason")?;
+        out.details = r.next("Details")?;
+        out.output_url = r.next("OutputUrl")?;
+        out.max_session_duration = r.next("MaxSessionDuration")?;
+        out.access_type = r.next("AccessType")?;
+        Ok(out)
     }
 }
 
@@ -35902,10 +35903,10 @@ impl SessionManagerOutputUrl {
 impl FromValue for SessionManagerOutputUrl {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            s3_output_url: r.next("S3OutputUrl")?,
-            cloud_watch_output_url: r.next("CloudWatchOutputUrl")?,
-        })
+        let mut out = Self::default();
+        out.s3_output_url = r.next("S3OutputUrl")?;
+        out.cloud_watch_output_url = r.next("CloudWatchOutputUrl")?;
+        Ok(out)
     }
 }
 
@@ -36138,14 +36139,14 @@ impl SeveritySummary {
 impl FromValue for SeveritySummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            critical_count: r.next("CriticalCount")?,
-            high_count: r.next("HighCount")?,
-            medium_count: r.next("MediumCount")?,
-            low_count: r.next("LowCount")?,
-            informational_count: r.next("InformationalCount")?,
-            unspecified_count: r.next("UnspecifiedCount")?,
-        })
+        let mut out = Self::default();
+        out.critical_count = r.next("CriticalCount")?;
+        out.high_count = r.next("HighCount")?;
+        out.medium_count = r.next("MediumCount")?;
+        out.low_count = r.next("LowCount")?;
+        out.informational_count = r.next("InformationalCount")?;
+        out.unspecified_count = r.next("UnspecifiedCount")?;
+        Ok(out)
     }
 }
 
@@ -36400,9 +36401,9 @@ impl StartAccessRequestResponse {
 impl FromValue for StartAccessRequestResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_request_id: r.next("AccessRequestId")?,
-        })
+        let mut out = Self::default();
+        out.access_request_id = r.next("AccessRequestId")?;
+        Ok(out)
     }
 }
 
@@ -36604,9 +36605,9 @@ impl StartAutomationExecutionResult {
 impl FromValue for StartAutomationExecutionResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            automation_execution_id: r.next("AutomationExecutionId")?,
-        })
+        let mut out = Self::default();
+        out.automation_execution_id = r.next("AutomationExecutionId")?;
+        Ok(out)
     }
 }
 
@@ -36750,9 +36751,9 @@ impl StartChangeRequestExecutionResult {
 impl FromValue for StartChangeRequestExecutionResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            automation_execution_id: r.next("AutomationExecutionId")?,
-        })
+        let mut out = Self::default();
+        out.automation_execution_id = r.next("AutomationExecutionId")?;
+        Ok(out)
     }
 }
 
@@ -36817,9 +36818,9 @@ impl StartExecutionPreviewResponse {
 impl FromValue for StartExecutionPreviewResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            execution_preview_id: r.next("ExecutionPreviewId")?,
-        })
+        let mut out = Self::default();
+        out.execution_preview_id = r.next("ExecutionPreviewId")?;
+        Ok(out)
     }
 }
 
@@ -36910,11 +36911,11 @@ impl StartSessionResponse {
 impl FromValue for StartSessionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            session_id: r.next("SessionId")?,
-            token_value: r.next("TokenValue")?,
-            stream_url: r.next("StreamUrl")?,
-        })
+        let mut out = Self::default();
+        out.session_id = r.next("SessionId")?;
+        out.token_value = r.next("TokenValue")?;
+        out.stream_url = r.next("StreamUrl")?;
+        Ok(out)
     }
 }
 
@@ -37120,33 +37121,33 @@ impl StepExecution {
 impl FromValue for StepExecution {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            step_name: r.next("StepName")?,
-            action: r.next("Action")?,
-            timeout_seconds: r.next("TimeoutSeconds")?,
-            on_failure: r.next("OnFailure")?,
-            max_attempts: r.next("MaxAttempts")?,
-            execution_start_time: r.next("ExecutionStartTime")?,
-            execution_end_time: r.next("ExecutionEndTime")?,
-            step_status: r.next("StepStatus")?,
-            response_code: r.next("ResponseCode")?,
-            inputs: r.next("Inputs")?,
-            outputs: r.next("Outputs")?,
-            response: r.next("Response")?,
-            failure_message: r.next("FailureMessage")?,
-            warning_message: r.next("WarningMessage")?,
-            failure_details: r.next("FailureDetails")?,
-            step_execution_id: r.next("StepExecutionId")?,
-            overridden_parameters: r.next("OverriddenParameters")?,
-            is_end: r.next("IsEnd")?,
-            next_step: r.next("NextStep")?,
-            is_critical: r.next("IsCritical")?,
-            valid_next_steps: r.next("ValidNextSteps")?,
-            targets: r.next("Targets")?,
-            target_location: r.next("TargetLocation")?,
-            triggered_alarms: r.next("TriggeredAlarms")?,
-            parent_step_details: r.next("ParentStepDetails")?,
-        })
+        let mut out = Self::default();
+        out.step_name = r.next("StepName")?;
+        out.action = r.next("Action")?;
+        out.timeout_seconds = r.next("TimeoutSeconds")?;
+        out.on_failure = r.next("OnFailure")?;
+        out.max_attempts = r.next("MaxAttempts")?;
+        out.execution_start_time = r.next("ExecutionStartTime")?;
+        out.execution_end_time = r.next("ExecutionEndTime")?;
+        out.step_status = r.next("StepStatus")?;
+        out.response_code = r.next("ResponseCode")?;
+        out.inputs = r.next("Inputs")?;
+        out.outputs = r.next("Outputs")?;
+        out.response = r.next("Response")?;
+        out.failure_message = r.next("FailureMessage")?;
+        out.warning_message = r.next("WarningMessage")?;
+        out.failure_details = r.next("FailureDetails")?;
+        out.step_execution_id = r.next("StepExecutionId")?;
+        out.overridden_parameters = r.next("OverriddenParameters")?;
+        out.is_end = r.next("IsEnd")?;
+        out.next_step = r.next("NextStep")?;
+        out.is_critical = r.next("IsCritical")?;
+        out.valid_next_steps = r.next("ValidNextSteps")?;
+        out.targets = r.next("Targets")?;
+        out.target_location = r.next("TargetLocation")?;
+        out.triggered_alarms = r.next("TriggeredAlarms")?;
+        out.parent_step_details = r.next("ParentStepDetails")?;
+        Ok(out)
     }
 }
 
@@ -37438,9 +37439,9 @@ impl SubTypeCountLimitExceededException {
 impl FromValue for SubTypeCountLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -37480,10 +37481,10 @@ impl IntoValue for Tag {
 impl FromValue for Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            value: r.next("Value")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.value = r.next("Value")?;
+        Ok(out)
     }
 }
 
@@ -37558,10 +37559,10 @@ impl IntoValue for Target {
 impl FromValue for Target {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            key: r.next("Key")?,
-            values: r.next("Values")?,
-        })
+        let mut out = Self::default();
+        out.key = r.next("Key")?;
+        out.values = r.next("Values")?;
+        Ok(out)
     }
 }
 
@@ -37584,9 +37585,9 @@ impl TargetInUseException {
 impl FromValue for TargetInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -37702,19 +37703,19 @@ impl IntoValue for TargetLocation {
 impl FromValue for TargetLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            accounts: r.next("Accounts")?,
-            regions: r.next("Regions")?,
-            target_location_max_concurrency: r.next("TargetLocationMaxConcurrency")?,
-            target_location_max_errors: r.next("TargetLocationMaxErrors")?,
-            execution_role_name: r.next("ExecutionRoleName")?,
-            target_location_alarm_configuration: r.next("TargetLocationAlarmConfiguration")?,
-            include_child_organization_units: r.next("IncludeChildOrganizationUnits")?,
-            exclude_accounts: r.next("ExcludeAccounts")?,
-            targets: r.next("Targets")?,
-            targets_max_concurrency: r.next("TargetsMaxConcurrency")?,
-            targets_max_errors: r.next("TargetsMaxErrors")?,
-        })
+        let mut out = Self::default();
+        out.accounts = r.next("Accounts")?;
+        out.regions = r.next("Regions")?;
+        out.target_location_max_concurrency = r.next("TargetLocationMaxConcurrency")?;
+        out.target_location_max_errors = r.next("TargetLocationMaxErrors")?;
+        out.execution_role_name = r.next("ExecutionRoleName")?;
+        out.target_location_alarm_configuration = r.next("TargetLocationAlarmConfiguration")?;
+        out.include_child_organization_units = r.next("IncludeChildOrganizationUnits")?;
+        out.exclude_accounts = r.next("ExcludeAccounts")?;
+        out.targets = r.next("Targets")?;
+        out.targets_max_concurrency = r.next("TargetsMaxConcurrency")?;
+        out.targets_max_errors = r.next("TargetsMaxErrors")?;
+        Ok(out)
     }
 }
 
@@ -37737,9 +37738,9 @@ impl TargetNotConnected {
 impl FromValue for TargetNotConnected {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -37769,10 +37770,10 @@ impl TargetPreview {
 impl FromValue for TargetPreview {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            count: r.next("Count")?,
-            target_type: r.next("TargetType")?,
-        })
+        let mut out = Self::default();
+        out.count = r.next("Count")?;
+        out.target_type = r.next("TargetType")?;
+        Ok(out)
     }
 }
 
@@ -37819,9 +37820,9 @@ impl TerminateSessionResponse {
 impl FromValue for TerminateSessionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            session_id: r.next("SessionId")?,
-        })
+        let mut out = Self::default();
+        out.session_id = r.next("SessionId")?;
+        Ok(out)
     }
 }
 
@@ -37858,11 +37859,11 @@ impl ThrottlingException {
 impl FromValue for ThrottlingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-            quota_code: r.next("QuotaCode")?,
-            service_code: r.next("ServiceCode")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        out.quota_code = r.next("QuotaCode")?;
+        out.service_code = r.next("ServiceCode")?;
+        Ok(out)
     }
 }
 
@@ -37897,9 +37898,9 @@ impl TooManyUpdates {
 impl FromValue for TooManyUpdates {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -37922,9 +37923,9 @@ impl TotalSizeLimitExceededException {
 impl FromValue for TotalSizeLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -38002,10 +38003,10 @@ impl UnlabelParameterVersionResult {
 impl FromValue for UnlabelParameterVersionResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            removed_labels: r.next("RemovedLabels")?,
-            invalid_labels: r.next("InvalidLabels")?,
-        })
+        let mut out = Self::default();
+        out.removed_labels = r.next("RemovedLabels")?;
+        out.invalid_labels = r.next("InvalidLabels")?;
+        Ok(out)
     }
 }
 
@@ -38028,9 +38029,9 @@ impl UnsupportedCalendarException {
 impl FromValue for UnsupportedCalendarException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -38053,9 +38054,9 @@ impl UnsupportedFeatureRequiredException {
 impl FromValue for UnsupportedFeatureRequiredException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -38085,10 +38086,10 @@ impl UnsupportedInventoryItemContextException {
 impl FromValue for UnsupportedInventoryItemContextException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            type_name: r.next("TypeName")?,
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.type_name = r.next("TypeName")?;
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -38111,9 +38112,9 @@ impl UnsupportedInventorySchemaVersionException {
 impl FromValue for UnsupportedInventorySchemaVersionException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -38136,9 +38137,9 @@ impl UnsupportedOperatingSystem {
 impl FromValue for UnsupportedOperatingSystem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -38161,9 +38162,9 @@ impl UnsupportedOperationException {
 impl FromValue for UnsupportedOperationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -38186,9 +38187,9 @@ impl UnsupportedParameterType {
 impl FromValue for UnsupportedParameterType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -38211,9 +38212,9 @@ impl UnsupportedPlatformType {
 impl FromValue for UnsupportedPlatformType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        Ok(out)
     }
 }
 
@@ -38523,9 +38524,9 @@ impl UpdateAssociationResult {
 impl FromValue for UpdateAssociationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_description: r.next("AssociationDescription")?,
-        })
+        let mut out = Self::default();
+        out.association_description = r.next("AssociationDescription")?;
+        Ok(out)
     }
 }
 
@@ -38594,9 +38595,9 @@ impl UpdateAssociationStatusResult {
 impl FromValue for UpdateAssociationStatusResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            association_description: r.next("AssociationDescription")?,
-        })
+        let mut out = Self::default();
+        out.association_description = r.next("AssociationDescription")?;
+        Ok(out)
     }
 }
 
@@ -38669,9 +38670,9 @@ impl UpdateCloudConnectorResult {
 impl FromValue for UpdateCloudConnectorResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            cloud_connector_id: r.next("CloudConnectorId")?,
-        })
+        let mut out = Self::default();
+        out.cloud_connector_id = r.next("CloudConnectorId")?;
+        Ok(out)
     }
 }
 
@@ -38730,9 +38731,9 @@ impl UpdateDocumentDefaultVersionResult {
 impl FromValue for UpdateDocumentDefaultVersionResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            description: r.next("Description")?,
-        })
+        let mut out = Self::default();
+        out.description = r.next("Description")?;
+        Ok(out)
     }
 }
 
@@ -38897,9 +38898,9 @@ impl UpdateDocumentResult {
 impl FromValue for UpdateDocumentResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            document_description: r.next("DocumentDescription")?,
-        })
+        let mut out = Self::default();
+        out.document_description = r.next("DocumentDescription")?;
+        Ok(out)
     }
 }
 
@@ -39180,20 +39181,20 @@ impl UpdateMaintenanceWindowResult {
 impl FromValue for UpdateMaintenanceWindowResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            name: r.next("Name")?,
-            description: r.next("Description")?,
-            start_date: r.next("StartDate")?,
-            end_date: r.next("EndDate")?,
-            schedule: r.next("Schedule")?,
-            schedule_timezone: r.next("ScheduleTimezone")?,
-            schedule_offset: r.next("ScheduleOffset")?,
-            duration: r.next("Duration")?,
-            cutoff: r.next("Cutoff")?,
-            allow_unassociated_targets: r.next("AllowUnassociatedTargets")?,
-            enabled: r.next("Enabled")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.name = r.next("Name")?;
+        out.description = r.next("Description")?;
+        out.start_date = r.next("StartDate")?;
+        out.end_date = r.next("EndDate")?;
+        out.schedule = r.next("Schedule")?;
+        out.schedule_timezone = r.next("ScheduleTimezone")?;
+        out.schedule_offset = r.next("ScheduleOffset")?;
+        out.duration = r.next("Duration")?;
+        out.cutoff = r.next("Cutoff")?;
+        out.allow_unassociated_targets = r.next("AllowUnassociatedTargets")?;
+        out.enabled = r.next("Enabled")?;
+        Ok(out)
     }
 }
 
@@ -39372,14 +39373,14 @@ impl UpdateMaintenanceWindowTargetResult {
 impl FromValue for UpdateMaintenanceWindowTargetResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            window_target_id: r.next("WindowTargetId")?,
-            targets: r.next("Targets")?,
-            owner_information: r.next("OwnerInformation")?,
-            name: r.next("Name")?,
-            description: r.next("Description")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.window_target_id = r.next("WindowTargetId")?;
+        out.targets = r.next("Targets")?;
+        out.owner_information = r.next("OwnerInformation")?;
+        out.name = r.next("Name")?;
+        out.description = r.next("Description")?;
+        Ok(out)
     }
 }
 
@@ -39769,23 +39770,23 @@ impl UpdateMaintenanceWindowTaskResult {
 impl FromValue for UpdateMaintenanceWindowTaskResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            window_id: r.next("WindowId")?,
-            window_task_id: r.next("WindowTaskId")?,
-            targets: r.next("Targets")?,
-            task_arn: r.next("TaskArn")?,
-            service_role_arn: r.next("ServiceRoleArn")?,
-            task_parameters: r.next("TaskParameters")?,
-            task_invocation_parameters: r.next("TaskInvocationParameters")?,
-            priority: r.next("Priority")?,
-            max_concurrency: r.next("MaxConcurrency")?,
-            max_errors: r.next("MaxErrors")?,
-            logging_info: r.next("LoggingInfo")?,
-            name: r.next("Name")?,
-            description: r.next("Description")?,
-            cutoff_behavior: r.next("CutoffBehavior")?,
-            alarm_configuration: r.next("AlarmConfiguration")?,
-        })
+        let mut out = Self::default();
+        out.window_id = r.next("WindowId")?;
+        out.window_task_id = r.next("WindowTaskId")?;
+        out.targets = r.next("Targets")?;
+        out.task_arn = r.next("TaskArn")?;
+        out.service_role_arn = r.next("ServiceRoleArn")?;
+        out.task_parameters = r.next("TaskParameters")?;
+        out.task_invocation_parameters = r.next("TaskInvocationParameters")?;
+        out.priority = r.next("Priority")?;
+        out.max_concurrency = r.next("MaxConcurrency")?;
+        out.max_errors = r.next("MaxErrors")?;
+        out.logging_info = r.next("LoggingInfo")?;
+        out.name = r.next("Name")?;
+        out.description = r.next("Description")?;
+        out.cutoff_behavior = r.next("CutoffBehavior")?;
+        out.alarm_configuration = r.next("AlarmConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -40072,9 +40073,9 @@ impl UpdateOpsMetadataResult {
 impl FromValue for UpdateOpsMetadataResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            ops_metadata_arn: r.next("OpsMetadataArn")?,
-        })
+        let mut out = Self::default();
+        out.ops_metadata_arn = r.next("OpsMetadataArn")?;
+        Ok(out)
     }
 }
 
@@ -40357,24 +40358,24 @@ impl UpdatePatchBaselineResult {
 impl FromValue for UpdatePatchBaselineResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            baseline_id: r.next("BaselineId")?,
-            name: r.next("Name")?,
-            operating_system: r.next("OperatingSystem")?,
-            global_filters: r.next("GlobalFilters")?,
-            approval_rules: r.next("ApprovalRules")?,
-            approved_patches: r.next("ApprovedPatches")?,
-            approved_patches_compliance_level: r.next("ApprovedPatchesComplianceLevel")?,
-            approved_patches_enable_non_security: r.next("ApprovedPatchesEnableNonSecurity")?,
-            rejected_patches: r.next("RejectedPatches")?,
-            rejected_patches_action: r.next("RejectedPatchesAction")?,
-            created_date: r.next("CreatedDate")?,
-            modified_date: r.next("ModifiedDate")?,
-            description: r.next("Description")?,
-            sources: r.next("Sources")?,
-            available_security_updates_compliance_status: r
-                .next("AvailableSecurityUpdatesComplianceStatus")?,
-        })
+        let mut out = Self::default();
+        out.baseline_id = r.next("BaselineId")?;
+        out.name = r.next("Name")?;
+        out.operating_system = r.next("OperatingSystem")?;
+        out.global_filters = r.next("GlobalFilters")?;
+        out.approval_rules = r.next("ApprovalRules")?;
+        out.approved_patches = r.next("ApprovedPatches")?;
+        out.approved_patches_compliance_level = r.next("ApprovedPatchesComplianceLevel")?;
+        out.approved_patches_enable_non_security = r.next("ApprovedPatchesEnableNonSecurity")?;
+        out.rejected_patches = r.next("RejectedPatches")?;
+        out.rejected_patches_action = r.next("RejectedPatchesAction")?;
+        out.created_date = r.next("CreatedDate")?;
+        out.modified_date = r.next("ModifiedDate")?;
+        out.description = r.next("Description")?;
+        out.sources = r.next("Sources")?;
+        out.available_security_updates_compliance_status =
+            r.next("AvailableSecurityUpdatesComplianceStatus")?;
+        Ok(out)
     }
 }
 
@@ -40575,10 +40576,10 @@ impl ValidateCloudConnectorResult {
 impl FromValue for ValidateCloudConnectorResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            validation_findings: r.next("ValidationFindings")?,
-            next_token: r.next("NextToken")?,
-        })
+        let mut out = Self::default();
+        out.validation_findings = r.next("ValidationFindings")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -40608,10 +40609,10 @@ impl ValidationException {
 impl FromValue for ValidationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("Message")?,
-            reason_code: r.next("ReasonCode")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("Message")?;
+        out.reason_code = r.next("ReasonCode")?;
+        Ok(out)
     }
 }
 
@@ -40662,13 +40663,13 @@ impl ValidationFinding {
 impl FromValue for ValidationFinding {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            code: r.next("Code")?,
-            message: r.next("Message")?,
-            provider_message: r.next("ProviderMessage")?,
-            scope: r.next("Scope")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.code = r.next("Code")?;
+        out.message = r.next("Message")?;
+        out.provider_message = r.next("ProviderMessage")?;
+        out.scope = r.next("Scope")?;
+        Ok(out)
     }
 }
 
@@ -40812,10 +40813,10 @@ impl ValidationFindingScope {
 impl FromValue for ValidationFindingScope {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            r#type: r.next("Type")?,
-            id: r.next("Id")?,
-        })
+        let mut out = Self::default();
+        out.r#type = r.next("Type")?;
+        out.id = r.next("Id")?;
+        Ok(out)
     }
 }
 

@@ -40,11 +40,11 @@ impl AccessDeniedException {
 impl FromValue for AccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            reason: r.next("reason")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.reason = r.next("reason")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -146,10 +146,10 @@ impl AuthorizationPendingException {
 impl FromValue for AuthorizationPendingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -174,9 +174,9 @@ impl AwsAdditionalDetails {
 impl FromValue for AwsAdditionalDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            identity_context: r.next("identityContext")?,
-        })
+        let mut out = Self::default();
+        out.identity_context = r.next("identityContext")?;
+        Ok(out)
     }
 }
 
@@ -379,13 +379,13 @@ impl CreateTokenResponse {
 impl FromValue for CreateTokenResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_token: r.next("accessToken")?,
-            token_type: r.next("tokenType")?,
-            expires_in: r.next("expiresIn")?,
-            refresh_token: r.next("refreshToken")?,
-            id_token: r.next("idToken")?,
-        })
+        let mut out = Self::default();
+        out.access_token = r.next("accessToken")?;
+        out.token_type = r.next("tokenType")?;
+        out.expires_in = r.next("expiresIn")?;
+        out.refresh_token = r.next("refreshToken")?;
+        out.id_token = r.next("idToken")?;
+        Ok(out)
     }
 }
 
@@ -641,16 +641,16 @@ impl CreateTokenWithIAMResponse {
 impl FromValue for CreateTokenWithIAMResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_token: r.next("accessToken")?,
-            token_type: r.next("tokenType")?,
-            expires_in: r.next("expiresIn")?,
-            refresh_token: r.next("refreshToken")?,
-            id_token: r.next("idToken")?,
-            issued_token_type: r.next("issuedTokenType")?,
-            scope: r.next("scope")?,
-            aws_additional_details: r.next("awsAdditionalDetails")?,
-        })
+        let mut out = Self::default();
+        out.access_token = r.next("accessToken")?;
+        out.token_type = r.next("tokenType")?;
+        out.expires_in = r.next("expiresIn")?;
+        out.refresh_token = r.next("refreshToken")?;
+        out.id_token = r.next("idToken")?;
+        out.issued_token_type = r.next("issuedTokenType")?;
+        out.scope = r.next("scope")?;
+        out.aws_additional_details = r.next("awsAdditionalDetails")?;
+        Ok(out)
     }
 }
 
@@ -680,10 +680,10 @@ impl ExpiredTokenException {
 impl FromValue for ExpiredTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -713,10 +713,10 @@ impl InternalServerException {
 impl FromValue for InternalServerException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -746,10 +746,10 @@ impl InvalidClientException {
 impl FromValue for InvalidClientException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -779,10 +779,10 @@ impl InvalidClientMetadataException {
 impl FromValue for InvalidClientMetadataException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -812,10 +812,10 @@ impl InvalidGrantException {
 impl FromValue for InvalidGrantException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -845,10 +845,10 @@ impl InvalidRedirectUriException {
 impl FromValue for InvalidRedirectUriException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -885,11 +885,11 @@ impl InvalidRequestException {
 impl FromValue for InvalidRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            reason: r.next("reason")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.reason = r.next("reason")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -1022,12 +1022,12 @@ impl InvalidRequestRegionException {
 impl FromValue for InvalidRequestRegionException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-            endpoint: r.next("endpoint")?,
-            region: r.next("region")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        out.endpoint = r.next("endpoint")?;
+        out.region = r.next("region")?;
+        Ok(out)
     }
 }
 
@@ -1057,10 +1057,10 @@ impl InvalidScopeException {
 impl FromValue for InvalidScopeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -1216,14 +1216,14 @@ impl RegisterClientResponse {
 impl FromValue for RegisterClientResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            client_id: r.next("clientId")?,
-            client_secret: r.next("clientSecret")?,
-            client_id_issued_at: r.next("clientIdIssuedAt")?,
-            client_secret_expires_at: r.next("clientSecretExpiresAt")?,
-            authorization_endpoint: r.next("authorizationEndpoint")?,
-            token_endpoint: r.next("tokenEndpoint")?,
-        })
+        let mut out = Self::default();
+        out.client_id = r.next("clientId")?;
+        out.client_secret = r.next("clientSecret")?;
+        out.client_id_issued_at = r.next("clientIdIssuedAt")?;
+        out.client_secret_expires_at = r.next("clientSecretExpiresAt")?;
+        out.authorization_endpoint = r.next("authorizationEndpoint")?;
+        out.token_endpoint = r.next("tokenEndpoint")?;
+        Ok(out)
     }
 }
 
@@ -1253,10 +1253,10 @@ impl SlowDownException {
 impl FromValue for SlowDownException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -1373,14 +1373,14 @@ impl StartDeviceAuthorizationResponse {
 impl FromValue for StartDeviceAuthorizationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            device_code: r.next("deviceCode")?,
-            user_code: r.next("userCode")?,
-            verification_uri: r.next("verificationUri")?,
-            verification_uri_complete: r.next("verificationUriComplete")?,
-            expires_in: r.next("expiresIn")?,
-            interval: r.next("interval")?,
-        })
+        let mut out = Self::default();
+        out.device_code = r.next("deviceCode")?;
+        out.user_code = r.next("userCode")?;
+        out.verification_uri = r.next("verificationUri")?;
+        out.verification_uri_complete = r.next("verificationUriComplete")?;
+        out.expires_in = r.next("expiresIn")?;
+        out.interval = r.next("interval")?;
+        Ok(out)
     }
 }
 
@@ -1410,10 +1410,10 @@ impl UnauthorizedClientException {
 impl FromValue for UnauthorizedClientException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }
 
@@ -1443,9 +1443,9 @@ impl UnsupportedGrantTypeException {
 impl FromValue for UnsupportedGrantTypeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            error: r.next("error")?,
-            error_description: r.next("error_description")?,
-        })
+        let mut out = Self::default();
+        out.error = r.next("error")?;
+        out.error_description = r.next("error_description")?;
+        Ok(out)
     }
 }

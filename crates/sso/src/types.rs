@@ -40,11 +40,11 @@ impl AccountInfo {
 impl FromValue for AccountInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account_id: r.next("accountId")?,
-            account_name: r.next("accountName")?,
-            email_address: r.next("emailAddress")?,
-        })
+        let mut out = Self::default();
+        out.account_id = r.next("accountId")?;
+        out.account_name = r.next("accountName")?;
+        out.email_address = r.next("emailAddress")?;
+        Ok(out)
     }
 }
 
@@ -126,9 +126,9 @@ impl GetRoleCredentialsResponse {
 impl FromValue for GetRoleCredentialsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            role_credentials: r.next("roleCredentials")?,
-        })
+        let mut out = Self::default();
+        out.role_credentials = r.next("roleCredentials")?;
+        Ok(out)
     }
 }
 
@@ -151,9 +151,9 @@ impl InvalidRequestException {
 impl FromValue for InvalidRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -249,10 +249,10 @@ impl ListAccountRolesResponse {
 impl FromValue for ListAccountRolesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("nextToken")?,
-            role_list: r.next("roleList")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("nextToken")?;
+        out.role_list = r.next("roleList")?;
+        Ok(out)
     }
 }
 
@@ -337,10 +337,10 @@ impl ListAccountsResponse {
 impl FromValue for ListAccountsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            next_token: r.next("nextToken")?,
-            account_list: r.next("accountList")?,
-        })
+        let mut out = Self::default();
+        out.next_token = r.next("nextToken")?;
+        out.account_list = r.next("accountList")?;
+        Ok(out)
     }
 }
 
@@ -398,9 +398,9 @@ impl ResourceNotFoundException {
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -464,12 +464,12 @@ impl RoleCredentials {
 impl FromValue for RoleCredentials {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_key_id: r.next("accessKeyId")?,
-            secret_access_key: r.next("secretAccessKey")?,
-            session_token: r.next("sessionToken")?,
-            expiration: r.next("expiration")?,
-        })
+        let mut out = Self::default();
+        out.access_key_id = r.next("accessKeyId")?;
+        out.secret_access_key = r.next("secretAccessKey")?;
+        out.session_token = r.next("sessionToken")?;
+        out.expiration = r.next("expiration")?;
+        Ok(out)
     }
 }
 
@@ -499,10 +499,10 @@ impl RoleInfo {
 impl FromValue for RoleInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            role_name: r.next("roleName")?,
-            account_id: r.next("accountId")?,
-        })
+        let mut out = Self::default();
+        out.role_name = r.next("roleName")?;
+        out.account_id = r.next("accountId")?;
+        Ok(out)
     }
 }
 
@@ -525,9 +525,9 @@ impl TooManyRequestsException {
 impl FromValue for TooManyRequestsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -550,8 +550,8 @@ impl UnauthorizedException {
 impl FromValue for UnauthorizedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }

@@ -223,12 +223,12 @@ impl AssumeRoleResponse {
 impl FromValue for AssumeRoleResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            credentials: r.next("Credentials")?,
-            assumed_role_user: r.next("AssumedRoleUser")?,
-            packed_policy_size: r.next("PackedPolicySize")?,
-            source_identity: r.next("SourceIdentity")?,
-        })
+        let mut out = Self::default();
+        out.credentials = r.next("Credentials")?;
+        out.assumed_role_user = r.next("AssumedRoleUser")?;
+        out.packed_policy_size = r.next("PackedPolicySize")?;
+        out.source_identity = r.next("SourceIdentity")?;
+        Ok(out)
     }
 }
 
@@ -431,17 +431,17 @@ impl AssumeRoleWithSAMLResponse {
 impl FromValue for AssumeRoleWithSAMLResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            credentials: r.next("Credentials")?,
-            assumed_role_user: r.next("AssumedRoleUser")?,
-            packed_policy_size: r.next("PackedPolicySize")?,
-            subject: r.next("Subject")?,
-            subject_type: r.next("SubjectType")?,
-            issuer: r.next("Issuer")?,
-            audience: r.next("Audience")?,
-            name_qualifier: r.next("NameQualifier")?,
-            source_identity: r.next("SourceIdentity")?,
-        })
+        let mut out = Self::default();
+        out.credentials = r.next("Credentials")?;
+        out.assumed_role_user = r.next("AssumedRoleUser")?;
+        out.packed_policy_size = r.next("PackedPolicySize")?;
+        out.subject = r.next("Subject")?;
+        out.subject_type = r.next("SubjectType")?;
+        out.issuer = r.next("Issuer")?;
+        out.audience = r.next("Audience")?;
+        out.name_qualifier = r.next("NameQualifier")?;
+        out.source_identity = r.next("SourceIdentity")?;
+        Ok(out)
     }
 }
 
@@ -638,15 +638,15 @@ impl AssumeRoleWithWebIdentityResponse {
 impl FromValue for AssumeRoleWithWebIdentityResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            credentials: r.next("Credentials")?,
-            subject_from_web_identity_token: r.next("SubjectFromWebIdentityToken")?,
-            assumed_role_user: r.next("AssumedRoleUser")?,
-            packed_policy_size: r.next("PackedPolicySize")?,
-            provider: r.next("Provider")?,
-            audience: r.next("Audience")?,
-            source_identity: r.next("SourceIdentity")?,
-        })
+        let mut out = Self::default();
+        out.credentials = r.next("Credentials")?;
+        out.subject_from_web_identity_token = r.next("SubjectFromWebIdentityToken")?;
+        out.assumed_role_user = r.next("AssumedRoleUser")?;
+        out.packed_policy_size = r.next("PackedPolicySize")?;
+        out.provider = r.next("Provider")?;
+        out.audience = r.next("Audience")?;
+        out.source_identity = r.next("SourceIdentity")?;
+        Ok(out)
     }
 }
 
@@ -734,10 +734,10 @@ impl AssumeRootResponse {
 impl FromValue for AssumeRootResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            credentials: r.next("Credentials")?,
-            source_identity: r.next("SourceIdentity")?,
-        })
+        let mut out = Self::default();
+        out.credentials = r.next("Credentials")?;
+        out.source_identity = r.next("SourceIdentity")?;
+        Ok(out)
     }
 }
 
@@ -767,10 +767,10 @@ impl AssumedRoleUser {
 impl FromValue for AssumedRoleUser {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            assumed_role_id: r.next("AssumedRoleId")?,
-            arn: r.next("Arn")?,
-        })
+        let mut out = Self::default();
+        out.assumed_role_id = r.next("AssumedRoleId")?;
+        out.arn = r.next("Arn")?;
+        Ok(out)
     }
 }
 
@@ -831,12 +831,12 @@ impl Credentials {
 impl FromValue for Credentials {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            access_key_id: r.next("AccessKeyId")?,
-            secret_access_key: r.next("SecretAccessKey")?,
-            session_token: r.next("SessionToken")?,
-            expiration: r.next("Expiration")?,
-        })
+        let mut out = Self::default();
+        out.access_key_id = r.next("AccessKeyId")?;
+        out.secret_access_key = r.next("SecretAccessKey")?;
+        out.session_token = r.next("SessionToken")?;
+        out.expiration = r.next("Expiration")?;
+        Ok(out)
     }
 }
 
@@ -883,9 +883,9 @@ impl DecodeAuthorizationMessageResponse {
 impl FromValue for DecodeAuthorizationMessageResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            decoded_message: r.next("DecodedMessage")?,
-        })
+        let mut out = Self::default();
+        out.decoded_message = r.next("DecodedMessage")?;
+        Ok(out)
     }
 }
 
@@ -908,9 +908,9 @@ impl ExpiredTokenException {
 impl FromValue for ExpiredTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -933,9 +933,9 @@ impl ExpiredTradeInTokenException {
 impl FromValue for ExpiredTradeInTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -965,10 +965,10 @@ impl FederatedUser {
 impl FromValue for FederatedUser {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            federated_user_id: r.next("FederatedUserId")?,
-            arn: r.next("Arn")?,
-        })
+        let mut out = Self::default();
+        out.federated_user_id = r.next("FederatedUserId")?;
+        out.arn = r.next("Arn")?;
+        Ok(out)
     }
 }
 
@@ -1017,9 +1017,9 @@ impl GetAccessKeyInfoResponse {
 impl FromValue for GetAccessKeyInfoResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            account: r.next("Account")?,
-        })
+        let mut out = Self::default();
+        out.account = r.next("Account")?;
+        Ok(out)
     }
 }
 
@@ -1067,11 +1067,11 @@ impl GetCallerIdentityResponse {
 impl FromValue for GetCallerIdentityResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            user_id: r.next("UserId")?,
-            account: r.next("Account")?,
-            arn: r.next("Arn")?,
-        })
+        let mut out = Self::default();
+        out.user_id = r.next("UserId")?;
+        out.account = r.next("Account")?;
+        out.arn = r.next("Arn")?;
+        Ok(out)
     }
 }
 
@@ -1143,11 +1143,11 @@ impl GetDelegatedAccessTokenResponse {
 impl FromValue for GetDelegatedAccessTokenResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            credentials: r.next("Credentials")?,
-            packed_policy_size: r.next("PackedPolicySize")?,
-            assumed_principal: r.next("AssumedPrincipal")?,
-        })
+        let mut out = Self::default();
+        out.credentials = r.next("Credentials")?;
+        out.packed_policy_size = r.next("PackedPolicySize")?;
+        out.assumed_principal = r.next("AssumedPrincipal")?;
+        Ok(out)
     }
 }
 
@@ -1276,11 +1276,11 @@ impl GetFederationTokenResponse {
 impl FromValue for GetFederationTokenResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            credentials: r.next("Credentials")?,
-            federated_user: r.next("FederatedUser")?,
-            packed_policy_size: r.next("PackedPolicySize")?,
-        })
+        let mut out = Self::default();
+        out.credentials = r.next("Credentials")?;
+        out.federated_user = r.next("FederatedUser")?;
+        out.packed_policy_size = r.next("PackedPolicySize")?;
+        Ok(out)
     }
 }
 
@@ -1349,9 +1349,9 @@ impl GetSessionTokenResponse {
 impl FromValue for GetSessionTokenResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            credentials: r.next("Credentials")?,
-        })
+        let mut out = Self::default();
+        out.credentials = r.next("Credentials")?;
+        Ok(out)
     }
 }
 
@@ -1448,10 +1448,10 @@ impl GetWebIdentityTokenResponse {
 impl FromValue for GetWebIdentityTokenResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            web_identity_token: r.next("WebIdentityToken")?,
-            expiration: r.next("Expiration")?,
-        })
+        let mut out = Self::default();
+        out.web_identity_token = r.next("WebIdentityToken")?;
+        out.expiration = r.next("Expiration")?;
+        Ok(out)
     }
 }
 
@@ -1474,9 +1474,9 @@ impl IDPCommunicationErrorException {
 impl FromValue for IDPCommunicationErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1501,9 +1501,9 @@ impl IDPRejectedClaimException {
 impl FromValue for IDPRejectedClaimException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1526,9 +1526,9 @@ impl InvalidAuthorizationMessageException {
 impl FromValue for InvalidAuthorizationMessageException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1551,9 +1551,9 @@ impl InvalidIdentityTokenException {
 impl FromValue for InvalidIdentityTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1576,9 +1576,9 @@ impl JWTPayloadSizeExceededException {
 impl FromValue for JWTPayloadSizeExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1601,9 +1601,9 @@ impl MalformedPolicyDocumentException {
 impl FromValue for MalformedPolicyDocumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1626,9 +1626,9 @@ impl OutboundWebIdentityFederationDisabledException {
 impl FromValue for OutboundWebIdentityFederationDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1653,9 +1653,9 @@ impl PackedPolicyTooLargeException {
 impl FromValue for PackedPolicyTooLargeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1732,9 +1732,9 @@ impl RegionDisabledException {
 impl FromValue for RegionDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 
@@ -1757,9 +1757,9 @@ impl SessionDurationEscalationException {
 impl FromValue for SessionDurationEscalationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
-        Ok(Self {
-            message: r.next("message")?,
-        })
+        let mut out = Self::default();
+        out.message = r.next("message")?;
+        Ok(out)
     }
 }
 

@@ -98,8 +98,14 @@ pub fn regen(args: &[String]) -> Result<(), String> {
 }
 
 /// The services myaws-core's credential providers call (STS, SSO, SSO-OIDC
-/// and Sign-In); core embeds compact copies of their models and rule sets.
-pub const AUTH_SERVICES: [&str; 4] = ["sts", "sso", "sso-oidc", "signin"];
+/// and Sign-In) and the operations they use; core embeds compact copies of
+/// their rule sets and of their models cut down to those operations.
+pub const AUTH_SERVICES: [(&str, &[&str]); 4] = [
+    ("sts", &["AssumeRole", "AssumeRoleWithWebIdentity"]),
+    ("sso", &["GetRoleCredentials"]),
+    ("sso-oidc", &["CreateToken"]),
+    ("signin", &["CreateOAuth2Token"]),
+];
 
 /// The data files myaws-core embeds, relative to `crates/core/data/`:
 /// `partitions.json` and `auth/<service>/{model,endpoint-rule-set}.json`.
@@ -112,11 +118,12 @@ fn core_data(root: &Path) -> Result<CrateFiles, String> {
     };
     let mut files = CrateFiles::new();
     files.insert(PathBuf::from("partitions.json"), read("partitions.json")?);
-    for svc in AUTH_SERVICES {
+    for (svc, operations) in AUTH_SERVICES {
         let dir = PathBuf::from("auth").join(svc);
+        let model = parse(&format!("{svc}/service-2.json"))?;
         files.insert(
             dir.join("model.json"),
-            compact::service_model(&parse(&format!("{svc}/service-2.json"))?),
+            compact::service_model(&compact::operations_subset(&model, operations)),
         );
         files.insert(
             dir.join("endpoint-rule-set.json"),

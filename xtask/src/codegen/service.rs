@@ -325,6 +325,7 @@ tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
     clippy::enum_variant_names,
     clippy::large_enum_variant,
     clippy::module_inception,
+    clippy::field_reassign_with_default,
     clippy::should_implement_trait,
     rustdoc::all
 )]
@@ -767,11 +768,17 @@ impl Client {
             if fields.is_empty() {
                 s.push_str("        StructReader::new(value)?;\n        Ok(Self {})\n");
             } else {
-                s.push_str("        let mut r = StructReader::new(value)?;\n        Ok(Self {\n");
+                // Members are assigned one by one into a default value, so
+                // an error drops one value, not each member read so far (a
+                // struct literal with `?` per field needs drop code for every
+                // prefix: quadratic in the number of members).
+                s.push_str(
+                    "        let mut r = StructReader::new(value)?;\n        let mut out = Self::default();\n",
+                );
                 for (field, member, _, _) in &fields {
-                    let _ = writeln!(s, "            {field}: r.next({member:?})?,");
+                    let _ = writeln!(s, "        out.{field} = r.next({member:?})?;");
                 }
-                s.push_str("        })\n");
+                s.push_str("        Ok(out)\n");
             }
             s.push_str("    }\n}\n");
         }

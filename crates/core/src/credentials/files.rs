@@ -13,10 +13,15 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| io::Error::other(format!("file task failed: {e}")))?
 }
 
-/// Reads a UTF-8 file of at most `limit` bytes.
-pub(crate) async fn read_to_string(path: &Path, limit: u64) -> io::Result<String> {
+/// Reads a UTF-8 file of at most `limit` bytes (boxed and not inlined:
+/// compiled once, not in every caller).
+#[inline(never)]
+pub(crate) fn read_to_string(
+    path: &Path,
+    limit: u64,
+) -> crate::client::BoxFuture<'static, io::Result<String>> {
     let path = path.to_path_buf();
-    blocking(move || {
+    Box::pin(blocking(move || {
         let file = std::fs::File::open(&path)?;
         let mut text = String::new();
         file.take(limit + 1).read_to_string(&mut text)?;
@@ -27,8 +32,7 @@ pub(crate) async fn read_to_string(path: &Path, limit: u64) -> io::Result<String
             ));
         }
         Ok(text)
-    })
-    .await
+    }))
 }
 
 /// Reads a UTF-8 file of at most `limit` bytes, `Ok(None)` when it does not
@@ -44,9 +48,13 @@ pub(crate) async fn read_if_exists(path: &Path, limit: u64) -> io::Result<Option
 /// Replaces `path` with `contents` atomically (a temporary file in the same
 /// directory, then a rename), creating the directory if needed and keeping
 /// the file private to the user, as botocore's `JSONFileCache`.
-pub(crate) async fn write_atomically(path: &Path, contents: String) -> io::Result<()> {
+#[inline(never)]
+pub(crate) fn write_atomically(
+    path: &Path,
+    contents: String,
+) -> crate::client::BoxFuture<'static, io::Result<()>> {
     let path: PathBuf = path.to_path_buf();
-    blocking(move || {
+    Box::pin(blocking(move || {
         let dir = path
             .parent()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no directory"))?;
@@ -74,6 +82,5 @@ pub(crate) async fn write_atomically(path: &Path, contents: String) -> io::Resul
             let _ = std::fs::remove_file(&temp);
         }
         result
-    })
-    .await
+    }))
 }

@@ -846,7 +846,19 @@ pub(super) fn metadata_request(
 /// Sends `request` and reads the answer, refusing bodies over
 /// [`MAX_METADATA_BODY`]; the whole exchange must end within a connect plus
 /// a read timeout.
-pub(super) async fn exchange(
+///
+/// Boxed and not inlined: the HTTP exchange is compiled once, not again
+/// inside every provider step that awaits it.
+#[inline(never)]
+pub(super) fn exchange(
+    client: &HttpClient,
+    request: Request<SdkBody>,
+    timeout: Duration,
+) -> crate::client::BoxFuture<'_, Result<BufferedResponse, DispatchError>> {
+    Box::pin(exchange_unboxed(client, request, timeout))
+}
+
+async fn exchange_unboxed(
     client: &HttpClient,
     request: Request<SdkBody>,
     timeout: Duration,

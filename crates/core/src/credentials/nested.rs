@@ -131,12 +131,16 @@ impl NestedClient {
     }
 
     /// Calls `operation` with JSON parameters and returns its JSON output.
-    pub async fn call(
-        &self,
-        operation: &str,
+    ///
+    /// Boxed and not inlined, so the call is compiled once rather than in
+    /// every provider that awaits it.
+    #[inline(never)]
+    pub fn call<'a>(
+        &'a self,
+        operation: &'a str,
         params: Json,
-    ) -> Result<Json, SdkError<DynamicError>> {
-        self.handle.call_json(operation, params).await
+    ) -> crate::client::BoxFuture<'a, Result<Json, SdkError<DynamicError>>> {
+        Box::pin(self.handle.call_json(operation, params))
     }
 
     /// The underlying client (to register hooks, as the login provider does).
