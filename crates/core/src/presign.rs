@@ -248,7 +248,9 @@ impl ClientHandle {
                     s3,
                     unsigned_payload: s3 || operation.unsigned_payload,
                     presign_expires: Some(expires_in),
-                    time: options.signing_time.unwrap_or_else(SystemTime::now),
+                    time: options
+                        .signing_time
+                        .unwrap_or_else(|| self.config().time_source.now()),
                     algorithm,
                 },
             )

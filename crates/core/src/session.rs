@@ -37,6 +37,7 @@ use crate::credentials::{
     BlockingMfa, Credentials, CredentialsCache, CredentialsError, DefaultChain, MfaTokenProvider,
     ProvideCredentials, ProviderContext, StaticProvider,
 };
+use crate::time::TimeSource;
 use crate::token::{ProvideToken, TokenChain};
 
 /// botocore's default connect timeout.
@@ -284,6 +285,7 @@ impl Session {
                 overrides.disable_s3_express_session_auth,
                 &sources,
             )?,
+            time_source: overrides.time_source.clone().unwrap_or_default(),
             profile: inner.profile.profile.clone(),
         })
     }
@@ -543,6 +545,8 @@ pub struct ClientConfig {
     /// Turns S3 Express session auth off (directory buckets are then signed
     /// with the client's own credentials).
     pub disable_s3_express_session_auth: Option<bool>,
+    /// The clock signatures are made with (default: the system clock).
+    pub time_source: Option<TimeSource>,
 }
 
 impl ClientConfig {
@@ -654,6 +658,13 @@ impl ClientConfig {
         self
     }
 
+    /// Signs with the time `clock` gives (tests: a fixed time for
+    /// reproducible signatures).
+    pub fn time_source(mut self, clock: TimeSource) -> Self {
+        self.time_source = Some(clock);
+        self
+    }
+
     /// Connects to `ip` for host names equal to or ending in `host_suffix`
     /// (e.g. `localhost.localstack.cloud` → `127.0.0.1`).
     pub fn resolve_override(
@@ -710,6 +721,8 @@ pub struct ResolvedConfig {
     pub sts_use_global_endpoint: bool,
     /// S3 Express session auth turned off (`None`: the rules' default).
     pub disable_s3_express_session_auth: Option<bool>,
+    /// The clock signatures are made with.
+    pub time_source: TimeSource,
     /// The active profile's settings (for service-specific keys).
     pub profile: Option<Profile>,
 }

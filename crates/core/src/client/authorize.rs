@@ -3,7 +3,6 @@
 //! Express session credentials, a bearer token), and the signing itself.
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::header::{HeaderValue, AUTHORIZATION};
@@ -125,7 +124,7 @@ impl ClientHandle {
                     s3: SigningOptions::s3_style(model, endpoint),
                     unsigned_payload: operation.unsigned_payload,
                     presign_expires: None,
-                    time: SystemTime::now(),
+                    time: self.inner.config.time_source.now(),
                     algorithm,
                 };
                 upload.sign_and_body(request, Some((&credentials, &opts)))
