@@ -15,29 +15,44 @@ use crate::workspace_root;
 
 /// The services myaws generates clients for.
 pub const SERVICES: &[&str] = &[
+    "apigateway",
+    "autoscaling",
+    "cloudformation",
+    "cloudsearchdomain",
     "cloudwatch",
+    "cognito-identity",
+    "docdb",
     "dynamodb",
     "ec2",
+    "glacier",
     "iam",
     "kms",
     "lambda",
     "logs",
+    "machinelearning",
+    "neptune",
+    "polly",
+    "rds",
+    "route53",
     "s3",
     "s3control",
     "secretsmanager",
+    "signin",
     "sns",
     "sqs",
-    "signin",
     "ssm",
     "sso",
     "sso-oidc",
     "sts",
 ];
 
-/// The per-service files copied into `models/<service>/`.
+/// The per-service files copied into `models/<service>/` (the
+/// `*.sdk-extras.json` files only where botocore has them).
 const SERVICE_FILES: &[&str] = &[
     "service-2.json",
+    "service-2.sdk-extras.json",
     "paginators-1.json",
+    "paginators-1.sdk-extras.json",
     "waiters-2.json",
     "endpoint-rule-set-1.json",
 ];
@@ -179,4 +194,37 @@ pub fn python() -> String {
 /// True when `dir` looks like a service model directory.
 pub fn is_service_dir(dir: &Path) -> bool {
     dir.join("service-2.json").is_file()
+}
+
+/// Reads the model file `name` (`service-2.json`, ...) of the service in
+/// `dir`, merged with botocore's `*.sdk-extras.json` if there is one (as
+/// botocore's loader does) and, for `service-2.json`, with myaws's own
+/// extras (`crates/core/data/model-extras/<service>.json`). `Ok(None)` when
+/// the file does not exist.
+pub fn read_with_extras(dir: &Path, name: &str) -> Result<Option<serde_json::Value>, String> {
+    let read = |path: &Path| -> Result<Option<serde_json::Value>, String> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let Some(mut doc) = read(&dir.join(name))? else {
+        return Ok(None);
+    };
+    let extras_name = name.replace(".json", ".sdk-extras.json");
+    if let Some(extras) = read(&dir.join(extras_name))? {
+        myaws_core::model::extras::apply(&mut doc, &extras);
+    }
+    if name == "service-2.json" {
+        let service = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if let Some(text) = myaws_core::model::extras::myaws_extras(service) {
+            let extras: serde_json::Value = serde_json::from_str(text)
+                .map_err(|e| format!("myaws extras of {service}: {e}"))?;
+            myaws_core::model::extras::apply(&mut doc, &extras);
+        }
+    }
+    Ok(Some(doc))
 }

@@ -85,10 +85,7 @@ impl ClientHandle {
             }
         };
         match self.invoke(op_index, input).await {
-            Ok((out, _, _)) => Ok(match op.output {
-                Some(shape) => convert::to_json(&model, shape, &out, opts),
-                None => Json::Object(Default::default()),
-            }),
+            Ok((out, _, _)) => Ok(self.output_json(op_index, &out, opts)),
             Err(e) => Err(e.map_service(|raw: RawServiceError| {
                 let members = match raw.shape.as_deref().and_then(|n| model.shape_id(n)) {
                     Some(id) => convert::to_json(&model, id, &raw.value, opts),

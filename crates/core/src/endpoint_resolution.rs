@@ -88,15 +88,43 @@ impl EndpointResolver {
         op: &Operation,
         input: &Value,
     ) -> Result<ResolvedEndpoint, String> {
+        self.resolve_with(model, op, input, &self.builtins)
+    }
+
+    /// Resolves the endpoint of one call in `region` (the client's when
+    /// `None`), with `customize` changing the built-ins for this call first
+    /// (botocore's `before-endpoint-resolution` handlers).
+    pub fn resolve_customized(
+        &self,
+        model: &ServiceModel,
+        op: &Operation,
+        input: &Value,
+        region: Option<&str>,
+        customize: &dyn Fn(&mut BuiltIns),
+    ) -> Result<ResolvedEndpoint, String> {
+        let mut builtins = self.builtins.clone();
+        if let Some(region) = region {
+            builtins.region = Some(region.to_owned());
+        }
+        customize(&mut builtins);
+        self.resolve_with(model, op, input, &builtins)
+    }
+
+    fn resolve_with(
+        &self,
+        model: &ServiceModel,
+        op: &Operation,
+        input: &Value,
+        builtins: &BuiltIns,
+    ) -> Result<ResolvedEndpoint, String> {
         let Some(rules) = &self.rules else {
-            return self.fallback(model);
+            return self.fallback(model, builtins);
         };
-        let params = bind_params(rules, &self.builtins, model, op, input);
+        let params = bind_params(rules, builtins, model, op, input);
         let endpoint = rules
             .resolve(&params)
             .map_err(|e| format!("endpoint resolution failed: {e}"))?;
-        let default_region = self
-            .builtins
+        let default_region = builtins
             .region
             .clone()
             .unwrap_or_else(|| "us-east-1".into());
@@ -139,21 +167,18 @@ impl EndpointResolver {
         input: &Value,
         region: &str,
     ) -> Result<ResolvedEndpoint, String> {
-        let other = EndpointResolver {
-            rules: self.rules.clone(),
-            builtins: BuiltIns {
-                region: Some(region.to_string()),
-                ..self.builtins.clone()
-            },
-        };
-        other.resolve(model, op, input)
+        self.resolve_customized(model, op, input, Some(region), &|_| {})
     }
 
     /// For a model without a rule set: the custom endpoint, or the classic
     /// `https://{endpointPrefix}.{region}.amazonaws.com`.
-    fn fallback(&self, model: &ServiceModel) -> Result<ResolvedEndpoint, String> {
-        let region = self.builtins.region.clone();
-        let url = match (&self.builtins.endpoint, &region) {
+    fn fallback(
+        &self,
+        model: &ServiceModel,
+        builtins: &BuiltIns,
+    ) -> Result<ResolvedEndpoint, String> {
+        let region = builtins.region.clone();
+        let url = match (&builtins.endpoint, &region) {
             (Some(url), _) => url.clone(),
             (None, Some(r)) => format!(
                 "https://{}.{r}.amazonaws.com",

@@ -71,6 +71,31 @@ impl ClientHandle {
         }
     }
 
+    /// The output `out` of operation number `op` as JSON (an empty object
+    /// for none), with the values botocore returns as documents decoded
+    /// (the dynamic path's `after-call` handlers).
+    pub(crate) fn output_json(&self, op: usize, out: &Value, opts: convert::JsonOptions) -> Json {
+        let model = self.model();
+        let Some(operation) = model.operations.get(op) else {
+            return Json::Object(Default::default());
+        };
+        let mut json = match operation.output {
+            Some(shape) => match convert::to_json(model, shape, out, opts) {
+                Json::Null => Json::Object(Default::default()),
+                json => json,
+            },
+            None => Json::Object(Default::default()),
+        };
+        if let Some(handlers) = self.handlers().op(op) {
+            let ctx = crate::customizations::handlers::Context {
+                model,
+                op: operation,
+            };
+            handlers.json(&ctx, &mut json);
+        }
+        json
+    }
+
     /// Calls operation number `op` with JSON parameters; returns the output
     /// as JSON with the status and request id, or the error with the raw
     /// service error.
@@ -91,14 +116,7 @@ impl ClientHandle {
         input: Value,
     ) -> Result<JsonResponse, SdkError<RawServiceError>> {
         let (out, status, request_id) = self.invoke(op, input).await?;
-        let model = self.model();
-        let output = match model.operations.get(op).and_then(|o| o.output) {
-            Some(shape) => match convert::to_json(model, shape, &out, output_options()) {
-                Json::Null => Json::Object(Default::default()),
-                json => json,
-            },
-            None => Json::Object(Default::default()),
-        };
+        let output = self.output_json(op, &out, output_options());
         Ok(JsonResponse {
             output,
             status,

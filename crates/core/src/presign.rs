@@ -85,6 +85,22 @@ impl PresignOptions {
     }
 }
 
+/// What [`ClientHandle::presign_serialized`] presigns.
+pub(crate) struct Presign<'a> {
+    /// The operation number (model order).
+    pub(crate) op: usize,
+    /// The input (for endpoint resolution).
+    pub(crate) input: &'a Value,
+    /// The serialized request.
+    pub(crate) serialized: crate::protocol::SerializedRequest,
+    /// The region to presign in (the client's when `None`).
+    pub(crate) region: Option<&'a str>,
+    /// How long the URL is valid.
+    pub(crate) expires_in: Duration,
+    /// Method override and signing time.
+    pub(crate) options: &'a PresignOptions,
+}
+
 /// A presigned request: make it with this method, URL and headers (for
 /// example with `curl -X {method} -H ... {url}`), plus a body when the
 /// operation uploads one.
@@ -185,21 +201,62 @@ impl ClientHandle {
                     .params(kind, &model, shape, &mut input)
                     .map_err(|e| invalid(vec![e.to_string()]))?;
             }
+            if let Some(handlers) = self.handlers().op(op) {
+                let ctx = crate::customizations::handlers::Context {
+                    model: &model,
+                    op: operation,
+                };
+                let mut notes = Default::default();
+                handlers
+                    .params(&ctx, &mut input, &mut notes)
+                    .map_err(|e| invalid(vec![e]))?;
+            }
             let problems = crate::validate::validate(&model, shape, &input);
             if !problems.is_empty() {
                 return Err(invalid(problems));
             }
         }
-        let mut serialized =
+        let serialized =
             protocol::serialize_request(&model, operation, &input, &SerializeOptions::default())
                 .map_err(|e| PresignError::Request(e.message))?;
+        self.presign_serialized(Presign {
+            op,
+            input: &input,
+            serialized,
+            region: None,
+            expires_in,
+            options,
+        })
+        .await
+    }
+
+    /// Presigns an already serialized request of operation number `op` in
+    /// `region` (the client's when `None`): the EC2 and RDS cross-region
+    /// copies presign their own request for the source region this way.
+    pub(crate) async fn presign_serialized(
+        &self,
+        presign: Presign<'_>,
+    ) -> Result<PresignedRequest, PresignError> {
+        let Presign {
+            op,
+            input,
+            mut serialized,
+            region,
+            expires_in,
+            options,
+        } = presign;
+        let model = self.model().clone();
+        let operation = &model.operations[op];
+        let hooks = Hooks::new(self.events(), self.event_name(), &operation.name);
         // The endpoint carries the bucket (host or path), as in calls.
         self.quirks()
             .fix_request_path(operation, &mut serialized.path);
-        let endpoint = self
-            .endpoint_resolver()
-            .resolve(&model, operation, &input)
-            .map_err(PresignError::Request)?;
+        let resolver = self.endpoint_resolver();
+        let endpoint = match region {
+            Some(region) => resolver.resolve_in_region(&model, operation, input, region),
+            None => resolver.resolve(&model, operation, input),
+        }
+        .map_err(PresignError::Request)?;
         let s3 = SigningOptions::s3_style(&model, &endpoint);
         let rules = request::RequestRules {
             protocol: model.protocol,
@@ -210,7 +267,14 @@ impl ClientHandle {
             request::unsigned_request(serialized, &endpoint, rules, options.http_method.as_ref())?;
         let mut request = unsigned.map(|()| Bytes::new());
         hooks.request("before-sign", &mut request, 1);
-        let bucket = crate::customizations::s3::bucket_of(&model, operation, &input);
+        if let Some(handlers) = self.handlers().op(op) {
+            let ctx = crate::customizations::handlers::Context {
+                model: &model,
+                op: operation,
+            };
+            handlers.presign(&ctx, &mut request);
+        }
+        let bucket = crate::customizations::s3::bucket_of(&model, operation, input);
         let auth =
             crate::auth::for_request(&model, operation, &endpoint, &self.auth_settings(), bucket)
                 .map_err(PresignError::Request)?;

@@ -82,14 +82,61 @@ impl Service {
         };
         let model_text = read("service-2.json")?
             .ok_or_else(|| ModelError(format!("{}: no service-2.json", dir.display())))?;
+        let model_text = with_extras(
+            &dir,
+            model_text,
+            read("service-2.sdk-extras.json")?,
+            service_name(&dir).and_then(crate::model::extras::myaws_extras),
+        )?;
+        let paginators = match read("paginators-1.json")? {
+            Some(text) => Some(with_extras(
+                &dir,
+                text,
+                read("paginators-1.sdk-extras.json")?,
+                None,
+            )?),
+            None => None,
+        };
         Ok(Service {
             model: Arc::new(ServiceModel::from_json(&model_text)?),
             endpoint_rules: read("endpoint-rule-set-1.json")?,
-            paginators: read("paginators-1.json")?,
+            paginators,
             waiters: read("waiters-2.json")?,
             rules: Arc::default(),
         })
     }
+}
+
+/// The botocore service name of a model directory: `<root>/<service>` or
+/// `<root>/<service>/<api-version>` (a directory named like a date).
+fn service_name(dir: &std::path::Path) -> Option<&str> {
+    let last = dir.file_name()?.to_str()?;
+    if last.starts_with(|c: char| c.is_ascii_digit()) {
+        dir.parent()?.file_name()?.to_str()
+    } else {
+        Some(last)
+    }
+}
+
+/// `text` with botocore's extras and myaws's merged over it, as botocore's
+/// loader merges `*.sdk-extras.json`.
+fn with_extras(
+    dir: &std::path::Path,
+    text: Arc<str>,
+    botocore: Option<Arc<str>>,
+    myaws: Option<&str>,
+) -> Result<Arc<str>, ModelError> {
+    if botocore.is_none() && myaws.is_none() {
+        return Ok(text);
+    }
+    let parse = |t: &str| -> Result<serde_json::Value, ModelError> {
+        serde_json::from_str(t).map_err(|e| ModelError(format!("{}: {e}", dir.display())))
+    };
+    let mut doc = parse(&text)?;
+    for extras in [botocore.as_deref(), myaws].into_iter().flatten() {
+        crate::model::extras::apply(&mut doc, &parse(extras)?);
+    }
+    Ok(Arc::from(doc.to_string()))
 }
 
 /// The outcome of loading embedded data (kept, so a defect is reported by

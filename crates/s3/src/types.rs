@@ -11697,6 +11697,8 @@ pub struct GetObjectOutput {
     ///
     /// This functionality is not supported for directory buckets.
     pub object_lock_legal_hold_status: Option<crate::types::ObjectLockLegalHoldStatus>,
+    /// The raw `Expires` header, also when it is not a valid timestamp (then `Expires` is absent).
+    pub expires_string: Option<String>,
 }
 
 impl std::fmt::Debug for GetObjectOutput {
@@ -11754,6 +11756,7 @@ impl std::fmt::Debug for GetObjectOutput {
             "object_lock_legal_hold_status",
             &self.object_lock_legal_hold_status,
         );
+        d.field("expires_string", &self.expires_string);
         d.finish()
     }
 }
@@ -11980,6 +11983,11 @@ impl GetObjectOutput {
         self.object_lock_legal_hold_status = Some(value.into());
         self
     }
+    /// Sets `ExpiresString` (see [`Self::expires_string`]).
+    pub fn expires_string(mut self, value: impl Into<String>) -> Self {
+        self.expires_string = Some(value.into());
+        self
+    }
 }
 
 impl FromValue for GetObjectOutput {
@@ -12029,6 +12037,7 @@ impl FromValue for GetObjectOutput {
         out.object_lock_mode = r.next("ObjectLockMode")?;
         out.object_lock_retain_until_date = r.next("ObjectLockRetainUntilDate")?;
         out.object_lock_legal_hold_status = r.next("ObjectLockLegalHoldStatus")?;
+        out.expires_string = r.next("ExpiresString")?;
         Ok(out)
     }
 }
@@ -13042,6 +13051,8 @@ pub struct HeadObjectOutput {
     ///
     /// This functionality is not supported for directory buckets.
     pub object_lock_legal_hold_status: Option<crate::types::ObjectLockLegalHoldStatus>,
+    /// The raw `Expires` header, also when it is not a valid timestamp (then `Expires` is absent).
+    pub expires_string: Option<String>,
 }
 
 impl std::fmt::Debug for HeadObjectOutput {
@@ -13099,6 +13110,7 @@ impl std::fmt::Debug for HeadObjectOutput {
             "object_lock_legal_hold_status",
             &self.object_lock_legal_hold_status,
         );
+        d.field("expires_string", &self.expires_string);
         d.finish()
     }
 }
@@ -13325,6 +13337,11 @@ impl HeadObjectOutput {
         self.object_lock_legal_hold_status = Some(value.into());
         self
     }
+    /// Sets `ExpiresString` (see [`Self::expires_string`]).
+    pub fn expires_string(mut self, value: impl Into<String>) -> Self {
+        self.expires_string = Some(value.into());
+        self
+    }
 }
 
 impl FromValue for HeadObjectOutput {
@@ -13374,6 +13391,7 @@ impl FromValue for HeadObjectOutput {
         out.object_lock_mode = r.next("ObjectLockMode")?;
         out.object_lock_retain_until_date = r.next("ObjectLockRetainUntilDate")?;
         out.object_lock_legal_hold_status = r.next("ObjectLockLegalHoldStatus")?;
+        out.expires_string = r.next("ExpiresString")?;
         Ok(out)
     }
 }

@@ -114,7 +114,9 @@ fn core_data(root: &Path) -> Result<CrateFiles, String> {
         fs::read_to_string(root.join("models").join(rel)).map_err(|e| format!("models/{rel}: {e}"))
     };
     let parse = |rel: &str| -> Result<serde_json::Value, String> {
-        serde_json::from_str(&read(rel)?).map_err(|e| format!("models/{rel}: {e}"))
+        let (svc, file) = rel.split_once('/').unwrap_or(("", rel));
+        crate::models::read_with_extras(&root.join("models").join(svc), file)?
+            .ok_or_else(|| format!("models/{rel}: missing"))
     };
     let mut files = CrateFiles::new();
     files.insert(PathBuf::from("partitions.json"), read("partitions.json")?);

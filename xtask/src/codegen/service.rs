@@ -14,16 +14,7 @@ use super::{compact, CrateFiles, HEADER};
 
 /// Generates the files of the crate for `svc` from the model directory `dir`.
 pub fn generate(svc: &str, dir: &Path, botocore: &str) -> Result<CrateFiles, String> {
-    let read = |name: &str| -> Result<Option<Json>, String> {
-        let p = dir.join(name);
-        if !p.exists() {
-            return Ok(None);
-        }
-        let text = fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| format!("{}: {e}", p.display()))
-    };
+    let read = |name: &str| crate::models::read_with_extras(dir, name);
     let model = read("service-2.json")?.ok_or("missing service-2.json")?;
     let rules = read("endpoint-rule-set-1.json")?;
     let paginators = read("paginators-1.json")?;

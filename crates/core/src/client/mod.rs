@@ -76,6 +76,8 @@ pub(crate) struct ClientInner {
     event_name: String,
     events: Events,
     express: customizations::s3express::ExpressSessions,
+    /// botocore's built-in handlers of each operation.
+    handlers: customizations::handlers::ClientHandlers,
     /// Where bearer tokens come from, for services whose model allows them.
     bearer: Option<Arc<dyn crate::token::ProvideToken>>,
     /// `AWS_BEARER_TOKEN_<NAME>` is set for a service botocore prefers
@@ -131,6 +133,7 @@ impl ClientHandle {
         };
         let endpoint = EndpointResolver::new(&service, &config).map_err(BuildError::new)?;
         let quirks = customizations::Quirks::for_model(model);
+        let handlers = customizations::handlers::ClientHandlers::new(model, &model.event_name());
         let (bearer, env_bearer) = authorize::bearer_setup(session, model);
         Ok(ClientHandle {
             inner: Arc::new(ClientInner {
@@ -144,10 +147,16 @@ impl ClientHandle {
                 quirks,
                 events: Events::default(),
                 express: Default::default(),
+                handlers,
                 bearer,
                 env_bearer,
             }),
         })
+    }
+
+    /// botocore's built-in handlers of this client's operations.
+    pub(crate) fn handlers(&self) -> &customizations::handlers::ClientHandlers {
+        &self.inner.handlers
     }
 
     /// The shared part of the client (held weakly by caches that live in
@@ -250,7 +259,9 @@ impl ClientHandle {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.run(&model, operation, input).instrument(span).await
+        self.run(op, &model, operation, input)
+            .instrument(span)
+            .await
     }
 }
 

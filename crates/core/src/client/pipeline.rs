@@ -24,6 +24,7 @@ use super::response::{is_retryable_shape, output_has_blob_payload, request_id};
 use super::{ClientHandle, InvokeResult, RawServiceError, MAX_PAYLOAD_BODY, MAX_RESPONSE_BODY};
 use crate::auth::RequestAuth;
 use crate::checksum::ChecksumAlgorithm;
+use crate::customizations::handlers::{CallNotes, Context, OpHandlers};
 use crate::customizations::{self, upload::Upload};
 use crate::endpoint_resolution::ResolvedEndpoint;
 use crate::error::{DispatchErrorKind, ResponseError, SdkError, ValidationError};
@@ -42,6 +43,10 @@ struct Call<'a> {
     model: &'a ServiceModel,
     operation: &'a Operation,
     hooks: Hooks<'a>,
+    /// botocore's built-in handlers of the operation.
+    handlers: Option<&'a OpHandlers>,
+    /// Notes the handlers share across stages (botocore's request context).
+    notes: CallNotes,
     input: Value,
     serialized: protocol::SerializedRequest,
     endpoint: ResolvedEndpoint,
@@ -88,17 +93,31 @@ impl ClientHandle {
     /// The pipeline for one call (see the module docs).
     pub(super) async fn run(
         &self,
+        op: usize,
         model: &ServiceModel,
         operation: &Operation,
         mut input: Value,
     ) -> InvokeResult {
         let hooks = Hooks::new(&self.inner.events, &self.inner.event_name, &operation.name);
+        let handlers = self.inner.handlers.op(op);
+        let mut notes = CallNotes {
+            invocation_id: crate::protocol::random_uuid(),
+            max_attempts: self.inner.retry.max_attempts,
+            ..CallNotes::default()
+        };
         // S3/streaming: the streamed payload travels beside the params.
         let payload = customizations::upload::take_stream_payload(model, operation, &mut input);
-        if let Some(outcome) = self.prepare_params(&hooks, model, operation, &mut input)? {
+        let prepared =
+            self.prepare_params(&hooks, handlers, model, operation, &mut input, &mut notes)?;
+        if let Some(outcome) = prepared {
             return self.short_circuit(model, operation, outcome);
         }
-        let mut call = Call::new(self, hooks, model, operation, input, payload)?;
+        if let Some(rule) = handlers.and_then(|h| h.presigned_url) {
+            self.inject_presigned_url(op, rule, &mut input).await?;
+        }
+        let mut call = Call::new(
+            self, hooks, handlers, notes, model, operation, input, payload,
+        )?;
         let mut attempt = 1u32;
         loop {
             tracing::Span::current().record("attempts", attempt);
@@ -114,14 +133,17 @@ impl ClientHandle {
         }
     }
 
-    /// Stage 1: parameter hooks, the response-checksum mode member and
-    /// validation. `Some` when a hook answered instead of the service.
+    /// Stage 1: parameter hooks, botocore's `before-parameter-build`
+    /// handlers, the response-checksum mode member and validation. `Some`
+    /// when a hook answered instead of the service.
     fn prepare_params(
         &self,
         hooks: &Hooks<'_>,
+        handlers: Option<&OpHandlers>,
         model: &ServiceModel,
         operation: &Operation,
         input: &mut Value,
+        notes: &mut CallNotes,
     ) -> Result<Option<HookOutcome>, Failure> {
         let Some(shape) = operation.input else {
             return Ok(None);
@@ -130,6 +152,18 @@ impl ClientHandle {
             if let Some(outcome) = hooks.params(kind, model, shape, input)? {
                 return Ok(Some(outcome));
             }
+        }
+        if let Some(handlers) = handlers {
+            let ctx = Context {
+                model,
+                op: operation,
+            };
+            handlers.params(&ctx, input, notes).map_err(|problem| {
+                SdkError::Validation(ValidationError {
+                    operation: operation.name.clone(),
+                    problems: vec![problem],
+                })
+            })?;
         }
         crate::checksum::response::enable_mode_member(
             model,
@@ -147,25 +181,48 @@ impl ClientHandle {
         hooks.params("before-call", model, shape, input)
     }
 
-    /// The endpoint of a call, in `region` instead of the client's when given.
+    /// The endpoint of a call, in `region` instead of the client's when
+    /// given, with the built-ins botocore's `before-endpoint-resolution`
+    /// handlers change for it.
     fn resolve_endpoint(
         &self,
+        handlers: Option<&OpHandlers>,
         model: &ServiceModel,
         operation: &Operation,
         input: &Value,
         region: Option<&str>,
     ) -> Result<ResolvedEndpoint, Failure> {
         let endpoint = &self.inner.endpoint;
-        match region {
-            Some(r) => endpoint.resolve_in_region(model, operation, input, r),
-            None => endpoint.resolve(model, operation, input),
-        }
-        .map_err(SdkError::Construction)
+        let customize = |builtins: &mut crate::endpoint::BuiltIns| {
+            if let Some(handlers) = handlers {
+                handlers.builtins(
+                    &Context {
+                        model,
+                        op: operation,
+                    },
+                    input,
+                    builtins,
+                );
+            }
+        };
+        endpoint
+            .resolve_customized(model, operation, input, region, &customize)
+            .map_err(SdkError::Construction)
     }
 
     /// Stage 3: one attempt, from signing to a classified outcome.
     async fn attempt(&self, call: &mut Call<'_>, attempt: u32) -> Result<Attempt, Failure> {
         let mut request = call.request.clone();
+        call.notes.attempt = attempt;
+        if let Some(handlers) = call.handlers {
+            let ctx = Context {
+                model: call.model,
+                op: call.operation,
+            };
+            handlers
+                .request(&ctx, &call.notes, &mut request)
+                .map_err(SdkError::Construction)?;
+        }
         call.hooks.request("before-sign", &mut request, attempt);
         let identity = self.identity(&call.auth).await?;
         let body = self
@@ -209,9 +266,17 @@ impl ClientHandle {
             }
         };
         let (model, operation) = (call.model, call.operation);
+        let ctx = Context {
+            model,
+            op: operation,
+        };
         let quirks = &self.inner.quirks;
         let status = response.head.status.as_u16();
         tracing::Span::current().record("status", status);
+        call.notes.ttl = ttl_from(&response, self.inner.config.read_timeout);
+        if let (Some(handlers), None) = (call.handlers, &stream) {
+            handlers.response(&ctx, &mut response, &mut call.notes);
+        }
         if stream.is_none() {
             response.head.status =
                 quirks.effective_status(model, operation, response.head.status, &response.body);
@@ -234,6 +299,9 @@ impl ClientHandle {
         let error = match handled {
             Ok(mut value) => {
                 quirks.fix_output(model, operation, &response.body, &mut value);
+                if let Some(handlers) = call.handlers {
+                    handlers.output(&ctx, &call.notes, &mut value);
+                }
                 let request_id = request_id(&response);
                 if let Some(r) = &request_id {
                     tracing::Span::current().record("request_id", r.as_str());
@@ -354,9 +422,12 @@ impl<'a> Call<'a> {
     /// Stage 2: serializes the request, resolves the endpoint (in the
     /// bucket's known region, if a redirect taught us one) and the auth
     /// scheme, and decides how the body is sent.
+    #[allow(clippy::too_many_arguments)]
     fn new(
         client: &ClientHandle,
         hooks: Hooks<'a>,
+        handlers: Option<&'a OpHandlers>,
+        notes: CallNotes,
         model: &'a ServiceModel,
         operation: &'a Operation,
         input: Value,
@@ -367,9 +438,23 @@ impl<'a> Call<'a> {
                 .map_err(|e| SdkError::Construction(e.message))?;
         let quirks = &client.inner.quirks;
         quirks.fix_request_path(operation, &mut serialized.path);
+        if let Some(handlers) = handlers {
+            let ctx = Context {
+                model,
+                op: operation,
+            };
+            handlers
+                .serialized(&ctx, &mut serialized, payload.as_ref())
+                .map_err(SdkError::Construction)?;
+        }
         let (bucket, cached_region) = quirks.bucket_region(model, operation, &input);
-        let endpoint =
-            client.resolve_endpoint(model, operation, &input, cached_region.as_deref())?;
+        let endpoint = client.resolve_endpoint(
+            handlers,
+            model,
+            operation,
+            &input,
+            cached_region.as_deref(),
+        )?;
         let mut request = build_request(&serialized, &endpoint.url, &endpoint.headers)
             .map_err(SdkError::Construction)?;
         let auth = client.request_auth(model, operation, &endpoint, bucket.as_deref())?;
@@ -400,6 +485,8 @@ impl<'a> Call<'a> {
             model,
             operation,
             hooks,
+            handlers,
+            notes,
             input,
             serialized,
             endpoint,
@@ -417,8 +504,13 @@ impl<'a> Call<'a> {
     fn redirect(&mut self, client: &ClientHandle, region: &str) -> Result<(), Failure> {
         tracing::debug!(bucket = ?self.bucket, %region, "redirecting to the bucket's region");
         self.redirected = true;
-        self.endpoint =
-            client.resolve_endpoint(self.model, self.operation, &self.input, Some(region))?;
+        self.endpoint = client.resolve_endpoint(
+            self.handlers,
+            self.model,
+            self.operation,
+            &self.input,
+            Some(region),
+        )?;
         self.auth = client.request_auth(
             self.model,
             self.operation,
@@ -430,4 +522,19 @@ impl<'a> Call<'a> {
         self.upload.apply_headers(&mut self.request);
         Ok(())
     }
+}
+
+/// The `ttl` of `amz-sdk-request` on the next attempt (botocore's
+/// `_calculate_ttl`): the server's clock (its `Date` header) plus the read
+/// timeout, as `%Y%m%dT%H%M%SZ`.
+fn ttl_from(response: &crate::http::BufferedResponse, read_timeout: Duration) -> Option<String> {
+    let date = response
+        .head
+        .headers
+        .get(http::header::DATE)?
+        .to_str()
+        .ok()?;
+    let server_now = crate::time::DateTime::parse(date)?;
+    let ttl = crate::time::DateTime::from_secs(server_now.secs() + read_timeout.as_secs() as i64);
+    Some(ttl.to_iso8601().replace(['-', ':'], ""))
 }

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 mod build;
+pub mod extras;
 mod read;
 
 /// Index of a shape in [`ServiceModel::shapes`].

@@ -51,7 +51,12 @@ fn label(
         return Err(missing());
     }
     let member = &shape.members[index];
-    let text = text::scalar(model.shape(member.target), value, TimestampFormat::Iso8601)?;
+    let text = text::scalar(
+        model.shape(member.target),
+        value,
+        TimestampFormat::Iso8601,
+        text::Precision::of(model),
+    )?;
     if text.is_empty()
         || !text
             .bytes()

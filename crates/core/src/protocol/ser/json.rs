@@ -157,11 +157,13 @@ fn write_value(
         (ShapeKind::Blob, Value::Blob(b)) => write_string(out, &text::base64(b))?,
         (ShapeKind::Timestamp, Value::Timestamp(t)) => {
             match traits::timestamp_format(model, m).unwrap_or(TimestampFormat::UnixTimestamp) {
-                TimestampFormat::UnixTimestamp => match text::epoch(t) {
-                    Epoch::Whole(s) => out.push_str(&s.to_string()),
-                    Epoch::Fraction(f) => write_float(out, f)?,
-                },
-                other => write_string(out, &text::timestamp(t, other))?,
+                TimestampFormat::UnixTimestamp => {
+                    match text::epoch(t, text::Precision::of(model)) {
+                        Epoch::Whole(s) => out.push_str(&s.to_string()),
+                        Epoch::Fraction(f) => write_float(out, f)?,
+                    }
+                }
+                other => write_string(out, &text::timestamp(t, other, text::Precision::of(model)))?,
             }
         }
         _ => return Err(mismatch(shape, value)),
@@ -265,14 +267,15 @@ mod tests {
     }
 
     #[test]
-    fn fractional_epoch_seconds_are_kept() {
+    fn epoch_seconds_are_whole_as_botocore_sends_them() {
         let m = model();
         let op = m.operation("Op").unwrap();
         let shape = m.shape(op.input.unwrap());
         let mut slots = vec![Value::Null; shape.members.len()];
         slots[2] = Value::Timestamp(DateTime::from_secs_and_nanos(10, 250_000_000));
         let req = serialize_rpc(&m, op, &Value::Struct(slots)).unwrap();
-        assert_eq!(&req.body[..], br#"{"When":10.25}"#);
+        // botocore's `_timestamp_unixtimestamp`: int(timegm(...)).
+        assert_eq!(&req.body[..], br#"{"When":10}"#);
     }
 
     #[test]

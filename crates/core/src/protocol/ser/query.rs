@@ -168,7 +168,10 @@ impl Writer<'_> {
             _ => {
                 let format =
                     traits::timestamp_format(self.model, m).unwrap_or(TimestampFormat::Iso8601);
-                params.set(prefix.to_string(), text::scalar(shape, value, format)?);
+                params.set(
+                    prefix.to_string(),
+                    text::scalar(shape, value, format, text::Precision::of(self.model))?,
+                );
                 Ok(())
             }
         }

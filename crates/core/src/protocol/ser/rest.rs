@@ -200,7 +200,7 @@ impl QueryParams {
 /// A URI label's text (timestamps default to ISO 8601).
 fn label_text(model: &ServiceModel, m: &Member, v: &Value) -> Result<String, ProtocolError> {
     let format = traits::timestamp_format(model, m).unwrap_or(TimestampFormat::Iso8601);
-    text::scalar(model.shape(m.target), v, format)
+    text::scalar(model.shape(m.target), v, format, text::Precision::of(model))
 }
 
 /// The text of each item of a list value (null items are skipped), or of a
@@ -223,13 +223,25 @@ fn texts(
             items
                 .iter()
                 .filter(|i| !i.is_null())
-                .map(|i| text::scalar(model.shape(item.target), i, format))
+                .map(|i| {
+                    text::scalar(
+                        model.shape(item.target),
+                        i,
+                        format,
+                        text::Precision::of(model),
+                    )
+                })
                 .collect()
         }
         (ShapeKind::List, other) => Err(mismatch(shape, other)),
         _ => {
             let format = traits::timestamp_format(model, m).unwrap_or(default);
-            Ok(vec![text::scalar(shape, v, format)?])
+            Ok(vec![text::scalar(
+                shape,
+                v,
+                format,
+                text::Precision::of(model),
+            )?])
         }
     }
 }

@@ -82,34 +82,61 @@ pub(crate) enum Epoch {
     Fraction(f64),
 }
 
-/// `t` as epoch seconds. Sub-second precision is kept (to the microsecond), as
-/// botocore does since it stopped truncating `unixTimestamp` values.
-pub(crate) fn epoch(t: &DateTime) -> Epoch {
-    let micros = t.subsec_nanos() / 1000;
-    if micros == 0 {
-        Epoch::Whole(t.secs())
-    } else {
-        Epoch::Fraction(t.secs() as f64 + f64::from(micros) / 1e6)
+/// How precise serialized timestamps are (botocore's serializer
+/// `timestamp_precision`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Precision {
+    /// botocore's default: epoch timestamps in whole seconds (truncated),
+    /// ISO 8601 with microseconds when there is a fraction.
+    Default,
+    /// Milliseconds in both (botocore's `enable_millisecond_timestamp_precision`
+    /// handler, registered for Bedrock AgentCore).
+    Millisecond,
+}
+
+impl Precision {
+    /// The precision of `model`'s service.
+    pub(crate) fn of(model: &crate::model::ServiceModel) -> Precision {
+        if model.metadata.service_id == "Bedrock AgentCore" {
+            Precision::Millisecond
+        } else {
+            Precision::Default
+        }
+    }
+}
+
+/// `t` as epoch seconds: whole seconds (botocore truncates), or with
+/// milliseconds in [`Precision::Millisecond`].
+pub(crate) fn epoch(t: &DateTime, precision: Precision) -> Epoch {
+    let millis = t.subsec_nanos() / 1_000_000;
+    match precision {
+        Precision::Millisecond if millis > 0 => {
+            Epoch::Fraction(t.secs() as f64 + f64::from(millis) / 1e3)
+        }
+        _ => Epoch::Whole(t.secs()),
     }
 }
 
 /// `t` in `format`: ISO 8601 (`2014-04-29T18:30:38Z`, or `.123000Z` with
 /// microseconds when there is a fraction, as botocore's `%f`), RFC 822 HTTP
 /// date (whole seconds) or epoch seconds.
-pub(crate) fn timestamp(t: &DateTime, format: TimestampFormat) -> String {
+pub(crate) fn timestamp(t: &DateTime, format: TimestampFormat, precision: Precision) -> String {
     match format {
         TimestampFormat::Iso8601 => {
             let whole = DateTime::from_secs(t.secs()).to_iso8601();
-            let micros = t.subsec_nanos() / 1000;
-            if micros == 0 {
-                whole
-            } else {
-                let stem = whole.trim_end_matches('Z');
-                format!("{stem}.{micros:06}Z")
+            let stem = whole.trim_end_matches('Z');
+            match precision {
+                Precision::Millisecond => {
+                    format!("{stem}.{:03}Z", t.subsec_nanos() / 1_000_000)
+                }
+                Precision::Default => match t.subsec_nanos() / 1000 {
+                    0 => whole,
+                    micros => format!("{stem}.{micros:06}Z"),
+                },
             }
         }
         TimestampFormat::Rfc822 => DateTime::from_secs(t.secs()).to_http_date(),
-        TimestampFormat::UnixTimestamp => match epoch(t) {
+        TimestampFormat::UnixTimestamp => match epoch(t, precision) {
             Epoch::Whole(s) => s.to_string(),
             Epoch::Fraction(f) => float(f),
         },
@@ -123,6 +150,7 @@ pub(crate) fn scalar(
     shape: &Shape,
     value: &Value,
     format: TimestampFormat,
+    precision: Precision,
 ) -> Result<String, ProtocolError> {
     Ok(match (shape.kind, value) {
         (ShapeKind::String, Value::String(s)) => s.clone(),
@@ -133,7 +161,7 @@ pub(crate) fn scalar(
         ) => i.to_string(),
         (ShapeKind::Float | ShapeKind::Double, Value::Float(x)) => float(*x),
         (ShapeKind::Float | ShapeKind::Double, Value::Integer(i)) => float(*i as f64),
-        (ShapeKind::Timestamp, Value::Timestamp(t)) => timestamp(t, format),
+        (ShapeKind::Timestamp, Value::Timestamp(t)) => timestamp(t, format, precision),
         (ShapeKind::Blob, Value::Blob(b)) => base64(b),
         _ => return Err(mismatch(shape, value)),
     })
@@ -208,31 +236,47 @@ mod tests {
 
     #[test]
     fn timestamps_in_every_format() {
+        let d = Precision::Default;
         let t = DateTime::from_secs(1576540098);
         assert_eq!(
-            timestamp(&t, TimestampFormat::Iso8601),
+            timestamp(&t, TimestampFormat::Iso8601, d),
             "2019-12-16T23:48:18Z"
         );
         assert_eq!(
-            timestamp(&t, TimestampFormat::Rfc822),
-            "Mon, 16 Dec 2019 23:48:18 GMT"
-        );
-        assert_eq!(timestamp(&t, TimestampFormat::UnixTimestamp), "1576540098");
-        let f = DateTime::from_secs_and_nanos(1576540098, 120_000_000);
-        assert_eq!(
-            timestamp(&f, TimestampFormat::Iso8601),
-            "2019-12-16T23:48:18.120000Z"
-        );
-        assert_eq!(
-            timestamp(&f, TimestampFormat::Rfc822),
+            timestamp(&t, TimestampFormat::Rfc822, d),
             "Mon, 16 Dec 2019 23:48:18 GMT"
         );
         assert_eq!(
-            timestamp(&f, TimestampFormat::UnixTimestamp),
-            "1576540098.12"
+            timestamp(&t, TimestampFormat::UnixTimestamp, d),
+            "1576540098"
         );
-        assert_eq!(epoch(&t), Epoch::Whole(1576540098));
-        assert_eq!(epoch(&f), Epoch::Fraction(1576540098.12));
+        let f = DateTime::from_secs_and_nanos(1576540098, 123_456_000);
+        assert_eq!(
+            timestamp(&f, TimestampFormat::Iso8601, d),
+            "2019-12-16T23:48:18.123456Z"
+        );
+        assert_eq!(
+            timestamp(&f, TimestampFormat::Rfc822, d),
+            "Mon, 16 Dec 2019 23:48:18 GMT"
+        );
+        // botocore sends whole epoch seconds (truncated).
+        assert_eq!(
+            timestamp(&f, TimestampFormat::UnixTimestamp, d),
+            "1576540098"
+        );
+        assert_eq!(epoch(&t, d), Epoch::Whole(1576540098));
+        assert_eq!(epoch(&f, d), Epoch::Whole(1576540098));
+        // Millisecond precision (Bedrock AgentCore).
+        let ms = Precision::Millisecond;
+        assert_eq!(epoch(&f, ms), Epoch::Fraction(1576540098.123));
+        assert_eq!(
+            timestamp(&f, TimestampFormat::Iso8601, ms),
+            "2019-12-16T23:48:18.123Z"
+        );
+        assert_eq!(
+            timestamp(&t, TimestampFormat::Iso8601, ms),
+            "2019-12-16T23:48:18.000Z"
+        );
     }
 
     #[test]
@@ -276,18 +320,48 @@ mod tests {
         };
         let iso = TimestampFormat::Iso8601;
         assert_eq!(
-            scalar(&shape(ShapeKind::Boolean), &Value::Bool(false), iso).unwrap(),
+            scalar(
+                &shape(ShapeKind::Boolean),
+                &Value::Bool(false),
+                iso,
+                Precision::Default
+            )
+            .unwrap(),
             "false"
         );
         assert_eq!(
-            scalar(&shape(ShapeKind::Double), &Value::Integer(3), iso).unwrap(),
+            scalar(
+                &shape(ShapeKind::Double),
+                &Value::Integer(3),
+                iso,
+                Precision::Default
+            )
+            .unwrap(),
             "3.0"
         );
         assert_eq!(
-            scalar(&shape(ShapeKind::Blob), &Value::Blob("value".into()), iso).unwrap(),
+            scalar(
+                &shape(ShapeKind::Blob),
+                &Value::Blob("value".into()),
+                iso,
+                Precision::Default
+            )
+            .unwrap(),
             "dmFsdWU="
         );
-        assert!(scalar(&shape(ShapeKind::Integer), &Value::String("1".into()), iso).is_err());
-        assert!(scalar(&shape(ShapeKind::String), &Value::Integer(1), iso).is_err());
+        assert!(scalar(
+            &shape(ShapeKind::Integer),
+            &Value::String("1".into()),
+            iso,
+            Precision::Default
+        )
+        .is_err());
+        assert!(scalar(
+            &shape(ShapeKind::String),
+            &Value::Integer(1),
+            iso,
+            Precision::Default
+        )
+        .is_err());
     }
 }

@@ -76,7 +76,12 @@ fn write_struct(
         .collect();
     let mut attrs = Vec::new();
     for (m, v) in members.iter().filter(|(m, _)| m.xml_attribute) {
-        let text = text::scalar(model.shape(m.target), v, timestamp_format(model, m))?;
+        let text = text::scalar(
+            model.shape(m.target),
+            v,
+            timestamp_format(model, m),
+            text::Precision::of(model),
+        )?;
         attrs.push((traits::wire_name(model, m).to_string(), text));
     }
     open(out, name, ns, &attrs);
@@ -152,7 +157,12 @@ fn write_member(
             return Err(mismatch(shape, value))
         }
         _ => {
-            let text = text::scalar(shape, value, timestamp_format(model, m))?;
+            let text = text::scalar(
+                shape,
+                value,
+                timestamp_format(model, m),
+                text::Precision::of(model),
+            )?;
             open(out, name, ns, &[]);
             escape(out, &text, false);
             close(out, name);

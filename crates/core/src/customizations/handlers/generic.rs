@@ -1,0 +1,111 @@
+//! Handlers botocore registers for every service: idempotency tokens,
+//! recursion detection (Lambda's trace id), and the retry headers.
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue};
+
+use super::values::quote;
+use super::{Builtin, CallNotes, Context, Handler};
+use crate::body::ByteStream;
+use crate::protocol::SerializedRequest;
+use crate::value::Value;
+
+/// The generic handlers, in botocore's registration order.
+pub(super) static HANDLERS: &[Builtin] = &[
+    Builtin {
+        event: "before-parameter-build",
+        name: "generate_idempotent_uuid",
+        handler: Handler::Params(generate_idempotent_uuid),
+    },
+    Builtin {
+        event: "before-call",
+        name: "add_recursion_detection_header",
+        handler: Handler::Serialized(add_recursion_detection_header),
+    },
+    Builtin {
+        event: "request-created",
+        name: "add_retry_headers",
+        handler: Handler::Request(add_retry_headers),
+    },
+];
+
+/// Fills absent top-level `idempotencyToken` members with a random UUID, so
+/// that a required token is never refused as missing.
+fn generate_idempotent_uuid(
+    ctx: &Context<'_>,
+    input: &mut Value,
+    _: &mut CallNotes,
+) -> Result<(), String> {
+    let Some(shape) = ctx.op.input.map(|id| ctx.model.shape(id)) else {
+        return Ok(());
+    };
+    if !shape.members.iter().any(|m| m.idempotency_token) {
+        return Ok(());
+    }
+    if input.is_null() {
+        *input = Value::Struct(vec![Value::Null; shape.members.len()]);
+    }
+    if let Value::Struct(slots) = input {
+        for (member, slot) in shape.members.iter().zip(slots.iter_mut()) {
+            if member.idempotency_token && slot.is_null() {
+                *slot = Value::String(crate::protocol::random_uuid());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The characters botocore leaves unquoted in the trace id.
+const TRACE_ID_SAFE: &[u8] = b"-=;:+&[]{}\"',";
+
+/// In AWS Lambda (`AWS_LAMBDA_FUNCTION_NAME` and `_X_AMZN_TRACE_ID` set),
+/// sends the trace id as `X-Amzn-Trace-Id` unless the request has one
+/// (read from the live process environment: Lambda changes it per
+/// invocation).
+fn add_recursion_detection_header(
+    _: &Context<'_>,
+    request: &mut SerializedRequest,
+    _: Option<&ByteStream>,
+) -> Result<(), String> {
+    let in_lambda = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some();
+    let Some(trace_id) = std::env::var("_X_AMZN_TRACE_ID").ok().filter(|_| in_lambda) else {
+        return Ok(());
+    };
+    if request.headers.contains_key("x-amzn-trace-id") {
+        return Ok(());
+    }
+    if let Ok(value) = HeaderValue::try_from(quote(&trace_id, TRACE_ID_SAFE)) {
+        request
+            .headers
+            .insert(HeaderName::from_static("x-amzn-trace-id"), value);
+    }
+    Ok(())
+}
+
+/// `amz-sdk-invocation-id` (one per call) and `amz-sdk-request`
+/// (`attempt=N; max=M`, with `ttl` when a retry learnt the server's clock).
+fn add_retry_headers(
+    _: &Context<'_>,
+    notes: &CallNotes,
+    request: &mut http::Request<Bytes>,
+) -> Result<(), String> {
+    if notes.invocation_id.is_empty() {
+        return Ok(());
+    }
+    let headers = request.headers_mut();
+    if let Ok(id) = HeaderValue::try_from(notes.invocation_id.as_str()) {
+        headers.insert(HeaderName::from_static("amz-sdk-invocation-id"), id);
+    }
+    let mut value = String::new();
+    if let Some(ttl) = &notes.ttl {
+        value.push_str(&format!("ttl={ttl}; "));
+    }
+    value.push_str(&format!(
+        "attempt={}; max={}",
+        notes.attempt, notes.max_attempts
+    ));
+    if let Ok(value) = HeaderValue::try_from(value) {
+        headers.insert(HeaderName::from_static("amz-sdk-request"), value);
+    }
+    Ok(())
+}

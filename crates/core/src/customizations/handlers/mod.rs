@@ -1,0 +1,324 @@
+//! botocore's built-in handlers (`handlers.py` `BUILTIN_HANDLERS` and the
+//! service modules it registers), ported: one table, [`BUILTIN`], of
+//! handlers registered for botocore's event names, and per client the
+//! handlers each operation gets ([`ClientHandlers`]), resolved once when the
+//! client is made.
+//!
+//! A handler's kind says where the pipeline runs it:
+//!
+//! | kind | botocore event | runs |
+//! |---|---|---|
+//! | [`Handler::Params`] | `before-parameter-build` | on the input, before validation |
+//! | [`Handler::Builtins`] | `before-endpoint-resolution` | on the endpoint rules' built-ins of a call |
+//! | [`Handler::Serialized`] | `before-call` | on the serialized request, before the endpoint is joined |
+//! | [`Handler::Request`] | `request-created`, `before-sign` | on each attempt's HTTP request, before signing |
+//! | [`Handler::Presign`] | `before-sign` (presigning) | on a request being presigned |
+//! | [`Handler::Response`] | `before-parse` | on each buffered response, before parsing |
+//! | [`Handler::Output`] | `after-call` | on the parsed output |
+//! | [`Handler::Json`] | `after-call` | on the dynamic path's JSON output (values botocore returns as documents) |
+//!
+//! Handlers botocore registers that myaws does not need as handlers:
+//! `choose-signer.*` (the auth scheme is chosen from the model and endpoint
+//! rules in [`crate::auth`], `noAuth` included), `creating-client-class.*`
+//! (presigned URLs are [`crate::presign`]; presigned POST and RDS auth tokens
+//! are client extras; operations botocore drops for want of HTTP/2 are
+//! kept), `getattr.*` method aliases (in [`crate::names`]), `docs.*`
+//! (documentation only), `choose-service-name` (service names are fixed at
+//! generation), `before-endpoint-resolution.s3` (S3's endpoint built-ins are
+//! the S3 redirect and 200-error handling and the bucket-less request path
+//! (`remove_bucket_from_url_paths_from_model`; in [`super::Quirks`], which
+//! presigning uses too), `before-call.s3`
+//! `add_expect_header` (in [`super::upload`]), `needs-retry.s3.*`
+//! (`_update_status_code`: the 200-error status is rewritten before
+//! classification), and `after-call.sqs.*` `_handle_sqs_compatible_error`
+//! (query-compatible error codes are read by the protocol layer),
+//! `before-sign.s3` `remove_arn_from_signing_path` (only for botocore's
+//! HMAC-v1 `s3` signer, which myaws does not have) and
+//! `_set_extra_headers_for_unsigned_request` (in [`super::upload`]), and
+//! `creating-serializer.bedrock-agentcore` (millisecond timestamps, in the
+//! serializer).
+
+mod generic;
+mod presigned;
+mod services;
+mod values;
+
+use bytes::Bytes;
+use serde_json::Value as Json;
+
+use crate::body::ByteStream;
+use crate::endpoint::BuiltIns;
+use crate::http::BufferedResponse;
+use crate::model::{Operation, ServiceModel};
+use crate::protocol::SerializedRequest;
+use crate::value::Value;
+
+pub(crate) use presigned::PresignedUrl;
+
+/// What a handler sees besides what it changes.
+#[derive(Clone, Copy)]
+pub(crate) struct Context<'a> {
+    /// The service model.
+    pub(crate) model: &'a ServiceModel,
+    /// The operation called.
+    pub(crate) op: &'a Operation,
+}
+
+/// Per-call notes between stages (botocore's request `context`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallNotes {
+    /// `EncodingType=url` was set by myaws, so listed keys are decoded on
+    /// the way out (botocore's `encoding_type_auto_set`).
+    pub(crate) encoding_type_auto_set: bool,
+    /// The raw `Expires` header of an S3 response (the output's
+    /// `ExpiresString`).
+    pub(crate) expires_string: Option<String>,
+    /// The call's `amz-sdk-invocation-id`.
+    pub(crate) invocation_id: String,
+    /// The attempt being made (1-based).
+    pub(crate) attempt: u32,
+    /// The most attempts the call may make.
+    pub(crate) max_attempts: u32,
+    /// The `ttl` of `amz-sdk-request` on retries, when a response's `Date`
+    /// gave the server's clock.
+    pub(crate) ttl: Option<String>,
+}
+
+/// A handler function of each kind.
+#[derive(Clone, Copy)]
+pub(crate) enum Handler {
+    /// `before-parameter-build`: checks or changes the input.
+    Params(fn(&Context<'_>, &mut Value, &mut CallNotes) -> Result<(), String>),
+    /// `before-endpoint-resolution`: changes the rules' built-ins for this
+    /// call (given its input).
+    Builtins(fn(&Context<'_>, &Value, &mut BuiltIns)),
+    /// `before-call`: changes the serialized request (the streamed payload,
+    /// if any, beside it).
+    Serialized(fn(&Context<'_>, &mut SerializedRequest, Option<&ByteStream>) -> Result<(), String>),
+    /// `request-created` / `before-sign`: changes an attempt's request.
+    Request(fn(&Context<'_>, &CallNotes, &mut http::Request<Bytes>) -> Result<(), String>),
+    /// `before-sign` while presigning: changes the request being presigned.
+    Presign(fn(&Context<'_>, &mut http::Request<Bytes>)),
+    /// `before-parse`: changes a buffered response.
+    Response(fn(&Context<'_>, &mut BufferedResponse, &mut CallNotes)),
+    /// `after-call`: changes the parsed output.
+    Output(fn(&Context<'_>, &CallNotes, &mut Value)),
+    /// `after-call` on the dynamic path: changes the JSON output (botocore
+    /// returns some strings as parsed documents).
+    Json(fn(&Context<'_>, &mut Json)),
+}
+
+/// A built-in handler and the botocore event it is registered for
+/// (`kind.service.Operation`, where service and operation may be absent
+/// or `*`).
+#[derive(Clone, Copy)]
+pub(crate) struct Builtin {
+    /// botocore's event name.
+    pub(crate) event: &'static str,
+    /// botocore's handler name, for docs and tracing.
+    pub(crate) name: &'static str,
+    /// What it does.
+    pub(crate) handler: Handler,
+}
+
+/// Every built-in handler: the generic ones, then each service's.
+fn all_builtins() -> impl Iterator<Item = &'static Builtin> {
+    std::iter::once(generic::HANDLERS)
+        .chain(services::HANDLERS.iter().copied())
+        .flat_map(|table| table.iter())
+}
+
+/// The built-in handlers of one client's operations, by kind.
+#[derive(Default)]
+pub(crate) struct ClientHandlers {
+    per_op: Vec<OpHandlers>,
+}
+
+/// The handlers of one operation, in the order they run.
+#[derive(Default, Clone)]
+pub(crate) struct OpHandlers {
+    params: Vec<Handler>,
+    builtins: Vec<Handler>,
+    serialized: Vec<Handler>,
+    request: Vec<Handler>,
+    presign: Vec<Handler>,
+    response: Vec<Handler>,
+    output: Vec<Handler>,
+    json: Vec<Handler>,
+    /// A presigned URL the operation carries (EC2 `CopySnapshot`, RDS
+    /// cross-region copies).
+    pub(crate) presigned_url: Option<&'static PresignedUrl>,
+}
+
+impl std::fmt::Debug for ClientHandlers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientHandlers")
+            .field("operations", &self.per_op.len())
+            .finish()
+    }
+}
+
+/// Whether a registration (`before-call.s3`, `before-call.*.PutObject`)
+/// matches an event of `service` and `operation`, ignoring the kind.
+fn applies(event: &str, service: &str, operation: &str) -> bool {
+    let mut parts = event.split('.').skip(1);
+    let ok = |pattern: Option<&str>, name: &str| pattern.is_none_or(|p| p == "*" || p == name);
+    ok(parts.next(), service) && ok(parts.next(), operation)
+}
+
+/// More name parts are more specific; among equals, fewer wildcards.
+fn specificity(event: &str) -> (usize, usize) {
+    let parts = event.split('.').count();
+    let exact = event.split('.').filter(|p| *p != "*").count();
+    (parts, exact)
+}
+
+impl ClientHandlers {
+    /// Resolves the handlers of every operation of `model`, whose service
+    /// is called `service` in event names.
+    pub(crate) fn new(model: &ServiceModel, service: &str) -> ClientHandlers {
+        let for_service: Vec<&Builtin> = all_builtins()
+            .filter(|b| {
+                let svc = b.event.split('.').nth(1);
+                svc.is_none_or(|s| s == "*" || s == service)
+            })
+            .collect();
+        let per_op = model
+            .operations
+            .iter()
+            .map(|op| {
+                let mut matching: Vec<&Builtin> = for_service
+                    .iter()
+                    .copied()
+                    .filter(|b| applies(b.event, service, &op.name))
+                    .collect();
+                // Stable: registration order among equally specific ones.
+                matching.sort_by_key(|b| std::cmp::Reverse(specificity(b.event)));
+                let mut handlers = OpHandlers {
+                    presigned_url: presigned::rule_for(service, &op.name),
+                    ..OpHandlers::default()
+                };
+                for b in matching {
+                    let list = match b.handler {
+                        Handler::Params(_) => &mut handlers.params,
+                        Handler::Builtins(_) => &mut handlers.builtins,
+                        Handler::Serialized(_) => &mut handlers.serialized,
+                        Handler::Request(_) => &mut handlers.request,
+                        Handler::Presign(_) => &mut handlers.presign,
+                        Handler::Response(_) => &mut handlers.response,
+                        Handler::Output(_) => &mut handlers.output,
+                        Handler::Json(_) => &mut handlers.json,
+                    };
+                    list.push(b.handler);
+                }
+                handlers
+            })
+            .collect();
+        ClientHandlers { per_op }
+    }
+
+    /// The handlers of operation number `op`.
+    pub(crate) fn op(&self, op: usize) -> Option<&OpHandlers> {
+        self.per_op.get(op)
+    }
+}
+
+impl OpHandlers {
+    /// Runs the `before-parameter-build` handlers on `input`.
+    pub(crate) fn params(
+        &self,
+        ctx: &Context<'_>,
+        input: &mut Value,
+        notes: &mut CallNotes,
+    ) -> Result<(), String> {
+        for h in &self.params {
+            if let Handler::Params(f) = h {
+                f(ctx, input, notes)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the `before-endpoint-resolution` handlers.
+    pub(crate) fn builtins(&self, ctx: &Context<'_>, input: &Value, builtins: &mut BuiltIns) {
+        for h in &self.builtins {
+            if let Handler::Builtins(f) = h {
+                f(ctx, input, builtins);
+            }
+        }
+    }
+
+    /// Runs the `before-call` handlers on the serialized request.
+    pub(crate) fn serialized(
+        &self,
+        ctx: &Context<'_>,
+        request: &mut SerializedRequest,
+        payload: Option<&ByteStream>,
+    ) -> Result<(), String> {
+        for h in &self.serialized {
+            if let Handler::Serialized(f) = h {
+                f(ctx, request, payload)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the `request-created` / `before-sign` handlers on an attempt.
+    pub(crate) fn request(
+        &self,
+        ctx: &Context<'_>,
+        notes: &CallNotes,
+        request: &mut http::Request<Bytes>,
+    ) -> Result<(), String> {
+        for h in &self.request {
+            if let Handler::Request(f) = h {
+                f(ctx, notes, request)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the presigning `before-sign` handlers.
+    pub(crate) fn presign(&self, ctx: &Context<'_>, request: &mut http::Request<Bytes>) {
+        for h in &self.presign {
+            if let Handler::Presign(f) = h {
+                f(ctx, request);
+            }
+        }
+    }
+
+    /// Runs the `before-parse` handlers on a buffered response.
+    pub(crate) fn response(
+        &self,
+        ctx: &Context<'_>,
+        response: &mut BufferedResponse,
+        notes: &mut CallNotes,
+    ) {
+        for h in &self.response {
+            if let Handler::Response(f) = h {
+                f(ctx, response, notes);
+            }
+        }
+    }
+
+    /// Runs the `after-call` handlers on the parsed output.
+    pub(crate) fn output(&self, ctx: &Context<'_>, notes: &CallNotes, output: &mut Value) {
+        for h in &self.output {
+            if let Handler::Output(f) = h {
+                f(ctx, notes, output);
+            }
+        }
+    }
+
+    /// Runs the dynamic path's `after-call` handlers on the JSON output.
+    pub(crate) fn json(&self, ctx: &Context<'_>, output: &mut Json) {
+        for h in &self.json {
+            if let Handler::Json(f) = h {
+                f(ctx, output);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
