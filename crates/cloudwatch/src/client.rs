@@ -445,7 +445,7 @@ impl Client {
     }
 
     /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html).
-    pub async fn get_o_tel_enrichment(
+    pub async fn get_otel_enrichment(
         &self,
         input: crate::types::GetOTelEnrichmentInput,
     ) -> Result<crate::types::GetOTelEnrichmentOutput, SdkError<crate::error::GetOTelEnrichmentError>>
@@ -764,7 +764,7 @@ impl Client {
     /// Enables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. Once enabled, metrics that contain a resource identifier dimension (for example, EC2 `CPUUtilization` with an `InstanceId` dimension) are enriched with resource ARN and resource tag labels and become queryable using PromQL.
     ///
     /// Before calling this operation, you must enable resource tags on telemetry for your account. For more information, see [Enable resource tags on telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/EnableResourceTagsOnTelemetry.html).
-    pub async fn start_o_tel_enrichment(
+    pub async fn start_otel_enrichment(
         &self,
         input: crate::types::StartOTelEnrichmentInput,
     ) -> Result<
@@ -784,7 +784,7 @@ impl Client {
     }
 
     /// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL.
-    pub async fn stop_o_tel_enrichment(
+    pub async fn stop_otel_enrichment(
         &self,
         input: crate::types::StopOTelEnrichmentInput,
     ) -> Result<

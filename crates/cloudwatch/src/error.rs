@@ -1165,7 +1165,7 @@ impl OperationError for GetMetricStreamError {
 /// Errors of [`Client::get_metric_widget_image`](crate::Client::get_metric_widget_image) (the model lists no exceptions).
 pub type GetMetricWidgetImageError = myaws_core::error::UnmodeledError;
 
-/// Errors of [`Client::get_o_tel_enrichment`](crate::Client::get_o_tel_enrichment) (the model lists no exceptions).
+/// Errors of [`Client::get_otel_enrichment`](crate::Client::get_otel_enrichment) (the model lists no exceptions).
 pub type GetOTelEnrichmentError = myaws_core::error::UnmodeledError;
 
 /// Errors of [`Client::list_alarm_mute_rules`](crate::Client::list_alarm_mute_rules).
@@ -2160,7 +2160,7 @@ impl OperationError for StartMetricStreamsError {
     }
 }
 
-/// Errors of [`Client::start_o_tel_enrichment`](crate::Client::start_o_tel_enrichment) (the model lists no exceptions).
+/// Errors of [`Client::start_otel_enrichment`](crate::Client::start_otel_enrichment) (the model lists no exceptions).
 pub type StartOTelEnrichmentError = myaws_core::error::UnmodeledError;
 
 /// Errors of [`Client::stop_metric_streams`](crate::Client::stop_metric_streams).
@@ -2222,7 +2222,7 @@ impl OperationError for StopMetricStreamsError {
     }
 }
 
-/// Errors of [`Client::stop_o_tel_enrichment`](crate::Client::stop_o_tel_enrichment) (the model lists no exceptions).
+/// Errors of [`Client::stop_otel_enrichment`](crate::Client::stop_otel_enrichment) (the model lists no exceptions).
 pub type StopOTelEnrichmentError = myaws_core::error::UnmodeledError;
 
 /// Errors of [`Client::tag_resource`](crate::Client::tag_resource).

@@ -99,14 +99,17 @@ impl ClientHandle {
         }
     }
 
-    /// The index of an operation given its API name or snake_case name.
+    /// The index of an operation given its API name, its snake_case method
+    /// name, or a method alias botocore keeps for it
+    /// (`get_o_tel_enrichment`).
     pub fn operation_index(&self, name: &str) -> Option<usize> {
         let model = self.model();
+        let method = crate::names::method_alias(self.event_name(), name).unwrap_or(name);
         model.operation_id(name).or_else(|| {
             model
                 .operations
                 .iter()
-                .position(|o| crate::names::xform_name(&o.name) == name)
+                .position(|o| crate::names::xform_name(&o.name) == method)
         })
     }
 }

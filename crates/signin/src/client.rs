@@ -81,7 +81,7 @@ impl Client {
     /// - CLI clients (public): authn/authz skipped based on client_id & grant_type
     ///
     /// Note: This operation cannot be marked as @idempotent because it handles both idempotent (token refresh) and non-idempotent (auth code redemption) flows in a single endpoint.
-    pub async fn create_o_auth2_token(
+    pub async fn create_oauth2_token(
         &self,
         input: crate::types::CreateOAuth2TokenRequest,
     ) -> Result<
@@ -92,7 +92,7 @@ impl Client {
     }
 
     /// Grants permission to exchange client credentials for an OAuth 2.0 access token scoped to a resource that can be used to access AWS services from applications
-    pub async fn create_o_auth2_token_with_iam(
+    pub async fn create_oauth2_token_with_iam(
         &self,
         input: crate::types::CreateOAuth2TokenWithIAMRequest,
     ) -> Result<
@@ -149,7 +149,7 @@ impl Client {
     /// Implements RFC 7662 OAuth 2.0 Token Introspection over a SigV4-authenticated endpoint. Inspects the metadata of an access_token or refresh_token issued by AWS Sign-In and returns the claims associated with it.
     ///
     /// Inactive token semantics (RFC 7662 §2.2): when the supplied token is unknown, expired, revoked, malformed, or owned by a different account, the response body is exactly { "active": false } with all other claims omitted.
-    pub async fn introspect_o_auth2_token_with_iam(
+    pub async fn introspect_oauth2_token_with_iam(
         &self,
         input: crate::types::IntrospectOAuth2TokenWithIAMRequest,
     ) -> Result<
@@ -197,7 +197,7 @@ impl Client {
     /// Revokes a refresh_token issued by AWS Sign-In, invalidating the entire token chain so that the refresh_token can no longer be used to mint new access_tokens.
     ///
     /// Idempotency: revoking an already-revoked, expired, or otherwise invalid token still returns 200 OK with an empty body. Only the refresh_token type is accepted.
-    pub async fn revoke_o_auth2_token_with_iam(
+    pub async fn revoke_oauth2_token_with_iam(
         &self,
         input: crate::types::RevokeOAuth2TokenWithIAMRequest,
     ) -> Result<

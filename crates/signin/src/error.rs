@@ -5,7 +5,7 @@
 
 use myaws_core::{FromValue as _, OperationError, Value};
 
-/// Errors of [`Client::create_o_auth2_token`](crate::Client::create_o_auth2_token).
+/// Errors of [`Client::create_oauth2_token`](crate::Client::create_oauth2_token).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateOAuth2TokenError {
@@ -100,7 +100,7 @@ impl OperationError for CreateOAuth2TokenError {
     }
 }
 
-/// Errors of [`Client::create_o_auth2_token_with_iam`](crate::Client::create_o_auth2_token_with_iam).
+/// Errors of [`Client::create_oauth2_token_with_iam`](crate::Client::create_oauth2_token_with_iam).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateOAuth2TokenWithIAMError {
@@ -625,7 +625,7 @@ impl OperationError for GetResourcePolicyError {
     }
 }
 
-/// Errors of [`Client::introspect_o_auth2_token_with_iam`](crate::Client::introspect_o_auth2_token_with_iam).
+/// Errors of [`Client::introspect_oauth2_token_with_iam`](crate::Client::introspect_oauth2_token_with_iam).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum IntrospectOAuth2TokenWithIAMError {
@@ -1081,7 +1081,7 @@ impl OperationError for PutResourcePermissionStatementError {
     }
 }
 
-/// Errors of [`Client::revoke_o_auth2_token_with_iam`](crate::Client::revoke_o_auth2_token_with_iam).
+/// Errors of [`Client::revoke_oauth2_token_with_iam`](crate::Client::revoke_oauth2_token_with_iam).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevokeOAuth2TokenWithIAMError {

@@ -27,7 +27,13 @@ pub use myaws_core::names::xform_name;
 pub fn snake_ident(name: &str) -> String {
     let mut s: String = xform_name(name)
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, '_');

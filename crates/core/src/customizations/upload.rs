@@ -264,6 +264,14 @@ impl Upload {
                     trailer: *trailer,
                     signer: None,
                 };
+                if signing.is_none() && trailer.is_some() {
+                    // An unsigned request still says how its body is framed
+                    // (botocore's `_set_extra_headers_for_unsigned_request`).
+                    request.headers_mut().insert(
+                        HeaderName::from_static("x-amz-content-sha256"),
+                        HeaderValue::from_static(framing.content_sha256()),
+                    );
+                }
                 if let Some((creds, opts)) = signing {
                     if *sign_chunks {
                         framing.signer = Some(placeholder_signer());

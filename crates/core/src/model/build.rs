@@ -247,9 +247,11 @@ fn operations(
     let mut operations = Vec::with_capacity(raw.len());
     let mut index = HashMap::with_capacity(raw.len());
     for (key, ro) in raw {
-        let name = ro.name.clone().unwrap_or(key);
-        operations.push(operation(name.clone(), ro, resolver)?);
-        index.insert(name, operations.len() - 1);
+        // botocore's operation name is the key (`OperationModel.name`); the
+        // `name` member can differ (CloudFront's `...2016_09_07` wire names)
+        // and no protocol sends it.
+        operations.push(operation(key.clone(), ro, resolver)?);
+        index.insert(key, operations.len() - 1);
     }
     Ok((operations, index))
 }

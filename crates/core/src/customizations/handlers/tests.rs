@@ -493,3 +493,21 @@ fn machine_learning_predict_goes_to_the_predict_endpoint() {
         Some("realtime.machinelearning.us-east-1.amazonaws.com")
     );
 }
+
+#[test]
+fn operations_are_found_by_boto3_method_names_and_aliases() {
+    let (cloudwatch, _) = client("cloudwatch", "us-east-1", 200, "");
+    let index = cloudwatch.operation_index("GetOTelEnrichment").unwrap();
+    assert_eq!(
+        cloudwatch.operation_index("get_otel_enrichment"),
+        Some(index)
+    );
+    // botocore's ClientMethodAlias for the older name.
+    assert_eq!(
+        cloudwatch.operation_index("get_o_tel_enrichment"),
+        Some(index)
+    );
+    let (signin, _) = client("signin", "us-east-1", 200, "");
+    assert!(signin.operation_index("create_oauth2_token").is_some());
+    assert!(signin.operation_index("create_o_auth2_token").is_some());
+}
