@@ -137,14 +137,14 @@ pub(crate) struct ClientHandlers {
 /// The handlers of one operation, in the order they run.
 #[derive(Default, Clone)]
 pub(crate) struct OpHandlers {
-    params: Vec<Handler>,
-    builtins: Vec<Handler>,
-    serialized: Vec<Handler>,
-    request: Vec<Handler>,
-    presign: Vec<Handler>,
-    response: Vec<Handler>,
-    output: Vec<Handler>,
-    json: Vec<Handler>,
+    params: Vec<&'static Builtin>,
+    builtins: Vec<&'static Builtin>,
+    serialized: Vec<&'static Builtin>,
+    request: Vec<&'static Builtin>,
+    presign: Vec<&'static Builtin>,
+    response: Vec<&'static Builtin>,
+    output: Vec<&'static Builtin>,
+    json: Vec<&'static Builtin>,
     /// A presigned URL the operation carries (EC2 `CopySnapshot`, RDS
     /// cross-region copies).
     pub(crate) presigned_url: Option<&'static PresignedUrl>,
@@ -177,7 +177,7 @@ impl ClientHandlers {
     /// Resolves the handlers of every operation of `model`, whose service
     /// is called `service` in event names.
     pub(crate) fn new(model: &ServiceModel, service: &str) -> ClientHandlers {
-        let for_service: Vec<&Builtin> = all_builtins()
+        let for_service: Vec<&'static Builtin> = all_builtins()
             .filter(|b| {
                 let svc = b.event.split('.').nth(1);
                 svc.is_none_or(|s| s == "*" || s == service)
@@ -187,7 +187,7 @@ impl ClientHandlers {
             .operations
             .iter()
             .map(|op| {
-                let mut matching: Vec<&Builtin> = for_service
+                let mut matching: Vec<&'static Builtin> = for_service
                     .iter()
                     .copied()
                     .filter(|b| applies(b.event, service, &op.name))
@@ -209,7 +209,7 @@ impl ClientHandlers {
                         Handler::Output(_) => &mut handlers.output,
                         Handler::Json(_) => &mut handlers.json,
                     };
-                    list.push(b.handler);
+                    list.push(b);
                 }
                 handlers
             })
@@ -231,8 +231,9 @@ impl OpHandlers {
         input: &mut Value,
         notes: &mut CallNotes,
     ) -> Result<(), String> {
-        for h in &self.params {
-            if let Handler::Params(f) = h {
+        for b in &self.params {
+            tracing::trace!(handler = b.name, "built-in handler");
+            if let Handler::Params(f) = b.handler {
                 f(ctx, input, notes)?;
             }
         }
@@ -241,8 +242,9 @@ impl OpHandlers {
 
     /// Runs the `before-endpoint-resolution` handlers.
     pub(crate) fn builtins(&self, ctx: &Context<'_>, input: &Value, builtins: &mut BuiltIns) {
-        for h in &self.builtins {
-            if let Handler::Builtins(f) = h {
+        for b in &self.builtins {
+            tracing::trace!(handler = b.name, "built-in handler");
+            if let Handler::Builtins(f) = b.handler {
                 f(ctx, input, builtins);
             }
         }
@@ -255,8 +257,9 @@ impl OpHandlers {
         request: &mut SerializedRequest,
         payload: Option<&ByteStream>,
     ) -> Result<(), String> {
-        for h in &self.serialized {
-            if let Handler::Serialized(f) = h {
+        for b in &self.serialized {
+            tracing::trace!(handler = b.name, "built-in handler");
+            if let Handler::Serialized(f) = b.handler {
                 f(ctx, request, payload)?;
             }
         }
@@ -270,8 +273,9 @@ impl OpHandlers {
         notes: &CallNotes,
         request: &mut http::Request<Bytes>,
     ) -> Result<(), String> {
-        for h in &self.request {
-            if let Handler::Request(f) = h {
+        for b in &self.request {
+            tracing::trace!(handler = b.name, "built-in handler");
+            if let Handler::Request(f) = b.handler {
                 f(ctx, notes, request)?;
             }
         }
@@ -280,8 +284,9 @@ impl OpHandlers {
 
     /// Runs the presigning `before-sign` handlers.
     pub(crate) fn presign(&self, ctx: &Context<'_>, request: &mut http::Request<Bytes>) {
-        for h in &self.presign {
-            if let Handler::Presign(f) = h {
+        for b in &self.presign {
+            tracing::trace!(handler = b.name, "built-in handler");
+            if let Handler::Presign(f) = b.handler {
                 f(ctx, request);
             }
         }
@@ -294,8 +299,9 @@ impl OpHandlers {
         response: &mut BufferedResponse,
         notes: &mut CallNotes,
     ) {
-        for h in &self.response {
-            if let Handler::Response(f) = h {
+        for b in &self.response {
+            tracing::trace!(handler = b.name, "built-in handler");
+            if let Handler::Response(f) = b.handler {
                 f(ctx, response, notes);
             }
         }
@@ -303,8 +309,9 @@ impl OpHandlers {
 
     /// Runs the `after-call` handlers on the parsed output.
     pub(crate) fn output(&self, ctx: &Context<'_>, notes: &CallNotes, output: &mut Value) {
-        for h in &self.output {
-            if let Handler::Output(f) = h {
+        for b in &self.output {
+            tracing::trace!(handler = b.name, "built-in handler");
+            if let Handler::Output(f) = b.handler {
                 f(ctx, notes, output);
             }
         }
@@ -312,8 +319,9 @@ impl OpHandlers {
 
     /// Runs the dynamic path's `after-call` handlers on the JSON output.
     pub(crate) fn json(&self, ctx: &Context<'_>, output: &mut Json) {
-        for h in &self.json {
-            if let Handler::Json(f) = h {
+        for b in &self.json {
+            tracing::trace!(handler = b.name, "built-in handler");
+            if let Handler::Json(f) = b.handler {
                 f(ctx, output);
             }
         }
