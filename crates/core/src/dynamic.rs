@@ -85,7 +85,11 @@ impl ClientHandle {
             }
         };
         match self.invoke(op_index, input).await {
-            Ok((out, _, _)) => Ok(self.output_json(op_index, &out, opts)),
+            Ok((out, _, _)) => {
+                let mut output = self.output_json(op_index, &out, opts);
+                self.apply_json_handlers(op_index, &mut output);
+                Ok(output)
+            }
             Err(e) => Err(e.map_service(|raw: RawServiceError| {
                 let members = match raw.shape.as_deref().and_then(|n| model.shape_id(n)) {
                     Some(id) => convert::to_json(&model, id, &raw.value, opts),

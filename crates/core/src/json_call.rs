@@ -72,28 +72,38 @@ impl ClientHandle {
     }
 
     /// The output `out` of operation number `op` as JSON (an empty object
-    /// for none), with the values botocore returns as documents decoded
-    /// (the dynamic path's `after-call` handlers).
+    /// for none), as typed outputs see it (see
+    /// [`apply_json_handlers`](Self::apply_json_handlers) for what users of
+    /// the dynamic path get).
     pub(crate) fn output_json(&self, op: usize, out: &Value, opts: convert::JsonOptions) -> Json {
         let model = self.model();
         let Some(operation) = model.operations.get(op) else {
             return Json::Object(Default::default());
         };
-        let mut json = match operation.output {
+        match operation.output {
             Some(shape) => match convert::to_json(model, shape, out, opts) {
                 Json::Null => Json::Object(Default::default()),
                 json => json,
             },
             None => Json::Object(Default::default()),
-        };
-        if let Some(handlers) = self.handlers().op(op) {
+        }
+    }
+
+    /// Turns values botocore returns as documents (IAM policies,
+    /// CloudFormation templates) into documents in the JSON output of
+    /// operation number `op`, as boto3's dicts have them: the dynamic path's
+    /// `after-call` handlers.
+    pub(crate) fn apply_json_handlers(&self, op: usize, output: &mut Json) {
+        let model = self.model();
+        if let (Some(operation), Some(handlers)) =
+            (model.operations.get(op), self.handlers().op(op))
+        {
             let ctx = crate::customizations::handlers::Context {
                 model,
                 op: operation,
             };
-            handlers.json(&ctx, &mut json);
+            handlers.json(&ctx, output);
         }
-        json
     }
 
     /// Calls operation number `op` with JSON parameters; returns the output

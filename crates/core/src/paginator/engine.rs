@@ -35,6 +35,20 @@ pub(crate) fn client_source(handle: ClientHandle, op: usize) -> PageSource {
     })
 }
 
+/// A source calling operation number `op` of `handle` whose pages go to a
+/// user of the dynamic path: values botocore returns as documents are
+/// documents (see [`ClientHandle::apply_json_handlers`]).
+pub(crate) fn user_source(handle: ClientHandle, op: usize) -> PageSource {
+    Arc::new(move |params: Json| -> PageFuture {
+        let handle = handle.clone();
+        Box::pin(async move {
+            let mut output = handle.invoke_json(op, &params).await?.output;
+            handle.apply_json_handlers(op, &mut output);
+            Ok(output)
+        })
+    })
+}
+
 /// Input token name → value, in the paginator's order.
 type Tokens = Vec<(String, Json)>;
 

@@ -115,7 +115,7 @@ impl Paginator {
 
     /// Pages of the operation called with JSON `params` (`null` for none).
     pub fn paginate(&self, params: Json, config: PaginationConfig) -> Pages {
-        let source = engine::client_source(self.handle.clone(), self.op);
+        let source = engine::user_source(self.handle.clone(), self.op);
         Pages::from_parts(
             engine::RawPages::new(self.spec.clone(), source, params, config),
             Some(self.handle.model().clone()),
