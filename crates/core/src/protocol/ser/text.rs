@@ -262,6 +262,7 @@ mod tests {
             payload: None,
             exception: false,
             error: None,
+            retryable: None,
             union: false,
             document: false,
             sensitive: false,
