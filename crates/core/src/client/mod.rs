@@ -8,9 +8,13 @@
 
 mod authorize;
 mod discover;
+#[cfg(test)]
+mod discovery_tests;
 mod pipeline;
 mod request;
 mod response;
+#[cfg(test)]
+mod retry_tests;
 #[cfg(all(test, feature = "sigv4a"))]
 mod sigv4a_tests;
 
