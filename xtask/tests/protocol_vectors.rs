@@ -16,7 +16,8 @@ fn every_protocol_case_passes_or_is_on_an_ignore_list() {
         failures.extend(failed);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 732 cases in all; skips are botocore's ignore list only.
+    // 732 cases in all; skips are botocore's ignore list only, less the 12
+    // request compression cases myaws runs.
     assert_eq!(total.passed + total.skipped, 732, "{total}");
-    assert!(total.passed >= 650, "{total}");
+    assert!(total.passed >= 666, "{total}");
 }

@@ -22,9 +22,11 @@ use std::time::Duration;
 
 use crate::auth::SignatureVersion;
 use crate::checksum::{RequestChecksumCalculation, ResponseChecksumValidation};
+use crate::compression::RequestCompression;
 use crate::config::resolve::{
     resolve_auth_scheme_preference, resolve_ca_bundle, resolve_disable_s3_express_session_auth,
-    resolve_endpoint_url, resolve_region, resolve_request_checksum_calculation,
+    resolve_endpoint_discovery, resolve_endpoint_url, resolve_region,
+    resolve_request_checksum_calculation, resolve_request_compression,
     resolve_response_checksum_validation, resolve_retry, resolve_s3_addressing_style,
     resolve_sigv4a_region_set, resolve_sts_use_global_endpoint, resolve_use_dual_stack,
     resolve_use_fips, validate_endpoint_url, validate_region, EndpointUrlOptions, Sources,
@@ -37,6 +39,8 @@ use crate::credentials::{
     BlockingMfa, Credentials, CredentialsCache, CredentialsError, DefaultChain, MfaTokenProvider,
     ProvideCredentials, ProviderContext, StaticProvider,
 };
+use crate::discovery::EndpointDiscovery;
+use crate::retry::Clock;
 use crate::time::TimeSource;
 use crate::token::{ProvideToken, TokenChain};
 
@@ -211,8 +215,14 @@ impl Session {
                 ignore_configured: overrides.ignore_configured_endpoint_urls,
             },
             &sources,
-        )?
-        .map(|url| url.value);
+        )?;
+        let endpoint_url_from_code = endpoint_url.as_ref().is_some_and(|url| {
+            matches!(
+                url.source,
+                SettingSource::ClientConfig | SettingSource::Session
+            )
+        });
+        let endpoint_url = endpoint_url.map(|url| url.value);
 
         let retry = resolve_retry(
             overrides
@@ -285,7 +295,18 @@ impl Session {
                 overrides.disable_s3_express_session_auth,
                 &sources,
             )?,
+            request_compression: resolve_request_compression(
+                overrides.disable_request_compression,
+                overrides.request_min_compression_size_bytes,
+                &sources,
+            )?,
+            endpoint_discovery: resolve_endpoint_discovery(
+                overrides.endpoint_discovery_enabled,
+                &sources,
+            )?,
+            endpoint_url_from_code,
             time_source: overrides.time_source.clone().unwrap_or_default(),
+            clock: overrides.clock.clone().unwrap_or_default(),
             profile: inner.profile.profile.clone(),
         })
     }
@@ -547,6 +568,18 @@ pub struct ClientConfig {
     pub disable_s3_express_session_auth: Option<bool>,
     /// The clock signatures are made with (default: the system clock).
     pub time_source: Option<TimeSource>,
+    /// Turns request compression off (`disable_request_compression`).
+    pub disable_request_compression: Option<bool>,
+    /// Bodies shorter than this are not compressed
+    /// (`request_min_compression_size_bytes`, 1 to 1048576; default 10240).
+    pub request_min_compression_size_bytes: Option<u32>,
+    /// Endpoint discovery: on for every operation that supports it, only
+    /// for those that require it (`auto`, the default), or off.
+    pub endpoint_discovery_enabled: Option<EndpointDiscovery>,
+    /// The monotonic clock of adaptive retry mode's rate limiter and the
+    /// endpoint discovery cache (default: the system's; tests: a manual
+    /// clock, so rates and expiries are exact and nothing waits).
+    pub clock: Option<Clock>,
 }
 
 impl ClientConfig {
@@ -665,6 +698,31 @@ impl ClientConfig {
         self
     }
 
+    /// Turns request compression off (`true`) or on.
+    pub fn disable_request_compression(mut self, disable: bool) -> Self {
+        self.disable_request_compression = Some(disable);
+        self
+    }
+
+    /// Sets the smallest body that is compressed, in bytes (1 to 1048576).
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.request_min_compression_size_bytes = Some(bytes);
+        self
+    }
+
+    /// Sets endpoint discovery (`true`, `false` or `auto` in config files).
+    pub fn endpoint_discovery_enabled(mut self, setting: EndpointDiscovery) -> Self {
+        self.endpoint_discovery_enabled = Some(setting);
+        self
+    }
+
+    /// Uses `clock` for adaptive mode's rate limiter and the endpoint
+    /// discovery cache (tests: [`Clock::manual`]).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
     /// Connects to `ip` for host names equal to or ending in `host_suffix`
     /// (e.g. `localhost.localstack.cloud` → `127.0.0.1`).
     pub fn resolve_override(
@@ -721,8 +779,17 @@ pub struct ResolvedConfig {
     pub sts_use_global_endpoint: bool,
     /// S3 Express session auth turned off (`None`: the rules' default).
     pub disable_s3_express_session_auth: Option<bool>,
+    /// Request compression settings.
+    pub request_compression: RequestCompression,
+    /// The `endpoint_discovery_enabled` setting.
+    pub endpoint_discovery: EndpointDiscovery,
+    /// The endpoint URL was set in code (on the client or the session), not
+    /// configured: endpoint discovery then stays off, as in botocore.
+    pub endpoint_url_from_code: bool,
     /// The clock signatures are made with.
     pub time_source: TimeSource,
+    /// The monotonic clock of the rate limiter and discovery cache.
+    pub clock: Clock,
     /// The active profile's settings (for service-specific keys).
     pub profile: Option<Profile>,
 }
@@ -833,7 +900,7 @@ mod tests {
             r.retry,
             RetryConfig {
                 mode: RetryMode::Standard,
-                max_attempts: 3
+                max_attempts: None
             }
         );
         assert_eq!(
@@ -863,7 +930,7 @@ mod tests {
             r.retry,
             RetryConfig {
                 mode: RetryMode::Legacy,
-                max_attempts: 4
+                max_attempts: Some(4)
             }
         );
         assert_eq!(r.endpoint_url.as_deref(), Some("http://localhost:1"));
@@ -890,7 +957,7 @@ mod tests {
             r.retry,
             RetryConfig {
                 mode: RetryMode::Adaptive,
-                max_attempts: 9
+                max_attempts: Some(9)
             }
         );
         assert_eq!(

@@ -70,8 +70,8 @@ pub fn regen(args: &[String]) -> Result<(), String> {
     if out_dir.is_some() {
         return Ok(());
     }
-    // Core embeds partitions.json and the models its credential providers
-    // call; keep those copies in sync with models/.
+    // Core embeds partitions.json, _retry.json and the models its
+    // credential providers call; keep those copies in sync with models/.
     for (path, text) in core_data(&root)? {
         let core_copy = root.join("crates/core/data").join(&path);
         if check {
@@ -108,7 +108,8 @@ pub const AUTH_SERVICES: [(&str, &[&str]); 4] = [
 ];
 
 /// The data files myaws-core embeds, relative to `crates/core/data/`:
-/// `partitions.json` and `auth/<service>/{model,endpoint-rule-set}.json`.
+/// `partitions.json`, `_retry.json` (legacy retry mode's policies) and
+/// `auth/<service>/{model,endpoint-rule-set}.json`.
 fn core_data(root: &Path) -> Result<CrateFiles, String> {
     let read = |rel: &str| {
         fs::read_to_string(root.join("models").join(rel)).map_err(|e| format!("models/{rel}: {e}"))
@@ -120,6 +121,7 @@ fn core_data(root: &Path) -> Result<CrateFiles, String> {
     };
     let mut files = CrateFiles::new();
     files.insert(PathBuf::from("partitions.json"), read("partitions.json")?);
+    files.insert(PathBuf::from("_retry.json"), read("_retry.json")?);
     for (svc, operations) in AUTH_SERVICES {
         let dir = PathBuf::from("auth").join(svc);
         let model = parse(&format!("{svc}/service-2.json"))?;

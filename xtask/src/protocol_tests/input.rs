@@ -6,11 +6,19 @@
 //! fixed idempotency token and compares method, URI (path and query), the
 //! listed headers, forbidden headers, the body (semantically per protocol) and
 //! the host prefix, with botocore's documented relaxations only.
+//!
+//! Operations with `requestcompression` then go through myaws's request
+//! compression with botocore's default settings, as a call would: the
+//! vectors check the `Content-Encoding` header, and the runner checks that
+//! the body is the gzip of the serialized request.
 
 mod cbor;
 mod xml;
 
+use std::io::Read as _;
+
 use base64::Engine as _;
+use myaws_core::compression::{maybe_compress, RequestCompression};
 use myaws_core::convert::{from_json, JsonOptions};
 use myaws_core::model::Protocol;
 use myaws_core::protocol::{serialize_request, SerializeOptions, SerializedRequest};
@@ -56,8 +64,23 @@ fn check(suite: &Json, case: &Json) -> Result<(), String> {
     let opts = SerializeOptions {
         idempotency_token: fixed_token,
     };
-    let request =
+    let mut request =
         serialize_request(&model, op, &input, &opts).map_err(|e| format!("serialize: {e}"))?;
+    let uncompressed = request.body.clone();
+    let settings = RequestCompression::default();
+    let encoding =
+        maybe_compress(&settings, op, &mut request, false).map_err(|e| format!("compress: {e}"))?;
+    if encoding.is_some() {
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(&request.body[..])
+            .read_to_end(&mut plain)
+            .map_err(|e| format!("compressed body is not gzip: {e}"))?;
+        if plain != uncompressed {
+            return Err("compressed body does not decompress to the serialized body".into());
+        }
+    } else if !op.request_compression.is_empty() && uncompressed.len() >= 10_240 {
+        return Err("a body over the minimum size was not compressed".into());
+    }
     let expected = case.get("serialized").ok_or("case has no `serialized`")?;
     compare(model.protocol, suite, &request, expected)
 }
@@ -300,6 +323,30 @@ mod tests {
             json!({"method": "POST", "uri": "/", "body": "Version=2020-01-08&Action=Op&Name=a+b"}),
         );
         assert!(matches!(run_case(&s, &reordered), Outcome::Fail(_)));
+    }
+
+    #[test]
+    fn compressed_requests_are_checked() {
+        let s = suite("json");
+        let compressed = |header: &str, name: &str| {
+            let mut c = case(
+                json!({"Name": name}),
+                json!({"method": "POST", "uri": "/", "headers": {"Content-Encoding": header}}),
+            );
+            c["given"]["requestcompression"] = json!({"encodings": ["gzip"]});
+            c
+        };
+        let big = "x".repeat(20_000);
+        assert_eq!(run_case(&s, &compressed("gzip", &big)), Outcome::Pass);
+        assert!(matches!(
+            run_case(&s, &compressed("br", &big)),
+            Outcome::Fail(_)
+        ));
+        // Below the minimum size: sent as it is, so no Content-Encoding.
+        assert!(matches!(
+            run_case(&s, &compressed("gzip", "small")),
+            Outcome::Fail(_)
+        ));
     }
 
     #[test]

@@ -7,9 +7,14 @@
 #![allow(clippy::result_large_err)]
 
 mod authorize;
+mod discover;
+#[cfg(test)]
+mod discovery_tests;
 mod pipeline;
 mod request;
 mod response;
+#[cfg(test)]
+mod retry_tests;
 #[cfg(all(test, feature = "sigv4a"))]
 mod sigv4a_tests;
 
@@ -21,12 +26,13 @@ use std::sync::Arc;
 use tracing::Instrument;
 
 use crate::customizations;
+use crate::discovery::{DiscoveryMode, EndpointCache};
 use crate::endpoint_resolution::EndpointResolver;
 use crate::error::{BuildError, DispatchError, OperationError, ResponseError, SdkError};
 use crate::events::Events;
 use crate::http::{HttpClient, HttpSettings};
 use crate::model::ServiceModel;
-use crate::retry::{RetryPolicy, RetryQuota};
+use crate::retry::{ClientRateLimiter, RetryPolicy, RetryQuota};
 use crate::service::{LoadedService, Service};
 use crate::session::{ClientConfig, ResolvedConfig, Session};
 use crate::value::{FromValue, IntoValue, Value};
@@ -71,6 +77,12 @@ pub(crate) struct ClientInner {
     http: HttpClient,
     retry: RetryPolicy,
     quota: RetryQuota,
+    /// Adaptive mode's rate limiter.
+    limiter: Option<ClientRateLimiter>,
+    /// What the client does about endpoint discovery.
+    discovery: DiscoveryMode,
+    /// Discovered endpoints.
+    endpoint_cache: EndpointCache,
     endpoint: EndpointResolver,
     quirks: customizations::Quirks,
     event_name: String,
@@ -127,10 +139,21 @@ impl ClientHandle {
             resolve_overrides: config.resolve_overrides.clone(),
         })
         .map_err(BuildError::new)?;
-        let retry = RetryPolicy {
-            mode: config.retry.mode,
-            max_attempts: config.retry.max_attempts.max(1),
-        };
+        let retry = RetryPolicy::new(
+            config.retry.mode,
+            config.retry.max_attempts,
+            &model.metadata.endpoint_prefix,
+        )
+        .map_err(BuildError::new)?;
+        let limiter = retry
+            .uses_rate_limiter()
+            .then(|| ClientRateLimiter::new(config.clock.clone()));
+        let discovery = DiscoveryMode::for_client(
+            config.endpoint_discovery,
+            config.endpoint_url_from_code,
+            model,
+        );
+        let endpoint_cache = EndpointCache::new(config.clock.clone());
         let endpoint = EndpointResolver::new(&service, &config).map_err(BuildError::new)?;
         let quirks = customizations::Quirks::for_model(model);
         let handlers = customizations::handlers::ClientHandlers::new(model, &model.event_name());
@@ -143,6 +166,9 @@ impl ClientHandle {
                 http,
                 retry,
                 quota: RetryQuota::default(),
+                limiter,
+                discovery,
+                endpoint_cache,
                 endpoint,
                 quirks,
                 events: Events::default(),
@@ -188,6 +214,31 @@ impl ClientHandle {
     /// The resolved configuration of this client.
     pub fn config(&self) -> &ResolvedConfig {
         &self.inner.config
+    }
+
+    /// The client's retry policy (mode, attempts, conditions).
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The client's retry quota (standard and adaptive modes use it).
+    pub fn retry_quota(&self) -> &RetryQuota {
+        &self.inner.quota
+    }
+
+    /// Adaptive mode's rate limiter (`None` in other modes).
+    pub fn rate_limiter(&self) -> Option<&ClientRateLimiter> {
+        self.inner.limiter.as_ref()
+    }
+
+    /// What the client does about endpoint discovery.
+    pub fn discovery_mode(&self) -> DiscoveryMode {
+        self.inner.discovery
+    }
+
+    /// The client's cache of discovered endpoints.
+    pub fn endpoint_cache(&self) -> &EndpointCache {
+        &self.inner.endpoint_cache
     }
 
     /// The client's event registry (shared by its clones): register hooks

@@ -5,11 +5,16 @@
 //!    answer instead of the service);
 //! 2. **serialize** the request and **resolve the endpoint** and the auth
 //!    scheme ([`Call::new`]);
-//! 3. per **attempt** ([`ClientHandle::attempt`]): `before-sign`, the
-//!    identity, signing, `before-send`, sending, and classifying the
-//!    response into an [`Attempt`];
+//!    The body is compressed here when the operation asks for it
+//!    ([`crate::compression`]);
+//! 3. per **attempt** ([`ClientHandle::attempt`]): the discovered endpoint
+//!    ([`crate::discovery`]), `before-sign`, the identity, signing, adaptive
+//!    mode's send token, `before-send`, sending, the CRC32 check of
+//!    DynamoDB bodies, and classifying the response into an [`Attempt`]
+//!    (which adaptive mode's rate limiter records);
 //! 4. **decide** what comes next ([`ClientHandle::decide`]): return,
-//!    redirect to the bucket's region, or retry after a delay.
+//!    redirect to the bucket's region, or retry after a delay
+//!    ([`crate::retry`]).
 //!
 //! Each stage is a function that returns a value; the loop in
 //! [`ClientHandle::run`] only strings them together.
@@ -19,8 +24,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::Request;
 
-use super::request::build_request;
-use super::response::{is_retryable_shape, output_has_blob_payload, request_id};
+use super::discover::CallDiscovery;
+use super::request::{build_request, join_url};
+use super::response::{output_has_blob_payload, request_id};
 use super::{ClientHandle, InvokeResult, RawServiceError, MAX_PAYLOAD_BODY, MAX_RESPONSE_BODY};
 use crate::auth::RequestAuth;
 use crate::checksum::ChecksumAlgorithm;
@@ -32,6 +38,7 @@ use crate::events::HookOutcome;
 use crate::hooks::Hooks;
 use crate::model::{Operation, ServiceModel};
 use crate::protocol::{self, SerializeOptions};
+use crate::retry::quota::NO_RETRY_INCREMENT;
 use crate::retry::{self, FailureKind};
 use crate::value::Value;
 
@@ -65,8 +72,11 @@ struct Call<'a> {
     redirected: bool,
     /// The error that made the pipeline redirect or retry, for messages.
     last_error: Option<String>,
-    /// Retry-quota tokens taken by this call's retries.
+    /// Retry-quota tokens the last retry of this call took (given back on
+    /// success, as botocore does).
     retry_cost: Option<u32>,
+    /// The call's part in endpoint discovery, if any.
+    discovery: Option<CallDiscovery>,
 }
 
 /// How one attempt ended.
@@ -102,7 +112,7 @@ impl ClientHandle {
         let handlers = self.inner.handlers.op(op);
         let mut notes = CallNotes {
             invocation_id: crate::protocol::random_uuid(),
-            max_attempts: self.inner.retry.max_attempts,
+            max_attempts: self.inner.retry.max_attempts(),
             ..CallNotes::default()
         };
         // S3/streaming: the streamed payload travels beside the params.
@@ -122,6 +132,7 @@ impl ClientHandle {
         loop {
             tracing::Span::current().record("attempts", attempt);
             let outcome = self.attempt(&mut call, attempt).await?;
+            self.record_for_rate_limiter(&outcome);
             match self.decide(&mut call, attempt, outcome)? {
                 Next::Return(result) => return result,
                 Next::Redirect(region) => call.redirect(self, &region)?,
@@ -145,6 +156,13 @@ impl ClientHandle {
         input: &mut Value,
         notes: &mut CallNotes,
     ) -> Result<Option<HookOutcome>, Failure> {
+        if self.inner.discovery.blocks(operation) {
+            return Err(SdkError::Construction(format!(
+                "{} requires endpoint discovery, which is not enabled \
+                 (set endpoint_discovery_enabled to `true` or `auto`)",
+                operation.name
+            )));
+        }
         let Some(shape) = operation.input else {
             return Ok(None);
         };
@@ -213,6 +231,14 @@ impl ClientHandle {
     /// Stage 3: one attempt, from signing to a classified outcome.
     async fn attempt(&self, call: &mut Call<'_>, attempt: u32) -> Result<Attempt, Failure> {
         let mut request = call.request.clone();
+        if let Some(discovery) = &call.discovery {
+            if let Some(url) = self
+                .discovered_endpoint(call.model, call.operation, discovery)
+                .await?
+            {
+                point_at(&mut request, &call.serialized, &url)?;
+            }
+        }
         call.notes.attempt = attempt;
         if let Some(handlers) = call.handlers {
             let ctx = Context {
@@ -239,6 +265,9 @@ impl ClientHandle {
                 Some(previous) => SdkError::Construction(format!("{e} (after: {previous})")),
                 None => SdkError::Construction(e),
             })?;
+        if let Some(limiter) = &self.inner.limiter {
+            limiter.acquire().await;
+        }
         let sent = match call.hooks.before_send(&mut request, attempt) {
             Some(canned) => Ok((canned, None)),
             None => {
@@ -254,8 +283,10 @@ impl ClientHandle {
             Ok(sent) => sent,
             Err(dispatch) => {
                 let kind = match dispatch.kind {
-                    DispatchErrorKind::Timeout => FailureKind::Timeout,
-                    DispatchErrorKind::Connect | DispatchErrorKind::Io => FailureKind::Connection,
+                    DispatchErrorKind::Timeout => FailureKind::Transport { timeout: true },
+                    DispatchErrorKind::Connect | DispatchErrorKind::Io => {
+                        FailureKind::Transport { timeout: false }
+                    }
                     DispatchErrorKind::Unsupported => FailureKind::Permanent,
                 };
                 return Ok(Attempt::Failure {
@@ -278,6 +309,22 @@ impl ClientHandle {
             handlers.response(&ctx, &mut response, &mut call.notes);
         }
         if stream.is_none() {
+            if let Some(header) = self.inner.retry.crc32_header() {
+                if let Err(mismatch) =
+                    retry::crc32::check(&response.head.headers, header, &response.body)
+                {
+                    tracing::debug!(%mismatch, "CRC32 check failed");
+                    return Ok(Attempt::Failure {
+                        error: SdkError::Response(ResponseError {
+                            status,
+                            message: mismatch.to_string(),
+                            request_id: request_id(&response),
+                        }),
+                        kind: FailureKind::Crc32Mismatch { status },
+                        redirect: None,
+                    });
+                }
+            }
             response.head.status =
                 quirks.effective_status(model, operation, response.head.status, &response.body);
         }
@@ -330,15 +377,11 @@ impl ClientHandle {
         if let Some(r) = service.request_id() {
             tracing::Span::current().record("request_id", r);
         }
-        let kind = retry::classify(
-            service.code(),
-            service.status(),
-            service
-                .kind()
-                .shape
-                .as_deref()
-                .is_some_and(|n| is_retryable_shape(model, n)),
-        );
+        let kind = FailureKind::Service {
+            status: service.status(),
+            code: service.code().to_owned(),
+            modeled: retry::modeled_retry(model, operation, service.code()),
+        };
         // The bucket lives elsewhere: go there once.
         let redirect = call
             .bucket
@@ -365,7 +408,9 @@ impl ClientHandle {
         let (error, kind) = match outcome {
             Attempt::Success(value, status, request_id) => {
                 if self.inner.retry.uses_quota() {
-                    self.inner.quota.release(call.retry_cost);
+                    self.inner
+                        .quota
+                        .release(call.retry_cost.unwrap_or(NO_RETRY_INCREMENT));
                 }
                 tracing::debug!(status, "call succeeded");
                 return Ok(Next::Return(Ok((value, status, request_id))));
@@ -380,10 +425,16 @@ impl ClientHandle {
             }
             Attempt::Failure { error, kind, .. } => (error, kind),
         };
+        let invalidated = self.invalidate_discovered(call, &kind);
         let delay = match call.hooks.needs_retry(&error, attempt) {
             Some(HookOutcome::Retry(delay)) => Some(delay),
             Some(HookOutcome::NoRetry) => None,
-            _ => self.retry_delay(call, attempt, kind),
+            _ => self.retry_delay(call, attempt, &kind).or_else(|| {
+                // The discovered endpoint was wrong: go again at once (to
+                // the regular or a newly discovered endpoint), within the
+                // attempts allowed.
+                (invalidated && attempt < self.inner.retry.max_attempts()).then_some(Duration::ZERO)
+            }),
         };
         let Some(delay) = delay else {
             tracing::debug!(attempt, error = %error, "call failed");
@@ -396,26 +447,68 @@ impl ClientHandle {
     }
 
     /// The retry policy's delay before the next attempt, if it allows one
-    /// (and, in standard mode, the retry quota pays for it).
+    /// (and, in standard and adaptive modes, the retry quota pays for it).
     fn retry_delay(
         &self,
         call: &mut Call<'_>,
         attempt: u32,
-        kind: FailureKind,
+        kind: &FailureKind,
     ) -> Option<Duration> {
         let retry = &self.inner.retry;
-        if !retry.should_retry(attempt, kind) {
+        if !retry.is_retryable(attempt, kind) {
             return None;
         }
-        if retry.uses_quota() {
-            let Some(cost) = self.inner.quota.acquire(kind) else {
+        if let Some(cost) = retry.quota_cost(kind) {
+            if !self.inner.quota.acquire(cost) {
                 tracing::debug!(attempt, "retry quota exhausted");
                 return None;
-            };
-            call.retry_cost = Some(call.retry_cost.unwrap_or(0) + cost);
+            }
+            call.retry_cost = Some(cost);
         }
         Some(retry.backoff(attempt))
     }
+
+    /// Adaptive mode: every attempt's outcome feeds the rate limiter.
+    fn record_for_rate_limiter(&self, outcome: &Attempt) {
+        if let Some(limiter) = &self.inner.limiter {
+            let throttled = match outcome {
+                Attempt::Success(..) => false,
+                Attempt::Failure { kind, .. } => kind.is_throttling(),
+            };
+            limiter.on_response(throttled);
+        }
+    }
+
+    /// A `421` or `InvalidEndpointException` on a call taking part in
+    /// endpoint discovery drops its cached endpoints (botocore's
+    /// `handle_retries`); whether it did.
+    fn invalidate_discovered(&self, call: &Call<'_>, kind: &FailureKind) -> bool {
+        let Some(discovery) = &call.discovery else {
+            return false;
+        };
+        if kind.status() != Some(421) && kind.code() != Some("InvalidEndpointException") {
+            return false;
+        }
+        tracing::debug!("the discovered endpoint was refused: dropping it");
+        self.inner.endpoint_cache.invalidate(&discovery.key);
+        true
+    }
+}
+
+/// Points an attempt's request at a discovered endpoint: its URL and `Host`.
+fn point_at(
+    request: &mut Request<Bytes>,
+    serialized: &protocol::SerializedRequest,
+    endpoint_url: &str,
+) -> Result<(), Failure> {
+    let (url, authority) = join_url(serialized, endpoint_url).map_err(SdkError::Construction)?;
+    *request.uri_mut() = url
+        .parse()
+        .map_err(|e| SdkError::Construction(format!("discovered endpoint {url:?}: {e}")))?;
+    let host = http::HeaderValue::try_from(authority)
+        .map_err(|e| SdkError::Construction(format!("discovered endpoint {url:?}: {e}")))?;
+    request.headers_mut().insert(http::header::HOST, host);
+    Ok(())
 }
 
 impl<'a> Call<'a> {
@@ -436,6 +529,19 @@ impl<'a> Call<'a> {
         let mut serialized =
             protocol::serialize_request(model, operation, &input, &SerializeOptions::default())
                 .map_err(|e| SdkError::Construction(e.message))?;
+        if operation.endpoint_operation {
+            // botocore's `inject_api_version_header_if_needed`.
+            let version = http::HeaderValue::try_from(model.metadata.api_version.as_str())
+                .map_err(|e| SdkError::Construction(format!("apiVersion: {e}")))?;
+            serialized.headers.insert("x-amz-api-version", version);
+        }
+        crate::compression::maybe_compress(
+            &client.inner.config.request_compression,
+            operation,
+            &mut serialized,
+            payload.is_some(),
+        )
+        .map_err(SdkError::Construction)?;
         let quirks = &client.inner.quirks;
         quirks.fix_request_path(operation, &mut serialized.path);
         if let Some(handlers) = handlers {
@@ -473,6 +579,7 @@ impl<'a> Call<'a> {
         .map_err(SdkError::Construction)?;
         upload.apply_headers(&mut request);
         hooks.request("request-created", &mut request, 1);
+        let discovery = client.call_discovery(model, operation, &input);
         Ok(Call {
             validation: crate::checksum::response::algorithms(model, operation, &input),
             stream_member: customizations::streaming_output_member(model, operation),
@@ -496,6 +603,7 @@ impl<'a> Call<'a> {
             bucket,
             last_error: None,
             retry_cost: None,
+            discovery,
         })
     }
 

@@ -144,13 +144,6 @@ impl ClientHandle {
     }
 }
 
-pub(super) fn is_retryable_shape(model: &ServiceModel, name: &str) -> bool {
-    // botocore marks some exceptions with a `retryable` trait; the compact
-    // model keeps it as part of the error traits in future versions.
-    let _ = (model, name);
-    false
-}
-
 pub(super) fn output_has_blob_payload(model: &ServiceModel, op: &Operation) -> bool {
     op.output.is_some_and(|o| {
         let shape = model.shape(o);

@@ -88,6 +88,8 @@ pub(crate) mod tests {
             static_context_params: Vec::new(),
             operation_context_params: Vec::new(),
             request_compression: Vec::new(),
+            endpoint_discovery: None,
+            endpoint_operation: false,
             unsigned_payload: false,
             documentation: None,
             deprecated: false,

@@ -142,6 +142,7 @@ fn shape(name: String, rs: RawShape, resolver: &Resolver) -> Result<Shape, Model
         payload: rs.payload,
         exception: rs.exception,
         error: rs.error,
+        retryable: rs.retryable,
         union: rs.union,
         document: rs.document,
         sensitive: rs.sensitive,
@@ -197,6 +198,7 @@ fn member(
         streaming: rm.streaming,
         event_payload: rm.eventpayload,
         context_param: rm.context_param,
+        endpoint_discovery_id: rm.endpoint_discovery_id,
         name,
     })
 }
@@ -285,6 +287,8 @@ pub(super) fn operation(
             .map(|(k, v)| (k, v.0))
             .collect(),
         request_compression: ro.request_compression,
+        endpoint_discovery: ro.endpoint_discovery,
+        endpoint_operation: ro.endpoint_operation,
         unsigned_payload: ro.unsigned_payload,
         documentation: ro.documentation,
         deprecated: ro.deprecated,

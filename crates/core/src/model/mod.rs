@@ -182,6 +182,9 @@ pub struct Member {
     pub event_payload: bool,
     /// Endpoint rule parameter bound from this member.
     pub context_param: Option<String>,
+    /// `endpointdiscoveryid`: the member identifies the resource whose
+    /// endpoint is discovered (part of the discovery cache key).
+    pub endpoint_discovery_id: bool,
 }
 
 impl Member {
@@ -233,6 +236,22 @@ pub struct ErrorTraits {
     pub sender_fault: bool,
 }
 
+/// The `retryable` trait of an exception shape: errors of this shape may be
+/// retried (botocore's `ModeledRetryableChecker`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetryableTrait {
+    /// The error is a throttling error (it feeds adaptive mode's rate
+    /// limiter and is retried as throttling).
+    pub throttling: bool,
+}
+
+/// The `endpointdiscovery` trait of an operation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EndpointDiscoveryTrait {
+    /// Discovery is required: the operation cannot be called without it.
+    pub required: bool,
+}
+
 /// A shape: a type in the service's API.
 #[derive(Debug, Clone)]
 pub struct Shape {
@@ -262,6 +281,8 @@ pub struct Shape {
     pub exception: bool,
     /// Error traits of an exception.
     pub error: Option<ErrorTraits>,
+    /// The `retryable` trait of an exception.
+    pub retryable: Option<RetryableTrait>,
     /// This structure is a union (exactly one member set).
     pub union: bool,
     /// This structure is an open document.
@@ -351,6 +372,12 @@ pub struct Operation {
     pub operation_context_params: Vec<(String, String)>,
     /// Request compression encodings.
     pub request_compression: Vec<String>,
+    /// The `endpointdiscovery` trait: the operation's endpoint may (or must)
+    /// be discovered.
+    pub endpoint_discovery: Option<EndpointDiscoveryTrait>,
+    /// `endpointoperation`: this is the service's endpoint discovery
+    /// operation (`DescribeEndpoints`).
+    pub endpoint_operation: bool,
     /// `unsignedPayload` trait.
     pub unsigned_payload: bool,
     /// Documentation HTML (absent in compact models).
@@ -464,6 +491,19 @@ impl ServiceModel {
                     == code
             })
             .or_else(|| exceptions().find(|&id| self.shapes[id].name == code))
+    }
+
+    /// The index of the service's endpoint discovery operation (the one
+    /// marked `endpointoperation`, DynamoDB's `DescribeEndpoints`), if any.
+    pub fn endpoint_discovery_operation(&self) -> Option<usize> {
+        self.operations.iter().position(|o| o.endpoint_operation)
+    }
+
+    /// Some operation of the service requires endpoint discovery.
+    pub fn endpoint_discovery_required(&self) -> bool {
+        self.operations
+            .iter()
+            .any(|o| o.endpoint_discovery.is_some_and(|d| d.required))
     }
 
     /// The shape with this id.

@@ -22,7 +22,7 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::{ErrorTraits, HttpChecksum, XmlNamespace};
+use super::{EndpointDiscoveryTrait, ErrorTraits, HttpChecksum, RetryableTrait, XmlNamespace};
 
 /// Reads a `service-2.json` document.
 pub(super) fn model_from_str(text: &str) -> Result<RawModel, serde_json::Error> {
@@ -320,6 +320,8 @@ pub(super) struct RawOperation {
     pub(super) operation_context_params: Ordered<RawOpContextParam>,
     /// `requestcompression.encodings`.
     pub(super) request_compression: Vec<String>,
+    pub(super) endpoint_discovery: Option<EndpointDiscoveryTrait>,
+    pub(super) endpoint_operation: bool,
     pub(super) unsigned_payload: bool,
     pub(super) documentation: Option<String>,
     pub(super) deprecated: bool,
@@ -347,9 +349,37 @@ impl Object for RawOperation {
                     .map(|c| c.0)
                     .unwrap_or_default()
             }
+            "endpointdiscovery" => self.endpoint_discovery = optional(map)?,
+            "endpointoperation" => {
+                self.endpoint_operation = map.next_value::<Option<bool>>()?.unwrap_or(false)
+            }
             "unsignedPayload" => self.unsigned_payload = map.next_value()?,
             "documentation" => self.documentation = map.next_value()?,
             "deprecated" => self.deprecated = map.next_value()?,
+            _ => skip(map)?,
+        }
+        Ok(())
+    }
+}
+
+impl Object for EndpointDiscoveryTrait {
+    const EXPECTING: &'static str = "an endpoint discovery object";
+
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "required" => self.required = map.next_value::<Option<bool>>()?.unwrap_or(false),
+            _ => skip(map)?,
+        }
+        Ok(())
+    }
+}
+
+impl Object for RetryableTrait {
+    const EXPECTING: &'static str = "a retryable trait object";
+
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "throttling" => self.throttling = map.next_value::<Option<bool>>()?.unwrap_or(false),
             _ => skip(map)?,
         }
         Ok(())
@@ -508,6 +538,7 @@ pub(super) struct RawShape {
     pub(super) payload: Option<String>,
     pub(super) exception: bool,
     pub(super) error: Option<ErrorTraits>,
+    pub(super) retryable: Option<RetryableTrait>,
     pub(super) union: bool,
     pub(super) document: bool,
     pub(super) sensitive: bool,
@@ -540,6 +571,7 @@ impl Object for RawShape {
             "payload" => self.payload = map.next_value()?,
             "exception" => self.exception = map.next_value()?,
             "error" => self.error = optional(map)?,
+            "retryable" => self.retryable = optional(map)?,
             "union" => self.union = map.next_value()?,
             "document" => self.document = map.next_value()?,
             "sensitive" => self.sensitive = map.next_value()?,
@@ -575,6 +607,7 @@ pub(super) struct RawMember {
     pub(super) eventpayload: bool,
     /// `contextParam.name`.
     pub(super) context_param: Option<String>,
+    pub(super) endpoint_discovery_id: bool,
 }
 
 impl Object for RawMember {
@@ -598,6 +631,9 @@ impl Object for RawMember {
             "eventpayload" => self.eventpayload = map.next_value()?,
             "contextParam" => {
                 self.context_param = optional::<RawContextParam, _>(map)?.map(|c| c.0)
+            }
+            "endpointdiscoveryid" => {
+                self.endpoint_discovery_id = map.next_value::<Option<bool>>()?.unwrap_or(false)
             }
             _ => skip(map)?,
         }

@@ -54,6 +54,48 @@ fn reads_error_traits() {
     assert_eq!(e.http_status_code, Some(400));
 }
 
+#[test]
+fn reads_retry_and_endpoint_discovery_traits() {
+    let doc = MINI
+        .replace(
+            r#""errors": [{"shape": "Oops"}]}}"#,
+            r#""errors": [{"shape": "Oops"}], "endpointdiscovery": {"required": true}},
+                "Find": {"name": "Find", "endpointoperation": true},
+                "Get": {"name": "Get", "endpointdiscovery": {}}}"#,
+        )
+        .replace(
+            r#""senderFault": true}}"#,
+            r#""senderFault": true}, "retryable": {"throttling": true}}"#,
+        )
+        .replace(
+            r#""Zeta": {"shape": "S"}"#,
+            r#""Zeta": {"shape": "S", "endpointdiscoveryid": true}"#,
+        );
+    let m = ServiceModel::from_json(&doc).unwrap();
+    let put = m.operation("Put").unwrap();
+    assert_eq!(
+        put.endpoint_discovery,
+        Some(EndpointDiscoveryTrait { required: true })
+    );
+    let get = m.operation("Get").unwrap();
+    assert_eq!(
+        get.endpoint_discovery,
+        Some(EndpointDiscoveryTrait { required: false })
+    );
+    assert!(!put.endpoint_operation);
+    assert_eq!(m.endpoint_discovery_operation(), m.operation_id("Find"));
+    assert!(m.endpoint_discovery_required());
+    let oops = m.shape(m.shape_id("Oops").unwrap());
+    assert_eq!(oops.retryable, Some(RetryableTrait { throttling: true }));
+    let input = m.shape(put.input.unwrap());
+    assert!(input.members[0].endpoint_discovery_id && !input.members[1].endpoint_discovery_id);
+    // Without the traits: nothing discovered, nothing retryable.
+    let plain = ServiceModel::from_json(MINI).unwrap();
+    assert_eq!(plain.endpoint_discovery_operation(), None);
+    assert!(!plain.endpoint_discovery_required());
+    assert_eq!(plain.shape(plain.shape_id("Oops").unwrap()).retryable, None);
+}
+
 /// `MINI` with `from` replaced by `to` (which must change it).
 fn mini_with(from: &str, to: &str) -> String {
     assert!(MINI.contains(from), "{from}");

@@ -10,6 +10,8 @@
 //! count as unset.
 
 mod auth;
+mod compression;
+mod discovery;
 mod endpoint;
 mod flags;
 mod region;
@@ -19,6 +21,8 @@ pub use auth::{
     resolve_auth_scheme_preference, resolve_disable_s3_express_session_auth,
     resolve_sigv4a_region_set, resolve_sts_use_global_endpoint,
 };
+pub use compression::resolve_request_compression;
+pub use discovery::{resolve_endpoint_discovery, EndpointDiscovery};
 pub use endpoint::{
     endpoint_env_var, resolve_endpoint_url, validate_endpoint_url, EndpointUrlOptions,
 };

@@ -12,27 +12,31 @@ pub fn parse_retry_mode(text: &str) -> Option<RetryMode> {
 }
 
 /// The resolved retry settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RetryConfig {
     /// The retry mode.
     pub mode: RetryMode,
-    /// Total attempts, the first one included (at least 1).
-    pub max_attempts: u32,
+    /// Total attempts, the first one included (at least 1), when configured.
+    /// `None`: the mode's default for the service (3 in standard and
+    /// adaptive modes; `_retry.json`'s in legacy mode, 5 for most services
+    /// and 10 for DynamoDB).
+    pub max_attempts: Option<u32>,
 }
 
-impl Default for RetryConfig {
-    fn default() -> Self {
-        RetryConfig {
-            mode: RetryMode::Standard,
-            max_attempts: RetryMode::Standard.default_max_attempts(),
-        }
+impl RetryConfig {
+    /// Total attempts for most services: the configured number, else the
+    /// mode's default (legacy DynamoDB clients make 10).
+    pub fn max_attempts_or_default(&self) -> u32 {
+        self.max_attempts
+            .unwrap_or_else(|| self.mode.default_max_attempts())
     }
 }
 
 /// Resolves the retry settings. Each of mode and max attempts is taken from
 /// the first of: the explicit value, the environment (`AWS_RETRY_MODE`,
 /// `AWS_MAX_ATTEMPTS`), the profile (`retry_mode`, `max_attempts`). The mode
-/// defaults to `standard`; max attempts defaults to the mode's default.
+/// defaults to `standard`; max attempts is left unset when configured
+/// nowhere (the client applies the mode's default for its service).
 ///
 /// An unknown mode, a max attempts that is not a whole number, or a max
 /// attempts below 1 is an error naming its source.
@@ -56,7 +60,11 @@ pub fn resolve_retry(
         },
     };
     let max_attempts = match explicit_max_attempts {
-        Some(max) => check_max_attempts(max.value, &max.value.to_string(), max.source)?,
+        Some(max) => Some(check_max_attempts(
+            max.value,
+            &max.value.to_string(),
+            max.source,
+        )?),
         None => match sources.env_or_profile("AWS_MAX_ATTEMPTS", "max_attempts") {
             Some(raw) => {
                 let parsed = raw
@@ -72,9 +80,9 @@ pub fn resolve_retry(
                             "expected a whole number of attempts, at least 1",
                         )
                     })?;
-                check_max_attempts(parsed, raw.value, raw.source)?
+                Some(check_max_attempts(parsed, raw.value, raw.source)?)
             }
-            None => mode.default_max_attempts(),
+            None => None,
         },
     };
     Ok(RetryConfig { mode, max_attempts })
@@ -123,7 +131,7 @@ mod tests {
             resolve(None, None, &[], &[]).unwrap(),
             RetryConfig {
                 mode: RetryMode::Standard,
-                max_attempts: 3
+                max_attempts: None
             }
         );
         let legacy = resolve(None, None, &[], &[("retry_mode", "legacy")]).unwrap();
@@ -131,17 +139,19 @@ mod tests {
             legacy,
             RetryConfig {
                 mode: RetryMode::Legacy,
-                max_attempts: 5
+                max_attempts: None
             }
         );
+        assert_eq!(legacy.max_attempts_or_default(), 5);
         let adaptive = resolve(None, None, &[("AWS_RETRY_MODE", "Adaptive")], &[]).unwrap();
         assert_eq!(
             adaptive,
             RetryConfig {
                 mode: RetryMode::Adaptive,
-                max_attempts: 3
+                max_attempts: None
             }
         );
+        assert_eq!(adaptive.max_attempts_or_default(), 3);
     }
 
     #[test]
@@ -152,21 +162,21 @@ mod tests {
             resolve(None, None, &env, &profile).unwrap(),
             RetryConfig {
                 mode: RetryMode::Adaptive,
-                max_attempts: 7
+                max_attempts: Some(7)
             }
         );
         assert_eq!(
             resolve(None, None, &[], &profile).unwrap(),
             RetryConfig {
                 mode: RetryMode::Legacy,
-                max_attempts: 9
+                max_attempts: Some(9)
             }
         );
         assert_eq!(
             resolve(Some(RetryMode::Standard), Some(2), &env, &profile).unwrap(),
             RetryConfig {
                 mode: RetryMode::Standard,
-                max_attempts: 2
+                max_attempts: Some(2)
             }
         );
     }
@@ -195,7 +205,7 @@ mod tests {
             resolve(None, None, &[("AWS_MAX_ATTEMPTS", " 4 ")], &[])
                 .unwrap()
                 .max_attempts,
-            4
+            Some(4)
         );
     }
 

@@ -306,6 +306,7 @@ mod tests {
             payload: None,
             exception: false,
             error: None,
+            retryable: None,
             union: false,
             document: false,
             sensitive: false,
