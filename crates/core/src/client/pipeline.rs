@@ -20,13 +20,15 @@ use bytes::Bytes;
 use http::Request;
 
 use super::request::build_request;
-use super::response::{is_retryable_shape, output_has_blob_payload, request_id};
-use super::{ClientHandle, InvokeResult, RawServiceError, MAX_PAYLOAD_BODY, MAX_RESPONSE_BODY};
+use super::response::{is_retryable_shape, request_id};
+use super::{ClientHandle, InvokeResult, RawServiceError};
 use crate::auth::RequestAuth;
 use crate::checksum::ChecksumAlgorithm;
 use crate::customizations::{self, upload::Upload};
 use crate::endpoint_resolution::ResolvedEndpoint;
-use crate::error::{DispatchErrorKind, ResponseError, SdkError, ValidationError};
+use crate::error::{
+    DispatchError, DispatchErrorKind, ResponseError, SdkError, TimeoutKind, ValidationError,
+};
 use crate::events::HookOutcome;
 use crate::hooks::Hooks;
 use crate::model::{Operation, ServiceModel};
@@ -99,11 +101,49 @@ impl ClientHandle {
             return self.short_circuit(model, operation, outcome);
         }
         let mut call = Call::new(self, hooks, model, operation, input, payload)?;
+        let attempts = self.attempts(&mut call);
+        match self.inner.config.operation_timeout {
+            None => attempts.await,
+            Some(limit) => tokio::time::timeout(limit, attempts)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(SdkError::Dispatch(DispatchError::timed_out(
+                        TimeoutKind::Operation,
+                        format!(
+                            "{} did not complete within the operation timeout of {} s",
+                            operation.name,
+                            limit.as_secs_f64()
+                        ),
+                    )))
+                }),
+        }
+    }
+
+    /// Stages 3 and 4 until the call returns; each attempt within the
+    /// attempt timeout, if one is set.
+    async fn attempts(&self, call: &mut Call<'_>) -> InvokeResult {
         let mut attempt = 1u32;
         loop {
             tracing::Span::current().record("attempts", attempt);
-            let outcome = self.attempt(&mut call, attempt).await?;
-            match self.decide(&mut call, attempt, outcome)? {
+            let outcome = match self.inner.config.attempt_timeout {
+                None => self.attempt(call, attempt).await?,
+                Some(limit) => match tokio::time::timeout(limit, self.attempt(call, attempt)).await
+                {
+                    Ok(outcome) => outcome?,
+                    Err(_) => Attempt::Failure {
+                        error: SdkError::Dispatch(DispatchError::timed_out(
+                            TimeoutKind::Attempt,
+                            format!(
+                                "attempt {attempt} did not complete within the attempt timeout of {} s",
+                                limit.as_secs_f64()
+                            ),
+                        )),
+                        kind: FailureKind::Timeout,
+                        redirect: None,
+                    },
+                },
+            };
+            match self.decide(call, attempt, outcome)? {
                 Next::Return(result) => return result,
                 Next::Redirect(region) => call.redirect(self, &region)?,
                 Next::Retry(delay) => {
@@ -199,7 +239,7 @@ impl ClientHandle {
                 let kind = match dispatch.kind {
                     DispatchErrorKind::Timeout => FailureKind::Timeout,
                     DispatchErrorKind::Connect | DispatchErrorKind::Io => FailureKind::Connection,
-                    DispatchErrorKind::Unsupported => FailureKind::Permanent,
+                    _ => FailureKind::Permanent,
                 };
                 return Ok(Attempt::Failure {
                     error: SdkError::Dispatch(dispatch),
@@ -391,11 +431,7 @@ impl<'a> Call<'a> {
         Ok(Call {
             validation: crate::checksum::response::algorithms(model, operation, &input),
             stream_member: customizations::streaming_output_member(model, operation),
-            max_body: if output_has_blob_payload(model, operation) {
-                MAX_PAYLOAD_BODY
-            } else {
-                MAX_RESPONSE_BODY
-            },
+            max_body: customizations::limits::max_response_body(model, operation),
             redirected: cached_region.is_some(),
             model,
             operation,

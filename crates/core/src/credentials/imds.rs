@@ -872,10 +872,10 @@ async fn exchange_unboxed(
             .await
     };
     tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
-        Err(DispatchError {
-            kind: DispatchErrorKind::Timeout,
-            message: format!("no complete response within {} s", limit.as_secs_f64()),
-        })
+        Err(DispatchError::timed_out(
+            crate::error::TimeoutKind::Attempt,
+            format!("no complete response within {} s", limit.as_secs_f64()),
+        ))
     })
 }
 

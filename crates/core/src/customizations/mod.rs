@@ -11,6 +11,7 @@ use crate::checksum::{response as checksum_response, ChecksumAlgorithm};
 use crate::model::{Operation, ServiceModel, ShapeKind};
 use crate::value::Value;
 
+pub mod limits;
 mod quirks;
 pub mod s3;
 pub mod s3express;
