@@ -28,6 +28,10 @@ use super::{cbor_shape, ProtocolError, Response, ServiceErrorParts};
 use crate::model::{Operation, Protocol, ServiceModel, ShapeId};
 use crate::value::Value;
 
+/// The largest error body that is parsed; a larger one is treated like an
+/// empty one (code and message from the status).
+pub const MAX_PARSED_ERROR_BODY: usize = 256 * 1024;
+
 /// Code, message and request id before the modeled members are parsed.
 struct Basics {
     code: String,
@@ -45,6 +49,18 @@ pub(crate) fn parse(
     op: &Operation,
     response: &Response<'_>,
 ) -> Result<ServiceErrorParts, ProtocolError> {
+    if response.body.len() > MAX_PARSED_ERROR_BODY {
+        // Real error documents are a few hundred bytes: a huge one is not
+        // worth a document tree; the status says enough.
+        let basics = from_status(response);
+        return Ok(ServiceErrorParts {
+            code: basics.code,
+            message: basics.message,
+            request_id: basics.request_id,
+            shape: None,
+            value: Value::Null,
+        });
+    }
     let basics = if is_generic(response) {
         from_status(response)
     } else {

@@ -13,6 +13,7 @@
 //! capped at [`MAX_DEPTH`] and nothing is pre-allocated from a length the input
 //! declares.
 
+mod budget;
 pub mod cbor;
 mod cbor_shape;
 mod error;
