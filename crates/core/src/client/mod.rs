@@ -333,18 +333,20 @@ impl<'a> ClientMeta<'a> {
 
 /// The HTTP client's settings from a client's resolved configuration.
 fn http_settings(config: &ResolvedConfig) -> HttpSettings {
-    let mut settings = HttpSettings::default();
-    settings.connect_timeout = Some(config.connect_timeout);
-    settings.read_timeout = Some(config.read_timeout);
-    settings.ca_bundle = config.ca_bundle.clone();
-    settings.resolve_overrides = config.resolve_overrides.clone();
-    settings.proxy = config.proxies.clone();
-    settings.pool.max_idle_per_host = config.max_pool_connections;
-    settings.pool.idle_timeout = config.pool_idle_timeout;
-    settings.tcp_keepalive = config.tcp_keepalive;
-    settings.stalled_stream = config.stalled_stream_protection;
-    settings.transport = config.http_transport.as_ref().map(|t| t.0.clone());
-    settings
+    HttpSettings {
+        connect_timeout: Some(config.connect_timeout),
+        read_timeout: Some(config.read_timeout),
+        ca_bundle: config.ca_bundle.clone(),
+        resolve_overrides: config.resolve_overrides.clone(),
+        proxy: config.proxies.clone(),
+        pool: crate::http::PoolSettings {
+            max_idle_per_host: config.max_pool_connections,
+            idle_timeout: config.pool_idle_timeout,
+        },
+        tcp_keepalive: config.tcp_keepalive,
+        stalled_stream: config.stalled_stream_protection,
+        transport: config.http_transport.as_ref().map(|t| t.0.clone()),
+    }
 }
 
 impl From<DispatchError> for SdkError<RawServiceError> {

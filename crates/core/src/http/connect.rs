@@ -162,11 +162,11 @@ impl Connector {
                 }
             }
             Route::Forward(proxy) => {
-                let io = self.to_proxy(proxy).await?;
+                let io = self.dial_proxy(proxy).await?;
                 Ok(conn(io, true, false))
             }
             Route::Tunnel(proxy) => {
-                let mut io = self.to_proxy(proxy).await?;
+                let mut io = self.dial_proxy(proxy).await?;
                 let port = dst.port_u16().unwrap_or(443);
                 tunnel(&mut io, &host, port, proxy).await?;
                 let (io, h2) = self.tls()?.connect(&host, io).await?;
@@ -189,7 +189,7 @@ impl Connector {
     }
 
     /// A stream to the proxy (TLS when it is an `https://` proxy).
-    async fn to_proxy(&mut self, proxy: &ProxyTarget) -> Result<BoxIo, BoxError> {
+    async fn dial_proxy(&mut self, proxy: &ProxyTarget) -> Result<BoxIo, BoxError> {
         let tcp = self.tcp_to(proxy.uri.clone()).await.map_err(|e| {
             ProxyFailed(format!(
                 "could not connect to the proxy {}: {e}",

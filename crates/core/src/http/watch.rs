@@ -96,7 +96,7 @@ impl StalledStreamProtection {
     }
 
     fn monitor(&self, on: bool) -> Option<Throughput> {
-        (on && self.min_throughput > 0 && !self.grace_period.is_zero()).then(|| Throughput {
+        (on && self.min_throughput > 0 && !self.grace_period.is_zero()).then_some(Throughput {
             grace: self.grace_period,
             min: self.min_throughput,
             window_wait: Duration::ZERO,

@@ -87,6 +87,9 @@ mod tests {
         b.charge(60).unwrap();
         b.charge(40).unwrap();
         let err = b.charge(1).unwrap_err();
-        assert!(err.message.contains("refused as malformed or hostile"), "{err}");
+        assert!(
+            err.message.contains("refused as malformed or hostile"),
+            "{err}"
+        );
     }
 }

@@ -22,8 +22,8 @@ use super::cbor::{self, Cbor};
 use super::headers::header_text;
 use super::json::{parse_lenient, JsonReader};
 use super::rest::{self, BodyFormat};
-use super::xml::{document, XmlReader};
 use super::xml_dom::Element;
+use super::xml_tree::{document, TreeReader};
 use super::{cbor_shape, ProtocolError, Response, ServiceErrorParts};
 use crate::model::{Operation, Protocol, ServiceModel, ShapeId};
 use crate::value::Value;
@@ -278,8 +278,8 @@ fn modeled(
             rest::parse(model, shape, &lenient, BodyFormat::Json)
         }
         Protocol::RestXml => rest::parse(model, shape, response, BodyFormat::Xml),
-        Protocol::Query => XmlReader::new(model, false).body(shape, response.body),
-        Protocol::Ec2 => XmlReader::new(model, true).body(shape, response.body),
+        Protocol::Query => TreeReader::new(model, false).body(shape, response.body),
+        Protocol::Ec2 => TreeReader::new(model, true).body(shape, response.body),
         Protocol::RpcV2Cbor => cbor_shape::parse_body(model, shape, response.body),
     }
 }

@@ -371,9 +371,7 @@ impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
 
 impl DocSeed<'_> {
     fn charge<E: de::Error>(&self, bytes: usize) -> Result<(), E> {
-        self.budget
-            .charge(bytes)
-            .map_err(|e| E::custom(e.message))
+        self.budget.charge(bytes).map_err(|e| E::custom(e.message))
     }
 
     fn child(&self) -> DocSeed<'_> {
