@@ -9,7 +9,9 @@
 //! println!("moto answers on {}", moto.endpoint);
 //! ```
 
+pub mod fault_server;
 pub mod moto;
+pub mod proxy;
 pub mod sigv4_check;
 /// A loopback HTTP server (canned answers or a recording proxy), shared
 /// with myaws-core's unit tests.

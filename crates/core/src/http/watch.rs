@@ -276,6 +276,7 @@ impl UploadWatch {
         }));
         let body = WatchedBody {
             inner: body,
+            pending: None,
             state: state.clone(),
         };
         (
@@ -352,10 +353,20 @@ impl UploadWatch {
 }
 
 /// A request body that tells its [`UploadWatch`] how it moves.
+///
+/// Large chunks are handed over in pieces of [`PIECE`] bytes (zero-copy
+/// slices): the stack asks for the next piece once it has written most of
+/// the last, so progress is seen as the bytes go out, not once per
+/// many-megabyte buffer.
 pub(crate) struct WatchedBody {
     inner: SdkBody,
+    /// The rest of a large chunk.
+    pending: Option<Bytes>,
     state: Arc<Mutex<UploadState>>,
 }
+
+/// The largest piece of a request body handed over at once.
+pub(crate) const PIECE: usize = 64 * 1024;
 
 impl std::fmt::Debug for WatchedBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -393,8 +404,22 @@ impl Body for WatchedBody {
                 now - state.last_ready
             }
         };
-        let polled = Pin::new(&mut self.inner).poll_frame(cx);
-        let end = self.inner.is_end_stream();
+        let this = &mut *self;
+        let polled = match this.pending.take() {
+            Some(rest) => Poll::Ready(Some(Ok(Frame::data(rest)))),
+            None => Pin::new(&mut this.inner).poll_frame(cx),
+        };
+        // Keep all but the first piece of a large chunk for later.
+        let polled = match polled {
+            Poll::Ready(Some(Ok(frame))) if frame.data_ref().is_some_and(|d| d.len() > PIECE) => {
+                let mut data = frame.into_data().unwrap_or_default();
+                let rest = data.split_off(PIECE);
+                this.pending = Some(rest);
+                Poll::Ready(Some(Ok(Frame::data(data))))
+            }
+            other => other,
+        };
+        let end = this.pending.is_none() && this.inner.is_end_stream();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match &polled {
             Poll::Pending => {
@@ -431,11 +456,22 @@ impl Body for WatchedBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.pending.is_none() && self.inner.is_end_stream()
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        match &self.pending {
+            None => self.inner.size_hint(),
+            Some(rest) => {
+                let mut hint = self.inner.size_hint();
+                let extra = rest.len() as u64;
+                hint.set_lower(hint.lower() + extra);
+                if let Some(upper) = hint.upper() {
+                    hint.set_upper(upper + extra);
+                }
+                hint
+            }
+        }
     }
 }
 
