@@ -154,7 +154,6 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
     }
 
     fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
-        self.budget.slots(1).map_err(Self::protocol)?;
         match self.reader.model.shape(self.id).kind {
             ShapeKind::Boolean => Ok(Value::Bool(b)),
             _ => Err(self.mismatch("a boolean".into())),
@@ -175,9 +174,8 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Value, E> {
-        self.budget
-            .charge(SLOT + text.len())
-            .map_err(Self::protocol)?;
+        // The value's own slot is its parent's; the text is on the heap.
+        self.budget.charge(text.len()).map_err(Self::protocol)?;
         let shape = self.reader.model.shape(self.id);
         let value = match shape.kind {
             ShapeKind::String => Value::String(text.to_owned()),
@@ -201,7 +199,6 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
             return Err(self.mismatch("a list".into()));
         }
         let item = item_shape(self.reader.model, self.id).map_err(Self::protocol)?;
-        self.budget.slots(1).map_err(Self::protocol)?;
         let mut out = Vec::new();
         loop {
             // A slot for each item, charged before it is read.
@@ -224,7 +221,6 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
                     .as_ref()
                     .map(|m| m.target)
                     .ok_or_else(|| de::Error::custom("map shape without value"))?;
-                self.budget.slots(1).map_err(Self::protocol)?;
                 let mut out: Vec<(String, Value)> = Vec::new();
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     self.budget
@@ -239,7 +235,7 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
             }
             ShapeKind::Structure => {
                 self.budget
-                    .slots(1 + shape.members.len())
+                    .slots(shape.members.len())
                     .map_err(Self::protocol)?;
                 let mut slots = vec![Value::Null; shape.members.len()];
                 // For unions: how many members are set, and whether the
@@ -288,7 +284,6 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
 
 impl ShapeSeed<'_> {
     fn number<E: de::Error>(self, int: Option<i64>, x: f64, shown: String) -> Result<Value, E> {
-        self.budget.slots(1).map_err(Self::protocol)?;
         match self.reader.model.shape(self.id).kind {
             ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long => int
                 .map(Value::Integer)

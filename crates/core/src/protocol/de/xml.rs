@@ -31,10 +31,20 @@ pub(crate) struct XmlReader<'m> {
 
 /// An element's start: its local name and, when asked for, its attributes.
 struct Start<'a> {
-    name: String,
     tag: BytesStart<'a>,
+    /// Where the local name starts in the qualified name.
+    local: usize,
     /// `<x/>`: no content and no end tag follow.
     empty: bool,
+}
+
+impl Start<'_> {
+    /// The local name (prefix removed); checked as UTF-8 when read.
+    fn name(&self) -> &str {
+        let qualified = self.tag.name().into_inner();
+        // Checked in `start`.
+        std::str::from_utf8(&qualified[self.local..]).unwrap_or("")
+    }
 }
 
 /// The events of one document, with text decoded and nesting counted.
@@ -119,12 +129,28 @@ impl<'a> Events<'a> {
         if start.empty {
             return Ok(());
         }
+        // Raw events: nothing decoded or kept, only nesting counted.
         let mut open = 1usize;
         while open > 0 {
-            match self.next()? {
-                Ev::Start(s) if !s.empty => open += 1,
-                Ev::End => open -= 1,
-                Ev::Eof => return Err(unclosed()),
+            let event = self
+                .reader
+                .read_event()
+                .map_err(|e| xml_error(format!("at byte {}: {e}", self.reader.error_position())))?;
+            match event {
+                Event::Start(_) => {
+                    if self.depth >= MAX_DEPTH {
+                        return Err(xml_error(format!(
+                            "nested deeper than {MAX_DEPTH} elements"
+                        )));
+                    }
+                    self.depth += 1;
+                    open += 1;
+                }
+                Event::End(_) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    open -= 1;
+                }
+                Event::Eof => return Err(unclosed()),
                 _ => {}
             }
         }
@@ -175,14 +201,10 @@ impl<'a> Events<'a> {
 }
 
 fn start(tag: BytesStart<'_>, empty: bool) -> Result<Start<'_>, ProtocolError> {
-    let name = std::str::from_utf8(tag.name().as_ref())
-        .map_err(|e| xml_error(e.to_string()))?
-        .to_owned();
-    Ok(Start {
-        name: local_name(&name).to_owned(),
-        tag,
-        empty,
-    })
+    let qualified =
+        std::str::from_utf8(tag.name().into_inner()).map_err(|e| xml_error(e.to_string()))?;
+    let local = qualified.len() - local_name(qualified).len();
+    Ok(Start { tag, local, empty })
 }
 
 fn xml_error(message: impl std::fmt::Display) -> ProtocolError {
@@ -226,7 +248,7 @@ impl<'m> XmlReader<'m> {
                 if !root.empty {
                     loop {
                         match ev.next()? {
-                            Ev::Start(child) if !seen && child.name == *wrapper => {
+                            Ev::Start(child) if !seen && child.name() == wrapper => {
                                 found = self.value(&mut ev, None, output, &child, 0)?;
                                 seen = true;
                             }
@@ -283,7 +305,7 @@ impl<'m> XmlReader<'m> {
         match shape.kind {
             ShapeKind::Structure if shape.document => {
                 let text = ev.text(start)?;
-                ev.budget.charge(SLOT + text.len())?;
+                ev.budget.charge(text.len())?;
                 Ok(Value::Document(serde_json::Value::String(text)))
             }
             ShapeKind::Structure => self.structure(ev, id, start, depth),
@@ -294,7 +316,6 @@ impl<'m> XmlReader<'m> {
                 } else {
                     Value::Map(Vec::new())
                 };
-                ev.budget.slots(1)?;
                 if flattened {
                     self.item(ev, id, &mut out, start, depth)?;
                 } else {
@@ -304,12 +325,10 @@ impl<'m> XmlReader<'m> {
             }
             _ => {
                 let text = ev.text(start)?;
-                let charge = SLOT
-                    + match shape.kind {
-                        ShapeKind::String | ShapeKind::Blob => text.len(),
-                        _ => 0,
-                    };
-                ev.budget.charge(charge)?;
+                // The value's own slot is its parent's; text is on the heap.
+                if matches!(shape.kind, ShapeKind::String | ShapeKind::Blob) {
+                    ev.budget.charge(text.len())?;
+                }
                 scalar::from_text(self.model, id, &text, BoolStyle::Xml)
             }
         }
@@ -386,16 +405,17 @@ impl<'m> XmlReader<'m> {
         if !start.empty {
             loop {
                 match ev.next()? {
-                    Ev::Start(child) if child.name == key_name => {
+                    Ev::Start(child) if child.name() == key_name => {
                         k = Some(self.value(ev, Some(key), key.target, &child, depth + 1)?);
                     }
-                    Ev::Start(child) if child.name == value_name => {
+                    Ev::Start(child) if child.name() == value_name => {
                         v = Some(self.value(ev, Some(value), value.target, &child, depth + 1)?);
                     }
                     Ev::Start(child) => {
                         return Err(ProtocolError::new(format!(
                             "unexpected <{}> in an entry of map {}",
-                            child.name, shape.name
+                            child.name(),
+                            shape.name
                         )))
                     }
                     Ev::Text(_) => {}
@@ -423,7 +443,7 @@ impl<'m> XmlReader<'m> {
         depth: usize,
     ) -> Result<Value, ProtocolError> {
         let shape = self.model.shape(id);
-        ev.budget.slots(1 + shape.members.len())?;
+        ev.budget.slots(shape.members.len())?;
         let mut slots = vec![Value::Null; shape.members.len()];
         // Which name filled each slot (a child under the member's first name
         // wins over one under its second, whatever the order).
@@ -438,18 +458,18 @@ impl<'m> XmlReader<'m> {
                     Ev::End => break,
                     Ev::Eof => return Err(unclosed()),
                 };
-                if shape.union && child.name != "__type" {
+                if shape.union && child.name() != "__type" {
                     match &union_first {
                         None => {
-                            union_first = Some(child.name.clone());
+                            union_first = Some(child.name().to_owned());
                             union_count = 1;
                         }
-                        Some(first) if *first != child.name => union_count = 2,
+                        Some(first) if first != child.name() => union_count = 2,
                         Some(_) => {}
                     }
                     check_union(&shape.name, union_count)?;
                 }
-                let Some((i, rank)) = self.member_for(id, &child.name) else {
+                let Some((i, rank)) = self.member_for(id, child.name()) else {
                     ev.skip(&child)?;
                     continue;
                 };
@@ -485,7 +505,7 @@ impl<'m> XmlReader<'m> {
             for (i, m) in shape.members.iter().enumerate() {
                 if m.xml_attribute && filled[i].is_none() {
                     if let Some(text) = attribute(&start.tag, m.wire_name())? {
-                        ev.budget.charge(SLOT + text.len())?;
+                        ev.budget.charge(text.len())?;
                         slots[i] = scalar::from_text(self.model, m.target, &text, BoolStyle::Xml)?;
                     }
                 }
