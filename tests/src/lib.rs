@@ -17,6 +17,7 @@ pub mod sigv4_check;
 /// with myaws-core's unit tests.
 #[path = "../../crates/core/src/test_server.rs"]
 pub mod test_server;
+pub mod tls_server;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
