@@ -693,3 +693,86 @@ async fn endpoint_urls_with_user_info_are_refused_before_sending() {
     );
     assert_eq!(server.connections(), 0);
 }
+
+// ------------------------------------------------------ a plugged-in client
+
+/// Answers from memory, recording the requests: another HTTP stack under
+/// every client of a session.
+#[derive(Debug, Default)]
+struct Canned {
+    seen: std::sync::Mutex<Vec<String>>,
+    /// Send a body that never ends instead.
+    hang: bool,
+}
+
+impl myaws_core::http::HttpTransport for Canned {
+    fn send(
+        &self,
+        request: http::Request<myaws_core::http::RequestBody>,
+    ) -> myaws_core::client::BoxFuture<
+        '_,
+        Result<http::Response<myaws_core::http::ResponseBody>, myaws_core::DispatchError>,
+    > {
+        use http_body_util::BodyExt;
+        self.seen
+            .lock()
+            .unwrap()
+            .push(format!("{} {}", request.method(), request.uri()));
+        let hang = self.hang;
+        Box::pin(async move {
+            let body = if hang {
+                let pending = futures_util::stream::pending::<
+                    Result<http_body::Frame<bytes::Bytes>, myaws_core::body::BoxError>,
+                >();
+                http_body_util::StreamBody::new(pending).boxed_unsync()
+            } else {
+                http_body_util::Full::new(bytes::Bytes::from_static(br#"{"TableNames":["x"]}"#))
+                    .map_err(|e| match e {})
+                    .boxed_unsync()
+            };
+            Ok(http::Response::builder()
+                .status(200)
+                .header("content-type", JSON_CT)
+                .body(body)
+                .unwrap())
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_plugged_in_transport_sends_every_request_under_myaws_timeouts() {
+    let canned = std::sync::Arc::new(Canned::default());
+    let shared = myaws_core::http::SharedTransport(canned.clone());
+    let session = Session::builder()
+        .env(Env::from_pairs([("AWS_EC2_METADATA_DISABLED", "true")]))
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None, None))
+        .http_transport(shared)
+        .build()
+        .unwrap();
+    let client = session
+        .client_from_model(model_dir("dynamodb"), ClientConfig::default())
+        .unwrap();
+    let out = client.call_json("ListTables", json!({})).await.unwrap();
+    assert_eq!(out, json!({"TableNames": ["x"]}));
+    assert_eq!(
+        canned.seen.lock().unwrap().as_slice(),
+        ["POST https://dynamodb.us-east-1.amazonaws.com/"]
+    );
+
+    // The read timeout applies to a plugged-in transport's bodies too.
+    let hanging = myaws_core::http::SharedTransport::new(Canned {
+        hang: true,
+        ..Canned::default()
+    });
+    let config = ClientConfig::default()
+        .http_transport(hanging)
+        .max_attempts(1)
+        .read_timeout(Duration::from_millis(200));
+    let r = session
+        .client_from_model(model_dir("dynamodb"), config)
+        .unwrap()
+        .call_json("ListTables", json!({}))
+        .await;
+    assert_eq!(dispatch(&r).timeout(), Some(TimeoutKind::Read), "{r:?}");
+}

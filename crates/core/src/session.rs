@@ -1172,6 +1172,74 @@ mod tests {
     }
 
     #[test]
+    fn network_settings_client_over_session_over_environment() {
+        let s = session(
+            "[default]\ntcp_keepalive = true\n",
+            "",
+            &[("HTTPS_PROXY", "http://env-proxy:3128")],
+        )
+        .read_timeout(Duration::from_secs(7))
+        .operation_timeout(Duration::from_secs(30))
+        .max_pool_connections(4)
+        .build()
+        .unwrap();
+        let r = s.resolve("S3", &ClientConfig::default()).unwrap();
+        assert_eq!(r.read_timeout, Duration::from_secs(7));
+        assert_eq!(r.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(r.operation_timeout, Some(Duration::from_secs(30)));
+        assert_eq!(r.attempt_timeout, None);
+        assert_eq!(r.max_pool_connections, Some(4));
+        assert!(r.tcp_keepalive);
+        assert_eq!(
+            r.proxies.as_ref().and_then(|p| p.https.as_deref()),
+            Some("http://env-proxy:3128")
+        );
+        assert_eq!(
+            r.stalled_stream_protection,
+            StalledStreamProtection::default()
+        );
+
+        let overrides = ClientConfig::default()
+            .read_timeout(Duration::from_secs(2))
+            .attempt_timeout(Duration::from_secs(5))
+            .tcp_keepalive(false)
+            .proxies(ProxyConfig::default().http("http://code:1"))
+            .stalled_stream_protection(StalledStreamProtection::disabled());
+        let r = s.resolve("S3", &overrides).unwrap();
+        assert_eq!(r.read_timeout, Duration::from_secs(2));
+        assert_eq!(r.attempt_timeout, Some(Duration::from_secs(5)));
+        assert!(!r.tcp_keepalive);
+        assert_eq!(
+            r.proxies
+                .as_ref()
+                .map(|p| (p.http.as_deref(), p.https.as_deref())),
+            Some((Some("http://code:1"), None))
+        );
+        assert!(!r.stalled_stream_protection.download);
+
+        for (overrides, needle) in [
+            (
+                ClientConfig::default().attempt_timeout(Duration::ZERO),
+                "attempt_timeout",
+            ),
+            (
+                ClientConfig::default().max_pool_connections(0),
+                "max_pool_connections",
+            ),
+            (
+                ClientConfig::default().proxies(ProxyConfig::default().https("ftp://x:s3cret@h")),
+                "proxies",
+            ),
+        ] {
+            let err = s.resolve("S3", &overrides).unwrap_err().to_string();
+            assert!(
+                err.contains(needle) && !err.contains("s3cret"),
+                "{needle}: {err}"
+            );
+        }
+    }
+
+    #[test]
     fn credentials_come_from_builder_or_default_chain() {
         let block_on = |s: &Session| {
             tokio::runtime::Builder::new_current_thread()
