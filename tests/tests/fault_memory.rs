@@ -221,8 +221,10 @@ fn cases() -> Vec<Case> {
         ok: true,
         typed: false,
         // The value tree (~2.3x: a slot for every member of every object)
-        // and then the JSON result, a second copy of it.
-        max_ratio: 8.0,
+        // and then the JSON result, a second copy of it (larger when the
+        // build turns on serde_json's `preserve_order`, as the workspace
+        // does through xtask: 7.8x then, 6.8x without).
+        max_ratio: 10.0,
     });
     let (fault, body) = sized(
         12 * MIB,

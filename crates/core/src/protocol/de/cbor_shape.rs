@@ -56,7 +56,7 @@ pub(crate) fn value(
         return Ok(Value::Null);
     }
     Ok(match shape.kind {
-        ShapeKind::Structure if shape.document => Value::Document(to_json(item, depth)?),
+        ShapeKind::Structure if shape.document => Value::Document(Box::new(to_json(item, depth)?)),
         ShapeKind::Structure => {
             let Cbor::Map(entries) = item else {
                 return Err(mismatch());

@@ -131,7 +131,7 @@ impl<'de> DeserializeSeed<'de> for ShapeSeed<'_> {
             .deserialize(d)?;
             return Ok(match doc {
                 Json::Null => Value::Null,
-                doc => Value::Document(doc),
+                doc => Value::Document(Box::new(doc)),
             });
         }
         d.deserialize_any(self)

@@ -306,7 +306,7 @@ impl<'m> XmlReader<'m> {
             ShapeKind::Structure if shape.document => {
                 let text = ev.text(start)?;
                 ev.budget.charge(text.len())?;
-                Ok(Value::Document(serde_json::Value::String(text)))
+                Ok(Value::Document(Box::new(serde_json::Value::String(text))))
             }
             ShapeKind::Structure => self.structure(ev, id, start, depth),
             ShapeKind::List | ShapeKind::Map => {

@@ -74,7 +74,7 @@ impl<'m> TreeReader<'m> {
         };
         Ok(match shape.kind {
             ShapeKind::Structure if shape.document => {
-                Value::Document(serde_json::Value::String(first.text.clone()))
+                Value::Document(Box::new(serde_json::Value::String(first.text.clone())))
             }
             ShapeKind::Structure => return self.structure(id, first, depth),
             ShapeKind::List => {
