@@ -9,12 +9,15 @@
 //! println!("moto answers on {}", moto.endpoint);
 //! ```
 
+pub mod fault_server;
 pub mod moto;
+pub mod proxy;
 pub mod sigv4_check;
 /// A loopback HTTP server (canned answers or a recording proxy), shared
 /// with myaws-core's unit tests.
 #[path = "../../crates/core/src/test_server.rs"]
 pub mod test_server;
+pub mod tls_server;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

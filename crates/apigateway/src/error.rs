@@ -94,6 +94,14 @@ impl OperationError for CreateApiKeyError {
     }
 }
 
+impl std::fmt::Display for CreateApiKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateApiKeyError {}
+
 /// Errors of [`Client::create_authorizer`](crate::Client::create_authorizer).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -183,6 +191,14 @@ impl OperationError for CreateAuthorizerError {
     }
 }
 
+impl std::fmt::Display for CreateAuthorizerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateAuthorizerError {}
+
 /// Errors of [`Client::create_base_path_mapping`](crate::Client::create_base_path_mapping).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -271,6 +287,14 @@ impl OperationError for CreateBasePathMappingError {
         }
     }
 }
+
+impl std::fmt::Display for CreateBasePathMappingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateBasePathMappingError {}
 
 /// Errors of [`Client::create_deployment`](crate::Client::create_deployment).
 #[derive(Debug, Clone, PartialEq)]
@@ -373,6 +397,14 @@ impl OperationError for CreateDeploymentError {
     }
 }
 
+impl std::fmt::Display for CreateDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDeploymentError {}
+
 /// Errors of [`Client::create_documentation_part`](crate::Client::create_documentation_part).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -461,6 +493,14 @@ impl OperationError for CreateDocumentationPartError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDocumentationPartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDocumentationPartError {}
 
 /// Errors of [`Client::create_documentation_version`](crate::Client::create_documentation_version).
 #[derive(Debug, Clone, PartialEq)]
@@ -551,6 +591,14 @@ impl OperationError for CreateDocumentationVersionError {
     }
 }
 
+impl std::fmt::Display for CreateDocumentationVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDocumentationVersionError {}
+
 /// Errors of [`Client::create_domain_name`](crate::Client::create_domain_name).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -630,6 +678,14 @@ impl OperationError for CreateDomainNameError {
     }
 }
 
+impl std::fmt::Display for CreateDomainNameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDomainNameError {}
+
 /// Errors of [`Client::create_domain_name_access_association`](crate::Client::create_domain_name_access_association).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -708,6 +764,14 @@ impl OperationError for CreateDomainNameAccessAssociationError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDomainNameAccessAssociationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDomainNameAccessAssociationError {}
 
 /// Errors of [`Client::create_model`](crate::Client::create_model).
 #[derive(Debug, Clone, PartialEq)]
@@ -798,6 +862,14 @@ impl OperationError for CreateModelError {
     }
 }
 
+impl std::fmt::Display for CreateModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateModelError {}
+
 /// Errors of [`Client::create_request_validator`](crate::Client::create_request_validator).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -886,6 +958,14 @@ impl OperationError for CreateRequestValidatorError {
         }
     }
 }
+
+impl std::fmt::Display for CreateRequestValidatorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateRequestValidatorError {}
 
 /// Errors of [`Client::create_resource`](crate::Client::create_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -976,6 +1056,14 @@ impl OperationError for CreateResourceError {
     }
 }
 
+impl std::fmt::Display for CreateResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateResourceError {}
+
 /// Errors of [`Client::create_rest_api`](crate::Client::create_rest_api).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1054,6 +1142,14 @@ impl OperationError for CreateRestApiError {
         }
     }
 }
+
+impl std::fmt::Display for CreateRestApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateRestApiError {}
 
 /// Errors of [`Client::create_stage`](crate::Client::create_stage).
 #[derive(Debug, Clone, PartialEq)]
@@ -1144,6 +1240,14 @@ impl OperationError for CreateStageError {
     }
 }
 
+impl std::fmt::Display for CreateStageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateStageError {}
+
 /// Errors of [`Client::create_usage_plan`](crate::Client::create_usage_plan).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1232,6 +1336,14 @@ impl OperationError for CreateUsagePlanError {
         }
     }
 }
+
+impl std::fmt::Display for CreateUsagePlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateUsagePlanError {}
 
 /// Errors of [`Client::create_usage_plan_key`](crate::Client::create_usage_plan_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -1322,6 +1434,14 @@ impl OperationError for CreateUsagePlanKeyError {
     }
 }
 
+impl std::fmt::Display for CreateUsagePlanKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateUsagePlanKeyError {}
+
 /// Errors of [`Client::create_vpc_link`](crate::Client::create_vpc_link).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1401,6 +1521,14 @@ impl OperationError for CreateVpcLinkError {
     }
 }
 
+impl std::fmt::Display for CreateVpcLinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateVpcLinkError {}
+
 /// Errors of [`Client::delete_api_key`](crate::Client::delete_api_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1477,6 +1605,14 @@ impl OperationError for DeleteApiKeyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteApiKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteApiKeyError {}
 
 /// Errors of [`Client::delete_authorizer`](crate::Client::delete_authorizer).
 #[derive(Debug, Clone, PartialEq)]
@@ -1555,6 +1691,14 @@ impl OperationError for DeleteAuthorizerError {
     }
 }
 
+impl std::fmt::Display for DeleteAuthorizerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAuthorizerError {}
+
 /// Errors of [`Client::delete_base_path_mapping`](crate::Client::delete_base_path_mapping).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1632,6 +1776,14 @@ impl OperationError for DeleteBasePathMappingError {
     }
 }
 
+impl std::fmt::Display for DeleteBasePathMappingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteBasePathMappingError {}
+
 /// Errors of [`Client::delete_client_certificate`](crate::Client::delete_client_certificate).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1708,6 +1860,14 @@ impl OperationError for DeleteClientCertificateError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteClientCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteClientCertificateError {}
 
 /// Errors of [`Client::delete_deployment`](crate::Client::delete_deployment).
 #[derive(Debug, Clone, PartialEq)]
@@ -1798,6 +1958,14 @@ impl OperationError for DeleteDeploymentError {
     }
 }
 
+impl std::fmt::Display for DeleteDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDeploymentError {}
+
 /// Errors of [`Client::delete_documentation_part`](crate::Client::delete_documentation_part).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1874,6 +2042,14 @@ impl OperationError for DeleteDocumentationPartError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDocumentationPartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDocumentationPartError {}
 
 /// Errors of [`Client::delete_documentation_version`](crate::Client::delete_documentation_version).
 #[derive(Debug, Clone, PartialEq)]
@@ -1952,6 +2128,14 @@ impl OperationError for DeleteDocumentationVersionError {
     }
 }
 
+impl std::fmt::Display for DeleteDocumentationVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDocumentationVersionError {}
+
 /// Errors of [`Client::delete_domain_name`](crate::Client::delete_domain_name).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2028,6 +2212,14 @@ impl OperationError for DeleteDomainNameError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDomainNameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDomainNameError {}
 
 /// Errors of [`Client::delete_domain_name_access_association`](crate::Client::delete_domain_name_access_association).
 #[derive(Debug, Clone, PartialEq)]
@@ -2106,6 +2298,14 @@ impl OperationError for DeleteDomainNameAccessAssociationError {
     }
 }
 
+impl std::fmt::Display for DeleteDomainNameAccessAssociationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDomainNameAccessAssociationError {}
+
 /// Errors of [`Client::delete_gateway_response`](crate::Client::delete_gateway_response).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2182,6 +2382,14 @@ impl OperationError for DeleteGatewayResponseError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteGatewayResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteGatewayResponseError {}
 
 /// Errors of [`Client::delete_integration`](crate::Client::delete_integration).
 #[derive(Debug, Clone, PartialEq)]
@@ -2260,6 +2468,14 @@ impl OperationError for DeleteIntegrationError {
     }
 }
 
+impl std::fmt::Display for DeleteIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteIntegrationError {}
+
 /// Errors of [`Client::delete_integration_response`](crate::Client::delete_integration_response).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2337,6 +2553,14 @@ impl OperationError for DeleteIntegrationResponseError {
     }
 }
 
+impl std::fmt::Display for DeleteIntegrationResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteIntegrationResponseError {}
+
 /// Errors of [`Client::delete_method`](crate::Client::delete_method).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2403,6 +2627,14 @@ impl OperationError for DeleteMethodError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteMethodError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteMethodError {}
 
 /// Errors of [`Client::delete_method_response`](crate::Client::delete_method_response).
 #[derive(Debug, Clone, PartialEq)]
@@ -2481,6 +2713,14 @@ impl OperationError for DeleteMethodResponseError {
     }
 }
 
+impl std::fmt::Display for DeleteMethodResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteMethodResponseError {}
+
 /// Errors of [`Client::delete_model`](crate::Client::delete_model).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2557,6 +2797,14 @@ impl OperationError for DeleteModelError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteModelError {}
 
 /// Errors of [`Client::delete_request_validator`](crate::Client::delete_request_validator).
 #[derive(Debug, Clone, PartialEq)]
@@ -2635,6 +2883,14 @@ impl OperationError for DeleteRequestValidatorError {
     }
 }
 
+impl std::fmt::Display for DeleteRequestValidatorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteRequestValidatorError {}
+
 /// Errors of [`Client::delete_resource`](crate::Client::delete_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2712,6 +2968,14 @@ impl OperationError for DeleteResourceError {
     }
 }
 
+impl std::fmt::Display for DeleteResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteResourceError {}
+
 /// Errors of [`Client::delete_rest_api`](crate::Client::delete_rest_api).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2788,6 +3052,14 @@ impl OperationError for DeleteRestApiError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteRestApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteRestApiError {}
 
 /// Errors of [`Client::delete_stage`](crate::Client::delete_stage).
 #[derive(Debug, Clone, PartialEq)]
@@ -2878,6 +3150,14 @@ impl OperationError for DeleteStageError {
     }
 }
 
+impl std::fmt::Display for DeleteStageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteStageError {}
+
 /// Errors of [`Client::delete_usage_plan`](crate::Client::delete_usage_plan).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2954,6 +3234,14 @@ impl OperationError for DeleteUsagePlanError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteUsagePlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteUsagePlanError {}
 
 /// Errors of [`Client::delete_usage_plan_key`](crate::Client::delete_usage_plan_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -3032,6 +3320,14 @@ impl OperationError for DeleteUsagePlanKeyError {
     }
 }
 
+impl std::fmt::Display for DeleteUsagePlanKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteUsagePlanKeyError {}
+
 /// Errors of [`Client::delete_vpc_link`](crate::Client::delete_vpc_link).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3108,6 +3404,14 @@ impl OperationError for DeleteVpcLinkError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteVpcLinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteVpcLinkError {}
 
 /// Errors of [`Client::flush_stage_authorizers_cache`](crate::Client::flush_stage_authorizers_cache).
 #[derive(Debug, Clone, PartialEq)]
@@ -3198,6 +3502,14 @@ impl OperationError for FlushStageAuthorizersCacheError {
     }
 }
 
+impl std::fmt::Display for FlushStageAuthorizersCacheError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for FlushStageAuthorizersCacheError {}
+
 /// Errors of [`Client::flush_stage_cache`](crate::Client::flush_stage_cache).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3287,6 +3599,14 @@ impl OperationError for FlushStageCacheError {
     }
 }
 
+impl std::fmt::Display for FlushStageCacheError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for FlushStageCacheError {}
+
 /// Errors of [`Client::generate_client_certificate`](crate::Client::generate_client_certificate).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3366,6 +3686,14 @@ impl OperationError for GenerateClientCertificateError {
     }
 }
 
+impl std::fmt::Display for GenerateClientCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GenerateClientCertificateError {}
+
 /// Errors of [`Client::get_account`](crate::Client::get_account).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3432,6 +3760,14 @@ impl OperationError for GetAccountError {
         }
     }
 }
+
+impl std::fmt::Display for GetAccountError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAccountError {}
 
 /// Errors of [`Client::get_api_key`](crate::Client::get_api_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -3500,6 +3836,14 @@ impl OperationError for GetApiKeyError {
     }
 }
 
+impl std::fmt::Display for GetApiKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetApiKeyError {}
+
 /// Errors of [`Client::get_api_keys`](crate::Client::get_api_keys).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3566,6 +3910,14 @@ impl OperationError for GetApiKeysError {
         }
     }
 }
+
+impl std::fmt::Display for GetApiKeysError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetApiKeysError {}
 
 /// Errors of [`Client::get_authorizer`](crate::Client::get_authorizer).
 #[derive(Debug, Clone, PartialEq)]
@@ -3634,6 +3986,14 @@ impl OperationError for GetAuthorizerError {
     }
 }
 
+impl std::fmt::Display for GetAuthorizerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAuthorizerError {}
+
 /// Errors of [`Client::get_authorizers`](crate::Client::get_authorizers).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3700,6 +4060,14 @@ impl OperationError for GetAuthorizersError {
         }
     }
 }
+
+impl std::fmt::Display for GetAuthorizersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAuthorizersError {}
 
 /// Errors of [`Client::get_base_path_mapping`](crate::Client::get_base_path_mapping).
 #[derive(Debug, Clone, PartialEq)]
@@ -3768,6 +4136,14 @@ impl OperationError for GetBasePathMappingError {
     }
 }
 
+impl std::fmt::Display for GetBasePathMappingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetBasePathMappingError {}
+
 /// Errors of [`Client::get_base_path_mappings`](crate::Client::get_base_path_mappings).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3834,6 +4210,14 @@ impl OperationError for GetBasePathMappingsError {
         }
     }
 }
+
+impl std::fmt::Display for GetBasePathMappingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetBasePathMappingsError {}
 
 /// Errors of [`Client::get_client_certificate`](crate::Client::get_client_certificate).
 #[derive(Debug, Clone, PartialEq)]
@@ -3902,6 +4286,14 @@ impl OperationError for GetClientCertificateError {
     }
 }
 
+impl std::fmt::Display for GetClientCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetClientCertificateError {}
+
 /// Errors of [`Client::get_client_certificates`](crate::Client::get_client_certificates).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3968,6 +4360,14 @@ impl OperationError for GetClientCertificatesError {
         }
     }
 }
+
+impl std::fmt::Display for GetClientCertificatesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetClientCertificatesError {}
 
 /// Errors of [`Client::get_deployment`](crate::Client::get_deployment).
 #[derive(Debug, Clone, PartialEq)]
@@ -4048,6 +4448,14 @@ impl OperationError for GetDeploymentError {
     }
 }
 
+impl std::fmt::Display for GetDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDeploymentError {}
+
 /// Errors of [`Client::get_deployments`](crate::Client::get_deployments).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4127,6 +4535,14 @@ impl OperationError for GetDeploymentsError {
     }
 }
 
+impl std::fmt::Display for GetDeploymentsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDeploymentsError {}
+
 /// Errors of [`Client::get_documentation_part`](crate::Client::get_documentation_part).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4193,6 +4609,14 @@ impl OperationError for GetDocumentationPartError {
         }
     }
 }
+
+impl std::fmt::Display for GetDocumentationPartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDocumentationPartError {}
 
 /// Errors of [`Client::get_documentation_parts`](crate::Client::get_documentation_parts).
 #[derive(Debug, Clone, PartialEq)]
@@ -4261,6 +4685,14 @@ impl OperationError for GetDocumentationPartsError {
     }
 }
 
+impl std::fmt::Display for GetDocumentationPartsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDocumentationPartsError {}
+
 /// Errors of [`Client::get_documentation_version`](crate::Client::get_documentation_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4317,6 +4749,14 @@ impl OperationError for GetDocumentationVersionError {
         }
     }
 }
+
+impl std::fmt::Display for GetDocumentationVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDocumentationVersionError {}
 
 /// Errors of [`Client::get_documentation_versions`](crate::Client::get_documentation_versions).
 #[derive(Debug, Clone, PartialEq)]
@@ -4385,6 +4825,14 @@ impl OperationError for GetDocumentationVersionsError {
     }
 }
 
+impl std::fmt::Display for GetDocumentationVersionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDocumentationVersionsError {}
+
 /// Errors of [`Client::get_domain_name`](crate::Client::get_domain_name).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4451,6 +4899,14 @@ impl OperationError for GetDomainNameError {
         }
     }
 }
+
+impl std::fmt::Display for GetDomainNameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDomainNameError {}
 
 /// Errors of [`Client::get_domain_name_access_associations`](crate::Client::get_domain_name_access_associations).
 #[derive(Debug, Clone, PartialEq)]
@@ -4519,6 +4975,14 @@ impl OperationError for GetDomainNameAccessAssociationsError {
     }
 }
 
+impl std::fmt::Display for GetDomainNameAccessAssociationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDomainNameAccessAssociationsError {}
+
 /// Errors of [`Client::get_domain_names`](crate::Client::get_domain_names).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4585,6 +5049,14 @@ impl OperationError for GetDomainNamesError {
         }
     }
 }
+
+impl std::fmt::Display for GetDomainNamesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDomainNamesError {}
 
 /// Errors of [`Client::get_export`](crate::Client::get_export).
 #[derive(Debug, Clone, PartialEq)]
@@ -4675,6 +5147,14 @@ impl OperationError for GetExportError {
     }
 }
 
+impl std::fmt::Display for GetExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetExportError {}
+
 /// Errors of [`Client::get_gateway_response`](crate::Client::get_gateway_response).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4741,6 +5221,14 @@ impl OperationError for GetGatewayResponseError {
         }
     }
 }
+
+impl std::fmt::Display for GetGatewayResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetGatewayResponseError {}
 
 /// Errors of [`Client::get_gateway_responses`](crate::Client::get_gateway_responses).
 #[derive(Debug, Clone, PartialEq)]
@@ -4809,6 +5297,14 @@ impl OperationError for GetGatewayResponsesError {
     }
 }
 
+impl std::fmt::Display for GetGatewayResponsesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetGatewayResponsesError {}
+
 /// Errors of [`Client::get_integration`](crate::Client::get_integration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4875,6 +5371,14 @@ impl OperationError for GetIntegrationError {
         }
     }
 }
+
+impl std::fmt::Display for GetIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetIntegrationError {}
 
 /// Errors of [`Client::get_integration_response`](crate::Client::get_integration_response).
 #[derive(Debug, Clone, PartialEq)]
@@ -4943,6 +5447,14 @@ impl OperationError for GetIntegrationResponseError {
     }
 }
 
+impl std::fmt::Display for GetIntegrationResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetIntegrationResponseError {}
+
 /// Errors of [`Client::get_method`](crate::Client::get_method).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5000,6 +5512,14 @@ impl OperationError for GetMethodError {
     }
 }
 
+impl std::fmt::Display for GetMethodError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMethodError {}
+
 /// Errors of [`Client::get_method_response`](crate::Client::get_method_response).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5056,6 +5576,14 @@ impl OperationError for GetMethodResponseError {
         }
     }
 }
+
+impl std::fmt::Display for GetMethodResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMethodResponseError {}
 
 /// Errors of [`Client::get_model`](crate::Client::get_model).
 #[derive(Debug, Clone, PartialEq)]
@@ -5124,6 +5652,14 @@ impl OperationError for GetModelError {
     }
 }
 
+impl std::fmt::Display for GetModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetModelError {}
+
 /// Errors of [`Client::get_model_template`](crate::Client::get_model_template).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5190,6 +5726,14 @@ impl OperationError for GetModelTemplateError {
         }
     }
 }
+
+impl std::fmt::Display for GetModelTemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetModelTemplateError {}
 
 /// Errors of [`Client::get_models`](crate::Client::get_models).
 #[derive(Debug, Clone, PartialEq)]
@@ -5258,6 +5802,14 @@ impl OperationError for GetModelsError {
     }
 }
 
+impl std::fmt::Display for GetModelsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetModelsError {}
+
 /// Errors of [`Client::get_request_validator`](crate::Client::get_request_validator).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5324,6 +5876,14 @@ impl OperationError for GetRequestValidatorError {
         }
     }
 }
+
+impl std::fmt::Display for GetRequestValidatorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetRequestValidatorError {}
 
 /// Errors of [`Client::get_request_validators`](crate::Client::get_request_validators).
 #[derive(Debug, Clone, PartialEq)]
@@ -5392,6 +5952,14 @@ impl OperationError for GetRequestValidatorsError {
     }
 }
 
+impl std::fmt::Display for GetRequestValidatorsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetRequestValidatorsError {}
+
 /// Errors of [`Client::get_resource`](crate::Client::get_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5448,6 +6016,14 @@ impl OperationError for GetResourceError {
         }
     }
 }
+
+impl std::fmt::Display for GetResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetResourceError {}
 
 /// Errors of [`Client::get_resources`](crate::Client::get_resources).
 #[derive(Debug, Clone, PartialEq)]
@@ -5516,6 +6092,14 @@ impl OperationError for GetResourcesError {
     }
 }
 
+impl std::fmt::Display for GetResourcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetResourcesError {}
+
 /// Errors of [`Client::get_rest_api`](crate::Client::get_rest_api).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5583,6 +6167,14 @@ impl OperationError for GetRestApiError {
     }
 }
 
+impl std::fmt::Display for GetRestApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetRestApiError {}
+
 /// Errors of [`Client::get_rest_apis`](crate::Client::get_rest_apis).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5649,6 +6241,14 @@ impl OperationError for GetRestApisError {
         }
     }
 }
+
+impl std::fmt::Display for GetRestApisError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetRestApisError {}
 
 /// Errors of [`Client::get_sdk`](crate::Client::get_sdk).
 #[derive(Debug, Clone, PartialEq)]
@@ -5739,6 +6339,14 @@ impl OperationError for GetSdkError {
     }
 }
 
+impl std::fmt::Display for GetSdkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSdkError {}
+
 /// Errors of [`Client::get_sdk_type`](crate::Client::get_sdk_type).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5806,6 +6414,14 @@ impl OperationError for GetSdkTypeError {
     }
 }
 
+impl std::fmt::Display for GetSdkTypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSdkTypeError {}
+
 /// Errors of [`Client::get_sdk_types`](crate::Client::get_sdk_types).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5872,6 +6488,14 @@ impl OperationError for GetSdkTypesError {
         }
     }
 }
+
+impl std::fmt::Display for GetSdkTypesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSdkTypesError {}
 
 /// Errors of [`Client::get_stage`](crate::Client::get_stage).
 #[derive(Debug, Clone, PartialEq)]
@@ -5962,6 +6586,14 @@ impl OperationError for GetStageError {
     }
 }
 
+impl std::fmt::Display for GetStageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetStageError {}
+
 /// Errors of [`Client::get_stages`](crate::Client::get_stages).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6051,6 +6683,14 @@ impl OperationError for GetStagesError {
     }
 }
 
+impl std::fmt::Display for GetStagesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetStagesError {}
+
 /// Errors of [`Client::get_tags`](crate::Client::get_tags).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6117,6 +6757,14 @@ impl OperationError for GetTagsError {
         }
     }
 }
+
+impl std::fmt::Display for GetTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetTagsError {}
 
 /// Errors of [`Client::get_usage`](crate::Client::get_usage).
 #[derive(Debug, Clone, PartialEq)]
@@ -6185,6 +6833,14 @@ impl OperationError for GetUsageError {
     }
 }
 
+impl std::fmt::Display for GetUsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetUsageError {}
+
 /// Errors of [`Client::get_usage_plan`](crate::Client::get_usage_plan).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6251,6 +6907,14 @@ impl OperationError for GetUsagePlanError {
         }
     }
 }
+
+impl std::fmt::Display for GetUsagePlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetUsagePlanError {}
 
 /// Errors of [`Client::get_usage_plan_key`](crate::Client::get_usage_plan_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -6319,6 +6983,14 @@ impl OperationError for GetUsagePlanKeyError {
     }
 }
 
+impl std::fmt::Display for GetUsagePlanKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetUsagePlanKeyError {}
+
 /// Errors of [`Client::get_usage_plan_keys`](crate::Client::get_usage_plan_keys).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6385,6 +7057,14 @@ impl OperationError for GetUsagePlanKeysError {
         }
     }
 }
+
+impl std::fmt::Display for GetUsagePlanKeysError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetUsagePlanKeysError {}
 
 /// Errors of [`Client::get_usage_plans`](crate::Client::get_usage_plans).
 #[derive(Debug, Clone, PartialEq)]
@@ -6453,6 +7133,14 @@ impl OperationError for GetUsagePlansError {
     }
 }
 
+impl std::fmt::Display for GetUsagePlansError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetUsagePlansError {}
+
 /// Errors of [`Client::get_vpc_link`](crate::Client::get_vpc_link).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6520,6 +7208,14 @@ impl OperationError for GetVpcLinkError {
     }
 }
 
+impl std::fmt::Display for GetVpcLinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetVpcLinkError {}
+
 /// Errors of [`Client::get_vpc_links`](crate::Client::get_vpc_links).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6586,6 +7282,14 @@ impl OperationError for GetVpcLinksError {
         }
     }
 }
+
+impl std::fmt::Display for GetVpcLinksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetVpcLinksError {}
 
 /// Errors of [`Client::import_api_keys`](crate::Client::import_api_keys).
 #[derive(Debug, Clone, PartialEq)]
@@ -6676,6 +7380,14 @@ impl OperationError for ImportApiKeysError {
     }
 }
 
+impl std::fmt::Display for ImportApiKeysError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ImportApiKeysError {}
+
 /// Errors of [`Client::import_documentation_parts`](crate::Client::import_documentation_parts).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6764,6 +7476,14 @@ impl OperationError for ImportDocumentationPartsError {
         }
     }
 }
+
+impl std::fmt::Display for ImportDocumentationPartsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ImportDocumentationPartsError {}
 
 /// Errors of [`Client::import_rest_api`](crate::Client::import_rest_api).
 #[derive(Debug, Clone, PartialEq)]
@@ -6854,6 +7574,14 @@ impl OperationError for ImportRestApiError {
     }
 }
 
+impl std::fmt::Display for ImportRestApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ImportRestApiError {}
+
 /// Errors of [`Client::put_gateway_response`](crate::Client::put_gateway_response).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6942,6 +7670,14 @@ impl OperationError for PutGatewayResponseError {
         }
     }
 }
+
+impl std::fmt::Display for PutGatewayResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutGatewayResponseError {}
 
 /// Errors of [`Client::put_integration`](crate::Client::put_integration).
 #[derive(Debug, Clone, PartialEq)]
@@ -7032,6 +7768,14 @@ impl OperationError for PutIntegrationError {
     }
 }
 
+impl std::fmt::Display for PutIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutIntegrationError {}
+
 /// Errors of [`Client::put_integration_response`](crate::Client::put_integration_response).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7120,6 +7864,14 @@ impl OperationError for PutIntegrationResponseError {
         }
     }
 }
+
+impl std::fmt::Display for PutIntegrationResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutIntegrationResponseError {}
 
 /// Errors of [`Client::put_method`](crate::Client::put_method).
 #[derive(Debug, Clone, PartialEq)]
@@ -7210,6 +7962,14 @@ impl OperationError for PutMethodError {
     }
 }
 
+impl std::fmt::Display for PutMethodError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutMethodError {}
+
 /// Errors of [`Client::put_method_response`](crate::Client::put_method_response).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7298,6 +8058,14 @@ impl OperationError for PutMethodResponseError {
         }
     }
 }
+
+impl std::fmt::Display for PutMethodResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutMethodResponseError {}
 
 /// Errors of [`Client::put_rest_api`](crate::Client::put_rest_api).
 #[derive(Debug, Clone, PartialEq)]
@@ -7388,6 +8156,14 @@ impl OperationError for PutRestApiError {
     }
 }
 
+impl std::fmt::Display for PutRestApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutRestApiError {}
+
 /// Errors of [`Client::reject_domain_name_access_association`](crate::Client::reject_domain_name_access_association).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7464,6 +8240,14 @@ impl OperationError for RejectDomainNameAccessAssociationError {
         }
     }
 }
+
+impl std::fmt::Display for RejectDomainNameAccessAssociationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RejectDomainNameAccessAssociationError {}
 
 /// Errors of [`Client::tag_resource`](crate::Client::tag_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -7554,6 +8338,14 @@ impl OperationError for TagResourceError {
     }
 }
 
+impl std::fmt::Display for TagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagResourceError {}
+
 /// Errors of [`Client::test_invoke_authorizer`](crate::Client::test_invoke_authorizer).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7621,6 +8413,14 @@ impl OperationError for TestInvokeAuthorizerError {
     }
 }
 
+impl std::fmt::Display for TestInvokeAuthorizerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TestInvokeAuthorizerError {}
+
 /// Errors of [`Client::test_invoke_method`](crate::Client::test_invoke_method).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7687,6 +8487,14 @@ impl OperationError for TestInvokeMethodError {
         }
     }
 }
+
+impl std::fmt::Display for TestInvokeMethodError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TestInvokeMethodError {}
 
 /// Errors of [`Client::untag_resource`](crate::Client::untag_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -7777,6 +8585,14 @@ impl OperationError for UntagResourceError {
     }
 }
 
+impl std::fmt::Display for UntagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagResourceError {}
+
 /// Errors of [`Client::update_account`](crate::Client::update_account).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7865,6 +8681,14 @@ impl OperationError for UpdateAccountError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateAccountError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAccountError {}
 
 /// Errors of [`Client::update_api_key`](crate::Client::update_api_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -7955,6 +8779,14 @@ impl OperationError for UpdateApiKeyError {
     }
 }
 
+impl std::fmt::Display for UpdateApiKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateApiKeyError {}
+
 /// Errors of [`Client::update_authorizer`](crate::Client::update_authorizer).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8043,6 +8875,14 @@ impl OperationError for UpdateAuthorizerError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateAuthorizerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAuthorizerError {}
 
 /// Errors of [`Client::update_base_path_mapping`](crate::Client::update_base_path_mapping).
 #[derive(Debug, Clone, PartialEq)]
@@ -8133,6 +8973,14 @@ impl OperationError for UpdateBasePathMappingError {
     }
 }
 
+impl std::fmt::Display for UpdateBasePathMappingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateBasePathMappingError {}
+
 /// Errors of [`Client::update_client_certificate`](crate::Client::update_client_certificate).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8221,6 +9069,14 @@ impl OperationError for UpdateClientCertificateError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateClientCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateClientCertificateError {}
 
 /// Errors of [`Client::update_deployment`](crate::Client::update_deployment).
 #[derive(Debug, Clone, PartialEq)]
@@ -8323,6 +9179,14 @@ impl OperationError for UpdateDeploymentError {
     }
 }
 
+impl std::fmt::Display for UpdateDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateDeploymentError {}
+
 /// Errors of [`Client::update_documentation_part`](crate::Client::update_documentation_part).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8411,6 +9275,14 @@ impl OperationError for UpdateDocumentationPartError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateDocumentationPartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateDocumentationPartError {}
 
 /// Errors of [`Client::update_documentation_version`](crate::Client::update_documentation_version).
 #[derive(Debug, Clone, PartialEq)]
@@ -8501,6 +9373,14 @@ impl OperationError for UpdateDocumentationVersionError {
     }
 }
 
+impl std::fmt::Display for UpdateDocumentationVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateDocumentationVersionError {}
+
 /// Errors of [`Client::update_domain_name`](crate::Client::update_domain_name).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8589,6 +9469,14 @@ impl OperationError for UpdateDomainNameError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateDomainNameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateDomainNameError {}
 
 /// Errors of [`Client::update_gateway_response`](crate::Client::update_gateway_response).
 #[derive(Debug, Clone, PartialEq)]
@@ -8679,6 +9567,14 @@ impl OperationError for UpdateGatewayResponseError {
     }
 }
 
+impl std::fmt::Display for UpdateGatewayResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateGatewayResponseError {}
+
 /// Errors of [`Client::update_integration`](crate::Client::update_integration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8767,6 +9663,14 @@ impl OperationError for UpdateIntegrationError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateIntegrationError {}
 
 /// Errors of [`Client::update_integration_response`](crate::Client::update_integration_response).
 #[derive(Debug, Clone, PartialEq)]
@@ -8857,6 +9761,14 @@ impl OperationError for UpdateIntegrationResponseError {
     }
 }
 
+impl std::fmt::Display for UpdateIntegrationResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateIntegrationResponseError {}
+
 /// Errors of [`Client::update_method`](crate::Client::update_method).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8933,6 +9845,14 @@ impl OperationError for UpdateMethodError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateMethodError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateMethodError {}
 
 /// Errors of [`Client::update_method_response`](crate::Client::update_method_response).
 #[derive(Debug, Clone, PartialEq)]
@@ -9023,6 +9943,14 @@ impl OperationError for UpdateMethodResponseError {
     }
 }
 
+impl std::fmt::Display for UpdateMethodResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateMethodResponseError {}
+
 /// Errors of [`Client::update_model`](crate::Client::update_model).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9111,6 +10039,14 @@ impl OperationError for UpdateModelError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateModelError {}
 
 /// Errors of [`Client::update_request_validator`](crate::Client::update_request_validator).
 #[derive(Debug, Clone, PartialEq)]
@@ -9201,6 +10137,14 @@ impl OperationError for UpdateRequestValidatorError {
     }
 }
 
+impl std::fmt::Display for UpdateRequestValidatorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateRequestValidatorError {}
+
 /// Errors of [`Client::update_resource`](crate::Client::update_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9277,6 +10221,14 @@ impl OperationError for UpdateResourceError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateResourceError {}
 
 /// Errors of [`Client::update_rest_api`](crate::Client::update_rest_api).
 #[derive(Debug, Clone, PartialEq)]
@@ -9367,6 +10319,14 @@ impl OperationError for UpdateRestApiError {
     }
 }
 
+impl std::fmt::Display for UpdateRestApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateRestApiError {}
+
 /// Errors of [`Client::update_stage`](crate::Client::update_stage).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9455,6 +10415,14 @@ impl OperationError for UpdateStageError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateStageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateStageError {}
 
 /// Errors of [`Client::update_usage`](crate::Client::update_usage).
 #[derive(Debug, Clone, PartialEq)]
@@ -9545,6 +10513,14 @@ impl OperationError for UpdateUsageError {
     }
 }
 
+impl std::fmt::Display for UpdateUsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateUsageError {}
+
 /// Errors of [`Client::update_usage_plan`](crate::Client::update_usage_plan).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9634,6 +10610,14 @@ impl OperationError for UpdateUsagePlanError {
     }
 }
 
+impl std::fmt::Display for UpdateUsagePlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateUsagePlanError {}
+
 /// Errors of [`Client::update_vpc_link`](crate::Client::update_vpc_link).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9722,3 +10706,11 @@ impl OperationError for UpdateVpcLinkError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateVpcLinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateVpcLinkError {}

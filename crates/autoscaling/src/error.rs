@@ -54,6 +54,14 @@ impl OperationError for AttachInstancesError {
     }
 }
 
+impl std::fmt::Display for AttachInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AttachInstancesError {}
+
 /// Errors of [`Client::attach_load_balancer_target_groups`](crate::Client::attach_load_balancer_target_groups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -114,6 +122,14 @@ impl OperationError for AttachLoadBalancerTargetGroupsError {
         }
     }
 }
+
+impl std::fmt::Display for AttachLoadBalancerTargetGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AttachLoadBalancerTargetGroupsError {}
 
 /// Errors of [`Client::attach_load_balancers`](crate::Client::attach_load_balancers).
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +192,14 @@ impl OperationError for AttachLoadBalancersError {
     }
 }
 
+impl std::fmt::Display for AttachLoadBalancersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AttachLoadBalancersError {}
+
 /// Errors of [`Client::attach_traffic_sources`](crate::Client::attach_traffic_sources).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -237,6 +261,14 @@ impl OperationError for AttachTrafficSourcesError {
     }
 }
 
+impl std::fmt::Display for AttachTrafficSourcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AttachTrafficSourcesError {}
+
 /// Errors of [`Client::batch_delete_scheduled_action`](crate::Client::batch_delete_scheduled_action).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -273,6 +305,14 @@ impl OperationError for BatchDeleteScheduledActionError {
         }
     }
 }
+
+impl std::fmt::Display for BatchDeleteScheduledActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for BatchDeleteScheduledActionError {}
 
 /// Errors of [`Client::batch_put_scheduled_update_group_action`](crate::Client::batch_put_scheduled_update_group_action).
 #[derive(Debug, Clone, PartialEq)]
@@ -330,6 +370,14 @@ impl OperationError for BatchPutScheduledUpdateGroupActionError {
         }
     }
 }
+
+impl std::fmt::Display for BatchPutScheduledUpdateGroupActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for BatchPutScheduledUpdateGroupActionError {}
 
 /// Errors of [`Client::cancel_instance_refresh`](crate::Client::cancel_instance_refresh).
 #[derive(Debug, Clone, PartialEq)]
@@ -392,6 +440,14 @@ impl OperationError for CancelInstanceRefreshError {
     }
 }
 
+impl std::fmt::Display for CancelInstanceRefreshError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CancelInstanceRefreshError {}
+
 /// Errors of [`Client::complete_lifecycle_action`](crate::Client::complete_lifecycle_action).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -428,6 +484,14 @@ impl OperationError for CompleteLifecycleActionError {
         }
     }
 }
+
+impl std::fmt::Display for CompleteLifecycleActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CompleteLifecycleActionError {}
 
 /// Errors of [`Client::create_auto_scaling_group`](crate::Client::create_auto_scaling_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -498,6 +562,14 @@ impl OperationError for CreateAutoScalingGroupError {
     }
 }
 
+impl std::fmt::Display for CreateAutoScalingGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateAutoScalingGroupError {}
+
 /// Errors of [`Client::create_launch_configuration`](crate::Client::create_launch_configuration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -554,6 +626,14 @@ impl OperationError for CreateLaunchConfigurationError {
         }
     }
 }
+
+impl std::fmt::Display for CreateLaunchConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateLaunchConfigurationError {}
 
 /// Errors of [`Client::create_or_update_tags`](crate::Client::create_or_update_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -622,6 +702,14 @@ impl OperationError for CreateOrUpdateTagsError {
     }
 }
 
+impl std::fmt::Display for CreateOrUpdateTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateOrUpdateTagsError {}
+
 /// Errors of [`Client::delete_auto_scaling_group`](crate::Client::delete_auto_scaling_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -681,6 +769,14 @@ impl OperationError for DeleteAutoScalingGroupError {
     }
 }
 
+impl std::fmt::Display for DeleteAutoScalingGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAutoScalingGroupError {}
+
 /// Errors of [`Client::delete_launch_configuration`](crate::Client::delete_launch_configuration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -728,6 +824,14 @@ impl OperationError for DeleteLaunchConfigurationError {
     }
 }
 
+impl std::fmt::Display for DeleteLaunchConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteLaunchConfigurationError {}
+
 /// Errors of [`Client::delete_lifecycle_hook`](crate::Client::delete_lifecycle_hook).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -765,6 +869,14 @@ impl OperationError for DeleteLifecycleHookError {
     }
 }
 
+impl std::fmt::Display for DeleteLifecycleHookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteLifecycleHookError {}
+
 /// Errors of [`Client::delete_notification_configuration`](crate::Client::delete_notification_configuration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -801,6 +913,14 @@ impl OperationError for DeleteNotificationConfigurationError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteNotificationConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteNotificationConfigurationError {}
 
 /// Errors of [`Client::delete_policy`](crate::Client::delete_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -851,6 +971,14 @@ impl OperationError for DeletePolicyError {
     }
 }
 
+impl std::fmt::Display for DeletePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeletePolicyError {}
+
 /// Errors of [`Client::delete_scheduled_action`](crate::Client::delete_scheduled_action).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -887,6 +1015,14 @@ impl OperationError for DeleteScheduledActionError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteScheduledActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteScheduledActionError {}
 
 /// Errors of [`Client::delete_tags`](crate::Client::delete_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -934,6 +1070,14 @@ impl OperationError for DeleteTagsError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteTagsError {}
 
 /// Errors of [`Client::delete_warm_pool`](crate::Client::delete_warm_pool).
 #[derive(Debug, Clone, PartialEq)]
@@ -1004,6 +1148,14 @@ impl OperationError for DeleteWarmPoolError {
     }
 }
 
+impl std::fmt::Display for DeleteWarmPoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteWarmPoolError {}
+
 /// Errors of [`Client::describe_account_limits`](crate::Client::describe_account_limits).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1041,6 +1193,14 @@ impl OperationError for DescribeAccountLimitsError {
     }
 }
 
+impl std::fmt::Display for DescribeAccountLimitsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAccountLimitsError {}
+
 /// Errors of [`Client::describe_adjustment_types`](crate::Client::describe_adjustment_types).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1077,6 +1237,14 @@ impl OperationError for DescribeAdjustmentTypesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeAdjustmentTypesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAdjustmentTypesError {}
 
 /// Errors of [`Client::describe_auto_scaling_groups`](crate::Client::describe_auto_scaling_groups).
 #[derive(Debug, Clone, PartialEq)]
@@ -1125,6 +1293,14 @@ impl OperationError for DescribeAutoScalingGroupsError {
     }
 }
 
+impl std::fmt::Display for DescribeAutoScalingGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAutoScalingGroupsError {}
+
 /// Errors of [`Client::describe_auto_scaling_instances`](crate::Client::describe_auto_scaling_instances).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1172,6 +1348,14 @@ impl OperationError for DescribeAutoScalingInstancesError {
     }
 }
 
+impl std::fmt::Display for DescribeAutoScalingInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAutoScalingInstancesError {}
+
 /// Errors of [`Client::describe_auto_scaling_notification_types`](crate::Client::describe_auto_scaling_notification_types).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1208,6 +1392,14 @@ impl OperationError for DescribeAutoScalingNotificationTypesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeAutoScalingNotificationTypesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAutoScalingNotificationTypesError {}
 
 /// Errors of [`Client::describe_instance_refreshes`](crate::Client::describe_instance_refreshes).
 #[derive(Debug, Clone, PartialEq)]
@@ -1256,6 +1448,14 @@ impl OperationError for DescribeInstanceRefreshesError {
     }
 }
 
+impl std::fmt::Display for DescribeInstanceRefreshesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeInstanceRefreshesError {}
+
 /// Errors of [`Client::describe_launch_configurations`](crate::Client::describe_launch_configurations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1303,6 +1503,14 @@ impl OperationError for DescribeLaunchConfigurationsError {
     }
 }
 
+impl std::fmt::Display for DescribeLaunchConfigurationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeLaunchConfigurationsError {}
+
 /// Errors of [`Client::describe_lifecycle_hook_types`](crate::Client::describe_lifecycle_hook_types).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1340,6 +1548,14 @@ impl OperationError for DescribeLifecycleHookTypesError {
     }
 }
 
+impl std::fmt::Display for DescribeLifecycleHookTypesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeLifecycleHookTypesError {}
+
 /// Errors of [`Client::describe_lifecycle_hooks`](crate::Client::describe_lifecycle_hooks).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1376,6 +1592,14 @@ impl OperationError for DescribeLifecycleHooksError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeLifecycleHooksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeLifecycleHooksError {}
 
 /// Errors of [`Client::describe_load_balancer_target_groups`](crate::Client::describe_load_balancer_target_groups).
 #[derive(Debug, Clone, PartialEq)]
@@ -1424,6 +1648,14 @@ impl OperationError for DescribeLoadBalancerTargetGroupsError {
     }
 }
 
+impl std::fmt::Display for DescribeLoadBalancerTargetGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeLoadBalancerTargetGroupsError {}
+
 /// Errors of [`Client::describe_load_balancers`](crate::Client::describe_load_balancers).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1471,6 +1703,14 @@ impl OperationError for DescribeLoadBalancersError {
     }
 }
 
+impl std::fmt::Display for DescribeLoadBalancersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeLoadBalancersError {}
+
 /// Errors of [`Client::describe_metric_collection_types`](crate::Client::describe_metric_collection_types).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1507,6 +1747,14 @@ impl OperationError for DescribeMetricCollectionTypesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeMetricCollectionTypesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMetricCollectionTypesError {}
 
 /// Errors of [`Client::describe_notification_configurations`](crate::Client::describe_notification_configurations).
 #[derive(Debug, Clone, PartialEq)]
@@ -1554,6 +1802,14 @@ impl OperationError for DescribeNotificationConfigurationsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeNotificationConfigurationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeNotificationConfigurationsError {}
 
 /// Errors of [`Client::describe_policies`](crate::Client::describe_policies).
 #[derive(Debug, Clone, PartialEq)]
@@ -1614,6 +1870,14 @@ impl OperationError for DescribePoliciesError {
     }
 }
 
+impl std::fmt::Display for DescribePoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribePoliciesError {}
+
 /// Errors of [`Client::describe_scaling_activities`](crate::Client::describe_scaling_activities).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1661,6 +1925,14 @@ impl OperationError for DescribeScalingActivitiesError {
     }
 }
 
+impl std::fmt::Display for DescribeScalingActivitiesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeScalingActivitiesError {}
+
 /// Errors of [`Client::describe_scaling_process_types`](crate::Client::describe_scaling_process_types).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1697,6 +1969,14 @@ impl OperationError for DescribeScalingProcessTypesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeScalingProcessTypesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeScalingProcessTypesError {}
 
 /// Errors of [`Client::describe_scheduled_actions`](crate::Client::describe_scheduled_actions).
 #[derive(Debug, Clone, PartialEq)]
@@ -1745,6 +2025,14 @@ impl OperationError for DescribeScheduledActionsError {
     }
 }
 
+impl std::fmt::Display for DescribeScheduledActionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeScheduledActionsError {}
+
 /// Errors of [`Client::describe_tags`](crate::Client::describe_tags).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1792,6 +2080,14 @@ impl OperationError for DescribeTagsError {
     }
 }
 
+impl std::fmt::Display for DescribeTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeTagsError {}
+
 /// Errors of [`Client::describe_termination_policy_types`](crate::Client::describe_termination_policy_types).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1828,6 +2124,14 @@ impl OperationError for DescribeTerminationPolicyTypesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeTerminationPolicyTypesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeTerminationPolicyTypesError {}
 
 /// Errors of [`Client::describe_traffic_sources`](crate::Client::describe_traffic_sources).
 #[derive(Debug, Clone, PartialEq)]
@@ -1875,6 +2179,14 @@ impl OperationError for DescribeTrafficSourcesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeTrafficSourcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeTrafficSourcesError {}
 
 /// Errors of [`Client::describe_warm_pool`](crate::Client::describe_warm_pool).
 #[derive(Debug, Clone, PartialEq)]
@@ -1933,6 +2245,14 @@ impl OperationError for DescribeWarmPoolError {
     }
 }
 
+impl std::fmt::Display for DescribeWarmPoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeWarmPoolError {}
+
 /// Errors of [`Client::detach_instances`](crate::Client::detach_instances).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1969,6 +2289,14 @@ impl OperationError for DetachInstancesError {
         }
     }
 }
+
+impl std::fmt::Display for DetachInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DetachInstancesError {}
 
 /// Errors of [`Client::detach_load_balancer_target_groups`](crate::Client::detach_load_balancer_target_groups).
 #[derive(Debug, Clone, PartialEq)]
@@ -2007,6 +2335,14 @@ impl OperationError for DetachLoadBalancerTargetGroupsError {
     }
 }
 
+impl std::fmt::Display for DetachLoadBalancerTargetGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DetachLoadBalancerTargetGroupsError {}
+
 /// Errors of [`Client::detach_load_balancers`](crate::Client::detach_load_balancers).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2043,6 +2379,14 @@ impl OperationError for DetachLoadBalancersError {
         }
     }
 }
+
+impl std::fmt::Display for DetachLoadBalancersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DetachLoadBalancersError {}
 
 /// Errors of [`Client::detach_traffic_sources`](crate::Client::detach_traffic_sources).
 #[derive(Debug, Clone, PartialEq)]
@@ -2081,6 +2425,14 @@ impl OperationError for DetachTrafficSourcesError {
     }
 }
 
+impl std::fmt::Display for DetachTrafficSourcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DetachTrafficSourcesError {}
+
 /// Errors of [`Client::disable_metrics_collection`](crate::Client::disable_metrics_collection).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2117,6 +2469,14 @@ impl OperationError for DisableMetricsCollectionError {
         }
     }
 }
+
+impl std::fmt::Display for DisableMetricsCollectionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisableMetricsCollectionError {}
 
 /// Errors of [`Client::enable_metrics_collection`](crate::Client::enable_metrics_collection).
 #[derive(Debug, Clone, PartialEq)]
@@ -2155,6 +2515,14 @@ impl OperationError for EnableMetricsCollectionError {
     }
 }
 
+impl std::fmt::Display for EnableMetricsCollectionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableMetricsCollectionError {}
+
 /// Errors of [`Client::enter_standby`](crate::Client::enter_standby).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2191,6 +2559,14 @@ impl OperationError for EnterStandbyError {
         }
     }
 }
+
+impl std::fmt::Display for EnterStandbyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnterStandbyError {}
 
 /// Errors of [`Client::execute_policy`](crate::Client::execute_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -2241,6 +2617,14 @@ impl OperationError for ExecutePolicyError {
     }
 }
 
+impl std::fmt::Display for ExecutePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ExecutePolicyError {}
+
 /// Errors of [`Client::exit_standby`](crate::Client::exit_standby).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2278,6 +2662,14 @@ impl OperationError for ExitStandbyError {
     }
 }
 
+impl std::fmt::Display for ExitStandbyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ExitStandbyError {}
+
 /// Errors of [`Client::get_predictive_scaling_forecast`](crate::Client::get_predictive_scaling_forecast).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2314,6 +2706,14 @@ impl OperationError for GetPredictiveScalingForecastError {
         }
     }
 }
+
+impl std::fmt::Display for GetPredictiveScalingForecastError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetPredictiveScalingForecastError {}
 
 /// Errors of [`Client::launch_instances`](crate::Client::launch_instances).
 #[derive(Debug, Clone, PartialEq)]
@@ -2364,6 +2764,14 @@ impl OperationError for LaunchInstancesError {
     }
 }
 
+impl std::fmt::Display for LaunchInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for LaunchInstancesError {}
+
 /// Errors of [`Client::put_lifecycle_hook`](crate::Client::put_lifecycle_hook).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2410,6 +2818,14 @@ impl OperationError for PutLifecycleHookError {
         }
     }
 }
+
+impl std::fmt::Display for PutLifecycleHookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutLifecycleHookError {}
 
 /// Errors of [`Client::put_notification_configuration`](crate::Client::put_notification_configuration).
 #[derive(Debug, Clone, PartialEq)]
@@ -2470,6 +2886,14 @@ impl OperationError for PutNotificationConfigurationError {
     }
 }
 
+impl std::fmt::Display for PutNotificationConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutNotificationConfigurationError {}
+
 /// Errors of [`Client::put_scaling_policy`](crate::Client::put_scaling_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2529,6 +2953,14 @@ impl OperationError for PutScalingPolicyError {
     }
 }
 
+impl std::fmt::Display for PutScalingPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutScalingPolicyError {}
+
 /// Errors of [`Client::put_scheduled_update_group_action`](crate::Client::put_scheduled_update_group_action).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2585,6 +3017,14 @@ impl OperationError for PutScheduledUpdateGroupActionError {
         }
     }
 }
+
+impl std::fmt::Display for PutScheduledUpdateGroupActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutScheduledUpdateGroupActionError {}
 
 /// Errors of [`Client::put_warm_pool`](crate::Client::put_warm_pool).
 #[derive(Debug, Clone, PartialEq)]
@@ -2645,6 +3085,14 @@ impl OperationError for PutWarmPoolError {
     }
 }
 
+impl std::fmt::Display for PutWarmPoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutWarmPoolError {}
+
 /// Errors of [`Client::record_lifecycle_action_heartbeat`](crate::Client::record_lifecycle_action_heartbeat).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2681,6 +3129,14 @@ impl OperationError for RecordLifecycleActionHeartbeatError {
         }
     }
 }
+
+impl std::fmt::Display for RecordLifecycleActionHeartbeatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RecordLifecycleActionHeartbeatError {}
 
 /// Errors of [`Client::resume_processes`](crate::Client::resume_processes).
 #[derive(Debug, Clone, PartialEq)]
@@ -2728,6 +3184,14 @@ impl OperationError for ResumeProcessesError {
         }
     }
 }
+
+impl std::fmt::Display for ResumeProcessesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ResumeProcessesError {}
 
 /// Errors of [`Client::rollback_instance_refresh`](crate::Client::rollback_instance_refresh).
 #[derive(Debug, Clone, PartialEq)]
@@ -2802,6 +3266,14 @@ impl OperationError for RollbackInstanceRefreshError {
     }
 }
 
+impl std::fmt::Display for RollbackInstanceRefreshError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RollbackInstanceRefreshError {}
+
 /// Errors of [`Client::set_desired_capacity`](crate::Client::set_desired_capacity).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2851,6 +3323,14 @@ impl OperationError for SetDesiredCapacityError {
     }
 }
 
+impl std::fmt::Display for SetDesiredCapacityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetDesiredCapacityError {}
+
 /// Errors of [`Client::set_instance_health`](crate::Client::set_instance_health).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2887,6 +3367,14 @@ impl OperationError for SetInstanceHealthError {
         }
     }
 }
+
+impl std::fmt::Display for SetInstanceHealthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetInstanceHealthError {}
 
 /// Errors of [`Client::set_instance_protection`](crate::Client::set_instance_protection).
 #[derive(Debug, Clone, PartialEq)]
@@ -2934,6 +3422,14 @@ impl OperationError for SetInstanceProtectionError {
         }
     }
 }
+
+impl std::fmt::Display for SetInstanceProtectionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetInstanceProtectionError {}
 
 /// Errors of [`Client::start_instance_refresh`](crate::Client::start_instance_refresh).
 #[derive(Debug, Clone, PartialEq)]
@@ -2994,6 +3490,14 @@ impl OperationError for StartInstanceRefreshError {
     }
 }
 
+impl std::fmt::Display for StartInstanceRefreshError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartInstanceRefreshError {}
+
 /// Errors of [`Client::suspend_processes`](crate::Client::suspend_processes).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3040,6 +3544,14 @@ impl OperationError for SuspendProcessesError {
         }
     }
 }
+
+impl std::fmt::Display for SuspendProcessesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SuspendProcessesError {}
 
 /// Errors of [`Client::terminate_instance_in_auto_scaling_group`](crate::Client::terminate_instance_in_auto_scaling_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -3089,6 +3601,14 @@ impl OperationError for TerminateInstanceInAutoScalingGroupError {
         }
     }
 }
+
+impl std::fmt::Display for TerminateInstanceInAutoScalingGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TerminateInstanceInAutoScalingGroupError {}
 
 /// Errors of [`Client::update_auto_scaling_group`](crate::Client::update_auto_scaling_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -3150,3 +3670,11 @@ impl OperationError for UpdateAutoScalingGroupError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateAutoScalingGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAutoScalingGroupError {}

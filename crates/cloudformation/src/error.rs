@@ -54,6 +54,14 @@ impl OperationError for ActivateOrganizationsAccessError {
     }
 }
 
+impl std::fmt::Display for ActivateOrganizationsAccessError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ActivateOrganizationsAccessError {}
+
 /// Errors of [`Client::activate_type`](crate::Client::activate_type).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -98,6 +106,14 @@ impl OperationError for ActivateTypeError {
         }
     }
 }
+
+impl std::fmt::Display for ActivateTypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ActivateTypeError {}
 
 /// Errors of [`Client::batch_describe_type_configurations`](crate::Client::batch_describe_type_configurations).
 #[derive(Debug, Clone, PartialEq)]
@@ -148,6 +164,14 @@ impl OperationError for BatchDescribeTypeConfigurationsError {
     }
 }
 
+impl std::fmt::Display for BatchDescribeTypeConfigurationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for BatchDescribeTypeConfigurationsError {}
+
 /// Errors of [`Client::cancel_update_stack`](crate::Client::cancel_update_stack).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -185,6 +209,14 @@ impl OperationError for CancelUpdateStackError {
     }
 }
 
+impl std::fmt::Display for CancelUpdateStackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CancelUpdateStackError {}
+
 /// Errors of [`Client::continue_update_rollback`](crate::Client::continue_update_rollback).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -221,6 +253,14 @@ impl OperationError for ContinueUpdateRollbackError {
         }
     }
 }
+
+impl std::fmt::Display for ContinueUpdateRollbackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ContinueUpdateRollbackError {}
 
 /// Errors of [`Client::create_change_set`](crate::Client::create_change_set).
 #[derive(Debug, Clone, PartialEq)]
@@ -284,6 +324,14 @@ impl OperationError for CreateChangeSetError {
         }
     }
 }
+
+impl std::fmt::Display for CreateChangeSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateChangeSetError {}
 
 /// Errors of [`Client::create_generated_template`](crate::Client::create_generated_template).
 #[derive(Debug, Clone, PartialEq)]
@@ -351,6 +399,14 @@ impl OperationError for CreateGeneratedTemplateError {
         }
     }
 }
+
+impl std::fmt::Display for CreateGeneratedTemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateGeneratedTemplateError {}
 
 /// Errors of [`Client::create_stack`](crate::Client::create_stack).
 #[derive(Debug, Clone, PartialEq)]
@@ -426,6 +482,14 @@ impl OperationError for CreateStackError {
         }
     }
 }
+
+impl std::fmt::Display for CreateStackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateStackError {}
 
 /// Errors of [`Client::create_stack_instances`](crate::Client::create_stack_instances).
 #[derive(Debug, Clone, PartialEq)]
@@ -524,6 +588,14 @@ impl OperationError for CreateStackInstancesError {
     }
 }
 
+impl std::fmt::Display for CreateStackInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateStackInstancesError {}
+
 /// Errors of [`Client::create_stack_refactor`](crate::Client::create_stack_refactor) (the model lists no exceptions).
 pub type CreateStackRefactorError = myaws_core::error::UnmodeledError;
 
@@ -590,6 +662,14 @@ impl OperationError for CreateStackSetError {
     }
 }
 
+impl std::fmt::Display for CreateStackSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateStackSetError {}
+
 /// Errors of [`Client::deactivate_organizations_access`](crate::Client::deactivate_organizations_access).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -639,6 +719,14 @@ impl OperationError for DeactivateOrganizationsAccessError {
     }
 }
 
+impl std::fmt::Display for DeactivateOrganizationsAccessError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeactivateOrganizationsAccessError {}
+
 /// Errors of [`Client::deactivate_type`](crate::Client::deactivate_type).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -684,6 +772,14 @@ impl OperationError for DeactivateTypeError {
     }
 }
 
+impl std::fmt::Display for DeactivateTypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeactivateTypeError {}
+
 /// Errors of [`Client::delete_change_set`](crate::Client::delete_change_set).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -720,6 +816,14 @@ impl OperationError for DeleteChangeSetError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteChangeSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteChangeSetError {}
 
 /// Errors of [`Client::delete_generated_template`](crate::Client::delete_generated_template).
 #[derive(Debug, Clone, PartialEq)]
@@ -776,6 +880,14 @@ impl OperationError for DeleteGeneratedTemplateError {
     }
 }
 
+impl std::fmt::Display for DeleteGeneratedTemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteGeneratedTemplateError {}
+
 /// Errors of [`Client::delete_stack`](crate::Client::delete_stack).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -812,6 +924,14 @@ impl OperationError for DeleteStackError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteStackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteStackError {}
 
 /// Errors of [`Client::delete_stack_instances`](crate::Client::delete_stack_instances).
 #[derive(Debug, Clone, PartialEq)]
@@ -896,6 +1016,14 @@ impl OperationError for DeleteStackInstancesError {
     }
 }
 
+impl std::fmt::Display for DeleteStackInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteStackInstancesError {}
+
 /// Errors of [`Client::delete_stack_set`](crate::Client::delete_stack_set).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -945,6 +1073,14 @@ impl OperationError for DeleteStackSetError {
     }
 }
 
+impl std::fmt::Display for DeleteStackSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteStackSetError {}
+
 /// Errors of [`Client::deregister_type`](crate::Client::deregister_type).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -990,6 +1126,14 @@ impl OperationError for DeregisterTypeError {
     }
 }
 
+impl std::fmt::Display for DeregisterTypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeregisterTypeError {}
+
 /// Errors of [`Client::describe_account_limits`](crate::Client::describe_account_limits) (the model lists no exceptions).
 pub type DescribeAccountLimitsError = myaws_core::error::UnmodeledError;
 
@@ -1030,6 +1174,14 @@ impl OperationError for DescribeChangeSetError {
     }
 }
 
+impl std::fmt::Display for DescribeChangeSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeChangeSetError {}
+
 /// Errors of [`Client::describe_change_set_hooks`](crate::Client::describe_change_set_hooks).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1066,6 +1218,14 @@ impl OperationError for DescribeChangeSetHooksError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeChangeSetHooksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeChangeSetHooksError {}
 
 /// Errors of [`Client::describe_events`](crate::Client::describe_events) (the model lists no exceptions).
 pub type DescribeEventsError = myaws_core::error::UnmodeledError;
@@ -1108,6 +1268,14 @@ impl OperationError for DescribeGeneratedTemplateError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeGeneratedTemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeGeneratedTemplateError {}
 
 /// Errors of [`Client::describe_organizations_access`](crate::Client::describe_organizations_access).
 #[derive(Debug, Clone, PartialEq)]
@@ -1158,6 +1326,14 @@ impl OperationError for DescribeOrganizationsAccessError {
     }
 }
 
+impl std::fmt::Display for DescribeOrganizationsAccessError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeOrganizationsAccessError {}
+
 /// Errors of [`Client::describe_publisher`](crate::Client::describe_publisher).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1192,6 +1368,14 @@ impl OperationError for DescribePublisherError {
         }
     }
 }
+
+impl std::fmt::Display for DescribePublisherError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribePublisherError {}
 
 /// Errors of [`Client::describe_resource_scan`](crate::Client::describe_resource_scan).
 #[derive(Debug, Clone, PartialEq)]
@@ -1229,6 +1413,14 @@ impl OperationError for DescribeResourceScanError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeResourceScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeResourceScanError {}
 
 /// Errors of [`Client::describe_stack_drift_detection_status`](crate::Client::describe_stack_drift_detection_status) (the model lists no exceptions).
 pub type DescribeStackDriftDetectionStatusError = myaws_core::error::UnmodeledError;
@@ -1285,6 +1477,14 @@ impl OperationError for DescribeStackInstanceError {
     }
 }
 
+impl std::fmt::Display for DescribeStackInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeStackInstanceError {}
+
 /// Errors of [`Client::describe_stack_refactor`](crate::Client::describe_stack_refactor).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1321,6 +1521,14 @@ impl OperationError for DescribeStackRefactorError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeStackRefactorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeStackRefactorError {}
 
 /// Errors of [`Client::describe_stack_resource`](crate::Client::describe_stack_resource) (the model lists no exceptions).
 pub type DescribeStackResourceError = myaws_core::error::UnmodeledError;
@@ -1367,6 +1575,14 @@ impl OperationError for DescribeStackSetError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeStackSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeStackSetError {}
 
 /// Errors of [`Client::describe_stack_set_operation`](crate::Client::describe_stack_set_operation).
 #[derive(Debug, Clone, PartialEq)]
@@ -1417,6 +1633,14 @@ impl OperationError for DescribeStackSetOperationError {
     }
 }
 
+impl std::fmt::Display for DescribeStackSetOperationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeStackSetOperationError {}
+
 /// Errors of [`Client::describe_stacks`](crate::Client::describe_stacks) (the model lists no exceptions).
 pub type DescribeStacksError = myaws_core::error::UnmodeledError;
 
@@ -1465,6 +1689,14 @@ impl OperationError for DescribeTypeError {
     }
 }
 
+impl std::fmt::Display for DescribeTypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeTypeError {}
+
 /// Errors of [`Client::describe_type_registration`](crate::Client::describe_type_registration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1499,6 +1731,14 @@ impl OperationError for DescribeTypeRegistrationError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeTypeRegistrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeTypeRegistrationError {}
 
 /// Errors of [`Client::detect_stack_drift`](crate::Client::detect_stack_drift) (the model lists no exceptions).
 pub type DetectStackDriftError = myaws_core::error::UnmodeledError;
@@ -1566,6 +1806,14 @@ impl OperationError for DetectStackSetDriftError {
         }
     }
 }
+
+impl std::fmt::Display for DetectStackSetDriftError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DetectStackSetDriftError {}
 
 /// Errors of [`Client::estimate_template_cost`](crate::Client::estimate_template_cost) (the model lists no exceptions).
 pub type EstimateTemplateCostError = myaws_core::error::UnmodeledError;
@@ -1643,6 +1891,14 @@ impl OperationError for ExecuteChangeSetError {
     }
 }
 
+impl std::fmt::Display for ExecuteChangeSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ExecuteChangeSetError {}
+
 /// Errors of [`Client::execute_stack_refactor`](crate::Client::execute_stack_refactor) (the model lists no exceptions).
 pub type ExecuteStackRefactorError = myaws_core::error::UnmodeledError;
 
@@ -1685,6 +1941,14 @@ impl OperationError for GetGeneratedTemplateError {
     }
 }
 
+impl std::fmt::Display for GetGeneratedTemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetGeneratedTemplateError {}
+
 /// Errors of [`Client::get_hook_result`](crate::Client::get_hook_result).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1721,6 +1985,14 @@ impl OperationError for GetHookResultError {
         }
     }
 }
+
+impl std::fmt::Display for GetHookResultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetHookResultError {}
 
 /// Errors of [`Client::get_stack_policy`](crate::Client::get_stack_policy) (the model lists no exceptions).
 pub type GetStackPolicyError = myaws_core::error::UnmodeledError;
@@ -1762,6 +2034,14 @@ impl OperationError for GetTemplateError {
     }
 }
 
+impl std::fmt::Display for GetTemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetTemplateError {}
+
 /// Errors of [`Client::get_template_summary`](crate::Client::get_template_summary).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1798,6 +2078,14 @@ impl OperationError for GetTemplateSummaryError {
         }
     }
 }
+
+impl std::fmt::Display for GetTemplateSummaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetTemplateSummaryError {}
 
 /// Errors of [`Client::import_stacks_to_stack_set`](crate::Client::import_stacks_to_stack_set).
 #[derive(Debug, Clone, PartialEq)]
@@ -1908,6 +2196,14 @@ impl OperationError for ImportStacksToStackSetError {
     }
 }
 
+impl std::fmt::Display for ImportStacksToStackSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ImportStacksToStackSetError {}
+
 /// Errors of [`Client::list_change_sets`](crate::Client::list_change_sets) (the model lists no exceptions).
 pub type ListChangeSetsError = myaws_core::error::UnmodeledError;
 
@@ -1953,6 +2249,14 @@ impl OperationError for ListHookResultsError {
         }
     }
 }
+
+impl std::fmt::Display for ListHookResultsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListHookResultsError {}
 
 /// Errors of [`Client::list_imports`](crate::Client::list_imports) (the model lists no exceptions).
 pub type ListImportsError = myaws_core::error::UnmodeledError;
@@ -2006,6 +2310,14 @@ impl OperationError for ListResourceScanRelatedResourcesError {
     }
 }
 
+impl std::fmt::Display for ListResourceScanRelatedResourcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListResourceScanRelatedResourcesError {}
+
 /// Errors of [`Client::list_resource_scan_resources`](crate::Client::list_resource_scan_resources).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2054,6 +2366,14 @@ impl OperationError for ListResourceScanResourcesError {
         }
     }
 }
+
+impl std::fmt::Display for ListResourceScanResourcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListResourceScanResourcesError {}
 
 /// Errors of [`Client::list_resource_scans`](crate::Client::list_resource_scans) (the model lists no exceptions).
 pub type ListResourceScansError = myaws_core::error::UnmodeledError;
@@ -2119,6 +2439,14 @@ impl OperationError for ListStackInstanceResourceDriftsError {
     }
 }
 
+impl std::fmt::Display for ListStackInstanceResourceDriftsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListStackInstanceResourceDriftsError {}
+
 /// Errors of [`Client::list_stack_instances`](crate::Client::list_stack_instances).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2155,6 +2483,14 @@ impl OperationError for ListStackInstancesError {
         }
     }
 }
+
+impl std::fmt::Display for ListStackInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListStackInstancesError {}
 
 /// Errors of [`Client::list_stack_refactor_actions`](crate::Client::list_stack_refactor_actions) (the model lists no exceptions).
 pub type ListStackRefactorActionsError = myaws_core::error::UnmodeledError;
@@ -2201,6 +2537,14 @@ impl OperationError for ListStackSetAutoDeploymentTargetsError {
         }
     }
 }
+
+impl std::fmt::Display for ListStackSetAutoDeploymentTargetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListStackSetAutoDeploymentTargetsError {}
 
 /// Errors of [`Client::list_stack_set_operation_results`](crate::Client::list_stack_set_operation_results).
 #[derive(Debug, Clone, PartialEq)]
@@ -2251,6 +2595,14 @@ impl OperationError for ListStackSetOperationResultsError {
     }
 }
 
+impl std::fmt::Display for ListStackSetOperationResultsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListStackSetOperationResultsError {}
+
 /// Errors of [`Client::list_stack_set_operations`](crate::Client::list_stack_set_operations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2287,6 +2639,14 @@ impl OperationError for ListStackSetOperationsError {
         }
     }
 }
+
+impl std::fmt::Display for ListStackSetOperationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListStackSetOperationsError {}
 
 /// Errors of [`Client::list_stack_sets`](crate::Client::list_stack_sets) (the model lists no exceptions).
 pub type ListStackSetsError = myaws_core::error::UnmodeledError;
@@ -2329,6 +2689,14 @@ impl OperationError for ListTypeRegistrationsError {
     }
 }
 
+impl std::fmt::Display for ListTypeRegistrationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTypeRegistrationsError {}
+
 /// Errors of [`Client::list_type_versions`](crate::Client::list_type_versions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2364,6 +2732,14 @@ impl OperationError for ListTypeVersionsError {
     }
 }
 
+impl std::fmt::Display for ListTypeVersionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTypeVersionsError {}
+
 /// Errors of [`Client::list_types`](crate::Client::list_types).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2398,6 +2774,14 @@ impl OperationError for ListTypesError {
         }
     }
 }
+
+impl std::fmt::Display for ListTypesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTypesError {}
 
 /// Errors of [`Client::publish_type`](crate::Client::publish_type).
 #[derive(Debug, Clone, PartialEq)]
@@ -2443,6 +2827,14 @@ impl OperationError for PublishTypeError {
         }
     }
 }
+
+impl std::fmt::Display for PublishTypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PublishTypeError {}
 
 /// Errors of [`Client::record_handler_progress`](crate::Client::record_handler_progress).
 #[derive(Debug, Clone, PartialEq)]
@@ -2495,6 +2887,14 @@ impl OperationError for RecordHandlerProgressError {
     }
 }
 
+impl std::fmt::Display for RecordHandlerProgressError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RecordHandlerProgressError {}
+
 /// Errors of [`Client::register_publisher`](crate::Client::register_publisher).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2530,6 +2930,14 @@ impl OperationError for RegisterPublisherError {
     }
 }
 
+impl std::fmt::Display for RegisterPublisherError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RegisterPublisherError {}
+
 /// Errors of [`Client::register_type`](crate::Client::register_type).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2564,6 +2972,14 @@ impl OperationError for RegisterTypeError {
         }
     }
 }
+
+impl std::fmt::Display for RegisterTypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RegisterTypeError {}
 
 /// Errors of [`Client::rollback_stack`](crate::Client::rollback_stack).
 #[derive(Debug, Clone, PartialEq)]
@@ -2601,6 +3017,14 @@ impl OperationError for RollbackStackError {
         }
     }
 }
+
+impl std::fmt::Display for RollbackStackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RollbackStackError {}
 
 /// Errors of [`Client::set_stack_policy`](crate::Client::set_stack_policy) (the model lists no exceptions).
 pub type SetStackPolicyError = myaws_core::error::UnmodeledError;
@@ -2650,6 +3074,14 @@ impl OperationError for SetTypeConfigurationError {
     }
 }
 
+impl std::fmt::Display for SetTypeConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetTypeConfigurationError {}
+
 /// Errors of [`Client::set_type_default_version`](crate::Client::set_type_default_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2694,6 +3126,14 @@ impl OperationError for SetTypeDefaultVersionError {
         }
     }
 }
+
+impl std::fmt::Display for SetTypeDefaultVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetTypeDefaultVersionError {}
 
 /// Errors of [`Client::signal_resource`](crate::Client::signal_resource) (the model lists no exceptions).
 pub type SignalResourceError = myaws_core::error::UnmodeledError;
@@ -2752,6 +3192,14 @@ impl OperationError for StartResourceScanError {
         }
     }
 }
+
+impl std::fmt::Display for StartResourceScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartResourceScanError {}
 
 /// Errors of [`Client::stop_stack_set_operation`](crate::Client::stop_stack_set_operation).
 #[derive(Debug, Clone, PartialEq)]
@@ -2814,6 +3262,14 @@ impl OperationError for StopStackSetOperationError {
     }
 }
 
+impl std::fmt::Display for StopStackSetOperationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopStackSetOperationError {}
+
 /// Errors of [`Client::test_type`](crate::Client::test_type).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2858,6 +3314,14 @@ impl OperationError for TestTypeError {
         }
     }
 }
+
+impl std::fmt::Display for TestTypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TestTypeError {}
 
 /// Errors of [`Client::update_generated_template`](crate::Client::update_generated_template).
 #[derive(Debug, Clone, PartialEq)]
@@ -2924,6 +3388,14 @@ impl OperationError for UpdateGeneratedTemplateError {
     }
 }
 
+impl std::fmt::Display for UpdateGeneratedTemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateGeneratedTemplateError {}
+
 /// Errors of [`Client::update_stack`](crate::Client::update_stack).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2972,6 +3444,14 @@ impl OperationError for UpdateStackError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateStackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateStackError {}
 
 /// Errors of [`Client::update_stack_instances`](crate::Client::update_stack_instances).
 #[derive(Debug, Clone, PartialEq)]
@@ -3068,6 +3548,14 @@ impl OperationError for UpdateStackInstancesError {
     }
 }
 
+impl std::fmt::Display for UpdateStackInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateStackInstancesError {}
+
 /// Errors of [`Client::update_stack_set`](crate::Client::update_stack_set).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3162,6 +3650,14 @@ impl OperationError for UpdateStackSetError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateStackSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateStackSetError {}
 
 /// Errors of [`Client::update_termination_protection`](crate::Client::update_termination_protection) (the model lists no exceptions).
 pub type UpdateTerminationProtectionError = myaws_core::error::UnmodeledError;

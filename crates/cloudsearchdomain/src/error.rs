@@ -40,6 +40,14 @@ impl OperationError for SearchError {
     }
 }
 
+impl std::fmt::Display for SearchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SearchError {}
+
 /// Errors of [`Client::suggest`](crate::Client::suggest).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -74,6 +82,14 @@ impl OperationError for SuggestError {
         }
     }
 }
+
+impl std::fmt::Display for SuggestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SuggestError {}
 
 /// Errors of [`Client::upload_documents`](crate::Client::upload_documents).
 #[derive(Debug, Clone, PartialEq)]
@@ -111,3 +127,11 @@ impl OperationError for UploadDocumentsError {
         }
     }
 }
+
+impl std::fmt::Display for UploadDocumentsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UploadDocumentsError {}

@@ -88,6 +88,14 @@ impl OperationError for AssociateDatasetKmsKeyError {
     }
 }
 
+impl std::fmt::Display for AssociateDatasetKmsKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AssociateDatasetKmsKeyError {}
+
 /// Errors of [`Client::delete_alarm_mute_rule`](crate::Client::delete_alarm_mute_rule) (the model lists no exceptions).
 pub type DeleteAlarmMuteRuleError = myaws_core::error::UnmodeledError;
 
@@ -135,6 +143,14 @@ impl OperationError for DeleteAlarmsError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteAlarmsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAlarmsError {}
 
 /// Errors of [`Client::delete_anomaly_detector`](crate::Client::delete_anomaly_detector).
 #[derive(Debug, Clone, PartialEq)]
@@ -221,6 +237,14 @@ impl OperationError for DeleteAnomalyDetectorError {
     }
 }
 
+impl std::fmt::Display for DeleteAnomalyDetectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAnomalyDetectorError {}
+
 /// Errors of [`Client::delete_dashboards`](crate::Client::delete_dashboards).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -278,6 +302,14 @@ impl OperationError for DeleteDashboardsError {
     }
 }
 
+impl std::fmt::Display for DeleteDashboardsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDashboardsError {}
+
 /// Errors of [`Client::delete_insight_rules`](crate::Client::delete_insight_rules).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -326,6 +358,14 @@ impl OperationError for DeleteInsightRulesError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteInsightRulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteInsightRulesError {}
 
 /// Errors of [`Client::delete_metric_stream`](crate::Client::delete_metric_stream).
 #[derive(Debug, Clone, PartialEq)]
@@ -386,6 +426,14 @@ impl OperationError for DeleteMetricStreamError {
     }
 }
 
+impl std::fmt::Display for DeleteMetricStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteMetricStreamError {}
+
 /// Errors of [`Client::describe_alarm_contributors`](crate::Client::describe_alarm_contributors).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -433,6 +481,14 @@ impl OperationError for DescribeAlarmContributorsError {
     }
 }
 
+impl std::fmt::Display for DescribeAlarmContributorsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAlarmContributorsError {}
+
 /// Errors of [`Client::describe_alarm_history`](crate::Client::describe_alarm_history).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -468,6 +524,14 @@ impl OperationError for DescribeAlarmHistoryError {
     }
 }
 
+impl std::fmt::Display for DescribeAlarmHistoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAlarmHistoryError {}
+
 /// Errors of [`Client::describe_alarms`](crate::Client::describe_alarms).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -502,6 +566,14 @@ impl OperationError for DescribeAlarmsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeAlarmsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAlarmsError {}
 
 /// Errors of [`Client::describe_alarms_for_metric`](crate::Client::describe_alarms_for_metric) (the model lists no exceptions).
 pub type DescribeAlarmsForMetricError = myaws_core::error::UnmodeledError;
@@ -577,6 +649,14 @@ impl OperationError for DescribeAnomalyDetectorsError {
     }
 }
 
+impl std::fmt::Display for DescribeAnomalyDetectorsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAnomalyDetectorsError {}
+
 /// Errors of [`Client::describe_insight_rules`](crate::Client::describe_insight_rules).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -611,6 +691,14 @@ impl OperationError for DescribeInsightRulesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeInsightRulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeInsightRulesError {}
 
 /// Errors of [`Client::disable_alarm_actions`](crate::Client::disable_alarm_actions) (the model lists no exceptions).
 pub type DisableAlarmActionsError = myaws_core::error::UnmodeledError;
@@ -664,6 +752,14 @@ impl OperationError for DisableInsightRulesError {
     }
 }
 
+impl std::fmt::Display for DisableInsightRulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisableInsightRulesError {}
+
 /// Errors of [`Client::disassociate_dataset_kms_key`](crate::Client::disassociate_dataset_kms_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -710,6 +806,14 @@ impl OperationError for DisassociateDatasetKmsKeyError {
         }
     }
 }
+
+impl std::fmt::Display for DisassociateDatasetKmsKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisassociateDatasetKmsKeyError {}
 
 /// Errors of [`Client::enable_alarm_actions`](crate::Client::enable_alarm_actions) (the model lists no exceptions).
 pub type EnableAlarmActionsError = myaws_core::error::UnmodeledError;
@@ -775,6 +879,14 @@ impl OperationError for EnableInsightRulesError {
     }
 }
 
+impl std::fmt::Display for EnableInsightRulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableInsightRulesError {}
+
 /// Errors of [`Client::get_alarm_mute_rule`](crate::Client::get_alarm_mute_rule).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -811,6 +923,14 @@ impl OperationError for GetAlarmMuteRuleError {
         }
     }
 }
+
+impl std::fmt::Display for GetAlarmMuteRuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAlarmMuteRuleError {}
 
 /// Errors of [`Client::get_dashboard`](crate::Client::get_dashboard).
 #[derive(Debug, Clone, PartialEq)]
@@ -871,6 +991,14 @@ impl OperationError for GetDashboardError {
     }
 }
 
+impl std::fmt::Display for GetDashboardError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDashboardError {}
+
 /// Errors of [`Client::get_dataset`](crate::Client::get_dataset).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -907,6 +1035,14 @@ impl OperationError for GetDatasetError {
         }
     }
 }
+
+impl std::fmt::Display for GetDatasetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDatasetError {}
 
 /// Errors of [`Client::get_insight_rule_report`](crate::Client::get_insight_rule_report).
 #[derive(Debug, Clone, PartialEq)]
@@ -969,6 +1105,14 @@ impl OperationError for GetInsightRuleReportError {
     }
 }
 
+impl std::fmt::Display for GetInsightRuleReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetInsightRuleReportError {}
+
 /// Errors of [`Client::get_metric_data`](crate::Client::get_metric_data).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1003,6 +1147,14 @@ impl OperationError for GetMetricDataError {
         }
     }
 }
+
+impl std::fmt::Display for GetMetricDataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMetricDataError {}
 
 /// Errors of [`Client::get_metric_statistics`](crate::Client::get_metric_statistics).
 #[derive(Debug, Clone, PartialEq)]
@@ -1076,6 +1228,14 @@ impl OperationError for GetMetricStatisticsError {
         }
     }
 }
+
+impl std::fmt::Display for GetMetricStatisticsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMetricStatisticsError {}
 
 /// Errors of [`Client::get_metric_stream`](crate::Client::get_metric_stream).
 #[derive(Debug, Clone, PartialEq)]
@@ -1162,6 +1322,14 @@ impl OperationError for GetMetricStreamError {
     }
 }
 
+impl std::fmt::Display for GetMetricStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMetricStreamError {}
+
 /// Errors of [`Client::get_metric_widget_image`](crate::Client::get_metric_widget_image) (the model lists no exceptions).
 pub type GetMetricWidgetImageError = myaws_core::error::UnmodeledError;
 
@@ -1215,6 +1383,14 @@ impl OperationError for ListAlarmMuteRulesError {
     }
 }
 
+impl std::fmt::Display for ListAlarmMuteRulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAlarmMuteRulesError {}
+
 /// Errors of [`Client::list_dashboards`](crate::Client::list_dashboards).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1261,6 +1437,14 @@ impl OperationError for ListDashboardsError {
         }
     }
 }
+
+impl std::fmt::Display for ListDashboardsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListDashboardsError {}
 
 /// Errors of [`Client::list_managed_insight_rules`](crate::Client::list_managed_insight_rules).
 #[derive(Debug, Clone, PartialEq)]
@@ -1320,6 +1504,14 @@ impl OperationError for ListManagedInsightRulesError {
         }
     }
 }
+
+impl std::fmt::Display for ListManagedInsightRulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListManagedInsightRulesError {}
 
 /// Errors of [`Client::list_metric_streams`](crate::Client::list_metric_streams).
 #[derive(Debug, Clone, PartialEq)]
@@ -1390,6 +1582,14 @@ impl OperationError for ListMetricStreamsError {
     }
 }
 
+impl std::fmt::Display for ListMetricStreamsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListMetricStreamsError {}
+
 /// Errors of [`Client::list_metrics`](crate::Client::list_metrics).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1436,6 +1636,14 @@ impl OperationError for ListMetricsError {
         }
     }
 }
+
+impl std::fmt::Display for ListMetricsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListMetricsError {}
 
 /// Errors of [`Client::list_tags_for_resource`](crate::Client::list_tags_for_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -1496,6 +1704,14 @@ impl OperationError for ListTagsForResourceError {
     }
 }
 
+impl std::fmt::Display for ListTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForResourceError {}
+
 /// Errors of [`Client::put_alarm_mute_rule`](crate::Client::put_alarm_mute_rule).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1530,6 +1746,14 @@ impl OperationError for PutAlarmMuteRuleError {
         }
     }
 }
+
+impl std::fmt::Display for PutAlarmMuteRuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutAlarmMuteRuleError {}
 
 /// Errors of [`Client::put_anomaly_detector`](crate::Client::put_anomaly_detector).
 #[derive(Debug, Clone, PartialEq)]
@@ -1616,6 +1840,14 @@ impl OperationError for PutAnomalyDetectorError {
     }
 }
 
+impl std::fmt::Display for PutAnomalyDetectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutAnomalyDetectorError {}
+
 /// Errors of [`Client::put_composite_alarm`](crate::Client::put_composite_alarm).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1650,6 +1882,14 @@ impl OperationError for PutCompositeAlarmError {
         }
     }
 }
+
+impl std::fmt::Display for PutCompositeAlarmError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutCompositeAlarmError {}
 
 /// Errors of [`Client::put_dashboard`](crate::Client::put_dashboard).
 #[derive(Debug, Clone, PartialEq)]
@@ -1707,6 +1947,14 @@ impl OperationError for PutDashboardError {
         }
     }
 }
+
+impl std::fmt::Display for PutDashboardError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutDashboardError {}
 
 /// Errors of [`Client::put_insight_rule`](crate::Client::put_insight_rule).
 #[derive(Debug, Clone, PartialEq)]
@@ -1769,6 +2017,14 @@ impl OperationError for PutInsightRuleError {
     }
 }
 
+impl std::fmt::Display for PutInsightRuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutInsightRuleError {}
+
 /// Errors of [`Client::put_log_alarm`](crate::Client::put_log_alarm).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1813,6 +2069,14 @@ impl OperationError for PutLogAlarmError {
         }
     }
 }
+
+impl std::fmt::Display for PutLogAlarmError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutLogAlarmError {}
 
 /// Errors of [`Client::put_managed_insight_rules`](crate::Client::put_managed_insight_rules).
 #[derive(Debug, Clone, PartialEq)]
@@ -1863,6 +2127,14 @@ impl OperationError for PutManagedInsightRulesError {
     }
 }
 
+impl std::fmt::Display for PutManagedInsightRulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutManagedInsightRulesError {}
+
 /// Errors of [`Client::put_metric_alarm`](crate::Client::put_metric_alarm).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1897,6 +2169,14 @@ impl OperationError for PutMetricAlarmError {
         }
     }
 }
+
+impl std::fmt::Display for PutMetricAlarmError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutMetricAlarmError {}
 
 /// Errors of [`Client::put_metric_data`](crate::Client::put_metric_data).
 #[derive(Debug, Clone, PartialEq)]
@@ -1970,6 +2250,14 @@ impl OperationError for PutMetricDataError {
         }
     }
 }
+
+impl std::fmt::Display for PutMetricDataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutMetricDataError {}
 
 /// Errors of [`Client::put_metric_stream`](crate::Client::put_metric_stream).
 #[derive(Debug, Clone, PartialEq)]
@@ -2056,6 +2344,14 @@ impl OperationError for PutMetricStreamError {
     }
 }
 
+impl std::fmt::Display for PutMetricStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutMetricStreamError {}
+
 /// Errors of [`Client::set_alarm_state`](crate::Client::set_alarm_state).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2100,6 +2396,14 @@ impl OperationError for SetAlarmStateError {
         }
     }
 }
+
+impl std::fmt::Display for SetAlarmStateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetAlarmStateError {}
 
 /// Errors of [`Client::start_metric_streams`](crate::Client::start_metric_streams).
 #[derive(Debug, Clone, PartialEq)]
@@ -2159,6 +2463,14 @@ impl OperationError for StartMetricStreamsError {
         }
     }
 }
+
+impl std::fmt::Display for StartMetricStreamsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartMetricStreamsError {}
 
 /// Errors of [`Client::start_otel_enrichment`](crate::Client::start_otel_enrichment) (the model lists no exceptions).
 pub type StartOTelEnrichmentError = myaws_core::error::UnmodeledError;
@@ -2221,6 +2533,14 @@ impl OperationError for StopMetricStreamsError {
         }
     }
 }
+
+impl std::fmt::Display for StopMetricStreamsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopMetricStreamsError {}
 
 /// Errors of [`Client::stop_otel_enrichment`](crate::Client::stop_otel_enrichment) (the model lists no exceptions).
 pub type StopOTelEnrichmentError = myaws_core::error::UnmodeledError;
@@ -2306,6 +2626,14 @@ impl OperationError for TagResourceError {
     }
 }
 
+impl std::fmt::Display for TagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagResourceError {}
+
 /// Errors of [`Client::untag_resource`](crate::Client::untag_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2386,3 +2714,11 @@ impl OperationError for UntagResourceError {
         }
     }
 }
+
+impl std::fmt::Display for UntagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagResourceError {}

@@ -102,6 +102,14 @@ impl OperationError for CreateIdentityPoolError {
     }
 }
 
+impl std::fmt::Display for CreateIdentityPoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateIdentityPoolError {}
+
 /// Errors of [`Client::delete_identities`](crate::Client::delete_identities).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -162,6 +170,14 @@ impl OperationError for DeleteIdentitiesError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteIdentitiesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteIdentitiesError {}
 
 /// Errors of [`Client::delete_identity_pool`](crate::Client::delete_identity_pool).
 #[derive(Debug, Clone, PartialEq)]
@@ -248,6 +264,14 @@ impl OperationError for DeleteIdentityPoolError {
     }
 }
 
+impl std::fmt::Display for DeleteIdentityPoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteIdentityPoolError {}
+
 /// Errors of [`Client::describe_identity`](crate::Client::describe_identity).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -333,6 +357,14 @@ impl OperationError for DescribeIdentityError {
     }
 }
 
+impl std::fmt::Display for DescribeIdentityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeIdentityError {}
+
 /// Errors of [`Client::describe_identity_pool`](crate::Client::describe_identity_pool).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -417,6 +449,14 @@ impl OperationError for DescribeIdentityPoolError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeIdentityPoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeIdentityPoolError {}
 
 /// Errors of [`Client::get_credentials_for_identity`](crate::Client::get_credentials_for_identity).
 #[derive(Debug, Clone, PartialEq)]
@@ -545,6 +585,14 @@ impl OperationError for GetCredentialsForIdentityError {
     }
 }
 
+impl std::fmt::Display for GetCredentialsForIdentityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetCredentialsForIdentityError {}
+
 /// Errors of [`Client::get_id`](crate::Client::get_id).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -666,6 +714,14 @@ impl OperationError for GetIdError {
     }
 }
 
+impl std::fmt::Display for GetIdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetIdError {}
+
 /// Errors of [`Client::get_identity_pool_roles`](crate::Client::get_identity_pool_roles).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -762,6 +818,14 @@ impl OperationError for GetIdentityPoolRolesError {
         }
     }
 }
+
+impl std::fmt::Display for GetIdentityPoolRolesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetIdentityPoolRolesError {}
 
 /// Errors of [`Client::get_open_id_token`](crate::Client::get_open_id_token).
 #[derive(Debug, Clone, PartialEq)]
@@ -871,6 +935,14 @@ impl OperationError for GetOpenIdTokenError {
         }
     }
 }
+
+impl std::fmt::Display for GetOpenIdTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetOpenIdTokenError {}
 
 /// Errors of [`Client::get_open_id_token_for_developer_identity`](crate::Client::get_open_id_token_for_developer_identity).
 #[derive(Debug, Clone, PartialEq)]
@@ -983,6 +1055,14 @@ impl OperationError for GetOpenIdTokenForDeveloperIdentityError {
     }
 }
 
+impl std::fmt::Display for GetOpenIdTokenForDeveloperIdentityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetOpenIdTokenForDeveloperIdentityError {}
+
 /// Errors of [`Client::get_principal_tag_attribute_map`](crate::Client::get_principal_tag_attribute_map).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1067,6 +1147,14 @@ impl OperationError for GetPrincipalTagAttributeMapError {
         }
     }
 }
+
+impl std::fmt::Display for GetPrincipalTagAttributeMapError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetPrincipalTagAttributeMapError {}
 
 /// Errors of [`Client::list_identities`](crate::Client::list_identities).
 #[derive(Debug, Clone, PartialEq)]
@@ -1153,6 +1241,14 @@ impl OperationError for ListIdentitiesError {
     }
 }
 
+impl std::fmt::Display for ListIdentitiesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListIdentitiesError {}
+
 /// Errors of [`Client::list_identity_pools`](crate::Client::list_identity_pools).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1238,6 +1334,14 @@ impl OperationError for ListIdentityPoolsError {
     }
 }
 
+impl std::fmt::Display for ListIdentityPoolsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListIdentityPoolsError {}
+
 /// Errors of [`Client::list_tags_for_resource`](crate::Client::list_tags_for_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1322,6 +1426,14 @@ impl OperationError for ListTagsForResourceError {
         }
     }
 }
+
+impl std::fmt::Display for ListTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForResourceError {}
 
 /// Errors of [`Client::lookup_developer_identity`](crate::Client::lookup_developer_identity).
 #[derive(Debug, Clone, PartialEq)]
@@ -1420,6 +1532,14 @@ impl OperationError for LookupDeveloperIdentityError {
     }
 }
 
+impl std::fmt::Display for LookupDeveloperIdentityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for LookupDeveloperIdentityError {}
+
 /// Errors of [`Client::merge_developer_identities`](crate::Client::merge_developer_identities).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1516,6 +1636,14 @@ impl OperationError for MergeDeveloperIdentitiesError {
         }
     }
 }
+
+impl std::fmt::Display for MergeDeveloperIdentitiesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for MergeDeveloperIdentitiesError {}
 
 /// Errors of [`Client::set_identity_pool_roles`](crate::Client::set_identity_pool_roles).
 #[derive(Debug, Clone, PartialEq)]
@@ -1626,6 +1754,14 @@ impl OperationError for SetIdentityPoolRolesError {
     }
 }
 
+impl std::fmt::Display for SetIdentityPoolRolesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetIdentityPoolRolesError {}
+
 /// Errors of [`Client::set_principal_tag_attribute_map`](crate::Client::set_principal_tag_attribute_map).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1711,6 +1847,14 @@ impl OperationError for SetPrincipalTagAttributeMapError {
     }
 }
 
+impl std::fmt::Display for SetPrincipalTagAttributeMapError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetPrincipalTagAttributeMapError {}
+
 /// Errors of [`Client::tag_resource`](crate::Client::tag_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1795,6 +1939,14 @@ impl OperationError for TagResourceError {
         }
     }
 }
+
+impl std::fmt::Display for TagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagResourceError {}
 
 /// Errors of [`Client::unlink_developer_identity`](crate::Client::unlink_developer_identity).
 #[derive(Debug, Clone, PartialEq)]
@@ -1892,6 +2044,14 @@ impl OperationError for UnlinkDeveloperIdentityError {
         }
     }
 }
+
+impl std::fmt::Display for UnlinkDeveloperIdentityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UnlinkDeveloperIdentityError {}
 
 /// Errors of [`Client::unlink_identity`](crate::Client::unlink_identity).
 #[derive(Debug, Clone, PartialEq)]
@@ -2002,6 +2162,14 @@ impl OperationError for UnlinkIdentityError {
     }
 }
 
+impl std::fmt::Display for UnlinkIdentityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UnlinkIdentityError {}
+
 /// Errors of [`Client::untag_resource`](crate::Client::untag_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2086,6 +2254,14 @@ impl OperationError for UntagResourceError {
         }
     }
 }
+
+impl std::fmt::Display for UntagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagResourceError {}
 
 /// Errors of [`Client::update_identity_pool`](crate::Client::update_identity_pool).
 #[derive(Debug, Clone, PartialEq)]
@@ -2207,3 +2383,11 @@ impl OperationError for UpdateIdentityPoolError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateIdentityPoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateIdentityPoolError {}

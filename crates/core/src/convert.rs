@@ -118,7 +118,7 @@ fn from_json_at(
     }
     let mismatch = |want: &str| err(format!("expected {want}, got {}", type_name(json)));
     Ok(match shape.kind {
-        ShapeKind::Structure if shape.document => Value::Document(json.clone()),
+        ShapeKind::Structure if shape.document => Value::Document(Box::new(json.clone())),
         ShapeKind::Structure => {
             let obj = json.as_object().ok_or_else(|| mismatch("an object"))?;
             let mut slots = vec![Value::Null; shape.members.len()];
@@ -256,7 +256,7 @@ pub fn to_json(model: &ServiceModel, shape: ShapeId, value: &Value, opts: JsonOp
                 Json::String(t.to_iso8601())
             }
         }
-        Value::Document(d) => d.clone(),
+        Value::Document(d) => (**d).clone(),
         // A streaming body has no JSON form; it travels beside the params.
         Value::Stream(_) => Json::Null,
         Value::List(items) => {

@@ -21,6 +21,18 @@ pub struct DynamicError {
     pub members: Json,
 }
 
+impl std::fmt::Display for DynamicError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            self.exception
+                .as_deref()
+                .unwrap_or("unmodeled service error"),
+        )
+    }
+}
+
+impl std::error::Error for DynamicError {}
+
 impl OperationError for DynamicError {
     fn from_service_error(shape: Option<&str>, _value: Value) -> Self {
         // Only used through `ClientHandle::call_json`, which fills members.

@@ -10,7 +10,11 @@ use crate::value::Value;
 pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// Implemented by every generated per-operation error enum.
-pub trait OperationError: Sized + fmt::Debug + Send + Sync + 'static {
+///
+/// Every such enum is a [`std::error::Error`]: its `Display` is the modeled
+/// exception's name (the code and message are on the [`ServiceError`] that
+/// wraps it).
+pub trait OperationError: Sized + std::error::Error + Send + Sync + 'static {
     /// Builds the error from the matched exception shape name (if any) and
     /// its parsed members.
     fn from_service_error(shape: Option<&str>, value: Value) -> Self;
@@ -26,6 +30,14 @@ pub enum UnmodeledError {
     /// An error the model does not describe (see the error's code).
     Unmodeled,
 }
+
+impl fmt::Display for UnmodeledError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unmodeled service error")
+    }
+}
+
+impl std::error::Error for UnmodeledError {}
 
 impl OperationError for UnmodeledError {
     fn from_service_error(_shape: Option<&str>, _value: Value) -> Self {
@@ -112,6 +124,12 @@ impl<E> fmt::Display for ServiceError<E> {
             write!(f, ", request id {r}")?;
         }
         f.write_str(")")
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for ServiceError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.kind)
     }
 }
 
@@ -205,14 +223,15 @@ impl<E> fmt::Display for SdkError<E> {
     }
 }
 
-impl<E: fmt::Debug> std::error::Error for SdkError<E> {
+impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             SdkError::Validation(e) => Some(e),
             SdkError::Credentials(e) => Some(e),
             SdkError::Dispatch(e) => Some(e),
             SdkError::Response(e) => Some(e),
-            _ => None,
+            SdkError::Service(e) => Some(e),
+            SdkError::Construction(_) => None,
         }
     }
 }
@@ -240,40 +259,132 @@ impl fmt::Display for ValidationError {
 impl std::error::Error for ValidationError {}
 
 /// The request was not sent, or no complete response arrived.
+///
+/// [`kind`](DispatchError::kind) says what failed (it drives retry
+/// decisions), [`timeout`](DispatchError::timeout) which deadline passed,
+/// and [`source`](std::error::Error::source) is the underlying error (an
+/// `io::Error`, hyper's or the TLS library's) when there is one.
 #[derive(Debug)]
 pub struct DispatchError {
     /// What kind of failure.
     pub kind: DispatchErrorKind,
     /// Description.
     pub message: String,
+    timeout: Option<TimeoutKind>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 /// Kinds of dispatch failures (drive retry decisions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DispatchErrorKind {
-    /// Connecting failed (refused, DNS, TLS handshake).
+    /// Connecting failed (refused, DNS, TLS handshake, the proxy).
     Connect,
-    /// A timeout elapsed.
+    /// A timeout elapsed ([`DispatchError::timeout`] says which).
     Timeout,
-    /// The connection broke during the exchange.
+    /// The connection broke during the exchange (reset, truncated or
+    /// malformed response).
     Io,
     /// The request can't be sent this way (e.g. https without TLS support).
     Unsupported,
+    /// The response body is larger than the operation allows: not read, and
+    /// not retried (the same request would get the same answer).
+    BodyTooLarge,
+}
+
+/// Which deadline a [`DispatchErrorKind::Timeout`] failure passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Connecting (TCP, the proxy's tunnel and the TLS handshake) took longer
+    /// than the connect timeout.
+    Connect,
+    /// No byte could be read (or written) for the read timeout.
+    Read,
+    /// One attempt took longer than the attempt timeout.
+    Attempt,
+    /// The whole operation, retries included, took longer than the operation
+    /// timeout.
+    Operation,
+    /// An upload or download moved less than the minimum throughput for the
+    /// stalled-stream grace period.
+    StalledStream,
+}
+
+impl DispatchError {
+    /// An error of `kind` with a message.
+    pub fn new(kind: DispatchErrorKind, message: impl Into<String>) -> Self {
+        DispatchError {
+            kind,
+            message: message.into(),
+            timeout: None,
+            source: None,
+        }
+    }
+
+    /// A timeout of the given kind.
+    pub fn timed_out(which: TimeoutKind, message: impl Into<String>) -> Self {
+        DispatchError {
+            timeout: Some(which),
+            ..DispatchError::new(DispatchErrorKind::Timeout, message)
+        }
+    }
+
+    /// Connecting failed.
+    pub fn connect(message: impl Into<String>) -> Self {
+        DispatchError::new(DispatchErrorKind::Connect, message)
+    }
+
+    /// The connection broke during the exchange.
+    pub fn io(message: impl Into<String>) -> Self {
+        DispatchError::new(DispatchErrorKind::Io, message)
+    }
+
+    /// Attaches the underlying error.
+    pub fn with_source(
+        mut self,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Which deadline passed, for [`DispatchErrorKind::Timeout`] errors.
+    pub fn timeout(&self) -> Option<TimeoutKind> {
+        self.timeout
+    }
+
+    /// True for a timeout of any kind.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == DispatchErrorKind::Timeout
+    }
 }
 
 impl fmt::Display for DispatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            DispatchErrorKind::Connect => "connection failed",
-            DispatchErrorKind::Timeout => "timed out",
-            DispatchErrorKind::Io => "I/O error",
-            DispatchErrorKind::Unsupported => "unsupported request",
+        let what = match (self.kind, self.timeout) {
+            (DispatchErrorKind::Connect, _) => "connection failed",
+            (DispatchErrorKind::Timeout, Some(TimeoutKind::Connect)) => "connect timeout",
+            (DispatchErrorKind::Timeout, Some(TimeoutKind::Read)) => "read timeout",
+            (DispatchErrorKind::Timeout, Some(TimeoutKind::Attempt)) => "attempt timeout",
+            (DispatchErrorKind::Timeout, Some(TimeoutKind::Operation)) => "operation timeout",
+            (DispatchErrorKind::Timeout, Some(TimeoutKind::StalledStream)) => "stalled stream",
+            (DispatchErrorKind::Timeout, None) => "timed out",
+            (DispatchErrorKind::Io, _) => "I/O error",
+            (DispatchErrorKind::Unsupported, _) => "unsupported request",
+            (DispatchErrorKind::BodyTooLarge, _) => "response too large",
         };
         write!(f, "{what}: {}", self.message)
     }
 }
 
-impl std::error::Error for DispatchError {}
+impl std::error::Error for DispatchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// A response arrived but could not be understood.
 #[derive(Debug, Clone)]

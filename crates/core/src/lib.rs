@@ -51,7 +51,8 @@ pub mod value;
 pub use bytes::Bytes;
 pub use credentials::Credentials;
 pub use error::{
-    BuildError, ErrorMetadata, OperationError, SdkError, ServiceError, ValidationError, REDACTED,
+    BuildError, DispatchError, DispatchErrorKind, ErrorMetadata, OperationError, SdkError,
+    ServiceError, TimeoutKind, ValidationError, REDACTED,
 };
 pub use model::ServiceModel;
 pub use session::{ClientConfig, Session};

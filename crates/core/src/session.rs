@@ -24,12 +24,13 @@ use crate::auth::SignatureVersion;
 use crate::checksum::{RequestChecksumCalculation, ResponseChecksumValidation};
 use crate::compression::RequestCompression;
 use crate::config::resolve::{
-    resolve_auth_scheme_preference, resolve_ca_bundle, resolve_disable_s3_express_session_auth,
-    resolve_endpoint_discovery, resolve_endpoint_url, resolve_region,
-    resolve_request_checksum_calculation, resolve_request_compression,
-    resolve_response_checksum_validation, resolve_retry, resolve_s3_addressing_style,
-    resolve_sigv4a_region_set, resolve_sts_use_global_endpoint, resolve_use_dual_stack,
-    resolve_use_fips, validate_endpoint_url, validate_region, EndpointUrlOptions, Sources,
+    check_pool_size, check_timeout, resolve_auth_scheme_preference, resolve_ca_bundle,
+    resolve_disable_s3_express_session_auth, resolve_endpoint_discovery, resolve_endpoint_url,
+    resolve_proxies, resolve_region, resolve_request_checksum_calculation,
+    resolve_request_compression, resolve_response_checksum_validation, resolve_retry,
+    resolve_s3_addressing_style, resolve_sigv4a_region_set, resolve_sts_use_global_endpoint,
+    resolve_tcp_keepalive, resolve_use_dual_stack, resolve_use_fips, validate_endpoint_url,
+    validate_region, EndpointUrlOptions, Sources,
 };
 use crate::config::{
     ActiveProfile, ConfigError, Env, Profile, RetryConfig, RetryMode, SettingSource, SharedConfig,
@@ -40,6 +41,7 @@ use crate::credentials::{
     ProvideCredentials, ProviderContext, StaticProvider,
 };
 use crate::discovery::EndpointDiscovery;
+use crate::http::{ProxyConfig, SharedTransport, StalledStreamProtection};
 use crate::retry::Clock;
 use crate::time::TimeSource;
 use crate::token::{ProvideToken, TokenChain};
@@ -72,6 +74,44 @@ struct Inner {
     context: Arc<ProviderContext>,
     /// A bearer-token provider set in code.
     token: Option<Arc<dyn ProvideToken>>,
+    /// Network settings set in code for every client of the session.
+    network: NetworkOverrides,
+}
+
+/// Network settings set in code (on a [`SessionBuilder`] or a
+/// [`ClientConfig`]); unset ones come from the other level, the
+/// environment, the profile or the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NetworkOverrides {
+    /// How long to wait for a connection, TLS handshake and proxy tunnel
+    /// included (default 60 s).
+    pub connect_timeout: Option<Duration>,
+    /// How long any read or write may wait for progress, and the response
+    /// head may take once the request is sent (default 60 s). A flowing
+    /// upload or download never hits it, however long it takes.
+    pub read_timeout: Option<Duration>,
+    /// Longest time for one attempt: sending, waiting and reading a
+    /// buffered response (default: none).
+    pub attempt_timeout: Option<Duration>,
+    /// Longest time for a whole operation, retries and their delays
+    /// included (default: none).
+    pub operation_timeout: Option<Duration>,
+    /// Stalled-stream protection (default: on, 1 byte/s over 20 s).
+    pub stalled_stream_protection: Option<StalledStreamProtection>,
+    /// Proxies (boto3's `proxies` and `proxies_config`; default: the
+    /// environment's `HTTP_PROXY` / `HTTPS_PROXY` / `NO_PROXY`).
+    pub proxies: Option<ProxyConfig>,
+    /// Idle connections kept per host (boto3's `max_pool_connections`;
+    /// default: no limit).
+    pub max_pool_connections: Option<usize>,
+    /// How long an idle pooled connection is kept (default 60 s).
+    pub pool_idle_timeout: Option<Duration>,
+    /// TCP keep-alive probes (boto3's `tcp_keepalive`; default off, or
+    /// `BOTOCORE_TCP_KEEPALIVE` / the profile's `tcp_keepalive`).
+    pub tcp_keepalive: Option<bool>,
+    /// Another HTTP stack to send requests with.
+    pub http_transport: Option<SharedTransport>,
 }
 
 impl Session {
@@ -153,6 +193,7 @@ impl Session {
                 credentials: provider,
                 context: Arc::new(ctx.clone()),
                 token: None,
+                network: NetworkOverrides::default(),
             }),
         }
     }
@@ -244,12 +285,73 @@ impl Session {
             &sources,
         )?;
 
-        let connect_timeout = timeout(
+        let session_net = &inner.network;
+        // A client's value, else the session's, each with its source.
+        fn pick<T: Clone>(client: &Option<T>, session: &Option<T>) -> Option<Sourced<T>> {
+            client
+                .clone()
+                .map(|v| Sourced::new(v, SettingSource::ClientConfig))
+                .or_else(|| {
+                    session
+                        .clone()
+                        .map(|v| Sourced::new(v, SettingSource::Session))
+                })
+        }
+        let connect_timeout = check_timeout(
             "connect_timeout",
-            overrides.connect_timeout,
-            DEFAULT_CONNECT_TIMEOUT,
+            pick(
+                &overrides
+                    .connect_timeout
+                    .or(overrides.network.connect_timeout),
+                &session_net.connect_timeout,
+            ),
+        )?
+        .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let read_timeout = check_timeout(
+            "read_timeout",
+            pick(
+                &overrides.read_timeout.or(overrides.network.read_timeout),
+                &session_net.read_timeout,
+            ),
+        )?
+        .unwrap_or(DEFAULT_READ_TIMEOUT);
+        let network = &overrides.network;
+        let attempt_timeout = check_timeout(
+            "attempt_timeout",
+            pick(&network.attempt_timeout, &session_net.attempt_timeout),
         )?;
-        let read_timeout = timeout("read_timeout", overrides.read_timeout, DEFAULT_READ_TIMEOUT)?;
+        let operation_timeout = check_timeout(
+            "operation_timeout",
+            pick(&network.operation_timeout, &session_net.operation_timeout),
+        )?;
+        let pool_idle_timeout = check_timeout(
+            "pool_idle_timeout",
+            pick(&network.pool_idle_timeout, &session_net.pool_idle_timeout),
+        )?
+        .unwrap_or(crate::http::DEFAULT_POOL_IDLE_TIMEOUT);
+        let max_pool_connections = check_pool_size(pick(
+            &network.max_pool_connections,
+            &session_net.max_pool_connections,
+        ))?;
+        let proxies = pick(&network.proxies, &session_net.proxies);
+        let proxies = resolve_proxies(
+            proxies
+                .as_ref()
+                .map(|p| Sourced::new(&p.value, p.source.clone())),
+            &sources,
+        )?;
+        let tcp_keepalive = resolve_tcp_keepalive(
+            network.tcp_keepalive.or(session_net.tcp_keepalive),
+            &sources,
+        )?;
+        let stalled_stream_protection = network
+            .stalled_stream_protection
+            .or(session_net.stalled_stream_protection)
+            .unwrap_or_default();
+        let http_transport = network
+            .http_transport
+            .clone()
+            .or_else(|| session_net.http_transport.clone());
 
         let s3_addressing_style = resolve_s3_addressing_style(
             overrides
@@ -268,6 +370,14 @@ impl Session {
             retry,
             connect_timeout,
             read_timeout,
+            attempt_timeout,
+            operation_timeout,
+            stalled_stream_protection,
+            proxies,
+            max_pool_connections,
+            pool_idle_timeout,
+            tcp_keepalive,
+            http_transport,
             use_fips: resolve_use_fips(overrides.use_fips, &sources)?,
             use_dual_stack: resolve_use_dual_stack(overrides.use_dual_stack, &sources)?,
             ca_bundle: resolve_ca_bundle(overrides.ca_bundle.clone(), &sources),
@@ -326,24 +436,6 @@ impl ProvideCredentials for NoCredentials {
     }
 }
 
-/// A timeout override, or the default; zero is rejected.
-fn timeout(
-    setting: &str,
-    value: Option<Duration>,
-    default: Duration,
-) -> Result<Duration, ConfigError> {
-    match value {
-        Some(duration) if duration.is_zero() => Err(ConfigError::invalid(
-            setting,
-            SettingSource::ClientConfig,
-            "0s",
-            "a timeout must be longer than zero",
-        )),
-        Some(duration) => Ok(duration),
-        None => Ok(default),
-    }
-}
-
 /// Builds a [`Session`]. Everything is optional; unset values come from the
 /// environment and the shared config files.
 #[derive(Default, Debug)]
@@ -358,9 +450,73 @@ pub struct SessionBuilder {
     shared_config: Option<SharedConfig>,
     mfa: Option<Arc<dyn MfaTokenProvider>>,
     token: Option<Arc<dyn ProvideToken>>,
+    network: NetworkOverrides,
 }
 
 impl SessionBuilder {
+    /// The connect timeout (TCP, proxy tunnel and TLS handshake) of every
+    /// client of the session (default 60 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.network.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The read timeout of every client: how long a read or write may wait
+    /// for progress (default 60 s).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.network.read_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest time one attempt may take.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.network.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest time a whole operation may take, retries included.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.network.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Stalled-stream protection for every client.
+    pub fn stalled_stream_protection(mut self, protection: StalledStreamProtection) -> Self {
+        self.network.stalled_stream_protection = Some(protection);
+        self
+    }
+
+    /// Proxies for every client (instead of `HTTP_PROXY` / `HTTPS_PROXY`).
+    pub fn proxies(mut self, proxies: ProxyConfig) -> Self {
+        self.network.proxies = Some(proxies);
+        self
+    }
+
+    /// Idle connections kept per host (boto3's `max_pool_connections`).
+    pub fn max_pool_connections(mut self, max: usize) -> Self {
+        self.network.max_pool_connections = Some(max);
+        self
+    }
+
+    /// How long idle pooled connections are kept.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.network.pool_idle_timeout = Some(timeout);
+        self
+    }
+
+    /// TCP keep-alive probes on or off.
+    pub fn tcp_keepalive(mut self, on: bool) -> Self {
+        self.network.tcp_keepalive = Some(on);
+        self
+    }
+
+    /// Sends every client's requests with `transport` instead of the
+    /// built-in hyper client.
+    pub fn http_transport(mut self, transport: SharedTransport) -> Self {
+        self.network.http_transport = Some(transport);
+        self
+    }
+
     /// The region (wins over `AWS_REGION`, `AWS_DEFAULT_REGION` and the
     /// profile).
     pub fn region(mut self, region: impl Into<String>) -> Self {
@@ -503,6 +659,7 @@ impl SessionBuilder {
                 credentials,
                 context,
                 token: self.token,
+                network: self.network,
             }),
         })
     }
@@ -580,9 +737,64 @@ pub struct ClientConfig {
     /// endpoint discovery cache (default: the system's; tests: a manual
     /// clock, so rates and expiries are exact and nothing waits).
     pub clock: Option<Clock>,
+    /// Timeouts, stalled-stream protection, proxies, pool and transport
+    /// (the `connect_timeout` and `read_timeout` fields above win over the
+    /// same ones here).
+    pub network: NetworkOverrides,
 }
 
 impl ClientConfig {
+    /// Sets the longest time one attempt may take: sending, waiting for
+    /// and reading a buffered response (a streamed body is the caller's).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.network.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the longest time a whole operation may take, retries and their
+    /// delays included.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.network.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets stalled-stream protection.
+    pub fn stalled_stream_protection(mut self, protection: StalledStreamProtection) -> Self {
+        self.network.stalled_stream_protection = Some(protection);
+        self
+    }
+
+    /// Sets the proxies (boto3's `proxies` and `proxies_config`).
+    pub fn proxies(mut self, proxies: ProxyConfig) -> Self {
+        self.network.proxies = Some(proxies);
+        self
+    }
+
+    /// Sets how many idle connections are kept per host (boto3's
+    /// `max_pool_connections`).
+    pub fn max_pool_connections(mut self, max: usize) -> Self {
+        self.network.max_pool_connections = Some(max);
+        self
+    }
+
+    /// Sets how long idle pooled connections are kept.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.network.pool_idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Turns TCP keep-alive probes on or off.
+    pub fn tcp_keepalive(mut self, on: bool) -> Self {
+        self.network.tcp_keepalive = Some(on);
+        self
+    }
+
+    /// Sends requests with `transport` instead of the built-in hyper client.
+    pub fn http_transport(mut self, transport: SharedTransport) -> Self {
+        self.network.http_transport = Some(transport);
+        self
+    }
+
     /// Sets the region.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
@@ -754,6 +966,22 @@ pub struct ResolvedConfig {
     pub connect_timeout: Duration,
     /// Read timeout.
     pub read_timeout: Duration,
+    /// Attempt timeout, if any.
+    pub attempt_timeout: Option<Duration>,
+    /// Operation timeout, if any.
+    pub operation_timeout: Option<Duration>,
+    /// Stalled-stream protection.
+    pub stalled_stream_protection: StalledStreamProtection,
+    /// Proxies, if any (checked).
+    pub proxies: Option<ProxyConfig>,
+    /// Idle connections kept per host (`None`: no limit).
+    pub max_pool_connections: Option<usize>,
+    /// How long idle pooled connections are kept.
+    pub pool_idle_timeout: Duration,
+    /// TCP keep-alive probes.
+    pub tcp_keepalive: bool,
+    /// Another HTTP stack, if set.
+    pub http_transport: Option<SharedTransport>,
     /// Use FIPS endpoints.
     pub use_fips: bool,
     /// Use dual-stack endpoints.
@@ -1008,6 +1236,74 @@ mod tests {
         assert!(s
             .resolve("S3", &ClientConfig::default().retry_mode(RetryMode::Legacy))
             .is_ok());
+    }
+
+    #[test]
+    fn network_settings_client_over_session_over_environment() {
+        let s = session(
+            "[default]\ntcp_keepalive = true\n",
+            "",
+            &[("HTTPS_PROXY", "http://env-proxy:3128")],
+        )
+        .read_timeout(Duration::from_secs(7))
+        .operation_timeout(Duration::from_secs(30))
+        .max_pool_connections(4)
+        .build()
+        .unwrap();
+        let r = s.resolve("S3", &ClientConfig::default()).unwrap();
+        assert_eq!(r.read_timeout, Duration::from_secs(7));
+        assert_eq!(r.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(r.operation_timeout, Some(Duration::from_secs(30)));
+        assert_eq!(r.attempt_timeout, None);
+        assert_eq!(r.max_pool_connections, Some(4));
+        assert!(r.tcp_keepalive);
+        assert_eq!(
+            r.proxies.as_ref().and_then(|p| p.https.as_deref()),
+            Some("http://env-proxy:3128")
+        );
+        assert_eq!(
+            r.stalled_stream_protection,
+            StalledStreamProtection::default()
+        );
+
+        let overrides = ClientConfig::default()
+            .read_timeout(Duration::from_secs(2))
+            .attempt_timeout(Duration::from_secs(5))
+            .tcp_keepalive(false)
+            .proxies(ProxyConfig::default().http("http://code:1"))
+            .stalled_stream_protection(StalledStreamProtection::disabled());
+        let r = s.resolve("S3", &overrides).unwrap();
+        assert_eq!(r.read_timeout, Duration::from_secs(2));
+        assert_eq!(r.attempt_timeout, Some(Duration::from_secs(5)));
+        assert!(!r.tcp_keepalive);
+        assert_eq!(
+            r.proxies
+                .as_ref()
+                .map(|p| (p.http.as_deref(), p.https.as_deref())),
+            Some((Some("http://code:1"), None))
+        );
+        assert!(!r.stalled_stream_protection.download);
+
+        for (overrides, needle) in [
+            (
+                ClientConfig::default().attempt_timeout(Duration::ZERO),
+                "attempt_timeout",
+            ),
+            (
+                ClientConfig::default().max_pool_connections(0),
+                "max_pool_connections",
+            ),
+            (
+                ClientConfig::default().proxies(ProxyConfig::default().https("ftp://x:s3cret@h")),
+                "proxies",
+            ),
+        ] {
+            let err = s.resolve("S3", &overrides).unwrap_err().to_string();
+            assert!(
+                err.contains(needle) && !err.contains("s3cret"),
+                "{needle}: {err}"
+            );
+        }
     }
 
     #[test]

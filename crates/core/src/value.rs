@@ -41,7 +41,7 @@ pub enum Value {
     /// A structure: one slot per model member, [`Value::Null`] when absent.
     Struct(Vec<Value>),
     /// An open document (JSON-like).
-    Document(serde_json::Value),
+    Document(Box<serde_json::Value>),
     /// A streaming payload (a file or a stream) that the pipeline sends or
     /// hands over without reading it into memory.
     Stream(crate::body::ByteStream),
@@ -315,14 +315,14 @@ impl FromValue for DateTime {
 
 impl IntoValue for serde_json::Value {
     fn into_value(self) -> Value {
-        Value::Document(self)
+        Value::Document(Box::new(self))
     }
 }
 
 impl FromValue for serde_json::Value {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         match value {
-            Value::Document(d) => Ok(d),
+            Value::Document(d) => Ok(*d),
             other => Err(ConversionError::expected("document", &other)),
         }
     }
@@ -394,6 +394,14 @@ impl ConversionError {
 
 #[cfg(test)]
 mod tests {
+    /// Every structure member costs a value slot: keep it small, whatever
+    /// serde_json features the build unifies (`preserve_order` doubles a
+    /// `serde_json::Value`, which is why documents are boxed).
+    #[test]
+    fn a_value_slot_is_forty_bytes() {
+        assert!(std::mem::size_of::<super::Value>() <= 40);
+    }
+
     use super::*;
 
     #[test]

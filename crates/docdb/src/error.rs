@@ -52,6 +52,14 @@ impl OperationError for AddSourceIdentifierToSubscriptionError {
     }
 }
 
+impl std::fmt::Display for AddSourceIdentifierToSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddSourceIdentifierToSubscriptionError {}
+
 /// Errors of [`Client::add_tags_to_resource`](crate::Client::add_tags_to_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -113,6 +121,14 @@ impl OperationError for AddTagsToResourceError {
     }
 }
 
+impl std::fmt::Display for AddTagsToResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddTagsToResourceError {}
+
 /// Errors of [`Client::apply_pending_maintenance_action`](crate::Client::apply_pending_maintenance_action).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -171,6 +187,14 @@ impl OperationError for ApplyPendingMaintenanceActionError {
         }
     }
 }
+
+impl std::fmt::Display for ApplyPendingMaintenanceActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ApplyPendingMaintenanceActionError {}
 
 /// Errors of [`Client::copy_db_cluster_parameter_group`](crate::Client::copy_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -236,6 +260,14 @@ impl OperationError for CopyDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CopyDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyDBClusterParameterGroupError {}
 
 /// Errors of [`Client::copy_db_cluster_snapshot`](crate::Client::copy_db_cluster_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -337,6 +369,14 @@ impl OperationError for CopyDBClusterSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for CopyDBClusterSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyDBClusterSnapshotError {}
 
 /// Errors of [`Client::create_db_cluster`](crate::Client::create_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -583,6 +623,14 @@ impl OperationError for CreateDBClusterError {
     }
 }
 
+impl std::fmt::Display for CreateDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterError {}
+
 /// Errors of [`Client::create_db_cluster_parameter_group`](crate::Client::create_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -635,6 +683,14 @@ impl OperationError for CreateDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterParameterGroupError {}
 
 /// Errors of [`Client::create_db_cluster_snapshot`](crate::Client::create_db_cluster_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -724,6 +780,14 @@ impl OperationError for CreateDBClusterSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBClusterSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterSnapshotError {}
 
 /// Errors of [`Client::create_db_instance`](crate::Client::create_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -934,6 +998,14 @@ impl OperationError for CreateDBInstanceError {
     }
 }
 
+impl std::fmt::Display for CreateDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBInstanceError {}
+
 /// Errors of [`Client::create_db_subnet_group`](crate::Client::create_db_subnet_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1018,6 +1090,14 @@ impl OperationError for CreateDBSubnetGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBSubnetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBSubnetGroupError {}
 
 /// Errors of [`Client::create_event_subscription`](crate::Client::create_event_subscription).
 #[derive(Debug, Clone, PartialEq)]
@@ -1126,6 +1206,14 @@ impl OperationError for CreateEventSubscriptionError {
     }
 }
 
+impl std::fmt::Display for CreateEventSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateEventSubscriptionError {}
+
 /// Errors of [`Client::create_global_cluster`](crate::Client::create_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1198,6 +1286,14 @@ impl OperationError for CreateGlobalClusterError {
         }
     }
 }
+
+impl std::fmt::Display for CreateGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateGlobalClusterError {}
 
 /// Errors of [`Client::delete_db_cluster`](crate::Client::delete_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -1288,6 +1384,14 @@ impl OperationError for DeleteDBClusterError {
     }
 }
 
+impl std::fmt::Display for DeleteDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterError {}
+
 /// Errors of [`Client::delete_db_cluster_parameter_group`](crate::Client::delete_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1336,6 +1440,14 @@ impl OperationError for DeleteDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterParameterGroupError {}
 
 /// Errors of [`Client::delete_db_cluster_snapshot`](crate::Client::delete_db_cluster_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -1387,6 +1499,14 @@ impl OperationError for DeleteDBClusterSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBClusterSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterSnapshotError {}
 
 /// Errors of [`Client::delete_db_instance`](crate::Client::delete_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -1473,6 +1593,14 @@ impl OperationError for DeleteDBInstanceError {
     }
 }
 
+impl std::fmt::Display for DeleteDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBInstanceError {}
+
 /// Errors of [`Client::delete_db_subnet_group`](crate::Client::delete_db_subnet_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1534,6 +1662,14 @@ impl OperationError for DeleteDBSubnetGroupError {
     }
 }
 
+impl std::fmt::Display for DeleteDBSubnetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBSubnetGroupError {}
+
 /// Errors of [`Client::delete_event_subscription`](crate::Client::delete_event_subscription).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1585,6 +1721,14 @@ impl OperationError for DeleteEventSubscriptionError {
     }
 }
 
+impl std::fmt::Display for DeleteEventSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteEventSubscriptionError {}
+
 /// Errors of [`Client::delete_global_cluster`](crate::Client::delete_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1634,6 +1778,14 @@ impl OperationError for DeleteGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for DeleteGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteGlobalClusterError {}
+
 /// Errors of [`Client::describe_certificates`](crate::Client::describe_certificates).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1670,6 +1822,14 @@ impl OperationError for DescribeCertificatesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeCertificatesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeCertificatesError {}
 
 /// Errors of [`Client::describe_db_cluster_parameter_groups`](crate::Client::describe_db_cluster_parameter_groups).
 #[derive(Debug, Clone, PartialEq)]
@@ -1708,6 +1868,14 @@ impl OperationError for DescribeDBClusterParameterGroupsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBClusterParameterGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterParameterGroupsError {}
+
 /// Errors of [`Client::describe_db_cluster_parameters`](crate::Client::describe_db_cluster_parameters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1744,6 +1912,14 @@ impl OperationError for DescribeDBClusterParametersError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBClusterParametersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterParametersError {}
 
 /// Errors of [`Client::describe_db_cluster_snapshot_attributes`](crate::Client::describe_db_cluster_snapshot_attributes).
 #[derive(Debug, Clone, PartialEq)]
@@ -1782,6 +1958,14 @@ impl OperationError for DescribeDBClusterSnapshotAttributesError {
     }
 }
 
+impl std::fmt::Display for DescribeDBClusterSnapshotAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterSnapshotAttributesError {}
+
 /// Errors of [`Client::describe_db_cluster_snapshots`](crate::Client::describe_db_cluster_snapshots).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1819,6 +2003,14 @@ impl OperationError for DescribeDBClusterSnapshotsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBClusterSnapshotsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterSnapshotsError {}
+
 /// Errors of [`Client::describe_db_clusters`](crate::Client::describe_db_clusters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1855,6 +2047,14 @@ impl OperationError for DescribeDBClustersError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBClustersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClustersError {}
 
 /// Errors of [`Client::describe_db_engine_versions`](crate::Client::describe_db_engine_versions) (the model lists no exceptions).
 pub type DescribeDBEngineVersionsError = myaws_core::error::UnmodeledError;
@@ -1896,6 +2096,14 @@ impl OperationError for DescribeDBInstancesError {
     }
 }
 
+impl std::fmt::Display for DescribeDBInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBInstancesError {}
+
 /// Errors of [`Client::describe_db_subnet_groups`](crate::Client::describe_db_subnet_groups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1932,6 +2140,14 @@ impl OperationError for DescribeDBSubnetGroupsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBSubnetGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBSubnetGroupsError {}
 
 /// Errors of [`Client::describe_engine_default_cluster_parameters`](crate::Client::describe_engine_default_cluster_parameters) (the model lists no exceptions).
 pub type DescribeEngineDefaultClusterParametersError = myaws_core::error::UnmodeledError;
@@ -1976,6 +2192,14 @@ impl OperationError for DescribeEventSubscriptionsError {
     }
 }
 
+impl std::fmt::Display for DescribeEventSubscriptionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeEventSubscriptionsError {}
+
 /// Errors of [`Client::describe_events`](crate::Client::describe_events) (the model lists no exceptions).
 pub type DescribeEventsError = myaws_core::error::UnmodeledError;
 
@@ -2016,6 +2240,14 @@ impl OperationError for DescribeGlobalClustersError {
     }
 }
 
+impl std::fmt::Display for DescribeGlobalClustersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeGlobalClustersError {}
+
 /// Errors of [`Client::describe_orderable_db_instance_options`](crate::Client::describe_orderable_db_instance_options) (the model lists no exceptions).
 pub type DescribeOrderableDBInstanceOptionsError = myaws_core::error::UnmodeledError;
 
@@ -2053,6 +2285,14 @@ impl OperationError for DescribePendingMaintenanceActionsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribePendingMaintenanceActionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribePendingMaintenanceActionsError {}
 
 /// Errors of [`Client::failover_db_cluster`](crate::Client::failover_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -2114,6 +2354,14 @@ impl OperationError for FailoverDBClusterError {
         }
     }
 }
+
+impl std::fmt::Display for FailoverDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for FailoverDBClusterError {}
 
 /// Errors of [`Client::failover_global_cluster`](crate::Client::failover_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -2188,6 +2436,14 @@ impl OperationError for FailoverGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for FailoverGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for FailoverGlobalClusterError {}
+
 /// Errors of [`Client::list_tags_for_resource`](crate::Client::list_tags_for_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2248,6 +2504,14 @@ impl OperationError for ListTagsForResourceError {
         }
     }
 }
+
+impl std::fmt::Display for ListTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForResourceError {}
 
 /// Errors of [`Client::modify_db_cluster`](crate::Client::modify_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -2418,6 +2682,14 @@ impl OperationError for ModifyDBClusterError {
     }
 }
 
+impl std::fmt::Display for ModifyDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterError {}
+
 /// Errors of [`Client::modify_db_cluster_parameter_group`](crate::Client::modify_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2466,6 +2738,14 @@ impl OperationError for ModifyDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterParameterGroupError {}
 
 /// Errors of [`Client::modify_db_cluster_snapshot_attribute`](crate::Client::modify_db_cluster_snapshot_attribute).
 #[derive(Debug, Clone, PartialEq)]
@@ -2529,6 +2809,14 @@ impl OperationError for ModifyDBClusterSnapshotAttributeError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBClusterSnapshotAttributeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterSnapshotAttributeError {}
 
 /// Errors of [`Client::modify_db_instance`](crate::Client::modify_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -2715,6 +3003,14 @@ impl OperationError for ModifyDBInstanceError {
     }
 }
 
+impl std::fmt::Display for ModifyDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBInstanceError {}
+
 /// Errors of [`Client::modify_db_subnet_group`](crate::Client::modify_db_subnet_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2797,6 +3093,14 @@ impl OperationError for ModifyDBSubnetGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBSubnetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBSubnetGroupError {}
 
 /// Errors of [`Client::modify_event_subscription`](crate::Client::modify_event_subscription).
 #[derive(Debug, Clone, PartialEq)]
@@ -2895,6 +3199,14 @@ impl OperationError for ModifyEventSubscriptionError {
     }
 }
 
+impl std::fmt::Display for ModifyEventSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyEventSubscriptionError {}
+
 /// Errors of [`Client::modify_global_cluster`](crate::Client::modify_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2944,6 +3256,14 @@ impl OperationError for ModifyGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for ModifyGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyGlobalClusterError {}
+
 /// Errors of [`Client::reboot_db_instance`](crate::Client::reboot_db_instance).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2992,6 +3312,14 @@ impl OperationError for RebootDBInstanceError {
         }
     }
 }
+
+impl std::fmt::Display for RebootDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RebootDBInstanceError {}
 
 /// Errors of [`Client::remove_from_global_cluster`](crate::Client::remove_from_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -3054,6 +3382,14 @@ impl OperationError for RemoveFromGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for RemoveFromGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveFromGlobalClusterError {}
+
 /// Errors of [`Client::remove_source_identifier_from_subscription`](crate::Client::remove_source_identifier_from_subscription).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3100,6 +3436,14 @@ impl OperationError for RemoveSourceIdentifierFromSubscriptionError {
         }
     }
 }
+
+impl std::fmt::Display for RemoveSourceIdentifierFromSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveSourceIdentifierFromSubscriptionError {}
 
 /// Errors of [`Client::remove_tags_from_resource`](crate::Client::remove_tags_from_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -3162,6 +3506,14 @@ impl OperationError for RemoveTagsFromResourceError {
     }
 }
 
+impl std::fmt::Display for RemoveTagsFromResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveTagsFromResourceError {}
+
 /// Errors of [`Client::reset_db_cluster_parameter_group`](crate::Client::reset_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3210,6 +3562,14 @@ impl OperationError for ResetDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ResetDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ResetDBClusterParameterGroupError {}
 
 /// Errors of [`Client::restore_db_cluster_from_snapshot`](crate::Client::restore_db_cluster_from_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -3417,6 +3777,14 @@ impl OperationError for RestoreDBClusterFromSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for RestoreDBClusterFromSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreDBClusterFromSnapshotError {}
 
 /// Errors of [`Client::restore_db_cluster_to_point_in_time`](crate::Client::restore_db_cluster_to_point_in_time).
 #[derive(Debug, Clone, PartialEq)]
@@ -3637,6 +4005,14 @@ impl OperationError for RestoreDBClusterToPointInTimeError {
     }
 }
 
+impl std::fmt::Display for RestoreDBClusterToPointInTimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreDBClusterToPointInTimeError {}
+
 /// Errors of [`Client::start_db_cluster`](crate::Client::start_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3698,6 +4074,14 @@ impl OperationError for StartDBClusterError {
     }
 }
 
+impl std::fmt::Display for StartDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartDBClusterError {}
+
 /// Errors of [`Client::stop_db_cluster`](crate::Client::stop_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3758,6 +4142,14 @@ impl OperationError for StopDBClusterError {
         }
     }
 }
+
+impl std::fmt::Display for StopDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopDBClusterError {}
 
 /// Errors of [`Client::switchover_global_cluster`](crate::Client::switchover_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -3831,3 +4223,11 @@ impl OperationError for SwitchoverGlobalClusterError {
         }
     }
 }
+
+impl std::fmt::Display for SwitchoverGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SwitchoverGlobalClusterError {}

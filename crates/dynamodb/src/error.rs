@@ -60,6 +60,14 @@ impl OperationError for BatchExecuteStatementError {
     }
 }
 
+impl std::fmt::Display for BatchExecuteStatementError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for BatchExecuteStatementError {}
+
 /// Errors of [`Client::batch_get_item`](crate::Client::batch_get_item).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -140,6 +148,14 @@ impl OperationError for BatchGetItemError {
         }
     }
 }
+
+impl std::fmt::Display for BatchGetItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for BatchGetItemError {}
 
 /// Errors of [`Client::batch_write_item`](crate::Client::batch_write_item).
 #[derive(Debug, Clone, PartialEq)]
@@ -250,6 +266,14 @@ impl OperationError for BatchWriteItemError {
     }
 }
 
+impl std::fmt::Display for BatchWriteItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for BatchWriteItemError {}
+
 /// Errors of [`Client::create_backup`](crate::Client::create_backup).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -355,6 +379,14 @@ impl OperationError for CreateBackupError {
     }
 }
 
+impl std::fmt::Display for CreateBackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateBackupError {}
+
 /// Errors of [`Client::create_global_table`](crate::Client::create_global_table).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -438,6 +470,14 @@ impl OperationError for CreateGlobalTableError {
     }
 }
 
+impl std::fmt::Display for CreateGlobalTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateGlobalTableError {}
+
 /// Errors of [`Client::create_table`](crate::Client::create_table).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -514,6 +554,14 @@ impl OperationError for CreateTableError {
         }
     }
 }
+
+impl std::fmt::Display for CreateTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateTableError {}
 
 /// Errors of [`Client::delete_backup`](crate::Client::delete_backup).
 #[derive(Debug, Clone, PartialEq)]
@@ -595,6 +643,14 @@ impl OperationError for DeleteBackupError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteBackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteBackupError {}
 
 /// Errors of [`Client::delete_item`](crate::Client::delete_item).
 #[derive(Debug, Clone, PartialEq)]
@@ -729,6 +785,14 @@ impl OperationError for DeleteItemError {
     }
 }
 
+impl std::fmt::Display for DeleteItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteItemError {}
+
 /// Errors of [`Client::delete_resource_policy`](crate::Client::delete_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -832,6 +896,14 @@ impl OperationError for DeleteResourcePolicyError {
     }
 }
 
+impl std::fmt::Display for DeleteResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteResourcePolicyError {}
+
 /// Errors of [`Client::delete_table`](crate::Client::delete_table).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -921,6 +993,14 @@ impl OperationError for DeleteTableError {
     }
 }
 
+impl std::fmt::Display for DeleteTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteTableError {}
+
 /// Errors of [`Client::describe_backup`](crate::Client::describe_backup).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -967,6 +1047,14 @@ impl OperationError for DescribeBackupError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeBackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeBackupError {}
 
 /// Errors of [`Client::describe_continuous_backups`](crate::Client::describe_continuous_backups).
 #[derive(Debug, Clone, PartialEq)]
@@ -1015,6 +1103,14 @@ impl OperationError for DescribeContinuousBackupsError {
     }
 }
 
+impl std::fmt::Display for DescribeContinuousBackupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeContinuousBackupsError {}
+
 /// Errors of [`Client::describe_contributor_insights`](crate::Client::describe_contributor_insights).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1061,6 +1157,14 @@ impl OperationError for DescribeContributorInsightsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeContributorInsightsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeContributorInsightsError {}
 
 /// Errors of [`Client::describe_endpoints`](crate::Client::describe_endpoints) (the model lists no exceptions).
 pub type DescribeEndpointsError = myaws_core::error::UnmodeledError;
@@ -1136,6 +1240,14 @@ impl OperationError for DescribeExportError {
     }
 }
 
+impl std::fmt::Display for DescribeExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeExportError {}
+
 /// Errors of [`Client::describe_global_table`](crate::Client::describe_global_table).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1182,6 +1294,14 @@ impl OperationError for DescribeGlobalTableError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeGlobalTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeGlobalTableError {}
 
 /// Errors of [`Client::describe_global_table_settings`](crate::Client::describe_global_table_settings).
 #[derive(Debug, Clone, PartialEq)]
@@ -1230,6 +1350,14 @@ impl OperationError for DescribeGlobalTableSettingsError {
     }
 }
 
+impl std::fmt::Display for DescribeGlobalTableSettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeGlobalTableSettingsError {}
+
 /// Errors of [`Client::describe_import`](crate::Client::describe_import).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1266,6 +1394,14 @@ impl OperationError for DescribeImportError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeImportError {}
 
 /// Errors of [`Client::describe_kinesis_streaming_destination`](crate::Client::describe_kinesis_streaming_destination).
 #[derive(Debug, Clone, PartialEq)]
@@ -1314,6 +1450,14 @@ impl OperationError for DescribeKinesisStreamingDestinationError {
     }
 }
 
+impl std::fmt::Display for DescribeKinesisStreamingDestinationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeKinesisStreamingDestinationError {}
+
 /// Errors of [`Client::describe_limits`](crate::Client::describe_limits).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1348,6 +1492,14 @@ impl OperationError for DescribeLimitsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeLimitsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeLimitsError {}
 
 /// Errors of [`Client::describe_table`](crate::Client::describe_table).
 #[derive(Debug, Clone, PartialEq)]
@@ -1396,6 +1548,14 @@ impl OperationError for DescribeTableError {
     }
 }
 
+impl std::fmt::Display for DescribeTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeTableError {}
+
 /// Errors of [`Client::describe_table_replica_auto_scaling`](crate::Client::describe_table_replica_auto_scaling).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1443,6 +1603,14 @@ impl OperationError for DescribeTableReplicaAutoScalingError {
     }
 }
 
+impl std::fmt::Display for DescribeTableReplicaAutoScalingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeTableReplicaAutoScalingError {}
+
 /// Errors of [`Client::describe_time_to_live`](crate::Client::describe_time_to_live).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1489,6 +1657,14 @@ impl OperationError for DescribeTimeToLiveError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeTimeToLiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeTimeToLiveError {}
 
 /// Errors of [`Client::disable_kinesis_streaming_destination`](crate::Client::disable_kinesis_streaming_destination).
 #[derive(Debug, Clone, PartialEq)]
@@ -1579,6 +1755,14 @@ impl OperationError for DisableKinesisStreamingDestinationError {
     }
 }
 
+impl std::fmt::Display for DisableKinesisStreamingDestinationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisableKinesisStreamingDestinationError {}
+
 /// Errors of [`Client::enable_kinesis_streaming_destination`](crate::Client::enable_kinesis_streaming_destination).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1667,6 +1851,14 @@ impl OperationError for EnableKinesisStreamingDestinationError {
         }
     }
 }
+
+impl std::fmt::Display for EnableKinesisStreamingDestinationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableKinesisStreamingDestinationError {}
 
 /// Errors of [`Client::execute_statement`](crate::Client::execute_statement).
 #[derive(Debug, Clone, PartialEq)]
@@ -1800,6 +1992,14 @@ impl OperationError for ExecuteStatementError {
         }
     }
 }
+
+impl std::fmt::Display for ExecuteStatementError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ExecuteStatementError {}
 
 /// Errors of [`Client::execute_transaction`](crate::Client::execute_transaction).
 #[derive(Debug, Clone, PartialEq)]
@@ -2014,6 +2214,14 @@ impl OperationError for ExecuteTransactionError {
     }
 }
 
+impl std::fmt::Display for ExecuteTransactionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ExecuteTransactionError {}
+
 /// Errors of [`Client::export_table_to_point_in_time`](crate::Client::export_table_to_point_in_time).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2123,6 +2331,14 @@ impl OperationError for ExportTableToPointInTimeError {
     }
 }
 
+impl std::fmt::Display for ExportTableToPointInTimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ExportTableToPointInTimeError {}
+
 /// Errors of [`Client::get_item`](crate::Client::get_item).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2204,6 +2420,14 @@ impl OperationError for GetItemError {
     }
 }
 
+impl std::fmt::Display for GetItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetItemError {}
+
 /// Errors of [`Client::get_resource_policy`](crate::Client::get_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2264,6 +2488,14 @@ impl OperationError for GetResourcePolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetResourcePolicyError {}
 
 /// Errors of [`Client::import_table`](crate::Client::import_table).
 #[derive(Debug, Clone, PartialEq)]
@@ -2344,6 +2576,14 @@ impl OperationError for ImportTableError {
     }
 }
 
+impl std::fmt::Display for ImportTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ImportTableError {}
+
 /// Errors of [`Client::list_backups`](crate::Client::list_backups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2378,6 +2618,14 @@ impl OperationError for ListBackupsError {
         }
     }
 }
+
+impl std::fmt::Display for ListBackupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListBackupsError {}
 
 /// Errors of [`Client::list_contributor_insights`](crate::Client::list_contributor_insights).
 #[derive(Debug, Clone, PartialEq)]
@@ -2425,6 +2673,14 @@ impl OperationError for ListContributorInsightsError {
         }
     }
 }
+
+impl std::fmt::Display for ListContributorInsightsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListContributorInsightsError {}
 
 /// Errors of [`Client::list_exports`](crate::Client::list_exports).
 #[derive(Debug, Clone, PartialEq)]
@@ -2485,6 +2741,14 @@ impl OperationError for ListExportsError {
     }
 }
 
+impl std::fmt::Display for ListExportsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListExportsError {}
+
 /// Errors of [`Client::list_global_tables`](crate::Client::list_global_tables).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2519,6 +2783,14 @@ impl OperationError for ListGlobalTablesError {
         }
     }
 }
+
+impl std::fmt::Display for ListGlobalTablesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListGlobalTablesError {}
 
 /// Errors of [`Client::list_imports`](crate::Client::list_imports).
 #[derive(Debug, Clone, PartialEq)]
@@ -2569,6 +2841,14 @@ impl OperationError for ListImportsError {
     }
 }
 
+impl std::fmt::Display for ListImportsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListImportsError {}
+
 /// Errors of [`Client::list_tables`](crate::Client::list_tables).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2603,6 +2883,14 @@ impl OperationError for ListTablesError {
         }
     }
 }
+
+impl std::fmt::Display for ListTablesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTablesError {}
 
 /// Errors of [`Client::list_tags_of_resource`](crate::Client::list_tags_of_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -2650,6 +2938,14 @@ impl OperationError for ListTagsOfResourceError {
         }
     }
 }
+
+impl std::fmt::Display for ListTagsOfResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsOfResourceError {}
 
 /// Errors of [`Client::put_item`](crate::Client::put_item).
 #[derive(Debug, Clone, PartialEq)]
@@ -2784,6 +3080,14 @@ impl OperationError for PutItemError {
     }
 }
 
+impl std::fmt::Display for PutItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutItemError {}
+
 /// Errors of [`Client::put_resource_policy`](crate::Client::put_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2887,6 +3191,14 @@ impl OperationError for PutResourcePolicyError {
     }
 }
 
+impl std::fmt::Display for PutResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutResourcePolicyError {}
+
 /// Errors of [`Client::query`](crate::Client::query).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2967,6 +3279,14 @@ impl OperationError for QueryError {
         }
     }
 }
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for QueryError {}
 
 /// Errors of [`Client::restore_table_from_backup`](crate::Client::restore_table_from_backup).
 #[derive(Debug, Clone, PartialEq)]
@@ -3070,6 +3390,14 @@ impl OperationError for RestoreTableFromBackupError {
         }
     }
 }
+
+impl std::fmt::Display for RestoreTableFromBackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreTableFromBackupError {}
 
 /// Errors of [`Client::restore_table_to_point_in_time`](crate::Client::restore_table_to_point_in_time).
 #[derive(Debug, Clone, PartialEq)]
@@ -3190,6 +3518,14 @@ impl OperationError for RestoreTableToPointInTimeError {
     }
 }
 
+impl std::fmt::Display for RestoreTableToPointInTimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreTableToPointInTimeError {}
+
 /// Errors of [`Client::scan`](crate::Client::scan).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3271,6 +3607,14 @@ impl OperationError for ScanError {
     }
 }
 
+impl std::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ScanError {}
+
 /// Errors of [`Client::search_vectors`](crate::Client::search_vectors).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3337,6 +3681,14 @@ impl OperationError for SearchVectorsError {
         }
     }
 }
+
+impl std::fmt::Display for SearchVectorsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SearchVectorsError {}
 
 /// Errors of [`Client::tag_resource`](crate::Client::tag_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -3426,6 +3778,14 @@ impl OperationError for TagResourceError {
         }
     }
 }
+
+impl std::fmt::Display for TagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagResourceError {}
 
 /// Errors of [`Client::transact_get_items`](crate::Client::transact_get_items).
 #[derive(Debug, Clone, PartialEq)]
@@ -3592,6 +3952,14 @@ impl OperationError for TransactGetItemsError {
         }
     }
 }
+
+impl std::fmt::Display for TransactGetItemsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TransactGetItemsError {}
 
 /// Errors of [`Client::transact_write_items`](crate::Client::transact_write_items).
 #[derive(Debug, Clone, PartialEq)]
@@ -3806,6 +4174,14 @@ impl OperationError for TransactWriteItemsError {
     }
 }
 
+impl std::fmt::Display for TransactWriteItemsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TransactWriteItemsError {}
+
 /// Errors of [`Client::untag_resource`](crate::Client::untag_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3895,6 +4271,14 @@ impl OperationError for UntagResourceError {
     }
 }
 
+impl std::fmt::Display for UntagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagResourceError {}
+
 /// Errors of [`Client::update_continuous_backups`](crate::Client::update_continuous_backups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3956,6 +4340,14 @@ impl OperationError for UpdateContinuousBackupsError {
     }
 }
 
+impl std::fmt::Display for UpdateContinuousBackupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateContinuousBackupsError {}
+
 /// Errors of [`Client::update_contributor_insights`](crate::Client::update_contributor_insights).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4002,6 +4394,14 @@ impl OperationError for UpdateContributorInsightsError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateContributorInsightsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateContributorInsightsError {}
 
 /// Errors of [`Client::update_global_table`](crate::Client::update_global_table).
 #[derive(Debug, Clone, PartialEq)]
@@ -4085,6 +4485,14 @@ impl OperationError for UpdateGlobalTableError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateGlobalTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateGlobalTableError {}
 
 /// Errors of [`Client::update_global_table_settings`](crate::Client::update_global_table_settings).
 #[derive(Debug, Clone, PartialEq)]
@@ -4198,6 +4606,14 @@ impl OperationError for UpdateGlobalTableSettingsError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateGlobalTableSettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateGlobalTableSettingsError {}
 
 /// Errors of [`Client::update_item`](crate::Client::update_item).
 #[derive(Debug, Clone, PartialEq)]
@@ -4332,6 +4748,14 @@ impl OperationError for UpdateItemError {
     }
 }
 
+impl std::fmt::Display for UpdateItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateItemError {}
+
 /// Errors of [`Client::update_kinesis_streaming_destination`](crate::Client::update_kinesis_streaming_destination).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4420,6 +4844,14 @@ impl OperationError for UpdateKinesisStreamingDestinationError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateKinesisStreamingDestinationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateKinesisStreamingDestinationError {}
 
 /// Errors of [`Client::update_table`](crate::Client::update_table).
 #[derive(Debug, Clone, PartialEq)]
@@ -4510,6 +4942,14 @@ impl OperationError for UpdateTableError {
     }
 }
 
+impl std::fmt::Display for UpdateTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateTableError {}
+
 /// Errors of [`Client::update_table_replica_auto_scaling`](crate::Client::update_table_replica_auto_scaling).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4599,6 +5039,14 @@ impl OperationError for UpdateTableReplicaAutoScalingError {
     }
 }
 
+impl std::fmt::Display for UpdateTableReplicaAutoScalingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateTableReplicaAutoScalingError {}
+
 /// Errors of [`Client::update_time_to_live`](crate::Client::update_time_to_live).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4687,3 +5135,11 @@ impl OperationError for UpdateTimeToLiveError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateTimeToLiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateTimeToLiveError {}

@@ -90,6 +90,14 @@ impl OperationError for AbortMultipartUploadError {
     }
 }
 
+impl std::fmt::Display for AbortMultipartUploadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AbortMultipartUploadError {}
+
 /// Errors of [`Client::abort_vault_lock`](crate::Client::abort_vault_lock).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -174,6 +182,14 @@ impl OperationError for AbortVaultLockError {
         }
     }
 }
+
+impl std::fmt::Display for AbortVaultLockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AbortVaultLockError {}
 
 /// Errors of [`Client::add_tags_to_vault`](crate::Client::add_tags_to_vault).
 #[derive(Debug, Clone, PartialEq)]
@@ -272,6 +288,14 @@ impl OperationError for AddTagsToVaultError {
     }
 }
 
+impl std::fmt::Display for AddTagsToVaultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddTagsToVaultError {}
+
 /// Errors of [`Client::complete_multipart_upload`](crate::Client::complete_multipart_upload).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -356,6 +380,14 @@ impl OperationError for CompleteMultipartUploadError {
         }
     }
 }
+
+impl std::fmt::Display for CompleteMultipartUploadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CompleteMultipartUploadError {}
 
 /// Errors of [`Client::complete_vault_lock`](crate::Client::complete_vault_lock).
 #[derive(Debug, Clone, PartialEq)]
@@ -442,6 +474,14 @@ impl OperationError for CompleteVaultLockError {
     }
 }
 
+impl std::fmt::Display for CompleteVaultLockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CompleteVaultLockError {}
+
 /// Errors of [`Client::create_vault`](crate::Client::create_vault).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -526,6 +566,14 @@ impl OperationError for CreateVaultError {
         }
     }
 }
+
+impl std::fmt::Display for CreateVaultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateVaultError {}
 
 /// Errors of [`Client::delete_archive`](crate::Client::delete_archive).
 #[derive(Debug, Clone, PartialEq)]
@@ -612,6 +660,14 @@ impl OperationError for DeleteArchiveError {
     }
 }
 
+impl std::fmt::Display for DeleteArchiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteArchiveError {}
+
 /// Errors of [`Client::delete_vault`](crate::Client::delete_vault).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -696,6 +752,14 @@ impl OperationError for DeleteVaultError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteVaultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteVaultError {}
 
 /// Errors of [`Client::delete_vault_access_policy`](crate::Client::delete_vault_access_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -782,6 +846,14 @@ impl OperationError for DeleteVaultAccessPolicyError {
     }
 }
 
+impl std::fmt::Display for DeleteVaultAccessPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteVaultAccessPolicyError {}
+
 /// Errors of [`Client::delete_vault_notifications`](crate::Client::delete_vault_notifications).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -866,6 +938,14 @@ impl OperationError for DeleteVaultNotificationsError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteVaultNotificationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteVaultNotificationsError {}
 
 /// Errors of [`Client::describe_job`](crate::Client::describe_job).
 #[derive(Debug, Clone, PartialEq)]
@@ -952,6 +1032,14 @@ impl OperationError for DescribeJobError {
     }
 }
 
+impl std::fmt::Display for DescribeJobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeJobError {}
+
 /// Errors of [`Client::describe_vault`](crate::Client::describe_vault).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1037,6 +1125,14 @@ impl OperationError for DescribeVaultError {
     }
 }
 
+impl std::fmt::Display for DescribeVaultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeVaultError {}
+
 /// Errors of [`Client::get_data_retrieval_policy`](crate::Client::get_data_retrieval_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1109,6 +1205,14 @@ impl OperationError for GetDataRetrievalPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetDataRetrievalPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDataRetrievalPolicyError {}
 
 /// Errors of [`Client::get_job_output`](crate::Client::get_job_output).
 #[derive(Debug, Clone, PartialEq)]
@@ -1195,6 +1299,14 @@ impl OperationError for GetJobOutputError {
     }
 }
 
+impl std::fmt::Display for GetJobOutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetJobOutputError {}
+
 /// Errors of [`Client::get_vault_access_policy`](crate::Client::get_vault_access_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1279,6 +1391,14 @@ impl OperationError for GetVaultAccessPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetVaultAccessPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetVaultAccessPolicyError {}
 
 /// Errors of [`Client::get_vault_lock`](crate::Client::get_vault_lock).
 #[derive(Debug, Clone, PartialEq)]
@@ -1365,6 +1485,14 @@ impl OperationError for GetVaultLockError {
     }
 }
 
+impl std::fmt::Display for GetVaultLockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetVaultLockError {}
+
 /// Errors of [`Client::get_vault_notifications`](crate::Client::get_vault_notifications).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1449,6 +1577,14 @@ impl OperationError for GetVaultNotificationsError {
         }
     }
 }
+
+impl std::fmt::Display for GetVaultNotificationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetVaultNotificationsError {}
 
 /// Errors of [`Client::initiate_job`](crate::Client::initiate_job).
 #[derive(Debug, Clone, PartialEq)]
@@ -1559,6 +1695,14 @@ impl OperationError for InitiateJobError {
     }
 }
 
+impl std::fmt::Display for InitiateJobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for InitiateJobError {}
+
 /// Errors of [`Client::initiate_multipart_upload`](crate::Client::initiate_multipart_upload).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1643,6 +1787,14 @@ impl OperationError for InitiateMultipartUploadError {
         }
     }
 }
+
+impl std::fmt::Display for InitiateMultipartUploadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for InitiateMultipartUploadError {}
 
 /// Errors of [`Client::initiate_vault_lock`](crate::Client::initiate_vault_lock).
 #[derive(Debug, Clone, PartialEq)]
@@ -1729,6 +1881,14 @@ impl OperationError for InitiateVaultLockError {
     }
 }
 
+impl std::fmt::Display for InitiateVaultLockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for InitiateVaultLockError {}
+
 /// Errors of [`Client::list_jobs`](crate::Client::list_jobs).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1813,6 +1973,14 @@ impl OperationError for ListJobsError {
         }
     }
 }
+
+impl std::fmt::Display for ListJobsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListJobsError {}
 
 /// Errors of [`Client::list_multipart_uploads`](crate::Client::list_multipart_uploads).
 #[derive(Debug, Clone, PartialEq)]
@@ -1899,6 +2067,14 @@ impl OperationError for ListMultipartUploadsError {
     }
 }
 
+impl std::fmt::Display for ListMultipartUploadsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListMultipartUploadsError {}
+
 /// Errors of [`Client::list_parts`](crate::Client::list_parts).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1984,6 +2160,14 @@ impl OperationError for ListPartsError {
     }
 }
 
+impl std::fmt::Display for ListPartsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListPartsError {}
+
 /// Errors of [`Client::list_provisioned_capacity`](crate::Client::list_provisioned_capacity).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2056,6 +2240,14 @@ impl OperationError for ListProvisionedCapacityError {
         }
     }
 }
+
+impl std::fmt::Display for ListProvisionedCapacityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListProvisionedCapacityError {}
 
 /// Errors of [`Client::list_tags_for_vault`](crate::Client::list_tags_for_vault).
 #[derive(Debug, Clone, PartialEq)]
@@ -2142,6 +2334,14 @@ impl OperationError for ListTagsForVaultError {
     }
 }
 
+impl std::fmt::Display for ListTagsForVaultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForVaultError {}
+
 /// Errors of [`Client::list_vaults`](crate::Client::list_vaults).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2226,6 +2426,14 @@ impl OperationError for ListVaultsError {
         }
     }
 }
+
+impl std::fmt::Display for ListVaultsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListVaultsError {}
 
 /// Errors of [`Client::purchase_provisioned_capacity`](crate::Client::purchase_provisioned_capacity).
 #[derive(Debug, Clone, PartialEq)]
@@ -2312,6 +2520,14 @@ impl OperationError for PurchaseProvisionedCapacityError {
     }
 }
 
+impl std::fmt::Display for PurchaseProvisionedCapacityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PurchaseProvisionedCapacityError {}
+
 /// Errors of [`Client::remove_tags_from_vault`](crate::Client::remove_tags_from_vault).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2397,6 +2613,14 @@ impl OperationError for RemoveTagsFromVaultError {
     }
 }
 
+impl std::fmt::Display for RemoveTagsFromVaultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveTagsFromVaultError {}
+
 /// Errors of [`Client::set_data_retrieval_policy`](crate::Client::set_data_retrieval_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2469,6 +2693,14 @@ impl OperationError for SetDataRetrievalPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for SetDataRetrievalPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetDataRetrievalPolicyError {}
 
 /// Errors of [`Client::set_vault_access_policy`](crate::Client::set_vault_access_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -2555,6 +2787,14 @@ impl OperationError for SetVaultAccessPolicyError {
     }
 }
 
+impl std::fmt::Display for SetVaultAccessPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetVaultAccessPolicyError {}
+
 /// Errors of [`Client::set_vault_notifications`](crate::Client::set_vault_notifications).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2639,6 +2879,14 @@ impl OperationError for SetVaultNotificationsError {
         }
     }
 }
+
+impl std::fmt::Display for SetVaultNotificationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetVaultNotificationsError {}
 
 /// Errors of [`Client::upload_archive`](crate::Client::upload_archive).
 #[derive(Debug, Clone, PartialEq)]
@@ -2737,6 +2985,14 @@ impl OperationError for UploadArchiveError {
     }
 }
 
+impl std::fmt::Display for UploadArchiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UploadArchiveError {}
+
 /// Errors of [`Client::upload_multipart_part`](crate::Client::upload_multipart_part).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2833,3 +3089,11 @@ impl OperationError for UploadMultipartPartError {
         }
     }
 }
+
+impl std::fmt::Display for UploadMultipartPartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UploadMultipartPartError {}

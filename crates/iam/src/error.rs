@@ -64,6 +64,14 @@ impl OperationError for AcceptDelegationRequestError {
     }
 }
 
+impl std::fmt::Display for AcceptDelegationRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AcceptDelegationRequestError {}
+
 /// Errors of [`Client::add_client_id_to_open_id_connect_provider`](crate::Client::add_client_id_to_open_id_connect_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -144,6 +152,14 @@ impl OperationError for AddClientIDToOpenIDConnectProviderError {
         }
     }
 }
+
+impl std::fmt::Display for AddClientIDToOpenIDConnectProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddClientIDToOpenIDConnectProviderError {}
 
 /// Errors of [`Client::add_role_to_instance_profile`](crate::Client::add_role_to_instance_profile).
 #[derive(Debug, Clone, PartialEq)]
@@ -228,6 +244,14 @@ impl OperationError for AddRoleToInstanceProfileError {
     }
 }
 
+impl std::fmt::Display for AddRoleToInstanceProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddRoleToInstanceProfileError {}
+
 /// Errors of [`Client::add_user_to_group`](crate::Client::add_user_to_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -286,6 +310,14 @@ impl OperationError for AddUserToGroupError {
         }
     }
 }
+
+impl std::fmt::Display for AddUserToGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddUserToGroupError {}
 
 /// Errors of [`Client::associate_delegation_request`](crate::Client::associate_delegation_request).
 #[derive(Debug, Clone, PartialEq)]
@@ -355,6 +387,14 @@ impl OperationError for AssociateDelegationRequestError {
         }
     }
 }
+
+impl std::fmt::Display for AssociateDelegationRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AssociateDelegationRequestError {}
 
 /// Errors of [`Client::attach_group_policy`](crate::Client::attach_group_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -436,6 +476,14 @@ impl OperationError for AttachGroupPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for AttachGroupPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AttachGroupPolicyError {}
 
 /// Errors of [`Client::attach_role_policy`](crate::Client::attach_role_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -530,6 +578,14 @@ impl OperationError for AttachRolePolicyError {
     }
 }
 
+impl std::fmt::Display for AttachRolePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AttachRolePolicyError {}
+
 /// Errors of [`Client::attach_user_policy`](crate::Client::attach_user_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -610,6 +666,14 @@ impl OperationError for AttachUserPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for AttachUserPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AttachUserPolicyError {}
 
 /// Errors of [`Client::change_password`](crate::Client::change_password).
 #[derive(Debug, Clone, PartialEq)]
@@ -708,6 +772,14 @@ impl OperationError for ChangePasswordError {
     }
 }
 
+impl std::fmt::Display for ChangePasswordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ChangePasswordError {}
+
 /// Errors of [`Client::create_access_key`](crate::Client::create_access_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -766,6 +838,14 @@ impl OperationError for CreateAccessKeyError {
         }
     }
 }
+
+impl std::fmt::Display for CreateAccessKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateAccessKeyError {}
 
 /// Errors of [`Client::create_account_alias`](crate::Client::create_account_alias).
 #[derive(Debug, Clone, PartialEq)]
@@ -839,6 +919,14 @@ impl OperationError for CreateAccountAliasError {
         }
     }
 }
+
+impl std::fmt::Display for CreateAccountAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateAccountAliasError {}
 
 /// Errors of [`Client::create_delegation_request`](crate::Client::create_delegation_request).
 #[derive(Debug, Clone, PartialEq)]
@@ -923,6 +1011,14 @@ impl OperationError for CreateDelegationRequestError {
     }
 }
 
+impl std::fmt::Display for CreateDelegationRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDelegationRequestError {}
+
 /// Errors of [`Client::create_group`](crate::Client::create_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -993,6 +1089,14 @@ impl OperationError for CreateGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateGroupError {}
 
 /// Errors of [`Client::create_instance_profile`](crate::Client::create_instance_profile).
 #[derive(Debug, Clone, PartialEq)]
@@ -1077,6 +1181,14 @@ impl OperationError for CreateInstanceProfileError {
     }
 }
 
+impl std::fmt::Display for CreateInstanceProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateInstanceProfileError {}
+
 /// Errors of [`Client::create_login_profile`](crate::Client::create_login_profile).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1159,6 +1271,14 @@ impl OperationError for CreateLoginProfileError {
         }
     }
 }
+
+impl std::fmt::Display for CreateLoginProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateLoginProfileError {}
 
 /// Errors of [`Client::create_open_id_connect_provider`](crate::Client::create_open_id_connect_provider).
 #[derive(Debug, Clone, PartialEq)]
@@ -1257,6 +1377,14 @@ impl OperationError for CreateOpenIDConnectProviderError {
     }
 }
 
+impl std::fmt::Display for CreateOpenIDConnectProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateOpenIDConnectProviderError {}
+
 /// Errors of [`Client::create_policy`](crate::Client::create_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1352,6 +1480,14 @@ impl OperationError for CreatePolicyError {
     }
 }
 
+impl std::fmt::Display for CreatePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreatePolicyError {}
+
 /// Errors of [`Client::create_policy_version`](crate::Client::create_policy_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1432,6 +1568,14 @@ impl OperationError for CreatePolicyVersionError {
         }
     }
 }
+
+impl std::fmt::Display for CreatePolicyVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreatePolicyVersionError {}
 
 /// Errors of [`Client::create_role`](crate::Client::create_role).
 #[derive(Debug, Clone, PartialEq)]
@@ -1528,6 +1672,14 @@ impl OperationError for CreateRoleError {
     }
 }
 
+impl std::fmt::Display for CreateRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateRoleError {}
+
 /// Errors of [`Client::create_saml_provider`](crate::Client::create_saml_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1611,6 +1763,14 @@ impl OperationError for CreateSAMLProviderError {
     }
 }
 
+impl std::fmt::Display for CreateSAMLProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateSAMLProviderError {}
+
 /// Errors of [`Client::create_service_linked_role`](crate::Client::create_service_linked_role).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1680,6 +1840,14 @@ impl OperationError for CreateServiceLinkedRoleError {
     }
 }
 
+impl std::fmt::Display for CreateServiceLinkedRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateServiceLinkedRoleError {}
+
 /// Errors of [`Client::create_service_specific_credential`](crate::Client::create_service_specific_credential).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1738,6 +1906,14 @@ impl OperationError for CreateServiceSpecificCredentialError {
         }
     }
 }
+
+impl std::fmt::Display for CreateServiceSpecificCredentialError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateServiceSpecificCredentialError {}
 
 /// Errors of [`Client::create_user`](crate::Client::create_user).
 #[derive(Debug, Clone, PartialEq)]
@@ -1832,6 +2008,14 @@ impl OperationError for CreateUserError {
     }
 }
 
+impl std::fmt::Display for CreateUserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateUserError {}
+
 /// Errors of [`Client::create_virtual_mfa_device`](crate::Client::create_virtual_mfa_device).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1914,6 +2098,14 @@ impl OperationError for CreateVirtualMFADeviceError {
         }
     }
 }
+
+impl std::fmt::Display for CreateVirtualMFADeviceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateVirtualMFADeviceError {}
 
 /// Errors of [`Client::deactivate_mfa_device`](crate::Client::deactivate_mfa_device).
 #[derive(Debug, Clone, PartialEq)]
@@ -2000,6 +2192,14 @@ impl OperationError for DeactivateMFADeviceError {
     }
 }
 
+impl std::fmt::Display for DeactivateMFADeviceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeactivateMFADeviceError {}
+
 /// Errors of [`Client::delete_access_key`](crate::Client::delete_access_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2058,6 +2258,14 @@ impl OperationError for DeleteAccessKeyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteAccessKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAccessKeyError {}
 
 /// Errors of [`Client::delete_account_alias`](crate::Client::delete_account_alias).
 #[derive(Debug, Clone, PartialEq)]
@@ -2130,6 +2338,14 @@ impl OperationError for DeleteAccountAliasError {
     }
 }
 
+impl std::fmt::Display for DeleteAccountAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAccountAliasError {}
+
 /// Errors of [`Client::delete_account_password_policy`](crate::Client::delete_account_password_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2188,6 +2404,14 @@ impl OperationError for DeleteAccountPasswordPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteAccountPasswordPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAccountPasswordPolicyError {}
 
 /// Errors of [`Client::delete_group`](crate::Client::delete_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -2260,6 +2484,14 @@ impl OperationError for DeleteGroupError {
     }
 }
 
+impl std::fmt::Display for DeleteGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteGroupError {}
+
 /// Errors of [`Client::delete_group_policy`](crate::Client::delete_group_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2318,6 +2550,14 @@ impl OperationError for DeleteGroupPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteGroupPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteGroupPolicyError {}
 
 /// Errors of [`Client::delete_instance_profile`](crate::Client::delete_instance_profile).
 #[derive(Debug, Clone, PartialEq)]
@@ -2389,6 +2629,14 @@ impl OperationError for DeleteInstanceProfileError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteInstanceProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteInstanceProfileError {}
 
 /// Errors of [`Client::delete_login_profile`](crate::Client::delete_login_profile).
 #[derive(Debug, Clone, PartialEq)]
@@ -2463,6 +2711,14 @@ impl OperationError for DeleteLoginProfileError {
     }
 }
 
+impl std::fmt::Display for DeleteLoginProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteLoginProfileError {}
+
 /// Errors of [`Client::delete_open_id_connect_provider`](crate::Client::delete_open_id_connect_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2519,6 +2775,14 @@ impl OperationError for DeleteOpenIDConnectProviderError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteOpenIDConnectProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteOpenIDConnectProviderError {}
 
 /// Errors of [`Client::delete_policy`](crate::Client::delete_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -2601,6 +2865,14 @@ impl OperationError for DeletePolicyError {
     }
 }
 
+impl std::fmt::Display for DeletePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeletePolicyError {}
+
 /// Errors of [`Client::delete_policy_version`](crate::Client::delete_policy_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2681,6 +2953,14 @@ impl OperationError for DeletePolicyVersionError {
         }
     }
 }
+
+impl std::fmt::Display for DeletePolicyVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeletePolicyVersionError {}
 
 /// Errors of [`Client::delete_role`](crate::Client::delete_role).
 #[derive(Debug, Clone, PartialEq)]
@@ -2777,6 +3057,14 @@ impl OperationError for DeleteRoleError {
     }
 }
 
+impl std::fmt::Display for DeleteRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteRoleError {}
+
 /// Errors of [`Client::delete_role_permissions_boundary`](crate::Client::delete_role_permissions_boundary).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2835,6 +3123,14 @@ impl OperationError for DeleteRolePermissionsBoundaryError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteRolePermissionsBoundaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteRolePermissionsBoundaryError {}
 
 /// Errors of [`Client::delete_role_policy`](crate::Client::delete_role_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -2907,6 +3203,14 @@ impl OperationError for DeleteRolePolicyError {
     }
 }
 
+impl std::fmt::Display for DeleteRolePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteRolePolicyError {}
+
 /// Errors of [`Client::delete_saml_provider`](crate::Client::delete_saml_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2976,6 +3280,14 @@ impl OperationError for DeleteSAMLProviderError {
     }
 }
 
+impl std::fmt::Display for DeleteSAMLProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteSAMLProviderError {}
+
 /// Errors of [`Client::delete_ssh_public_key`](crate::Client::delete_ssh_public_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3010,6 +3322,14 @@ impl OperationError for DeleteSSHPublicKeyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteSSHPublicKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteSSHPublicKeyError {}
 
 /// Errors of [`Client::delete_server_certificate`](crate::Client::delete_server_certificate).
 #[derive(Debug, Clone, PartialEq)]
@@ -3082,6 +3402,14 @@ impl OperationError for DeleteServerCertificateError {
     }
 }
 
+impl std::fmt::Display for DeleteServerCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteServerCertificateError {}
+
 /// Errors of [`Client::delete_service_linked_role`](crate::Client::delete_service_linked_role).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3141,6 +3469,14 @@ impl OperationError for DeleteServiceLinkedRoleError {
     }
 }
 
+impl std::fmt::Display for DeleteServiceLinkedRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteServiceLinkedRoleError {}
+
 /// Errors of [`Client::delete_service_specific_credential`](crate::Client::delete_service_specific_credential).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3175,6 +3511,14 @@ impl OperationError for DeleteServiceSpecificCredentialError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteServiceSpecificCredentialError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteServiceSpecificCredentialError {}
 
 /// Errors of [`Client::delete_signing_certificate`](crate::Client::delete_signing_certificate).
 #[derive(Debug, Clone, PartialEq)]
@@ -3246,6 +3590,14 @@ impl OperationError for DeleteSigningCertificateError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteSigningCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteSigningCertificateError {}
 
 /// Errors of [`Client::delete_user`](crate::Client::delete_user).
 #[derive(Debug, Clone, PartialEq)]
@@ -3330,6 +3682,14 @@ impl OperationError for DeleteUserError {
     }
 }
 
+impl std::fmt::Display for DeleteUserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteUserError {}
+
 /// Errors of [`Client::delete_user_permissions_boundary`](crate::Client::delete_user_permissions_boundary).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3376,6 +3736,14 @@ impl OperationError for DeleteUserPermissionsBoundaryError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteUserPermissionsBoundaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteUserPermissionsBoundaryError {}
 
 /// Errors of [`Client::delete_user_policy`](crate::Client::delete_user_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -3435,6 +3803,14 @@ impl OperationError for DeleteUserPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteUserPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteUserPolicyError {}
 
 /// Errors of [`Client::delete_virtual_mfa_device`](crate::Client::delete_virtual_mfa_device).
 #[derive(Debug, Clone, PartialEq)]
@@ -3519,6 +3895,14 @@ impl OperationError for DeleteVirtualMFADeviceError {
     }
 }
 
+impl std::fmt::Display for DeleteVirtualMFADeviceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteVirtualMFADeviceError {}
+
 /// Errors of [`Client::detach_group_policy`](crate::Client::detach_group_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3587,6 +3971,14 @@ impl OperationError for DetachGroupPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for DetachGroupPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DetachGroupPolicyError {}
 
 /// Errors of [`Client::detach_role_policy`](crate::Client::detach_role_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -3669,6 +4061,14 @@ impl OperationError for DetachRolePolicyError {
     }
 }
 
+impl std::fmt::Display for DetachRolePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DetachRolePolicyError {}
+
 /// Errors of [`Client::detach_user_policy`](crate::Client::detach_user_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3737,6 +4137,14 @@ impl OperationError for DetachUserPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for DetachUserPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DetachUserPolicyError {}
 
 /// Errors of [`Client::disable_organizations_root_credentials_management`](crate::Client::disable_organizations_root_credentials_management).
 #[derive(Debug, Clone, PartialEq)]
@@ -3824,6 +4232,14 @@ impl OperationError for DisableOrganizationsRootCredentialsManagementError {
     }
 }
 
+impl std::fmt::Display for DisableOrganizationsRootCredentialsManagementError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisableOrganizationsRootCredentialsManagementError {}
+
 /// Errors of [`Client::disable_organizations_root_sessions`](crate::Client::disable_organizations_root_sessions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3910,6 +4326,14 @@ impl OperationError for DisableOrganizationsRootSessionsError {
     }
 }
 
+impl std::fmt::Display for DisableOrganizationsRootSessionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisableOrganizationsRootSessionsError {}
+
 /// Errors of [`Client::disable_outbound_web_identity_federation`](crate::Client::disable_outbound_web_identity_federation).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3946,6 +4370,14 @@ impl OperationError for DisableOutboundWebIdentityFederationError {
         }
     }
 }
+
+impl std::fmt::Display for DisableOutboundWebIdentityFederationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisableOutboundWebIdentityFederationError {}
 
 /// Errors of [`Client::enable_mfa_device`](crate::Client::enable_mfa_device).
 #[derive(Debug, Clone, PartialEq)]
@@ -4058,6 +4490,14 @@ impl OperationError for EnableMFADeviceError {
     }
 }
 
+impl std::fmt::Display for EnableMFADeviceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableMFADeviceError {}
+
 /// Errors of [`Client::enable_organizations_root_credentials_management`](crate::Client::enable_organizations_root_credentials_management).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4157,6 +4597,14 @@ impl OperationError for EnableOrganizationsRootCredentialsManagementError {
         }
     }
 }
+
+impl std::fmt::Display for EnableOrganizationsRootCredentialsManagementError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableOrganizationsRootCredentialsManagementError {}
 
 /// Errors of [`Client::enable_organizations_root_sessions`](crate::Client::enable_organizations_root_sessions).
 #[derive(Debug, Clone, PartialEq)]
@@ -4258,6 +4706,14 @@ impl OperationError for EnableOrganizationsRootSessionsError {
     }
 }
 
+impl std::fmt::Display for EnableOrganizationsRootSessionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableOrganizationsRootSessionsError {}
+
 /// Errors of [`Client::enable_outbound_web_identity_federation`](crate::Client::enable_outbound_web_identity_federation).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4294,6 +4750,14 @@ impl OperationError for EnableOutboundWebIdentityFederationError {
         }
     }
 }
+
+impl std::fmt::Display for EnableOutboundWebIdentityFederationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableOutboundWebIdentityFederationError {}
 
 /// Errors of [`Client::generate_credential_report`](crate::Client::generate_credential_report).
 #[derive(Debug, Clone, PartialEq)]
@@ -4344,6 +4808,14 @@ impl OperationError for GenerateCredentialReportError {
     }
 }
 
+impl std::fmt::Display for GenerateCredentialReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GenerateCredentialReportError {}
+
 /// Errors of [`Client::generate_organizations_access_report`](crate::Client::generate_organizations_access_report).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4382,6 +4854,14 @@ impl OperationError for GenerateOrganizationsAccessReportError {
         }
     }
 }
+
+impl std::fmt::Display for GenerateOrganizationsAccessReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GenerateOrganizationsAccessReportError {}
 
 /// Errors of [`Client::generate_service_last_accessed_details`](crate::Client::generate_service_last_accessed_details).
 #[derive(Debug, Clone, PartialEq)]
@@ -4428,6 +4908,14 @@ impl OperationError for GenerateServiceLastAccessedDetailsError {
     }
 }
 
+impl std::fmt::Display for GenerateServiceLastAccessedDetailsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GenerateServiceLastAccessedDetailsError {}
+
 /// Errors of [`Client::get_access_key_last_used`](crate::Client::get_access_key_last_used) (the model lists no exceptions).
 pub type GetAccessKeyLastUsedError = myaws_core::error::UnmodeledError;
 
@@ -4467,6 +4955,14 @@ impl OperationError for GetAccountAuthorizationDetailsError {
         }
     }
 }
+
+impl std::fmt::Display for GetAccountAuthorizationDetailsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAccountAuthorizationDetailsError {}
 
 /// Errors of [`Client::get_account_password_policy`](crate::Client::get_account_password_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -4515,6 +5011,14 @@ impl OperationError for GetAccountPasswordPolicyError {
     }
 }
 
+impl std::fmt::Display for GetAccountPasswordPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAccountPasswordPolicyError {}
+
 /// Errors of [`Client::get_account_summary`](crate::Client::get_account_summary).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4552,6 +5056,14 @@ impl OperationError for GetAccountSummaryError {
     }
 }
 
+impl std::fmt::Display for GetAccountSummaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAccountSummaryError {}
+
 /// Errors of [`Client::get_context_keys_for_custom_policy`](crate::Client::get_context_keys_for_custom_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4586,6 +5098,14 @@ impl OperationError for GetContextKeysForCustomPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetContextKeysForCustomPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetContextKeysForCustomPolicyError {}
 
 /// Errors of [`Client::get_context_keys_for_principal_policy`](crate::Client::get_context_keys_for_principal_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -4631,6 +5151,14 @@ impl OperationError for GetContextKeysForPrincipalPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetContextKeysForPrincipalPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetContextKeysForPrincipalPolicyError {}
 
 /// Errors of [`Client::get_credential_report`](crate::Client::get_credential_report).
 #[derive(Debug, Clone, PartialEq)]
@@ -4707,6 +5235,14 @@ impl OperationError for GetCredentialReportError {
     }
 }
 
+impl std::fmt::Display for GetCredentialReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetCredentialReportError {}
+
 /// Errors of [`Client::get_delegation_request`](crate::Client::get_delegation_request).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4753,6 +5289,14 @@ impl OperationError for GetDelegationRequestError {
         }
     }
 }
+
+impl std::fmt::Display for GetDelegationRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDelegationRequestError {}
 
 /// Errors of [`Client::get_group`](crate::Client::get_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -4801,6 +5345,14 @@ impl OperationError for GetGroupError {
     }
 }
 
+impl std::fmt::Display for GetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetGroupError {}
+
 /// Errors of [`Client::get_group_policy`](crate::Client::get_group_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4847,6 +5399,14 @@ impl OperationError for GetGroupPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetGroupPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetGroupPolicyError {}
 
 /// Errors of [`Client::get_human_readable_summary`](crate::Client::get_human_readable_summary).
 #[derive(Debug, Clone, PartialEq)]
@@ -4905,6 +5465,14 @@ impl OperationError for GetHumanReadableSummaryError {
     }
 }
 
+impl std::fmt::Display for GetHumanReadableSummaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetHumanReadableSummaryError {}
+
 /// Errors of [`Client::get_instance_profile`](crate::Client::get_instance_profile).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4951,6 +5519,14 @@ impl OperationError for GetInstanceProfileError {
         }
     }
 }
+
+impl std::fmt::Display for GetInstanceProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetInstanceProfileError {}
 
 /// Errors of [`Client::get_login_profile`](crate::Client::get_login_profile).
 #[derive(Debug, Clone, PartialEq)]
@@ -4999,6 +5575,14 @@ impl OperationError for GetLoginProfileError {
     }
 }
 
+impl std::fmt::Display for GetLoginProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLoginProfileError {}
+
 /// Errors of [`Client::get_mfa_device`](crate::Client::get_mfa_device).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5045,6 +5629,14 @@ impl OperationError for GetMFADeviceError {
         }
     }
 }
+
+impl std::fmt::Display for GetMFADeviceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMFADeviceError {}
 
 /// Errors of [`Client::get_open_id_connect_provider`](crate::Client::get_open_id_connect_provider).
 #[derive(Debug, Clone, PartialEq)]
@@ -5103,6 +5695,14 @@ impl OperationError for GetOpenIDConnectProviderError {
     }
 }
 
+impl std::fmt::Display for GetOpenIDConnectProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetOpenIDConnectProviderError {}
+
 /// Errors of [`Client::get_organizations_access_report`](crate::Client::get_organizations_access_report).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5137,6 +5737,14 @@ impl OperationError for GetOrganizationsAccessReportError {
         }
     }
 }
+
+impl std::fmt::Display for GetOrganizationsAccessReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetOrganizationsAccessReportError {}
 
 /// Errors of [`Client::get_outbound_web_identity_federation_info`](crate::Client::get_outbound_web_identity_federation_info).
 #[derive(Debug, Clone, PartialEq)]
@@ -5174,6 +5782,14 @@ impl OperationError for GetOutboundWebIdentityFederationInfoError {
         }
     }
 }
+
+impl std::fmt::Display for GetOutboundWebIdentityFederationInfoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetOutboundWebIdentityFederationInfoError {}
 
 /// Errors of [`Client::get_policy`](crate::Client::get_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -5232,6 +5848,14 @@ impl OperationError for GetPolicyError {
     }
 }
 
+impl std::fmt::Display for GetPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetPolicyError {}
+
 /// Errors of [`Client::get_policy_version`](crate::Client::get_policy_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5289,6 +5913,14 @@ impl OperationError for GetPolicyVersionError {
     }
 }
 
+impl std::fmt::Display for GetPolicyVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetPolicyVersionError {}
+
 /// Errors of [`Client::get_role`](crate::Client::get_role).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5336,6 +5968,14 @@ impl OperationError for GetRoleError {
     }
 }
 
+impl std::fmt::Display for GetRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetRoleError {}
+
 /// Errors of [`Client::get_role_policy`](crate::Client::get_role_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5382,6 +6022,14 @@ impl OperationError for GetRolePolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetRolePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetRolePolicyError {}
 
 /// Errors of [`Client::get_saml_provider`](crate::Client::get_saml_provider).
 #[derive(Debug, Clone, PartialEq)]
@@ -5440,6 +6088,14 @@ impl OperationError for GetSAMLProviderError {
     }
 }
 
+impl std::fmt::Display for GetSAMLProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSAMLProviderError {}
+
 /// Errors of [`Client::get_ssh_public_key`](crate::Client::get_ssh_public_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5489,6 +6145,14 @@ impl OperationError for GetSSHPublicKeyError {
     }
 }
 
+impl std::fmt::Display for GetSSHPublicKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSSHPublicKeyError {}
+
 /// Errors of [`Client::get_server_certificate`](crate::Client::get_server_certificate).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5536,6 +6200,14 @@ impl OperationError for GetServerCertificateError {
     }
 }
 
+impl std::fmt::Display for GetServerCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetServerCertificateError {}
+
 /// Errors of [`Client::get_service_last_accessed_details`](crate::Client::get_service_last_accessed_details).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5581,6 +6253,14 @@ impl OperationError for GetServiceLastAccessedDetailsError {
     }
 }
 
+impl std::fmt::Display for GetServiceLastAccessedDetailsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetServiceLastAccessedDetailsError {}
+
 /// Errors of [`Client::get_service_last_accessed_details_with_entities`](crate::Client::get_service_last_accessed_details_with_entities).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5625,6 +6305,14 @@ impl OperationError for GetServiceLastAccessedDetailsWithEntitiesError {
         }
     }
 }
+
+impl std::fmt::Display for GetServiceLastAccessedDetailsWithEntitiesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetServiceLastAccessedDetailsWithEntitiesError {}
 
 /// Errors of [`Client::get_service_linked_role_deletion_status`](crate::Client::get_service_linked_role_deletion_status).
 #[derive(Debug, Clone, PartialEq)]
@@ -5683,6 +6371,14 @@ impl OperationError for GetServiceLinkedRoleDeletionStatusError {
     }
 }
 
+impl std::fmt::Display for GetServiceLinkedRoleDeletionStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetServiceLinkedRoleDeletionStatusError {}
+
 /// Errors of [`Client::get_user`](crate::Client::get_user).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5729,6 +6425,14 @@ impl OperationError for GetUserError {
         }
     }
 }
+
+impl std::fmt::Display for GetUserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetUserError {}
 
 /// Errors of [`Client::get_user_policy`](crate::Client::get_user_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -5777,6 +6481,14 @@ impl OperationError for GetUserPolicyError {
     }
 }
 
+impl std::fmt::Display for GetUserPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetUserPolicyError {}
+
 /// Errors of [`Client::list_access_keys`](crate::Client::list_access_keys).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5824,6 +6536,14 @@ impl OperationError for ListAccessKeysError {
     }
 }
 
+impl std::fmt::Display for ListAccessKeysError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAccessKeysError {}
+
 /// Errors of [`Client::list_account_aliases`](crate::Client::list_account_aliases).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5860,6 +6580,14 @@ impl OperationError for ListAccountAliasesError {
         }
     }
 }
+
+impl std::fmt::Display for ListAccountAliasesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAccountAliasesError {}
 
 /// Errors of [`Client::list_attached_group_policies`](crate::Client::list_attached_group_policies).
 #[derive(Debug, Clone, PartialEq)]
@@ -5918,6 +6646,14 @@ impl OperationError for ListAttachedGroupPoliciesError {
     }
 }
 
+impl std::fmt::Display for ListAttachedGroupPoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAttachedGroupPoliciesError {}
+
 /// Errors of [`Client::list_attached_role_policies`](crate::Client::list_attached_role_policies).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5974,6 +6710,14 @@ impl OperationError for ListAttachedRolePoliciesError {
         }
     }
 }
+
+impl std::fmt::Display for ListAttachedRolePoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAttachedRolePoliciesError {}
 
 /// Errors of [`Client::list_attached_user_policies`](crate::Client::list_attached_user_policies).
 #[derive(Debug, Clone, PartialEq)]
@@ -6032,6 +6776,14 @@ impl OperationError for ListAttachedUserPoliciesError {
     }
 }
 
+impl std::fmt::Display for ListAttachedUserPoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAttachedUserPoliciesError {}
+
 /// Errors of [`Client::list_delegation_requests`](crate::Client::list_delegation_requests).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6088,6 +6840,14 @@ impl OperationError for ListDelegationRequestsError {
         }
     }
 }
+
+impl std::fmt::Display for ListDelegationRequestsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListDelegationRequestsError {}
 
 /// Errors of [`Client::list_entities_for_policy`](crate::Client::list_entities_for_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -6146,6 +6906,14 @@ impl OperationError for ListEntitiesForPolicyError {
     }
 }
 
+impl std::fmt::Display for ListEntitiesForPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListEntitiesForPolicyError {}
+
 /// Errors of [`Client::list_group_policies`](crate::Client::list_group_policies).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6193,6 +6961,14 @@ impl OperationError for ListGroupPoliciesError {
     }
 }
 
+impl std::fmt::Display for ListGroupPoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListGroupPoliciesError {}
+
 /// Errors of [`Client::list_groups`](crate::Client::list_groups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6229,6 +7005,14 @@ impl OperationError for ListGroupsError {
         }
     }
 }
+
+impl std::fmt::Display for ListGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListGroupsError {}
 
 /// Errors of [`Client::list_groups_for_user`](crate::Client::list_groups_for_user).
 #[derive(Debug, Clone, PartialEq)]
@@ -6277,6 +7061,14 @@ impl OperationError for ListGroupsForUserError {
     }
 }
 
+impl std::fmt::Display for ListGroupsForUserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListGroupsForUserError {}
+
 /// Errors of [`Client::list_instance_profile_tags`](crate::Client::list_instance_profile_tags).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6324,6 +7116,14 @@ impl OperationError for ListInstanceProfileTagsError {
     }
 }
 
+impl std::fmt::Display for ListInstanceProfileTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListInstanceProfileTagsError {}
+
 /// Errors of [`Client::list_instance_profiles`](crate::Client::list_instance_profiles).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6360,6 +7160,14 @@ impl OperationError for ListInstanceProfilesError {
         }
     }
 }
+
+impl std::fmt::Display for ListInstanceProfilesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListInstanceProfilesError {}
 
 /// Errors of [`Client::list_instance_profiles_for_role`](crate::Client::list_instance_profiles_for_role).
 #[derive(Debug, Clone, PartialEq)]
@@ -6407,6 +7215,14 @@ impl OperationError for ListInstanceProfilesForRoleError {
         }
     }
 }
+
+impl std::fmt::Display for ListInstanceProfilesForRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListInstanceProfilesForRoleError {}
 
 /// Errors of [`Client::list_mfa_device_tags`](crate::Client::list_mfa_device_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -6465,6 +7281,14 @@ impl OperationError for ListMFADeviceTagsError {
     }
 }
 
+impl std::fmt::Display for ListMFADeviceTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListMFADeviceTagsError {}
+
 /// Errors of [`Client::list_mfa_devices`](crate::Client::list_mfa_devices).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6511,6 +7335,14 @@ impl OperationError for ListMFADevicesError {
         }
     }
 }
+
+impl std::fmt::Display for ListMFADevicesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListMFADevicesError {}
 
 /// Errors of [`Client::list_open_id_connect_provider_tags`](crate::Client::list_open_id_connect_provider_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -6569,6 +7401,14 @@ impl OperationError for ListOpenIDConnectProviderTagsError {
     }
 }
 
+impl std::fmt::Display for ListOpenIDConnectProviderTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListOpenIDConnectProviderTagsError {}
+
 /// Errors of [`Client::list_open_id_connect_providers`](crate::Client::list_open_id_connect_providers).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6605,6 +7445,14 @@ impl OperationError for ListOpenIDConnectProvidersError {
         }
     }
 }
+
+impl std::fmt::Display for ListOpenIDConnectProvidersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListOpenIDConnectProvidersError {}
 
 /// Errors of [`Client::list_organizations_features`](crate::Client::list_organizations_features).
 #[derive(Debug, Clone, PartialEq)]
@@ -6692,6 +7540,14 @@ impl OperationError for ListOrganizationsFeaturesError {
     }
 }
 
+impl std::fmt::Display for ListOrganizationsFeaturesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListOrganizationsFeaturesError {}
+
 /// Errors of [`Client::list_policies`](crate::Client::list_policies).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6728,6 +7584,14 @@ impl OperationError for ListPoliciesError {
         }
     }
 }
+
+impl std::fmt::Display for ListPoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListPoliciesError {}
 
 /// Errors of [`Client::list_policies_granting_service_access`](crate::Client::list_policies_granting_service_access).
 #[derive(Debug, Clone, PartialEq)]
@@ -6773,6 +7637,14 @@ impl OperationError for ListPoliciesGrantingServiceAccessError {
         }
     }
 }
+
+impl std::fmt::Display for ListPoliciesGrantingServiceAccessError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListPoliciesGrantingServiceAccessError {}
 
 /// Errors of [`Client::list_policy_tags`](crate::Client::list_policy_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -6831,6 +7703,14 @@ impl OperationError for ListPolicyTagsError {
     }
 }
 
+impl std::fmt::Display for ListPolicyTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListPolicyTagsError {}
+
 /// Errors of [`Client::list_policy_versions`](crate::Client::list_policy_versions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6888,6 +7768,14 @@ impl OperationError for ListPolicyVersionsError {
     }
 }
 
+impl std::fmt::Display for ListPolicyVersionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListPolicyVersionsError {}
+
 /// Errors of [`Client::list_role_policies`](crate::Client::list_role_policies).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6934,6 +7822,14 @@ impl OperationError for ListRolePoliciesError {
         }
     }
 }
+
+impl std::fmt::Display for ListRolePoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListRolePoliciesError {}
 
 /// Errors of [`Client::list_role_tags`](crate::Client::list_role_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -6982,6 +7878,14 @@ impl OperationError for ListRoleTagsError {
     }
 }
 
+impl std::fmt::Display for ListRoleTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListRoleTagsError {}
+
 /// Errors of [`Client::list_roles`](crate::Client::list_roles).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7018,6 +7922,14 @@ impl OperationError for ListRolesError {
         }
     }
 }
+
+impl std::fmt::Display for ListRolesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListRolesError {}
 
 /// Errors of [`Client::list_saml_provider_tags`](crate::Client::list_saml_provider_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -7076,6 +7988,14 @@ impl OperationError for ListSAMLProviderTagsError {
     }
 }
 
+impl std::fmt::Display for ListSAMLProviderTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSAMLProviderTagsError {}
+
 /// Errors of [`Client::list_saml_providers`](crate::Client::list_saml_providers).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7113,6 +8033,14 @@ impl OperationError for ListSAMLProvidersError {
     }
 }
 
+impl std::fmt::Display for ListSAMLProvidersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSAMLProvidersError {}
+
 /// Errors of [`Client::list_ssh_public_keys`](crate::Client::list_ssh_public_keys).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7147,6 +8075,14 @@ impl OperationError for ListSSHPublicKeysError {
         }
     }
 }
+
+impl std::fmt::Display for ListSSHPublicKeysError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSSHPublicKeysError {}
 
 /// Errors of [`Client::list_server_certificate_tags`](crate::Client::list_server_certificate_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -7195,6 +8131,14 @@ impl OperationError for ListServerCertificateTagsError {
     }
 }
 
+impl std::fmt::Display for ListServerCertificateTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListServerCertificateTagsError {}
+
 /// Errors of [`Client::list_server_certificates`](crate::Client::list_server_certificates).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7231,6 +8175,14 @@ impl OperationError for ListServerCertificatesError {
         }
     }
 }
+
+impl std::fmt::Display for ListServerCertificatesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListServerCertificatesError {}
 
 /// Errors of [`Client::list_service_specific_credentials`](crate::Client::list_service_specific_credentials).
 #[derive(Debug, Clone, PartialEq)]
@@ -7279,6 +8231,14 @@ impl OperationError for ListServiceSpecificCredentialsError {
     }
 }
 
+impl std::fmt::Display for ListServiceSpecificCredentialsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListServiceSpecificCredentialsError {}
+
 /// Errors of [`Client::list_signing_certificates`](crate::Client::list_signing_certificates).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7325,6 +8285,14 @@ impl OperationError for ListSigningCertificatesError {
         }
     }
 }
+
+impl std::fmt::Display for ListSigningCertificatesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSigningCertificatesError {}
 
 /// Errors of [`Client::list_user_policies`](crate::Client::list_user_policies).
 #[derive(Debug, Clone, PartialEq)]
@@ -7373,6 +8341,14 @@ impl OperationError for ListUserPoliciesError {
     }
 }
 
+impl std::fmt::Display for ListUserPoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListUserPoliciesError {}
+
 /// Errors of [`Client::list_user_tags`](crate::Client::list_user_tags).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7420,6 +8396,14 @@ impl OperationError for ListUserTagsError {
     }
 }
 
+impl std::fmt::Display for ListUserTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListUserTagsError {}
+
 /// Errors of [`Client::list_users`](crate::Client::list_users).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7456,6 +8440,14 @@ impl OperationError for ListUsersError {
         }
     }
 }
+
+impl std::fmt::Display for ListUsersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListUsersError {}
 
 /// Errors of [`Client::list_virtual_mfa_devices`](crate::Client::list_virtual_mfa_devices) (the model lists no exceptions).
 pub type ListVirtualMFADevicesError = myaws_core::error::UnmodeledError;
@@ -7530,6 +8522,14 @@ impl OperationError for PutGroupPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for PutGroupPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutGroupPolicyError {}
 
 /// Errors of [`Client::put_role_permissions_boundary`](crate::Client::put_role_permissions_boundary).
 #[derive(Debug, Clone, PartialEq)]
@@ -7611,6 +8611,14 @@ impl OperationError for PutRolePermissionsBoundaryError {
         }
     }
 }
+
+impl std::fmt::Display for PutRolePermissionsBoundaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutRolePermissionsBoundaryError {}
 
 /// Errors of [`Client::put_role_policy`](crate::Client::put_role_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -7695,6 +8703,14 @@ impl OperationError for PutRolePolicyError {
     }
 }
 
+impl std::fmt::Display for PutRolePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutRolePolicyError {}
+
 /// Errors of [`Client::put_user_permissions_boundary`](crate::Client::put_user_permissions_boundary).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7763,6 +8779,14 @@ impl OperationError for PutUserPermissionsBoundaryError {
         }
     }
 }
+
+impl std::fmt::Display for PutUserPermissionsBoundaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutUserPermissionsBoundaryError {}
 
 /// Errors of [`Client::put_user_policy`](crate::Client::put_user_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -7835,6 +8859,14 @@ impl OperationError for PutUserPolicyError {
     }
 }
 
+impl std::fmt::Display for PutUserPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutUserPolicyError {}
+
 /// Errors of [`Client::reject_delegation_request`](crate::Client::reject_delegation_request).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7904,6 +8936,14 @@ impl OperationError for RejectDelegationRequestError {
     }
 }
 
+impl std::fmt::Display for RejectDelegationRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RejectDelegationRequestError {}
+
 /// Errors of [`Client::remove_client_id_from_open_id_connect_provider`](crate::Client::remove_client_id_from_open_id_connect_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7972,6 +9012,14 @@ impl OperationError for RemoveClientIDFromOpenIDConnectProviderError {
         }
     }
 }
+
+impl std::fmt::Display for RemoveClientIDFromOpenIDConnectProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveClientIDFromOpenIDConnectProviderError {}
 
 /// Errors of [`Client::remove_role_from_instance_profile`](crate::Client::remove_role_from_instance_profile).
 #[derive(Debug, Clone, PartialEq)]
@@ -8044,6 +9092,14 @@ impl OperationError for RemoveRoleFromInstanceProfileError {
     }
 }
 
+impl std::fmt::Display for RemoveRoleFromInstanceProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveRoleFromInstanceProfileError {}
+
 /// Errors of [`Client::remove_user_from_group`](crate::Client::remove_user_from_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8103,6 +9159,14 @@ impl OperationError for RemoveUserFromGroupError {
     }
 }
 
+impl std::fmt::Display for RemoveUserFromGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveUserFromGroupError {}
+
 /// Errors of [`Client::reset_service_specific_credential`](crate::Client::reset_service_specific_credential).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8137,6 +9201,14 @@ impl OperationError for ResetServiceSpecificCredentialError {
         }
     }
 }
+
+impl std::fmt::Display for ResetServiceSpecificCredentialError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ResetServiceSpecificCredentialError {}
 
 /// Errors of [`Client::resync_mfa_device`](crate::Client::resync_mfa_device).
 #[derive(Debug, Clone, PartialEq)]
@@ -8223,6 +9295,14 @@ impl OperationError for ResyncMFADeviceError {
     }
 }
 
+impl std::fmt::Display for ResyncMFADeviceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ResyncMFADeviceError {}
+
 /// Errors of [`Client::send_delegation_token`](crate::Client::send_delegation_token).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8291,6 +9371,14 @@ impl OperationError for SendDelegationTokenError {
         }
     }
 }
+
+impl std::fmt::Display for SendDelegationTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SendDelegationTokenError {}
 
 /// Errors of [`Client::set_default_policy_version`](crate::Client::set_default_policy_version).
 #[derive(Debug, Clone, PartialEq)]
@@ -8361,6 +9449,14 @@ impl OperationError for SetDefaultPolicyVersionError {
     }
 }
 
+impl std::fmt::Display for SetDefaultPolicyVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetDefaultPolicyVersionError {}
+
 /// Errors of [`Client::set_security_token_service_preferences`](crate::Client::set_security_token_service_preferences).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8397,6 +9493,14 @@ impl OperationError for SetSecurityTokenServicePreferencesError {
         }
     }
 }
+
+impl std::fmt::Display for SetSecurityTokenServicePreferencesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetSecurityTokenServicePreferencesError {}
 
 /// Errors of [`Client::simulate_custom_policy`](crate::Client::simulate_custom_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -8444,6 +9548,14 @@ impl OperationError for SimulateCustomPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for SimulateCustomPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SimulateCustomPolicyError {}
 
 /// Errors of [`Client::simulate_principal_policy`](crate::Client::simulate_principal_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -8501,6 +9613,14 @@ impl OperationError for SimulatePrincipalPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for SimulatePrincipalPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SimulatePrincipalPolicyError {}
 
 /// Errors of [`Client::tag_instance_profile`](crate::Client::tag_instance_profile).
 #[derive(Debug, Clone, PartialEq)]
@@ -8583,6 +9703,14 @@ impl OperationError for TagInstanceProfileError {
     }
 }
 
+impl std::fmt::Display for TagInstanceProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagInstanceProfileError {}
+
 /// Errors of [`Client::tag_mfa_device`](crate::Client::tag_mfa_device).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8663,6 +9791,14 @@ impl OperationError for TagMFADeviceError {
         }
     }
 }
+
+impl std::fmt::Display for TagMFADeviceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagMFADeviceError {}
 
 /// Errors of [`Client::tag_open_id_connect_provider`](crate::Client::tag_open_id_connect_provider).
 #[derive(Debug, Clone, PartialEq)]
@@ -8745,6 +9881,14 @@ impl OperationError for TagOpenIDConnectProviderError {
     }
 }
 
+impl std::fmt::Display for TagOpenIDConnectProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagOpenIDConnectProviderError {}
+
 /// Errors of [`Client::tag_policy`](crate::Client::tag_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8825,6 +9969,14 @@ impl OperationError for TagPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for TagPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagPolicyError {}
 
 /// Errors of [`Client::tag_role`](crate::Client::tag_role).
 #[derive(Debug, Clone, PartialEq)]
@@ -8907,6 +10059,14 @@ impl OperationError for TagRoleError {
     }
 }
 
+impl std::fmt::Display for TagRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagRoleError {}
+
 /// Errors of [`Client::tag_saml_provider`](crate::Client::tag_saml_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8987,6 +10147,14 @@ impl OperationError for TagSAMLProviderError {
         }
     }
 }
+
+impl std::fmt::Display for TagSAMLProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagSAMLProviderError {}
 
 /// Errors of [`Client::tag_server_certificate`](crate::Client::tag_server_certificate).
 #[derive(Debug, Clone, PartialEq)]
@@ -9069,6 +10237,14 @@ impl OperationError for TagServerCertificateError {
     }
 }
 
+impl std::fmt::Display for TagServerCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagServerCertificateError {}
+
 /// Errors of [`Client::tag_user`](crate::Client::tag_user).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9150,6 +10326,14 @@ impl OperationError for TagUserError {
     }
 }
 
+impl std::fmt::Display for TagUserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagUserError {}
+
 /// Errors of [`Client::untag_instance_profile`](crate::Client::untag_instance_profile).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9218,6 +10402,14 @@ impl OperationError for UntagInstanceProfileError {
         }
     }
 }
+
+impl std::fmt::Display for UntagInstanceProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagInstanceProfileError {}
 
 /// Errors of [`Client::untag_mfa_device`](crate::Client::untag_mfa_device).
 #[derive(Debug, Clone, PartialEq)]
@@ -9288,6 +10480,14 @@ impl OperationError for UntagMFADeviceError {
     }
 }
 
+impl std::fmt::Display for UntagMFADeviceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagMFADeviceError {}
+
 /// Errors of [`Client::untag_open_id_connect_provider`](crate::Client::untag_open_id_connect_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9356,6 +10556,14 @@ impl OperationError for UntagOpenIDConnectProviderError {
         }
     }
 }
+
+impl std::fmt::Display for UntagOpenIDConnectProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagOpenIDConnectProviderError {}
 
 /// Errors of [`Client::untag_policy`](crate::Client::untag_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -9426,6 +10634,14 @@ impl OperationError for UntagPolicyError {
     }
 }
 
+impl std::fmt::Display for UntagPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagPolicyError {}
+
 /// Errors of [`Client::untag_role`](crate::Client::untag_role).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9484,6 +10700,14 @@ impl OperationError for UntagRoleError {
         }
     }
 }
+
+impl std::fmt::Display for UntagRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagRoleError {}
 
 /// Errors of [`Client::untag_saml_provider`](crate::Client::untag_saml_provider).
 #[derive(Debug, Clone, PartialEq)]
@@ -9554,6 +10778,14 @@ impl OperationError for UntagSAMLProviderError {
     }
 }
 
+impl std::fmt::Display for UntagSAMLProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagSAMLProviderError {}
+
 /// Errors of [`Client::untag_server_certificate`](crate::Client::untag_server_certificate).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9623,6 +10855,14 @@ impl OperationError for UntagServerCertificateError {
     }
 }
 
+impl std::fmt::Display for UntagServerCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagServerCertificateError {}
+
 /// Errors of [`Client::untag_user`](crate::Client::untag_user).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9681,6 +10921,14 @@ impl OperationError for UntagUserError {
         }
     }
 }
+
+impl std::fmt::Display for UntagUserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagUserError {}
 
 /// Errors of [`Client::update_access_key`](crate::Client::update_access_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -9750,6 +10998,14 @@ impl OperationError for UpdateAccessKeyError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateAccessKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAccessKeyError {}
 
 /// Errors of [`Client::update_account_password_policy`](crate::Client::update_account_password_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -9821,6 +11077,14 @@ impl OperationError for UpdateAccountPasswordPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateAccountPasswordPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAccountPasswordPolicyError {}
 
 /// Errors of [`Client::update_assume_role_policy`](crate::Client::update_assume_role_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -9905,6 +11169,14 @@ impl OperationError for UpdateAssumeRolePolicyError {
     }
 }
 
+impl std::fmt::Display for UpdateAssumeRolePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAssumeRolePolicyError {}
+
 /// Errors of [`Client::update_delegation_request`](crate::Client::update_delegation_request).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9973,6 +11245,14 @@ impl OperationError for UpdateDelegationRequestError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateDelegationRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateDelegationRequestError {}
 
 /// Errors of [`Client::update_group`](crate::Client::update_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -10044,6 +11324,14 @@ impl OperationError for UpdateGroupError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateGroupError {}
 
 /// Errors of [`Client::update_login_profile`](crate::Client::update_login_profile).
 #[derive(Debug, Clone, PartialEq)]
@@ -10130,6 +11418,14 @@ impl OperationError for UpdateLoginProfileError {
     }
 }
 
+impl std::fmt::Display for UpdateLoginProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateLoginProfileError {}
+
 /// Errors of [`Client::update_open_id_connect_provider_thumbprint`](crate::Client::update_open_id_connect_provider_thumbprint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10199,6 +11495,14 @@ impl OperationError for UpdateOpenIDConnectProviderThumbprintError {
     }
 }
 
+impl std::fmt::Display for UpdateOpenIDConnectProviderThumbprintError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateOpenIDConnectProviderThumbprintError {}
+
 /// Errors of [`Client::update_role`](crate::Client::update_role).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10258,6 +11562,14 @@ impl OperationError for UpdateRoleError {
     }
 }
 
+impl std::fmt::Display for UpdateRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateRoleError {}
+
 /// Errors of [`Client::update_role_description`](crate::Client::update_role_description).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10316,6 +11628,14 @@ impl OperationError for UpdateRoleDescriptionError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateRoleDescriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateRoleDescriptionError {}
 
 /// Errors of [`Client::update_saml_provider`](crate::Client::update_saml_provider).
 #[derive(Debug, Clone, PartialEq)]
@@ -10398,6 +11718,14 @@ impl OperationError for UpdateSAMLProviderError {
     }
 }
 
+impl std::fmt::Display for UpdateSAMLProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateSAMLProviderError {}
+
 /// Errors of [`Client::update_ssh_public_key`](crate::Client::update_ssh_public_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10442,6 +11770,14 @@ impl OperationError for UpdateSSHPublicKeyError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateSSHPublicKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateSSHPublicKeyError {}
 
 /// Errors of [`Client::update_server_certificate`](crate::Client::update_server_certificate).
 #[derive(Debug, Clone, PartialEq)]
@@ -10514,6 +11850,14 @@ impl OperationError for UpdateServerCertificateError {
     }
 }
 
+impl std::fmt::Display for UpdateServerCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateServerCertificateError {}
+
 /// Errors of [`Client::update_service_specific_credential`](crate::Client::update_service_specific_credential).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10548,6 +11892,14 @@ impl OperationError for UpdateServiceSpecificCredentialError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateServiceSpecificCredentialError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateServiceSpecificCredentialError {}
 
 /// Errors of [`Client::update_signing_certificate`](crate::Client::update_signing_certificate).
 #[derive(Debug, Clone, PartialEq)]
@@ -10617,6 +11969,14 @@ impl OperationError for UpdateSigningCertificateError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateSigningCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateSigningCertificateError {}
 
 /// Errors of [`Client::update_user`](crate::Client::update_user).
 #[derive(Debug, Clone, PartialEq)]
@@ -10715,6 +12075,14 @@ impl OperationError for UpdateUserError {
     }
 }
 
+impl std::fmt::Display for UpdateUserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateUserError {}
+
 /// Errors of [`Client::upload_ssh_public_key`](crate::Client::upload_ssh_public_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10799,6 +12167,14 @@ impl OperationError for UploadSSHPublicKeyError {
         }
     }
 }
+
+impl std::fmt::Display for UploadSSHPublicKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UploadSSHPublicKeyError {}
 
 /// Errors of [`Client::upload_server_certificate`](crate::Client::upload_server_certificate).
 #[derive(Debug, Clone, PartialEq)]
@@ -10906,6 +12282,14 @@ impl OperationError for UploadServerCertificateError {
         }
     }
 }
+
+impl std::fmt::Display for UploadServerCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UploadServerCertificateError {}
 
 /// Errors of [`Client::upload_signing_certificate`](crate::Client::upload_signing_certificate).
 #[derive(Debug, Clone, PartialEq)]
@@ -11025,3 +12409,11 @@ impl OperationError for UploadSigningCertificateError {
         }
     }
 }
+
+impl std::fmt::Display for UploadSigningCertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UploadSigningCertificateError {}

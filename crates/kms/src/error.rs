@@ -89,6 +89,14 @@ impl OperationError for CancelKeyDeletionError {
     }
 }
 
+impl std::fmt::Display for CancelKeyDeletionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CancelKeyDeletionError {}
+
 /// Errors of [`Client::connect_custom_key_store`](crate::Client::connect_custom_key_store).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -191,6 +199,14 @@ impl OperationError for ConnectCustomKeyStoreError {
         }
     }
 }
+
+impl std::fmt::Display for ConnectCustomKeyStoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ConnectCustomKeyStoreError {}
 
 /// Errors of [`Client::create_alias`](crate::Client::create_alias).
 #[derive(Debug, Clone, PartialEq)]
@@ -301,6 +317,14 @@ impl OperationError for CreateAliasError {
         }
     }
 }
+
+impl std::fmt::Display for CreateAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateAliasError {}
 
 /// Errors of [`Client::create_custom_key_store`](crate::Client::create_custom_key_store).
 #[derive(Debug, Clone, PartialEq)]
@@ -571,6 +595,14 @@ impl OperationError for CreateCustomKeyStoreError {
     }
 }
 
+impl std::fmt::Display for CreateCustomKeyStoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateCustomKeyStoreError {}
+
 /// Errors of [`Client::create_grant`](crate::Client::create_grant).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -700,6 +732,14 @@ impl OperationError for CreateGrantError {
         }
     }
 }
+
+impl std::fmt::Display for CreateGrantError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateGrantError {}
 
 /// Errors of [`Client::create_key`](crate::Client::create_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -902,6 +942,14 @@ impl OperationError for CreateKeyError {
     }
 }
 
+impl std::fmt::Display for CreateKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateKeyError {}
+
 /// Errors of [`Client::decrypt`](crate::Client::decrypt).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1065,6 +1113,14 @@ impl OperationError for DecryptError {
     }
 }
 
+impl std::fmt::Display for DecryptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DecryptError {}
+
 /// Errors of [`Client::delete_alias`](crate::Client::delete_alias).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1138,6 +1194,14 @@ impl OperationError for DeleteAliasError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAliasError {}
 
 /// Errors of [`Client::delete_custom_key_store`](crate::Client::delete_custom_key_store).
 #[derive(Debug, Clone, PartialEq)]
@@ -1219,6 +1283,14 @@ impl OperationError for DeleteCustomKeyStoreError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteCustomKeyStoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteCustomKeyStoreError {}
 
 /// Errors of [`Client::delete_imported_key_material`](crate::Client::delete_imported_key_material).
 #[derive(Debug, Clone, PartialEq)]
@@ -1315,6 +1387,14 @@ impl OperationError for DeleteImportedKeyMaterialError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteImportedKeyMaterialError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteImportedKeyMaterialError {}
 
 /// Errors of [`Client::derive_shared_secret`](crate::Client::derive_shared_secret).
 #[derive(Debug, Clone, PartialEq)]
@@ -1455,6 +1535,14 @@ impl OperationError for DeriveSharedSecretError {
     }
 }
 
+impl std::fmt::Display for DeriveSharedSecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeriveSharedSecretError {}
+
 /// Errors of [`Client::describe_custom_key_stores`](crate::Client::describe_custom_key_stores).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1513,6 +1601,14 @@ impl OperationError for DescribeCustomKeyStoresError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeCustomKeyStoresError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeCustomKeyStoresError {}
 
 /// Errors of [`Client::describe_key`](crate::Client::describe_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -1580,6 +1676,14 @@ impl OperationError for DescribeKeyError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeKeyError {}
 
 /// Errors of [`Client::disable_key`](crate::Client::disable_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -1664,6 +1768,14 @@ impl OperationError for DisableKeyError {
         }
     }
 }
+
+impl std::fmt::Display for DisableKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisableKeyError {}
 
 /// Errors of [`Client::disable_key_rotation`](crate::Client::disable_key_rotation).
 #[derive(Debug, Clone, PartialEq)]
@@ -1771,6 +1883,14 @@ impl OperationError for DisableKeyRotationError {
     }
 }
 
+impl std::fmt::Display for DisableKeyRotationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisableKeyRotationError {}
+
 /// Errors of [`Client::disconnect_custom_key_store`](crate::Client::disconnect_custom_key_store).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1839,6 +1959,14 @@ impl OperationError for DisconnectCustomKeyStoreError {
         }
     }
 }
+
+impl std::fmt::Display for DisconnectCustomKeyStoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisconnectCustomKeyStoreError {}
 
 /// Errors of [`Client::enable_key`](crate::Client::enable_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -1935,6 +2063,14 @@ impl OperationError for EnableKeyError {
         }
     }
 }
+
+impl std::fmt::Display for EnableKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableKeyError {}
 
 /// Errors of [`Client::enable_key_rotation`](crate::Client::enable_key_rotation).
 #[derive(Debug, Clone, PartialEq)]
@@ -2041,6 +2177,14 @@ impl OperationError for EnableKeyRotationError {
         }
     }
 }
+
+impl std::fmt::Display for EnableKeyRotationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableKeyRotationError {}
 
 /// Errors of [`Client::encrypt`](crate::Client::encrypt).
 #[derive(Debug, Clone, PartialEq)]
@@ -2181,6 +2325,14 @@ impl OperationError for EncryptError {
     }
 }
 
+impl std::fmt::Display for EncryptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EncryptError {}
+
 /// Errors of [`Client::generate_data_key`](crate::Client::generate_data_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2319,6 +2471,14 @@ impl OperationError for GenerateDataKeyError {
         }
     }
 }
+
+impl std::fmt::Display for GenerateDataKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GenerateDataKeyError {}
 
 /// Errors of [`Client::generate_data_key_pair`](crate::Client::generate_data_key_pair).
 #[derive(Debug, Clone, PartialEq)]
@@ -2471,6 +2631,14 @@ impl OperationError for GenerateDataKeyPairError {
     }
 }
 
+impl std::fmt::Display for GenerateDataKeyPairError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GenerateDataKeyPairError {}
+
 /// Errors of [`Client::generate_data_key_pair_without_plaintext`](crate::Client::generate_data_key_pair_without_plaintext).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2622,6 +2790,14 @@ impl OperationError for GenerateDataKeyPairWithoutPlaintextError {
     }
 }
 
+impl std::fmt::Display for GenerateDataKeyPairWithoutPlaintextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GenerateDataKeyPairWithoutPlaintextError {}
+
 /// Errors of [`Client::generate_data_key_without_plaintext`](crate::Client::generate_data_key_without_plaintext).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2761,6 +2937,14 @@ impl OperationError for GenerateDataKeyWithoutPlaintextError {
     }
 }
 
+impl std::fmt::Display for GenerateDataKeyWithoutPlaintextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GenerateDataKeyWithoutPlaintextError {}
+
 /// Errors of [`Client::generate_mac`](crate::Client::generate_mac).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2888,6 +3072,14 @@ impl OperationError for GenerateMacError {
     }
 }
 
+impl std::fmt::Display for GenerateMacError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GenerateMacError {}
+
 /// Errors of [`Client::generate_random`](crate::Client::generate_random).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2981,6 +3173,14 @@ impl OperationError for GenerateRandomError {
     }
 }
 
+impl std::fmt::Display for GenerateRandomError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GenerateRandomError {}
+
 /// Errors of [`Client::get_key_last_usage`](crate::Client::get_key_last_usage).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3047,6 +3247,14 @@ impl OperationError for GetKeyLastUsageError {
         }
     }
 }
+
+impl std::fmt::Display for GetKeyLastUsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetKeyLastUsageError {}
 
 /// Errors of [`Client::get_key_policy`](crate::Client::get_key_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -3131,6 +3339,14 @@ impl OperationError for GetKeyPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetKeyPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetKeyPolicyError {}
 
 /// Errors of [`Client::get_key_rotation_status`](crate::Client::get_key_rotation_status).
 #[derive(Debug, Clone, PartialEq)]
@@ -3228,6 +3444,14 @@ impl OperationError for GetKeyRotationStatusError {
     }
 }
 
+impl std::fmt::Display for GetKeyRotationStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetKeyRotationStatusError {}
+
 /// Errors of [`Client::get_parameters_for_import`](crate::Client::get_parameters_for_import).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3323,6 +3547,14 @@ impl OperationError for GetParametersForImportError {
         }
     }
 }
+
+impl std::fmt::Display for GetParametersForImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetParametersForImportError {}
 
 /// Errors of [`Client::get_public_key`](crate::Client::get_public_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -3473,6 +3705,14 @@ impl OperationError for GetPublicKeyError {
     }
 }
 
+impl std::fmt::Display for GetPublicKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetPublicKeyError {}
+
 /// Errors of [`Client::import_key_material`](crate::Client::import_key_material).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3619,6 +3859,14 @@ impl OperationError for ImportKeyMaterialError {
     }
 }
 
+impl std::fmt::Display for ImportKeyMaterialError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ImportKeyMaterialError {}
+
 /// Errors of [`Client::list_aliases`](crate::Client::list_aliases).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3697,6 +3945,14 @@ impl OperationError for ListAliasesError {
         }
     }
 }
+
+impl std::fmt::Display for ListAliasesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAliasesError {}
 
 /// Errors of [`Client::list_grants`](crate::Client::list_grants).
 #[derive(Debug, Clone, PartialEq)]
@@ -3806,6 +4062,14 @@ impl OperationError for ListGrantsError {
     }
 }
 
+impl std::fmt::Display for ListGrantsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListGrantsError {}
+
 /// Errors of [`Client::list_key_policies`](crate::Client::list_key_policies).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3889,6 +4153,14 @@ impl OperationError for ListKeyPoliciesError {
         }
     }
 }
+
+impl std::fmt::Display for ListKeyPoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListKeyPoliciesError {}
 
 /// Errors of [`Client::list_key_rotations`](crate::Client::list_key_rotations).
 #[derive(Debug, Clone, PartialEq)]
@@ -3986,6 +4258,14 @@ impl OperationError for ListKeyRotationsError {
     }
 }
 
+impl std::fmt::Display for ListKeyRotationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListKeyRotationsError {}
+
 /// Errors of [`Client::list_keys`](crate::Client::list_keys).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4044,6 +4324,14 @@ impl OperationError for ListKeysError {
         }
     }
 }
+
+impl std::fmt::Display for ListKeysError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListKeysError {}
 
 /// Errors of [`Client::list_resource_tags`](crate::Client::list_resource_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -4111,6 +4399,14 @@ impl OperationError for ListResourceTagsError {
         }
     }
 }
+
+impl std::fmt::Display for ListResourceTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListResourceTagsError {}
 
 /// Errors of [`Client::list_retirable_grants`](crate::Client::list_retirable_grants).
 #[derive(Debug, Clone, PartialEq)]
@@ -4190,6 +4486,14 @@ impl OperationError for ListRetirableGrantsError {
         }
     }
 }
+
+impl std::fmt::Display for ListRetirableGrantsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListRetirableGrantsError {}
 
 /// Errors of [`Client::put_key_policy`](crate::Client::put_key_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -4310,6 +4614,14 @@ impl OperationError for PutKeyPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for PutKeyPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutKeyPolicyError {}
 
 /// Errors of [`Client::re_encrypt`](crate::Client::re_encrypt).
 #[derive(Debug, Clone, PartialEq)]
@@ -4474,6 +4786,14 @@ impl OperationError for ReEncryptError {
     }
 }
 
+impl std::fmt::Display for ReEncryptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ReEncryptError {}
+
 /// Errors of [`Client::replicate_key`](crate::Client::replicate_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4614,6 +4934,14 @@ impl OperationError for ReplicateKeyError {
     }
 }
 
+impl std::fmt::Display for ReplicateKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ReplicateKeyError {}
+
 /// Errors of [`Client::retire_grant`](crate::Client::retire_grant).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4734,6 +5062,14 @@ impl OperationError for RetireGrantError {
     }
 }
 
+impl std::fmt::Display for RetireGrantError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RetireGrantError {}
+
 /// Errors of [`Client::revoke_grant`](crate::Client::revoke_grant).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4841,6 +5177,14 @@ impl OperationError for RevokeGrantError {
         }
     }
 }
+
+impl std::fmt::Display for RevokeGrantError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RevokeGrantError {}
 
 /// Errors of [`Client::rotate_key_on_demand`](crate::Client::rotate_key_on_demand).
 #[derive(Debug, Clone, PartialEq)]
@@ -4970,6 +5314,14 @@ impl OperationError for RotateKeyOnDemandError {
     }
 }
 
+impl std::fmt::Display for RotateKeyOnDemandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RotateKeyOnDemandError {}
+
 /// Errors of [`Client::schedule_key_deletion`](crate::Client::schedule_key_deletion).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5053,6 +5405,14 @@ impl OperationError for ScheduleKeyDeletionError {
         }
     }
 }
+
+impl std::fmt::Display for ScheduleKeyDeletionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ScheduleKeyDeletionError {}
 
 /// Errors of [`Client::sign`](crate::Client::sign).
 #[derive(Debug, Clone, PartialEq)]
@@ -5193,6 +5553,14 @@ impl OperationError for SignError {
     }
 }
 
+impl std::fmt::Display for SignError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SignError {}
+
 /// Errors of [`Client::tag_resource`](crate::Client::tag_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5287,6 +5655,14 @@ impl OperationError for TagResourceError {
     }
 }
 
+impl std::fmt::Display for TagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagResourceError {}
+
 /// Errors of [`Client::untag_resource`](crate::Client::untag_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5368,6 +5744,14 @@ impl OperationError for UntagResourceError {
         }
     }
 }
+
+impl std::fmt::Display for UntagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagResourceError {}
 
 /// Errors of [`Client::update_alias`](crate::Client::update_alias).
 #[derive(Debug, Clone, PartialEq)]
@@ -5454,6 +5838,14 @@ impl OperationError for UpdateAliasError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAliasError {}
 
 /// Errors of [`Client::update_custom_key_store`](crate::Client::update_custom_key_store).
 #[derive(Debug, Clone, PartialEq)]
@@ -5736,6 +6128,14 @@ impl OperationError for UpdateCustomKeyStoreError {
     }
 }
 
+impl std::fmt::Display for UpdateCustomKeyStoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateCustomKeyStoreError {}
+
 /// Errors of [`Client::update_key_description`](crate::Client::update_key_description).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5819,6 +6219,14 @@ impl OperationError for UpdateKeyDescriptionError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateKeyDescriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateKeyDescriptionError {}
 
 /// Errors of [`Client::update_primary_region`](crate::Client::update_primary_region).
 #[derive(Debug, Clone, PartialEq)]
@@ -5913,6 +6321,14 @@ impl OperationError for UpdatePrimaryRegionError {
         }
     }
 }
+
+impl std::fmt::Display for UpdatePrimaryRegionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdatePrimaryRegionError {}
 
 /// Errors of [`Client::verify`](crate::Client::verify).
 #[derive(Debug, Clone, PartialEq)]
@@ -6065,6 +6481,14 @@ impl OperationError for VerifyError {
     }
 }
 
+impl std::fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
 /// Errors of [`Client::verify_mac`](crate::Client::verify_mac).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6203,3 +6627,11 @@ impl OperationError for VerifyMacError {
         }
     }
 }
+
+impl std::fmt::Display for VerifyMacError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for VerifyMacError {}

@@ -115,6 +115,14 @@ impl OperationError for AddLayerVersionPermissionError {
     }
 }
 
+impl std::fmt::Display for AddLayerVersionPermissionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddLayerVersionPermissionError {}
+
 /// Errors of [`Client::add_permission`](crate::Client::add_permission).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -235,6 +243,14 @@ impl OperationError for AddPermissionError {
     }
 }
 
+impl std::fmt::Display for AddPermissionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddPermissionError {}
+
 /// Errors of [`Client::checkpoint_durable_execution`](crate::Client::checkpoint_durable_execution).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -338,6 +354,14 @@ impl OperationError for CheckpointDurableExecutionError {
     }
 }
 
+impl std::fmt::Display for CheckpointDurableExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CheckpointDurableExecutionError {}
+
 /// Errors of [`Client::create_alias`](crate::Client::create_alias).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -433,6 +457,14 @@ impl OperationError for CreateAliasError {
     }
 }
 
+impl std::fmt::Display for CreateAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateAliasError {}
+
 /// Errors of [`Client::create_capacity_provider`](crate::Client::create_capacity_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -518,6 +550,14 @@ impl OperationError for CreateCapacityProviderError {
     }
 }
 
+impl std::fmt::Display for CreateCapacityProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateCapacityProviderError {}
+
 /// Errors of [`Client::create_code_signing_config`](crate::Client::create_code_signing_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -564,6 +604,14 @@ impl OperationError for CreateCodeSigningConfigError {
         }
     }
 }
+
+impl std::fmt::Display for CreateCodeSigningConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateCodeSigningConfigError {}
 
 /// Errors of [`Client::create_event_source_mapping`](crate::Client::create_event_source_mapping).
 #[derive(Debug, Clone, PartialEq)]
@@ -647,6 +695,14 @@ impl OperationError for CreateEventSourceMappingError {
         }
     }
 }
+
+impl std::fmt::Display for CreateEventSourceMappingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateEventSourceMappingError {}
 
 /// Errors of [`Client::create_function`](crate::Client::create_function).
 #[derive(Debug, Clone, PartialEq)]
@@ -802,6 +858,14 @@ impl OperationError for CreateFunctionError {
     }
 }
 
+impl std::fmt::Display for CreateFunctionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateFunctionError {}
+
 /// Errors of [`Client::create_function_url_config`](crate::Client::create_function_url_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -884,6 +948,14 @@ impl OperationError for CreateFunctionUrlConfigError {
         }
     }
 }
+
+impl std::fmt::Display for CreateFunctionUrlConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateFunctionUrlConfigError {}
 
 /// Errors of [`Client::delete_alias`](crate::Client::delete_alias).
 #[derive(Debug, Clone, PartialEq)]
@@ -968,6 +1040,14 @@ impl OperationError for DeleteAliasError {
     }
 }
 
+impl std::fmt::Display for DeleteAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAliasError {}
+
 /// Errors of [`Client::delete_capacity_provider`](crate::Client::delete_capacity_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1051,6 +1131,14 @@ impl OperationError for DeleteCapacityProviderError {
     }
 }
 
+impl std::fmt::Display for DeleteCapacityProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteCapacityProviderError {}
+
 /// Errors of [`Client::delete_code_signing_config`](crate::Client::delete_code_signing_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1121,6 +1209,14 @@ impl OperationError for DeleteCodeSigningConfigError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteCodeSigningConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteCodeSigningConfigError {}
 
 /// Errors of [`Client::delete_event_source_mapping`](crate::Client::delete_event_source_mapping).
 #[derive(Debug, Clone, PartialEq)]
@@ -1217,6 +1313,14 @@ impl OperationError for DeleteEventSourceMappingError {
     }
 }
 
+impl std::fmt::Display for DeleteEventSourceMappingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteEventSourceMappingError {}
+
 /// Errors of [`Client::delete_function`](crate::Client::delete_function).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1299,6 +1403,14 @@ impl OperationError for DeleteFunctionError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteFunctionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteFunctionError {}
 
 /// Errors of [`Client::delete_function_code_signing_config`](crate::Client::delete_function_code_signing_config).
 #[derive(Debug, Clone, PartialEq)]
@@ -1397,6 +1509,14 @@ impl OperationError for DeleteFunctionCodeSigningConfigError {
     }
 }
 
+impl std::fmt::Display for DeleteFunctionCodeSigningConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteFunctionCodeSigningConfigError {}
+
 /// Errors of [`Client::delete_function_concurrency`](crate::Client::delete_function_concurrency).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1479,6 +1599,14 @@ impl OperationError for DeleteFunctionConcurrencyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteFunctionConcurrencyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteFunctionConcurrencyError {}
 
 /// Errors of [`Client::delete_function_event_invoke_config`](crate::Client::delete_function_event_invoke_config).
 #[derive(Debug, Clone, PartialEq)]
@@ -1563,6 +1691,14 @@ impl OperationError for DeleteFunctionEventInvokeConfigError {
     }
 }
 
+impl std::fmt::Display for DeleteFunctionEventInvokeConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteFunctionEventInvokeConfigError {}
+
 /// Errors of [`Client::delete_function_url_config`](crate::Client::delete_function_url_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1646,6 +1782,14 @@ impl OperationError for DeleteFunctionUrlConfigError {
     }
 }
 
+impl std::fmt::Display for DeleteFunctionUrlConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteFunctionUrlConfigError {}
+
 /// Errors of [`Client::delete_layer_version`](crate::Client::delete_layer_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1716,6 +1860,14 @@ impl OperationError for DeleteLayerVersionError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteLayerVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteLayerVersionError {}
 
 /// Errors of [`Client::delete_provisioned_concurrency_config`](crate::Client::delete_provisioned_concurrency_config).
 #[derive(Debug, Clone, PartialEq)]
@@ -1800,6 +1952,14 @@ impl OperationError for DeleteProvisionedConcurrencyConfigError {
     }
 }
 
+impl std::fmt::Display for DeleteProvisionedConcurrencyConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteProvisionedConcurrencyConfigError {}
+
 /// Errors of [`Client::get_account_settings`](crate::Client::get_account_settings).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1846,6 +2006,14 @@ impl OperationError for GetAccountSettingsError {
         }
     }
 }
+
+impl std::fmt::Display for GetAccountSettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAccountSettingsError {}
 
 /// Errors of [`Client::get_alias`](crate::Client::get_alias).
 #[derive(Debug, Clone, PartialEq)]
@@ -1918,6 +2086,14 @@ impl OperationError for GetAliasError {
     }
 }
 
+impl std::fmt::Display for GetAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAliasError {}
+
 /// Errors of [`Client::get_capacity_provider`](crate::Client::get_capacity_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1989,6 +2165,14 @@ impl OperationError for GetCapacityProviderError {
     }
 }
 
+impl std::fmt::Display for GetCapacityProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetCapacityProviderError {}
+
 /// Errors of [`Client::get_code_signing_config`](crate::Client::get_code_signing_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2047,6 +2231,14 @@ impl OperationError for GetCodeSigningConfigError {
         }
     }
 }
+
+impl std::fmt::Display for GetCodeSigningConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetCodeSigningConfigError {}
 
 /// Errors of [`Client::get_durable_execution`](crate::Client::get_durable_execution).
 #[derive(Debug, Clone, PartialEq)]
@@ -2163,6 +2355,14 @@ impl OperationError for GetDurableExecutionError {
     }
 }
 
+impl std::fmt::Display for GetDurableExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDurableExecutionError {}
+
 /// Errors of [`Client::get_durable_execution_history`](crate::Client::get_durable_execution_history).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2278,6 +2478,14 @@ impl OperationError for GetDurableExecutionHistoryError {
     }
 }
 
+impl std::fmt::Display for GetDurableExecutionHistoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDurableExecutionHistoryError {}
+
 /// Errors of [`Client::get_durable_execution_state`](crate::Client::get_durable_execution_state).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2381,6 +2589,14 @@ impl OperationError for GetDurableExecutionStateError {
     }
 }
 
+impl std::fmt::Display for GetDurableExecutionStateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDurableExecutionStateError {}
+
 /// Errors of [`Client::get_event_source_mapping`](crate::Client::get_event_source_mapping).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2452,6 +2668,14 @@ impl OperationError for GetEventSourceMappingError {
     }
 }
 
+impl std::fmt::Display for GetEventSourceMappingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetEventSourceMappingError {}
+
 /// Errors of [`Client::get_function`](crate::Client::get_function).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2522,6 +2746,14 @@ impl OperationError for GetFunctionError {
         }
     }
 }
+
+impl std::fmt::Display for GetFunctionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetFunctionError {}
 
 /// Errors of [`Client::get_function_code_signing_config`](crate::Client::get_function_code_signing_config).
 #[derive(Debug, Clone, PartialEq)]
@@ -2608,6 +2840,14 @@ impl OperationError for GetFunctionCodeSigningConfigError {
     }
 }
 
+impl std::fmt::Display for GetFunctionCodeSigningConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetFunctionCodeSigningConfigError {}
+
 /// Errors of [`Client::get_function_concurrency`](crate::Client::get_function_concurrency).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2678,6 +2918,14 @@ impl OperationError for GetFunctionConcurrencyError {
         }
     }
 }
+
+impl std::fmt::Display for GetFunctionConcurrencyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetFunctionConcurrencyError {}
 
 /// Errors of [`Client::get_function_configuration`](crate::Client::get_function_configuration).
 #[derive(Debug, Clone, PartialEq)]
@@ -2750,6 +2998,14 @@ impl OperationError for GetFunctionConfigurationError {
     }
 }
 
+impl std::fmt::Display for GetFunctionConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetFunctionConfigurationError {}
+
 /// Errors of [`Client::get_function_event_invoke_config`](crate::Client::get_function_event_invoke_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2820,6 +3076,14 @@ impl OperationError for GetFunctionEventInvokeConfigError {
         }
     }
 }
+
+impl std::fmt::Display for GetFunctionEventInvokeConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetFunctionEventInvokeConfigError {}
 
 /// Errors of [`Client::get_function_recursion_config`](crate::Client::get_function_recursion_config).
 #[derive(Debug, Clone, PartialEq)]
@@ -2892,6 +3156,14 @@ impl OperationError for GetFunctionRecursionConfigError {
     }
 }
 
+impl std::fmt::Display for GetFunctionRecursionConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetFunctionRecursionConfigError {}
+
 /// Errors of [`Client::get_function_scaling_config`](crate::Client::get_function_scaling_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2962,6 +3234,14 @@ impl OperationError for GetFunctionScalingConfigError {
         }
     }
 }
+
+impl std::fmt::Display for GetFunctionScalingConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetFunctionScalingConfigError {}
 
 /// Errors of [`Client::get_function_url_config`](crate::Client::get_function_url_config).
 #[derive(Debug, Clone, PartialEq)]
@@ -3034,6 +3314,14 @@ impl OperationError for GetFunctionUrlConfigError {
     }
 }
 
+impl std::fmt::Display for GetFunctionUrlConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetFunctionUrlConfigError {}
+
 /// Errors of [`Client::get_layer_version`](crate::Client::get_layer_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3104,6 +3392,14 @@ impl OperationError for GetLayerVersionError {
         }
     }
 }
+
+impl std::fmt::Display for GetLayerVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLayerVersionError {}
 
 /// Errors of [`Client::get_layer_version_by_arn`](crate::Client::get_layer_version_by_arn).
 #[derive(Debug, Clone, PartialEq)]
@@ -3176,6 +3472,14 @@ impl OperationError for GetLayerVersionByArnError {
     }
 }
 
+impl std::fmt::Display for GetLayerVersionByArnError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLayerVersionByArnError {}
+
 /// Errors of [`Client::get_layer_version_policy`](crate::Client::get_layer_version_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3247,6 +3551,14 @@ impl OperationError for GetLayerVersionPolicyError {
     }
 }
 
+impl std::fmt::Display for GetLayerVersionPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLayerVersionPolicyError {}
+
 /// Errors of [`Client::get_policy`](crate::Client::get_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3317,6 +3629,14 @@ impl OperationError for GetPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetPolicyError {}
 
 /// Errors of [`Client::get_provisioned_concurrency_config`](crate::Client::get_provisioned_concurrency_config).
 #[derive(Debug, Clone, PartialEq)]
@@ -3405,6 +3725,14 @@ impl OperationError for GetProvisionedConcurrencyConfigError {
     }
 }
 
+impl std::fmt::Display for GetProvisionedConcurrencyConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetProvisionedConcurrencyConfigError {}
+
 /// Errors of [`Client::get_runtime_management_config`](crate::Client::get_runtime_management_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3475,6 +3803,14 @@ impl OperationError for GetRuntimeManagementConfigError {
         }
     }
 }
+
+impl std::fmt::Display for GetRuntimeManagementConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetRuntimeManagementConfigError {}
 
 /// Errors of [`Client::invoke`](crate::Client::invoke).
 #[derive(Debug, Clone, PartialEq)]
@@ -4013,6 +4349,14 @@ impl OperationError for InvokeError {
     }
 }
 
+impl std::fmt::Display for InvokeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for InvokeError {}
+
 /// Errors of [`Client::invoke_async`](crate::Client::invoke_async).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4377,6 +4721,14 @@ impl OperationError for InvokeAsyncError {
         }
     }
 }
+
+impl std::fmt::Display for InvokeAsyncError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for InvokeAsyncError {}
 
 /// Errors of [`Client::invoke_with_response_stream`](crate::Client::invoke_with_response_stream).
 #[derive(Debug, Clone, PartialEq)]
@@ -4843,6 +5195,14 @@ impl OperationError for InvokeWithResponseStreamError {
     }
 }
 
+impl std::fmt::Display for InvokeWithResponseStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for InvokeWithResponseStreamError {}
+
 /// Errors of [`Client::list_aliases`](crate::Client::list_aliases).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4914,6 +5274,14 @@ impl OperationError for ListAliasesError {
     }
 }
 
+impl std::fmt::Display for ListAliasesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAliasesError {}
+
 /// Errors of [`Client::list_capacity_providers`](crate::Client::list_capacity_providers).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4973,6 +5341,14 @@ impl OperationError for ListCapacityProvidersError {
     }
 }
 
+impl std::fmt::Display for ListCapacityProvidersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListCapacityProvidersError {}
+
 /// Errors of [`Client::list_code_signing_configs`](crate::Client::list_code_signing_configs).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5019,6 +5395,14 @@ impl OperationError for ListCodeSigningConfigsError {
         }
     }
 }
+
+impl std::fmt::Display for ListCodeSigningConfigsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListCodeSigningConfigsError {}
 
 /// Errors of [`Client::list_durable_executions_by_function`](crate::Client::list_durable_executions_by_function).
 #[derive(Debug, Clone, PartialEq)]
@@ -5091,6 +5475,14 @@ impl OperationError for ListDurableExecutionsByFunctionError {
     }
 }
 
+impl std::fmt::Display for ListDurableExecutionsByFunctionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListDurableExecutionsByFunctionError {}
+
 /// Errors of [`Client::list_event_source_mappings`](crate::Client::list_event_source_mappings).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5161,6 +5553,14 @@ impl OperationError for ListEventSourceMappingsError {
         }
     }
 }
+
+impl std::fmt::Display for ListEventSourceMappingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListEventSourceMappingsError {}
 
 /// Errors of [`Client::list_function_event_invoke_configs`](crate::Client::list_function_event_invoke_configs).
 #[derive(Debug, Clone, PartialEq)]
@@ -5233,6 +5633,14 @@ impl OperationError for ListFunctionEventInvokeConfigsError {
     }
 }
 
+impl std::fmt::Display for ListFunctionEventInvokeConfigsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListFunctionEventInvokeConfigsError {}
+
 /// Errors of [`Client::list_function_url_configs`](crate::Client::list_function_url_configs).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5303,6 +5711,14 @@ impl OperationError for ListFunctionUrlConfigsError {
         }
     }
 }
+
+impl std::fmt::Display for ListFunctionUrlConfigsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListFunctionUrlConfigsError {}
 
 /// Errors of [`Client::list_function_versions_by_capacity_provider`](crate::Client::list_function_versions_by_capacity_provider).
 #[derive(Debug, Clone, PartialEq)]
@@ -5375,6 +5791,14 @@ impl OperationError for ListFunctionVersionsByCapacityProviderError {
     }
 }
 
+impl std::fmt::Display for ListFunctionVersionsByCapacityProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListFunctionVersionsByCapacityProviderError {}
+
 /// Errors of [`Client::list_functions`](crate::Client::list_functions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5434,6 +5858,14 @@ impl OperationError for ListFunctionsError {
     }
 }
 
+impl std::fmt::Display for ListFunctionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListFunctionsError {}
+
 /// Errors of [`Client::list_functions_by_code_signing_config`](crate::Client::list_functions_by_code_signing_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5492,6 +5924,14 @@ impl OperationError for ListFunctionsByCodeSigningConfigError {
         }
     }
 }
+
+impl std::fmt::Display for ListFunctionsByCodeSigningConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListFunctionsByCodeSigningConfigError {}
 
 /// Errors of [`Client::list_layer_versions`](crate::Client::list_layer_versions).
 #[derive(Debug, Clone, PartialEq)]
@@ -5564,6 +6004,14 @@ impl OperationError for ListLayerVersionsError {
     }
 }
 
+impl std::fmt::Display for ListLayerVersionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListLayerVersionsError {}
+
 /// Errors of [`Client::list_layers`](crate::Client::list_layers).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5622,6 +6070,14 @@ impl OperationError for ListLayersError {
         }
     }
 }
+
+impl std::fmt::Display for ListLayersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListLayersError {}
 
 /// Errors of [`Client::list_provisioned_concurrency_configs`](crate::Client::list_provisioned_concurrency_configs).
 #[derive(Debug, Clone, PartialEq)]
@@ -5694,6 +6150,14 @@ impl OperationError for ListProvisionedConcurrencyConfigsError {
     }
 }
 
+impl std::fmt::Display for ListProvisionedConcurrencyConfigsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListProvisionedConcurrencyConfigsError {}
+
 /// Errors of [`Client::list_tags`](crate::Client::list_tags).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5765,6 +6229,14 @@ impl OperationError for ListTagsError {
     }
 }
 
+impl std::fmt::Display for ListTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsError {}
+
 /// Errors of [`Client::list_versions_by_function`](crate::Client::list_versions_by_function).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5835,6 +6307,14 @@ impl OperationError for ListVersionsByFunctionError {
         }
     }
 }
+
+impl std::fmt::Display for ListVersionsByFunctionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListVersionsByFunctionError {}
 
 /// Errors of [`Client::publish_layer_version`](crate::Client::publish_layer_version).
 #[derive(Debug, Clone, PartialEq)]
@@ -5918,6 +6398,14 @@ impl OperationError for PublishLayerVersionError {
         }
     }
 }
+
+impl std::fmt::Display for PublishLayerVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PublishLayerVersionError {}
 
 /// Errors of [`Client::publish_version`](crate::Client::publish_version).
 #[derive(Debug, Clone, PartialEq)]
@@ -6050,6 +6538,14 @@ impl OperationError for PublishVersionError {
     }
 }
 
+impl std::fmt::Display for PublishVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PublishVersionError {}
+
 /// Errors of [`Client::put_function_code_signing_config`](crate::Client::put_function_code_signing_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6147,6 +6643,14 @@ impl OperationError for PutFunctionCodeSigningConfigError {
     }
 }
 
+impl std::fmt::Display for PutFunctionCodeSigningConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutFunctionCodeSigningConfigError {}
+
 /// Errors of [`Client::put_function_concurrency`](crate::Client::put_function_concurrency).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6229,6 +6733,14 @@ impl OperationError for PutFunctionConcurrencyError {
         }
     }
 }
+
+impl std::fmt::Display for PutFunctionConcurrencyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutFunctionConcurrencyError {}
 
 /// Errors of [`Client::put_function_event_invoke_config`](crate::Client::put_function_event_invoke_config).
 #[derive(Debug, Clone, PartialEq)]
@@ -6313,6 +6825,14 @@ impl OperationError for PutFunctionEventInvokeConfigError {
     }
 }
 
+impl std::fmt::Display for PutFunctionEventInvokeConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutFunctionEventInvokeConfigError {}
+
 /// Errors of [`Client::put_function_recursion_config`](crate::Client::put_function_recursion_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6395,6 +6915,14 @@ impl OperationError for PutFunctionRecursionConfigError {
         }
     }
 }
+
+impl std::fmt::Display for PutFunctionRecursionConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutFunctionRecursionConfigError {}
 
 /// Errors of [`Client::put_function_scaling_config`](crate::Client::put_function_scaling_config).
 #[derive(Debug, Clone, PartialEq)]
@@ -6479,6 +7007,14 @@ impl OperationError for PutFunctionScalingConfigError {
     }
 }
 
+impl std::fmt::Display for PutFunctionScalingConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutFunctionScalingConfigError {}
+
 /// Errors of [`Client::put_provisioned_concurrency_config`](crate::Client::put_provisioned_concurrency_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6562,6 +7098,14 @@ impl OperationError for PutProvisionedConcurrencyConfigError {
     }
 }
 
+impl std::fmt::Display for PutProvisionedConcurrencyConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutProvisionedConcurrencyConfigError {}
+
 /// Errors of [`Client::put_runtime_management_config`](crate::Client::put_runtime_management_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6644,6 +7188,14 @@ impl OperationError for PutRuntimeManagementConfigError {
         }
     }
 }
+
+impl std::fmt::Display for PutRuntimeManagementConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutRuntimeManagementConfigError {}
 
 /// Errors of [`Client::remove_layer_version_permission`](crate::Client::remove_layer_version_permission).
 #[derive(Debug, Clone, PartialEq)]
@@ -6730,6 +7282,14 @@ impl OperationError for RemoveLayerVersionPermissionError {
         }
     }
 }
+
+impl std::fmt::Display for RemoveLayerVersionPermissionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveLayerVersionPermissionError {}
 
 /// Errors of [`Client::remove_permission`](crate::Client::remove_permission).
 #[derive(Debug, Clone, PartialEq)]
@@ -6826,6 +7386,14 @@ impl OperationError for RemovePermissionError {
         }
     }
 }
+
+impl std::fmt::Display for RemovePermissionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemovePermissionError {}
 
 /// Errors of [`Client::send_durable_execution_callback_failure`](crate::Client::send_durable_execution_callback_failure).
 #[derive(Debug, Clone, PartialEq)]
@@ -6954,6 +7522,14 @@ impl OperationError for SendDurableExecutionCallbackFailureError {
     }
 }
 
+impl std::fmt::Display for SendDurableExecutionCallbackFailureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SendDurableExecutionCallbackFailureError {}
+
 /// Errors of [`Client::send_durable_execution_callback_heartbeat`](crate::Client::send_durable_execution_callback_heartbeat).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7036,6 +7612,14 @@ impl OperationError for SendDurableExecutionCallbackHeartbeatError {
         }
     }
 }
+
+impl std::fmt::Display for SendDurableExecutionCallbackHeartbeatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SendDurableExecutionCallbackHeartbeatError {}
 
 /// Errors of [`Client::send_durable_execution_callback_success`](crate::Client::send_durable_execution_callback_success).
 #[derive(Debug, Clone, PartialEq)]
@@ -7164,6 +7748,14 @@ impl OperationError for SendDurableExecutionCallbackSuccessError {
     }
 }
 
+impl std::fmt::Display for SendDurableExecutionCallbackSuccessError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SendDurableExecutionCallbackSuccessError {}
+
 /// Errors of [`Client::stop_durable_execution`](crate::Client::stop_durable_execution).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7279,6 +7871,14 @@ impl OperationError for StopDurableExecutionError {
     }
 }
 
+impl std::fmt::Display for StopDurableExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopDurableExecutionError {}
+
 /// Errors of [`Client::tag_resource`](crate::Client::tag_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7362,6 +7962,14 @@ impl OperationError for TagResourceError {
     }
 }
 
+impl std::fmt::Display for TagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagResourceError {}
+
 /// Errors of [`Client::untag_resource`](crate::Client::untag_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7444,6 +8052,14 @@ impl OperationError for UntagResourceError {
         }
     }
 }
+
+impl std::fmt::Display for UntagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagResourceError {}
 
 /// Errors of [`Client::update_alias`](crate::Client::update_alias).
 #[derive(Debug, Clone, PartialEq)]
@@ -7543,6 +8159,14 @@ impl OperationError for UpdateAliasError {
     }
 }
 
+impl std::fmt::Display for UpdateAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAliasError {}
+
 /// Errors of [`Client::update_capacity_provider`](crate::Client::update_capacity_provider).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7626,6 +8250,14 @@ impl OperationError for UpdateCapacityProviderError {
     }
 }
 
+impl std::fmt::Display for UpdateCapacityProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateCapacityProviderError {}
+
 /// Errors of [`Client::update_code_signing_config`](crate::Client::update_code_signing_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7684,6 +8316,14 @@ impl OperationError for UpdateCodeSigningConfigError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateCodeSigningConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateCodeSigningConfigError {}
 
 /// Errors of [`Client::update_event_source_mapping`](crate::Client::update_event_source_mapping).
 #[derive(Debug, Clone, PartialEq)]
@@ -7779,6 +8419,14 @@ impl OperationError for UpdateEventSourceMappingError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateEventSourceMappingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateEventSourceMappingError {}
 
 /// Errors of [`Client::update_function_code`](crate::Client::update_function_code).
 #[derive(Debug, Clone, PartialEq)]
@@ -7928,6 +8576,14 @@ impl OperationError for UpdateFunctionCodeError {
     }
 }
 
+impl std::fmt::Display for UpdateFunctionCodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateFunctionCodeError {}
+
 /// Errors of [`Client::update_function_configuration`](crate::Client::update_function_configuration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8064,6 +8720,14 @@ impl OperationError for UpdateFunctionConfigurationError {
     }
 }
 
+impl std::fmt::Display for UpdateFunctionConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateFunctionConfigurationError {}
+
 /// Errors of [`Client::update_function_event_invoke_config`](crate::Client::update_function_event_invoke_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8147,6 +8811,14 @@ impl OperationError for UpdateFunctionEventInvokeConfigError {
     }
 }
 
+impl std::fmt::Display for UpdateFunctionEventInvokeConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateFunctionEventInvokeConfigError {}
+
 /// Errors of [`Client::update_function_url_config`](crate::Client::update_function_url_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8229,3 +8901,11 @@ impl OperationError for UpdateFunctionUrlConfigError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateFunctionUrlConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateFunctionUrlConfigError {}

@@ -78,6 +78,14 @@ impl OperationError for AssociateKmsKeyError {
     }
 }
 
+impl std::fmt::Display for AssociateKmsKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AssociateKmsKeyError {}
+
 /// Errors of [`Client::associate_source_to_s3_table_integration`](crate::Client::associate_source_to_s3_table_integration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -157,6 +165,14 @@ impl OperationError for AssociateSourceToS3TableIntegrationError {
     }
 }
 
+impl std::fmt::Display for AssociateSourceToS3TableIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AssociateSourceToS3TableIntegrationError {}
+
 /// Errors of [`Client::cancel_export_task`](crate::Client::cancel_export_task).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -229,6 +245,14 @@ impl OperationError for CancelExportTaskError {
         }
     }
 }
+
+impl std::fmt::Display for CancelExportTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CancelExportTaskError {}
 
 /// Errors of [`Client::cancel_import_task`](crate::Client::cancel_import_task).
 #[derive(Debug, Clone, PartialEq)]
@@ -310,6 +334,14 @@ impl OperationError for CancelImportTaskError {
         }
     }
 }
+
+impl std::fmt::Display for CancelImportTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CancelImportTaskError {}
 
 /// Errors of [`Client::create_delivery`](crate::Client::create_delivery).
 #[derive(Debug, Clone, PartialEq)]
@@ -412,6 +444,14 @@ impl OperationError for CreateDeliveryError {
     }
 }
 
+impl std::fmt::Display for CreateDeliveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDeliveryError {}
+
 /// Errors of [`Client::create_export_task`](crate::Client::create_export_task).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -508,6 +548,14 @@ impl OperationError for CreateExportTaskError {
         }
     }
 }
+
+impl std::fmt::Display for CreateExportTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateExportTaskError {}
 
 /// Errors of [`Client::create_import_task`](crate::Client::create_import_task).
 #[derive(Debug, Clone, PartialEq)]
@@ -610,6 +658,14 @@ impl OperationError for CreateImportTaskError {
     }
 }
 
+impl std::fmt::Display for CreateImportTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateImportTaskError {}
+
 /// Errors of [`Client::create_log_anomaly_detector`](crate::Client::create_log_anomaly_detector).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -694,6 +750,14 @@ impl OperationError for CreateLogAnomalyDetectorError {
         }
     }
 }
+
+impl std::fmt::Display for CreateLogAnomalyDetectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateLogAnomalyDetectorError {}
 
 /// Errors of [`Client::create_log_group`](crate::Client::create_log_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -780,6 +844,14 @@ impl OperationError for CreateLogGroupError {
     }
 }
 
+impl std::fmt::Display for CreateLogGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateLogGroupError {}
+
 /// Errors of [`Client::create_log_stream`](crate::Client::create_log_stream).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -852,6 +924,14 @@ impl OperationError for CreateLogStreamError {
         }
     }
 }
+
+impl std::fmt::Display for CreateLogStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateLogStreamError {}
 
 /// Errors of [`Client::create_lookup_table`](crate::Client::create_lookup_table).
 #[derive(Debug, Clone, PartialEq)]
@@ -945,6 +1025,14 @@ impl OperationError for CreateLookupTableError {
         }
     }
 }
+
+impl std::fmt::Display for CreateLookupTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateLookupTableError {}
 
 /// Errors of [`Client::create_scheduled_query`](crate::Client::create_scheduled_query).
 #[derive(Debug, Clone, PartialEq)]
@@ -1047,6 +1135,14 @@ impl OperationError for CreateScheduledQueryError {
     }
 }
 
+impl std::fmt::Display for CreateScheduledQueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateScheduledQueryError {}
+
 /// Errors of [`Client::delete_account_policy`](crate::Client::delete_account_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1120,6 +1216,14 @@ impl OperationError for DeleteAccountPolicyError {
     }
 }
 
+impl std::fmt::Display for DeleteAccountPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAccountPolicyError {}
+
 /// Errors of [`Client::delete_data_protection_policy`](crate::Client::delete_data_protection_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1192,6 +1296,14 @@ impl OperationError for DeleteDataProtectionPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDataProtectionPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDataProtectionPolicyError {}
 
 /// Errors of [`Client::delete_delivery`](crate::Client::delete_delivery).
 #[derive(Debug, Clone, PartialEq)]
@@ -1284,6 +1396,14 @@ impl OperationError for DeleteDeliveryError {
     }
 }
 
+impl std::fmt::Display for DeleteDeliveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDeliveryError {}
+
 /// Errors of [`Client::delete_delivery_destination`](crate::Client::delete_delivery_destination).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1375,6 +1495,14 @@ impl OperationError for DeleteDeliveryDestinationError {
     }
 }
 
+impl std::fmt::Display for DeleteDeliveryDestinationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDeliveryDestinationError {}
+
 /// Errors of [`Client::delete_delivery_destination_policy`](crate::Client::delete_delivery_destination_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1443,6 +1571,14 @@ impl OperationError for DeleteDeliveryDestinationPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDeliveryDestinationPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDeliveryDestinationPolicyError {}
 
 /// Errors of [`Client::delete_delivery_source`](crate::Client::delete_delivery_source).
 #[derive(Debug, Clone, PartialEq)]
@@ -1535,6 +1671,14 @@ impl OperationError for DeleteDeliverySourceError {
     }
 }
 
+impl std::fmt::Display for DeleteDeliverySourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDeliverySourceError {}
+
 /// Errors of [`Client::delete_destination`](crate::Client::delete_destination).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1607,6 +1751,14 @@ impl OperationError for DeleteDestinationError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDestinationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDestinationError {}
 
 /// Errors of [`Client::delete_index_policy`](crate::Client::delete_index_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -1693,6 +1845,14 @@ impl OperationError for DeleteIndexPolicyError {
     }
 }
 
+impl std::fmt::Display for DeleteIndexPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteIndexPolicyError {}
+
 /// Errors of [`Client::delete_integration`](crate::Client::delete_integration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1763,6 +1923,14 @@ impl OperationError for DeleteIntegrationError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteIntegrationError {}
 
 /// Errors of [`Client::delete_log_anomaly_detector`](crate::Client::delete_log_anomaly_detector).
 #[derive(Debug, Clone, PartialEq)]
@@ -1836,6 +2004,14 @@ impl OperationError for DeleteLogAnomalyDetectorError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteLogAnomalyDetectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteLogAnomalyDetectorError {}
 
 /// Errors of [`Client::delete_log_group`](crate::Client::delete_log_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -1920,6 +2096,14 @@ impl OperationError for DeleteLogGroupError {
     }
 }
 
+impl std::fmt::Display for DeleteLogGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteLogGroupError {}
+
 /// Errors of [`Client::delete_log_stream`](crate::Client::delete_log_stream).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2003,6 +2187,14 @@ impl OperationError for DeleteLogStreamError {
     }
 }
 
+impl std::fmt::Display for DeleteLogStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteLogStreamError {}
+
 /// Errors of [`Client::delete_lookup_table`](crate::Client::delete_lookup_table).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2073,6 +2265,14 @@ impl OperationError for DeleteLookupTableError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteLookupTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteLookupTableError {}
 
 /// Errors of [`Client::delete_metric_filter`](crate::Client::delete_metric_filter).
 #[derive(Debug, Clone, PartialEq)]
@@ -2147,6 +2347,14 @@ impl OperationError for DeleteMetricFilterError {
     }
 }
 
+impl std::fmt::Display for DeleteMetricFilterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteMetricFilterError {}
+
 /// Errors of [`Client::delete_query_definition`](crate::Client::delete_query_definition).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2207,6 +2415,14 @@ impl OperationError for DeleteQueryDefinitionError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteQueryDefinitionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteQueryDefinitionError {}
 
 /// Errors of [`Client::delete_resource_policy`](crate::Client::delete_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -2281,6 +2497,14 @@ impl OperationError for DeleteResourcePolicyError {
     }
 }
 
+impl std::fmt::Display for DeleteResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteResourcePolicyError {}
+
 /// Errors of [`Client::delete_retention_policy`](crate::Client::delete_retention_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2353,6 +2577,14 @@ impl OperationError for DeleteRetentionPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteRetentionPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteRetentionPolicyError {}
 
 /// Errors of [`Client::delete_scheduled_query`](crate::Client::delete_scheduled_query).
 #[derive(Debug, Clone, PartialEq)]
@@ -2433,6 +2665,14 @@ impl OperationError for DeleteScheduledQueryError {
     }
 }
 
+impl std::fmt::Display for DeleteScheduledQueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteScheduledQueryError {}
+
 /// Errors of [`Client::delete_subscription_filter`](crate::Client::delete_subscription_filter).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2505,6 +2745,14 @@ impl OperationError for DeleteSubscriptionFilterError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteSubscriptionFilterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteSubscriptionFilterError {}
 
 /// Errors of [`Client::delete_syslog_configuration`](crate::Client::delete_syslog_configuration).
 #[derive(Debug, Clone, PartialEq)]
@@ -2611,6 +2859,14 @@ impl OperationError for DeleteSyslogConfigurationError {
     }
 }
 
+impl std::fmt::Display for DeleteSyslogConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteSyslogConfigurationError {}
+
 /// Errors of [`Client::delete_transformer`](crate::Client::delete_transformer).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2696,6 +2952,14 @@ impl OperationError for DeleteTransformerError {
     }
 }
 
+impl std::fmt::Display for DeleteTransformerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteTransformerError {}
+
 /// Errors of [`Client::describe_account_policies`](crate::Client::describe_account_policies).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2769,6 +3033,14 @@ impl OperationError for DescribeAccountPoliciesError {
     }
 }
 
+impl std::fmt::Display for DescribeAccountPoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAccountPoliciesError {}
+
 /// Errors of [`Client::describe_configuration_templates`](crate::Client::describe_configuration_templates).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2837,6 +3109,14 @@ impl OperationError for DescribeConfigurationTemplatesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeConfigurationTemplatesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeConfigurationTemplatesError {}
 
 /// Errors of [`Client::describe_deliveries`](crate::Client::describe_deliveries).
 #[derive(Debug, Clone, PartialEq)]
@@ -2907,6 +3187,14 @@ impl OperationError for DescribeDeliveriesError {
     }
 }
 
+impl std::fmt::Display for DescribeDeliveriesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDeliveriesError {}
+
 /// Errors of [`Client::describe_delivery_destinations`](crate::Client::describe_delivery_destinations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2975,6 +3263,14 @@ impl OperationError for DescribeDeliveryDestinationsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDeliveryDestinationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDeliveryDestinationsError {}
 
 /// Errors of [`Client::describe_delivery_sources`](crate::Client::describe_delivery_sources).
 #[derive(Debug, Clone, PartialEq)]
@@ -3045,6 +3341,14 @@ impl OperationError for DescribeDeliverySourcesError {
     }
 }
 
+impl std::fmt::Display for DescribeDeliverySourcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDeliverySourcesError {}
+
 /// Errors of [`Client::describe_destinations`](crate::Client::describe_destinations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3094,6 +3398,14 @@ impl OperationError for DescribeDestinationsError {
     }
 }
 
+impl std::fmt::Display for DescribeDestinationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDestinationsError {}
+
 /// Errors of [`Client::describe_export_tasks`](crate::Client::describe_export_tasks).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3142,6 +3454,14 @@ impl OperationError for DescribeExportTasksError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeExportTasksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeExportTasksError {}
 
 /// Errors of [`Client::describe_field_indexes`](crate::Client::describe_field_indexes).
 #[derive(Debug, Clone, PartialEq)]
@@ -3228,6 +3548,14 @@ impl OperationError for DescribeFieldIndexesError {
     }
 }
 
+impl std::fmt::Display for DescribeFieldIndexesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeFieldIndexesError {}
+
 /// Errors of [`Client::describe_import_task_batches`](crate::Client::describe_import_task_batches).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3309,6 +3637,14 @@ impl OperationError for DescribeImportTaskBatchesError {
     }
 }
 
+impl std::fmt::Display for DescribeImportTaskBatchesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeImportTaskBatchesError {}
+
 /// Errors of [`Client::describe_import_tasks`](crate::Client::describe_import_tasks).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3389,6 +3725,14 @@ impl OperationError for DescribeImportTasksError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeImportTasksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeImportTasksError {}
 
 /// Errors of [`Client::describe_index_policies`](crate::Client::describe_index_policies).
 #[derive(Debug, Clone, PartialEq)]
@@ -3475,6 +3819,14 @@ impl OperationError for DescribeIndexPoliciesError {
     }
 }
 
+impl std::fmt::Display for DescribeIndexPoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeIndexPoliciesError {}
+
 /// Errors of [`Client::describe_log_groups`](crate::Client::describe_log_groups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3523,6 +3875,14 @@ impl OperationError for DescribeLogGroupsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeLogGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeLogGroupsError {}
 
 /// Errors of [`Client::describe_log_streams`](crate::Client::describe_log_streams).
 #[derive(Debug, Clone, PartialEq)]
@@ -3584,6 +3944,14 @@ impl OperationError for DescribeLogStreamsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeLogStreamsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeLogStreamsError {}
 
 /// Errors of [`Client::describe_lookup_tables`](crate::Client::describe_lookup_tables).
 #[derive(Debug, Clone, PartialEq)]
@@ -3656,6 +4024,14 @@ impl OperationError for DescribeLookupTablesError {
     }
 }
 
+impl std::fmt::Display for DescribeLookupTablesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeLookupTablesError {}
+
 /// Errors of [`Client::describe_metric_filters`](crate::Client::describe_metric_filters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3716,6 +4092,14 @@ impl OperationError for DescribeMetricFiltersError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeMetricFiltersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMetricFiltersError {}
 
 /// Errors of [`Client::describe_queries`](crate::Client::describe_queries).
 #[derive(Debug, Clone, PartialEq)]
@@ -3778,6 +4162,14 @@ impl OperationError for DescribeQueriesError {
     }
 }
 
+impl std::fmt::Display for DescribeQueriesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeQueriesError {}
+
 /// Errors of [`Client::describe_query_definitions`](crate::Client::describe_query_definitions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3827,6 +4219,14 @@ impl OperationError for DescribeQueryDefinitionsError {
     }
 }
 
+impl std::fmt::Display for DescribeQueryDefinitionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeQueryDefinitionsError {}
+
 /// Errors of [`Client::describe_resource_policies`](crate::Client::describe_resource_policies).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3875,6 +4275,14 @@ impl OperationError for DescribeResourcePoliciesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeResourcePoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeResourcePoliciesError {}
 
 /// Errors of [`Client::describe_subscription_filters`](crate::Client::describe_subscription_filters).
 #[derive(Debug, Clone, PartialEq)]
@@ -3936,6 +4344,14 @@ impl OperationError for DescribeSubscriptionFiltersError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeSubscriptionFiltersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeSubscriptionFiltersError {}
 
 /// Errors of [`Client::disassociate_kms_key`](crate::Client::disassociate_kms_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -4009,6 +4425,14 @@ impl OperationError for DisassociateKmsKeyError {
         }
     }
 }
+
+impl std::fmt::Display for DisassociateKmsKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisassociateKmsKeyError {}
 
 /// Errors of [`Client::disassociate_source_from_s3_table_integration`](crate::Client::disassociate_source_from_s3_table_integration).
 #[derive(Debug, Clone, PartialEq)]
@@ -4089,6 +4513,14 @@ impl OperationError for DisassociateSourceFromS3TableIntegrationError {
     }
 }
 
+impl std::fmt::Display for DisassociateSourceFromS3TableIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisassociateSourceFromS3TableIntegrationError {}
+
 /// Errors of [`Client::filter_log_events`](crate::Client::filter_log_events).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4149,6 +4581,14 @@ impl OperationError for FilterLogEventsError {
         }
     }
 }
+
+impl std::fmt::Display for FilterLogEventsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for FilterLogEventsError {}
 
 /// Errors of [`Client::get_data_protection_policy`](crate::Client::get_data_protection_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -4222,6 +4662,14 @@ impl OperationError for GetDataProtectionPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetDataProtectionPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDataProtectionPolicyError {}
 
 /// Errors of [`Client::get_delivery`](crate::Client::get_delivery).
 #[derive(Debug, Clone, PartialEq)]
@@ -4304,6 +4752,14 @@ impl OperationError for GetDeliveryError {
     }
 }
 
+impl std::fmt::Display for GetDeliveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDeliveryError {}
+
 /// Errors of [`Client::get_delivery_destination`](crate::Client::get_delivery_destination).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4385,6 +4841,14 @@ impl OperationError for GetDeliveryDestinationError {
     }
 }
 
+impl std::fmt::Display for GetDeliveryDestinationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDeliveryDestinationError {}
+
 /// Errors of [`Client::get_delivery_destination_policy`](crate::Client::get_delivery_destination_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4443,6 +4907,14 @@ impl OperationError for GetDeliveryDestinationPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetDeliveryDestinationPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDeliveryDestinationPolicyError {}
 
 /// Errors of [`Client::get_delivery_source`](crate::Client::get_delivery_source).
 #[derive(Debug, Clone, PartialEq)]
@@ -4525,6 +4997,14 @@ impl OperationError for GetDeliverySourceError {
     }
 }
 
+impl std::fmt::Display for GetDeliverySourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDeliverySourceError {}
+
 /// Errors of [`Client::get_integration`](crate::Client::get_integration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4585,6 +5065,14 @@ impl OperationError for GetIntegrationError {
         }
     }
 }
+
+impl std::fmt::Display for GetIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetIntegrationError {}
 
 /// Errors of [`Client::get_log_anomaly_detector`](crate::Client::get_log_anomaly_detector).
 #[derive(Debug, Clone, PartialEq)]
@@ -4659,6 +5147,14 @@ impl OperationError for GetLogAnomalyDetectorError {
     }
 }
 
+impl std::fmt::Display for GetLogAnomalyDetectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLogAnomalyDetectorError {}
+
 /// Errors of [`Client::get_log_events`](crate::Client::get_log_events).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4719,6 +5215,14 @@ impl OperationError for GetLogEventsError {
         }
     }
 }
+
+impl std::fmt::Display for GetLogEventsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLogEventsError {}
 
 /// Errors of [`Client::get_log_fields`](crate::Client::get_log_fields).
 #[derive(Debug, Clone, PartialEq)]
@@ -4793,6 +5297,14 @@ impl OperationError for GetLogFieldsError {
     }
 }
 
+impl std::fmt::Display for GetLogFieldsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLogFieldsError {}
+
 /// Errors of [`Client::get_log_group_fields`](crate::Client::get_log_group_fields).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4865,6 +5377,14 @@ impl OperationError for GetLogGroupFieldsError {
         }
     }
 }
+
+impl std::fmt::Display for GetLogGroupFieldsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLogGroupFieldsError {}
 
 /// Errors of [`Client::get_log_object`](crate::Client::get_log_object).
 #[derive(Debug, Clone, PartialEq)]
@@ -4949,6 +5469,14 @@ impl OperationError for GetLogObjectError {
     }
 }
 
+impl std::fmt::Display for GetLogObjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLogObjectError {}
+
 /// Errors of [`Client::get_log_record`](crate::Client::get_log_record).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5022,6 +5550,14 @@ impl OperationError for GetLogRecordError {
     }
 }
 
+impl std::fmt::Display for GetLogRecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLogRecordError {}
+
 /// Errors of [`Client::get_lookup_table`](crate::Client::get_lookup_table).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5093,6 +5629,14 @@ impl OperationError for GetLookupTableError {
     }
 }
 
+impl std::fmt::Display for GetLookupTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLookupTableError {}
+
 /// Errors of [`Client::get_query_results`](crate::Client::get_query_results).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5153,6 +5697,14 @@ impl OperationError for GetQueryResultsError {
         }
     }
 }
+
+impl std::fmt::Display for GetQueryResultsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetQueryResultsError {}
 
 /// Errors of [`Client::get_scheduled_query`](crate::Client::get_scheduled_query).
 #[derive(Debug, Clone, PartialEq)]
@@ -5233,6 +5785,14 @@ impl OperationError for GetScheduledQueryError {
     }
 }
 
+impl std::fmt::Display for GetScheduledQueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetScheduledQueryError {}
+
 /// Errors of [`Client::get_scheduled_query_history`](crate::Client::get_scheduled_query_history).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5311,6 +5871,14 @@ impl OperationError for GetScheduledQueryHistoryError {
         }
     }
 }
+
+impl std::fmt::Display for GetScheduledQueryHistoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetScheduledQueryHistoryError {}
 
 /// Errors of [`Client::get_storage_tier_policy`](crate::Client::get_storage_tier_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -5395,6 +5963,14 @@ impl OperationError for GetStorageTierPolicyError {
     }
 }
 
+impl std::fmt::Display for GetStorageTierPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetStorageTierPolicyError {}
+
 /// Errors of [`Client::get_transformer`](crate::Client::get_transformer).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5468,6 +6044,14 @@ impl OperationError for GetTransformerError {
     }
 }
 
+impl std::fmt::Display for GetTransformerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetTransformerError {}
+
 /// Errors of [`Client::list_aggregate_log_group_summaries`](crate::Client::list_aggregate_log_group_summaries).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5526,6 +6110,14 @@ impl OperationError for ListAggregateLogGroupSummariesError {
         }
     }
 }
+
+impl std::fmt::Display for ListAggregateLogGroupSummariesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAggregateLogGroupSummariesError {}
 
 /// Errors of [`Client::list_anomalies`](crate::Client::list_anomalies).
 #[derive(Debug, Clone, PartialEq)]
@@ -5600,6 +6192,14 @@ impl OperationError for ListAnomaliesError {
     }
 }
 
+impl std::fmt::Display for ListAnomaliesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAnomaliesError {}
+
 /// Errors of [`Client::list_integrations`](crate::Client::list_integrations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5648,6 +6248,14 @@ impl OperationError for ListIntegrationsError {
         }
     }
 }
+
+impl std::fmt::Display for ListIntegrationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListIntegrationsError {}
 
 /// Errors of [`Client::list_log_anomaly_detectors`](crate::Client::list_log_anomaly_detectors).
 #[derive(Debug, Clone, PartialEq)]
@@ -5722,6 +6330,14 @@ impl OperationError for ListLogAnomalyDetectorsError {
     }
 }
 
+impl std::fmt::Display for ListLogAnomalyDetectorsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListLogAnomalyDetectorsError {}
+
 /// Errors of [`Client::list_log_groups`](crate::Client::list_log_groups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5770,6 +6386,14 @@ impl OperationError for ListLogGroupsError {
         }
     }
 }
+
+impl std::fmt::Display for ListLogGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListLogGroupsError {}
 
 /// Errors of [`Client::list_log_groups_for_query`](crate::Client::list_log_groups_for_query).
 #[derive(Debug, Clone, PartialEq)]
@@ -5842,6 +6466,14 @@ impl OperationError for ListLogGroupsForQueryError {
     }
 }
 
+impl std::fmt::Display for ListLogGroupsForQueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListLogGroupsForQueryError {}
+
 /// Errors of [`Client::list_scheduled_queries`](crate::Client::list_scheduled_queries).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5908,6 +6540,14 @@ impl OperationError for ListScheduledQueriesError {
         }
     }
 }
+
+impl std::fmt::Display for ListScheduledQueriesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListScheduledQueriesError {}
 
 /// Errors of [`Client::list_sources_for_s3_table_integration`](crate::Client::list_sources_for_s3_table_integration).
 #[derive(Debug, Clone, PartialEq)]
@@ -5987,6 +6627,14 @@ impl OperationError for ListSourcesForS3TableIntegrationError {
         }
     }
 }
+
+impl std::fmt::Display for ListSourcesForS3TableIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSourcesForS3TableIntegrationError {}
 
 /// Errors of [`Client::list_syslog_configurations`](crate::Client::list_syslog_configurations).
 #[derive(Debug, Clone, PartialEq)]
@@ -6081,6 +6729,14 @@ impl OperationError for ListSyslogConfigurationsError {
     }
 }
 
+impl std::fmt::Display for ListSyslogConfigurationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSyslogConfigurationsError {}
+
 /// Errors of [`Client::list_tags_for_resource`](crate::Client::list_tags_for_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6142,6 +6798,14 @@ impl OperationError for ListTagsForResourceError {
     }
 }
 
+impl std::fmt::Display for ListTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForResourceError {}
+
 /// Errors of [`Client::list_tags_log_group`](crate::Client::list_tags_log_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6190,6 +6854,14 @@ impl OperationError for ListTagsLogGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ListTagsLogGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsLogGroupError {}
 
 /// Errors of [`Client::put_account_policy`](crate::Client::put_account_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -6263,6 +6935,14 @@ impl OperationError for PutAccountPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for PutAccountPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutAccountPolicyError {}
 
 /// Errors of [`Client::put_bearer_token_authentication`](crate::Client::put_bearer_token_authentication).
 #[derive(Debug, Clone, PartialEq)]
@@ -6359,6 +7039,14 @@ impl OperationError for PutBearerTokenAuthenticationError {
     }
 }
 
+impl std::fmt::Display for PutBearerTokenAuthenticationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutBearerTokenAuthenticationError {}
+
 /// Errors of [`Client::put_data_protection_policy`](crate::Client::put_data_protection_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6443,6 +7131,14 @@ impl OperationError for PutDataProtectionPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for PutDataProtectionPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutDataProtectionPolicyError {}
 
 /// Errors of [`Client::put_delivery_destination`](crate::Client::put_delivery_destination).
 #[derive(Debug, Clone, PartialEq)]
@@ -6535,6 +7231,14 @@ impl OperationError for PutDeliveryDestinationError {
     }
 }
 
+impl std::fmt::Display for PutDeliveryDestinationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutDeliveryDestinationError {}
+
 /// Errors of [`Client::put_delivery_destination_policy`](crate::Client::put_delivery_destination_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6603,6 +7307,14 @@ impl OperationError for PutDeliveryDestinationPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for PutDeliveryDestinationPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutDeliveryDestinationPolicyError {}
 
 /// Errors of [`Client::put_delivery_source`](crate::Client::put_delivery_source).
 #[derive(Debug, Clone, PartialEq)]
@@ -6695,6 +7407,14 @@ impl OperationError for PutDeliverySourceError {
     }
 }
 
+impl std::fmt::Display for PutDeliverySourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutDeliverySourceError {}
+
 /// Errors of [`Client::put_destination`](crate::Client::put_destination).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6756,6 +7476,14 @@ impl OperationError for PutDestinationError {
     }
 }
 
+impl std::fmt::Display for PutDestinationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutDestinationError {}
+
 /// Errors of [`Client::put_destination_policy`](crate::Client::put_destination_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6816,6 +7544,14 @@ impl OperationError for PutDestinationPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for PutDestinationPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutDestinationPolicyError {}
 
 /// Errors of [`Client::put_index_policy`](crate::Client::put_index_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -6902,6 +7638,14 @@ impl OperationError for PutIndexPolicyError {
     }
 }
 
+impl std::fmt::Display for PutIndexPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutIndexPolicyError {}
+
 /// Errors of [`Client::put_integration`](crate::Client::put_integration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6972,6 +7716,14 @@ impl OperationError for PutIntegrationError {
         }
     }
 }
+
+impl std::fmt::Display for PutIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutIntegrationError {}
 
 /// Errors of [`Client::put_log_events`](crate::Client::put_log_events).
 #[derive(Debug, Clone, PartialEq)]
@@ -7074,6 +7826,14 @@ impl OperationError for PutLogEventsError {
     }
 }
 
+impl std::fmt::Display for PutLogEventsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutLogEventsError {}
+
 /// Errors of [`Client::put_log_group_deletion_protection`](crate::Client::put_log_group_deletion_protection).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7168,6 +7928,14 @@ impl OperationError for PutLogGroupDeletionProtectionError {
         }
     }
 }
+
+impl std::fmt::Display for PutLogGroupDeletionProtectionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutLogGroupDeletionProtectionError {}
 
 /// Errors of [`Client::put_metric_filter`](crate::Client::put_metric_filter).
 #[derive(Debug, Clone, PartialEq)]
@@ -7266,6 +8034,14 @@ impl OperationError for PutMetricFilterError {
     }
 }
 
+impl std::fmt::Display for PutMetricFilterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutMetricFilterError {}
+
 /// Errors of [`Client::put_query_definition`](crate::Client::put_query_definition).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7338,6 +8114,14 @@ impl OperationError for PutQueryDefinitionError {
         }
     }
 }
+
+impl std::fmt::Display for PutQueryDefinitionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutQueryDefinitionError {}
 
 /// Errors of [`Client::put_resource_policy`](crate::Client::put_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -7424,6 +8208,14 @@ impl OperationError for PutResourcePolicyError {
     }
 }
 
+impl std::fmt::Display for PutResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutResourcePolicyError {}
+
 /// Errors of [`Client::put_retention_policy`](crate::Client::put_retention_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7496,6 +8288,14 @@ impl OperationError for PutRetentionPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for PutRetentionPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutRetentionPolicyError {}
 
 /// Errors of [`Client::put_storage_tier_policy`](crate::Client::put_storage_tier_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -7579,6 +8379,14 @@ impl OperationError for PutStorageTierPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for PutStorageTierPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutStorageTierPolicyError {}
 
 /// Errors of [`Client::put_subscription_filter`](crate::Client::put_subscription_filter).
 #[derive(Debug, Clone, PartialEq)]
@@ -7676,6 +8484,14 @@ impl OperationError for PutSubscriptionFilterError {
         }
     }
 }
+
+impl std::fmt::Display for PutSubscriptionFilterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutSubscriptionFilterError {}
 
 /// Errors of [`Client::put_syslog_configuration`](crate::Client::put_syslog_configuration).
 #[derive(Debug, Clone, PartialEq)]
@@ -7782,6 +8598,14 @@ impl OperationError for PutSyslogConfigurationError {
     }
 }
 
+impl std::fmt::Display for PutSyslogConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutSyslogConfigurationError {}
+
 /// Errors of [`Client::put_transformer`](crate::Client::put_transformer).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7879,6 +8703,14 @@ impl OperationError for PutTransformerError {
     }
 }
 
+impl std::fmt::Display for PutTransformerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutTransformerError {}
+
 /// Errors of [`Client::start_live_tail`](crate::Client::start_live_tail).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7961,6 +8793,14 @@ impl OperationError for StartLiveTailError {
         }
     }
 }
+
+impl std::fmt::Display for StartLiveTailError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartLiveTailError {}
 
 /// Errors of [`Client::start_query`](crate::Client::start_query).
 #[derive(Debug, Clone, PartialEq)]
@@ -8049,6 +8889,14 @@ impl OperationError for StartQueryError {
     }
 }
 
+impl std::fmt::Display for StartQueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartQueryError {}
+
 /// Errors of [`Client::stop_query`](crate::Client::stop_query).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8110,6 +8958,14 @@ impl OperationError for StopQueryError {
     }
 }
 
+impl std::fmt::Display for StopQueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopQueryError {}
+
 /// Errors of [`Client::tag_log_group`](crate::Client::tag_log_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8158,6 +9014,14 @@ impl OperationError for TagLogGroupError {
         }
     }
 }
+
+impl std::fmt::Display for TagLogGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagLogGroupError {}
 
 /// Errors of [`Client::tag_resource`](crate::Client::tag_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -8230,6 +9094,14 @@ impl OperationError for TagResourceError {
     }
 }
 
+impl std::fmt::Display for TagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagResourceError {}
+
 /// Errors of [`Client::test_metric_filter`](crate::Client::test_metric_filter).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8278,6 +9150,14 @@ impl OperationError for TestMetricFilterError {
         }
     }
 }
+
+impl std::fmt::Display for TestMetricFilterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TestMetricFilterError {}
 
 /// Errors of [`Client::test_transformer`](crate::Client::test_transformer).
 #[derive(Debug, Clone, PartialEq)]
@@ -8340,6 +9220,14 @@ impl OperationError for TestTransformerError {
     }
 }
 
+impl std::fmt::Display for TestTransformerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TestTransformerError {}
+
 /// Errors of [`Client::untag_log_group`](crate::Client::untag_log_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8376,6 +9264,14 @@ impl OperationError for UntagLogGroupError {
         }
     }
 }
+
+impl std::fmt::Display for UntagLogGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagLogGroupError {}
 
 /// Errors of [`Client::untag_resource`](crate::Client::untag_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -8437,6 +9333,14 @@ impl OperationError for UntagResourceError {
         }
     }
 }
+
+impl std::fmt::Display for UntagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagResourceError {}
 
 /// Errors of [`Client::update_anomaly`](crate::Client::update_anomaly).
 #[derive(Debug, Clone, PartialEq)]
@@ -8510,6 +9414,14 @@ impl OperationError for UpdateAnomalyError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateAnomalyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAnomalyError {}
 
 /// Errors of [`Client::update_delivery_configuration`](crate::Client::update_delivery_configuration).
 #[derive(Debug, Clone, PartialEq)]
@@ -8600,6 +9512,14 @@ impl OperationError for UpdateDeliveryConfigurationError {
     }
 }
 
+impl std::fmt::Display for UpdateDeliveryConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateDeliveryConfigurationError {}
+
 /// Errors of [`Client::update_log_anomaly_detector`](crate::Client::update_log_anomaly_detector).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8672,6 +9592,14 @@ impl OperationError for UpdateLogAnomalyDetectorError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateLogAnomalyDetectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateLogAnomalyDetectorError {}
 
 /// Errors of [`Client::update_lookup_table`](crate::Client::update_lookup_table).
 #[derive(Debug, Clone, PartialEq)]
@@ -8753,6 +9681,14 @@ impl OperationError for UpdateLookupTableError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateLookupTableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateLookupTableError {}
 
 /// Errors of [`Client::update_scheduled_query`](crate::Client::update_scheduled_query).
 #[derive(Debug, Clone, PartialEq)]
@@ -8842,3 +9778,11 @@ impl OperationError for UpdateScheduledQueryError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateScheduledQueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateScheduledQueryError {}

@@ -86,6 +86,14 @@ impl OperationError for AddTagsError {
     }
 }
 
+impl std::fmt::Display for AddTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddTagsError {}
+
 /// Errors of [`Client::create_batch_prediction`](crate::Client::create_batch_prediction).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -146,6 +154,14 @@ impl OperationError for CreateBatchPredictionError {
         }
     }
 }
+
+impl std::fmt::Display for CreateBatchPredictionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateBatchPredictionError {}
 
 /// Errors of [`Client::create_data_source_from_rds`](crate::Client::create_data_source_from_rds).
 #[derive(Debug, Clone, PartialEq)]
@@ -208,6 +224,14 @@ impl OperationError for CreateDataSourceFromRDSError {
     }
 }
 
+impl std::fmt::Display for CreateDataSourceFromRDSError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDataSourceFromRDSError {}
+
 /// Errors of [`Client::create_data_source_from_redshift`](crate::Client::create_data_source_from_redshift).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -268,6 +292,14 @@ impl OperationError for CreateDataSourceFromRedshiftError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDataSourceFromRedshiftError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDataSourceFromRedshiftError {}
 
 /// Errors of [`Client::create_data_source_from_s3`](crate::Client::create_data_source_from_s3).
 #[derive(Debug, Clone, PartialEq)]
@@ -330,6 +362,14 @@ impl OperationError for CreateDataSourceFromS3Error {
     }
 }
 
+impl std::fmt::Display for CreateDataSourceFromS3Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDataSourceFromS3Error {}
+
 /// Errors of [`Client::create_evaluation`](crate::Client::create_evaluation).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -390,6 +430,14 @@ impl OperationError for CreateEvaluationError {
         }
     }
 }
+
+impl std::fmt::Display for CreateEvaluationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateEvaluationError {}
 
 /// Errors of [`Client::create_ml_model`](crate::Client::create_ml_model).
 #[derive(Debug, Clone, PartialEq)]
@@ -452,6 +500,14 @@ impl OperationError for CreateMLModelError {
     }
 }
 
+impl std::fmt::Display for CreateMLModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateMLModelError {}
+
 /// Errors of [`Client::create_realtime_endpoint`](crate::Client::create_realtime_endpoint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -510,6 +566,14 @@ impl OperationError for CreateRealtimeEndpointError {
         }
     }
 }
+
+impl std::fmt::Display for CreateRealtimeEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateRealtimeEndpointError {}
 
 /// Errors of [`Client::delete_batch_prediction`](crate::Client::delete_batch_prediction).
 #[derive(Debug, Clone, PartialEq)]
@@ -570,6 +634,14 @@ impl OperationError for DeleteBatchPredictionError {
     }
 }
 
+impl std::fmt::Display for DeleteBatchPredictionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteBatchPredictionError {}
+
 /// Errors of [`Client::delete_data_source`](crate::Client::delete_data_source).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -628,6 +700,14 @@ impl OperationError for DeleteDataSourceError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDataSourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDataSourceError {}
 
 /// Errors of [`Client::delete_evaluation`](crate::Client::delete_evaluation).
 #[derive(Debug, Clone, PartialEq)]
@@ -688,6 +768,14 @@ impl OperationError for DeleteEvaluationError {
     }
 }
 
+impl std::fmt::Display for DeleteEvaluationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteEvaluationError {}
+
 /// Errors of [`Client::delete_ml_model`](crate::Client::delete_ml_model).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -747,6 +835,14 @@ impl OperationError for DeleteMLModelError {
     }
 }
 
+impl std::fmt::Display for DeleteMLModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteMLModelError {}
+
 /// Errors of [`Client::delete_realtime_endpoint`](crate::Client::delete_realtime_endpoint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -805,6 +901,14 @@ impl OperationError for DeleteRealtimeEndpointError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteRealtimeEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteRealtimeEndpointError {}
 
 /// Errors of [`Client::delete_tags`](crate::Client::delete_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -875,6 +979,14 @@ impl OperationError for DeleteTagsError {
     }
 }
 
+impl std::fmt::Display for DeleteTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteTagsError {}
+
 /// Errors of [`Client::describe_batch_predictions`](crate::Client::describe_batch_predictions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -921,6 +1033,14 @@ impl OperationError for DescribeBatchPredictionsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeBatchPredictionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeBatchPredictionsError {}
 
 /// Errors of [`Client::describe_data_sources`](crate::Client::describe_data_sources).
 #[derive(Debug, Clone, PartialEq)]
@@ -969,6 +1089,14 @@ impl OperationError for DescribeDataSourcesError {
     }
 }
 
+impl std::fmt::Display for DescribeDataSourcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDataSourcesError {}
+
 /// Errors of [`Client::describe_evaluations`](crate::Client::describe_evaluations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1016,6 +1144,14 @@ impl OperationError for DescribeEvaluationsError {
     }
 }
 
+impl std::fmt::Display for DescribeEvaluationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeEvaluationsError {}
+
 /// Errors of [`Client::describe_ml_models`](crate::Client::describe_ml_models).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1062,6 +1198,14 @@ impl OperationError for DescribeMLModelsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeMLModelsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMLModelsError {}
 
 /// Errors of [`Client::describe_tags`](crate::Client::describe_tags).
 #[derive(Debug, Clone, PartialEq)]
@@ -1122,6 +1266,14 @@ impl OperationError for DescribeTagsError {
     }
 }
 
+impl std::fmt::Display for DescribeTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeTagsError {}
+
 /// Errors of [`Client::get_batch_prediction`](crate::Client::get_batch_prediction).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1180,6 +1332,14 @@ impl OperationError for GetBatchPredictionError {
         }
     }
 }
+
+impl std::fmt::Display for GetBatchPredictionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetBatchPredictionError {}
 
 /// Errors of [`Client::get_data_source`](crate::Client::get_data_source).
 #[derive(Debug, Clone, PartialEq)]
@@ -1240,6 +1400,14 @@ impl OperationError for GetDataSourceError {
     }
 }
 
+impl std::fmt::Display for GetDataSourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDataSourceError {}
+
 /// Errors of [`Client::get_evaluation`](crate::Client::get_evaluation).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1299,6 +1467,14 @@ impl OperationError for GetEvaluationError {
     }
 }
 
+impl std::fmt::Display for GetEvaluationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetEvaluationError {}
+
 /// Errors of [`Client::get_ml_model`](crate::Client::get_ml_model).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1357,6 +1533,14 @@ impl OperationError for GetMLModelError {
         }
     }
 }
+
+impl std::fmt::Display for GetMLModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMLModelError {}
 
 /// Errors of [`Client::predict`](crate::Client::predict).
 #[derive(Debug, Clone, PartialEq)]
@@ -1441,6 +1625,14 @@ impl OperationError for PredictError {
     }
 }
 
+impl std::fmt::Display for PredictError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PredictError {}
+
 /// Errors of [`Client::update_batch_prediction`](crate::Client::update_batch_prediction).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1499,6 +1691,14 @@ impl OperationError for UpdateBatchPredictionError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateBatchPredictionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateBatchPredictionError {}
 
 /// Errors of [`Client::update_data_source`](crate::Client::update_data_source).
 #[derive(Debug, Clone, PartialEq)]
@@ -1559,6 +1759,14 @@ impl OperationError for UpdateDataSourceError {
     }
 }
 
+impl std::fmt::Display for UpdateDataSourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateDataSourceError {}
+
 /// Errors of [`Client::update_evaluation`](crate::Client::update_evaluation).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1618,6 +1826,14 @@ impl OperationError for UpdateEvaluationError {
     }
 }
 
+impl std::fmt::Display for UpdateEvaluationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateEvaluationError {}
+
 /// Errors of [`Client::update_ml_model`](crate::Client::update_ml_model).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1676,3 +1892,11 @@ impl OperationError for UpdateMLModelError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateMLModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateMLModelError {}

@@ -78,6 +78,14 @@ impl OperationError for AddRoleToDBClusterError {
     }
 }
 
+impl std::fmt::Display for AddRoleToDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddRoleToDBClusterError {}
+
 /// Errors of [`Client::add_source_identifier_to_subscription`](crate::Client::add_source_identifier_to_subscription).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -124,6 +132,14 @@ impl OperationError for AddSourceIdentifierToSubscriptionError {
         }
     }
 }
+
+impl std::fmt::Display for AddSourceIdentifierToSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddSourceIdentifierToSubscriptionError {}
 
 /// Errors of [`Client::add_tags_to_resource`](crate::Client::add_tags_to_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -186,6 +202,14 @@ impl OperationError for AddTagsToResourceError {
     }
 }
 
+impl std::fmt::Display for AddTagsToResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddTagsToResourceError {}
+
 /// Errors of [`Client::apply_pending_maintenance_action`](crate::Client::apply_pending_maintenance_action).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -220,6 +244,14 @@ impl OperationError for ApplyPendingMaintenanceActionError {
         }
     }
 }
+
+impl std::fmt::Display for ApplyPendingMaintenanceActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ApplyPendingMaintenanceActionError {}
 
 /// Errors of [`Client::copy_db_cluster_parameter_group`](crate::Client::copy_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -285,6 +317,14 @@ impl OperationError for CopyDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CopyDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyDBClusterParameterGroupError {}
 
 /// Errors of [`Client::copy_db_cluster_snapshot`](crate::Client::copy_db_cluster_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -387,6 +427,14 @@ impl OperationError for CopyDBClusterSnapshotError {
     }
 }
 
+impl std::fmt::Display for CopyDBClusterSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyDBClusterSnapshotError {}
+
 /// Errors of [`Client::copy_db_parameter_group`](crate::Client::copy_db_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -451,6 +499,14 @@ impl OperationError for CopyDBParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CopyDBParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyDBParameterGroupError {}
 
 /// Errors of [`Client::create_db_cluster`](crate::Client::create_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -697,6 +753,14 @@ impl OperationError for CreateDBClusterError {
     }
 }
 
+impl std::fmt::Display for CreateDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterError {}
+
 /// Errors of [`Client::create_db_cluster_endpoint`](crate::Client::create_db_cluster_endpoint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -798,6 +862,14 @@ impl OperationError for CreateDBClusterEndpointError {
     }
 }
 
+impl std::fmt::Display for CreateDBClusterEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterEndpointError {}
+
 /// Errors of [`Client::create_db_cluster_parameter_group`](crate::Client::create_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -850,6 +922,14 @@ impl OperationError for CreateDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterParameterGroupError {}
 
 /// Errors of [`Client::create_db_cluster_snapshot`](crate::Client::create_db_cluster_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -939,6 +1019,14 @@ impl OperationError for CreateDBClusterSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBClusterSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterSnapshotError {}
 
 /// Errors of [`Client::create_db_instance`](crate::Client::create_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -1185,6 +1273,14 @@ impl OperationError for CreateDBInstanceError {
     }
 }
 
+impl std::fmt::Display for CreateDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBInstanceError {}
+
 /// Errors of [`Client::create_db_parameter_group`](crate::Client::create_db_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1237,6 +1333,14 @@ impl OperationError for CreateDBParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBParameterGroupError {}
 
 /// Errors of [`Client::create_db_subnet_group`](crate::Client::create_db_subnet_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -1322,6 +1426,14 @@ impl OperationError for CreateDBSubnetGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBSubnetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBSubnetGroupError {}
 
 /// Errors of [`Client::create_event_subscription`](crate::Client::create_event_subscription).
 #[derive(Debug, Clone, PartialEq)]
@@ -1430,6 +1542,14 @@ impl OperationError for CreateEventSubscriptionError {
     }
 }
 
+impl std::fmt::Display for CreateEventSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateEventSubscriptionError {}
+
 /// Errors of [`Client::create_global_cluster`](crate::Client::create_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1502,6 +1622,14 @@ impl OperationError for CreateGlobalClusterError {
         }
     }
 }
+
+impl std::fmt::Display for CreateGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateGlobalClusterError {}
 
 /// Errors of [`Client::delete_db_cluster`](crate::Client::delete_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -1592,6 +1720,14 @@ impl OperationError for DeleteDBClusterError {
     }
 }
 
+impl std::fmt::Display for DeleteDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterError {}
+
 /// Errors of [`Client::delete_db_cluster_endpoint`](crate::Client::delete_db_cluster_endpoint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1655,6 +1791,14 @@ impl OperationError for DeleteDBClusterEndpointError {
     }
 }
 
+impl std::fmt::Display for DeleteDBClusterEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterEndpointError {}
+
 /// Errors of [`Client::delete_db_cluster_parameter_group`](crate::Client::delete_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1703,6 +1847,14 @@ impl OperationError for DeleteDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterParameterGroupError {}
 
 /// Errors of [`Client::delete_db_cluster_snapshot`](crate::Client::delete_db_cluster_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -1754,6 +1906,14 @@ impl OperationError for DeleteDBClusterSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBClusterSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterSnapshotError {}
 
 /// Errors of [`Client::delete_db_instance`](crate::Client::delete_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -1840,6 +2000,14 @@ impl OperationError for DeleteDBInstanceError {
     }
 }
 
+impl std::fmt::Display for DeleteDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBInstanceError {}
+
 /// Errors of [`Client::delete_db_parameter_group`](crate::Client::delete_db_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1888,6 +2056,14 @@ impl OperationError for DeleteDBParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBParameterGroupError {}
 
 /// Errors of [`Client::delete_db_subnet_group`](crate::Client::delete_db_subnet_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -1950,6 +2126,14 @@ impl OperationError for DeleteDBSubnetGroupError {
     }
 }
 
+impl std::fmt::Display for DeleteDBSubnetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBSubnetGroupError {}
+
 /// Errors of [`Client::delete_event_subscription`](crate::Client::delete_event_subscription).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2001,6 +2185,14 @@ impl OperationError for DeleteEventSubscriptionError {
     }
 }
 
+impl std::fmt::Display for DeleteEventSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteEventSubscriptionError {}
+
 /// Errors of [`Client::delete_global_cluster`](crate::Client::delete_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2050,6 +2242,14 @@ impl OperationError for DeleteGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for DeleteGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteGlobalClusterError {}
+
 /// Errors of [`Client::describe_db_cluster_endpoints`](crate::Client::describe_db_cluster_endpoints).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2086,6 +2286,14 @@ impl OperationError for DescribeDBClusterEndpointsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBClusterEndpointsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterEndpointsError {}
 
 /// Errors of [`Client::describe_db_cluster_parameter_groups`](crate::Client::describe_db_cluster_parameter_groups).
 #[derive(Debug, Clone, PartialEq)]
@@ -2124,6 +2332,14 @@ impl OperationError for DescribeDBClusterParameterGroupsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBClusterParameterGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterParameterGroupsError {}
+
 /// Errors of [`Client::describe_db_cluster_parameters`](crate::Client::describe_db_cluster_parameters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2160,6 +2376,14 @@ impl OperationError for DescribeDBClusterParametersError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBClusterParametersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterParametersError {}
 
 /// Errors of [`Client::describe_db_cluster_snapshot_attributes`](crate::Client::describe_db_cluster_snapshot_attributes).
 #[derive(Debug, Clone, PartialEq)]
@@ -2198,6 +2422,14 @@ impl OperationError for DescribeDBClusterSnapshotAttributesError {
     }
 }
 
+impl std::fmt::Display for DescribeDBClusterSnapshotAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterSnapshotAttributesError {}
+
 /// Errors of [`Client::describe_db_cluster_snapshots`](crate::Client::describe_db_cluster_snapshots).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2235,6 +2467,14 @@ impl OperationError for DescribeDBClusterSnapshotsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBClusterSnapshotsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterSnapshotsError {}
+
 /// Errors of [`Client::describe_db_clusters`](crate::Client::describe_db_clusters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2271,6 +2511,14 @@ impl OperationError for DescribeDBClustersError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBClustersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClustersError {}
 
 /// Errors of [`Client::describe_db_engine_versions`](crate::Client::describe_db_engine_versions) (the model lists no exceptions).
 pub type DescribeDBEngineVersionsError = myaws_core::error::UnmodeledError;
@@ -2312,6 +2560,14 @@ impl OperationError for DescribeDBInstancesError {
     }
 }
 
+impl std::fmt::Display for DescribeDBInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBInstancesError {}
+
 /// Errors of [`Client::describe_db_parameter_groups`](crate::Client::describe_db_parameter_groups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2348,6 +2604,14 @@ impl OperationError for DescribeDBParameterGroupsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBParameterGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBParameterGroupsError {}
 
 /// Errors of [`Client::describe_db_parameters`](crate::Client::describe_db_parameters).
 #[derive(Debug, Clone, PartialEq)]
@@ -2386,6 +2650,14 @@ impl OperationError for DescribeDBParametersError {
     }
 }
 
+impl std::fmt::Display for DescribeDBParametersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBParametersError {}
+
 /// Errors of [`Client::describe_db_subnet_groups`](crate::Client::describe_db_subnet_groups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2422,6 +2694,14 @@ impl OperationError for DescribeDBSubnetGroupsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBSubnetGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBSubnetGroupsError {}
 
 /// Errors of [`Client::describe_engine_default_cluster_parameters`](crate::Client::describe_engine_default_cluster_parameters) (the model lists no exceptions).
 pub type DescribeEngineDefaultClusterParametersError = myaws_core::error::UnmodeledError;
@@ -2469,6 +2749,14 @@ impl OperationError for DescribeEventSubscriptionsError {
     }
 }
 
+impl std::fmt::Display for DescribeEventSubscriptionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeEventSubscriptionsError {}
+
 /// Errors of [`Client::describe_events`](crate::Client::describe_events) (the model lists no exceptions).
 pub type DescribeEventsError = myaws_core::error::UnmodeledError;
 
@@ -2509,6 +2797,14 @@ impl OperationError for DescribeGlobalClustersError {
     }
 }
 
+impl std::fmt::Display for DescribeGlobalClustersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeGlobalClustersError {}
+
 /// Errors of [`Client::describe_orderable_db_instance_options`](crate::Client::describe_orderable_db_instance_options) (the model lists no exceptions).
 pub type DescribeOrderableDBInstanceOptionsError = myaws_core::error::UnmodeledError;
 
@@ -2546,6 +2842,14 @@ impl OperationError for DescribePendingMaintenanceActionsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribePendingMaintenanceActionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribePendingMaintenanceActionsError {}
 
 /// Errors of [`Client::describe_valid_db_instance_modifications`](crate::Client::describe_valid_db_instance_modifications).
 #[derive(Debug, Clone, PartialEq)]
@@ -2595,6 +2899,14 @@ impl OperationError for DescribeValidDBInstanceModificationsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeValidDBInstanceModificationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeValidDBInstanceModificationsError {}
 
 /// Errors of [`Client::failover_db_cluster`](crate::Client::failover_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -2656,6 +2968,14 @@ impl OperationError for FailoverDBClusterError {
         }
     }
 }
+
+impl std::fmt::Display for FailoverDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for FailoverDBClusterError {}
 
 /// Errors of [`Client::failover_global_cluster`](crate::Client::failover_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -2730,6 +3050,14 @@ impl OperationError for FailoverGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for FailoverGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for FailoverGlobalClusterError {}
+
 /// Errors of [`Client::list_tags_for_resource`](crate::Client::list_tags_for_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2790,6 +3118,14 @@ impl OperationError for ListTagsForResourceError {
         }
     }
 }
+
+impl std::fmt::Display for ListTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForResourceError {}
 
 /// Errors of [`Client::modify_db_cluster`](crate::Client::modify_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -2972,6 +3308,14 @@ impl OperationError for ModifyDBClusterError {
     }
 }
 
+impl std::fmt::Display for ModifyDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterError {}
+
 /// Errors of [`Client::modify_db_cluster_endpoint`](crate::Client::modify_db_cluster_endpoint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3059,6 +3403,14 @@ impl OperationError for ModifyDBClusterEndpointError {
     }
 }
 
+impl std::fmt::Display for ModifyDBClusterEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterEndpointError {}
+
 /// Errors of [`Client::modify_db_cluster_parameter_group`](crate::Client::modify_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3107,6 +3459,14 @@ impl OperationError for ModifyDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterParameterGroupError {}
 
 /// Errors of [`Client::modify_db_cluster_snapshot_attribute`](crate::Client::modify_db_cluster_snapshot_attribute).
 #[derive(Debug, Clone, PartialEq)]
@@ -3170,6 +3530,14 @@ impl OperationError for ModifyDBClusterSnapshotAttributeError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBClusterSnapshotAttributeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterSnapshotAttributeError {}
 
 /// Errors of [`Client::modify_db_instance`](crate::Client::modify_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -3392,6 +3760,14 @@ impl OperationError for ModifyDBInstanceError {
     }
 }
 
+impl std::fmt::Display for ModifyDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBInstanceError {}
+
 /// Errors of [`Client::modify_db_parameter_group`](crate::Client::modify_db_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3440,6 +3816,14 @@ impl OperationError for ModifyDBParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBParameterGroupError {}
 
 /// Errors of [`Client::modify_db_subnet_group`](crate::Client::modify_db_subnet_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -3523,6 +3907,14 @@ impl OperationError for ModifyDBSubnetGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBSubnetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBSubnetGroupError {}
 
 /// Errors of [`Client::modify_event_subscription`](crate::Client::modify_event_subscription).
 #[derive(Debug, Clone, PartialEq)]
@@ -3621,6 +4013,14 @@ impl OperationError for ModifyEventSubscriptionError {
     }
 }
 
+impl std::fmt::Display for ModifyEventSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyEventSubscriptionError {}
+
 /// Errors of [`Client::modify_global_cluster`](crate::Client::modify_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3706,6 +4106,14 @@ impl OperationError for ModifyGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for ModifyGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyGlobalClusterError {}
+
 /// Errors of [`Client::promote_read_replica_db_cluster`](crate::Client::promote_read_replica_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3755,6 +4163,14 @@ impl OperationError for PromoteReadReplicaDBClusterError {
     }
 }
 
+impl std::fmt::Display for PromoteReadReplicaDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PromoteReadReplicaDBClusterError {}
+
 /// Errors of [`Client::reboot_db_instance`](crate::Client::reboot_db_instance).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3803,6 +4219,14 @@ impl OperationError for RebootDBInstanceError {
         }
     }
 }
+
+impl std::fmt::Display for RebootDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RebootDBInstanceError {}
 
 /// Errors of [`Client::remove_from_global_cluster`](crate::Client::remove_from_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -3865,6 +4289,14 @@ impl OperationError for RemoveFromGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for RemoveFromGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveFromGlobalClusterError {}
+
 /// Errors of [`Client::remove_role_from_db_cluster`](crate::Client::remove_role_from_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3926,6 +4358,14 @@ impl OperationError for RemoveRoleFromDBClusterError {
     }
 }
 
+impl std::fmt::Display for RemoveRoleFromDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveRoleFromDBClusterError {}
+
 /// Errors of [`Client::remove_source_identifier_from_subscription`](crate::Client::remove_source_identifier_from_subscription).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3972,6 +4412,14 @@ impl OperationError for RemoveSourceIdentifierFromSubscriptionError {
         }
     }
 }
+
+impl std::fmt::Display for RemoveSourceIdentifierFromSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveSourceIdentifierFromSubscriptionError {}
 
 /// Errors of [`Client::remove_tags_from_resource`](crate::Client::remove_tags_from_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -4034,6 +4482,14 @@ impl OperationError for RemoveTagsFromResourceError {
     }
 }
 
+impl std::fmt::Display for RemoveTagsFromResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveTagsFromResourceError {}
+
 /// Errors of [`Client::reset_db_cluster_parameter_group`](crate::Client::reset_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4083,6 +4539,14 @@ impl OperationError for ResetDBClusterParameterGroupError {
     }
 }
 
+impl std::fmt::Display for ResetDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ResetDBClusterParameterGroupError {}
+
 /// Errors of [`Client::reset_db_parameter_group`](crate::Client::reset_db_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4131,6 +4595,14 @@ impl OperationError for ResetDBParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ResetDBParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ResetDBParameterGroupError {}
 
 /// Errors of [`Client::restore_db_cluster_from_snapshot`](crate::Client::restore_db_cluster_from_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -4364,6 +4836,14 @@ impl OperationError for RestoreDBClusterFromSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for RestoreDBClusterFromSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreDBClusterFromSnapshotError {}
 
 /// Errors of [`Client::restore_db_cluster_to_point_in_time`](crate::Client::restore_db_cluster_to_point_in_time).
 #[derive(Debug, Clone, PartialEq)]
@@ -4610,6 +5090,14 @@ impl OperationError for RestoreDBClusterToPointInTimeError {
     }
 }
 
+impl std::fmt::Display for RestoreDBClusterToPointInTimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreDBClusterToPointInTimeError {}
+
 /// Errors of [`Client::start_db_cluster`](crate::Client::start_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4671,6 +5159,14 @@ impl OperationError for StartDBClusterError {
     }
 }
 
+impl std::fmt::Display for StartDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartDBClusterError {}
+
 /// Errors of [`Client::stop_db_cluster`](crate::Client::stop_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4731,6 +5227,14 @@ impl OperationError for StopDBClusterError {
         }
     }
 }
+
+impl std::fmt::Display for StopDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopDBClusterError {}
 
 /// Errors of [`Client::switchover_global_cluster`](crate::Client::switchover_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -4804,3 +5308,11 @@ impl OperationError for SwitchoverGlobalClusterError {
         }
     }
 }
+
+impl std::fmt::Display for SwitchoverGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SwitchoverGlobalClusterError {}

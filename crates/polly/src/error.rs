@@ -56,6 +56,14 @@ impl OperationError for DeleteLexiconError {
     }
 }
 
+impl std::fmt::Display for DeleteLexiconError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteLexiconError {}
+
 /// Errors of [`Client::describe_voices`](crate::Client::describe_voices).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -104,6 +112,14 @@ impl OperationError for DescribeVoicesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeVoicesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeVoicesError {}
 
 /// Errors of [`Client::get_lexicon`](crate::Client::get_lexicon).
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +171,14 @@ impl OperationError for GetLexiconError {
         }
     }
 }
+
+impl std::fmt::Display for GetLexiconError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLexiconError {}
 
 /// Errors of [`Client::get_speech_synthesis_task`](crate::Client::get_speech_synthesis_task).
 #[derive(Debug, Clone, PartialEq)]
@@ -217,6 +241,14 @@ impl OperationError for GetSpeechSynthesisTaskError {
     }
 }
 
+impl std::fmt::Display for GetSpeechSynthesisTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSpeechSynthesisTaskError {}
+
 /// Errors of [`Client::list_lexicons`](crate::Client::list_lexicons).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -266,6 +298,14 @@ impl OperationError for ListLexiconsError {
     }
 }
 
+impl std::fmt::Display for ListLexiconsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListLexiconsError {}
+
 /// Errors of [`Client::list_speech_synthesis_tasks`](crate::Client::list_speech_synthesis_tasks).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -314,6 +354,14 @@ impl OperationError for ListSpeechSynthesisTasksError {
         }
     }
 }
+
+impl std::fmt::Display for ListSpeechSynthesisTasksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSpeechSynthesisTasksError {}
 
 /// Errors of [`Client::put_lexicon`](crate::Client::put_lexicon).
 #[derive(Debug, Clone, PartialEq)]
@@ -426,6 +474,14 @@ impl OperationError for PutLexiconError {
     }
 }
 
+impl std::fmt::Display for PutLexiconError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutLexiconError {}
+
 /// Errors of [`Client::start_speech_synthesis_stream`](crate::Client::start_speech_synthesis_stream).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -494,6 +550,14 @@ impl OperationError for StartSpeechSynthesisStreamError {
         }
     }
 }
+
+impl std::fmt::Display for StartSpeechSynthesisStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartSpeechSynthesisStreamError {}
 
 /// Errors of [`Client::start_speech_synthesis_task`](crate::Client::start_speech_synthesis_task).
 #[derive(Debug, Clone, PartialEq)]
@@ -668,6 +732,14 @@ impl OperationError for StartSpeechSynthesisTaskError {
     }
 }
 
+impl std::fmt::Display for StartSpeechSynthesisTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartSpeechSynthesisTaskError {}
+
 /// Errors of [`Client::synthesize_speech`](crate::Client::synthesize_speech).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -806,3 +878,11 @@ impl OperationError for SynthesizeSpeechError {
         }
     }
 }
+
+impl std::fmt::Display for SynthesizeSpeechError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SynthesizeSpeechError {}

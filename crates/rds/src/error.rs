@@ -78,6 +78,14 @@ impl OperationError for AddRoleToDBClusterError {
     }
 }
 
+impl std::fmt::Display for AddRoleToDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddRoleToDBClusterError {}
+
 /// Errors of [`Client::add_role_to_db_instance`](crate::Client::add_role_to_db_instance).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -151,6 +159,14 @@ impl OperationError for AddRoleToDBInstanceError {
     }
 }
 
+impl std::fmt::Display for AddRoleToDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddRoleToDBInstanceError {}
+
 /// Errors of [`Client::add_source_identifier_to_subscription`](crate::Client::add_source_identifier_to_subscription).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -197,6 +213,14 @@ impl OperationError for AddSourceIdentifierToSubscriptionError {
         }
     }
 }
+
+impl std::fmt::Display for AddSourceIdentifierToSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddSourceIdentifierToSubscriptionError {}
 
 /// Errors of [`Client::add_tags_to_resource`](crate::Client::add_tags_to_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -393,6 +417,14 @@ impl OperationError for AddTagsToResourceError {
     }
 }
 
+impl std::fmt::Display for AddTagsToResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddTagsToResourceError {}
+
 /// Errors of [`Client::apply_pending_maintenance_action`](crate::Client::apply_pending_maintenance_action).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -451,6 +483,14 @@ impl OperationError for ApplyPendingMaintenanceActionError {
         }
     }
 }
+
+impl std::fmt::Display for ApplyPendingMaintenanceActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ApplyPendingMaintenanceActionError {}
 
 /// Errors of [`Client::authorize_db_security_group_ingress`](crate::Client::authorize_db_security_group_ingress).
 #[derive(Debug, Clone, PartialEq)]
@@ -525,6 +565,14 @@ impl OperationError for AuthorizeDBSecurityGroupIngressError {
     }
 }
 
+impl std::fmt::Display for AuthorizeDBSecurityGroupIngressError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AuthorizeDBSecurityGroupIngressError {}
+
 /// Errors of [`Client::backtrack_db_cluster`](crate::Client::backtrack_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -574,6 +622,14 @@ impl OperationError for BacktrackDBClusterError {
     }
 }
 
+impl std::fmt::Display for BacktrackDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for BacktrackDBClusterError {}
+
 /// Errors of [`Client::cancel_export_task`](crate::Client::cancel_export_task).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -622,6 +678,14 @@ impl OperationError for CancelExportTaskError {
         }
     }
 }
+
+impl std::fmt::Display for CancelExportTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CancelExportTaskError {}
 
 /// Errors of [`Client::copy_db_cluster_parameter_group`](crate::Client::copy_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -687,6 +751,14 @@ impl OperationError for CopyDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CopyDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyDBClusterParameterGroupError {}
 
 /// Errors of [`Client::copy_db_cluster_snapshot`](crate::Client::copy_db_cluster_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -789,6 +861,14 @@ impl OperationError for CopyDBClusterSnapshotError {
     }
 }
 
+impl std::fmt::Display for CopyDBClusterSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyDBClusterSnapshotError {}
+
 /// Errors of [`Client::copy_db_parameter_group`](crate::Client::copy_db_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -853,6 +933,14 @@ impl OperationError for CopyDBParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CopyDBParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyDBParameterGroupError {}
 
 /// Errors of [`Client::copy_db_snapshot`](crate::Client::copy_db_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -953,6 +1041,14 @@ impl OperationError for CopyDBSnapshotError {
     }
 }
 
+impl std::fmt::Display for CopyDBSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyDBSnapshotError {}
+
 /// Errors of [`Client::copy_option_group`](crate::Client::copy_option_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1013,6 +1109,14 @@ impl OperationError for CopyOptionGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CopyOptionGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyOptionGroupError {}
 
 /// Errors of [`Client::create_blue_green_deployment`](crate::Client::create_blue_green_deployment).
 #[derive(Debug, Clone, PartialEq)]
@@ -1187,6 +1291,14 @@ impl OperationError for CreateBlueGreenDeploymentError {
     }
 }
 
+impl std::fmt::Display for CreateBlueGreenDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateBlueGreenDeploymentError {}
+
 /// Errors of [`Client::create_custom_db_engine_version`](crate::Client::create_custom_db_engine_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1305,6 +1417,14 @@ impl OperationError for CreateCustomDBEngineVersionError {
         }
     }
 }
+
+impl std::fmt::Display for CreateCustomDBEngineVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateCustomDBEngineVersionError {}
 
 /// Errors of [`Client::create_db_cluster`](crate::Client::create_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -1637,6 +1757,14 @@ impl OperationError for CreateDBClusterError {
     }
 }
 
+impl std::fmt::Display for CreateDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterError {}
+
 /// Errors of [`Client::create_db_cluster_endpoint`](crate::Client::create_db_cluster_endpoint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1738,6 +1866,14 @@ impl OperationError for CreateDBClusterEndpointError {
     }
 }
 
+impl std::fmt::Display for CreateDBClusterEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterEndpointError {}
+
 /// Errors of [`Client::create_db_cluster_parameter_group`](crate::Client::create_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1790,6 +1926,14 @@ impl OperationError for CreateDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterParameterGroupError {}
 
 /// Errors of [`Client::create_db_cluster_snapshot`](crate::Client::create_db_cluster_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -1879,6 +2023,14 @@ impl OperationError for CreateDBClusterSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBClusterSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBClusterSnapshotError {}
 
 /// Errors of [`Client::create_db_instance`](crate::Client::create_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -2186,6 +2338,14 @@ impl OperationError for CreateDBInstanceError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBInstanceError {}
 
 /// Errors of [`Client::create_db_instance_read_replica`](crate::Client::create_db_instance_read_replica).
 #[derive(Debug, Clone, PartialEq)]
@@ -2516,6 +2676,14 @@ impl OperationError for CreateDBInstanceReadReplicaError {
     }
 }
 
+impl std::fmt::Display for CreateDBInstanceReadReplicaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBInstanceReadReplicaError {}
+
 /// Errors of [`Client::create_db_parameter_group`](crate::Client::create_db_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2568,6 +2736,14 @@ impl OperationError for CreateDBParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBParameterGroupError {}
 
 /// Errors of [`Client::create_db_proxy`](crate::Client::create_db_proxy).
 #[derive(Debug, Clone, PartialEq)]
@@ -2627,6 +2803,14 @@ impl OperationError for CreateDBProxyError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBProxyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBProxyError {}
 
 /// Errors of [`Client::create_db_proxy_endpoint`](crate::Client::create_db_proxy_endpoint).
 #[derive(Debug, Clone, PartialEq)]
@@ -2709,6 +2893,14 @@ impl OperationError for CreateDBProxyEndpointError {
     }
 }
 
+impl std::fmt::Display for CreateDBProxyEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBProxyEndpointError {}
+
 /// Errors of [`Client::create_db_security_group`](crate::Client::create_db_security_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2769,6 +2961,14 @@ impl OperationError for CreateDBSecurityGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBSecurityGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBSecurityGroupError {}
 
 /// Errors of [`Client::create_db_shard_group`](crate::Client::create_db_shard_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -2879,6 +3079,14 @@ impl OperationError for CreateDBShardGroupError {
     }
 }
 
+impl std::fmt::Display for CreateDBShardGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBShardGroupError {}
+
 /// Errors of [`Client::create_db_snapshot`](crate::Client::create_db_snapshot).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2951,6 +3159,14 @@ impl OperationError for CreateDBSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBSnapshotError {}
 
 /// Errors of [`Client::create_db_subnet_group`](crate::Client::create_db_subnet_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -3036,6 +3252,14 @@ impl OperationError for CreateDBSubnetGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateDBSubnetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDBSubnetGroupError {}
 
 /// Errors of [`Client::create_event_subscription`](crate::Client::create_event_subscription).
 #[derive(Debug, Clone, PartialEq)]
@@ -3144,6 +3368,14 @@ impl OperationError for CreateEventSubscriptionError {
     }
 }
 
+impl std::fmt::Display for CreateEventSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateEventSubscriptionError {}
+
 /// Errors of [`Client::create_global_cluster`](crate::Client::create_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3238,6 +3470,14 @@ impl OperationError for CreateGlobalClusterError {
         }
     }
 }
+
+impl std::fmt::Display for CreateGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateGlobalClusterError {}
 
 /// Errors of [`Client::create_integration`](crate::Client::create_integration).
 #[derive(Debug, Clone, PartialEq)]
@@ -3336,6 +3576,14 @@ impl OperationError for CreateIntegrationError {
     }
 }
 
+impl std::fmt::Display for CreateIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateIntegrationError {}
+
 /// Errors of [`Client::create_option_group`](crate::Client::create_option_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3384,6 +3632,14 @@ impl OperationError for CreateOptionGroupError {
         }
     }
 }
+
+impl std::fmt::Display for CreateOptionGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateOptionGroupError {}
 
 /// Errors of [`Client::create_tenant_database`](crate::Client::create_tenant_database).
 #[derive(Debug, Clone, PartialEq)]
@@ -3470,6 +3726,14 @@ impl OperationError for CreateTenantDatabaseError {
     }
 }
 
+impl std::fmt::Display for CreateTenantDatabaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateTenantDatabaseError {}
+
 /// Errors of [`Client::delete_blue_green_deployment`](crate::Client::delete_blue_green_deployment).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3520,6 +3784,14 @@ impl OperationError for DeleteBlueGreenDeploymentError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteBlueGreenDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteBlueGreenDeploymentError {}
 
 /// Errors of [`Client::delete_custom_db_engine_version`](crate::Client::delete_custom_db_engine_version).
 #[derive(Debug, Clone, PartialEq)]
@@ -3573,6 +3845,14 @@ impl OperationError for DeleteCustomDBEngineVersionError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteCustomDBEngineVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteCustomDBEngineVersionError {}
 
 /// Errors of [`Client::delete_db_cluster`](crate::Client::delete_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -3703,6 +3983,14 @@ impl OperationError for DeleteDBClusterError {
     }
 }
 
+impl std::fmt::Display for DeleteDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterError {}
+
 /// Errors of [`Client::delete_db_cluster_automated_backup`](crate::Client::delete_db_cluster_automated_backup).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3757,6 +4045,14 @@ impl OperationError for DeleteDBClusterAutomatedBackupError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBClusterAutomatedBackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterAutomatedBackupError {}
 
 /// Errors of [`Client::delete_db_cluster_endpoint`](crate::Client::delete_db_cluster_endpoint).
 #[derive(Debug, Clone, PartialEq)]
@@ -3821,6 +4117,14 @@ impl OperationError for DeleteDBClusterEndpointError {
     }
 }
 
+impl std::fmt::Display for DeleteDBClusterEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterEndpointError {}
+
 /// Errors of [`Client::delete_db_cluster_parameter_group`](crate::Client::delete_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3869,6 +4173,14 @@ impl OperationError for DeleteDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterParameterGroupError {}
 
 /// Errors of [`Client::delete_db_cluster_snapshot`](crate::Client::delete_db_cluster_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -3920,6 +4232,14 @@ impl OperationError for DeleteDBClusterSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBClusterSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBClusterSnapshotError {}
 
 /// Errors of [`Client::delete_db_instance`](crate::Client::delete_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -4034,6 +4354,14 @@ impl OperationError for DeleteDBInstanceError {
     }
 }
 
+impl std::fmt::Display for DeleteDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBInstanceError {}
+
 /// Errors of [`Client::delete_db_instance_automated_backup`](crate::Client::delete_db_instance_automated_backup).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4089,6 +4417,14 @@ impl OperationError for DeleteDBInstanceAutomatedBackupError {
     }
 }
 
+impl std::fmt::Display for DeleteDBInstanceAutomatedBackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBInstanceAutomatedBackupError {}
+
 /// Errors of [`Client::delete_db_parameter_group`](crate::Client::delete_db_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4138,6 +4474,14 @@ impl OperationError for DeleteDBParameterGroupError {
     }
 }
 
+impl std::fmt::Display for DeleteDBParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBParameterGroupError {}
+
 /// Errors of [`Client::delete_db_proxy`](crate::Client::delete_db_proxy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4184,6 +4528,14 @@ impl OperationError for DeleteDBProxyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBProxyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBProxyError {}
 
 /// Errors of [`Client::delete_db_proxy_endpoint`](crate::Client::delete_db_proxy_endpoint).
 #[derive(Debug, Clone, PartialEq)]
@@ -4234,6 +4586,14 @@ impl OperationError for DeleteDBProxyEndpointError {
     }
 }
 
+impl std::fmt::Display for DeleteDBProxyEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBProxyEndpointError {}
+
 /// Errors of [`Client::delete_db_security_group`](crate::Client::delete_db_security_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4282,6 +4642,14 @@ impl OperationError for DeleteDBSecurityGroupError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBSecurityGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBSecurityGroupError {}
 
 /// Errors of [`Client::delete_db_shard_group`](crate::Client::delete_db_shard_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -4344,6 +4712,14 @@ impl OperationError for DeleteDBShardGroupError {
     }
 }
 
+impl std::fmt::Display for DeleteDBShardGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBShardGroupError {}
+
 /// Errors of [`Client::delete_db_snapshot`](crate::Client::delete_db_snapshot).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4392,6 +4768,14 @@ impl OperationError for DeleteDBSnapshotError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDBSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBSnapshotError {}
 
 /// Errors of [`Client::delete_db_subnet_group`](crate::Client::delete_db_subnet_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -4454,6 +4838,14 @@ impl OperationError for DeleteDBSubnetGroupError {
     }
 }
 
+impl std::fmt::Display for DeleteDBSubnetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDBSubnetGroupError {}
+
 /// Errors of [`Client::delete_event_subscription`](crate::Client::delete_event_subscription).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4505,6 +4897,14 @@ impl OperationError for DeleteEventSubscriptionError {
     }
 }
 
+impl std::fmt::Display for DeleteEventSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteEventSubscriptionError {}
+
 /// Errors of [`Client::delete_global_cluster`](crate::Client::delete_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4553,6 +4953,14 @@ impl OperationError for DeleteGlobalClusterError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteGlobalClusterError {}
 
 /// Errors of [`Client::delete_integration`](crate::Client::delete_integration).
 #[derive(Debug, Clone, PartialEq)]
@@ -4615,6 +5023,14 @@ impl OperationError for DeleteIntegrationError {
     }
 }
 
+impl std::fmt::Display for DeleteIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteIntegrationError {}
+
 /// Errors of [`Client::delete_option_group`](crate::Client::delete_option_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4663,6 +5079,14 @@ impl OperationError for DeleteOptionGroupError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteOptionGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteOptionGroupError {}
 
 /// Errors of [`Client::delete_tenant_database`](crate::Client::delete_tenant_database).
 #[derive(Debug, Clone, PartialEq)]
@@ -4737,6 +5161,14 @@ impl OperationError for DeleteTenantDatabaseError {
     }
 }
 
+impl std::fmt::Display for DeleteTenantDatabaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteTenantDatabaseError {}
+
 /// Errors of [`Client::deregister_db_proxy_targets`](crate::Client::deregister_db_proxy_targets).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4808,6 +5240,14 @@ impl OperationError for DeregisterDBProxyTargetsError {
     }
 }
 
+impl std::fmt::Display for DeregisterDBProxyTargetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeregisterDBProxyTargetsError {}
+
 /// Errors of [`Client::describe_account_attributes`](crate::Client::describe_account_attributes) (the model lists no exceptions).
 pub type DescribeAccountAttributesError = myaws_core::error::UnmodeledError;
 
@@ -4848,6 +5288,14 @@ impl OperationError for DescribeBlueGreenDeploymentsError {
     }
 }
 
+impl std::fmt::Display for DescribeBlueGreenDeploymentsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeBlueGreenDeploymentsError {}
+
 /// Errors of [`Client::describe_certificates`](crate::Client::describe_certificates).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4884,6 +5332,14 @@ impl OperationError for DescribeCertificatesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeCertificatesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeCertificatesError {}
 
 /// Errors of [`Client::describe_db_cluster_automated_backups`](crate::Client::describe_db_cluster_automated_backups).
 #[derive(Debug, Clone, PartialEq)]
@@ -4923,6 +5379,14 @@ impl OperationError for DescribeDBClusterAutomatedBackupsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBClusterAutomatedBackupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterAutomatedBackupsError {}
 
 /// Errors of [`Client::describe_db_cluster_backtracks`](crate::Client::describe_db_cluster_backtracks).
 #[derive(Debug, Clone, PartialEq)]
@@ -4973,6 +5437,14 @@ impl OperationError for DescribeDBClusterBacktracksError {
     }
 }
 
+impl std::fmt::Display for DescribeDBClusterBacktracksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterBacktracksError {}
+
 /// Errors of [`Client::describe_db_cluster_endpoints`](crate::Client::describe_db_cluster_endpoints).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5009,6 +5481,14 @@ impl OperationError for DescribeDBClusterEndpointsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBClusterEndpointsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterEndpointsError {}
 
 /// Errors of [`Client::describe_db_cluster_parameter_groups`](crate::Client::describe_db_cluster_parameter_groups).
 #[derive(Debug, Clone, PartialEq)]
@@ -5047,6 +5527,14 @@ impl OperationError for DescribeDBClusterParameterGroupsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBClusterParameterGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterParameterGroupsError {}
+
 /// Errors of [`Client::describe_db_cluster_parameters`](crate::Client::describe_db_cluster_parameters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5083,6 +5571,14 @@ impl OperationError for DescribeDBClusterParametersError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBClusterParametersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterParametersError {}
 
 /// Errors of [`Client::describe_db_cluster_snapshot_attributes`](crate::Client::describe_db_cluster_snapshot_attributes).
 #[derive(Debug, Clone, PartialEq)]
@@ -5121,6 +5617,14 @@ impl OperationError for DescribeDBClusterSnapshotAttributesError {
     }
 }
 
+impl std::fmt::Display for DescribeDBClusterSnapshotAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterSnapshotAttributesError {}
+
 /// Errors of [`Client::describe_db_cluster_snapshots`](crate::Client::describe_db_cluster_snapshots).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5158,6 +5662,14 @@ impl OperationError for DescribeDBClusterSnapshotsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBClusterSnapshotsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClusterSnapshotsError {}
+
 /// Errors of [`Client::describe_db_clusters`](crate::Client::describe_db_clusters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5194,6 +5706,14 @@ impl OperationError for DescribeDBClustersError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBClustersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBClustersError {}
 
 /// Errors of [`Client::describe_db_engine_versions`](crate::Client::describe_db_engine_versions) (the model lists no exceptions).
 pub type DescribeDBEngineVersionsError = myaws_core::error::UnmodeledError;
@@ -5237,6 +5757,14 @@ impl OperationError for DescribeDBInstanceAutomatedBackupsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBInstanceAutomatedBackupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBInstanceAutomatedBackupsError {}
+
 /// Errors of [`Client::describe_db_instances`](crate::Client::describe_db_instances).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5273,6 +5801,14 @@ impl OperationError for DescribeDBInstancesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBInstancesError {}
 
 /// Errors of [`Client::describe_db_log_files`](crate::Client::describe_db_log_files).
 #[derive(Debug, Clone, PartialEq)]
@@ -5323,6 +5859,14 @@ impl OperationError for DescribeDBLogFilesError {
     }
 }
 
+impl std::fmt::Display for DescribeDBLogFilesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBLogFilesError {}
+
 /// Errors of [`Client::describe_db_major_engine_versions`](crate::Client::describe_db_major_engine_versions) (the model lists no exceptions).
 pub type DescribeDBMajorEngineVersionsError = myaws_core::error::UnmodeledError;
 
@@ -5363,6 +5907,14 @@ impl OperationError for DescribeDBParameterGroupsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBParameterGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBParameterGroupsError {}
+
 /// Errors of [`Client::describe_db_parameters`](crate::Client::describe_db_parameters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5400,6 +5952,14 @@ impl OperationError for DescribeDBParametersError {
     }
 }
 
+impl std::fmt::Display for DescribeDBParametersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBParametersError {}
+
 /// Errors of [`Client::describe_db_proxies`](crate::Client::describe_db_proxies).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5434,6 +5994,14 @@ impl OperationError for DescribeDBProxiesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBProxiesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBProxiesError {}
 
 /// Errors of [`Client::describe_db_proxy_endpoints`](crate::Client::describe_db_proxy_endpoints).
 #[derive(Debug, Clone, PartialEq)]
@@ -5481,6 +6049,14 @@ impl OperationError for DescribeDBProxyEndpointsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBProxyEndpointsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBProxyEndpointsError {}
 
 /// Errors of [`Client::describe_db_proxy_target_groups`](crate::Client::describe_db_proxy_target_groups).
 #[derive(Debug, Clone, PartialEq)]
@@ -5540,6 +6116,14 @@ impl OperationError for DescribeDBProxyTargetGroupsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBProxyTargetGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBProxyTargetGroupsError {}
 
 /// Errors of [`Client::describe_db_proxy_targets`](crate::Client::describe_db_proxy_targets).
 #[derive(Debug, Clone, PartialEq)]
@@ -5612,6 +6196,14 @@ impl OperationError for DescribeDBProxyTargetsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBProxyTargetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBProxyTargetsError {}
+
 /// Errors of [`Client::describe_db_recommendations`](crate::Client::describe_db_recommendations) (the model lists no exceptions).
 pub type DescribeDBRecommendationsError = myaws_core::error::UnmodeledError;
 
@@ -5651,6 +6243,14 @@ impl OperationError for DescribeDBSecurityGroupsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBSecurityGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBSecurityGroupsError {}
 
 /// Errors of [`Client::describe_db_shard_groups`](crate::Client::describe_db_shard_groups).
 #[derive(Debug, Clone, PartialEq)]
@@ -5701,6 +6301,14 @@ impl OperationError for DescribeDBShardGroupsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBShardGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBShardGroupsError {}
+
 /// Errors of [`Client::describe_db_snapshot_attributes`](crate::Client::describe_db_snapshot_attributes).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5737,6 +6345,14 @@ impl OperationError for DescribeDBSnapshotAttributesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBSnapshotAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBSnapshotAttributesError {}
 
 /// Errors of [`Client::describe_db_snapshot_tenant_databases`](crate::Client::describe_db_snapshot_tenant_databases).
 #[derive(Debug, Clone, PartialEq)]
@@ -5775,6 +6391,14 @@ impl OperationError for DescribeDBSnapshotTenantDatabasesError {
     }
 }
 
+impl std::fmt::Display for DescribeDBSnapshotTenantDatabasesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBSnapshotTenantDatabasesError {}
+
 /// Errors of [`Client::describe_db_snapshots`](crate::Client::describe_db_snapshots).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5812,6 +6436,14 @@ impl OperationError for DescribeDBSnapshotsError {
     }
 }
 
+impl std::fmt::Display for DescribeDBSnapshotsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBSnapshotsError {}
+
 /// Errors of [`Client::describe_db_subnet_groups`](crate::Client::describe_db_subnet_groups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5848,6 +6480,14 @@ impl OperationError for DescribeDBSubnetGroupsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDBSubnetGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDBSubnetGroupsError {}
 
 /// Errors of [`Client::describe_engine_default_cluster_parameters`](crate::Client::describe_engine_default_cluster_parameters) (the model lists no exceptions).
 pub type DescribeEngineDefaultClusterParametersError = myaws_core::error::UnmodeledError;
@@ -5895,6 +6535,14 @@ impl OperationError for DescribeEventSubscriptionsError {
     }
 }
 
+impl std::fmt::Display for DescribeEventSubscriptionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeEventSubscriptionsError {}
+
 /// Errors of [`Client::describe_events`](crate::Client::describe_events) (the model lists no exceptions).
 pub type DescribeEventsError = myaws_core::error::UnmodeledError;
 
@@ -5935,6 +6583,14 @@ impl OperationError for DescribeExportTasksError {
     }
 }
 
+impl std::fmt::Display for DescribeExportTasksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeExportTasksError {}
+
 /// Errors of [`Client::describe_global_clusters`](crate::Client::describe_global_clusters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5972,6 +6628,14 @@ impl OperationError for DescribeGlobalClustersError {
     }
 }
 
+impl std::fmt::Display for DescribeGlobalClustersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeGlobalClustersError {}
+
 /// Errors of [`Client::describe_integrations`](crate::Client::describe_integrations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6008,6 +6672,14 @@ impl OperationError for DescribeIntegrationsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeIntegrationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeIntegrationsError {}
 
 /// Errors of [`Client::describe_option_group_options`](crate::Client::describe_option_group_options) (the model lists no exceptions).
 pub type DescribeOptionGroupOptionsError = myaws_core::error::UnmodeledError;
@@ -6049,6 +6721,14 @@ impl OperationError for DescribeOptionGroupsError {
     }
 }
 
+impl std::fmt::Display for DescribeOptionGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeOptionGroupsError {}
+
 /// Errors of [`Client::describe_orderable_db_instance_options`](crate::Client::describe_orderable_db_instance_options) (the model lists no exceptions).
 pub type DescribeOrderableDBInstanceOptionsError = myaws_core::error::UnmodeledError;
 
@@ -6087,6 +6767,14 @@ impl OperationError for DescribePendingMaintenanceActionsError {
     }
 }
 
+impl std::fmt::Display for DescribePendingMaintenanceActionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribePendingMaintenanceActionsError {}
+
 /// Errors of [`Client::describe_reserved_db_instances`](crate::Client::describe_reserved_db_instances).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6123,6 +6811,14 @@ impl OperationError for DescribeReservedDBInstancesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeReservedDBInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeReservedDBInstancesError {}
 
 /// Errors of [`Client::describe_reserved_db_instances_offerings`](crate::Client::describe_reserved_db_instances_offerings).
 #[derive(Debug, Clone, PartialEq)]
@@ -6164,6 +6860,14 @@ impl OperationError for DescribeReservedDBInstancesOfferingsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeReservedDBInstancesOfferingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeReservedDBInstancesOfferingsError {}
 
 /// Errors of [`Client::describe_serverless_v2_platform_versions`](crate::Client::describe_serverless_v2_platform_versions) (the model lists no exceptions).
 pub type DescribeServerlessV2PlatformVersionsError = myaws_core::error::UnmodeledError;
@@ -6207,6 +6911,14 @@ impl OperationError for DescribeTenantDatabasesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeTenantDatabasesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeTenantDatabasesError {}
 
 /// Errors of [`Client::describe_valid_db_instance_modifications`](crate::Client::describe_valid_db_instance_modifications).
 #[derive(Debug, Clone, PartialEq)]
@@ -6257,6 +6969,14 @@ impl OperationError for DescribeValidDBInstanceModificationsError {
     }
 }
 
+impl std::fmt::Display for DescribeValidDBInstanceModificationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeValidDBInstanceModificationsError {}
+
 /// Errors of [`Client::disable_http_endpoint`](crate::Client::disable_http_endpoint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6303,6 +7023,14 @@ impl OperationError for DisableHttpEndpointError {
         }
     }
 }
+
+impl std::fmt::Display for DisableHttpEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisableHttpEndpointError {}
 
 /// Errors of [`Client::download_db_log_file_portion`](crate::Client::download_db_log_file_portion).
 #[derive(Debug, Clone, PartialEq)]
@@ -6365,6 +7093,14 @@ impl OperationError for DownloadDBLogFilePortionError {
     }
 }
 
+impl std::fmt::Display for DownloadDBLogFilePortionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DownloadDBLogFilePortionError {}
+
 /// Errors of [`Client::enable_http_endpoint`](crate::Client::enable_http_endpoint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6411,6 +7147,14 @@ impl OperationError for EnableHttpEndpointError {
         }
     }
 }
+
+impl std::fmt::Display for EnableHttpEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableHttpEndpointError {}
 
 /// Errors of [`Client::failover_db_cluster`](crate::Client::failover_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -6472,6 +7216,14 @@ impl OperationError for FailoverDBClusterError {
         }
     }
 }
+
+impl std::fmt::Display for FailoverDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for FailoverDBClusterError {}
 
 /// Errors of [`Client::failover_global_cluster`](crate::Client::failover_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -6545,6 +7297,14 @@ impl OperationError for FailoverGlobalClusterError {
         }
     }
 }
+
+impl std::fmt::Display for FailoverGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for FailoverGlobalClusterError {}
 
 /// Errors of [`Client::list_tags_for_resource`](crate::Client::list_tags_for_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -6703,6 +7463,14 @@ impl OperationError for ListTagsForResourceError {
     }
 }
 
+impl std::fmt::Display for ListTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForResourceError {}
+
 /// Errors of [`Client::modify_activity_stream`](crate::Client::modify_activity_stream).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6762,6 +7530,14 @@ impl OperationError for ModifyActivityStreamError {
     }
 }
 
+impl std::fmt::Display for ModifyActivityStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyActivityStreamError {}
+
 /// Errors of [`Client::modify_certificates`](crate::Client::modify_certificates).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6798,6 +7574,14 @@ impl OperationError for ModifyCertificatesError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyCertificatesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyCertificatesError {}
 
 /// Errors of [`Client::modify_current_db_cluster_capacity`](crate::Client::modify_current_db_cluster_capacity).
 #[derive(Debug, Clone, PartialEq)]
@@ -6860,6 +7644,14 @@ impl OperationError for ModifyCurrentDBClusterCapacityError {
     }
 }
 
+impl std::fmt::Display for ModifyCurrentDBClusterCapacityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyCurrentDBClusterCapacityError {}
+
 /// Errors of [`Client::modify_custom_db_engine_version`](crate::Client::modify_custom_db_engine_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6912,6 +7704,14 @@ impl OperationError for ModifyCustomDBEngineVersionError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyCustomDBEngineVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyCustomDBEngineVersionError {}
 
 /// Errors of [`Client::modify_db_cluster`](crate::Client::modify_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -7190,6 +7990,14 @@ impl OperationError for ModifyDBClusterError {
     }
 }
 
+impl std::fmt::Display for ModifyDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterError {}
+
 /// Errors of [`Client::modify_db_cluster_endpoint`](crate::Client::modify_db_cluster_endpoint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7277,6 +8085,14 @@ impl OperationError for ModifyDBClusterEndpointError {
     }
 }
 
+impl std::fmt::Display for ModifyDBClusterEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterEndpointError {}
+
 /// Errors of [`Client::modify_db_cluster_parameter_group`](crate::Client::modify_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7325,6 +8141,14 @@ impl OperationError for ModifyDBClusterParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterParameterGroupError {}
 
 /// Errors of [`Client::modify_db_cluster_snapshot_attribute`](crate::Client::modify_db_cluster_snapshot_attribute).
 #[derive(Debug, Clone, PartialEq)]
@@ -7388,6 +8212,14 @@ impl OperationError for ModifyDBClusterSnapshotAttributeError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBClusterSnapshotAttributeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBClusterSnapshotAttributeError {}
 
 /// Errors of [`Client::modify_db_instance`](crate::Client::modify_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -7684,6 +8516,14 @@ impl OperationError for ModifyDBInstanceError {
     }
 }
 
+impl std::fmt::Display for ModifyDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBInstanceError {}
+
 /// Errors of [`Client::modify_db_parameter_group`](crate::Client::modify_db_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7732,6 +8572,14 @@ impl OperationError for ModifyDBParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBParameterGroupError {}
 
 /// Errors of [`Client::modify_db_proxy`](crate::Client::modify_db_proxy).
 #[derive(Debug, Clone, PartialEq)]
@@ -7791,6 +8639,14 @@ impl OperationError for ModifyDBProxyError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBProxyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBProxyError {}
 
 /// Errors of [`Client::modify_db_proxy_endpoint`](crate::Client::modify_db_proxy_endpoint).
 #[derive(Debug, Clone, PartialEq)]
@@ -7865,6 +8721,14 @@ impl OperationError for ModifyDBProxyEndpointError {
     }
 }
 
+impl std::fmt::Display for ModifyDBProxyEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBProxyEndpointError {}
+
 /// Errors of [`Client::modify_db_proxy_target_group`](crate::Client::modify_db_proxy_target_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7923,6 +8787,14 @@ impl OperationError for ModifyDBProxyTargetGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBProxyTargetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBProxyTargetGroupError {}
 
 /// Errors of [`Client::modify_db_recommendation`](crate::Client::modify_db_recommendation) (the model lists no exceptions).
 pub type ModifyDBRecommendationError = myaws_core::error::UnmodeledError;
@@ -7988,6 +8860,14 @@ impl OperationError for ModifyDBShardGroupError {
     }
 }
 
+impl std::fmt::Display for ModifyDBShardGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBShardGroupError {}
+
 /// Errors of [`Client::modify_db_snapshot`](crate::Client::modify_db_snapshot).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8049,6 +8929,14 @@ impl OperationError for ModifyDBSnapshotError {
     }
 }
 
+impl std::fmt::Display for ModifyDBSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBSnapshotError {}
+
 /// Errors of [`Client::modify_db_snapshot_attribute`](crate::Client::modify_db_snapshot_attribute).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8109,6 +8997,14 @@ impl OperationError for ModifyDBSnapshotAttributeError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBSnapshotAttributeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBSnapshotAttributeError {}
 
 /// Errors of [`Client::modify_db_subnet_group`](crate::Client::modify_db_subnet_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -8204,6 +9100,14 @@ impl OperationError for ModifyDBSubnetGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDBSubnetGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDBSubnetGroupError {}
 
 /// Errors of [`Client::modify_event_subscription`](crate::Client::modify_event_subscription).
 #[derive(Debug, Clone, PartialEq)]
@@ -8302,6 +9206,14 @@ impl OperationError for ModifyEventSubscriptionError {
     }
 }
 
+impl std::fmt::Display for ModifyEventSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyEventSubscriptionError {}
+
 /// Errors of [`Client::modify_global_cluster`](crate::Client::modify_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8387,6 +9299,14 @@ impl OperationError for ModifyGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for ModifyGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyGlobalClusterError {}
+
 /// Errors of [`Client::modify_integration`](crate::Client::modify_integration).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8448,6 +9368,14 @@ impl OperationError for ModifyIntegrationError {
     }
 }
 
+impl std::fmt::Display for ModifyIntegrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyIntegrationError {}
+
 /// Errors of [`Client::modify_option_group`](crate::Client::modify_option_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8496,6 +9424,14 @@ impl OperationError for ModifyOptionGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyOptionGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyOptionGroupError {}
 
 /// Errors of [`Client::modify_tenant_database`](crate::Client::modify_tenant_database).
 #[derive(Debug, Clone, PartialEq)]
@@ -8582,6 +9518,14 @@ impl OperationError for ModifyTenantDatabaseError {
     }
 }
 
+impl std::fmt::Display for ModifyTenantDatabaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyTenantDatabaseError {}
+
 /// Errors of [`Client::promote_read_replica`](crate::Client::promote_read_replica).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8631,6 +9575,14 @@ impl OperationError for PromoteReadReplicaError {
     }
 }
 
+impl std::fmt::Display for PromoteReadReplicaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PromoteReadReplicaError {}
+
 /// Errors of [`Client::promote_read_replica_db_cluster`](crate::Client::promote_read_replica_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8679,6 +9631,14 @@ impl OperationError for PromoteReadReplicaDBClusterError {
         }
     }
 }
+
+impl std::fmt::Display for PromoteReadReplicaDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PromoteReadReplicaDBClusterError {}
 
 /// Errors of [`Client::purchase_reserved_db_instances_offering`](crate::Client::purchase_reserved_db_instances_offering).
 #[derive(Debug, Clone, PartialEq)]
@@ -8749,6 +9709,14 @@ impl OperationError for PurchaseReservedDBInstancesOfferingError {
     }
 }
 
+impl std::fmt::Display for PurchaseReservedDBInstancesOfferingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PurchaseReservedDBInstancesOfferingError {}
+
 /// Errors of [`Client::reboot_db_cluster`](crate::Client::reboot_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8809,6 +9777,14 @@ impl OperationError for RebootDBClusterError {
         }
     }
 }
+
+impl std::fmt::Display for RebootDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RebootDBClusterError {}
 
 /// Errors of [`Client::reboot_db_instance`](crate::Client::reboot_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -8871,6 +9847,14 @@ impl OperationError for RebootDBInstanceError {
     }
 }
 
+impl std::fmt::Display for RebootDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RebootDBInstanceError {}
+
 /// Errors of [`Client::reboot_db_shard_group`](crate::Client::reboot_db_shard_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8919,6 +9903,14 @@ impl OperationError for RebootDBShardGroupError {
         }
     }
 }
+
+impl std::fmt::Display for RebootDBShardGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RebootDBShardGroupError {}
 
 /// Errors of [`Client::register_db_proxy_targets`](crate::Client::register_db_proxy_targets).
 #[derive(Debug, Clone, PartialEq)]
@@ -9055,6 +10047,14 @@ impl OperationError for RegisterDBProxyTargetsError {
     }
 }
 
+impl std::fmt::Display for RegisterDBProxyTargetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RegisterDBProxyTargetsError {}
+
 /// Errors of [`Client::remove_from_global_cluster`](crate::Client::remove_from_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9128,6 +10128,14 @@ impl OperationError for RemoveFromGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for RemoveFromGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveFromGlobalClusterError {}
+
 /// Errors of [`Client::remove_role_from_db_cluster`](crate::Client::remove_role_from_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9188,6 +10196,14 @@ impl OperationError for RemoveRoleFromDBClusterError {
         }
     }
 }
+
+impl std::fmt::Display for RemoveRoleFromDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveRoleFromDBClusterError {}
 
 /// Errors of [`Client::remove_role_from_db_instance`](crate::Client::remove_role_from_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -9250,6 +10266,14 @@ impl OperationError for RemoveRoleFromDBInstanceError {
     }
 }
 
+impl std::fmt::Display for RemoveRoleFromDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveRoleFromDBInstanceError {}
+
 /// Errors of [`Client::remove_source_identifier_from_subscription`](crate::Client::remove_source_identifier_from_subscription).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9296,6 +10320,14 @@ impl OperationError for RemoveSourceIdentifierFromSubscriptionError {
         }
     }
 }
+
+impl std::fmt::Display for RemoveSourceIdentifierFromSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveSourceIdentifierFromSubscriptionError {}
 
 /// Errors of [`Client::remove_tags_from_resource`](crate::Client::remove_tags_from_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -9492,6 +10524,14 @@ impl OperationError for RemoveTagsFromResourceError {
     }
 }
 
+impl std::fmt::Display for RemoveTagsFromResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveTagsFromResourceError {}
+
 /// Errors of [`Client::reset_db_cluster_parameter_group`](crate::Client::reset_db_cluster_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9541,6 +10581,14 @@ impl OperationError for ResetDBClusterParameterGroupError {
     }
 }
 
+impl std::fmt::Display for ResetDBClusterParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ResetDBClusterParameterGroupError {}
+
 /// Errors of [`Client::reset_db_parameter_group`](crate::Client::reset_db_parameter_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9589,6 +10637,14 @@ impl OperationError for ResetDBParameterGroupError {
         }
     }
 }
+
+impl std::fmt::Display for ResetDBParameterGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ResetDBParameterGroupError {}
 
 /// Errors of [`Client::restore_db_cluster_from_s3`](crate::Client::restore_db_cluster_from_s3).
 #[derive(Debug, Clone, PartialEq)]
@@ -9816,6 +10872,14 @@ impl OperationError for RestoreDBClusterFromS3Error {
         }
     }
 }
+
+impl std::fmt::Display for RestoreDBClusterFromS3Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreDBClusterFromS3Error {}
 
 /// Errors of [`Client::restore_db_cluster_from_snapshot`](crate::Client::restore_db_cluster_from_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -10138,6 +11202,14 @@ impl OperationError for RestoreDBClusterFromSnapshotError {
     }
 }
 
+impl std::fmt::Display for RestoreDBClusterFromSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreDBClusterFromSnapshotError {}
+
 /// Errors of [`Client::restore_db_cluster_to_point_in_time`](crate::Client::restore_db_cluster_to_point_in_time).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10458,6 +11530,14 @@ impl OperationError for RestoreDBClusterToPointInTimeError {
         }
     }
 }
+
+impl std::fmt::Display for RestoreDBClusterToPointInTimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreDBClusterToPointInTimeError {}
 
 /// Errors of [`Client::restore_db_instance_from_db_snapshot`](crate::Client::restore_db_instance_from_db_snapshot).
 #[derive(Debug, Clone, PartialEq)]
@@ -10788,6 +11868,14 @@ impl OperationError for RestoreDBInstanceFromDBSnapshotError {
     }
 }
 
+impl std::fmt::Display for RestoreDBInstanceFromDBSnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreDBInstanceFromDBSnapshotError {}
+
 /// Errors of [`Client::restore_db_instance_from_s3`](crate::Client::restore_db_instance_from_s3).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -11058,6 +12146,14 @@ impl OperationError for RestoreDBInstanceFromS3Error {
         }
     }
 }
+
+impl std::fmt::Display for RestoreDBInstanceFromS3Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreDBInstanceFromS3Error {}
 
 /// Errors of [`Client::restore_db_instance_to_point_in_time`](crate::Client::restore_db_instance_to_point_in_time).
 #[derive(Debug, Clone, PartialEq)]
@@ -11402,6 +12498,14 @@ impl OperationError for RestoreDBInstanceToPointInTimeError {
     }
 }
 
+impl std::fmt::Display for RestoreDBInstanceToPointInTimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreDBInstanceToPointInTimeError {}
+
 /// Errors of [`Client::revoke_db_security_group_ingress`](crate::Client::revoke_db_security_group_ingress).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -11464,6 +12568,14 @@ impl OperationError for RevokeDBSecurityGroupIngressError {
         }
     }
 }
+
+impl std::fmt::Display for RevokeDBSecurityGroupIngressError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RevokeDBSecurityGroupIngressError {}
 
 /// Errors of [`Client::start_activity_stream`](crate::Client::start_activity_stream).
 #[derive(Debug, Clone, PartialEq)]
@@ -11559,6 +12671,14 @@ impl OperationError for StartActivityStreamError {
         }
     }
 }
+
+impl std::fmt::Display for StartActivityStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartActivityStreamError {}
 
 /// Errors of [`Client::start_db_cluster`](crate::Client::start_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -11658,6 +12778,14 @@ impl OperationError for StartDBClusterError {
         }
     }
 }
+
+impl std::fmt::Display for StartDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartDBClusterError {}
 
 /// Errors of [`Client::start_db_instance`](crate::Client::start_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -11834,6 +12962,14 @@ impl OperationError for StartDBInstanceError {
     }
 }
 
+impl std::fmt::Display for StartDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartDBInstanceError {}
+
 /// Errors of [`Client::start_db_instance_automated_backups_replication`](crate::Client::start_db_instance_automated_backups_replication).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -11938,6 +13074,14 @@ impl OperationError for StartDBInstanceAutomatedBackupsReplicationError {
         }
     }
 }
+
+impl std::fmt::Display for StartDBInstanceAutomatedBackupsReplicationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartDBInstanceAutomatedBackupsReplicationError {}
 
 /// Errors of [`Client::start_export_task`](crate::Client::start_export_task).
 #[derive(Debug, Clone, PartialEq)]
@@ -12080,6 +13224,14 @@ impl OperationError for StartExportTaskError {
     }
 }
 
+impl std::fmt::Display for StartExportTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartExportTaskError {}
+
 /// Errors of [`Client::stop_activity_stream`](crate::Client::stop_activity_stream).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -12163,6 +13315,14 @@ impl OperationError for StopActivityStreamError {
     }
 }
 
+impl std::fmt::Display for StopActivityStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopActivityStreamError {}
+
 /// Errors of [`Client::stop_db_cluster`](crate::Client::stop_db_cluster).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -12235,6 +13395,14 @@ impl OperationError for StopDBClusterError {
         }
     }
 }
+
+impl std::fmt::Display for StopDBClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopDBClusterError {}
 
 /// Errors of [`Client::stop_db_instance`](crate::Client::stop_db_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -12321,6 +13489,14 @@ impl OperationError for StopDBInstanceError {
     }
 }
 
+impl std::fmt::Display for StopDBInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopDBInstanceError {}
+
 /// Errors of [`Client::stop_db_instance_automated_backups_replication`](crate::Client::stop_db_instance_automated_backups_replication).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -12369,6 +13545,14 @@ impl OperationError for StopDBInstanceAutomatedBackupsReplicationError {
         }
     }
 }
+
+impl std::fmt::Display for StopDBInstanceAutomatedBackupsReplicationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopDBInstanceAutomatedBackupsReplicationError {}
 
 /// Errors of [`Client::switchover_blue_green_deployment`](crate::Client::switchover_blue_green_deployment).
 #[derive(Debug, Clone, PartialEq)]
@@ -12420,6 +13604,14 @@ impl OperationError for SwitchoverBlueGreenDeploymentError {
         }
     }
 }
+
+impl std::fmt::Display for SwitchoverBlueGreenDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SwitchoverBlueGreenDeploymentError {}
 
 /// Errors of [`Client::switchover_global_cluster`](crate::Client::switchover_global_cluster).
 #[derive(Debug, Clone, PartialEq)]
@@ -12494,6 +13686,14 @@ impl OperationError for SwitchoverGlobalClusterError {
     }
 }
 
+impl std::fmt::Display for SwitchoverGlobalClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SwitchoverGlobalClusterError {}
+
 /// Errors of [`Client::switchover_read_replica`](crate::Client::switchover_read_replica).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -12542,3 +13742,11 @@ impl OperationError for SwitchoverReadReplicaError {
         }
     }
 }
+
+impl std::fmt::Display for SwitchoverReadReplicaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SwitchoverReadReplicaError {}

@@ -94,6 +94,14 @@ impl OperationError for ActivateKeySigningKeyError {
     }
 }
 
+impl std::fmt::Display for ActivateKeySigningKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ActivateKeySigningKeyError {}
+
 /// Errors of [`Client::associate_vpc_with_hosted_zone`](crate::Client::associate_vpc_with_hosted_zone).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -211,6 +219,14 @@ impl OperationError for AssociateVPCWithHostedZoneError {
     }
 }
 
+impl std::fmt::Display for AssociateVPCWithHostedZoneError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AssociateVPCWithHostedZoneError {}
+
 /// Errors of [`Client::change_cidr_collection`](crate::Client::change_cidr_collection).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -306,6 +322,14 @@ impl OperationError for ChangeCidrCollectionError {
     }
 }
 
+impl std::fmt::Display for ChangeCidrCollectionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ChangeCidrCollectionError {}
+
 /// Errors of [`Client::change_resource_record_sets`](crate::Client::change_resource_record_sets).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -382,6 +406,14 @@ impl OperationError for ChangeResourceRecordSetsError {
         }
     }
 }
+
+impl std::fmt::Display for ChangeResourceRecordSetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ChangeResourceRecordSetsError {}
 
 /// Errors of [`Client::change_tags_for_resource`](crate::Client::change_tags_for_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -460,6 +492,14 @@ impl OperationError for ChangeTagsForResourceError {
     }
 }
 
+impl std::fmt::Display for ChangeTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ChangeTagsForResourceError {}
+
 /// Errors of [`Client::create_cidr_collection`](crate::Client::create_cidr_collection).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -531,6 +571,14 @@ impl OperationError for CreateCidrCollectionError {
     }
 }
 
+impl std::fmt::Display for CreateCidrCollectionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateCidrCollectionError {}
+
 /// Errors of [`Client::create_health_check`](crate::Client::create_health_check).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -596,6 +644,14 @@ impl OperationError for CreateHealthCheckError {
         }
     }
 }
+
+impl std::fmt::Display for CreateHealthCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateHealthCheckError {}
 
 /// Errors of [`Client::create_hosted_zone`](crate::Client::create_hosted_zone).
 #[derive(Debug, Clone, PartialEq)]
@@ -732,6 +788,14 @@ impl OperationError for CreateHostedZoneError {
     }
 }
 
+impl std::fmt::Display for CreateHostedZoneError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateHostedZoneError {}
+
 /// Errors of [`Client::create_key_signing_key`](crate::Client::create_key_signing_key).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -865,6 +929,14 @@ impl OperationError for CreateKeySigningKeyError {
     }
 }
 
+impl std::fmt::Display for CreateKeySigningKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateKeySigningKeyError {}
+
 /// Errors of [`Client::create_query_logging_config`](crate::Client::create_query_logging_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -968,6 +1040,14 @@ impl OperationError for CreateQueryLoggingConfigError {
     }
 }
 
+impl std::fmt::Display for CreateQueryLoggingConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateQueryLoggingConfigError {}
+
 /// Errors of [`Client::create_reusable_delegation_set`](crate::Client::create_reusable_delegation_set).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1069,6 +1149,14 @@ impl OperationError for CreateReusableDelegationSetError {
     }
 }
 
+impl std::fmt::Display for CreateReusableDelegationSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateReusableDelegationSetError {}
+
 /// Errors of [`Client::create_traffic_policy`](crate::Client::create_traffic_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1145,6 +1233,14 @@ impl OperationError for CreateTrafficPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for CreateTrafficPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateTrafficPolicyError {}
 
 /// Errors of [`Client::create_traffic_policy_instance`](crate::Client::create_traffic_policy_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -1233,6 +1329,14 @@ impl OperationError for CreateTrafficPolicyInstanceError {
     }
 }
 
+impl std::fmt::Display for CreateTrafficPolicyInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateTrafficPolicyInstanceError {}
+
 /// Errors of [`Client::create_traffic_policy_version`](crate::Client::create_traffic_policy_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1320,6 +1424,14 @@ impl OperationError for CreateTrafficPolicyVersionError {
     }
 }
 
+impl std::fmt::Display for CreateTrafficPolicyVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateTrafficPolicyVersionError {}
+
 /// Errors of [`Client::create_vpc_association_authorization`](crate::Client::create_vpc_association_authorization).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1400,6 +1512,14 @@ impl OperationError for CreateVPCAssociationAuthorizationError {
         }
     }
 }
+
+impl std::fmt::Display for CreateVPCAssociationAuthorizationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateVPCAssociationAuthorizationError {}
 
 /// Errors of [`Client::deactivate_key_signing_key`](crate::Client::deactivate_key_signing_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -1502,6 +1622,14 @@ impl OperationError for DeactivateKeySigningKeyError {
     }
 }
 
+impl std::fmt::Display for DeactivateKeySigningKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeactivateKeySigningKeyError {}
+
 /// Errors of [`Client::delete_cidr_collection`](crate::Client::delete_cidr_collection).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1573,6 +1701,14 @@ impl OperationError for DeleteCidrCollectionError {
     }
 }
 
+impl std::fmt::Display for DeleteCidrCollectionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteCidrCollectionError {}
+
 /// Errors of [`Client::delete_health_check`](crate::Client::delete_health_check).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1627,6 +1763,14 @@ impl OperationError for DeleteHealthCheckError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteHealthCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteHealthCheckError {}
 
 /// Errors of [`Client::delete_hosted_zone`](crate::Client::delete_hosted_zone).
 #[derive(Debug, Clone, PartialEq)]
@@ -1704,6 +1848,14 @@ impl OperationError for DeleteHostedZoneError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteHostedZoneError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteHostedZoneError {}
 
 /// Errors of [`Client::delete_key_signing_key`](crate::Client::delete_key_signing_key).
 #[derive(Debug, Clone, PartialEq)]
@@ -1794,6 +1946,14 @@ impl OperationError for DeleteKeySigningKeyError {
     }
 }
 
+impl std::fmt::Display for DeleteKeySigningKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteKeySigningKeyError {}
+
 /// Errors of [`Client::delete_query_logging_config`](crate::Client::delete_query_logging_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1852,6 +2012,14 @@ impl OperationError for DeleteQueryLoggingConfigError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteQueryLoggingConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteQueryLoggingConfigError {}
 
 /// Errors of [`Client::delete_reusable_delegation_set`](crate::Client::delete_reusable_delegation_set).
 #[derive(Debug, Clone, PartialEq)]
@@ -1920,6 +2088,14 @@ impl OperationError for DeleteReusableDelegationSetError {
     }
 }
 
+impl std::fmt::Display for DeleteReusableDelegationSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteReusableDelegationSetError {}
+
 /// Errors of [`Client::delete_traffic_policy`](crate::Client::delete_traffic_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1987,6 +2163,14 @@ impl OperationError for DeleteTrafficPolicyError {
     }
 }
 
+impl std::fmt::Display for DeleteTrafficPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteTrafficPolicyError {}
+
 /// Errors of [`Client::delete_traffic_policy_instance`](crate::Client::delete_traffic_policy_instance).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2045,6 +2229,14 @@ impl OperationError for DeleteTrafficPolicyInstanceError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteTrafficPolicyInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteTrafficPolicyInstanceError {}
 
 /// Errors of [`Client::delete_vpc_association_authorization`](crate::Client::delete_vpc_association_authorization).
 #[derive(Debug, Clone, PartialEq)]
@@ -2126,6 +2318,14 @@ impl OperationError for DeleteVPCAssociationAuthorizationError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteVPCAssociationAuthorizationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteVPCAssociationAuthorizationError {}
 
 /// Errors of [`Client::disable_hosted_zone_dnssec`](crate::Client::disable_hosted_zone_dnssec).
 #[derive(Debug, Clone, PartialEq)]
@@ -2238,6 +2438,14 @@ impl OperationError for DisableHostedZoneDNSSECError {
     }
 }
 
+impl std::fmt::Display for DisableHostedZoneDNSSECError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisableHostedZoneDNSSECError {}
+
 /// Errors of [`Client::disassociate_vpc_from_hosted_zone`](crate::Client::disassociate_vpc_from_hosted_zone).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2314,6 +2522,14 @@ impl OperationError for DisassociateVPCFromHostedZoneError {
         }
     }
 }
+
+impl std::fmt::Display for DisassociateVPCFromHostedZoneError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisassociateVPCFromHostedZoneError {}
 
 /// Errors of [`Client::enable_hosted_zone_dnssec`](crate::Client::enable_hosted_zone_dnssec).
 #[derive(Debug, Clone, PartialEq)]
@@ -2440,6 +2656,14 @@ impl OperationError for EnableHostedZoneDNSSECError {
     }
 }
 
+impl std::fmt::Display for EnableHostedZoneDNSSECError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for EnableHostedZoneDNSSECError {}
+
 /// Errors of [`Client::get_account_limit`](crate::Client::get_account_limit).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2474,6 +2698,14 @@ impl OperationError for GetAccountLimitError {
         }
     }
 }
+
+impl std::fmt::Display for GetAccountLimitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAccountLimitError {}
 
 /// Errors of [`Client::get_change`](crate::Client::get_change).
 #[derive(Debug, Clone, PartialEq)]
@@ -2519,6 +2751,14 @@ impl OperationError for GetChangeError {
         }
     }
 }
+
+impl std::fmt::Display for GetChangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetChangeError {}
 
 /// Errors of [`Client::get_checker_ip_ranges`](crate::Client::get_checker_ip_ranges) (the model lists no exceptions).
 pub type GetCheckerIpRangesError = myaws_core::error::UnmodeledError;
@@ -2578,6 +2818,14 @@ impl OperationError for GetDNSSECError {
     }
 }
 
+impl std::fmt::Display for GetDNSSECError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDNSSECError {}
+
 /// Errors of [`Client::get_geo_location`](crate::Client::get_geo_location).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2622,6 +2870,14 @@ impl OperationError for GetGeoLocationError {
         }
     }
 }
+
+impl std::fmt::Display for GetGeoLocationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetGeoLocationError {}
 
 /// Errors of [`Client::get_health_check`](crate::Client::get_health_check).
 #[derive(Debug, Clone, PartialEq)]
@@ -2678,6 +2934,14 @@ impl OperationError for GetHealthCheckError {
     }
 }
 
+impl std::fmt::Display for GetHealthCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetHealthCheckError {}
+
 /// Errors of [`Client::get_health_check_count`](crate::Client::get_health_check_count) (the model lists no exceptions).
 pub type GetHealthCheckCountError = myaws_core::error::UnmodeledError;
 
@@ -2726,6 +2990,14 @@ impl OperationError for GetHealthCheckLastFailureReasonError {
     }
 }
 
+impl std::fmt::Display for GetHealthCheckLastFailureReasonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetHealthCheckLastFailureReasonError {}
+
 /// Errors of [`Client::get_health_check_status`](crate::Client::get_health_check_status).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2770,6 +3042,14 @@ impl OperationError for GetHealthCheckStatusError {
         }
     }
 }
+
+impl std::fmt::Display for GetHealthCheckStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetHealthCheckStatusError {}
 
 /// Errors of [`Client::get_hosted_zone`](crate::Client::get_hosted_zone).
 #[derive(Debug, Clone, PartialEq)]
@@ -2816,6 +3096,14 @@ impl OperationError for GetHostedZoneError {
     }
 }
 
+impl std::fmt::Display for GetHostedZoneError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetHostedZoneError {}
+
 /// Errors of [`Client::get_hosted_zone_count`](crate::Client::get_hosted_zone_count).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2850,6 +3138,14 @@ impl OperationError for GetHostedZoneCountError {
         }
     }
 }
+
+impl std::fmt::Display for GetHostedZoneCountError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetHostedZoneCountError {}
 
 /// Errors of [`Client::get_hosted_zone_limit`](crate::Client::get_hosted_zone_limit).
 #[derive(Debug, Clone, PartialEq)]
@@ -2906,6 +3202,14 @@ impl OperationError for GetHostedZoneLimitError {
     }
 }
 
+impl std::fmt::Display for GetHostedZoneLimitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetHostedZoneLimitError {}
+
 /// Errors of [`Client::get_query_logging_config`](crate::Client::get_query_logging_config).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2952,6 +3256,14 @@ impl OperationError for GetQueryLoggingConfigError {
         }
     }
 }
+
+impl std::fmt::Display for GetQueryLoggingConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetQueryLoggingConfigError {}
 
 /// Errors of [`Client::get_reusable_delegation_set`](crate::Client::get_reusable_delegation_set).
 #[derive(Debug, Clone, PartialEq)]
@@ -3010,6 +3322,14 @@ impl OperationError for GetReusableDelegationSetError {
     }
 }
 
+impl std::fmt::Display for GetReusableDelegationSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetReusableDelegationSetError {}
+
 /// Errors of [`Client::get_reusable_delegation_set_limit`](crate::Client::get_reusable_delegation_set_limit).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3055,6 +3375,14 @@ impl OperationError for GetReusableDelegationSetLimitError {
     }
 }
 
+impl std::fmt::Display for GetReusableDelegationSetLimitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetReusableDelegationSetLimitError {}
+
 /// Errors of [`Client::get_traffic_policy`](crate::Client::get_traffic_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3099,6 +3427,14 @@ impl OperationError for GetTrafficPolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetTrafficPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetTrafficPolicyError {}
 
 /// Errors of [`Client::get_traffic_policy_instance`](crate::Client::get_traffic_policy_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -3146,6 +3482,14 @@ impl OperationError for GetTrafficPolicyInstanceError {
         }
     }
 }
+
+impl std::fmt::Display for GetTrafficPolicyInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetTrafficPolicyInstanceError {}
 
 /// Errors of [`Client::get_traffic_policy_instance_count`](crate::Client::get_traffic_policy_instance_count) (the model lists no exceptions).
 pub type GetTrafficPolicyInstanceCountError = myaws_core::error::UnmodeledError;
@@ -3209,6 +3553,14 @@ impl OperationError for ListCidrBlocksError {
     }
 }
 
+impl std::fmt::Display for ListCidrBlocksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListCidrBlocksError {}
+
 /// Errors of [`Client::list_cidr_collections`](crate::Client::list_cidr_collections).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3243,6 +3595,14 @@ impl OperationError for ListCidrCollectionsError {
         }
     }
 }
+
+impl std::fmt::Display for ListCidrCollectionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListCidrCollectionsError {}
 
 /// Errors of [`Client::list_cidr_locations`](crate::Client::list_cidr_locations).
 #[derive(Debug, Clone, PartialEq)]
@@ -3291,6 +3651,14 @@ impl OperationError for ListCidrLocationsError {
     }
 }
 
+impl std::fmt::Display for ListCidrLocationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListCidrLocationsError {}
+
 /// Errors of [`Client::list_geo_locations`](crate::Client::list_geo_locations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3325,6 +3693,14 @@ impl OperationError for ListGeoLocationsError {
         }
     }
 }
+
+impl std::fmt::Display for ListGeoLocationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListGeoLocationsError {}
 
 /// Errors of [`Client::list_health_checks`](crate::Client::list_health_checks).
 #[derive(Debug, Clone, PartialEq)]
@@ -3370,6 +3746,14 @@ impl OperationError for ListHealthChecksError {
         }
     }
 }
+
+impl std::fmt::Display for ListHealthChecksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListHealthChecksError {}
 
 /// Errors of [`Client::list_hosted_zones`](crate::Client::list_hosted_zones).
 #[derive(Debug, Clone, PartialEq)]
@@ -3428,6 +3812,14 @@ impl OperationError for ListHostedZonesError {
     }
 }
 
+impl std::fmt::Display for ListHostedZonesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListHostedZonesError {}
+
 /// Errors of [`Client::list_hosted_zones_by_name`](crate::Client::list_hosted_zones_by_name).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3472,6 +3864,14 @@ impl OperationError for ListHostedZonesByNameError {
         }
     }
 }
+
+impl std::fmt::Display for ListHostedZonesByNameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListHostedZonesByNameError {}
 
 /// Errors of [`Client::list_hosted_zones_by_vpc`](crate::Client::list_hosted_zones_by_vpc).
 #[derive(Debug, Clone, PartialEq)]
@@ -3519,6 +3919,14 @@ impl OperationError for ListHostedZonesByVPCError {
         }
     }
 }
+
+impl std::fmt::Display for ListHostedZonesByVPCError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListHostedZonesByVPCError {}
 
 /// Errors of [`Client::list_query_logging_configs`](crate::Client::list_query_logging_configs).
 #[derive(Debug, Clone, PartialEq)]
@@ -3577,6 +3985,14 @@ impl OperationError for ListQueryLoggingConfigsError {
     }
 }
 
+impl std::fmt::Display for ListQueryLoggingConfigsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListQueryLoggingConfigsError {}
+
 /// Errors of [`Client::list_resource_record_sets`](crate::Client::list_resource_record_sets).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3622,6 +4038,14 @@ impl OperationError for ListResourceRecordSetsError {
     }
 }
 
+impl std::fmt::Display for ListResourceRecordSetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListResourceRecordSetsError {}
+
 /// Errors of [`Client::list_reusable_delegation_sets`](crate::Client::list_reusable_delegation_sets).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3656,6 +4080,14 @@ impl OperationError for ListReusableDelegationSetsError {
         }
     }
 }
+
+impl std::fmt::Display for ListReusableDelegationSetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListReusableDelegationSetsError {}
 
 /// Errors of [`Client::list_tags_for_resource`](crate::Client::list_tags_for_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -3734,6 +4166,14 @@ impl OperationError for ListTagsForResourceError {
     }
 }
 
+impl std::fmt::Display for ListTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForResourceError {}
+
 /// Errors of [`Client::list_tags_for_resources`](crate::Client::list_tags_for_resources).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3811,6 +4251,14 @@ impl OperationError for ListTagsForResourcesError {
     }
 }
 
+impl std::fmt::Display for ListTagsForResourcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForResourcesError {}
+
 /// Errors of [`Client::list_traffic_policies`](crate::Client::list_traffic_policies).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3845,6 +4293,14 @@ impl OperationError for ListTrafficPoliciesError {
         }
     }
 }
+
+impl std::fmt::Display for ListTrafficPoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTrafficPoliciesError {}
 
 /// Errors of [`Client::list_traffic_policy_instances`](crate::Client::list_traffic_policy_instances).
 #[derive(Debug, Clone, PartialEq)]
@@ -3892,6 +4348,14 @@ impl OperationError for ListTrafficPolicyInstancesError {
         }
     }
 }
+
+impl std::fmt::Display for ListTrafficPolicyInstancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTrafficPolicyInstancesError {}
 
 /// Errors of [`Client::list_traffic_policy_instances_by_hosted_zone`](crate::Client::list_traffic_policy_instances_by_hosted_zone).
 #[derive(Debug, Clone, PartialEq)]
@@ -3950,6 +4414,14 @@ impl OperationError for ListTrafficPolicyInstancesByHostedZoneError {
     }
 }
 
+impl std::fmt::Display for ListTrafficPolicyInstancesByHostedZoneError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTrafficPolicyInstancesByHostedZoneError {}
+
 /// Errors of [`Client::list_traffic_policy_instances_by_policy`](crate::Client::list_traffic_policy_instances_by_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4007,6 +4479,14 @@ impl OperationError for ListTrafficPolicyInstancesByPolicyError {
     }
 }
 
+impl std::fmt::Display for ListTrafficPolicyInstancesByPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTrafficPolicyInstancesByPolicyError {}
+
 /// Errors of [`Client::list_traffic_policy_versions`](crate::Client::list_traffic_policy_versions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4051,6 +4531,14 @@ impl OperationError for ListTrafficPolicyVersionsError {
         }
     }
 }
+
+impl std::fmt::Display for ListTrafficPolicyVersionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTrafficPolicyVersionsError {}
 
 /// Errors of [`Client::list_vpc_association_authorizations`](crate::Client::list_vpc_association_authorizations).
 #[derive(Debug, Clone, PartialEq)]
@@ -4109,6 +4597,14 @@ impl OperationError for ListVPCAssociationAuthorizationsError {
     }
 }
 
+impl std::fmt::Display for ListVPCAssociationAuthorizationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListVPCAssociationAuthorizationsError {}
+
 /// Errors of [`Client::test_dns_answer`](crate::Client::test_dns_answer).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4153,6 +4649,14 @@ impl OperationError for TestDNSAnswerError {
         }
     }
 }
+
+impl std::fmt::Display for TestDNSAnswerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TestDNSAnswerError {}
 
 /// Errors of [`Client::update_health_check`](crate::Client::update_health_check).
 #[derive(Debug, Clone, PartialEq)]
@@ -4211,6 +4715,14 @@ impl OperationError for UpdateHealthCheckError {
     }
 }
 
+impl std::fmt::Display for UpdateHealthCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateHealthCheckError {}
+
 /// Errors of [`Client::update_hosted_zone_comment`](crate::Client::update_hosted_zone_comment).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4267,6 +4779,14 @@ impl OperationError for UpdateHostedZoneCommentError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateHostedZoneCommentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateHostedZoneCommentError {}
 
 /// Errors of [`Client::update_hosted_zone_features`](crate::Client::update_hosted_zone_features).
 #[derive(Debug, Clone, PartialEq)]
@@ -4335,6 +4855,14 @@ impl OperationError for UpdateHostedZoneFeaturesError {
     }
 }
 
+impl std::fmt::Display for UpdateHostedZoneFeaturesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateHostedZoneFeaturesError {}
+
 /// Errors of [`Client::update_traffic_policy_comment`](crate::Client::update_traffic_policy_comment).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4391,6 +4919,14 @@ impl OperationError for UpdateTrafficPolicyCommentError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateTrafficPolicyCommentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateTrafficPolicyCommentError {}
 
 /// Errors of [`Client::update_traffic_policy_instance`](crate::Client::update_traffic_policy_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -4470,3 +5006,11 @@ impl OperationError for UpdateTrafficPolicyInstanceError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateTrafficPolicyInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateTrafficPolicyInstanceError {}

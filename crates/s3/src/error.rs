@@ -40,6 +40,14 @@ impl OperationError for AbortMultipartUploadError {
     }
 }
 
+impl std::fmt::Display for AbortMultipartUploadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AbortMultipartUploadError {}
+
 /// Errors of [`Client::complete_multipart_upload`](crate::Client::complete_multipart_upload) (the model lists no exceptions).
 pub type CompleteMultipartUploadError = myaws_core::error::UnmodeledError;
 
@@ -79,6 +87,14 @@ impl OperationError for CopyObjectError {
         }
     }
 }
+
+impl std::fmt::Display for CopyObjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CopyObjectError {}
 
 /// Errors of [`Client::create_bucket`](crate::Client::create_bucket).
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +143,14 @@ impl OperationError for CreateBucketError {
     }
 }
 
+impl std::fmt::Display for CreateBucketError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateBucketError {}
+
 /// Errors of [`Client::create_bucket_metadata_configuration`](crate::Client::create_bucket_metadata_configuration) (the model lists no exceptions).
 pub type CreateBucketMetadataConfigurationError = myaws_core::error::UnmodeledError;
 
@@ -170,6 +194,14 @@ impl OperationError for CreateSessionError {
         }
     }
 }
+
+impl std::fmt::Display for CreateSessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateSessionError {}
 
 /// Errors of [`Client::delete_bucket`](crate::Client::delete_bucket) (the model lists no exceptions).
 pub type DeleteBucketError = myaws_core::error::UnmodeledError;
@@ -263,6 +295,14 @@ impl OperationError for DeleteObjectAnnotationError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteObjectAnnotationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteObjectAnnotationError {}
 
 /// Errors of [`Client::delete_object_tagging`](crate::Client::delete_object_tagging) (the model lists no exceptions).
 pub type DeleteObjectTaggingError = myaws_core::error::UnmodeledError;
@@ -395,6 +435,14 @@ impl OperationError for GetObjectError {
     }
 }
 
+impl std::fmt::Display for GetObjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetObjectError {}
+
 /// Errors of [`Client::get_object_acl`](crate::Client::get_object_acl).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -429,6 +477,14 @@ impl OperationError for GetObjectAclError {
         }
     }
 }
+
+impl std::fmt::Display for GetObjectAclError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetObjectAclError {}
 
 /// Errors of [`Client::get_object_annotation`](crate::Client::get_object_annotation).
 #[derive(Debug, Clone, PartialEq)]
@@ -485,6 +541,14 @@ impl OperationError for GetObjectAnnotationError {
     }
 }
 
+impl std::fmt::Display for GetObjectAnnotationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetObjectAnnotationError {}
+
 /// Errors of [`Client::get_object_attributes`](crate::Client::get_object_attributes).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -519,6 +583,14 @@ impl OperationError for GetObjectAttributesError {
         }
     }
 }
+
+impl std::fmt::Display for GetObjectAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetObjectAttributesError {}
 
 /// Errors of [`Client::get_object_legal_hold`](crate::Client::get_object_legal_hold) (the model lists no exceptions).
 pub type GetObjectLegalHoldError = myaws_core::error::UnmodeledError;
@@ -573,6 +645,14 @@ impl OperationError for HeadBucketError {
     }
 }
 
+impl std::fmt::Display for HeadBucketError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for HeadBucketError {}
+
 /// Errors of [`Client::head_object`](crate::Client::head_object).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -607,6 +687,14 @@ impl OperationError for HeadObjectError {
         }
     }
 }
+
+impl std::fmt::Display for HeadObjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for HeadObjectError {}
 
 /// Errors of [`Client::list_bucket_analytics_configurations`](crate::Client::list_bucket_analytics_configurations) (the model lists no exceptions).
 pub type ListBucketAnalyticsConfigurationsError = myaws_core::error::UnmodeledError;
@@ -684,6 +772,14 @@ impl OperationError for ListObjectAnnotationsError {
     }
 }
 
+impl std::fmt::Display for ListObjectAnnotationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListObjectAnnotationsError {}
+
 /// Errors of [`Client::list_object_versions`](crate::Client::list_object_versions) (the model lists no exceptions).
 pub type ListObjectVersionsError = myaws_core::error::UnmodeledError;
 
@@ -722,6 +818,14 @@ impl OperationError for ListObjectsError {
     }
 }
 
+impl std::fmt::Display for ListObjectsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListObjectsError {}
+
 /// Errors of [`Client::list_objects_v2`](crate::Client::list_objects_v2).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -756,6 +860,14 @@ impl OperationError for ListObjectsV2Error {
         }
     }
 }
+
+impl std::fmt::Display for ListObjectsV2Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListObjectsV2Error {}
 
 /// Errors of [`Client::list_parts`](crate::Client::list_parts) (the model lists no exceptions).
 pub type ListPartsError = myaws_core::error::UnmodeledError;
@@ -890,6 +1002,14 @@ impl OperationError for PutObjectError {
     }
 }
 
+impl std::fmt::Display for PutObjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutObjectError {}
+
 /// Errors of [`Client::put_object_acl`](crate::Client::put_object_acl).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -924,6 +1044,14 @@ impl OperationError for PutObjectAclError {
         }
     }
 }
+
+impl std::fmt::Display for PutObjectAclError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutObjectAclError {}
 
 /// Errors of [`Client::put_object_annotation`](crate::Client::put_object_annotation).
 #[derive(Debug, Clone, PartialEq)]
@@ -1022,6 +1150,14 @@ impl OperationError for PutObjectAnnotationError {
     }
 }
 
+impl std::fmt::Display for PutObjectAnnotationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutObjectAnnotationError {}
+
 /// Errors of [`Client::put_object_legal_hold`](crate::Client::put_object_legal_hold) (the model lists no exceptions).
 pub type PutObjectLegalHoldError = myaws_core::error::UnmodeledError;
 
@@ -1078,6 +1214,14 @@ impl OperationError for RenameObjectError {
     }
 }
 
+impl std::fmt::Display for RenameObjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RenameObjectError {}
+
 /// Errors of [`Client::restore_object`](crate::Client::restore_object).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1114,6 +1258,14 @@ impl OperationError for RestoreObjectError {
         }
     }
 }
+
+impl std::fmt::Display for RestoreObjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreObjectError {}
 
 /// Errors of [`Client::select_object_content`](crate::Client::select_object_content) (the model lists no exceptions).
 pub type SelectObjectContentError = myaws_core::error::UnmodeledError;
@@ -1181,6 +1333,14 @@ impl OperationError for UpdateObjectEncryptionError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateObjectEncryptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateObjectEncryptionError {}
 
 /// Errors of [`Client::upload_part`](crate::Client::upload_part) (the model lists no exceptions).
 pub type UploadPartError = myaws_core::error::UnmodeledError;

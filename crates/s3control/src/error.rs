@@ -70,6 +70,14 @@ impl OperationError for CreateBucketError {
     }
 }
 
+impl std::fmt::Display for CreateBucketError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateBucketError {}
+
 /// Errors of [`Client::create_job`](crate::Client::create_job).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -138,6 +146,14 @@ impl OperationError for CreateJobError {
         }
     }
 }
+
+impl std::fmt::Display for CreateJobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateJobError {}
 
 /// Errors of [`Client::create_multi_region_access_point`](crate::Client::create_multi_region_access_point) (the model lists no exceptions).
 pub type CreateMultiRegionAccessPointError = myaws_core::error::UnmodeledError;
@@ -246,6 +262,14 @@ impl OperationError for DeleteJobTaggingError {
     }
 }
 
+impl std::fmt::Display for DeleteJobTaggingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteJobTaggingError {}
+
 /// Errors of [`Client::delete_multi_region_access_point`](crate::Client::delete_multi_region_access_point) (the model lists no exceptions).
 pub type DeleteMultiRegionAccessPointError = myaws_core::error::UnmodeledError;
 
@@ -329,6 +353,14 @@ impl OperationError for DescribeJobError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeJobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeJobError {}
 
 /// Errors of [`Client::describe_multi_region_access_point_operation`](crate::Client::describe_multi_region_access_point_operation) (the model lists no exceptions).
 pub type DescribeMultiRegionAccessPointOperationError = myaws_core::error::UnmodeledError;
@@ -455,6 +487,14 @@ impl OperationError for GetJobTaggingError {
     }
 }
 
+impl std::fmt::Display for GetJobTaggingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetJobTaggingError {}
+
 /// Errors of [`Client::get_multi_region_access_point`](crate::Client::get_multi_region_access_point) (the model lists no exceptions).
 pub type GetMultiRegionAccessPointError = myaws_core::error::UnmodeledError;
 
@@ -505,6 +545,14 @@ impl OperationError for GetPublicAccessBlockError {
         }
     }
 }
+
+impl std::fmt::Display for GetPublicAccessBlockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetPublicAccessBlockError {}
 
 /// Errors of [`Client::get_storage_lens_configuration`](crate::Client::get_storage_lens_configuration) (the model lists no exceptions).
 pub type GetStorageLensConfigurationError = myaws_core::error::UnmodeledError;
@@ -596,6 +644,14 @@ impl OperationError for ListJobsError {
         }
     }
 }
+
+impl std::fmt::Display for ListJobsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListJobsError {}
 
 /// Errors of [`Client::list_multi_region_access_points`](crate::Client::list_multi_region_access_points) (the model lists no exceptions).
 pub type ListMultiRegionAccessPointsError = myaws_core::error::UnmodeledError;
@@ -711,6 +767,14 @@ impl OperationError for PutJobTaggingError {
     }
 }
 
+impl std::fmt::Display for PutJobTaggingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutJobTaggingError {}
+
 /// Errors of [`Client::put_multi_region_access_point_policy`](crate::Client::put_multi_region_access_point_policy) (the model lists no exceptions).
 pub type PutMultiRegionAccessPointPolicyError = myaws_core::error::UnmodeledError;
 
@@ -804,6 +868,14 @@ impl OperationError for UpdateJobPriorityError {
     }
 }
 
+impl std::fmt::Display for UpdateJobPriorityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateJobPriorityError {}
+
 /// Errors of [`Client::update_job_status`](crate::Client::update_job_status).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -882,6 +954,14 @@ impl OperationError for UpdateJobStatusError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateJobStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateJobStatusError {}
 
 /// Errors of [`Client::update_storage_lens_group`](crate::Client::update_storage_lens_group) (the model lists no exceptions).
 pub type UpdateStorageLensGroupError = myaws_core::error::UnmodeledError;

@@ -104,6 +104,14 @@ impl OperationError for BatchGetSecretValueError {
     }
 }
 
+impl std::fmt::Display for BatchGetSecretValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for BatchGetSecretValueError {}
+
 /// Errors of [`Client::cancel_rotate_secret`](crate::Client::cancel_rotate_secret).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -180,6 +188,14 @@ impl OperationError for CancelRotateSecretError {
         }
     }
 }
+
+impl std::fmt::Display for CancelRotateSecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CancelRotateSecretError {}
 
 /// Errors of [`Client::create_secret`](crate::Client::create_secret).
 #[derive(Debug, Clone, PartialEq)]
@@ -326,6 +342,14 @@ impl OperationError for CreateSecretError {
     }
 }
 
+impl std::fmt::Display for CreateSecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateSecretError {}
+
 /// Errors of [`Client::delete_resource_policy`](crate::Client::delete_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -402,6 +426,14 @@ impl OperationError for DeleteResourcePolicyError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteResourcePolicyError {}
 
 /// Errors of [`Client::delete_secret`](crate::Client::delete_secret).
 #[derive(Debug, Clone, PartialEq)]
@@ -480,6 +512,14 @@ impl OperationError for DeleteSecretError {
     }
 }
 
+impl std::fmt::Display for DeleteSecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteSecretError {}
+
 /// Errors of [`Client::describe_secret`](crate::Client::describe_secret).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -538,6 +578,14 @@ impl OperationError for DescribeSecretError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeSecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeSecretError {}
 
 /// Errors of [`Client::get_random_password`](crate::Client::get_random_password).
 #[derive(Debug, Clone, PartialEq)]
@@ -603,6 +651,14 @@ impl OperationError for GetRandomPasswordError {
         }
     }
 }
+
+impl std::fmt::Display for GetRandomPasswordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetRandomPasswordError {}
 
 /// Errors of [`Client::get_resource_policy`](crate::Client::get_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -680,6 +736,14 @@ impl OperationError for GetResourcePolicyError {
         }
     }
 }
+
+impl std::fmt::Display for GetResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetResourcePolicyError {}
 
 /// Errors of [`Client::get_secret_value`](crate::Client::get_secret_value).
 #[derive(Debug, Clone, PartialEq)]
@@ -768,6 +832,14 @@ impl OperationError for GetSecretValueError {
     }
 }
 
+impl std::fmt::Display for GetSecretValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSecretValueError {}
+
 /// Errors of [`Client::list_secret_version_ids`](crate::Client::list_secret_version_ids).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -838,6 +910,14 @@ impl OperationError for ListSecretVersionIdsError {
         }
     }
 }
+
+impl std::fmt::Display for ListSecretVersionIdsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSecretVersionIdsError {}
 
 /// Errors of [`Client::list_secrets`](crate::Client::list_secrets).
 #[derive(Debug, Clone, PartialEq)]
@@ -915,6 +995,14 @@ impl OperationError for ListSecretsError {
         }
     }
 }
+
+impl std::fmt::Display for ListSecretsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSecretsError {}
 
 /// Errors of [`Client::put_resource_policy`](crate::Client::put_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -1014,6 +1102,14 @@ impl OperationError for PutResourcePolicyError {
         }
     }
 }
+
+impl std::fmt::Display for PutResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutResourcePolicyError {}
 
 /// Errors of [`Client::put_secret_value`](crate::Client::put_secret_value).
 #[derive(Debug, Clone, PartialEq)]
@@ -1136,6 +1232,14 @@ impl OperationError for PutSecretValueError {
     }
 }
 
+impl std::fmt::Display for PutSecretValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutSecretValueError {}
+
 /// Errors of [`Client::remove_regions_from_replication`](crate::Client::remove_regions_from_replication).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1212,6 +1316,14 @@ impl OperationError for RemoveRegionsFromReplicationError {
         }
     }
 }
+
+impl std::fmt::Display for RemoveRegionsFromReplicationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveRegionsFromReplicationError {}
 
 /// Errors of [`Client::replicate_secret_to_regions`](crate::Client::replicate_secret_to_regions).
 #[derive(Debug, Clone, PartialEq)]
@@ -1290,6 +1402,14 @@ impl OperationError for ReplicateSecretToRegionsError {
     }
 }
 
+impl std::fmt::Display for ReplicateSecretToRegionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ReplicateSecretToRegionsError {}
+
 /// Errors of [`Client::restore_secret`](crate::Client::restore_secret).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1366,6 +1486,14 @@ impl OperationError for RestoreSecretError {
         }
     }
 }
+
+impl std::fmt::Display for RestoreSecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RestoreSecretError {}
 
 /// Errors of [`Client::rotate_secret`](crate::Client::rotate_secret).
 #[derive(Debug, Clone, PartialEq)]
@@ -1444,6 +1572,14 @@ impl OperationError for RotateSecretError {
     }
 }
 
+impl std::fmt::Display for RotateSecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RotateSecretError {}
+
 /// Errors of [`Client::stop_replication_to_replica`](crate::Client::stop_replication_to_replica).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1520,6 +1656,14 @@ impl OperationError for StopReplicationToReplicaError {
         }
     }
 }
+
+impl std::fmt::Display for StopReplicationToReplicaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopReplicationToReplicaError {}
 
 /// Errors of [`Client::tag_resource`](crate::Client::tag_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -1598,6 +1742,14 @@ impl OperationError for TagResourceError {
     }
 }
 
+impl std::fmt::Display for TagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagResourceError {}
+
 /// Errors of [`Client::untag_resource`](crate::Client::untag_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1674,6 +1826,14 @@ impl OperationError for UntagResourceError {
         }
     }
 }
+
+impl std::fmt::Display for UntagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagResourceError {}
 
 /// Errors of [`Client::update_secret`](crate::Client::update_secret).
 #[derive(Debug, Clone, PartialEq)]
@@ -1820,6 +1980,14 @@ impl OperationError for UpdateSecretError {
     }
 }
 
+impl std::fmt::Display for UpdateSecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateSecretError {}
+
 /// Errors of [`Client::update_secret_version_stage`](crate::Client::update_secret_version_stage).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1909,6 +2077,14 @@ impl OperationError for UpdateSecretVersionStageError {
     }
 }
 
+impl std::fmt::Display for UpdateSecretVersionStageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateSecretVersionStageError {}
+
 /// Errors of [`Client::validate_resource_policy`](crate::Client::validate_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1997,3 +2173,11 @@ impl OperationError for ValidateResourcePolicyError {
         }
     }
 }
+
+impl std::fmt::Display for ValidateResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ValidateResourcePolicyError {}

@@ -100,6 +100,14 @@ impl OperationError for CreateOAuth2TokenError {
     }
 }
 
+impl std::fmt::Display for CreateOAuth2TokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateOAuth2TokenError {}
+
 /// Errors of [`Client::create_oauth2_token_with_iam`](crate::Client::create_oauth2_token_with_iam).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -194,6 +202,14 @@ impl OperationError for CreateOAuth2TokenWithIAMError {
         }
     }
 }
+
+impl std::fmt::Display for CreateOAuth2TokenWithIAMError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateOAuth2TokenWithIAMError {}
 
 /// Errors of [`Client::delete_console_authorization_configuration`](crate::Client::delete_console_authorization_configuration).
 #[derive(Debug, Clone, PartialEq)]
@@ -306,6 +322,14 @@ impl OperationError for DeleteConsoleAuthorizationConfigurationError {
     }
 }
 
+impl std::fmt::Display for DeleteConsoleAuthorizationConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteConsoleAuthorizationConfigurationError {}
+
 /// Errors of [`Client::delete_resource_permission_statement`](crate::Client::delete_resource_permission_statement).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -416,6 +440,14 @@ impl OperationError for DeleteResourcePermissionStatementError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteResourcePermissionStatementError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteResourcePermissionStatementError {}
 
 /// Errors of [`Client::get_console_authorization_configuration`](crate::Client::get_console_authorization_configuration).
 #[derive(Debug, Clone, PartialEq)]
@@ -528,6 +560,14 @@ impl OperationError for GetConsoleAuthorizationConfigurationError {
     }
 }
 
+impl std::fmt::Display for GetConsoleAuthorizationConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetConsoleAuthorizationConfigurationError {}
+
 /// Errors of [`Client::get_resource_policy`](crate::Client::get_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -625,6 +665,14 @@ impl OperationError for GetResourcePolicyError {
     }
 }
 
+impl std::fmt::Display for GetResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetResourcePolicyError {}
+
 /// Errors of [`Client::introspect_oauth2_token_with_iam`](crate::Client::introspect_oauth2_token_with_iam).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -719,6 +767,14 @@ impl OperationError for IntrospectOAuth2TokenWithIAMError {
         }
     }
 }
+
+impl std::fmt::Display for IntrospectOAuth2TokenWithIAMError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for IntrospectOAuth2TokenWithIAMError {}
 
 /// Errors of [`Client::list_resource_permission_statements`](crate::Client::list_resource_permission_statements).
 #[derive(Debug, Clone, PartialEq)]
@@ -830,6 +886,14 @@ impl OperationError for ListResourcePermissionStatementsError {
         }
     }
 }
+
+impl std::fmt::Display for ListResourcePermissionStatementsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListResourcePermissionStatementsError {}
 
 /// Errors of [`Client::put_console_authorization_configuration`](crate::Client::put_console_authorization_configuration).
 #[derive(Debug, Clone, PartialEq)]
@@ -956,6 +1020,14 @@ impl OperationError for PutConsoleAuthorizationConfigurationError {
     }
 }
 
+impl std::fmt::Display for PutConsoleAuthorizationConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutConsoleAuthorizationConfigurationError {}
+
 /// Errors of [`Client::put_resource_permission_statement`](crate::Client::put_resource_permission_statement).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1081,6 +1153,14 @@ impl OperationError for PutResourcePermissionStatementError {
     }
 }
 
+impl std::fmt::Display for PutResourcePermissionStatementError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutResourcePermissionStatementError {}
+
 /// Errors of [`Client::revoke_oauth2_token_with_iam`](crate::Client::revoke_oauth2_token_with_iam).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1175,3 +1255,11 @@ impl OperationError for RevokeOAuth2TokenWithIAMError {
         }
     }
 }
+
+impl std::fmt::Display for RevokeOAuth2TokenWithIAMError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RevokeOAuth2TokenWithIAMError {}

@@ -76,6 +76,14 @@ impl OperationError for AddPermissionError {
     }
 }
 
+impl std::fmt::Display for AddPermissionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddPermissionError {}
+
 /// Errors of [`Client::check_if_phone_number_is_opted_out`](crate::Client::check_if_phone_number_is_opted_out).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -146,6 +154,14 @@ impl OperationError for CheckIfPhoneNumberIsOptedOutError {
         }
     }
 }
+
+impl std::fmt::Display for CheckIfPhoneNumberIsOptedOutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CheckIfPhoneNumberIsOptedOutError {}
 
 /// Errors of [`Client::confirm_subscription`](crate::Client::confirm_subscription).
 #[derive(Debug, Clone, PartialEq)]
@@ -258,6 +274,14 @@ impl OperationError for ConfirmSubscriptionError {
     }
 }
 
+impl std::fmt::Display for ConfirmSubscriptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ConfirmSubscriptionError {}
+
 /// Errors of [`Client::create_platform_application`](crate::Client::create_platform_application).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -318,6 +342,14 @@ impl OperationError for CreatePlatformApplicationError {
         }
     }
 }
+
+impl std::fmt::Display for CreatePlatformApplicationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreatePlatformApplicationError {}
 
 /// Errors of [`Client::create_platform_endpoint`](crate::Client::create_platform_endpoint).
 #[derive(Debug, Clone, PartialEq)]
@@ -389,6 +421,14 @@ impl OperationError for CreatePlatformEndpointError {
         }
     }
 }
+
+impl std::fmt::Display for CreatePlatformEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreatePlatformEndpointError {}
 
 /// Errors of [`Client::create_sms_sandbox_phone_number`](crate::Client::create_sms_sandbox_phone_number).
 #[derive(Debug, Clone, PartialEq)]
@@ -480,6 +520,14 @@ impl OperationError for CreateSMSSandboxPhoneNumberError {
         }
     }
 }
+
+impl std::fmt::Display for CreateSMSSandboxPhoneNumberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateSMSSandboxPhoneNumberError {}
 
 /// Errors of [`Client::create_topic`](crate::Client::create_topic).
 #[derive(Debug, Clone, PartialEq)]
@@ -610,6 +658,14 @@ impl OperationError for CreateTopicError {
     }
 }
 
+impl std::fmt::Display for CreateTopicError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateTopicError {}
+
 /// Errors of [`Client::delete_endpoint`](crate::Client::delete_endpoint).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -671,6 +727,14 @@ impl OperationError for DeleteEndpointError {
     }
 }
 
+impl std::fmt::Display for DeleteEndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteEndpointError {}
+
 /// Errors of [`Client::delete_platform_application`](crate::Client::delete_platform_application).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -731,6 +795,14 @@ impl OperationError for DeletePlatformApplicationError {
         }
     }
 }
+
+impl std::fmt::Display for DeletePlatformApplicationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeletePlatformApplicationError {}
 
 /// Errors of [`Client::delete_sms_sandbox_phone_number`](crate::Client::delete_sms_sandbox_phone_number).
 #[derive(Debug, Clone, PartialEq)]
@@ -824,6 +896,14 @@ impl OperationError for DeleteSMSSandboxPhoneNumberError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteSMSSandboxPhoneNumberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteSMSSandboxPhoneNumberError {}
 
 /// Errors of [`Client::delete_topic`](crate::Client::delete_topic).
 #[derive(Debug, Clone, PartialEq)]
@@ -938,6 +1018,14 @@ impl OperationError for DeleteTopicError {
     }
 }
 
+impl std::fmt::Display for DeleteTopicError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteTopicError {}
+
 /// Errors of [`Client::get_data_protection_policy`](crate::Client::get_data_protection_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1021,6 +1109,14 @@ impl OperationError for GetDataProtectionPolicyError {
     }
 }
 
+impl std::fmt::Display for GetDataProtectionPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDataProtectionPolicyError {}
+
 /// Errors of [`Client::get_endpoint_attributes`](crate::Client::get_endpoint_attributes).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1091,6 +1187,14 @@ impl OperationError for GetEndpointAttributesError {
         }
     }
 }
+
+impl std::fmt::Display for GetEndpointAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetEndpointAttributesError {}
 
 /// Errors of [`Client::get_platform_application_attributes`](crate::Client::get_platform_application_attributes).
 #[derive(Debug, Clone, PartialEq)]
@@ -1163,6 +1267,14 @@ impl OperationError for GetPlatformApplicationAttributesError {
     }
 }
 
+impl std::fmt::Display for GetPlatformApplicationAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetPlatformApplicationAttributesError {}
+
 /// Errors of [`Client::get_sms_attributes`](crate::Client::get_sms_attributes).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1234,6 +1346,14 @@ impl OperationError for GetSMSAttributesError {
     }
 }
 
+impl std::fmt::Display for GetSMSAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSMSAttributesError {}
+
 /// Errors of [`Client::get_sms_sandbox_account_status`](crate::Client::get_sms_sandbox_account_status).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1292,6 +1412,14 @@ impl OperationError for GetSMSSandboxAccountStatusError {
         }
     }
 }
+
+impl std::fmt::Display for GetSMSSandboxAccountStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSMSSandboxAccountStatusError {}
 
 /// Errors of [`Client::get_subscription_attributes`](crate::Client::get_subscription_attributes).
 #[derive(Debug, Clone, PartialEq)]
@@ -1363,6 +1491,14 @@ impl OperationError for GetSubscriptionAttributesError {
         }
     }
 }
+
+impl std::fmt::Display for GetSubscriptionAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSubscriptionAttributesError {}
 
 /// Errors of [`Client::get_topic_attributes`](crate::Client::get_topic_attributes).
 #[derive(Debug, Clone, PartialEq)]
@@ -1447,6 +1583,14 @@ impl OperationError for GetTopicAttributesError {
     }
 }
 
+impl std::fmt::Display for GetTopicAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetTopicAttributesError {}
+
 /// Errors of [`Client::list_endpoints_by_platform_application`](crate::Client::list_endpoints_by_platform_application).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1517,6 +1661,14 @@ impl OperationError for ListEndpointsByPlatformApplicationError {
         }
     }
 }
+
+impl std::fmt::Display for ListEndpointsByPlatformApplicationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListEndpointsByPlatformApplicationError {}
 
 /// Errors of [`Client::list_origination_numbers`](crate::Client::list_origination_numbers).
 #[derive(Debug, Clone, PartialEq)]
@@ -1599,6 +1751,14 @@ impl OperationError for ListOriginationNumbersError {
     }
 }
 
+impl std::fmt::Display for ListOriginationNumbersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListOriginationNumbersError {}
+
 /// Errors of [`Client::list_phone_numbers_opted_out`](crate::Client::list_phone_numbers_opted_out).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1670,6 +1830,14 @@ impl OperationError for ListPhoneNumbersOptedOutError {
     }
 }
 
+impl std::fmt::Display for ListPhoneNumbersOptedOutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListPhoneNumbersOptedOutError {}
+
 /// Errors of [`Client::list_platform_applications`](crate::Client::list_platform_applications).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1730,6 +1898,14 @@ impl OperationError for ListPlatformApplicationsError {
         }
     }
 }
+
+impl std::fmt::Display for ListPlatformApplicationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListPlatformApplicationsError {}
 
 /// Errors of [`Client::list_sms_sandbox_phone_numbers`](crate::Client::list_sms_sandbox_phone_numbers).
 #[derive(Debug, Clone, PartialEq)]
@@ -1814,6 +1990,14 @@ impl OperationError for ListSMSSandboxPhoneNumbersError {
     }
 }
 
+impl std::fmt::Display for ListSMSSandboxPhoneNumbersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSMSSandboxPhoneNumbersError {}
+
 /// Errors of [`Client::list_subscriptions`](crate::Client::list_subscriptions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1874,6 +2058,14 @@ impl OperationError for ListSubscriptionsError {
         }
     }
 }
+
+impl std::fmt::Display for ListSubscriptionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSubscriptionsError {}
 
 /// Errors of [`Client::list_subscriptions_by_topic`](crate::Client::list_subscriptions_by_topic).
 #[derive(Debug, Clone, PartialEq)]
@@ -1945,6 +2137,14 @@ impl OperationError for ListSubscriptionsByTopicError {
         }
     }
 }
+
+impl std::fmt::Display for ListSubscriptionsByTopicError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListSubscriptionsByTopicError {}
 
 /// Errors of [`Client::list_tags_for_resource`](crate::Client::list_tags_for_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -2029,6 +2229,14 @@ impl OperationError for ListTagsForResourceError {
     }
 }
 
+impl std::fmt::Display for ListTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForResourceError {}
+
 /// Errors of [`Client::list_topics`](crate::Client::list_topics).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2089,6 +2297,14 @@ impl OperationError for ListTopicsError {
         }
     }
 }
+
+impl std::fmt::Display for ListTopicsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTopicsError {}
 
 /// Errors of [`Client::opt_in_phone_number`](crate::Client::opt_in_phone_number).
 #[derive(Debug, Clone, PartialEq)]
@@ -2160,6 +2376,14 @@ impl OperationError for OptInPhoneNumberError {
         }
     }
 }
+
+impl std::fmt::Display for OptInPhoneNumberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for OptInPhoneNumberError {}
 
 /// Errors of [`Client::publish`](crate::Client::publish).
 #[derive(Debug, Clone, PartialEq)]
@@ -2357,6 +2581,14 @@ impl OperationError for PublishError {
         }
     }
 }
+
+impl std::fmt::Display for PublishError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PublishError {}
 
 /// Errors of [`Client::publish_batch`](crate::Client::publish_batch).
 #[derive(Debug, Clone, PartialEq)]
@@ -2617,6 +2849,14 @@ impl OperationError for PublishBatchError {
     }
 }
 
+impl std::fmt::Display for PublishBatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PublishBatchError {}
+
 /// Errors of [`Client::put_data_protection_policy`](crate::Client::put_data_protection_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2700,6 +2940,14 @@ impl OperationError for PutDataProtectionPolicyError {
     }
 }
 
+impl std::fmt::Display for PutDataProtectionPolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutDataProtectionPolicyError {}
+
 /// Errors of [`Client::remove_permission`](crate::Client::remove_permission).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2770,6 +3018,14 @@ impl OperationError for RemovePermissionError {
         }
     }
 }
+
+impl std::fmt::Display for RemovePermissionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemovePermissionError {}
 
 /// Errors of [`Client::set_endpoint_attributes`](crate::Client::set_endpoint_attributes).
 #[derive(Debug, Clone, PartialEq)]
@@ -2842,6 +3098,14 @@ impl OperationError for SetEndpointAttributesError {
     }
 }
 
+impl std::fmt::Display for SetEndpointAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetEndpointAttributesError {}
+
 /// Errors of [`Client::set_platform_application_attributes`](crate::Client::set_platform_application_attributes).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2913,6 +3177,14 @@ impl OperationError for SetPlatformApplicationAttributesError {
     }
 }
 
+impl std::fmt::Display for SetPlatformApplicationAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetPlatformApplicationAttributesError {}
+
 /// Errors of [`Client::set_sms_attributes`](crate::Client::set_sms_attributes).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2983,6 +3255,14 @@ impl OperationError for SetSMSAttributesError {
         }
     }
 }
+
+impl std::fmt::Display for SetSMSAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetSMSAttributesError {}
 
 /// Errors of [`Client::set_subscription_attributes`](crate::Client::set_subscription_attributes).
 #[derive(Debug, Clone, PartialEq)]
@@ -3081,6 +3361,14 @@ impl OperationError for SetSubscriptionAttributesError {
     }
 }
 
+impl std::fmt::Display for SetSubscriptionAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetSubscriptionAttributesError {}
+
 /// Errors of [`Client::set_topic_attributes`](crate::Client::set_topic_attributes).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3163,6 +3451,14 @@ impl OperationError for SetTopicAttributesError {
         }
     }
 }
+
+impl std::fmt::Display for SetTopicAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetTopicAttributesError {}
 
 /// Errors of [`Client::subscribe`](crate::Client::subscribe).
 #[derive(Debug, Clone, PartialEq)]
@@ -3287,6 +3583,14 @@ impl OperationError for SubscribeError {
     }
 }
 
+impl std::fmt::Display for SubscribeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SubscribeError {}
+
 /// Errors of [`Client::tag_resource`](crate::Client::tag_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3392,6 +3696,14 @@ impl OperationError for TagResourceError {
     }
 }
 
+impl std::fmt::Display for TagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagResourceError {}
+
 /// Errors of [`Client::unsubscribe`](crate::Client::unsubscribe).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3474,6 +3786,14 @@ impl OperationError for UnsubscribeError {
         }
     }
 }
+
+impl std::fmt::Display for UnsubscribeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UnsubscribeError {}
 
 /// Errors of [`Client::untag_resource`](crate::Client::untag_resource).
 #[derive(Debug, Clone, PartialEq)]
@@ -3580,6 +3900,14 @@ impl OperationError for UntagResourceError {
     }
 }
 
+impl std::fmt::Display for UntagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagResourceError {}
+
 /// Errors of [`Client::verify_sms_sandbox_phone_number`](crate::Client::verify_sms_sandbox_phone_number).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3672,3 +4000,11 @@ impl OperationError for VerifySMSSandboxPhoneNumberError {
         }
     }
 }
+
+impl std::fmt::Display for VerifySMSSandboxPhoneNumberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for VerifySMSSandboxPhoneNumberError {}

@@ -93,6 +93,14 @@ impl OperationError for AddPermissionError {
     }
 }
 
+impl std::fmt::Display for AddPermissionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddPermissionError {}
+
 /// Errors of [`Client::cancel_message_move_task`](crate::Client::cancel_message_move_task).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -172,6 +180,14 @@ impl OperationError for CancelMessageMoveTaskError {
         }
     }
 }
+
+impl std::fmt::Display for CancelMessageMoveTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CancelMessageMoveTaskError {}
 
 /// Errors of [`Client::change_message_visibility`](crate::Client::change_message_visibility).
 #[derive(Debug, Clone, PartialEq)]
@@ -272,6 +288,14 @@ impl OperationError for ChangeMessageVisibilityError {
         }
     }
 }
+
+impl std::fmt::Display for ChangeMessageVisibilityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ChangeMessageVisibilityError {}
 
 /// Errors of [`Client::change_message_visibility_batch`](crate::Client::change_message_visibility_batch).
 #[derive(Debug, Clone, PartialEq)]
@@ -395,6 +419,14 @@ impl OperationError for ChangeMessageVisibilityBatchError {
     }
 }
 
+impl std::fmt::Display for ChangeMessageVisibilityBatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ChangeMessageVisibilityBatchError {}
+
 /// Errors of [`Client::create_queue`](crate::Client::create_queue).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -503,6 +535,14 @@ impl OperationError for CreateQueueError {
     }
 }
 
+impl std::fmt::Display for CreateQueueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateQueueError {}
+
 /// Errors of [`Client::delete_message`](crate::Client::delete_message).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -602,6 +642,14 @@ impl OperationError for DeleteMessageError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteMessageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteMessageError {}
 
 /// Errors of [`Client::delete_message_batch`](crate::Client::delete_message_batch).
 #[derive(Debug, Clone, PartialEq)]
@@ -725,6 +773,14 @@ impl OperationError for DeleteMessageBatchError {
     }
 }
 
+impl std::fmt::Display for DeleteMessageBatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteMessageBatchError {}
+
 /// Errors of [`Client::delete_queue`](crate::Client::delete_queue).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -802,6 +858,14 @@ impl OperationError for DeleteQueueError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteQueueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteQueueError {}
 
 /// Errors of [`Client::get_queue_attributes`](crate::Client::get_queue_attributes).
 #[derive(Debug, Clone, PartialEq)]
@@ -891,6 +955,14 @@ impl OperationError for GetQueueAttributesError {
     }
 }
 
+impl std::fmt::Display for GetQueueAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetQueueAttributesError {}
+
 /// Errors of [`Client::get_queue_url`](crate::Client::get_queue_url).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -969,6 +1041,14 @@ impl OperationError for GetQueueUrlError {
     }
 }
 
+impl std::fmt::Display for GetQueueUrlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetQueueUrlError {}
+
 /// Errors of [`Client::list_dead_letter_source_queues`](crate::Client::list_dead_letter_source_queues).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1046,6 +1126,14 @@ impl OperationError for ListDeadLetterSourceQueuesError {
         }
     }
 }
+
+impl std::fmt::Display for ListDeadLetterSourceQueuesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListDeadLetterSourceQueuesError {}
 
 /// Errors of [`Client::list_message_move_tasks`](crate::Client::list_message_move_tasks).
 #[derive(Debug, Clone, PartialEq)]
@@ -1127,6 +1215,14 @@ impl OperationError for ListMessageMoveTasksError {
     }
 }
 
+impl std::fmt::Display for ListMessageMoveTasksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListMessageMoveTasksError {}
+
 /// Errors of [`Client::list_queue_tags`](crate::Client::list_queue_tags).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1205,6 +1301,14 @@ impl OperationError for ListQueueTagsError {
     }
 }
 
+impl std::fmt::Display for ListQueueTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListQueueTagsError {}
+
 /// Errors of [`Client::list_queues`](crate::Client::list_queues).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1272,6 +1376,14 @@ impl OperationError for ListQueuesError {
         }
     }
 }
+
+impl std::fmt::Display for ListQueuesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListQueuesError {}
 
 /// Errors of [`Client::purge_queue`](crate::Client::purge_queue).
 #[derive(Debug, Clone, PartialEq)]
@@ -1360,6 +1472,14 @@ impl OperationError for PurgeQueueError {
         }
     }
 }
+
+impl std::fmt::Display for PurgeQueueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PurgeQueueError {}
 
 /// Errors of [`Client::receive_message`](crate::Client::receive_message).
 #[derive(Debug, Clone, PartialEq)]
@@ -1522,6 +1642,14 @@ impl OperationError for ReceiveMessageError {
     }
 }
 
+impl std::fmt::Display for ReceiveMessageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ReceiveMessageError {}
+
 /// Errors of [`Client::remove_permission`](crate::Client::remove_permission).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1599,6 +1727,14 @@ impl OperationError for RemovePermissionError {
         }
     }
 }
+
+impl std::fmt::Display for RemovePermissionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemovePermissionError {}
 
 /// Errors of [`Client::send_message`](crate::Client::send_message).
 #[derive(Debug, Clone, PartialEq)]
@@ -1762,6 +1898,14 @@ impl OperationError for SendMessageError {
         }
     }
 }
+
+impl std::fmt::Display for SendMessageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SendMessageError {}
 
 /// Errors of [`Client::send_message_batch`](crate::Client::send_message_batch).
 #[derive(Debug, Clone, PartialEq)]
@@ -1968,6 +2112,14 @@ impl OperationError for SendMessageBatchError {
     }
 }
 
+impl std::fmt::Display for SendMessageBatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SendMessageBatchError {}
+
 /// Errors of [`Client::set_queue_attributes`](crate::Client::set_queue_attributes).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2076,6 +2228,14 @@ impl OperationError for SetQueueAttributesError {
     }
 }
 
+impl std::fmt::Display for SetQueueAttributesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SetQueueAttributesError {}
+
 /// Errors of [`Client::start_message_move_task`](crate::Client::start_message_move_task).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2156,6 +2316,14 @@ impl OperationError for StartMessageMoveTaskError {
     }
 }
 
+impl std::fmt::Display for StartMessageMoveTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartMessageMoveTaskError {}
+
 /// Errors of [`Client::tag_queue`](crate::Client::tag_queue).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2234,6 +2402,14 @@ impl OperationError for TagQueueError {
     }
 }
 
+impl std::fmt::Display for TagQueueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TagQueueError {}
+
 /// Errors of [`Client::untag_queue`](crate::Client::untag_queue).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2311,3 +2487,11 @@ impl OperationError for UntagQueueError {
         }
     }
 }
+
+impl std::fmt::Display for UntagQueueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UntagQueueError {}

@@ -80,6 +80,14 @@ impl OperationError for AddTagsToResourceError {
     }
 }
 
+impl std::fmt::Display for AddTagsToResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AddTagsToResourceError {}
+
 /// Errors of [`Client::associate_ops_item_related_item`](crate::Client::associate_ops_item_related_item).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -179,6 +187,14 @@ impl OperationError for AssociateOpsItemRelatedItemError {
     }
 }
 
+impl std::fmt::Display for AssociateOpsItemRelatedItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AssociateOpsItemRelatedItemError {}
+
 /// Errors of [`Client::cancel_command`](crate::Client::cancel_command).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -249,6 +265,14 @@ impl OperationError for CancelCommandError {
     }
 }
 
+impl std::fmt::Display for CancelCommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CancelCommandError {}
+
 /// Errors of [`Client::cancel_maintenance_window_execution`](crate::Client::cancel_maintenance_window_execution).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -296,6 +320,14 @@ impl OperationError for CancelMaintenanceWindowExecutionError {
     }
 }
 
+impl std::fmt::Display for CancelMaintenanceWindowExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CancelMaintenanceWindowExecutionError {}
+
 /// Errors of [`Client::create_activation`](crate::Client::create_activation).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -340,6 +372,14 @@ impl OperationError for CreateActivationError {
         }
     }
 }
+
+impl std::fmt::Display for CreateActivationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateActivationError {}
 
 /// Errors of [`Client::create_association`](crate::Client::create_association).
 #[derive(Debug, Clone, PartialEq)]
@@ -509,6 +549,14 @@ impl OperationError for CreateAssociationError {
     }
 }
 
+impl std::fmt::Display for CreateAssociationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateAssociationError {}
+
 /// Errors of [`Client::create_association_batch`](crate::Client::create_association_batch).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -665,6 +713,14 @@ impl OperationError for CreateAssociationBatchError {
     }
 }
 
+impl std::fmt::Display for CreateAssociationBatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateAssociationBatchError {}
+
 /// Errors of [`Client::create_cloud_connector`](crate::Client::create_cloud_connector).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -721,6 +777,14 @@ impl OperationError for CreateCloudConnectorError {
         }
     }
 }
+
+impl std::fmt::Display for CreateCloudConnectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateCloudConnectorError {}
 
 /// Errors of [`Client::create_document`](crate::Client::create_document).
 #[derive(Debug, Clone, PartialEq)]
@@ -835,6 +899,14 @@ impl OperationError for CreateDocumentError {
     }
 }
 
+impl std::fmt::Display for CreateDocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateDocumentError {}
+
 /// Errors of [`Client::create_maintenance_window`](crate::Client::create_maintenance_window).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -895,6 +967,14 @@ impl OperationError for CreateMaintenanceWindowError {
         }
     }
 }
+
+impl std::fmt::Display for CreateMaintenanceWindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateMaintenanceWindowError {}
 
 /// Errors of [`Client::create_ops_item`](crate::Client::create_ops_item).
 #[derive(Debug, Clone, PartialEq)]
@@ -978,6 +1058,14 @@ impl OperationError for CreateOpsItemError {
         }
     }
 }
+
+impl std::fmt::Display for CreateOpsItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateOpsItemError {}
 
 /// Errors of [`Client::create_ops_metadata`](crate::Client::create_ops_metadata).
 #[derive(Debug, Clone, PartialEq)]
@@ -1066,6 +1154,14 @@ impl OperationError for CreateOpsMetadataError {
     }
 }
 
+impl std::fmt::Display for CreateOpsMetadataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateOpsMetadataError {}
+
 /// Errors of [`Client::create_patch_baseline`](crate::Client::create_patch_baseline).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1126,6 +1222,14 @@ impl OperationError for CreatePatchBaselineError {
         }
     }
 }
+
+impl std::fmt::Display for CreatePatchBaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreatePatchBaselineError {}
 
 /// Errors of [`Client::create_resource_data_sync`](crate::Client::create_resource_data_sync).
 #[derive(Debug, Clone, PartialEq)]
@@ -1206,6 +1310,14 @@ impl OperationError for CreateResourceDataSyncError {
     }
 }
 
+impl std::fmt::Display for CreateResourceDataSyncError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateResourceDataSyncError {}
+
 /// Errors of [`Client::delete_activation`](crate::Client::delete_activation).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1270,6 +1382,14 @@ impl OperationError for DeleteActivationError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteActivationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteActivationError {}
 
 /// Errors of [`Client::delete_association`](crate::Client::delete_association).
 #[derive(Debug, Clone, PartialEq)]
@@ -1353,6 +1473,14 @@ impl OperationError for DeleteAssociationError {
     }
 }
 
+impl std::fmt::Display for DeleteAssociationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteAssociationError {}
+
 /// Errors of [`Client::delete_cloud_connector`](crate::Client::delete_cloud_connector).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1409,6 +1537,14 @@ impl OperationError for DeleteCloudConnectorError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteCloudConnectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteCloudConnectorError {}
 
 /// Errors of [`Client::delete_document`](crate::Client::delete_document).
 #[derive(Debug, Clone, PartialEq)]
@@ -1486,6 +1622,14 @@ impl OperationError for DeleteDocumentError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteDocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteDocumentError {}
 
 /// Errors of [`Client::delete_inventory`](crate::Client::delete_inventory).
 #[derive(Debug, Clone, PartialEq)]
@@ -1574,6 +1718,14 @@ impl OperationError for DeleteInventoryError {
     }
 }
 
+impl std::fmt::Display for DeleteInventoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteInventoryError {}
+
 /// Errors of [`Client::delete_maintenance_window`](crate::Client::delete_maintenance_window).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1608,6 +1760,14 @@ impl OperationError for DeleteMaintenanceWindowError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteMaintenanceWindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteMaintenanceWindowError {}
 
 /// Errors of [`Client::delete_ops_item`](crate::Client::delete_ops_item).
 #[derive(Debug, Clone, PartialEq)]
@@ -1655,6 +1815,14 @@ impl OperationError for DeleteOpsItemError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteOpsItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteOpsItemError {}
 
 /// Errors of [`Client::delete_ops_metadata`](crate::Client::delete_ops_metadata).
 #[derive(Debug, Clone, PartialEq)]
@@ -1717,6 +1885,14 @@ impl OperationError for DeleteOpsMetadataError {
     }
 }
 
+impl std::fmt::Display for DeleteOpsMetadataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteOpsMetadataError {}
+
 /// Errors of [`Client::delete_parameter`](crate::Client::delete_parameter).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1764,6 +1940,14 @@ impl OperationError for DeleteParameterError {
     }
 }
 
+impl std::fmt::Display for DeleteParameterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteParameterError {}
+
 /// Errors of [`Client::delete_parameters`](crate::Client::delete_parameters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1798,6 +1982,14 @@ impl OperationError for DeleteParametersError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteParametersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteParametersError {}
 
 /// Errors of [`Client::delete_patch_baseline`](crate::Client::delete_patch_baseline).
 #[derive(Debug, Clone, PartialEq)]
@@ -1845,6 +2037,14 @@ impl OperationError for DeletePatchBaselineError {
         }
     }
 }
+
+impl std::fmt::Display for DeletePatchBaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeletePatchBaselineError {}
 
 /// Errors of [`Client::delete_resource_data_sync`](crate::Client::delete_resource_data_sync).
 #[derive(Debug, Clone, PartialEq)]
@@ -1908,6 +2108,14 @@ impl OperationError for DeleteResourceDataSyncError {
         }
     }
 }
+
+impl std::fmt::Display for DeleteResourceDataSyncError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteResourceDataSyncError {}
 
 /// Errors of [`Client::delete_resource_policy`](crate::Client::delete_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
@@ -2010,6 +2218,14 @@ impl OperationError for DeleteResourcePolicyError {
     }
 }
 
+impl std::fmt::Display for DeleteResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeleteResourcePolicyError {}
+
 /// Errors of [`Client::deregister_managed_instance`](crate::Client::deregister_managed_instance).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2060,6 +2276,14 @@ impl OperationError for DeregisterManagedInstanceError {
     }
 }
 
+impl std::fmt::Display for DeregisterManagedInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeregisterManagedInstanceError {}
+
 /// Errors of [`Client::deregister_patch_baseline_for_patch_group`](crate::Client::deregister_patch_baseline_for_patch_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2104,6 +2328,14 @@ impl OperationError for DeregisterPatchBaselineForPatchGroupError {
         }
     }
 }
+
+impl std::fmt::Display for DeregisterPatchBaselineForPatchGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeregisterPatchBaselineForPatchGroupError {}
 
 /// Errors of [`Client::deregister_target_from_maintenance_window`](crate::Client::deregister_target_from_maintenance_window).
 #[derive(Debug, Clone, PartialEq)]
@@ -2162,6 +2394,14 @@ impl OperationError for DeregisterTargetFromMaintenanceWindowError {
     }
 }
 
+impl std::fmt::Display for DeregisterTargetFromMaintenanceWindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeregisterTargetFromMaintenanceWindowError {}
+
 /// Errors of [`Client::deregister_task_from_maintenance_window`](crate::Client::deregister_task_from_maintenance_window).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2208,6 +2448,14 @@ impl OperationError for DeregisterTaskFromMaintenanceWindowError {
         }
     }
 }
+
+impl std::fmt::Display for DeregisterTaskFromMaintenanceWindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DeregisterTaskFromMaintenanceWindowError {}
 
 /// Errors of [`Client::describe_activations`](crate::Client::describe_activations).
 #[derive(Debug, Clone, PartialEq)]
@@ -2263,6 +2511,14 @@ impl OperationError for DescribeActivationsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeActivationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeActivationsError {}
 
 /// Errors of [`Client::describe_association`](crate::Client::describe_association).
 #[derive(Debug, Clone, PartialEq)]
@@ -2348,6 +2604,14 @@ impl OperationError for DescribeAssociationError {
     }
 }
 
+impl std::fmt::Display for DescribeAssociationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAssociationError {}
+
 /// Errors of [`Client::describe_association_execution_targets`](crate::Client::describe_association_execution_targets).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2417,6 +2681,14 @@ impl OperationError for DescribeAssociationExecutionTargetsError {
     }
 }
 
+impl std::fmt::Display for DescribeAssociationExecutionTargetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAssociationExecutionTargetsError {}
+
 /// Errors of [`Client::describe_association_executions`](crate::Client::describe_association_executions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2473,6 +2745,14 @@ impl OperationError for DescribeAssociationExecutionsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeAssociationExecutionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAssociationExecutionsError {}
 
 /// Errors of [`Client::describe_automation_executions`](crate::Client::describe_automation_executions).
 #[derive(Debug, Clone, PartialEq)]
@@ -2538,6 +2818,14 @@ impl OperationError for DescribeAutomationExecutionsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeAutomationExecutionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAutomationExecutionsError {}
 
 /// Errors of [`Client::describe_automation_step_executions`](crate::Client::describe_automation_step_executions).
 #[derive(Debug, Clone, PartialEq)]
@@ -2618,6 +2906,14 @@ impl OperationError for DescribeAutomationStepExecutionsError {
     }
 }
 
+impl std::fmt::Display for DescribeAutomationStepExecutionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAutomationStepExecutionsError {}
+
 /// Errors of [`Client::describe_available_patches`](crate::Client::describe_available_patches).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2652,6 +2948,14 @@ impl OperationError for DescribeAvailablePatchesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeAvailablePatchesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeAvailablePatchesError {}
 
 /// Errors of [`Client::describe_document`](crate::Client::describe_document).
 #[derive(Debug, Clone, PartialEq)]
@@ -2709,6 +3013,14 @@ impl OperationError for DescribeDocumentError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeDocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDocumentError {}
 
 /// Errors of [`Client::describe_document_permission`](crate::Client::describe_document_permission).
 #[derive(Debug, Clone, PartialEq)]
@@ -2787,6 +3099,14 @@ impl OperationError for DescribeDocumentPermissionError {
     }
 }
 
+impl std::fmt::Display for DescribeDocumentPermissionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeDocumentPermissionError {}
+
 /// Errors of [`Client::describe_effective_instance_associations`](crate::Client::describe_effective_instance_associations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2846,6 +3166,14 @@ impl OperationError for DescribeEffectiveInstanceAssociationsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeEffectiveInstanceAssociationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeEffectiveInstanceAssociationsError {}
 
 /// Errors of [`Client::describe_effective_patches_for_patch_baseline`](crate::Client::describe_effective_patches_for_patch_baseline).
 #[derive(Debug, Clone, PartialEq)]
@@ -2916,6 +3244,14 @@ impl OperationError for DescribeEffectivePatchesForPatchBaselineError {
     }
 }
 
+impl std::fmt::Display for DescribeEffectivePatchesForPatchBaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeEffectivePatchesForPatchBaselineError {}
+
 /// Errors of [`Client::describe_instance_associations_status`](crate::Client::describe_instance_associations_status).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2975,6 +3311,14 @@ impl OperationError for DescribeInstanceAssociationsStatusError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeInstanceAssociationsStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeInstanceAssociationsStatusError {}
 
 /// Errors of [`Client::describe_instance_information`](crate::Client::describe_instance_information).
 #[derive(Debug, Clone, PartialEq)]
@@ -3060,6 +3404,14 @@ impl OperationError for DescribeInstanceInformationError {
     }
 }
 
+impl std::fmt::Display for DescribeInstanceInformationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeInstanceInformationError {}
+
 /// Errors of [`Client::describe_instance_patch_states`](crate::Client::describe_instance_patch_states).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3104,6 +3456,14 @@ impl OperationError for DescribeInstancePatchStatesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeInstancePatchStatesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeInstancePatchStatesError {}
 
 /// Errors of [`Client::describe_instance_patch_states_for_patch_group`](crate::Client::describe_instance_patch_states_for_patch_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -3159,6 +3519,14 @@ impl OperationError for DescribeInstancePatchStatesForPatchGroupError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeInstancePatchStatesForPatchGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeInstancePatchStatesForPatchGroupError {}
 
 /// Errors of [`Client::describe_instance_patches`](crate::Client::describe_instance_patches).
 #[derive(Debug, Clone, PartialEq)]
@@ -3229,6 +3597,14 @@ impl OperationError for DescribeInstancePatchesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeInstancePatchesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeInstancePatchesError {}
 
 /// Errors of [`Client::describe_instance_properties`](crate::Client::describe_instance_properties).
 #[derive(Debug, Clone, PartialEq)]
@@ -3334,6 +3710,14 @@ impl OperationError for DescribeInstancePropertiesError {
     }
 }
 
+impl std::fmt::Display for DescribeInstancePropertiesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeInstancePropertiesError {}
+
 /// Errors of [`Client::describe_inventory_deletions`](crate::Client::describe_inventory_deletions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3391,6 +3775,14 @@ impl OperationError for DescribeInventoryDeletionsError {
     }
 }
 
+impl std::fmt::Display for DescribeInventoryDeletionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeInventoryDeletionsError {}
+
 /// Errors of [`Client::describe_maintenance_window_execution_task_invocations`](crate::Client::describe_maintenance_window_execution_task_invocations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3437,6 +3829,14 @@ impl OperationError for DescribeMaintenanceWindowExecutionTaskInvocationsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeMaintenanceWindowExecutionTaskInvocationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMaintenanceWindowExecutionTaskInvocationsError {}
 
 /// Errors of [`Client::describe_maintenance_window_execution_tasks`](crate::Client::describe_maintenance_window_execution_tasks).
 #[derive(Debug, Clone, PartialEq)]
@@ -3485,6 +3885,14 @@ impl OperationError for DescribeMaintenanceWindowExecutionTasksError {
     }
 }
 
+impl std::fmt::Display for DescribeMaintenanceWindowExecutionTasksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMaintenanceWindowExecutionTasksError {}
+
 /// Errors of [`Client::describe_maintenance_window_executions`](crate::Client::describe_maintenance_window_executions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3519,6 +3927,14 @@ impl OperationError for DescribeMaintenanceWindowExecutionsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeMaintenanceWindowExecutionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMaintenanceWindowExecutionsError {}
 
 /// Errors of [`Client::describe_maintenance_window_schedule`](crate::Client::describe_maintenance_window_schedule).
 #[derive(Debug, Clone, PartialEq)]
@@ -3567,6 +3983,14 @@ impl OperationError for DescribeMaintenanceWindowScheduleError {
     }
 }
 
+impl std::fmt::Display for DescribeMaintenanceWindowScheduleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMaintenanceWindowScheduleError {}
+
 /// Errors of [`Client::describe_maintenance_window_targets`](crate::Client::describe_maintenance_window_targets).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3613,6 +4037,14 @@ impl OperationError for DescribeMaintenanceWindowTargetsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeMaintenanceWindowTargetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMaintenanceWindowTargetsError {}
 
 /// Errors of [`Client::describe_maintenance_window_tasks`](crate::Client::describe_maintenance_window_tasks).
 #[derive(Debug, Clone, PartialEq)]
@@ -3661,6 +4093,14 @@ impl OperationError for DescribeMaintenanceWindowTasksError {
     }
 }
 
+impl std::fmt::Display for DescribeMaintenanceWindowTasksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMaintenanceWindowTasksError {}
+
 /// Errors of [`Client::describe_maintenance_windows`](crate::Client::describe_maintenance_windows).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3695,6 +4135,14 @@ impl OperationError for DescribeMaintenanceWindowsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeMaintenanceWindowsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMaintenanceWindowsError {}
 
 /// Errors of [`Client::describe_maintenance_windows_for_target`](crate::Client::describe_maintenance_windows_for_target).
 #[derive(Debug, Clone, PartialEq)]
@@ -3731,6 +4179,14 @@ impl OperationError for DescribeMaintenanceWindowsForTargetError {
     }
 }
 
+impl std::fmt::Display for DescribeMaintenanceWindowsForTargetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeMaintenanceWindowsForTargetError {}
+
 /// Errors of [`Client::describe_ops_items`](crate::Client::describe_ops_items).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3765,6 +4221,14 @@ impl OperationError for DescribeOpsItemsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeOpsItemsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeOpsItemsError {}
 
 /// Errors of [`Client::describe_parameters`](crate::Client::describe_parameters).
 #[derive(Debug, Clone, PartialEq)]
@@ -3841,6 +4305,14 @@ impl OperationError for DescribeParametersError {
     }
 }
 
+impl std::fmt::Display for DescribeParametersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeParametersError {}
+
 /// Errors of [`Client::describe_patch_baselines`](crate::Client::describe_patch_baselines).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3875,6 +4347,14 @@ impl OperationError for DescribePatchBaselinesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribePatchBaselinesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribePatchBaselinesError {}
 
 /// Errors of [`Client::describe_patch_group_state`](crate::Client::describe_patch_group_state).
 #[derive(Debug, Clone, PartialEq)]
@@ -3921,6 +4401,14 @@ impl OperationError for DescribePatchGroupStateError {
     }
 }
 
+impl std::fmt::Display for DescribePatchGroupStateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribePatchGroupStateError {}
+
 /// Errors of [`Client::describe_patch_groups`](crate::Client::describe_patch_groups).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3956,6 +4444,14 @@ impl OperationError for DescribePatchGroupsError {
     }
 }
 
+impl std::fmt::Display for DescribePatchGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribePatchGroupsError {}
+
 /// Errors of [`Client::describe_patch_properties`](crate::Client::describe_patch_properties).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3990,6 +4486,14 @@ impl OperationError for DescribePatchPropertiesError {
         }
     }
 }
+
+impl std::fmt::Display for DescribePatchPropertiesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribePatchPropertiesError {}
 
 /// Errors of [`Client::describe_sessions`](crate::Client::describe_sessions).
 #[derive(Debug, Clone, PartialEq)]
@@ -4045,6 +4549,14 @@ impl OperationError for DescribeSessionsError {
         }
     }
 }
+
+impl std::fmt::Display for DescribeSessionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DescribeSessionsError {}
 
 /// Errors of [`Client::disassociate_ops_item_related_item`](crate::Client::disassociate_ops_item_related_item).
 #[derive(Debug, Clone, PartialEq)]
@@ -4136,6 +4648,14 @@ impl OperationError for DisassociateOpsItemRelatedItemError {
     }
 }
 
+impl std::fmt::Display for DisassociateOpsItemRelatedItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DisassociateOpsItemRelatedItemError {}
+
 /// Errors of [`Client::get_access_token`](crate::Client::get_access_token).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4213,6 +4733,14 @@ impl OperationError for GetAccessTokenError {
     }
 }
 
+impl std::fmt::Display for GetAccessTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAccessTokenError {}
+
 /// Errors of [`Client::get_automation_execution`](crate::Client::get_automation_execution).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4261,6 +4789,14 @@ impl OperationError for GetAutomationExecutionError {
         }
     }
 }
+
+impl std::fmt::Display for GetAutomationExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetAutomationExecutionError {}
 
 /// Errors of [`Client::get_calendar_state`](crate::Client::get_calendar_state).
 #[derive(Debug, Clone, PartialEq)]
@@ -4329,6 +4865,14 @@ impl OperationError for GetCalendarStateError {
     }
 }
 
+impl std::fmt::Display for GetCalendarStateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetCalendarStateError {}
+
 /// Errors of [`Client::get_cloud_connector`](crate::Client::get_cloud_connector).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4375,6 +4919,14 @@ impl OperationError for GetCloudConnectorError {
         }
     }
 }
+
+impl std::fmt::Display for GetCloudConnectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetCloudConnectorError {}
 
 /// Errors of [`Client::get_command_invocation`](crate::Client::get_command_invocation).
 #[derive(Debug, Clone, PartialEq)]
@@ -4458,6 +5010,14 @@ impl OperationError for GetCommandInvocationError {
     }
 }
 
+impl std::fmt::Display for GetCommandInvocationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetCommandInvocationError {}
+
 /// Errors of [`Client::get_connection_status`](crate::Client::get_connection_status).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4493,6 +5053,14 @@ impl OperationError for GetConnectionStatusError {
     }
 }
 
+impl std::fmt::Display for GetConnectionStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetConnectionStatusError {}
+
 /// Errors of [`Client::get_default_patch_baseline`](crate::Client::get_default_patch_baseline).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4527,6 +5095,14 @@ impl OperationError for GetDefaultPatchBaselineError {
         }
     }
 }
+
+impl std::fmt::Display for GetDefaultPatchBaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDefaultPatchBaselineError {}
 
 /// Errors of [`Client::get_deployable_patch_snapshot_for_instance`](crate::Client::get_deployable_patch_snapshot_for_instance).
 #[derive(Debug, Clone, PartialEq)]
@@ -4589,6 +5165,14 @@ impl OperationError for GetDeployablePatchSnapshotForInstanceError {
     }
 }
 
+impl std::fmt::Display for GetDeployablePatchSnapshotForInstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDeployablePatchSnapshotForInstanceError {}
+
 /// Errors of [`Client::get_document`](crate::Client::get_document).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4646,6 +5230,14 @@ impl OperationError for GetDocumentError {
     }
 }
 
+impl std::fmt::Display for GetDocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDocumentError {}
+
 /// Errors of [`Client::get_execution_preview`](crate::Client::get_execution_preview).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4692,6 +5284,14 @@ impl OperationError for GetExecutionPreviewError {
         }
     }
 }
+
+impl std::fmt::Display for GetExecutionPreviewError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetExecutionPreviewError {}
 
 /// Errors of [`Client::get_inventory`](crate::Client::get_inventory).
 #[derive(Debug, Clone, PartialEq)]
@@ -4796,6 +5396,14 @@ impl OperationError for GetInventoryError {
     }
 }
 
+impl std::fmt::Display for GetInventoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetInventoryError {}
+
 /// Errors of [`Client::get_inventory_schema`](crate::Client::get_inventory_schema).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4853,6 +5461,14 @@ impl OperationError for GetInventorySchemaError {
     }
 }
 
+impl std::fmt::Display for GetInventorySchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetInventorySchemaError {}
+
 /// Errors of [`Client::get_maintenance_window`](crate::Client::get_maintenance_window).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4899,6 +5515,14 @@ impl OperationError for GetMaintenanceWindowError {
         }
     }
 }
+
+impl std::fmt::Display for GetMaintenanceWindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMaintenanceWindowError {}
 
 /// Errors of [`Client::get_maintenance_window_execution`](crate::Client::get_maintenance_window_execution).
 #[derive(Debug, Clone, PartialEq)]
@@ -4947,6 +5571,14 @@ impl OperationError for GetMaintenanceWindowExecutionError {
     }
 }
 
+impl std::fmt::Display for GetMaintenanceWindowExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMaintenanceWindowExecutionError {}
+
 /// Errors of [`Client::get_maintenance_window_execution_task`](crate::Client::get_maintenance_window_execution_task).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4993,6 +5625,14 @@ impl OperationError for GetMaintenanceWindowExecutionTaskError {
         }
     }
 }
+
+impl std::fmt::Display for GetMaintenanceWindowExecutionTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMaintenanceWindowExecutionTaskError {}
 
 /// Errors of [`Client::get_maintenance_window_execution_task_invocation`](crate::Client::get_maintenance_window_execution_task_invocation).
 #[derive(Debug, Clone, PartialEq)]
@@ -5041,6 +5681,14 @@ impl OperationError for GetMaintenanceWindowExecutionTaskInvocationError {
     }
 }
 
+impl std::fmt::Display for GetMaintenanceWindowExecutionTaskInvocationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMaintenanceWindowExecutionTaskInvocationError {}
+
 /// Errors of [`Client::get_maintenance_window_task`](crate::Client::get_maintenance_window_task).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5087,6 +5735,14 @@ impl OperationError for GetMaintenanceWindowTaskError {
         }
     }
 }
+
+impl std::fmt::Display for GetMaintenanceWindowTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetMaintenanceWindowTaskError {}
 
 /// Errors of [`Client::get_ops_item`](crate::Client::get_ops_item).
 #[derive(Debug, Clone, PartialEq)]
@@ -5146,6 +5802,14 @@ impl OperationError for GetOpsItemError {
         }
     }
 }
+
+impl std::fmt::Display for GetOpsItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetOpsItemError {}
 
 /// Errors of [`Client::get_ops_metadata`](crate::Client::get_ops_metadata).
 #[derive(Debug, Clone, PartialEq)]
@@ -5207,6 +5871,14 @@ impl OperationError for GetOpsMetadataError {
         }
     }
 }
+
+impl std::fmt::Display for GetOpsMetadataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetOpsMetadataError {}
 
 /// Errors of [`Client::get_ops_summary`](crate::Client::get_ops_summary).
 #[derive(Debug, Clone, PartialEq)]
@@ -5299,6 +5971,14 @@ impl OperationError for GetOpsSummaryError {
     }
 }
 
+impl std::fmt::Display for GetOpsSummaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetOpsSummaryError {}
+
 /// Errors of [`Client::get_parameter`](crate::Client::get_parameter).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5368,6 +6048,14 @@ impl OperationError for GetParameterError {
     }
 }
 
+impl std::fmt::Display for GetParameterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetParameterError {}
+
 /// Errors of [`Client::get_parameter_history`](crate::Client::get_parameter_history).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5435,6 +6123,14 @@ impl OperationError for GetParameterHistoryError {
     }
 }
 
+impl std::fmt::Display for GetParameterHistoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetParameterHistoryError {}
+
 /// Errors of [`Client::get_parameters`](crate::Client::get_parameters).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5479,6 +6175,14 @@ impl OperationError for GetParametersError {
         }
     }
 }
+
+impl std::fmt::Display for GetParametersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetParametersError {}
 
 /// Errors of [`Client::get_parameters_by_path`](crate::Client::get_parameters_by_path).
 #[derive(Debug, Clone, PartialEq)]
@@ -5565,6 +6269,14 @@ impl OperationError for GetParametersByPathError {
     }
 }
 
+impl std::fmt::Display for GetParametersByPathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetParametersByPathError {}
+
 /// Errors of [`Client::get_patch_baseline`](crate::Client::get_patch_baseline).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5622,6 +6334,14 @@ impl OperationError for GetPatchBaselineError {
     }
 }
 
+impl std::fmt::Display for GetPatchBaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetPatchBaselineError {}
+
 /// Errors of [`Client::get_patch_baseline_for_patch_group`](crate::Client::get_patch_baseline_for_patch_group).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5656,6 +6376,14 @@ impl OperationError for GetPatchBaselineForPatchGroupError {
         }
     }
 }
+
+impl std::fmt::Display for GetPatchBaselineForPatchGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetPatchBaselineForPatchGroupError {}
 
 /// Errors of [`Client::get_resource_policies`](crate::Client::get_resource_policies).
 #[derive(Debug, Clone, PartialEq)]
@@ -5718,6 +6446,14 @@ impl OperationError for GetResourcePoliciesError {
     }
 }
 
+impl std::fmt::Display for GetResourcePoliciesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetResourcePoliciesError {}
+
 /// Errors of [`Client::get_service_setting`](crate::Client::get_service_setting).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5764,6 +6500,14 @@ impl OperationError for GetServiceSettingError {
         }
     }
 }
+
+impl std::fmt::Display for GetServiceSettingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetServiceSettingError {}
 
 /// Errors of [`Client::label_parameter_version`](crate::Client::label_parameter_version).
 #[derive(Debug, Clone, PartialEq)]
@@ -5848,6 +6592,14 @@ impl OperationError for LabelParameterVersionError {
     }
 }
 
+impl std::fmt::Display for LabelParameterVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for LabelParameterVersionError {}
+
 /// Errors of [`Client::list_association_versions`](crate::Client::list_association_versions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5905,6 +6657,14 @@ impl OperationError for ListAssociationVersionsError {
     }
 }
 
+impl std::fmt::Display for ListAssociationVersionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAssociationVersionsError {}
+
 /// Errors of [`Client::list_associations`](crate::Client::list_associations).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5950,6 +6710,14 @@ impl OperationError for ListAssociationsError {
     }
 }
 
+impl std::fmt::Display for ListAssociationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAssociationsError {}
+
 /// Errors of [`Client::list_cloud_connectors`](crate::Client::list_cloud_connectors).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5984,6 +6752,14 @@ impl OperationError for ListCloudConnectorsError {
         }
     }
 }
+
+impl std::fmt::Display for ListCloudConnectorsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListCloudConnectorsError {}
 
 /// Errors of [`Client::list_command_invocations`](crate::Client::list_command_invocations).
 #[derive(Debug, Clone, PartialEq)]
@@ -6065,6 +6841,14 @@ impl OperationError for ListCommandInvocationsError {
     }
 }
 
+impl std::fmt::Display for ListCommandInvocationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListCommandInvocationsError {}
+
 /// Errors of [`Client::list_commands`](crate::Client::list_commands).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6145,6 +6929,14 @@ impl OperationError for ListCommandsError {
     }
 }
 
+impl std::fmt::Display for ListCommandsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListCommandsError {}
+
 /// Errors of [`Client::list_compliance_items`](crate::Client::list_compliance_items).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6220,6 +7012,14 @@ impl OperationError for ListComplianceItemsError {
     }
 }
 
+impl std::fmt::Display for ListComplianceItemsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListComplianceItemsError {}
+
 /// Errors of [`Client::list_compliance_summaries`](crate::Client::list_compliance_summaries).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6274,6 +7074,14 @@ impl OperationError for ListComplianceSummariesError {
         }
     }
 }
+
+impl std::fmt::Display for ListComplianceSummariesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListComplianceSummariesError {}
 
 /// Errors of [`Client::list_document_metadata_history`](crate::Client::list_document_metadata_history).
 #[derive(Debug, Clone, PartialEq)]
@@ -6342,6 +7150,14 @@ impl OperationError for ListDocumentMetadataHistoryError {
     }
 }
 
+impl std::fmt::Display for ListDocumentMetadataHistoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListDocumentMetadataHistoryError {}
+
 /// Errors of [`Client::list_document_versions`](crate::Client::list_document_versions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6397,6 +7213,14 @@ impl OperationError for ListDocumentVersionsError {
     }
 }
 
+impl std::fmt::Display for ListDocumentVersionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListDocumentVersionsError {}
+
 /// Errors of [`Client::list_documents`](crate::Client::list_documents).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6451,6 +7275,14 @@ impl OperationError for ListDocumentsError {
         }
     }
 }
+
+impl std::fmt::Display for ListDocumentsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListDocumentsError {}
 
 /// Errors of [`Client::list_inventory_entries`](crate::Client::list_inventory_entries).
 #[derive(Debug, Clone, PartialEq)]
@@ -6534,6 +7366,14 @@ impl OperationError for ListInventoryEntriesError {
     }
 }
 
+impl std::fmt::Display for ListInventoryEntriesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListInventoryEntriesError {}
+
 /// Errors of [`Client::list_nodes`](crate::Client::list_nodes).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6612,6 +7452,14 @@ impl OperationError for ListNodesError {
         }
     }
 }
+
+impl std::fmt::Display for ListNodesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListNodesError {}
 
 /// Errors of [`Client::list_nodes_summary`](crate::Client::list_nodes_summary).
 #[derive(Debug, Clone, PartialEq)]
@@ -6704,6 +7552,14 @@ impl OperationError for ListNodesSummaryError {
     }
 }
 
+impl std::fmt::Display for ListNodesSummaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListNodesSummaryError {}
+
 /// Errors of [`Client::list_ops_item_events`](crate::Client::list_ops_item_events).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6775,6 +7631,14 @@ impl OperationError for ListOpsItemEventsError {
     }
 }
 
+impl std::fmt::Display for ListOpsItemEventsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListOpsItemEventsError {}
+
 /// Errors of [`Client::list_ops_item_related_items`](crate::Client::list_ops_item_related_items).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6821,6 +7685,14 @@ impl OperationError for ListOpsItemRelatedItemsError {
         }
     }
 }
+
+impl std::fmt::Display for ListOpsItemRelatedItemsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListOpsItemRelatedItemsError {}
 
 /// Errors of [`Client::list_ops_metadata`](crate::Client::list_ops_metadata).
 #[derive(Debug, Clone, PartialEq)]
@@ -6870,6 +7742,14 @@ impl OperationError for ListOpsMetadataError {
         }
     }
 }
+
+impl std::fmt::Display for ListOpsMetadataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListOpsMetadataError {}
 
 /// Errors of [`Client::list_resource_compliance_summaries`](crate::Client::list_resource_compliance_summaries).
 #[derive(Debug, Clone, PartialEq)]
@@ -6925,6 +7805,14 @@ impl OperationError for ListResourceComplianceSummariesError {
         }
     }
 }
+
+impl std::fmt::Display for ListResourceComplianceSummariesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListResourceComplianceSummariesError {}
 
 /// Errors of [`Client::list_resource_data_sync`](crate::Client::list_resource_data_sync).
 #[derive(Debug, Clone, PartialEq)]
@@ -6987,6 +7875,14 @@ impl OperationError for ListResourceDataSyncError {
     }
 }
 
+impl std::fmt::Display for ListResourceDataSyncError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListResourceDataSyncError {}
+
 /// Errors of [`Client::list_tags_for_resource`](crate::Client::list_tags_for_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7041,6 +7937,14 @@ impl OperationError for ListTagsForResourceError {
         }
     }
 }
+
+impl std::fmt::Display for ListTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListTagsForResourceError {}
 
 /// Errors of [`Client::modify_document_permission`](crate::Client::modify_document_permission).
 #[derive(Debug, Clone, PartialEq)]
@@ -7122,6 +8026,14 @@ impl OperationError for ModifyDocumentPermissionError {
         }
     }
 }
+
+impl std::fmt::Display for ModifyDocumentPermissionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ModifyDocumentPermissionError {}
 
 /// Errors of [`Client::put_compliance_items`](crate::Client::put_compliance_items).
 #[derive(Debug, Clone, PartialEq)]
@@ -7229,6 +8141,14 @@ impl OperationError for PutComplianceItemsError {
         }
     }
 }
+
+impl std::fmt::Display for PutComplianceItemsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutComplianceItemsError {}
 
 /// Errors of [`Client::put_inventory`](crate::Client::put_inventory).
 #[derive(Debug, Clone, PartialEq)]
@@ -7413,6 +8333,14 @@ impl OperationError for PutInventoryError {
         }
     }
 }
+
+impl std::fmt::Display for PutInventoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutInventoryError {}
 
 /// Errors of [`Client::put_parameter`](crate::Client::put_parameter).
 #[derive(Debug, Clone, PartialEq)]
@@ -7619,6 +8547,14 @@ impl OperationError for PutParameterError {
     }
 }
 
+impl std::fmt::Display for PutParameterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutParameterError {}
+
 /// Errors of [`Client::put_resource_policy`](crate::Client::put_resource_policy).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7734,6 +8670,14 @@ impl OperationError for PutResourcePolicyError {
     }
 }
 
+impl std::fmt::Display for PutResourcePolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for PutResourcePolicyError {}
+
 /// Errors of [`Client::register_default_patch_baseline`](crate::Client::register_default_patch_baseline).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7790,6 +8734,14 @@ impl OperationError for RegisterDefaultPatchBaselineError {
         }
     }
 }
+
+impl std::fmt::Display for RegisterDefaultPatchBaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RegisterDefaultPatchBaselineError {}
 
 /// Errors of [`Client::register_patch_baseline_for_patch_group`](crate::Client::register_patch_baseline_for_patch_group).
 #[derive(Debug, Clone, PartialEq)]
@@ -7874,6 +8826,14 @@ impl OperationError for RegisterPatchBaselineForPatchGroupError {
     }
 }
 
+impl std::fmt::Display for RegisterPatchBaselineForPatchGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RegisterPatchBaselineForPatchGroupError {}
+
 /// Errors of [`Client::register_target_with_maintenance_window`](crate::Client::register_target_with_maintenance_window).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7946,6 +8906,14 @@ impl OperationError for RegisterTargetWithMaintenanceWindowError {
         }
     }
 }
+
+impl std::fmt::Display for RegisterTargetWithMaintenanceWindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RegisterTargetWithMaintenanceWindowError {}
 
 /// Errors of [`Client::register_task_with_maintenance_window`](crate::Client::register_task_with_maintenance_window).
 #[derive(Debug, Clone, PartialEq)]
@@ -8032,6 +9000,14 @@ impl OperationError for RegisterTaskWithMaintenanceWindowError {
     }
 }
 
+impl std::fmt::Display for RegisterTaskWithMaintenanceWindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RegisterTaskWithMaintenanceWindowError {}
+
 /// Errors of [`Client::remove_tags_from_resource`](crate::Client::remove_tags_from_resource).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8097,6 +9073,14 @@ impl OperationError for RemoveTagsFromResourceError {
     }
 }
 
+impl std::fmt::Display for RemoveTagsFromResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RemoveTagsFromResourceError {}
+
 /// Errors of [`Client::reset_service_setting`](crate::Client::reset_service_setting).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8154,6 +9138,14 @@ impl OperationError for ResetServiceSettingError {
     }
 }
 
+impl std::fmt::Display for ResetServiceSettingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ResetServiceSettingError {}
+
 /// Errors of [`Client::resume_session`](crate::Client::resume_session).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8200,6 +9192,14 @@ impl OperationError for ResumeSessionError {
         }
     }
 }
+
+impl std::fmt::Display for ResumeSessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ResumeSessionError {}
 
 /// Errors of [`Client::send_automation_signal`](crate::Client::send_automation_signal).
 #[derive(Debug, Clone, PartialEq)]
@@ -8273,6 +9273,14 @@ impl OperationError for SendAutomationSignalError {
         }
     }
 }
+
+impl std::fmt::Display for SendAutomationSignalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SendAutomationSignalError {}
 
 /// Errors of [`Client::send_command`](crate::Client::send_command).
 #[derive(Debug, Clone, PartialEq)]
@@ -8422,6 +9430,14 @@ impl OperationError for SendCommandError {
     }
 }
 
+impl std::fmt::Display for SendCommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for SendCommandError {}
+
 /// Errors of [`Client::start_access_request`](crate::Client::start_access_request).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8511,6 +9527,14 @@ impl OperationError for StartAccessRequestError {
     }
 }
 
+impl std::fmt::Display for StartAccessRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartAccessRequestError {}
+
 /// Errors of [`Client::start_associations_once`](crate::Client::start_associations_once).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8557,6 +9581,14 @@ impl OperationError for StartAssociationsOnceError {
         }
     }
 }
+
+impl std::fmt::Display for StartAssociationsOnceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartAssociationsOnceError {}
 
 /// Errors of [`Client::start_automation_execution`](crate::Client::start_automation_execution).
 #[derive(Debug, Clone, PartialEq)]
@@ -8676,6 +9708,14 @@ impl OperationError for StartAutomationExecutionError {
         }
     }
 }
+
+impl std::fmt::Display for StartAutomationExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartAutomationExecutionError {}
 
 /// Errors of [`Client::start_change_request_execution`](crate::Client::start_change_request_execution).
 #[derive(Debug, Clone, PartialEq)]
@@ -8814,6 +9854,14 @@ impl OperationError for StartChangeRequestExecutionError {
     }
 }
 
+impl std::fmt::Display for StartChangeRequestExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartChangeRequestExecutionError {}
+
 /// Errors of [`Client::start_execution_preview`](crate::Client::start_execution_preview).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8858,6 +9906,14 @@ impl OperationError for StartExecutionPreviewError {
         }
     }
 }
+
+impl std::fmt::Display for StartExecutionPreviewError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartExecutionPreviewError {}
 
 /// Errors of [`Client::start_session`](crate::Client::start_session).
 #[derive(Debug, Clone, PartialEq)]
@@ -8913,6 +9969,14 @@ impl OperationError for StartSessionError {
         }
     }
 }
+
+impl std::fmt::Display for StartSessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartSessionError {}
 
 /// Errors of [`Client::stop_automation_execution`](crate::Client::stop_automation_execution).
 #[derive(Debug, Clone, PartialEq)]
@@ -8977,6 +10041,14 @@ impl OperationError for StopAutomationExecutionError {
     }
 }
 
+impl std::fmt::Display for StopAutomationExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StopAutomationExecutionError {}
+
 /// Errors of [`Client::terminate_session`](crate::Client::terminate_session).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9011,6 +10083,14 @@ impl OperationError for TerminateSessionError {
         }
     }
 }
+
+impl std::fmt::Display for TerminateSessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for TerminateSessionError {}
 
 /// Errors of [`Client::unlabel_parameter_version`](crate::Client::unlabel_parameter_version).
 #[derive(Debug, Clone, PartialEq)]
@@ -9080,6 +10160,14 @@ impl OperationError for UnlabelParameterVersionError {
         }
     }
 }
+
+impl std::fmt::Display for UnlabelParameterVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UnlabelParameterVersionError {}
 
 /// Errors of [`Client::update_association`](crate::Client::update_association).
 #[derive(Debug, Clone, PartialEq)]
@@ -9244,6 +10332,14 @@ impl OperationError for UpdateAssociationError {
     }
 }
 
+impl std::fmt::Display for UpdateAssociationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAssociationError {}
+
 /// Errors of [`Client::update_association_status`](crate::Client::update_association_status).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9336,6 +10432,14 @@ impl OperationError for UpdateAssociationStatusError {
     }
 }
 
+impl std::fmt::Display for UpdateAssociationStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateAssociationStatusError {}
+
 /// Errors of [`Client::update_cloud_connector`](crate::Client::update_cloud_connector).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9392,6 +10496,14 @@ impl OperationError for UpdateCloudConnectorError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateCloudConnectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateCloudConnectorError {}
 
 /// Errors of [`Client::update_document`](crate::Client::update_document).
 #[derive(Debug, Clone, PartialEq)]
@@ -9534,6 +10646,14 @@ impl OperationError for UpdateDocumentError {
     }
 }
 
+impl std::fmt::Display for UpdateDocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateDocumentError {}
+
 /// Errors of [`Client::update_document_default_version`](crate::Client::update_document_default_version).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9602,6 +10722,14 @@ impl OperationError for UpdateDocumentDefaultVersionError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateDocumentDefaultVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateDocumentDefaultVersionError {}
 
 /// Errors of [`Client::update_document_metadata`](crate::Client::update_document_metadata).
 #[derive(Debug, Clone, PartialEq)]
@@ -9682,6 +10810,14 @@ impl OperationError for UpdateDocumentMetadataError {
     }
 }
 
+impl std::fmt::Display for UpdateDocumentMetadataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateDocumentMetadataError {}
+
 /// Errors of [`Client::update_maintenance_window`](crate::Client::update_maintenance_window).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9728,6 +10864,14 @@ impl OperationError for UpdateMaintenanceWindowError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateMaintenanceWindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateMaintenanceWindowError {}
 
 /// Errors of [`Client::update_maintenance_window_target`](crate::Client::update_maintenance_window_target).
 #[derive(Debug, Clone, PartialEq)]
@@ -9776,6 +10920,14 @@ impl OperationError for UpdateMaintenanceWindowTargetError {
     }
 }
 
+impl std::fmt::Display for UpdateMaintenanceWindowTargetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateMaintenanceWindowTargetError {}
+
 /// Errors of [`Client::update_maintenance_window_task`](crate::Client::update_maintenance_window_task).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9822,6 +10974,14 @@ impl OperationError for UpdateMaintenanceWindowTaskError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateMaintenanceWindowTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateMaintenanceWindowTaskError {}
 
 /// Errors of [`Client::update_managed_instance_role`](crate::Client::update_managed_instance_role).
 #[derive(Debug, Clone, PartialEq)]
@@ -9872,6 +11032,14 @@ impl OperationError for UpdateManagedInstanceRoleError {
         }
     }
 }
+
+impl std::fmt::Display for UpdateManagedInstanceRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateManagedInstanceRoleError {}
 
 /// Errors of [`Client::update_ops_item`](crate::Client::update_ops_item).
 #[derive(Debug, Clone, PartialEq)]
@@ -9980,6 +11148,14 @@ impl OperationError for UpdateOpsItemError {
     }
 }
 
+impl std::fmt::Display for UpdateOpsItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateOpsItemError {}
+
 /// Errors of [`Client::update_ops_metadata`](crate::Client::update_ops_metadata).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10069,6 +11245,14 @@ impl OperationError for UpdateOpsMetadataError {
     }
 }
 
+impl std::fmt::Display for UpdateOpsMetadataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateOpsMetadataError {}
+
 /// Errors of [`Client::update_patch_baseline`](crate::Client::update_patch_baseline).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10115,6 +11299,14 @@ impl OperationError for UpdatePatchBaselineError {
         }
     }
 }
+
+impl std::fmt::Display for UpdatePatchBaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdatePatchBaselineError {}
 
 /// Errors of [`Client::update_resource_data_sync`](crate::Client::update_resource_data_sync).
 #[derive(Debug, Clone, PartialEq)]
@@ -10191,6 +11383,14 @@ impl OperationError for UpdateResourceDataSyncError {
     }
 }
 
+impl std::fmt::Display for UpdateResourceDataSyncError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateResourceDataSyncError {}
+
 /// Errors of [`Client::update_service_setting`](crate::Client::update_service_setting).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10248,6 +11448,14 @@ impl OperationError for UpdateServiceSettingError {
     }
 }
 
+impl std::fmt::Display for UpdateServiceSettingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for UpdateServiceSettingError {}
+
 /// Errors of [`Client::validate_cloud_connector`](crate::Client::validate_cloud_connector).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10294,3 +11502,11 @@ impl OperationError for ValidateCloudConnectorError {
         }
     }
 }
+
+impl std::fmt::Display for ValidateCloudConnectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ValidateCloudConnectorError {}

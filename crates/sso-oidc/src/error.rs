@@ -152,6 +152,14 @@ impl OperationError for CreateTokenError {
     }
 }
 
+impl std::fmt::Display for CreateTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateTokenError {}
+
 /// Errors of [`Client::create_token_with_iam`](crate::Client::create_token_with_iam).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -311,6 +319,14 @@ impl OperationError for CreateTokenWithIAMError {
     }
 }
 
+impl std::fmt::Display for CreateTokenWithIAMError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for CreateTokenWithIAMError {}
+
 /// Errors of [`Client::register_client`](crate::Client::register_client).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -416,6 +432,14 @@ impl OperationError for RegisterClientError {
     }
 }
 
+impl std::fmt::Display for RegisterClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RegisterClientError {}
+
 /// Errors of [`Client::start_device_authorization`](crate::Client::start_device_authorization).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -498,3 +522,11 @@ impl OperationError for StartDeviceAuthorizationError {
         }
     }
 }
+
+impl std::fmt::Display for StartDeviceAuthorizationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartDeviceAuthorizationError {}

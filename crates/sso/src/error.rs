@@ -76,6 +76,14 @@ impl OperationError for GetRoleCredentialsError {
     }
 }
 
+impl std::fmt::Display for GetRoleCredentialsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetRoleCredentialsError {}
+
 /// Errors of [`Client::list_account_roles`](crate::Client::list_account_roles).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -146,6 +154,14 @@ impl OperationError for ListAccountRolesError {
         }
     }
 }
+
+impl std::fmt::Display for ListAccountRolesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAccountRolesError {}
 
 /// Errors of [`Client::list_accounts`](crate::Client::list_accounts).
 #[derive(Debug, Clone, PartialEq)]
@@ -218,6 +234,14 @@ impl OperationError for ListAccountsError {
     }
 }
 
+impl std::fmt::Display for ListAccountsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for ListAccountsError {}
+
 /// Errors of [`Client::logout`](crate::Client::logout).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -276,3 +300,11 @@ impl OperationError for LogoutError {
         }
     }
 }
+
+impl std::fmt::Display for LogoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for LogoutError {}

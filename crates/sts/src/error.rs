@@ -78,6 +78,14 @@ impl OperationError for AssumeRoleError {
     }
 }
 
+impl std::fmt::Display for AssumeRoleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AssumeRoleError {}
+
 /// Errors of [`Client::assume_role_with_saml`](crate::Client::assume_role_with_saml).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -176,6 +184,14 @@ impl OperationError for AssumeRoleWithSAMLError {
         }
     }
 }
+
+impl std::fmt::Display for AssumeRoleWithSAMLError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AssumeRoleWithSAMLError {}
 
 /// Errors of [`Client::assume_role_with_web_identity`](crate::Client::assume_role_with_web_identity).
 #[derive(Debug, Clone, PartialEq)]
@@ -288,6 +304,14 @@ impl OperationError for AssumeRoleWithWebIdentityError {
     }
 }
 
+impl std::fmt::Display for AssumeRoleWithWebIdentityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AssumeRoleWithWebIdentityError {}
+
 /// Errors of [`Client::assume_root`](crate::Client::assume_root).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -335,6 +359,14 @@ impl OperationError for AssumeRootError {
     }
 }
 
+impl std::fmt::Display for AssumeRootError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for AssumeRootError {}
+
 /// Errors of [`Client::decode_authorization_message`](crate::Client::decode_authorization_message).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -373,6 +405,14 @@ impl OperationError for DecodeAuthorizationMessageError {
         }
     }
 }
+
+impl std::fmt::Display for DecodeAuthorizationMessageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for DecodeAuthorizationMessageError {}
 
 /// Errors of [`Client::get_access_key_info`](crate::Client::get_access_key_info) (the model lists no exceptions).
 pub type GetAccessKeyInfoError = myaws_core::error::UnmodeledError;
@@ -443,6 +483,14 @@ impl OperationError for GetDelegatedAccessTokenError {
     }
 }
 
+impl std::fmt::Display for GetDelegatedAccessTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetDelegatedAccessTokenError {}
+
 /// Errors of [`Client::get_federation_token`](crate::Client::get_federation_token).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -506,6 +554,14 @@ impl OperationError for GetFederationTokenError {
     }
 }
 
+impl std::fmt::Display for GetFederationTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetFederationTokenError {}
+
 /// Errors of [`Client::get_session_token`](crate::Client::get_session_token).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -542,6 +598,14 @@ impl OperationError for GetSessionTokenError {
         }
     }
 }
+
+impl std::fmt::Display for GetSessionTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetSessionTokenError {}
 
 /// Errors of [`Client::get_web_identity_token`](crate::Client::get_web_identity_token).
 #[derive(Debug, Clone, PartialEq)]
@@ -612,3 +676,11 @@ impl OperationError for GetWebIdentityTokenError {
         }
     }
 }
+
+impl std::fmt::Display for GetWebIdentityTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetWebIdentityTokenError {}

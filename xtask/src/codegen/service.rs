@@ -549,6 +549,10 @@ impl Client {
                 let _ = writeln!(s, "            Self::{t}(_) => Some({e:?}),");
             }
             s.push_str("            Self::Unmodeled => None,\n        }\n    }\n}\n");
+            let _ = writeln!(
+                s,
+                "\nimpl std::fmt::Display for {ename} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(self.modeled_name().unwrap_or(\"unmodeled service error\"))\n    }}\n}}\n\nimpl std::error::Error for {ename} {{}}"
+            );
         }
         s
     }

@@ -45,11 +45,6 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 /// status and the request id, or the error with the raw service error.
 pub type InvokeResult = Result<(Value, u16, Option<String>), SdkError<RawServiceError>>;
 
-/// Largest response body read into memory for parsing.
-const MAX_RESPONSE_BODY: usize = 64 << 20;
-/// Largest body of a (not yet streamed) blob payload response.
-const MAX_PAYLOAD_BODY: usize = 1 << 30;
-
 /// The `User-Agent` myaws sends.
 pub const USER_AGENT_VALUE: &str = concat!("myaws-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -62,6 +57,14 @@ pub struct RawServiceError {
     /// The exception's members ([`Value::Null`] when unmodeled).
     pub value: Value,
 }
+
+impl fmt::Display for RawServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.shape.as_deref().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for RawServiceError {}
 
 /// The client behind every service client: configuration, HTTP pool, retry
 /// quota and the service model. Cheap to clone (an `Arc`), `Send + Sync`.
@@ -132,13 +135,7 @@ impl ClientHandle {
         let config = session
             .resolve(&model.metadata.service_id, &overrides)
             .map_err(|e| BuildError::new(e.to_string()))?;
-        let http = HttpClient::new(&HttpSettings {
-            connect_timeout: Some(config.connect_timeout),
-            read_timeout: Some(config.read_timeout),
-            ca_bundle: config.ca_bundle.clone(),
-            resolve_overrides: config.resolve_overrides.clone(),
-        })
-        .map_err(BuildError::new)?;
+        let http = HttpClient::new(&http_settings(&config)).map_err(BuildError::new)?;
         let retry = RetryPolicy::new(
             config.retry.mode,
             config.retry.max_attempts,
@@ -393,6 +390,24 @@ impl<'a> ClientMeta<'a> {
     /// The event registry.
     pub fn events(&self) -> &'a Events {
         &self.handle.inner.events
+    }
+}
+
+/// The HTTP client's settings from a client's resolved configuration.
+fn http_settings(config: &ResolvedConfig) -> HttpSettings {
+    HttpSettings {
+        connect_timeout: Some(config.connect_timeout),
+        read_timeout: Some(config.read_timeout),
+        ca_bundle: config.ca_bundle.clone(),
+        resolve_overrides: config.resolve_overrides.clone(),
+        proxy: config.proxies.clone(),
+        pool: crate::http::PoolSettings {
+            max_idle_per_host: config.max_pool_connections,
+            idle_timeout: config.pool_idle_timeout,
+        },
+        tcp_keepalive: config.tcp_keepalive,
+        stalled_stream: config.stalled_stream_protection,
+        transport: config.http_transport.as_ref().map(|t| t.0.clone()),
     }
 }
 

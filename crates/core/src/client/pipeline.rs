@@ -26,14 +26,16 @@ use http::Request;
 
 use super::discover::CallDiscovery;
 use super::request::{build_request, join_url};
-use super::response::{output_has_blob_payload, request_id};
-use super::{ClientHandle, InvokeResult, RawServiceError, MAX_PAYLOAD_BODY, MAX_RESPONSE_BODY};
+use super::response::request_id;
+use super::{ClientHandle, InvokeResult, RawServiceError};
 use crate::auth::RequestAuth;
 use crate::checksum::ChecksumAlgorithm;
 use crate::customizations::handlers::{CallNotes, Context, OpHandlers};
 use crate::customizations::{self, upload::Upload};
 use crate::endpoint_resolution::ResolvedEndpoint;
-use crate::error::{DispatchErrorKind, ResponseError, SdkError, ValidationError};
+use crate::error::{
+    DispatchError, DispatchErrorKind, ResponseError, SdkError, TimeoutKind, ValidationError,
+};
 use crate::events::HookOutcome;
 use crate::hooks::Hooks;
 use crate::model::{Operation, ServiceModel};
@@ -128,12 +130,50 @@ impl ClientHandle {
         let mut call = Call::new(
             self, hooks, handlers, notes, model, operation, input, payload,
         )?;
+        let attempts = self.attempts(&mut call);
+        match self.inner.config.operation_timeout {
+            None => attempts.await,
+            Some(limit) => tokio::time::timeout(limit, attempts)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(SdkError::Dispatch(DispatchError::timed_out(
+                        TimeoutKind::Operation,
+                        format!(
+                            "{} did not complete within the operation timeout of {} s",
+                            operation.name,
+                            limit.as_secs_f64()
+                        ),
+                    )))
+                }),
+        }
+    }
+
+    /// Stages 3 and 4 until the call returns; each attempt within the
+    /// attempt timeout, if one is set.
+    async fn attempts(&self, call: &mut Call<'_>) -> InvokeResult {
         let mut attempt = 1u32;
         loop {
             tracing::Span::current().record("attempts", attempt);
-            let outcome = self.attempt(&mut call, attempt).await?;
+            let outcome = match self.inner.config.attempt_timeout {
+                None => self.attempt(call, attempt).await?,
+                Some(limit) => match tokio::time::timeout(limit, self.attempt(call, attempt)).await
+                {
+                    Ok(outcome) => outcome?,
+                    Err(_) => Attempt::Failure {
+                        error: SdkError::Dispatch(DispatchError::timed_out(
+                            TimeoutKind::Attempt,
+                            format!(
+                                "attempt {attempt} did not complete within the attempt timeout of {} s",
+                                limit.as_secs_f64()
+                            ),
+                        )),
+                        kind: FailureKind::Transport { timeout: true },
+                        redirect: None,
+                    },
+                },
+            };
             self.record_for_rate_limiter(&outcome);
-            match self.decide(&mut call, attempt, outcome)? {
+            match self.decide(call, attempt, outcome)? {
                 Next::Return(result) => return result,
                 Next::Redirect(region) => call.redirect(self, &region)?,
                 Next::Retry(delay) => {
@@ -287,7 +327,7 @@ impl ClientHandle {
                     DispatchErrorKind::Connect | DispatchErrorKind::Io => {
                         FailureKind::Transport { timeout: false }
                     }
-                    DispatchErrorKind::Unsupported => FailureKind::Permanent,
+                    _ => FailureKind::Permanent,
                 };
                 return Ok(Attempt::Failure {
                     error: SdkError::Dispatch(dispatch),
@@ -583,11 +623,7 @@ impl<'a> Call<'a> {
         Ok(Call {
             validation: crate::checksum::response::algorithms(model, operation, &input),
             stream_member: customizations::streaming_output_member(model, operation),
-            max_body: if output_has_blob_payload(model, operation) {
-                MAX_PAYLOAD_BODY
-            } else {
-                MAX_RESPONSE_BODY
-            },
+            max_body: customizations::limits::max_response_body(model, operation),
             redirected: cached_region.is_some(),
             model,
             operation,

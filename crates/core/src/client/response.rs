@@ -144,17 +144,6 @@ impl ClientHandle {
     }
 }
 
-pub(super) fn output_has_blob_payload(model: &ServiceModel, op: &Operation) -> bool {
-    op.output.is_some_and(|o| {
-        let shape = model.shape(o);
-        shape.payload.as_ref().is_some_and(|p| {
-            shape.member_index(p).is_some_and(|i| {
-                model.shape(shape.members[i].target).kind == crate::model::ShapeKind::Blob
-            })
-        })
-    })
-}
-
 pub(super) fn request_id(resp: &BufferedResponse) -> Option<String> {
     for name in ["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"] {
         if let Some(v) = resp.head.headers.get(name).and_then(|v| v.to_str().ok()) {

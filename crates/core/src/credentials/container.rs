@@ -219,23 +219,26 @@ impl ContainerProvider {
         authorization: Option<&HeaderValue>,
     ) -> Result<Json, CredentialsError> {
         let mut problem = String::new();
+        let mut cause = None;
         for attempt in 1..=ATTEMPTS {
             if attempt > 1 {
                 tokio::time::sleep(self.retry_sleep).await;
             }
             match get_once(client, endpoint, authorization).await {
                 Ok(document) => return Ok(document),
-                Err(reason) => problem = reason,
+                Err((reason, source)) => (problem, cause) = (reason, source),
             }
             tracing::debug!(attempt, endpoint = %endpoint.origin, %problem, "container credentials request failed");
         }
-        Err(CredentialsError::provider(
-            Self::NAME,
-            format!(
-                "no credentials from {} ({}) after {ATTEMPTS} attempts: {problem}",
-                endpoint.origin, endpoint.var
-            ),
-        ))
+        let message = format!(
+            "no credentials from {} ({}) after {ATTEMPTS} attempts: {problem}",
+            endpoint.origin, endpoint.var
+        );
+        Err(match cause {
+            // The transport error stays reachable through `source()`.
+            Some(source) => CredentialsError::provider_with_source(Self::NAME, message, source),
+            None => CredentialsError::provider(Self::NAME, message),
+        })
     }
 }
 
@@ -339,26 +342,27 @@ async fn get_once(
     client: &HttpClient,
     endpoint: &Endpoint,
     authorization: Option<&HeaderValue>,
-) -> Result<Json, String> {
+) -> Result<Json, (String, Option<crate::error::DispatchError>)> {
+    let plain = |reason: String| (reason, None);
     let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     if let Some(value) = authorization {
         headers.insert(AUTHORIZATION, value.clone());
     }
     let request = metadata_request(Method::GET, &endpoint.url, headers)
-        .map_err(|e| format!("cannot build the request: {e}"))?;
+        .map_err(|e| plain(format!("cannot build the request: {e}")))?;
     let response = exchange(client, request, TIMEOUT)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| (e.to_string(), Some(e)))?;
     let text = String::from_utf8_lossy(&response.body);
     if response.head.status != StatusCode::OK {
-        return Err(format!(
+        return Err(plain(format!(
             "status {}: {}",
             response.head.status.as_u16(),
             redacted(&text, authorization)
-        ));
+        )));
     }
-    serde_json::from_str(&text).map_err(|_| "the response is not valid JSON".to_owned())
+    serde_json::from_str(&text).map_err(|_| plain("the response is not valid JSON".to_owned()))
 }
 
 /// A short quote of an error body, with the authorization token blanked

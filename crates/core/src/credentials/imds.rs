@@ -426,6 +426,7 @@ impl ImdsProvider {
             headers.insert(HeaderName::from_static(TOKEN_HEADER), token.value.clone());
         }
         let mut problem = String::new();
+        let mut cause = None;
         for attempt in 1..=self.settings.attempts {
             let request = self.request(Method::GET, &url, headers.clone())?;
             problem = match exchange(client, request, self.settings.timeout).await {
@@ -437,17 +438,26 @@ impl ImdsProvider {
                 }
                 Ok(response) => match accept(&response) {
                     Ok(value) => return Ok(value),
-                    Err(problem) => problem,
+                    Err(problem) => {
+                        cause = None;
+                        problem
+                    }
                 },
-                Err(e) => e.to_string(),
+                Err(e) => {
+                    let text = e.to_string();
+                    cause = Some(e);
+                    text
+                }
             };
             tracing::debug!(attempt, %url, %problem, "IMDS request failed");
         }
         let attempts = self.settings.attempts;
-        Err(Failure::Error(CredentialsError::provider(
-            Self::NAME,
-            format!("could not get {what} from {url} ({attempts} attempt(s)): {problem}"),
-        )))
+        let message = format!("could not get {what} from {url} ({attempts} attempt(s)): {problem}");
+        Err(Failure::Error(match cause {
+            // The last transport error stays reachable through `source()`.
+            Some(source) => CredentialsError::provider_with_source(Self::NAME, message, source),
+            None => CredentialsError::provider(Self::NAME, message),
+        }))
     }
 
     /// botocore's `_construct_url`: the base URL, a `/` if it lacks one,
@@ -872,10 +882,10 @@ async fn exchange_unboxed(
             .await
     };
     tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
-        Err(DispatchError {
-            kind: DispatchErrorKind::Timeout,
-            message: format!("no complete response within {} s", limit.as_secs_f64()),
-        })
+        Err(DispatchError::timed_out(
+            crate::error::TimeoutKind::Attempt,
+            format!("no complete response within {} s", limit.as_secs_f64()),
+        ))
     })
 }
 

@@ -12,6 +12,7 @@ use crate::model::{Operation, ServiceModel, ShapeKind};
 use crate::value::Value;
 
 pub(crate) mod handlers;
+pub mod limits;
 mod quirks;
 pub mod s3;
 pub mod s3express;

@@ -5,32 +5,39 @@
 //! Request bodies are [`SdkBody`] (bytes or a stream); responses come back
 //! with their body unread ([`StreamingResponse`]) so a streaming payload can
 //! be handed to the caller, or buffered up to a limit for parsing.
+//!
+//! Modules: `transport` ([`HttpTransport`], the pluggable sender, and
+//! [`HyperTransport`]), `connect` (TCP, proxy tunnel, TLS under the connect
+//! timeout), `tls`, `proxy` ([`ProxyConfig`], `NO_PROXY`), `watch` (read
+//! timeout per read, stalled-stream protection) and `resolve` (DNS
+//! overrides).
 
 use std::net::IpAddr;
-use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http::Request;
-use http_body_util::BodyExt;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 
 use crate::body::{BoxStream, SdkBody};
 use crate::error::{DispatchError, DispatchErrorKind};
 
+mod connect;
+mod proxy;
 mod resolve;
+mod tls;
+mod transport;
+mod watch;
 
+pub use proxy::{from_env as proxies_from_env, mask as mask_proxy_url, ProxyConfig};
 pub use resolve::OverrideResolver;
+pub use transport::{
+    HttpTransport, HyperTransport, PoolSettings, RequestBody, ResponseBody, SharedTransport,
+    DEFAULT_POOL_IDLE_TIMEOUT, TCP_KEEPALIVE_IDLE,
+};
+pub use watch::{StalledStreamProtection, DEFAULT_STALL_GRACE_PERIOD};
 
-type Http = HttpConnector<OverrideResolver>;
-#[cfg(feature = "rustls")]
-type Connector = hyper_rustls::HttpsConnector<Http>;
-#[cfg(all(not(feature = "rustls"), feature = "native-tls"))]
-type Connector = hyper_tls::HttpsConnector<Http>;
-#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-type Connector = Http;
+use watch::{BodyReader, UploadWatch};
 
 /// How long a request with `Expect: 100-continue` waits for the server's
 /// `100 Continue` before sending its body anyway (as botocore).
@@ -38,22 +45,37 @@ pub const EXPECT_CONTINUE_WAIT: Duration = Duration::from_secs(1);
 
 /// Settings of an [`HttpClient`].
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct HttpSettings {
-    /// Time allowed to establish a connection.
+    /// Time allowed to connect: TCP, a proxy's tunnel and the TLS handshake.
     pub connect_timeout: Option<Duration>,
-    /// Time allowed between response bytes (and for the response head).
+    /// Time allowed for any one read or write on the connection to make
+    /// progress, and for the response head once the request is sent.
     pub read_timeout: Option<Duration>,
     /// Extra PEM file of trusted CA certificates (`AWS_CA_BUNDLE`).
     pub ca_bundle: Option<std::path::PathBuf>,
     /// Host names equal to or ending in a suffix resolve to its address.
     pub resolve_overrides: Vec<(String, IpAddr)>,
+    /// Proxies (`None`: connect directly).
+    pub proxy: Option<ProxyConfig>,
+    /// Connection pool settings.
+    pub pool: PoolSettings,
+    /// TCP keep-alive probes on idle connections (botocore's
+    /// `tcp_keepalive`).
+    pub tcp_keepalive: bool,
+    /// Stalled-stream protection for request and response bodies.
+    pub stalled_stream: StalledStreamProtection,
+    /// Sends requests instead of the built-in hyper client.
+    pub transport: Option<Arc<dyn HttpTransport>>,
 }
 
-/// A pooled HTTP/1.1 + HTTP/2 client. Cheap to clone.
+/// Sends requests with myaws's timeouts around an [`HttpTransport`]. Cheap
+/// to clone.
 #[derive(Clone, Debug)]
 pub struct HttpClient {
-    client: Client<Connector, SdkBody>,
+    transport: Arc<dyn HttpTransport>,
     read_timeout: Option<Duration>,
+    stalled_stream: StalledStreamProtection,
 }
 
 /// A response with its whole body read.
@@ -70,36 +92,50 @@ pub struct BufferedResponse {
 pub struct StreamingResponse {
     /// Status, headers and version.
     pub head: http::response::Parts,
-    body: hyper::body::Incoming,
-    read_timeout: Option<Duration>,
+    body: BodyReader,
 }
 
 impl StreamingResponse {
-    /// Reads the whole body, refusing bodies longer than `max_body` bytes.
+    /// Reads the whole body, refusing bodies longer than `max_body` bytes
+    /// ([`DispatchErrorKind::BodyTooLarge`], before reading anything when
+    /// the declared length is already too long).
     pub async fn buffer(self, max_body: usize) -> Result<BufferedResponse, DispatchError> {
-        read_body(self.head, self.body, max_body, self.read_timeout).await
+        let mut body = self.body;
+        // hyper's own length, not the header's: a HEAD response declares the
+        // object's length but has no body.
+        let declared = body.size_hint().exact();
+        if declared.is_some_and(|n| n > max_body as u64) {
+            return Err(too_large(max_body, declared));
+        }
+        // A declared length within the limit is allocated at once (one
+        // allocation, no doubling); otherwise grow from a modest start.
+        let mut buf = BytesMut::with_capacity(declared.unwrap_or(16 * 1024) as usize);
+        while let Some(data) = body.next().await? {
+            if buf.len() + data.len() > max_body {
+                return Err(too_large(max_body, None));
+            }
+            buf.extend_from_slice(&data);
+        }
+        Ok(BufferedResponse {
+            head: self.head,
+            body: buf.freeze(),
+        })
     }
 
     /// The head and the body as a stream of chunks (each read subject to the
-    /// read timeout).
+    /// read timeout and stalled-stream protection; an error's source is the
+    /// [`DispatchError`]).
     pub fn into_stream(self) -> (http::response::Parts, BoxStream) {
-        let state = (self.body, self.read_timeout);
-        let stream = futures_util::stream::try_unfold(state, |(mut body, timeout)| async move {
-            loop {
-                let frame = match with_timeout(timeout, body.frame()).await {
-                    Ok(Some(frame)) => frame.map_err(|e| {
-                        std::io::Error::new(
-                            std::io::ErrorKind::UnexpectedEof,
-                            format!("reading the response body: {e}"),
-                        )
-                    })?,
-                    Ok(None) => return Ok(None),
-                    Err(e) => {
-                        return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, e.message))
-                    }
-                };
-                if let Ok(data) = frame.into_data() {
-                    return Ok(Some((data, (body, timeout))));
+        let stream = futures_util::stream::try_unfold(self.body, |mut body| async move {
+            match body.next().await {
+                Ok(Some(data)) => Ok(Some((data, body))),
+                Ok(None) => Ok(None),
+                Err(e) => {
+                    let kind = match e.kind {
+                        DispatchErrorKind::Timeout => std::io::ErrorKind::TimedOut,
+                        _ => std::io::ErrorKind::UnexpectedEof,
+                    };
+                    Err(std::io::Error::new(kind, e))
                 }
             }
         });
@@ -108,20 +144,17 @@ impl StreamingResponse {
 }
 
 impl HttpClient {
-    /// Builds a client with its own connection pool.
+    /// Builds a client: the settings' transport, or hyper with its own
+    /// connection pool.
     pub fn new(settings: &HttpSettings) -> Result<HttpClient, String> {
-        let mut http =
-            HttpConnector::new_with_resolver(OverrideResolver::new(&settings.resolve_overrides));
-        http.enforce_http(false);
-        http.set_connect_timeout(settings.connect_timeout);
-        http.set_nodelay(true);
-        let connector = tls_connector(http, settings.ca_bundle.as_deref())?;
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build(connector);
+        let transport: Arc<dyn HttpTransport> = match &settings.transport {
+            Some(t) => t.clone(),
+            None => Arc::new(HyperTransport::new(settings)?),
+        };
         Ok(HttpClient {
-            client,
+            transport,
             read_timeout: settings.read_timeout,
+            stalled_stream: settings.stalled_stream,
         })
     }
 
@@ -139,25 +172,32 @@ impl HttpClient {
     ///
     /// A request carrying `Expect: 100-continue` holds its body back until
     /// the server answers `100 Continue` or [`EXPECT_CONTINUE_WAIT`] passes.
+    /// While the body goes out, the read timeout and stalled-stream
+    /// protection watch its progress; once it is out, the head must arrive
+    /// within the read timeout.
     pub async fn send_streaming(
         &self,
         mut request: Request<SdkBody>,
     ) -> Result<StreamingResponse, DispatchError> {
-        check_scheme(
-            request.uri().scheme_str(),
-            cfg!(any(feature = "rustls", feature = "native-tls")),
-        )?;
+        check_scheme(request.uri().scheme_str(), tls::TLS_AVAILABLE)?;
+        check_no_userinfo(request.uri())?;
         if expects_continue(&request) {
             gate_on_continue(&mut request);
         }
-        let response = with_timeout(self.read_timeout, self.client.request(request))
-            .await?
-            .map_err(classify)?;
+        let (parts, body) = request.into_parts();
+        let (body, watch) = UploadWatch::new(body, self.read_timeout, &self.stalled_stream);
+        let request = Request::from_parts(parts, transport::boxed(body));
+        let send = self.transport.send(request);
+        let watchdog = watch.watchdog();
+        futures_util::pin_mut!(send, watchdog);
+        let response = match futures_util::future::select(send, watchdog).await {
+            futures_util::future::Either::Left((response, _)) => response?,
+            futures_util::future::Either::Right((error, _)) => return Err(error),
+        };
         let (head, body) = response.into_parts();
         Ok(StreamingResponse {
             head,
-            body,
-            read_timeout: self.read_timeout,
+            body: BodyReader::new(body, self.read_timeout, &self.stalled_stream),
         })
     }
 }
@@ -186,168 +226,47 @@ fn gate_on_continue(request: &mut Request<SdkBody>) {
     }));
 }
 
-async fn with_timeout<F: std::future::Future>(
-    limit: Option<Duration>,
-    fut: F,
-) -> Result<F::Output, DispatchError> {
-    match limit {
-        Some(d) => tokio::time::timeout(d, fut)
-            .await
-            .map_err(|_| DispatchError {
-                kind: DispatchErrorKind::Timeout,
-                message: format!("no response within {} s", d.as_secs_f64()),
-            }),
-        None => Ok(fut.await),
-    }
-}
-
-async fn read_body(
-    head: http::response::Parts,
-    mut body: hyper::body::Incoming,
-    max_body: usize,
-    read_timeout: Option<Duration>,
-) -> Result<BufferedResponse, DispatchError> {
-    // hyper's own length, not the header's: a HEAD response declares the
-    // object's length but has no body.
-    let declared = http_body::Body::size_hint(&body).upper();
-    if declared.is_some_and(|n| n > max_body as u64) {
-        return Err(too_large(max_body));
-    }
-    // Never pre-allocate more than a modest amount on the server's word.
-    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
-    loop {
-        let frame = match with_timeout(read_timeout, body.frame()).await? {
-            None => break,
-            Some(f) => f.map_err(|e| DispatchError {
-                kind: DispatchErrorKind::Io,
-                message: format!("reading the response body: {e}"),
-            })?,
-        };
-        if let Ok(data) = frame.into_data() {
-            if buf.len() + data.len() > max_body {
-                return Err(too_large(max_body));
-            }
-            buf.extend_from_slice(&data);
+fn too_large(max: usize, declared: Option<u64>) -> DispatchError {
+    let message = match declared {
+        Some(n) => {
+            format!("the response declares {n} bytes, over the {max}-byte limit of this operation")
         }
-    }
-    Ok(BufferedResponse {
-        head,
-        body: buf.freeze(),
-    })
-}
-
-fn too_large(max: usize) -> DispatchError {
-    DispatchError {
-        kind: DispatchErrorKind::Io,
-        message: format!("response body larger than the {max}-byte limit"),
-    }
-}
-
-fn classify(e: hyper_util::client::legacy::Error) -> DispatchError {
-    let kind = if e.is_connect() {
-        DispatchErrorKind::Connect
-    } else {
-        DispatchErrorKind::Io
+        None => format!("the response body is over the {max}-byte limit of this operation"),
     };
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(&e);
+    DispatchError::new(DispatchErrorKind::BodyTooLarge, message)
+}
+
+/// A response body's read error: the connection broke or the framing is
+/// wrong (bad chunked encoding, fewer bytes than declared).
+fn classify_body_error(e: crate::body::BoxError) -> DispatchError {
+    let mut message = format!("reading the response body: {e}");
+    let mut source = e.source();
     while let Some(s) = source {
         message.push_str(": ");
         message.push_str(&s.to_string());
         source = s.source();
     }
-    DispatchError { kind, message }
+    DispatchError::io(message).with_source(e)
 }
 
-#[cfg(feature = "rustls")]
-fn tls_connector(http: Http, ca_bundle: Option<&Path>) -> Result<Connector, String> {
-    use std::sync::{Arc, OnceLock};
-
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::CertificateDer;
-
-    // The system's roots are read and parsed once per process, and the TLS
-    // configuration built on them once too: a ClientConfig clone shares its
-    // verifier and root store (Arcs), so more clients cost next to nothing.
-    static SYSTEM_ROOTS: OnceLock<rustls::RootCertStore> = OnceLock::new();
-    static SYSTEM_CONFIG: OnceLock<Result<rustls::ClientConfig, String>> = OnceLock::new();
-    let system_roots = || {
-        SYSTEM_ROOTS.get_or_init(|| {
-            let mut roots = rustls::RootCertStore::empty();
-            for cert in rustls_native_certs::load_native_certs().certs {
-                let _ = roots.add(cert);
-            }
-            roots
-        })
-    };
-    let client_config = |roots: rustls::RootCertStore| {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map(|b| b.with_root_certificates(roots).with_no_client_auth())
-            .map_err(|e| e.to_string())
-    };
-    let config = match ca_bundle {
-        None => SYSTEM_CONFIG
-            .get_or_init(|| client_config(system_roots().clone()))
-            .clone()?,
-        Some(path) => {
-            let mut roots = system_roots().clone();
-            let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-                .map_err(|e| format!("CA bundle {}: {e}", path.display()))?
-                .collect::<Result<_, _>>()
-                .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
-            if certs.is_empty() {
-                return Err(format!(
-                    "CA bundle {} holds no certificates",
-                    path.display()
-                ));
-            }
-            for cert in certs {
-                roots
-                    .add(cert)
-                    .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
-            }
-            client_config(roots)?
-        }
-    };
-    let builder = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(config)
-        .https_or_http()
-        .enable_http1();
-    #[cfg(feature = "http2")]
-    let builder = builder.enable_http2();
-    Ok(builder.wrap_connector(http))
-}
-
-#[cfg(all(not(feature = "rustls"), feature = "native-tls"))]
-fn tls_connector(http: Http, ca_bundle: Option<&Path>) -> Result<Connector, String> {
-    let mut builder = native_tls::TlsConnector::builder();
-    if let Some(path) = ca_bundle {
-        let pem = std::fs::read(path).map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
-        let cert = native_tls::Certificate::from_pem(&pem)
-            .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
-        builder.add_root_certificate(cert);
+/// Refuses URLs with user info: it would be sent in the `Host` header.
+fn check_no_userinfo(uri: &http::Uri) -> Result<(), DispatchError> {
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err(DispatchError::new(
+            DispatchErrorKind::Unsupported,
+            "the URL holds user information (`user:password@`), which would be sent in the Host header; remove it",
+        ));
     }
-    let tls = builder.build().map_err(|e| e.to_string())?;
-    Ok(hyper_tls::HttpsConnector::from((http, tls.into())))
-}
-
-#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-fn tls_connector(http: Http, ca_bundle: Option<&Path>) -> Result<Connector, String> {
-    if ca_bundle.is_some() {
-        return Err("a CA bundle was configured but this build has no TLS support".into());
-    }
-    Ok(http)
+    Ok(())
 }
 
 /// Refuses `https` when this build has no TLS backend, with a clear message.
 fn check_scheme(scheme: Option<&str>, tls_available: bool) -> Result<(), DispatchError> {
     if scheme == Some("https") && !tls_available {
-        return Err(DispatchError {
-            kind: DispatchErrorKind::Unsupported,
-            message: "this build of myaws has no TLS support: enable the `rustls` or `native-tls` feature to use https endpoints".into(),
-        });
+        return Err(DispatchError::new(
+            DispatchErrorKind::Unsupported,
+            "this build of myaws has no TLS support: enable the `rustls` or `native-tls` feature to use https endpoints",
+        ));
     }
     Ok(())
 }

@@ -72,7 +72,7 @@ impl<E> fmt::Display for PaginationError<E> {
     }
 }
 
-impl<E: fmt::Debug + 'static> std::error::Error for PaginationError<E> {
+impl<E: std::error::Error + 'static> std::error::Error for PaginationError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             PaginationError::Call(e) => Some(e),

@@ -91,7 +91,7 @@ fn item_value(model: &ServiceModel, item: Option<ShapeId>, json: Json) -> Result
     match item {
         Some(shape) => convert::from_json(model, shape, &json, output_options())
             .map_err(|e| PaginationError::Conversion(e.to_string())),
-        None => Ok(Value::Document(json)),
+        None => Ok(Value::Document(Box::new(json))),
     }
 }
 

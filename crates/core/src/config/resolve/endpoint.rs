@@ -138,6 +138,15 @@ pub fn validate_endpoint_url(url: &str, source: &SettingSource) -> Result<(), Co
     let uri: http::Uri = url
         .parse()
         .map_err(|_| invalid("not a valid URL; expected something like `https://host:port`"))?;
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        // Never echo the password back.
+        return Err(ConfigError::invalid(
+            "endpoint_url",
+            source.clone(),
+            crate::http::mask_proxy_url(url),
+            "user information (`user:password@`) is not allowed in an endpoint URL: it would be sent in the Host header; remove it",
+        ));
+    }
     match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
         Some("http" | "https") => {}
         Some(_) => return Err(invalid("the scheme must be `http` or `https`")),
@@ -191,6 +200,13 @@ mod tests {
         ] {
             let err = validate_endpoint_url(bad, &src).unwrap_err();
             assert!(err.to_string().contains("endpoint_url"), "{bad}: {err}");
+        }
+        for userinfo in ["http://user:pw-s3cret@host:1", "https://user@host"] {
+            let err = validate_endpoint_url(userinfo, &src)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("user information"), "{err}");
+            assert!(!err.contains("pw-s3cret"), "{err}");
         }
     }
 

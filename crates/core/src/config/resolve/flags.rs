@@ -23,14 +23,14 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// How a two-valued setting is written, and its value when unset.
-struct TwoWay {
+pub(super) struct TwoWay {
     parse: fn(&str) -> Option<bool>,
     expected: &'static str,
     default: bool,
 }
 
 /// `true` / `false`, off when unset.
-const FLAG: TwoWay = TwoWay {
+pub(super) const FLAG: TwoWay = TwoWay {
     parse: parse_bool,
     expected: "expected `true` or `false`",
     default: false,
@@ -46,7 +46,7 @@ const WHEN: TwoWay = TwoWay {
 
 /// A two-valued setting: explicit, else the environment variable, else the
 /// profile key, else the default of `kind`.
-fn resolve_two_way(
+pub(super) fn resolve_two_way(
     setting: &str,
     explicit: Option<bool>,
     env_var: &str,

@@ -14,6 +14,7 @@ mod compression;
 mod discovery;
 mod endpoint;
 mod flags;
+mod network;
 mod region;
 mod retry;
 
@@ -31,6 +32,7 @@ pub use flags::{
     resolve_response_checksum_validation, resolve_s3_addressing_style, resolve_use_dual_stack,
     resolve_use_fips, S3_ADDRESSING_STYLES,
 };
+pub use network::{check_pool_size, check_timeout, resolve_proxies, resolve_tcp_keepalive};
 pub use region::{resolve_region, validate_region};
 pub use retry::{parse_retry_mode, resolve_retry, RetryConfig, RetryMode};
 

@@ -11,6 +11,7 @@
 use minicbor::data::Type;
 use minicbor::Decoder;
 
+use super::budget::Budget;
 use super::MAX_DEPTH;
 use crate::protocol::ProtocolError;
 
@@ -86,8 +87,13 @@ impl Cbor {
 
 /// Decodes one data item that must fill `input` exactly.
 pub fn decode(input: &[u8]) -> Result<Cbor, ProtocolError> {
+    decode_bounded(input, &Budget::new(usize::MAX, 0))
+}
+
+/// [`decode`], charging every item to `budget`.
+pub(crate) fn decode_bounded(input: &[u8], budget: &Budget) -> Result<Cbor, ProtocolError> {
     let mut d = Decoder::new(input);
-    let item = item(&mut d, 0)?;
+    let item = item(&mut d, 0, budget)?;
     if d.position() != input.len() {
         return Err(cbor_error(format!(
             "{} unexpected bytes after the data item",
@@ -110,10 +116,11 @@ fn remaining(d: &Decoder<'_>) -> usize {
     d.input().len().saturating_sub(d.position())
 }
 
-fn item(d: &mut Decoder<'_>, depth: usize) -> Result<Cbor, ProtocolError> {
+fn item(d: &mut Decoder<'_>, depth: usize, budget: &Budget) -> Result<Cbor, ProtocolError> {
     if depth > MAX_DEPTH {
         return Err(cbor_error(format!("nested deeper than {MAX_DEPTH} levels")));
     }
+    budget.charge(std::mem::size_of::<Cbor>())?;
     Ok(match d.datatype().map_err(wrap)? {
         Type::U8 | Type::U16 | Type::U32 | Type::U64 => Cbor::Unsigned(d.u64().map_err(wrap)?),
         Type::I8 | Type::I16 | Type::I32 | Type::I64 | Type::Int => {
@@ -124,14 +131,18 @@ fn item(d: &mut Decoder<'_>, depth: usize) -> Result<Cbor, ProtocolError> {
         Type::Bytes | Type::BytesIndef => {
             let mut out = Vec::new();
             for chunk in d.bytes_iter().map_err(wrap)? {
-                out.extend_from_slice(chunk.map_err(wrap)?);
+                let chunk = chunk.map_err(wrap)?;
+                budget.charge(chunk.len())?;
+                out.extend_from_slice(chunk);
             }
             Cbor::Bytes(out)
         }
         Type::String | Type::StringIndef => {
             let mut out = String::new();
             for chunk in d.str_iter().map_err(wrap)? {
-                out.push_str(chunk.map_err(wrap)?);
+                let chunk = chunk.map_err(wrap)?;
+                budget.charge(chunk.len())?;
+                out.push_str(chunk);
             }
             Cbor::Text(out)
         }
@@ -141,12 +152,12 @@ fn item(d: &mut Decoder<'_>, depth: usize) -> Result<Cbor, ProtocolError> {
             match len {
                 Some(n) => {
                     for _ in 0..n {
-                        out.push(item(d, depth + 1)?);
+                        out.push(item(d, depth + 1, budget)?);
                     }
                 }
                 None => {
                     while !take_break(d)? {
-                        out.push(item(d, depth + 1)?);
+                        out.push(item(d, depth + 1, budget)?);
                     }
                 }
             }
@@ -158,14 +169,14 @@ fn item(d: &mut Decoder<'_>, depth: usize) -> Result<Cbor, ProtocolError> {
             match len {
                 Some(n) => {
                     for _ in 0..n {
-                        let k = item(d, depth + 1)?;
-                        out.push((k, item(d, depth + 1)?));
+                        let k = item(d, depth + 1, budget)?;
+                        out.push((k, item(d, depth + 1, budget)?));
                     }
                 }
                 None => {
                     while !take_break(d)? {
-                        let k = item(d, depth + 1)?;
-                        out.push((k, item(d, depth + 1)?));
+                        let k = item(d, depth + 1, budget)?;
+                        out.push((k, item(d, depth + 1, budget)?));
                     }
                 }
             }
@@ -173,7 +184,7 @@ fn item(d: &mut Decoder<'_>, depth: usize) -> Result<Cbor, ProtocolError> {
         }
         Type::Tag => {
             let tag = d.tag().map_err(wrap)?.as_u64();
-            Cbor::Tag(tag, Box::new(item(d, depth + 1)?))
+            Cbor::Tag(tag, Box::new(item(d, depth + 1, budget)?))
         }
         Type::Bool => Cbor::Bool(d.bool().map_err(wrap)?),
         Type::Null => {

@@ -7,6 +7,7 @@
 
 use bytes::Bytes;
 
+use super::budget::Budget;
 use super::cbor::{self, Cbor};
 use super::scalar::timestamp_from_secs;
 use super::{check_depth, check_union, empty_struct, kind_name};
@@ -24,8 +25,9 @@ pub(crate) fn parse_body(
     if body.is_empty() {
         return Ok(empty_struct(model, shape));
     }
-    let item = cbor::decode(body)?;
-    match value(model, shape, &item, 0)? {
+    let budget = Budget::for_body(model, body.len());
+    let item = cbor::decode_bounded(body, &budget)?;
+    match value(model, shape, &item, 0, &budget)? {
         Value::Null if !model.shape(shape).union => Ok(empty_struct(model, shape)),
         v => Ok(v),
     }
@@ -37,8 +39,10 @@ pub(crate) fn value(
     id: ShapeId,
     item: &Cbor,
     depth: usize,
+    budget: &Budget,
 ) -> Result<Value, ProtocolError> {
     check_depth(depth)?;
+    budget.slots(1)?;
     let shape = model.shape(id);
     let mismatch = || {
         ProtocolError::new(format!(
@@ -52,7 +56,7 @@ pub(crate) fn value(
         return Ok(Value::Null);
     }
     Ok(match shape.kind {
-        ShapeKind::Structure if shape.document => Value::Document(to_json(item, depth)?),
+        ShapeKind::Structure if shape.document => Value::Document(Box::new(to_json(item, depth)?)),
         ShapeKind::Structure => {
             let Cbor::Map(entries) = item else {
                 return Err(mismatch());
@@ -66,13 +70,14 @@ pub(crate) fn value(
                     return Ok(Value::Null);
                 }
             }
+            budget.slots(shape.members.len())?;
             let mut slots = vec![Value::Null; shape.members.len()];
             for (k, v) in entries {
                 let Some(i) = k.as_str().and_then(|k| shape.member_index(k)) else {
                     continue;
                 };
                 if !matches!(v, Cbor::Null) {
-                    slots[i] = value(model, shape.members[i].target, v, depth + 1)?;
+                    slots[i] = value(model, shape.members[i].target, v, depth + 1, budget)?;
                 }
             }
             Value::Struct(slots)
@@ -88,7 +93,7 @@ pub(crate) fn value(
                 .ok_or_else(|| ProtocolError::new("list shape without member"))?;
             let mut out = Vec::with_capacity(items.len());
             for i in items {
-                out.push(value(model, target, i, depth + 1)?);
+                out.push(value(model, target, i, depth + 1, budget)?);
             }
             Value::List(out)
         }
@@ -107,7 +112,8 @@ pub(crate) fn value(
                     ProtocolError::new(format!("map {} has a non-text key", shape.name))
                 })?;
                 if !matches!(v, Cbor::Null) {
-                    out.push((key.to_string(), value(model, target, v, depth + 1)?));
+                    budget.charge(24 + key.len())?;
+                    out.push((key.to_string(), value(model, target, v, depth + 1, budget)?));
                 }
             }
             Value::Map(out)

@@ -22,11 +22,15 @@ use super::cbor::{self, Cbor};
 use super::headers::header_text;
 use super::json::{parse_lenient, JsonReader};
 use super::rest::{self, BodyFormat};
-use super::xml::{document, XmlReader};
 use super::xml_dom::Element;
+use super::xml_tree::{document, TreeReader};
 use super::{cbor_shape, ProtocolError, Response, ServiceErrorParts};
 use crate::model::{Operation, Protocol, ServiceModel, ShapeId};
 use crate::value::Value;
+
+/// The largest error body that is parsed; a larger one is treated like an
+/// empty one (code and message from the status).
+pub const MAX_PARSED_ERROR_BODY: usize = 256 * 1024;
 
 /// Code, message and request id before the modeled members are parsed.
 struct Basics {
@@ -45,6 +49,18 @@ pub(crate) fn parse(
     op: &Operation,
     response: &Response<'_>,
 ) -> Result<ServiceErrorParts, ProtocolError> {
+    if response.body.len() > MAX_PARSED_ERROR_BODY {
+        // Real error documents are a few hundred bytes: a huge one is not
+        // worth a document tree; the status says enough.
+        let basics = from_status(response);
+        return Ok(ServiceErrorParts {
+            code: basics.code,
+            message: basics.message,
+            request_id: basics.request_id,
+            shape: None,
+            value: Value::Null,
+        });
+    }
     let basics = if is_generic(response) {
         from_status(response)
     } else {
@@ -262,8 +278,8 @@ fn modeled(
             rest::parse(model, shape, &lenient, BodyFormat::Json)
         }
         Protocol::RestXml => rest::parse(model, shape, response, BodyFormat::Xml),
-        Protocol::Query => XmlReader::new(model, false).body(shape, response.body),
-        Protocol::Ec2 => XmlReader::new(model, true).body(shape, response.body),
+        Protocol::Query => TreeReader::new(model, false).body(shape, response.body),
+        Protocol::Ec2 => TreeReader::new(model, true).body(shape, response.body),
         Protocol::RpcV2Cbor => cbor_shape::parse_body(model, shape, response.body),
     }
 }

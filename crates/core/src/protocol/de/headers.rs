@@ -116,7 +116,7 @@ fn json_value(text: &str) -> Result<Value, ProtocolError> {
         .map_err(|_| ProtocolError::new("jsonvalue header is not base64"))?;
     let json: serde_json::Value = serde_json::from_slice(&raw)
         .map_err(|e| ProtocolError::new(format!("jsonvalue header is not JSON: {e}")))?;
-    Ok(Value::Document(json))
+    Ok(Value::Document(Box::new(json)))
 }
 
 /// Splits a list header (RFC 7230 `#rule`): commas separate items unless they

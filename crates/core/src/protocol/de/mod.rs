@@ -2,8 +2,10 @@
 //! `parsers.py`.
 //!
 //! Each wire format has its own module that walks a body with the service
-//! model: `json` (awsJson and rest-json bodies), `xml` over the small tree
-//! that [`xml_dom`] builds (query, ec2 and rest-xml bodies), and `cbor_shape`
+//! model: `json` (awsJson and rest-json bodies, read with serde without a
+//! JSON tree), `xml` (query, ec2 and rest-xml outputs, read from the event
+//! stream without a tree), `xml_tree` over the small tree that [`xml_dom`]
+//! builds (XML error bodies, which are small), and `cbor_shape`
 //! over the generic items of the [`cbor`] decoder (Smithy RPC v2). `rest`
 //! binds headers, status codes and payloads for the REST protocols, `headers`
 //! reads header-bound values, `scalar` converts text, and `error` extracts
@@ -13,6 +15,7 @@
 //! capped at [`MAX_DEPTH`] and nothing is pre-allocated from a length the input
 //! declares.
 
+mod budget;
 pub mod cbor;
 mod cbor_shape;
 mod error;
@@ -24,6 +27,7 @@ mod scalar;
 mod tests;
 mod xml;
 pub mod xml_dom;
+mod xml_tree;
 
 use super::{ProtocolError, Response, ServiceErrorParts};
 use crate::model::{Location, Member, Operation, Protocol, ServiceModel, ShapeId, ShapeKind};

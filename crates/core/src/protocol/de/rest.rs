@@ -8,6 +8,7 @@ use bytes::Bytes;
 use super::headers::{header_text, member_from_header, prefixed_map};
 use super::json::JsonReader;
 use super::xml::XmlReader;
+use super::xml_tree::TreeReader;
 use super::{ProtocolError, Response};
 use crate::model::{Location, ServiceModel, ShapeId, ShapeKind};
 use crate::value::Value;
@@ -26,6 +27,9 @@ impl BodyFormat {
     fn parse(self, model: &ServiceModel, id: ShapeId, body: &[u8]) -> Result<Value, ProtocolError> {
         match self {
             BodyFormat::Json => JsonReader::new(model, true).body(id, body),
+            BodyFormat::Xml if model.shape(id).exception => {
+                TreeReader::new(model, false).body(id, body)
+            }
             BodyFormat::Xml => XmlReader::new(model, false).body(id, body),
         }
     }

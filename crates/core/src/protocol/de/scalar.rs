@@ -46,7 +46,7 @@ pub(crate) fn from_text(
         ShapeKind::Timestamp => Value::Timestamp(parse_timestamp(text)?),
         ShapeKind::Blob => Value::Blob(decode_base64(text)?),
         ShapeKind::Structure if s.document => {
-            Value::Document(serde_json::Value::String(text.into()))
+            Value::Document(Box::new(serde_json::Value::String(text.into())))
         }
         kind => {
             return Err(ProtocolError::new(format!(

@@ -219,7 +219,7 @@ fn rest_json_binds_headers_status_and_prefixed_maps_over_the_body() {
     };
     meta.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(meta, vec![("one".into(), s("1")), ("two".into(), s("2"))]);
-    assert_eq!(*v.get("J"), Value::Document(json!({"a": [1, 2]})));
+    assert_eq!(*v.get("J"), Value::Document(Box::new(json!({"a": [1, 2]}))));
     let t = Value::Timestamp(DateTime::from_secs(1_576_540_098));
     assert_eq!(*v.get("Times"), Value::List(vec![t.clone(), t]));
     assert_eq!(*v.get("Flag"), Value::Bool(true));
@@ -525,4 +525,60 @@ fn operations_without_output_parse_to_null() {
         body: b"{\"x\": 1}",
     };
     assert_eq!(parse_response(&m, op, &r), Ok(Value::Null));
+}
+
+/// Hostile bodies of tiny elements are refused once their values would
+/// outgrow the response's memory budget; the same shapes parse when
+/// their bodies are reasonable.
+#[test]
+fn tiny_elements_are_refused_past_the_memory_budget() {
+    let extra = json!({
+        "Item": {"type": "structure", "members": {"A": {"shape": "S"}, "B": {"shape": "S"},
+                 "C": {"shape": "S"}, "D": {"shape": "S"}, "E": {"shape": "S"}}},
+        "IL": {"type": "list", "member": {"shape": "Item"}}
+    });
+    let h = HeaderMap::new();
+    let n = 400_000;
+    for (protocol, body, small) in [
+        (
+            "json",
+            format!("{{\"L\":[{}{{}}]}}", "{},".repeat(n)).into_bytes(),
+            b"{\"L\":[{},{\"A\":\"x\"}]}".to_vec(),
+        ),
+        (
+            "rest-xml",
+            format!("<Out><L>{}</L></Out>", "<m/>".repeat(n)).into_bytes(),
+            b"<Out><L><m/><m><A>x</A></m></L></Out>".to_vec(),
+        ),
+    ] {
+        let m = model(protocol, json!({"L": {"shape": "IL"}}), extra.clone());
+        let op = m.operation("Op").unwrap();
+        let r = Response {
+            status: 200,
+            headers: &h,
+            body: &body,
+        };
+        let e = parse_response(&m, op, &r).unwrap_err();
+        assert!(
+            e.message.contains("refused as malformed or hostile"),
+            "{protocol}: {e}"
+        );
+        let v = ok(&m, 200, &h, &small);
+        let Value::List(items) = v.get("L") else {
+            panic!("{protocol}: {:?}", v.get("L"))
+        };
+        assert_eq!(items.len(), 2, "{protocol}");
+    }
+}
+
+/// Unknown elements cost nothing: a large body of them parses.
+#[test]
+fn unknown_elements_are_skipped_without_memory() {
+    let h = HeaderMap::new();
+    let m = model("rest-xml", json!({"A": {"shape": "S"}}), json!({}));
+    let body = format!("<Out>{}<A>x</A></Out>", "<Junk/>".repeat(2_000_000));
+    assert_eq!(*ok(&m, 200, &h, body.as_bytes()).get("A"), s("x"));
+    let m = model("json", json!({"A": {"shape": "S"}}), json!({}));
+    let body = format!("{{{}\"A\":\"x\"}}", "\"J\":[0],".repeat(1_000_000));
+    assert_eq!(*ok(&m, 200, &h, body.as_bytes()).get("A"), s("x"));
 }

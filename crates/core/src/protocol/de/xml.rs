@@ -1,33 +1,231 @@
-//! XML bodies (query, ec2 and rest-xml), like botocore's
-//! `BaseXMLResponseParser`.
+//! XML outputs (query, ec2 and rest-xml), like botocore's
+//! `BaseXMLResponseParser`, read straight from `quick-xml`'s event stream:
+//! no element tree is built, elements the model does not name are skipped
+//! without keeping anything, and every value made is charged to the
+//! response's [`Budget`].
 //!
 //! A structure's members are the children named by `locationName` (or the
 //! member name; a flattened list uses its member's `locationName`), then
 //! attributes for `xmlAttribute` members. A wrapped list or map iterates the
 //! wrapper's children; a flattened one is the repeated elements themselves.
 //! Map entries hold `key`/`value` children (or their `locationName`s). Empty
-//! elements are empty strings; namespaces are ignored.
+//! elements are empty strings; namespaces are ignored. The document must be
+//! one well-formed UTF-8 root element, nested at most [`MAX_DEPTH`] deep.
 
-use std::collections::HashMap;
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
+use super::budget::{Budget, SLOT};
 use super::scalar::{self, BoolStyle};
-use super::xml_dom::{self, local_name, Element};
-use super::{check_depth, check_union, empty_struct, is_bound_outside_body};
+use super::xml_dom::local_name;
+use super::{check_depth, check_union, empty_struct, is_bound_outside_body, MAX_DEPTH};
 use crate::model::{Member, Operation, ServiceModel, ShapeId, ShapeKind};
 use crate::protocol::ProtocolError;
 use crate::value::Value;
 
-/// Walks XML elements with the service model.
+/// Reads XML outputs with the service model.
 pub(crate) struct XmlReader<'m> {
     model: &'m ServiceModel,
-    /// EC2 error layout (`<Response><Errors><Error>`).
-    ec2: bool,
+}
+
+/// An element's start: its local name and, when asked for, its attributes.
+struct Start<'a> {
+    tag: BytesStart<'a>,
+    /// Where the local name starts in the qualified name.
+    local: usize,
+    /// `<x/>`: no content and no end tag follow.
+    empty: bool,
+}
+
+impl Start<'_> {
+    /// The local name (prefix removed); checked as UTF-8 when read.
+    fn name(&self) -> &str {
+        let qualified = self.tag.name().into_inner();
+        // Checked in `start`.
+        std::str::from_utf8(&qualified[self.local..]).unwrap_or("")
+    }
+}
+
+/// The events of one document, with text decoded and nesting counted.
+struct Events<'a> {
+    reader: Reader<&'a [u8]>,
+    depth: usize,
+    budget: Budget,
+}
+
+/// What the reader needs from an event.
+enum Ev<'a> {
+    Start(Start<'a>),
+    End,
+    Text(String),
+    Eof,
+}
+
+impl<'a> Events<'a> {
+    fn new(body: &'a [u8], budget: Budget) -> Result<Self, ProtocolError> {
+        let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+        std::str::from_utf8(body).map_err(|e| xml_error(format!("not UTF-8: {e}")))?;
+        let mut reader = Reader::from_reader(body);
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        Ok(Events {
+            reader,
+            depth: 0,
+            budget,
+        })
+    }
+
+    fn next(&mut self) -> Result<Ev<'a>, ProtocolError> {
+        loop {
+            let event = self
+                .reader
+                .read_event()
+                .map_err(|e| xml_error(format!("at byte {}: {e}", self.reader.error_position())))?;
+            return Ok(match event {
+                Event::Start(tag) => {
+                    if self.depth >= MAX_DEPTH {
+                        return Err(xml_error(format!(
+                            "nested deeper than {MAX_DEPTH} elements"
+                        )));
+                    }
+                    self.depth += 1;
+                    Ev::Start(start(tag, false)?)
+                }
+                Event::Empty(tag) => Ev::Start(start(tag, true)?),
+                Event::End(_) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    Ev::End
+                }
+                Event::Text(t) => Ev::Text(
+                    t.xml10_content()
+                        .map_err(|e| xml_error(e.to_string()))?
+                        .into_owned(),
+                ),
+                Event::CData(t) => {
+                    let s = std::str::from_utf8(&t).map_err(|e| xml_error(e.to_string()))?;
+                    Ev::Text(s.replace("\r\n", "\n").replace('\r', "\n"))
+                }
+                Event::GeneralRef(r) => Ev::Text(match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    Ok(None) => {
+                        let name = r.decode().map_err(|e| xml_error(e.to_string()))?;
+                        resolve_predefined_entity(&name)
+                            .ok_or_else(|| xml_error(format!("unknown entity &{name};")))?
+                            .to_string()
+                    }
+                    Err(e) => return Err(xml_error(e.to_string())),
+                }),
+                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => continue,
+                Event::Eof => Ev::Eof,
+            });
+        }
+    }
+
+    /// Skips the rest of an element whose start was just read.
+    fn skip(&mut self, start: &Start<'_>) -> Result<(), ProtocolError> {
+        if start.empty {
+            return Ok(());
+        }
+        // Raw events: nothing decoded or kept, only nesting counted.
+        let mut open = 1usize;
+        while open > 0 {
+            let event = self
+                .reader
+                .read_event()
+                .map_err(|e| xml_error(format!("at byte {}: {e}", self.reader.error_position())))?;
+            match event {
+                Event::Start(_) => {
+                    if self.depth >= MAX_DEPTH {
+                        return Err(xml_error(format!(
+                            "nested deeper than {MAX_DEPTH} elements"
+                        )));
+                    }
+                    self.depth += 1;
+                    open += 1;
+                }
+                Event::End(_) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    open -= 1;
+                }
+                Event::Eof => return Err(unclosed()),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The element's direct text (child elements skipped), up to its end.
+    fn text(&mut self, start: &Start<'_>) -> Result<String, ProtocolError> {
+        let mut text = String::new();
+        if start.empty {
+            return Ok(text);
+        }
+        loop {
+            match self.next()? {
+                Ev::Text(t) => text.push_str(&t),
+                Ev::Start(child) => self.skip(&child)?,
+                Ev::End => return Ok(text),
+                Ev::Eof => return Err(unclosed()),
+            }
+        }
+    }
+
+    /// The root element's start; text before it must be blank.
+    fn root(&mut self) -> Result<Option<Start<'a>>, ProtocolError> {
+        loop {
+            match self.next()? {
+                Ev::Start(s) => return Ok(Some(s)),
+                Ev::Text(t) if t.chars().all(char::is_whitespace) => {}
+                Ev::Text(_) => return Err(xml_error("text outside the root element")),
+                Ev::End => return Err(xml_error("unexpected end tag")),
+                Ev::Eof => return Ok(None),
+            }
+        }
+    }
+
+    /// After the root: only blank text may follow.
+    fn finish(&mut self) -> Result<(), ProtocolError> {
+        loop {
+            match self.next()? {
+                Ev::Eof => return Ok(()),
+                Ev::Text(t) if t.chars().all(char::is_whitespace) => {}
+                Ev::Text(_) => return Err(xml_error("text outside the root element")),
+                Ev::Start(_) => return Err(xml_error("more than one root element")),
+                Ev::End => return Err(xml_error("unexpected end tag")),
+            }
+        }
+    }
+}
+
+fn start(tag: BytesStart<'_>, empty: bool) -> Result<Start<'_>, ProtocolError> {
+    let qualified =
+        std::str::from_utf8(tag.name().into_inner()).map_err(|e| xml_error(e.to_string()))?;
+    let local = qualified.len() - local_name(qualified).len();
+    Ok(Start { tag, local, empty })
+}
+
+fn xml_error(message: impl std::fmt::Display) -> ProtocolError {
+    ProtocolError::new(format!("invalid XML in response body: {message}"))
+}
+
+fn unclosed() -> ProtocolError {
+    xml_error("unexpected end of document (unclosed element)")
+}
+
+/// Which of a member's two names a child used (the first wins).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum NameRank {
+    Botocore,
+    Smithy,
 }
 
 impl<'m> XmlReader<'m> {
-    /// A reader; `ec2` selects the EC2 error layout.
-    pub(crate) fn new(model: &'m ServiceModel, ec2: bool) -> Self {
-        XmlReader { model, ec2 }
+    /// A reader.
+    pub(crate) fn new(model: &'m ServiceModel, _ec2: bool) -> Self {
+        XmlReader { model }
     }
 
     /// A query/ec2 success response: the output is the `resultWrapper` child
@@ -38,179 +236,312 @@ impl<'m> XmlReader<'m> {
         op: &Operation,
         body: &[u8],
     ) -> Result<Value, ProtocolError> {
-        let root = document(body)?;
-        let start = match &op.output_result_wrapper {
-            Some(wrapper) => match root.child(wrapper) {
-                Some(node) => node,
-                None => return Ok(empty_struct(self.model, output)),
-            },
-            None => &root,
+        let mut ev = Events::new(body, Budget::for_body(self.model, body.len()))?;
+        let Some(root) = ev.root()? else {
+            return Err(xml_error("no root element"));
         };
-        self.top(output, start)
+        let value = match &op.output_result_wrapper {
+            None => self.value(&mut ev, None, output, &root, 0)?,
+            Some(wrapper) => {
+                let mut found = Value::Null;
+                let mut seen = false;
+                if !root.empty {
+                    loop {
+                        match ev.next()? {
+                            Ev::Start(child) if !seen && child.name() == wrapper => {
+                                found = self.value(&mut ev, None, output, &child, 0)?;
+                                seen = true;
+                            }
+                            Ev::Start(child) => ev.skip(&child)?,
+                            Ev::Text(_) => {}
+                            Ev::End => break,
+                            Ev::Eof => return Err(unclosed()),
+                        }
+                    }
+                }
+                found
+            }
+        };
+        ev.finish()?;
+        Ok(self.fix_top(output, value))
     }
 
     /// A whole body parsed as `shape` (rest-xml); an empty body is an empty
     /// document.
     pub(crate) fn body(&self, shape: ShapeId, body: &[u8]) -> Result<Value, ProtocolError> {
-        self.top(shape, &document(body)?)
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(self.fix_top(shape, Value::Null));
+        }
+        let mut ev = Events::new(body, Budget::for_body(self.model, body.len()))?;
+        let Some(root) = ev.root()? else {
+            return Err(xml_error("no root element"));
+        };
+        let value = self.value(&mut ev, None, shape, &root, 0)?;
+        ev.finish()?;
+        Ok(self.fix_top(shape, value))
     }
 
-    /// `node` parsed as `shape`; an absent union stays [`Value::Null`], any
-    /// other absent structure is empty.
-    pub(crate) fn top(&self, shape: ShapeId, node: &Element) -> Result<Value, ProtocolError> {
-        match self.value(None, shape, &[node], 0)? {
-            Value::Null if !self.model.shape(shape).union => Ok(empty_struct(self.model, shape)),
-            v => Ok(v),
+    /// An absent union stays [`Value::Null`]; any other absent structure is
+    /// empty.
+    fn fix_top(&self, shape: ShapeId, value: Value) -> Value {
+        match value {
+            Value::Null if !self.model.shape(shape).union => empty_struct(self.model, shape),
+            v => v,
         }
     }
 
-    /// Converts `nodes` (one element, or the repeats of one name) to a value of
-    /// shape `id`, reached through `member` (for its `flattened` trait).
+    /// The element `start` (just read) as a value of shape `id`, reached
+    /// through `member`; reads up to and including its end.
     fn value(
         &self,
+        ev: &mut Events<'_>,
         member: Option<&Member>,
         id: ShapeId,
-        nodes: &[&Element],
+        start: &Start<'_>,
         depth: usize,
     ) -> Result<Value, ProtocolError> {
         check_depth(depth)?;
-        let Some(first) = nodes.first() else {
-            return Ok(Value::Null);
-        };
         let shape = self.model.shape(id);
-        // A wrapped collection iterates its wrapper's children; a flattened
-        // one (or repeated wrappers, as botocore does) the elements given.
-        let items = || -> Vec<&Element> {
-            let flattened = member.is_some_and(|m| m.flattened) || shape.flattened;
-            if !flattened && nodes.len() == 1 {
-                first.children.iter().collect()
-            } else {
-                nodes.to_vec()
-            }
-        };
-        Ok(match shape.kind {
+        match shape.kind {
             ShapeKind::Structure if shape.document => {
-                Value::Document(serde_json::Value::String(first.text.clone()))
+                let text = ev.text(start)?;
+                ev.budget.charge(text.len())?;
+                Ok(Value::Document(Box::new(serde_json::Value::String(text))))
             }
-            ShapeKind::Structure => return self.structure(id, first, depth),
-            ShapeKind::List => {
+            ShapeKind::Structure => self.structure(ev, id, start, depth),
+            ShapeKind::List | ShapeKind::Map => {
+                let flattened = member.is_some_and(|m| m.flattened) || shape.flattened;
+                let mut out = if shape.kind == ShapeKind::List {
+                    Value::List(Vec::new())
+                } else {
+                    Value::Map(Vec::new())
+                };
+                if flattened {
+                    self.item(ev, id, &mut out, start, depth)?;
+                } else {
+                    self.items(ev, id, &mut out, start, depth)?;
+                }
+                Ok(out)
+            }
+            _ => {
+                let text = ev.text(start)?;
+                // The value's own slot is its parent's; text is on the heap.
+                if matches!(shape.kind, ShapeKind::String | ShapeKind::Blob) {
+                    ev.budget.charge(text.len())?;
+                }
+                scalar::from_text(self.model, id, &text, BoolStyle::Xml)
+            }
+        }
+    }
+
+    /// The children of a wrapper element `start` as items of list or map
+    /// `id`, appended to `out`.
+    fn items(
+        &self,
+        ev: &mut Events<'_>,
+        id: ShapeId,
+        out: &mut Value,
+        start: &Start<'_>,
+        depth: usize,
+    ) -> Result<(), ProtocolError> {
+        if start.empty {
+            return Ok(());
+        }
+        loop {
+            match ev.next()? {
+                Ev::Start(child) => self.item(ev, id, out, &child, depth)?,
+                Ev::Text(_) => {}
+                Ev::End => return Ok(()),
+                Ev::Eof => return Err(unclosed()),
+            }
+        }
+    }
+
+    /// One element `start` as an item (list) or entry (map) of `id`.
+    fn item(
+        &self,
+        ev: &mut Events<'_>,
+        id: ShapeId,
+        out: &mut Value,
+        start: &Start<'_>,
+        depth: usize,
+    ) -> Result<(), ProtocolError> {
+        let shape = self.model.shape(id);
+        match out {
+            Value::List(items) => {
                 let item = shape
                     .member
                     .as_deref()
                     .ok_or_else(|| ProtocolError::new("list shape without member"))?;
-                let mut out = Vec::new();
-                for node in items() {
-                    out.push(self.value(Some(item), item.target, &[node], depth + 1)?);
-                }
-                Value::List(out)
+                ev.budget.slots(1)?;
+                items.push(self.value(ev, Some(item), item.target, start, depth + 1)?);
+                Ok(())
             }
-            ShapeKind::Map => return self.map(id, &items(), depth),
-            _ => scalar::from_text(self.model, id, &first.text, BoolStyle::Xml)?,
-        })
+            Value::Map(entries) => {
+                let entry = self.entry(ev, id, start, depth)?;
+                ev.budget.charge(SLOT + 24 + entry.0.len())?;
+                entries.push(entry);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 
-    fn structure(&self, id: ShapeId, node: &Element, depth: usize) -> Result<Value, ProtocolError> {
-        let shape = self.model.shape(id);
-        let node = if shape.exception {
-            self.error_root(node)
-        } else {
-            node
-        };
-        let mut order: Vec<(&str, Vec<&Element>)> = Vec::new();
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        for child in &node.children {
-            match index.get(child.name.as_str()) {
-                Some(&i) => order[i].1.push(child),
-                None => {
-                    index.insert(&child.name, order.len());
-                    order.push((&child.name, vec![child]));
-                }
-            }
-        }
-        if shape.union {
-            let mut set = order.iter().map(|(n, _)| *n).filter(|n| *n != "__type");
-            let first = set.next();
-            if !check_union(&shape.name, first.map_or(0, |_| 1 + set.count()))? {
-                return Ok(Value::Null);
-            }
-            let known = shape.members.iter().any(|m| {
-                let (name, fallback) = self.key_names(m);
-                first == Some(name) || first == Some(fallback)
-            });
-            if !known {
-                // A variant this model does not know: the union stays empty.
-                return Ok(empty_struct(self.model, id));
-            }
-        }
-        let mut slots = vec![Value::Null; shape.members.len()];
-        for (slot, m) in slots.iter_mut().zip(&shape.members) {
-            if is_bound_outside_body(m) {
-                continue;
-            }
-            let (name, fallback) = self.key_names(m);
-            if let Some(&i) = index.get(name).or_else(|| index.get(fallback)) {
-                *slot = self.value(Some(m), m.target, &order[i].1, depth + 1)?;
-            } else if m.xml_attribute {
-                if let Some(text) = attribute(node, m.wire_name()) {
-                    *slot = scalar::from_text(self.model, m.target, text, BoolStyle::Xml)?;
-                }
-            }
-        }
-        Ok(Value::Struct(slots))
-    }
-
-    fn map(&self, id: ShapeId, entries: &[&Element], depth: usize) -> Result<Value, ProtocolError> {
+    /// A map entry: `key` and `value` children (or their `locationName`s).
+    fn entry(
+        &self,
+        ev: &mut Events<'_>,
+        id: ShapeId,
+        start: &Start<'_>,
+        depth: usize,
+    ) -> Result<(String, Value), ProtocolError> {
         let shape = self.model.shape(id);
         let (Some(key), Some(value)) = (shape.key.as_deref(), shape.value.as_deref()) else {
             return Err(ProtocolError::new("map shape without key or value"));
         };
         let key_name = self.xml_name(key).unwrap_or("key");
         let value_name = self.xml_name(value).unwrap_or("value");
-        let mut out = Vec::new();
-        for entry in entries {
-            let (mut k, mut v) = (None, None);
-            for child in &entry.children {
-                if child.name == key_name {
-                    k = Some(self.value(Some(key), key.target, &[child], depth + 1)?);
-                } else if child.name == value_name {
-                    v = Some(self.value(Some(value), value.target, &[child], depth + 1)?);
-                } else {
-                    return Err(ProtocolError::new(format!(
-                        "unexpected <{}> in an entry of map {}",
-                        child.name, shape.name
-                    )));
-                }
-            }
-            match (k, v) {
-                (Some(Value::String(k)), Some(v)) => out.push((k, v)),
-                _ => {
-                    return Err(ProtocolError::new(format!(
-                        "an entry of map {} lacks <{key_name}> or <{value_name}>",
-                        shape.name
-                    )))
+        let (mut k, mut v) = (None, None);
+        if !start.empty {
+            loop {
+                match ev.next()? {
+                    Ev::Start(child) if child.name() == key_name => {
+                        k = Some(self.value(ev, Some(key), key.target, &child, depth + 1)?);
+                    }
+                    Ev::Start(child) if child.name() == value_name => {
+                        v = Some(self.value(ev, Some(value), value.target, &child, depth + 1)?);
+                    }
+                    Ev::Start(child) => {
+                        return Err(ProtocolError::new(format!(
+                            "unexpected <{}> in an entry of map {}",
+                            child.name(),
+                            shape.name
+                        )))
+                    }
+                    Ev::Text(_) => {}
+                    Ev::End => break,
+                    Ev::Eof => return Err(unclosed()),
                 }
             }
         }
-        Ok(Value::Map(out))
-    }
-
-    /// The element holding an exception's members.
-    fn error_root<'a>(&self, node: &'a Element) -> &'a Element {
-        if self.ec2 {
-            node.child("Errors")
-                .and_then(|e| e.child("Error"))
-                .unwrap_or(node)
-        } else if node.name == "ErrorResponse" {
-            node.child("Error").unwrap_or(node)
-        } else {
-            node
+        match (k, v) {
+            (Some(Value::String(k)), Some(v)) => Ok((k, v)),
+            _ => Err(ProtocolError::new(format!(
+                "an entry of map {} lacks <{key_name}> or <{value_name}>",
+                shape.name
+            ))),
         }
     }
 
-    /// The element name of a structure member as botocore computes it (a
-    /// flattened list takes its member's `locationName`; a shape-level
-    /// `locationName` counts), and as Smithy does (the reference's own
-    /// `locationName` or the member name), tried when the first is absent.
+    /// A structure from element `start`: children by member name, then
+    /// `xmlAttribute` members from its attributes.
+    fn structure(
+        &self,
+        ev: &mut Events<'_>,
+        id: ShapeId,
+        start: &Start<'_>,
+        depth: usize,
+    ) -> Result<Value, ProtocolError> {
+        let shape = self.model.shape(id);
+        ev.budget.slots(shape.members.len())?;
+        let mut slots = vec![Value::Null; shape.members.len()];
+        // Which name filled each slot (a child under the member's first name
+        // wins over one under its second, whatever the order).
+        let mut filled: Vec<Option<NameRank>> = vec![None; shape.members.len()];
+        let mut union_first: Option<String> = None;
+        let mut union_count = 0usize;
+        if !start.empty {
+            loop {
+                let child = match ev.next()? {
+                    Ev::Start(child) => child,
+                    Ev::Text(_) => continue,
+                    Ev::End => break,
+                    Ev::Eof => return Err(unclosed()),
+                };
+                if shape.union && child.name() != "__type" {
+                    match &union_first {
+                        None => {
+                            union_first = Some(child.name().to_owned());
+                            union_count = 1;
+                        }
+                        Some(first) if first != child.name() => union_count = 2,
+                        Some(_) => {}
+                    }
+                    check_union(&shape.name, union_count)?;
+                }
+                let Some((i, rank)) = self.member_for(id, child.name()) else {
+                    ev.skip(&child)?;
+                    continue;
+                };
+                let m = &shape.members[i];
+                if is_bound_outside_body(m) || filled[i].is_some_and(|r| r < rank) {
+                    ev.skip(&child)?;
+                    continue;
+                }
+                if filled[i].is_some_and(|r| r > rank) {
+                    slots[i] = Value::Null;
+                }
+                let target = self.model.shape(m.target);
+                let collection = matches!(target.kind, ShapeKind::List | ShapeKind::Map);
+                match (&mut slots[i], collection) {
+                    // Another element of a collection: flattened items, or
+                    // a repeated wrapper's items.
+                    (slot @ (Value::List(_) | Value::Map(_)), true) => {
+                        let flattened = m.flattened || target.flattened;
+                        if flattened {
+                            self.item(ev, m.target, slot, &child, depth + 1)?;
+                        } else {
+                            self.items(ev, m.target, slot, &child, depth + 1)?;
+                        }
+                    }
+                    // A scalar or structure already read: the first wins.
+                    (slot, _) if filled[i] == Some(rank) && !slot.is_null() => ev.skip(&child)?,
+                    (slot, _) => *slot = self.value(ev, Some(m), m.target, &child, depth + 1)?,
+                }
+                filled[i] = Some(rank);
+            }
+        }
+        if shape.members.iter().any(|m| m.xml_attribute) {
+            for (i, m) in shape.members.iter().enumerate() {
+                if m.xml_attribute && filled[i].is_none() {
+                    if let Some(text) = attribute(&start.tag, m.wire_name())? {
+                        ev.budget.charge(text.len())?;
+                        slots[i] = scalar::from_text(self.model, m.target, &text, BoolStyle::Xml)?;
+                    }
+                }
+            }
+        }
+        if shape.union {
+            let Some(first) = union_first else {
+                return Ok(Value::Null);
+            };
+            if self.member_for(id, &first).is_none() {
+                // A variant this model does not know: the union stays empty.
+                return Ok(empty_struct(self.model, id));
+            }
+        }
+        Ok(Value::Struct(slots))
+    }
+
+    /// The member a child element named `name` fills, and under which of
+    /// its names: botocore's (a flattened list takes its member's
+    /// `locationName`; a shape-level `locationName` counts) first, then
+    /// Smithy's (the reference's own `locationName` or the member name).
+    fn member_for(&self, id: ShapeId, name: &str) -> Option<(usize, NameRank)> {
+        let members = &self.model.shape(id).members;
+        let mut fallback = None;
+        for (i, m) in members.iter().enumerate() {
+            let (botocore, smithy) = self.key_names(m);
+            if botocore == name {
+                return Some((i, NameRank::Botocore));
+            }
+            if fallback.is_none() && smithy == name {
+                fallback = Some((i, NameRank::Smithy));
+            }
+        }
+        fallback
+    }
+
     fn key_names<'a>(&'a self, m: &'a Member) -> (&'a str, &'a str) {
         let smithy = m.location_name.as_deref().unwrap_or(&m.name);
         let target = self.model.shape(m.target);
@@ -234,25 +565,32 @@ impl<'m> XmlReader<'m> {
     }
 }
 
-/// Parses a body; an empty (or blank) body is an empty document.
-pub(crate) fn document(body: &[u8]) -> Result<Element, ProtocolError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        Ok(Element::default())
-    } else {
-        xml_dom::parse(body)
-    }
-}
-
 /// An attribute by qualified name; a prefixed name also matches the same
-/// local name under another prefix.
-fn attribute<'a>(node: &'a Element, name: &str) -> Option<&'a str> {
-    let exact = node.attributes.iter().find(|(k, _)| k == name);
-    let found = exact.or_else(|| {
-        name.contains(':').then(|| {
-            node.attributes
-                .iter()
-                .find(|(k, _)| k.contains(':') && local_name(k) == local_name(name))
-        })?
-    });
-    found.map(|(_, v)| v.as_str())
+/// local name under another prefix. `xmlns` attributes are never members.
+fn attribute(tag: &BytesStart<'_>, name: &str) -> Result<Option<String>, ProtocolError> {
+    let mut by_local = None;
+    for attr in tag.attributes() {
+        let attr = attr.map_err(|e| xml_error(e.to_string()))?;
+        let key = std::str::from_utf8(attr.key.as_ref()).map_err(|e| xml_error(e.to_string()))?;
+        if key == "xmlns" || key.starts_with("xmlns:") {
+            continue;
+        }
+        let value = || -> Result<String, ProtocolError> {
+            Ok(attr
+                .unescape_value()
+                .map_err(|e| xml_error(e.to_string()))?
+                .into_owned())
+        };
+        if key == name {
+            return value().map(Some);
+        }
+        if by_local.is_none()
+            && name.contains(':')
+            && key.contains(':')
+            && local_name(key) == local_name(name)
+        {
+            by_local = Some(value()?);
+        }
+    }
+    Ok(by_local)
 }

@@ -55,7 +55,7 @@ impl TransferError {
     /// Wraps an S3 call's error.
     pub(crate) fn api<E>(operation: &'static str, err: SdkError<E>) -> Self
     where
-        E: fmt::Debug + Send + Sync + 'static,
+        E: std::error::Error + Send + Sync + 'static,
     {
         TransferError::Api {
             operation,
