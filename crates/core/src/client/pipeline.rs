@@ -20,16 +20,18 @@ use bytes::Bytes;
 use http::Request;
 
 use super::request::build_request;
-use super::response::{is_retryable_shape, output_has_blob_payload, request_id};
+use super::response::{is_retryable_shape, output_has_blob_payload, request_id, SendOptions};
 use super::{ClientHandle, InvokeResult, RawServiceError, MAX_PAYLOAD_BODY, MAX_RESPONSE_BODY};
 use crate::auth::RequestAuth;
 use crate::checksum::ChecksumAlgorithm;
 use crate::customizations::{self, upload::Upload};
 use crate::endpoint_resolution::ResolvedEndpoint;
-use crate::error::{DispatchErrorKind, ResponseError, SdkError, ValidationError};
+use crate::error::{DispatchError, DispatchErrorKind, ResponseError, SdkError, ValidationError};
 use crate::events::HookOutcome;
+use crate::eventstream::outgoing::{self, OutgoingEvents};
+use crate::eventstream::{EventStreamError, EventStreamValue, RawEventReceiver, ResponseMeta};
 use crate::hooks::Hooks;
-use crate::model::{Operation, ServiceModel};
+use crate::model::{Operation, Protocol, ServiceModel};
 use crate::protocol::{self, SerializeOptions};
 use crate::retry::{self, FailureKind};
 use crate::value::Value;
@@ -52,6 +54,10 @@ struct Call<'a> {
     validation: Vec<ChecksumAlgorithm>,
     /// The output's streaming payload member, if any.
     stream_member: Option<usize>,
+    /// The output's event-stream member, if any.
+    event_output: Option<usize>,
+    /// The input's event stream, sent as the request body (over HTTP/2).
+    events_in: Option<OutgoingEvents>,
     /// Largest buffered response body.
     max_body: usize,
     /// The S3 bucket of the call, if any (for redirects and S3 Express).
@@ -98,7 +104,9 @@ impl ClientHandle {
         if let Some(outcome) = self.prepare_params(&hooks, model, operation, &mut input)? {
             return self.short_circuit(model, operation, outcome);
         }
-        let mut call = Call::new(self, hooks, model, operation, input, payload)?;
+        // Input event streams travel beside the params too.
+        let events = outgoing::take(self.model(), operation, &mut input);
+        let mut call = Call::new(self, hooks, model, operation, input, (payload, events))?;
         let mut attempt = 1u32;
         loop {
             tracing::Span::current().record("attempts", attempt);
@@ -175,7 +183,7 @@ impl ClientHandle {
                 &call.endpoint,
                 &call.auth,
                 identity,
-                &call.upload,
+                (&call.upload, call.events_in.as_ref()),
                 &mut request,
             )
             .map_err(|e| match &call.last_error {
@@ -185,17 +193,20 @@ impl ClientHandle {
         let sent = match call.hooks.before_send(&mut request, attempt) {
             Some(canned) => Ok((canned, None)),
             None => {
-                self.send(
-                    request.map(|_| body),
-                    call.stream_member.is_some(),
-                    call.max_body,
-                )
-                .await
+                let how = SendOptions {
+                    streams_output: call.stream_member.is_some() || call.event_output.is_some(),
+                    max_body: call.max_body,
+                    http2: call.events_in.is_some(),
+                };
+                self.send(request.map(|_| body), how).await
             }
         };
         let (mut response, stream) = match sent {
             Ok(sent) => sent,
-            Err(dispatch) => {
+            Err(mut dispatch) => {
+                if let Some(why) = call.events_in.as_ref().and_then(OutgoingEvents::failed) {
+                    dispatch.message = format!("sending the input event stream failed: {why}");
+                }
                 let kind = match dispatch.kind {
                     DispatchErrorKind::Timeout => FailureKind::Timeout,
                     DispatchErrorKind::Connect | DispatchErrorKind::Io => FailureKind::Connection,
@@ -238,8 +249,25 @@ impl ClientHandle {
                 if let Some(r) = &request_id {
                     tracing::Span::current().record("request_id", r.as_str());
                 }
+                let mut stream = stream;
+                let mut events = None;
+                if let (Some(index), Some((body, _))) = (call.event_output, stream.take()) {
+                    let meta = ResponseMeta {
+                        status,
+                        request_id: request_id.clone(),
+                    };
+                    match self.open_events(call, body, meta, &mut value).await {
+                        Ok(receiver) => events = Some((index, receiver)),
+                        Err(failure) => return Ok(failure),
+                    }
+                }
                 call.hooks
                     .after_call(model, operation, &response, &mut value)?;
+                if let (Some((index, receiver)), Value::Struct(slots)) = (events, &mut value) {
+                    if let Some(slot) = slots.get_mut(index) {
+                        *slot = Value::EventStream(EventStreamValue::output(receiver));
+                    }
+                }
                 if let (Some(index), Some((body, len))) = (call.stream_member, stream) {
                     let checksum = crate::checksum::response::select(
                         status,
@@ -290,6 +318,75 @@ impl ClientHandle {
             kind,
             redirect,
         })
+    }
+
+    /// The receiver of a successful response's output event stream. The RPC
+    /// protocols' `initial-response` event is read first, into the output's
+    /// other members.
+    async fn open_events(
+        &self,
+        call: &Call<'_>,
+        body: crate::body::BoxStream,
+        meta: ResponseMeta,
+        output: &mut Value,
+    ) -> Result<RawEventReceiver, Attempt> {
+        let model = self.model();
+        let Some(index) = call.event_output else {
+            unreachable!("open_events is called for event-stream outputs only")
+        };
+        let Some(shape) = call.operation.output else {
+            unreachable!("an event-stream output has an output shape")
+        };
+        let union = model.shape(shape).members[index].target;
+        let (status, request_id) = (meta.status, meta.request_id.clone());
+        let mut receiver = RawEventReceiver::new(body, model.clone(), union, meta);
+        if let Some(events) = &call.events_in {
+            receiver.set_input_failure(events.failure());
+        }
+        if !matches!(model.protocol, Protocol::Json | Protocol::RpcV2Cbor) {
+            return Ok(receiver);
+        }
+        let failure = |error: SdkError<RawServiceError>, kind| Attempt::Failure {
+            error,
+            kind,
+            redirect: None,
+        };
+        let payload = match receiver.initial_response().await {
+            Ok(payload) => payload,
+            Err(EventStreamError::Io(e)) => {
+                let error = SdkError::Dispatch(DispatchError {
+                    kind: DispatchErrorKind::Io,
+                    message: format!("reading the initial-response event: {e}"),
+                });
+                return Err(failure(error, FailureKind::Connection));
+            }
+            Err(e) => {
+                let error = SdkError::Response(ResponseError {
+                    status,
+                    message: format!("reading the initial-response event: {e}"),
+                    request_id,
+                });
+                return Err(failure(error, FailureKind::Permanent));
+            }
+        };
+        if let Some(payload) = payload {
+            let parsed = protocol::de::parse_body(model, shape, &payload).map_err(|e| {
+                let error = SdkError::Response(ResponseError {
+                    status,
+                    message: format!("the initial-response event: {}", e.message),
+                    request_id: request_id.clone(),
+                });
+                failure(error, FailureKind::Permanent)
+            })?;
+            if let (Value::Struct(slots), Value::Struct(parsed)) = (output, parsed) {
+                for (i, (slot, value)) in slots.iter_mut().zip(parsed).enumerate() {
+                    if i != index && !value.is_null() {
+                        *slot = value;
+                    }
+                }
+            }
+        }
+        Ok(receiver)
     }
 
     /// Stage 4: what comes after an attempt.
@@ -360,8 +457,13 @@ impl<'a> Call<'a> {
         model: &'a ServiceModel,
         operation: &'a Operation,
         input: Value,
-        payload: Option<crate::body::ByteStream>,
+        body: (Option<crate::body::ByteStream>, Option<OutgoingEvents>),
     ) -> Result<Call<'a>, Failure> {
+        let (payload, mut events_in) = body;
+        if events_in.is_some() {
+            crate::eventstream::check_http2(true, cfg!(feature = "http2"))
+                .map_err(|e| SdkError::Construction(e.to_string()))?;
+        }
         let mut serialized =
             protocol::serialize_request(model, operation, &input, &SerializeOptions::default())
                 .map_err(|e| SdkError::Construction(e.message))?;
@@ -387,8 +489,13 @@ impl<'a> Call<'a> {
         )
         .map_err(SdkError::Construction)?;
         upload.apply_headers(&mut request);
+        if let Some(events) = &mut events_in {
+            events.prepare(&mut request);
+        }
         hooks.request("request-created", &mut request, 1);
         Ok(Call {
+            event_output: crate::eventstream::output_stream_member(model, operation),
+            events_in,
             validation: crate::checksum::response::algorithms(model, operation, &input),
             stream_member: customizations::streaming_output_member(model, operation),
             max_body: if output_has_blob_payload(model, operation) {
@@ -428,6 +535,9 @@ impl<'a> Call<'a> {
         self.request = build_request(&self.serialized, &self.endpoint.url, &self.endpoint.headers)
             .map_err(SdkError::Construction)?;
         self.upload.apply_headers(&mut self.request);
+        if let Some(events) = &mut self.events_in {
+            events.prepare(&mut self.request);
+        }
         Ok(())
     }
 }

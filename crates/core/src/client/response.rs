@@ -16,6 +16,18 @@ use crate::model::{Operation, ServiceModel};
 use crate::protocol::{self, Response, ServiceErrorParts};
 use crate::value::Value;
 
+/// How one attempt is sent and its response read.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SendOptions {
+    /// A successful response's body is handed over unread (a streaming
+    /// payload or an event stream).
+    pub(super) streams_output: bool,
+    /// The largest body read into memory.
+    pub(super) max_body: usize,
+    /// Over HTTP/2 only (input event streams).
+    pub(super) http2: bool,
+}
+
 impl ClientHandle {
     /// Sends one attempt. A successful response of an operation with a
     /// streaming payload comes back with its body unread (the stream and its
@@ -23,10 +35,18 @@ impl ClientHandle {
     pub(super) async fn send(
         &self,
         request: Request<SdkBody>,
-        streams_output: bool,
-        max_body: usize,
+        how: SendOptions,
     ) -> Result<(BufferedResponse, Option<(BoxStream, Option<u64>)>), DispatchError> {
-        let response = self.inner.http.send_streaming(request).await?;
+        let SendOptions {
+            streams_output,
+            max_body,
+            http2,
+        } = how;
+        let response = if http2 {
+            self.inner.http.send_streaming_h2(request).await?
+        } else {
+            self.inner.http.send_streaming(request).await?
+        };
         if streams_output && response.head.status.is_success() {
             let (head, body) = response.into_stream();
             let len = head

@@ -53,6 +53,10 @@ pub struct HttpSettings {
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     client: Client<Connector, SdkBody>,
+    /// HTTP/2 only (prior knowledge over plain HTTP, ALPN `h2` over TLS),
+    /// for requests that need it (input event streams).
+    #[cfg(feature = "http2")]
+    h2: Client<Connector, SdkBody>,
     read_timeout: Option<Duration>,
 }
 
@@ -116,11 +120,18 @@ impl HttpClient {
         http.set_connect_timeout(settings.connect_timeout);
         http.set_nodelay(true);
         let connector = tls_connector(http, settings.ca_bundle.as_deref())?;
+        #[cfg(feature = "http2")]
+        let h2 = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .http2_only(true)
+            .build(connector.clone());
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
             .build(connector);
         Ok(HttpClient {
             client,
+            #[cfg(feature = "http2")]
+            h2,
             read_timeout: settings.read_timeout,
         })
     }
@@ -141,16 +152,44 @@ impl HttpClient {
     /// the server answers `100 Continue` or [`EXPECT_CONTINUE_WAIT`] passes.
     pub async fn send_streaming(
         &self,
+        request: Request<SdkBody>,
+    ) -> Result<StreamingResponse, DispatchError> {
+        self.send_with(request, false).await
+    }
+
+    /// [`send_streaming`](Self::send_streaming) over HTTP/2 only: prior
+    /// knowledge for `http` URLs, ALPN `h2` for `https`. Without the `http2`
+    /// feature this is an `Unsupported` error saying so.
+    pub async fn send_streaming_h2(
+        &self,
+        request: Request<SdkBody>,
+    ) -> Result<StreamingResponse, DispatchError> {
+        self.send_with(request, true).await
+    }
+
+    async fn send_with(
+        &self,
         mut request: Request<SdkBody>,
+        h2: bool,
     ) -> Result<StreamingResponse, DispatchError> {
         check_scheme(
             request.uri().scheme_str(),
             cfg!(any(feature = "rustls", feature = "native-tls")),
         )?;
+        crate::eventstream::check_http2(h2, cfg!(feature = "http2")).map_err(|message| {
+            DispatchError {
+                kind: DispatchErrorKind::Unsupported,
+                message: message.into(),
+            }
+        })?;
         if expects_continue(&request) {
             gate_on_continue(&mut request);
         }
-        let response = with_timeout(self.read_timeout, self.client.request(request))
+        #[cfg(feature = "http2")]
+        let client = if h2 { &self.h2 } else { &self.client };
+        #[cfg(not(feature = "http2"))]
+        let client = &self.client;
+        let response = with_timeout(self.read_timeout, client.request(request))
             .await?
             .map_err(classify)?;
         let (head, body) = response.into_parts();

@@ -196,6 +196,7 @@ fn member(
         timestamp_format: timestamp_format(rm.timestamp_format.as_deref()),
         streaming: rm.streaming,
         event_payload: rm.eventpayload,
+        event_header: rm.eventheader,
         context_param: rm.context_param,
         name,
     })
