@@ -15,10 +15,12 @@ use crate::workspace_root;
 
 /// The services myaws generates clients for.
 pub const SERVICES: &[&str] = &[
+    "bedrock-runtime",
     "cloudwatch",
     "dynamodb",
     "ec2",
     "iam",
+    "kinesis",
     "kms",
     "lambda",
     "logs",

@@ -8229,3 +8229,6 @@ impl OperationError for UpdateFunctionUrlConfigError {
         }
     }
 }
+
+/// Errors of the [`InvokeWithResponseStreamResponseEvent`](crate::types::InvokeWithResponseStreamResponseEvent) event stream's exception events (the model lists no exceptions).
+pub type InvokeWithResponseStreamResponseEventError = myaws_core::error::UnmodeledError;

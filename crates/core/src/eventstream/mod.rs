@@ -86,6 +86,14 @@ pub fn union_member(value: Value) -> Result<(usize, Value), ConversionError> {
     }
 }
 
+/// The error of a generated `FromValue` impl given a union member that is
+/// not one of its events.
+pub fn not_an_event(union: &str, member: usize) -> ConversionError {
+    ConversionError {
+        message: format!("member {member} of {union} is not an event"),
+    }
+}
+
 /// A union value of `len` members with member `index` set to `value` (for
 /// generated `IntoValue` impls of event enums).
 pub fn union_value(len: usize, index: usize, value: Value) -> Value {
