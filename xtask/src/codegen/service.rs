@@ -446,7 +446,8 @@ impl Client {
     }
 
     /// Calls any operation by name (`"SendMessage"` or `"send_message"`) with
-    /// JSON parameters, returning JSON, as boto3's dicts.
+    /// JSON parameters, returning JSON, as boto3's dicts. For streams (event
+    /// streams, bodies read as they arrive) use `self.handle().call_stream(..)`.
     pub async fn call(
         &self,
         operation: &str,
@@ -517,8 +518,7 @@ impl Client {
             .shapes
             .iter()
             .filter(|(n, sh)| {
-                events::is_event_stream(sh)
-                    && self.usage.get(n.as_str()).is_some_and(|u| u.output)
+                events::is_event_stream(sh) && self.usage.get(n.as_str()).is_some_and(|u| u.output)
             })
             .map(|(n, _)| n.as_str())
             .collect();
@@ -526,9 +526,8 @@ impl Client {
         for union in unions {
             let tname = &self.type_names[union];
             let ename = events::error_type(tname);
-            let owner = format!(
-                "the [`{tname}`](crate::types::{tname}) event stream's exception events"
-            );
+            let owner =
+                format!("the [`{tname}`](crate::types::{tname}) event stream's exception events");
             let errors = events::exceptions(self.shape(union), self.shapes);
             self.error_enum(&mut s, &ename, &owner, &errors);
         }
@@ -779,7 +778,9 @@ impl Client {
                     .and_then(|t| t.strip_suffix('>'));
                 let (arg, conv) = if let Some(event) = events_in {
                     (
-                        format!("impl myaws_core::eventstream::Stream<Item = {event}> + Send + 'static"),
+                        format!(
+                            "impl myaws_core::eventstream::Stream<Item = {event}> + Send + 'static"
+                        ),
                         "myaws_core::eventstream::EventStreamInput::new(value)",
                     )
                 } else if converts {

@@ -19,9 +19,12 @@ pub(crate) fn event_message(
     value: &Value,
 ) -> Result<Message, String> {
     let union_shape = model.shape(union);
-    let slots = value
-        .as_struct()
-        .ok_or("an input event must be one of the stream's events")?;
+    let slots = value.as_struct().ok_or_else(|| {
+        format!(
+            "an input event of {} must be one of its events (an `Unknown` event cannot be sent)",
+            union_shape.name
+        )
+    })?;
     let mut set = slots.iter().enumerate().filter(|(_, v)| !v.is_null());
     let (index, event) = match (set.next(), set.next()) {
         (Some(one), None) => one,

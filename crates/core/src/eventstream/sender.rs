@@ -20,8 +20,9 @@ use crate::model::{ServiceModel, ShapeId};
 use crate::signing::event_stream::EventSigner;
 use crate::value::{IntoValue, Value};
 
-/// Untyped input events: union values with one member set each.
-pub(crate) type InputEvents = Pin<Box<dyn Stream<Item = Value> + Send + 'static>>;
+/// Untyped input events: union values with one member set each, or why
+/// an event could not be made (the dynamic path's JSON conversion).
+pub(crate) type InputEvents = Pin<Box<dyn Stream<Item = Result<Value, String>> + Send + 'static>>;
 
 /// The events an operation's input sends: any stream of the generated
 /// event enum, sent as it yields them (the request stays open until the
@@ -59,7 +60,7 @@ impl<T: Send + 'static> Default for EventStreamInput<T> {
 
 impl<T: IntoValue + Send + 'static> IntoValue for EventStreamInput<T> {
     fn into_value(self) -> Value {
-        let events: InputEvents = Box::pin(self.events.map(IntoValue::into_value));
+        let events: InputEvents = Box::pin(self.events.map(|e| Ok(e.into_value())));
         Value::EventStream(EventStreamValue::input(events))
     }
 }
@@ -107,10 +108,12 @@ pub(crate) fn encode_body(events: InputEvents, ctx: EncodeContext) -> BoxStream 
                 return Some((out, state));
             }
             let out = match state.events.next().await {
-                Some(value) => match event_message(&state.ctx.model, state.ctx.union, &value) {
-                    Ok(message) => state.frame(message),
-                    Err(e) => state.fail(e),
-                },
+                Some(value) => {
+                    match value.and_then(|v| event_message(&state.ctx.model, state.ctx.union, &v)) {
+                        Ok(message) => state.frame(message),
+                        Err(e) => state.fail(e),
+                    }
+                }
                 None => {
                     state.done = true;
                     let signer = state.ctx.signer.as_mut()?;
