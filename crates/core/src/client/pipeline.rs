@@ -251,7 +251,11 @@ impl ClientHandle {
                 }
                 let mut stream = stream;
                 let mut events = None;
-                if let (Some(index), Some((body, _))) = (call.event_output, stream.take()) {
+                let event_body = match call.event_output {
+                    Some(index) => stream.take().map(|(body, _)| (index, body)),
+                    None => None,
+                };
+                if let Some((index, body)) = event_body {
                     let meta = ResponseMeta {
                         status,
                         request_id: request_id.clone(),
