@@ -187,7 +187,11 @@ impl Server {
         };
         let state = seen.clone();
         let task = tokio::spawn(async move {
-            while let Ok((tcp, _)) = listener.accept().await {
+            // Bounded: no test needs more connections than this.
+            for _ in 0..1_000 {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    return;
+                };
                 // Dropping the socket resets it (RST), not a graceful close.
                 let _ = tcp.set_zero_linger();
                 state.connections.fetch_add(1, Ordering::SeqCst);

@@ -86,6 +86,20 @@ pub fn union_member(value: Value) -> Result<(usize, Value), ConversionError> {
     }
 }
 
+/// Reads one received message as an event of the union `union` (what a
+/// receiver does with each message): an event, an unknown event type, or
+/// the error an exception or error message stands for.
+pub fn read_event(
+    model: &ServiceModel,
+    union: ShapeId,
+    message: &Message,
+) -> Result<RawEvent, EventStreamError<crate::client::RawServiceError>> {
+    match unmarshal::read_message(model, union, message, &ResponseMeta::default())? {
+        unmarshal::Decoded::Event(value) => Ok(RawEvent::Event(value)),
+        unmarshal::Decoded::Unknown(name) => Ok(RawEvent::Unknown(name)),
+    }
+}
+
 /// The error of a generated `FromValue` impl given a union member that is
 /// not one of its events.
 pub fn not_an_event(union: &str, member: usize) -> ConversionError {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
+use serde_json::json;
 
 use super::decoder::FrameDecoder;
 use super::frame::{FrameError, HeaderValue, Message, MAX_FRAME_LEN, MAX_HEADERS_LEN};
@@ -264,9 +265,13 @@ fn model(protocol: &str) -> Arc<ServiceModel> {
 const MODEL: &str = r#"{
     "metadata": {"protocol": "PROTOCOL", "jsonVersion": "1.1", "targetPrefix": "T",
                  "endpointPrefix": "svc"},
-    "operations": {"Op": {"name": "Op", "http": {"method": "POST", "requestUri": "/"},
-                           "input": {"shape": "In"}, "output": {"shape": "Out"}}},
+    "operations": {
+        "Op": {"name": "Op", "http": {"method": "POST", "requestUri": "/"},
+               "input": {"shape": "In"}, "output": {"shape": "Out"}},
+        "Listen": {"name": "Listen", "http": {"method": "POST", "requestUri": "/listen"},
+                   "input": {"shape": "ListenIn"}, "output": {"shape": "Out"}}},
     "shapes": {
+        "ListenIn": {"type": "structure", "members": {"Name": {"shape": "S"}}},
         "In": {"type": "structure", "members": {
             "Name": {"shape": "S"}, "Events": {"shape": "Stream"}},
             "payload": "Events"},
@@ -630,4 +635,90 @@ async fn the_receiver_ends_with_an_error_on_each_fault() {
         // Over after an error.
         assert!(r.recv().await.unwrap().is_none(), "{kind}");
     }
+}
+
+// ------------------------------------------------------------ the pipeline
+
+/// A client of the test model (json protocol) at `url`.
+fn json_client(url: &str) -> crate::client::ClientHandle {
+    use crate::config::{Env, SharedConfig};
+    let dir = std::env::temp_dir().join(format!(
+        "myaws-es-model-{}-{}",
+        std::process::id(),
+        url.rsplit(':').next().unwrap_or("0")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("service-2.json"),
+        MODEL.replace("PROTOCOL", "json"),
+    )
+    .unwrap();
+    let service = crate::service::Service::from_dir(&dir).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let session = crate::Session::builder()
+        .env(Env::from_pairs([("AWS_EC2_METADATA_DISABLED", "true")]))
+        .shared_config(SharedConfig::empty())
+        .region("us-east-1")
+        .credentials(crate::Credentials::new("AKID", "SECRET", None, None))
+        .build()
+        .unwrap();
+    let config = crate::ClientConfig::default()
+        .endpoint_url(url)
+        .max_attempts(1);
+    crate::client::ClientHandle::from_service(&session, service, config).unwrap()
+}
+
+#[tokio::test]
+async fn the_initial_response_fills_the_output_before_the_stream_is_returned() {
+    use crate::test_server::{Reply, TestServer};
+    let body = wire(&[
+        event("initial-response", br#"{"Id": "session-7"}"#),
+        event("Text", b"hello"),
+    ]);
+    let server = TestServer::start(move |_| Reply::Http {
+        status: 200,
+        headers: vec![("content-type".into(), super::CONTENT_TYPE.into())],
+        body: body.to_vec(),
+    })
+    .await;
+    let client = json_client(&server.url());
+    let out = client
+        .call_stream("Listen", json!({"Name": "n"}))
+        .await
+        .unwrap();
+    assert_eq!(out.output, json!({"Id": "session-7"}));
+    let mut events = out.events.unwrap();
+    assert_eq!(
+        events.recv().await.unwrap(),
+        Some(json!({"Text": {"Text": "hello"}}))
+    );
+    assert_eq!(events.recv().await.unwrap(), None);
+    // `call` refuses event streams before sending anything.
+    let sent = server.requests().len();
+    let error = client.call_json("Listen", json!({})).await.unwrap_err();
+    assert!(error.to_string().contains("call_stream"), "{error}");
+    assert_eq!(server.requests().len(), sent);
+}
+
+#[tokio::test]
+async fn input_streams_need_http2() {
+    use crate::test_server::{Reply, TestServer};
+    assert_eq!(
+        super::check_http2(true, false),
+        Err(super::HTTP2_NEEDS_FEATURE)
+    );
+    assert_eq!(super::check_http2(true, true), Ok(()));
+    assert_eq!(super::check_http2(false, false), Ok(()));
+    if cfg!(feature = "http2") {
+        return;
+    }
+    let server = TestServer::start(|_| Reply::status(200, "")).await;
+    let client = json_client(&server.url());
+    let events = futures_util::stream::iter([json!({"Text": {"Text": "x"}})]);
+    let error = client
+        .call_stream_with_input("Op", json!({}), events)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("`http2`"), "{error}");
+    assert!(server.requests().is_empty());
 }
