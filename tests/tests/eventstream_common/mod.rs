@@ -88,9 +88,12 @@ pub async fn read_all(body: Incoming) -> Bytes {
         .unwrap_or_default()
 }
 
+/// A response's status and headers.
+type Head = (u16, Vec<(String, String)>);
+
 /// The answer to one request.
 pub struct Reply {
-    head: Option<oneshot::Sender<(u16, Vec<(String, String)>)>>,
+    head: Option<oneshot::Sender<Head>>,
     body: mpsc::Sender<Bytes>,
     kill: Arc<Notify>,
 }

@@ -7,6 +7,9 @@
 //! [`ClientHandle::call_stream`] and
 //! [`ClientHandle::call_stream_with_input`].
 
+// Errors carry an `SdkError`, large by design and rare (as in `client`).
+#![allow(clippy::result_large_err)]
+
 use serde_json::Value as Json;
 
 use crate::client::ClientHandle;
