@@ -252,7 +252,11 @@ impl ClientHandle {
                 let mut stream = stream;
                 let mut events = None;
                 let event_body = match call.event_output {
-                    Some(index) => stream.take().map(|(body, _)| (index, body)),
+                    // A canned (`before-send`) answer's body was buffered.
+                    Some(index) => Some(match stream.take() {
+                        Some((body, _)) => (index, body),
+                        None => (index, buffered_stream(&response.body)),
+                    }),
                     None => None,
                 };
                 if let Some((index, body)) = event_body {
@@ -544,4 +548,12 @@ impl<'a> Call<'a> {
         }
         Ok(())
     }
+}
+
+/// A body already in memory as a stream (one chunk).
+fn buffered_stream(body: &Bytes) -> crate::body::BoxStream {
+    let chunk = body.clone();
+    Box::pin(futures_util::stream::iter(
+        (!chunk.is_empty()).then_some(Ok(chunk)),
+    ))
 }

@@ -722,3 +722,35 @@ async fn input_streams_need_http2() {
     assert!(error.to_string().contains("`http2`"), "{error}");
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_canned_before_send_answer_streams_its_events_too() {
+    use crate::events::{HookOutcome, HttpResponse};
+    let client = json_client("http://127.0.0.1:9");
+    let body = wire(&[event("Text", b"canned"), event("End", b"")]);
+    client.events().register("before-send", move |_| {
+        Some(HookOutcome::Respond(HttpResponse {
+            status: 200,
+            headers: http::HeaderMap::new(),
+            body: body.clone(),
+        }))
+    });
+    let out = client.call_stream("Listen", json!({})).await.unwrap();
+    let (events, error) = {
+        let mut events = out.events.unwrap();
+        let mut got = Vec::new();
+        let error = loop {
+            match events.recv().await {
+                Ok(Some(e)) => got.push(e),
+                Ok(None) => break None,
+                Err(e) => break Some(e),
+            }
+        };
+        (got, error)
+    };
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(
+        events,
+        [json!({"Text": {"Text": "canned"}}), json!({"End": {}})]
+    );
+}
