@@ -20,18 +20,20 @@ use bytes::Bytes;
 use http::Request;
 
 use super::request::build_request;
-use super::response::{is_retryable_shape, output_has_blob_payload, request_id, SendOptions};
+use super::response::{
+    buffered_stream, is_retryable_shape, output_has_blob_payload, request_id, SendOptions,
+};
 use super::{ClientHandle, InvokeResult, RawServiceError, MAX_PAYLOAD_BODY, MAX_RESPONSE_BODY};
 use crate::auth::RequestAuth;
 use crate::checksum::ChecksumAlgorithm;
 use crate::customizations::{self, upload::Upload};
 use crate::endpoint_resolution::ResolvedEndpoint;
-use crate::error::{DispatchError, DispatchErrorKind, ResponseError, SdkError, ValidationError};
+use crate::error::{DispatchErrorKind, ResponseError, SdkError, ValidationError};
 use crate::events::HookOutcome;
 use crate::eventstream::outgoing::{self, OutgoingEvents};
-use crate::eventstream::{EventStreamError, EventStreamValue, RawEventReceiver, ResponseMeta};
+use crate::eventstream::{EventStreamValue, ResponseMeta};
 use crate::hooks::Hooks;
-use crate::model::{Operation, Protocol, ServiceModel};
+use crate::model::{Operation, ServiceModel};
 use crate::protocol::{self, SerializeOptions};
 use crate::retry::{self, FailureKind};
 use crate::value::Value;
@@ -250,25 +252,34 @@ impl ClientHandle {
                     tracing::Span::current().record("request_id", r.as_str());
                 }
                 let mut stream = stream;
-                let mut events = None;
-                let event_body = match call.event_output {
-                    // A canned (`before-send`) answer's body was buffered.
-                    Some(index) => Some(match stream.take() {
-                        Some((body, _)) => (index, body),
-                        None => (index, buffered_stream(&response.body)),
-                    }),
+                let events = match call.event_output {
+                    Some(index) => {
+                        // A canned (`before-send`) answer's body was buffered.
+                        let body = match stream.take() {
+                            Some((body, _)) => body,
+                            None => buffered_stream(&response.body),
+                        };
+                        let meta = ResponseMeta {
+                            status,
+                            request_id: request_id.clone(),
+                        };
+                        let input_failure = call.events_in.as_ref().map(OutgoingEvents::failure);
+                        let opened = self
+                            .open_events(operation, index, body, meta, input_failure, &mut value)
+                            .await;
+                        match opened {
+                            Ok(receiver) => Some((index, receiver)),
+                            Err((error, kind)) => {
+                                return Ok(Attempt::Failure {
+                                    error,
+                                    kind,
+                                    redirect: None,
+                                })
+                            }
+                        }
+                    }
                     None => None,
                 };
-                if let Some((index, body)) = event_body {
-                    let meta = ResponseMeta {
-                        status,
-                        request_id: request_id.clone(),
-                    };
-                    match self.open_events(call, body, meta, &mut value).await {
-                        Ok(receiver) => events = Some((index, receiver)),
-                        Err(failure) => return Ok(failure),
-                    }
-                }
                 call.hooks
                     .after_call(model, operation, &response, &mut value)?;
                 if let (Some((index, receiver)), Value::Struct(slots)) = (events, &mut value) {
@@ -326,75 +337,6 @@ impl ClientHandle {
             kind,
             redirect,
         })
-    }
-
-    /// The receiver of a successful response's output event stream. The RPC
-    /// protocols' `initial-response` event is read first, into the output's
-    /// other members.
-    async fn open_events(
-        &self,
-        call: &Call<'_>,
-        body: crate::body::BoxStream,
-        meta: ResponseMeta,
-        output: &mut Value,
-    ) -> Result<RawEventReceiver, Attempt> {
-        let model = self.model();
-        let Some(index) = call.event_output else {
-            unreachable!("open_events is called for event-stream outputs only")
-        };
-        let Some(shape) = call.operation.output else {
-            unreachable!("an event-stream output has an output shape")
-        };
-        let union = model.shape(shape).members[index].target;
-        let (status, request_id) = (meta.status, meta.request_id.clone());
-        let mut receiver = RawEventReceiver::new(body, model.clone(), union, meta);
-        if let Some(events) = &call.events_in {
-            receiver.set_input_failure(events.failure());
-        }
-        if !matches!(model.protocol, Protocol::Json | Protocol::RpcV2Cbor) {
-            return Ok(receiver);
-        }
-        let failure = |error: SdkError<RawServiceError>, kind| Attempt::Failure {
-            error,
-            kind,
-            redirect: None,
-        };
-        let payload = match receiver.initial_response().await {
-            Ok(payload) => payload,
-            Err(EventStreamError::Io(e)) => {
-                let error = SdkError::Dispatch(DispatchError {
-                    kind: DispatchErrorKind::Io,
-                    message: format!("reading the initial-response event: {e}"),
-                });
-                return Err(failure(error, FailureKind::Connection));
-            }
-            Err(e) => {
-                let error = SdkError::Response(ResponseError {
-                    status,
-                    message: format!("reading the initial-response event: {e}"),
-                    request_id,
-                });
-                return Err(failure(error, FailureKind::Permanent));
-            }
-        };
-        if let Some(payload) = payload {
-            let parsed = protocol::de::parse_body(model, shape, &payload).map_err(|e| {
-                let error = SdkError::Response(ResponseError {
-                    status,
-                    message: format!("the initial-response event: {}", e.message),
-                    request_id: request_id.clone(),
-                });
-                failure(error, FailureKind::Permanent)
-            })?;
-            if let (Value::Struct(slots), Value::Struct(parsed)) = (output, parsed) {
-                for (i, (slot, value)) in slots.iter_mut().zip(parsed).enumerate() {
-                    if i != index && !value.is_null() {
-                        *slot = value;
-                    }
-                }
-            }
-        }
-        Ok(receiver)
     }
 
     /// Stage 4: what comes after an attempt.
@@ -548,12 +490,4 @@ impl<'a> Call<'a> {
         }
         Ok(())
     }
-}
-
-/// A body already in memory as a stream (one chunk).
-fn buffered_stream(body: &Bytes) -> crate::body::BoxStream {
-    let chunk = body.clone();
-    Box::pin(futures_util::stream::iter(
-        (!chunk.is_empty()).then_some(Ok(chunk)),
-    ))
 }
