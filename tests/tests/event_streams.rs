@@ -805,3 +805,116 @@ async fn dynamic_input_events_are_json() {
     })
     .await;
 }
+
+// ------------------------------------------------------------ RPC input streams
+
+/// An awsJson service with event streams both ways, loaded at run time.
+const RPC_MODEL: &str = r#"{
+    "metadata": {"protocol": "json", "jsonVersion": "1.1", "targetPrefix": "Talk_2024",
+                 "endpointPrefix": "talk", "signatureVersion": "v4", "serviceId": "Talk",
+                 "apiVersion": "2024-01-01"},
+    "operations": {"Chat": {"name": "Chat", "http": {"method": "POST", "requestUri": "/"},
+                            "input": {"shape": "ChatIn"}, "output": {"shape": "ChatOut"}}},
+    "shapes": {
+        "ChatIn": {"type": "structure", "members": {
+            "SessionId": {"shape": "S"}, "Events": {"shape": "Said"}}},
+        "ChatOut": {"type": "structure", "members": {
+            "Greeting": {"shape": "S"}, "Events": {"shape": "Heard"}}},
+        "Said": {"type": "structure", "eventstream": true, "members": {
+            "Say": {"shape": "Line"}}},
+        "Heard": {"type": "structure", "eventstream": true, "members": {
+            "Echo": {"shape": "Line"}}},
+        "Line": {"type": "structure", "event": true, "members": {
+            "Text": {"shape": "S", "eventpayload": true}}},
+        "S": {"type": "string"}
+    }
+}"#;
+
+/// The json protocol's input stream starts with `initial-request` (the
+/// input's other members) and its output with `initial-response`, which
+/// fills the output's other members; events in between are signed.
+#[tokio::test]
+async fn rpc_input_streams_send_an_initial_request_and_read_an_initial_response() {
+    bounded(async {
+        let (report_tx, mut report) = tokio::sync::mpsc::channel::<Result<Vec<String>, String>>(1);
+        let server = Server::start(
+            Mode::Plain,
+            handler(move |ex| {
+                let report = report_tx.clone();
+                async move {
+                    let recorded = ex.recorded();
+                    let mut reply = ex.reply;
+                    let mut body = ex.body;
+                    let outcome = async {
+                        if recorded.header("x-amz-target") != Some("Talk_2024.Chat") {
+                            return Err(format!("{:?}", recorded.headers));
+                        }
+                        let auth = myaws_tests::sigv4_check::verify(&recorded, SECRET, false)?;
+                        reply.head(200, STREAM_HEADERS);
+                        reply
+                            .send(json_event(
+                                "initial-response",
+                                &json!({"Greeting": "hello"}),
+                            ))
+                            .await;
+                        let signatures = EventSignatures::new(SECRET, &auth.scope, &auth.signature);
+                        let mut seen = Vec::new();
+                        read_signed_events(&mut body, signatures, |m| {
+                            let kind = m.str(":event-type").unwrap_or("?").to_string();
+                            let text = String::from_utf8_lossy(&m.payload).to_string();
+                            seen.push(format!("{kind}:{text}"));
+                        })
+                        .await?;
+                        for line in seen.iter().filter(|l| l.starts_with("Say:")) {
+                            let text = line.trim_start_matches("Say:").to_uppercase();
+                            reply
+                                .send(event("Echo", "text/plain", text.as_bytes()))
+                                .await;
+                        }
+                        Ok(seen)
+                    }
+                    .await;
+                    if outcome.is_err() {
+                        reply.head(400, &[("content-type", "application/json")]);
+                    }
+                    let _ = report.send(outcome).await;
+                }
+            }),
+        )
+        .await;
+        let dir = std::env::temp_dir().join(myaws_tests::unique("myaws-talk-model"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("service-2.json"), RPC_MODEL).unwrap();
+        let client = session(&server)
+            .client_from_model(&dir, server.client_config())
+            .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let events = futures_util::stream::iter([
+            json!({"Say": {"Text": "hi"}}),
+            json!({"Say": {"Text": "bye"}}),
+        ]);
+        let out = client
+            .call_stream_with_input("Chat", json!({"SessionId": "s-1"}), events)
+            .await
+            .unwrap();
+        assert_eq!(out.output, json!({"Greeting": "hello"}));
+        let (echoes, error) = drain(out.events.unwrap()).await;
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(
+            echoes,
+            [
+                json!({"Echo": {"Text": "HI"}}),
+                json!({"Echo": {"Text": "BYE"}})
+            ]
+        );
+        assert_eq!(
+            report.recv().await.unwrap().unwrap(),
+            [
+                r#"initial-request:{"SessionId":"s-1"}"#,
+                "Say:hi",
+                "Say:bye"
+            ]
+        );
+    })
+    .await;
+}
