@@ -2,7 +2,7 @@
 //! `tests/vectors/malformed/model.json` for each protocol, and a helper that
 //! runs a response through both parsers of both operations.
 //!
-//! Run a target with `cargo +nightly fuzz run <json|xml|cbor|error|jmespath|model>` from this
+//! Run a target with `cargo +nightly fuzz run <json|xml|cbor|error|jmespath|model|eventstream>` from this
 //! directory. The targets only check that parsing never panics, overflows the
 //! stack or exhausts memory; malformed input must come back as an error.
 
@@ -66,4 +66,60 @@ pub fn parse_everything(model: &ServiceModel, headers: &HeaderMap, body: &[u8], 
         };
         let _ = parse_error(model, op, &err);
     }
+}
+
+/// A model with event streams for the `eventstream` target: blob, string,
+/// structure and header-bound event members and a modeled exception.
+const EVENT_MODEL: &str = r#"{
+    "metadata": {"protocol": "PROTOCOL", "jsonVersion": "1.1", "targetPrefix": "T",
+                 "endpointPrefix": "svc"},
+    "operations": {"Op": {"name": "Op", "http": {"method": "POST", "requestUri": "/"},
+                           "output": {"shape": "Out"}}},
+    "shapes": {
+        "Out": {"type": "structure", "members": {"Events": {"shape": "Stream"}},
+                "payload": "Events"},
+        "Stream": {"type": "structure", "eventstream": true, "members": {
+            "Chunk": {"shape": "ChunkEvent"}, "Text": {"shape": "TextEvent"},
+            "Stats": {"shape": "StatsEvent"}, "Body": {"shape": "BodyEvent"},
+            "End": {"shape": "EndEvent"}, "Oops": {"shape": "OopsException"}}},
+        "ChunkEvent": {"type": "structure", "event": true, "members": {
+            "Bytes": {"shape": "B", "eventpayload": true},
+            "Seq": {"shape": "L", "eventheader": true},
+            "At": {"shape": "T", "eventheader": true},
+            "Final": {"shape": "Bool", "eventheader": true},
+            "Tag": {"shape": "S", "eventheader": true}}},
+        "TextEvent": {"type": "structure", "event": true, "members": {
+            "Text": {"shape": "S", "eventpayload": true}}},
+        "StatsEvent": {"type": "structure", "event": true, "members": {
+            "Details": {"shape": "Stats", "eventpayload": true}}},
+        "BodyEvent": {"type": "structure", "event": true, "members": {
+            "Count": {"shape": "I"}, "Items": {"shape": "List"},
+            "Kind": {"shape": "S", "eventheader": true}}},
+        "EndEvent": {"type": "structure", "event": true, "members": {}},
+        "OopsException": {"type": "structure", "exception": true, "members": {
+            "message": {"shape": "S"}}},
+        "Stats": {"type": "structure", "members": {
+            "Scanned": {"shape": "L"}, "When": {"shape": "T"}}},
+        "List": {"type": "list", "member": {"shape": "Stats"}},
+        "S": {"type": "string"}, "B": {"type": "blob"}, "L": {"type": "long"},
+        "I": {"type": "integer"}, "T": {"type": "timestamp"},
+        "Bool": {"type": "boolean"}
+    }
+}"#;
+
+/// The event-stream model in each protocol that has event streams, with
+/// the id of its union shape.
+pub fn event_models() -> &'static [(ServiceModel, usize)] {
+    static MODELS: OnceLock<Vec<(ServiceModel, usize)>> = OnceLock::new();
+    MODELS.get_or_init(|| {
+        ["rest-json", "rest-xml", "json", "smithy-rpc-v2-cbor"]
+            .iter()
+            .map(|p| {
+                let model = ServiceModel::from_json(&EVENT_MODEL.replace("PROTOCOL", p))
+                    .expect("event model loads");
+                let union = model.shape_id("Stream").expect("the union");
+                (model, union)
+            })
+            .collect()
+    })
 }

@@ -17,6 +17,7 @@ use crate::workspace_root;
 pub const SERVICES: &[&str] = &[
     "apigateway",
     "autoscaling",
+    "bedrock-runtime",
     "cloudformation",
     "cloudsearchdomain",
     "cloudwatch",
@@ -26,6 +27,7 @@ pub const SERVICES: &[&str] = &[
     "ec2",
     "glacier",
     "iam",
+    "kinesis",
     "kms",
     "lambda",
     "logs",

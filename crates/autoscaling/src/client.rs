@@ -43,7 +43,8 @@ impl Client {
     }
 
     /// Calls any operation by name (`"SendMessage"` or `"send_message"`) with
-    /// JSON parameters, returning JSON, as boto3's dicts.
+    /// JSON parameters, returning JSON, as boto3's dicts. For streams (event
+    /// streams, bodies read as they arrive) use `self.handle().call_stream(..)`.
     pub async fn call(
         &self,
         operation: &str,

@@ -119,6 +119,13 @@ fn from_json_at(
     let mismatch = |want: &str| err(format!("expected {want}, got {}", type_name(json)));
     Ok(match shape.kind {
         ShapeKind::Structure if shape.document => Value::Document(Box::new(json.clone())),
+        ShapeKind::Structure if shape.event_stream && depth > 0 => {
+            return Err(err(
+                "an event stream cannot be given as a JSON parameter: pass the events to \
+                 `call_stream_with_input`"
+                    .into(),
+            ))
+        }
         ShapeKind::Structure => {
             let obj = json.as_object().ok_or_else(|| mismatch("an object"))?;
             let mut slots = vec![Value::Null; shape.members.len()];
@@ -259,6 +266,9 @@ pub fn to_json(model: &ServiceModel, shape: ShapeId, value: &Value, opts: JsonOp
         Value::Document(d) => (**d).clone(),
         // A streaming body has no JSON form; it travels beside the params.
         Value::Stream(_) => Json::Null,
+        // Nor do events: the dynamic path returns them beside the output
+        // (`call_stream`).
+        Value::EventStream(_) => Json::Null,
         Value::List(items) => {
             let target = s.member.as_ref().map(|m| m.target).unwrap_or(shape);
             Json::Array(

@@ -76,12 +76,14 @@ impl<'a> Hooks<'a> {
         event.params = Some(&mut json);
         let outcome = self.events.emit(&mut event);
         if json != before {
-            *input = convert::from_json(model, shape, &json, OPTS).map_err(|e| {
+            let mut rebuilt = convert::from_json(model, shape, &json, OPTS).map_err(|e| {
                 SdkError::Validation(crate::error::ValidationError {
                     operation: self.operation.to_string(),
                     problems: vec![format!("after {name} handlers: {e}")],
                 })
             })?;
+            keep_streams(input, &mut rebuilt);
+            *input = rebuilt;
         }
         Ok(outcome)
     }
@@ -174,6 +176,18 @@ impl<'a> Hooks<'a> {
             let mut event = self.event(&name, 1);
             event.error = err.as_service_error().map(|s| s.meta());
             self.events.emit(&mut event);
+        }
+    }
+}
+
+/// Streams (bodies, event streams) have no JSON form: carry the ones of
+/// `old` over into params a handler rewrote, rather than drop them.
+fn keep_streams(old: &Value, new: &mut Value) {
+    if let (Value::Struct(old), Value::Struct(new)) = (old, new) {
+        for (o, n) in old.iter().zip(new.iter_mut()) {
+            if n.is_null() && matches!(o, Value::Stream(_) | Value::EventStream(_)) {
+                *n = o.clone();
+            }
         }
     }
 }

@@ -125,7 +125,35 @@ impl ClientHandle {
         op: usize,
         input: Value,
     ) -> Result<JsonResponse, SdkError<RawServiceError>> {
+        let model = self.model();
+        if let Some(operation) = model.operations.get(op) {
+            if crate::eventstream::input_stream_member(model, operation).is_some()
+                || crate::eventstream::output_stream_member(model, operation).is_some()
+            {
+                return Err(SdkError::Validation(ValidationError {
+                    operation: operation.name.clone(),
+                    problems: vec![format!(
+                        "{} has an event stream, which a JSON result cannot carry: use \
+                         `call_stream`",
+                        operation.name
+                    )],
+                }));
+            }
+        }
         let (out, status, request_id) = self.invoke(op, input).await?;
+        // A streaming blob has no JSON form here (`call_json` collects it).
+        if out
+            .as_struct()
+            .is_some_and(|slots| slots.iter().any(|v| matches!(v, Value::Stream(_))))
+        {
+            return Err(SdkError::Response(crate::error::ResponseError {
+                status,
+                message: "the output's streaming body cannot be returned as JSON here: use \
+                          `call_json` or `call_stream`"
+                    .into(),
+                request_id,
+            }));
+        }
         let output = self.output_json(op, &out, output_options());
         Ok(JsonResponse {
             output,

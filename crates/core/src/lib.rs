@@ -25,6 +25,7 @@ pub mod endpoint;
 pub mod endpoint_resolution;
 pub mod error;
 pub mod events;
+pub mod eventstream;
 mod hooks;
 pub mod http;
 pub mod jmes;

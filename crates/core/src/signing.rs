@@ -18,6 +18,7 @@
 mod canonical;
 mod date;
 mod encoding;
+pub mod event_stream;
 mod key;
 #[cfg(feature = "sigv4a")]
 mod v4a;

@@ -147,7 +147,8 @@ fn check(
         (ShapeKind::Boolean, Value::Bool(_))
         | (ShapeKind::Timestamp, Value::Timestamp(_))
         | (ShapeKind::Blob, Value::String(_))
-        | (ShapeKind::Blob, Value::Stream(_)) => {}
+        | (ShapeKind::Blob, Value::Stream(_))
+        | (ShapeKind::Structure, Value::EventStream(_)) => {}
         (kind, other) => out.push(format!(
             "{label}: expected {kind:?}, got {}",
             other.kind_name()

@@ -45,6 +45,9 @@ pub enum Value {
     /// A streaming payload (a file or a stream) that the pipeline sends or
     /// hands over without reading it into memory.
     Stream(crate::body::ByteStream),
+    /// An event stream: an output's events as they arrive, or an input's
+    /// events to send.
+    EventStream(crate::eventstream::EventStreamValue),
 }
 
 impl Value {
@@ -68,6 +71,7 @@ impl Value {
             Value::Struct(_) => "structure",
             Value::Document(_) => "document",
             Value::Stream(_) => "stream",
+            Value::EventStream(_) => "event stream",
         }
     }
 
@@ -106,6 +110,7 @@ impl fmt::Debug for Value {
             Value::Struct(s) => f.debug_list().entries(s).finish(),
             Value::Document(d) => write!(f, "{d}"),
             Value::Stream(b) => write!(f, "{b:?}"),
+            Value::EventStream(e) => write!(f, "{e:?}"),
         }
     }
 }

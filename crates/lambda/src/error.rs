@@ -8909,3 +8909,6 @@ impl std::fmt::Display for UpdateFunctionUrlConfigError {
 }
 
 impl std::error::Error for UpdateFunctionUrlConfigError {}
+
+/// Errors of the [`InvokeWithResponseStreamResponseEvent`](crate::types::InvokeWithResponseStreamResponseEvent) event stream's exception events (the model lists no exceptions).
+pub type InvokeWithResponseStreamResponseEventError = myaws_core::error::UnmodeledError;

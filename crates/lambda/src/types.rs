@@ -10425,7 +10425,7 @@ impl IntoValue for InvokeWithResponseStreamRequest {
 }
 
 /// The `InvokeWithResponseStreamResponse` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct InvokeWithResponseStreamResponse {
     /// For a successful request, the HTTP status code is in the 200 range. For the `RequestResponse` invocation type, this status code is 200. For the `DryRun` invocation type, this status code is 204.
@@ -10433,7 +10433,9 @@ pub struct InvokeWithResponseStreamResponse {
     /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
     pub executed_version: Option<String>,
     /// The stream of response payloads.
-    pub event_stream: Option<crate::types::InvokeWithResponseStreamResponseEvent>,
+    pub event_stream: Option<
+        myaws_core::eventstream::EventReceiver<crate::types::InvokeWithResponseStreamResponseEvent>,
+    >,
     /// The type of data the stream is returning.
     pub response_stream_content_type: Option<String>,
 }
@@ -10452,7 +10454,9 @@ impl InvokeWithResponseStreamResponse {
     /// Sets `EventStream` (see [`Self::event_stream`]).
     pub fn event_stream(
         mut self,
-        value: crate::types::InvokeWithResponseStreamResponseEvent,
+        value: myaws_core::eventstream::EventReceiver<
+            crate::types::InvokeWithResponseStreamResponseEvent,
+        >,
     ) -> Self {
         self.event_stream = Some(value);
         self
@@ -10477,38 +10481,43 @@ impl FromValue for InvokeWithResponseStreamResponse {
 }
 
 /// An object that includes a chunk of the response payload. When the stream has ended, Lambda includes a `InvokeComplete` object.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// An event stream: one variant per event, `Unknown` for event types this version of the model does not know. Received through [`EventReceiver<InvokeWithResponseStreamResponseEvent>`](myaws_core::eventstream::EventReceiver); modeled exception events end it with [`InvokeWithResponseStreamResponseEventError`](crate::error::InvokeWithResponseStreamResponseEventError).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct InvokeWithResponseStreamResponseEvent {
+pub enum InvokeWithResponseStreamResponseEvent {
     /// A chunk of the streamed response payload.
-    pub payload_chunk: Option<crate::types::InvokeResponseStreamUpdate>,
+    PayloadChunk(crate::types::InvokeResponseStreamUpdate),
     /// An object that's returned when the stream has ended and all the payload chunks have been returned.
-    pub invoke_complete: Option<crate::types::InvokeWithResponseStreamCompleteEvent>,
-}
-
-impl InvokeWithResponseStreamResponseEvent {
-    /// Sets `PayloadChunk` (see [`Self::payload_chunk`]).
-    pub fn payload_chunk(mut self, value: crate::types::InvokeResponseStreamUpdate) -> Self {
-        self.payload_chunk = Some(value);
-        self
-    }
-    /// Sets `InvokeComplete` (see [`Self::invoke_complete`]).
-    pub fn invoke_complete(
-        mut self,
-        value: crate::types::InvokeWithResponseStreamCompleteEvent,
-    ) -> Self {
-        self.invoke_complete = Some(value);
-        self
-    }
+    InvokeComplete(crate::types::InvokeWithResponseStreamCompleteEvent),
+    /// An event this version of the model does not know (it cannot be sent).
+    Unknown {
+        /// Its `:event-type`.
+        event_type: String,
+    },
 }
 
 impl FromValue for InvokeWithResponseStreamResponseEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.payload_chunk = r.next("PayloadChunk")?;
-        out.invoke_complete = r.next("InvokeComplete")?;
-        Ok(out)
+        let (member, value) = myaws_core::eventstream::union_member(value)?;
+        Ok(match member {
+            0 => Self::PayloadChunk(FromValue::from_value(value)?),
+            1 => Self::InvokeComplete(FromValue::from_value(value)?),
+            _ => {
+                return Err(myaws_core::eventstream::not_an_event(
+                    "InvokeWithResponseStreamResponseEvent",
+                    member,
+                ))
+            }
+        })
+    }
+}
+
+impl myaws_core::eventstream::EventUnion for InvokeWithResponseStreamResponseEvent {
+    type Error = crate::error::InvokeWithResponseStreamResponseEventError;
+
+    fn unknown(event_type: String) -> Self {
+        Self::Unknown { event_type }
     }
 }
 

@@ -9786,3 +9786,105 @@ impl std::fmt::Display for UpdateScheduledQueryError {
 }
 
 impl std::error::Error for UpdateScheduledQueryError {}
+
+/// Errors of the [`GetLogObjectResponseStream`](crate::types::GetLogObjectResponseStream) event stream's exception events.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetLogObjectResponseStreamError {
+    /// An internal error occurred during the streaming of log data. This exception is thrown when there's an issue with the internal streaming mechanism used by the GetLogObject operation.
+    InternalStreamingException(crate::types::InternalStreamingException),
+    /// An error the model does not describe (see the error's code).
+    Unmodeled,
+}
+
+impl GetLogObjectResponseStreamError {
+    /// True if this is the `InternalStreamingException` exception.
+    pub fn is_internal_streaming_exception(&self) -> bool {
+        matches!(self, Self::InternalStreamingException(_))
+    }
+}
+
+impl OperationError for GetLogObjectResponseStreamError {
+    fn from_service_error(shape: Option<&str>, value: Value) -> Self {
+        match shape {
+            Some("InternalStreamingException") => {
+                crate::types::InternalStreamingException::from_value(value)
+                    .map(Self::InternalStreamingException)
+                    .unwrap_or(Self::Unmodeled)
+            }
+            _ => Self::Unmodeled,
+        }
+    }
+
+    fn modeled_name(&self) -> Option<&'static str> {
+        match self {
+            Self::InternalStreamingException(_) => Some("InternalStreamingException"),
+            Self::Unmodeled => None,
+        }
+    }
+}
+
+impl std::fmt::Display for GetLogObjectResponseStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for GetLogObjectResponseStreamError {}
+
+/// Errors of the [`StartLiveTailResponseStream`](crate::types::StartLiveTailResponseStream) event stream's exception events.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum StartLiveTailResponseStreamError {
+    /// This exception is returned if an unknown error occurs during a Live Tail session.
+    SessionStreamingException(crate::types::SessionStreamingException),
+    /// This exception is returned in a Live Tail stream when the Live Tail session times out. Live Tail sessions time out after three hours.
+    SessionTimeoutException(crate::types::SessionTimeoutException),
+    /// An error the model does not describe (see the error's code).
+    Unmodeled,
+}
+
+impl StartLiveTailResponseStreamError {
+    /// True if this is the `SessionStreamingException` exception.
+    pub fn is_session_streaming_exception(&self) -> bool {
+        matches!(self, Self::SessionStreamingException(_))
+    }
+    /// True if this is the `SessionTimeoutException` exception.
+    pub fn is_session_timeout_exception(&self) -> bool {
+        matches!(self, Self::SessionTimeoutException(_))
+    }
+}
+
+impl OperationError for StartLiveTailResponseStreamError {
+    fn from_service_error(shape: Option<&str>, value: Value) -> Self {
+        match shape {
+            Some("SessionStreamingException") => {
+                crate::types::SessionStreamingException::from_value(value)
+                    .map(Self::SessionStreamingException)
+                    .unwrap_or(Self::Unmodeled)
+            }
+            Some("SessionTimeoutException") => {
+                crate::types::SessionTimeoutException::from_value(value)
+                    .map(Self::SessionTimeoutException)
+                    .unwrap_or(Self::Unmodeled)
+            }
+            _ => Self::Unmodeled,
+        }
+    }
+
+    fn modeled_name(&self) -> Option<&'static str> {
+        match self {
+            Self::SessionStreamingException(_) => Some("SessionStreamingException"),
+            Self::SessionTimeoutException(_) => Some("SessionTimeoutException"),
+            Self::Unmodeled => None,
+        }
+    }
+}
+
+impl std::fmt::Display for StartLiveTailResponseStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartLiveTailResponseStreamError {}

@@ -7445,16 +7445,20 @@ impl IntoValue for GetLogObjectRequest {
 }
 
 /// The response from the GetLogObject operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct GetLogObjectResponse {
     /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
-    pub field_stream: Option<crate::types::GetLogObjectResponseStream>,
+    pub field_stream:
+        Option<myaws_core::eventstream::EventReceiver<crate::types::GetLogObjectResponseStream>>,
 }
 
 impl GetLogObjectResponse {
     /// Sets `fieldStream` (see [`Self::field_stream`]).
-    pub fn field_stream(mut self, value: crate::types::GetLogObjectResponseStream) -> Self {
+    pub fn field_stream(
+        mut self,
+        value: myaws_core::eventstream::EventReceiver<crate::types::GetLogObjectResponseStream>,
+    ) -> Self {
         self.field_stream = Some(value);
         self
     }
@@ -7470,38 +7474,40 @@ impl FromValue for GetLogObjectResponse {
 }
 
 /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// An event stream: one variant per event, `Unknown` for event types this version of the model does not know. Received through [`EventReceiver<GetLogObjectResponseStream>`](myaws_core::eventstream::EventReceiver); modeled exception events end it with [`GetLogObjectResponseStreamError`](crate::error::GetLogObjectResponseStreamError).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogObjectResponseStream {
-    /// The `fields` member.
-    pub fields: Option<crate::types::FieldsData>,
-    /// An internal error occurred during the streaming of log data. This exception is thrown when there's an issue with the internal streaming mechanism used by the GetLogObject operation.
-    pub internal_streaming_exception: Option<crate::types::InternalStreamingException>,
-}
-
-impl GetLogObjectResponseStream {
-    /// Sets `fields` (see [`Self::fields`]).
-    pub fn fields(mut self, value: crate::types::FieldsData) -> Self {
-        self.fields = Some(value);
-        self
-    }
-    /// Sets `InternalStreamingException` (see [`Self::internal_streaming_exception`]).
-    pub fn internal_streaming_exception(
-        mut self,
-        value: crate::types::InternalStreamingException,
-    ) -> Self {
-        self.internal_streaming_exception = Some(value);
-        self
-    }
+pub enum GetLogObjectResponseStream {
+    /// A structure containing the extracted fields from a log event. These fields are extracted based on the log format and can be used for structured querying and analysis.
+    Fields(crate::types::FieldsData),
+    /// An event this version of the model does not know (it cannot be sent).
+    Unknown {
+        /// Its `:event-type`.
+        event_type: String,
+    },
 }
 
 impl FromValue for GetLogObjectResponseStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.fields = r.next("fields")?;
-        out.internal_streaming_exception = r.next("InternalStreamingException")?;
-        Ok(out)
+        let (member, value) = myaws_core::eventstream::union_member(value)?;
+        Ok(match member {
+            0 => Self::Fields(FromValue::from_value(value)?),
+            _ => {
+                return Err(myaws_core::eventstream::not_an_event(
+                    "GetLogObjectResponseStream",
+                    member,
+                ))
+            }
+        })
+    }
+}
+
+impl myaws_core::eventstream::EventUnion for GetLogObjectResponseStream {
+    type Error = crate::error::GetLogObjectResponseStreamError;
+
+    fn unknown(event_type: String) -> Self {
+        Self::Unknown { event_type }
     }
 }
 
@@ -16921,16 +16927,20 @@ impl IntoValue for StartLiveTailRequest {
 }
 
 /// The `StartLiveTailResponse` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct StartLiveTailResponse {
     /// An object that includes the stream returned by your request. It can include both log events and exceptions.
-    pub response_stream: Option<crate::types::StartLiveTailResponseStream>,
+    pub response_stream:
+        Option<myaws_core::eventstream::EventReceiver<crate::types::StartLiveTailResponseStream>>,
 }
 
 impl StartLiveTailResponse {
     /// Sets `responseStream` (see [`Self::response_stream`]).
-    pub fn response_stream(mut self, value: crate::types::StartLiveTailResponseStream) -> Self {
+    pub fn response_stream(
+        mut self,
+        value: myaws_core::eventstream::EventReceiver<crate::types::StartLiveTailResponseStream>,
+    ) -> Self {
         self.response_stream = Some(value);
         self
     }
@@ -16946,57 +16956,43 @@ impl FromValue for StartLiveTailResponse {
 }
 
 /// This object includes the stream returned by your [StartLiveTail](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTail.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// An event stream: one variant per event, `Unknown` for event types this version of the model does not know. Received through [`EventReceiver<StartLiveTailResponseStream>`](myaws_core::eventstream::EventReceiver); modeled exception events end it with [`StartLiveTailResponseStreamError`](crate::error::StartLiveTailResponseStreamError).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct StartLiveTailResponseStream {
+pub enum StartLiveTailResponseStream {
     /// This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any.
-    pub session_start: Option<crate::types::LiveTailSessionStart>,
+    SessionStart(crate::types::LiveTailSessionStart),
     /// This object contains the log events and session metadata.
-    pub session_update: Option<crate::types::LiveTailSessionUpdate>,
-    /// This exception is returned in the stream when the Live Tail session times out. Live Tail sessions time out after three hours.
-    pub session_timeout_exception: Option<crate::types::SessionTimeoutException>,
-    /// This exception is returned if an unknown error occurs.
-    pub session_streaming_exception: Option<crate::types::SessionStreamingException>,
-}
-
-impl StartLiveTailResponseStream {
-    /// Sets `sessionStart` (see [`Self::session_start`]).
-    pub fn session_start(mut self, value: crate::types::LiveTailSessionStart) -> Self {
-        self.session_start = Some(value);
-        self
-    }
-    /// Sets `sessionUpdate` (see [`Self::session_update`]).
-    pub fn session_update(mut self, value: crate::types::LiveTailSessionUpdate) -> Self {
-        self.session_update = Some(value);
-        self
-    }
-    /// Sets `SessionTimeoutException` (see [`Self::session_timeout_exception`]).
-    pub fn session_timeout_exception(
-        mut self,
-        value: crate::types::SessionTimeoutException,
-    ) -> Self {
-        self.session_timeout_exception = Some(value);
-        self
-    }
-    /// Sets `SessionStreamingException` (see [`Self::session_streaming_exception`]).
-    pub fn session_streaming_exception(
-        mut self,
-        value: crate::types::SessionStreamingException,
-    ) -> Self {
-        self.session_streaming_exception = Some(value);
-        self
-    }
+    SessionUpdate(crate::types::LiveTailSessionUpdate),
+    /// An event this version of the model does not know (it cannot be sent).
+    Unknown {
+        /// Its `:event-type`.
+        event_type: String,
+    },
 }
 
 impl FromValue for StartLiveTailResponseStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.session_start = r.next("sessionStart")?;
-        out.session_update = r.next("sessionUpdate")?;
-        out.session_timeout_exception = r.next("SessionTimeoutException")?;
-        out.session_streaming_exception = r.next("SessionStreamingException")?;
-        Ok(out)
+        let (member, value) = myaws_core::eventstream::union_member(value)?;
+        Ok(match member {
+            0 => Self::SessionStart(FromValue::from_value(value)?),
+            1 => Self::SessionUpdate(FromValue::from_value(value)?),
+            _ => {
+                return Err(myaws_core::eventstream::not_an_event(
+                    "StartLiveTailResponseStream",
+                    member,
+                ))
+            }
+        })
+    }
+}
+
+impl myaws_core::eventstream::EventUnion for StartLiveTailResponseStream {
+    type Error = crate::error::StartLiveTailResponseStreamError;
+
+    fn unknown(event_type: String) -> Self {
+        Self::Unknown { event_type }
     }
 }
 

@@ -886,3 +886,80 @@ impl std::fmt::Display for SynthesizeSpeechError {
 }
 
 impl std::error::Error for SynthesizeSpeechError {}
+
+/// Errors of the [`StartSpeechSynthesisStreamEventStream`](crate::types::StartSpeechSynthesisStreamEventStream) event stream's exception events.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum StartSpeechSynthesisStreamEventStreamError {
+    /// An unknown condition has caused a service failure.
+    ServiceFailureException(crate::types::ServiceFailureException),
+    /// The request would cause a service quota to be exceeded.
+    ServiceQuotaExceededException(crate::types::ServiceQuotaExceededException),
+    /// The request was denied because of request throttling.
+    ThrottlingException(crate::types::ThrottlingException),
+    /// The input fails to satisfy the constraints specified by the service.
+    ValidationException(crate::types::ValidationException),
+    /// An error the model does not describe (see the error's code).
+    Unmodeled,
+}
+
+impl StartSpeechSynthesisStreamEventStreamError {
+    /// True if this is the `ServiceFailureException` exception.
+    pub fn is_service_failure_exception(&self) -> bool {
+        matches!(self, Self::ServiceFailureException(_))
+    }
+    /// True if this is the `ServiceQuotaExceededException` exception.
+    pub fn is_service_quota_exceeded_exception(&self) -> bool {
+        matches!(self, Self::ServiceQuotaExceededException(_))
+    }
+    /// True if this is the `ThrottlingException` exception.
+    pub fn is_throttling_exception(&self) -> bool {
+        matches!(self, Self::ThrottlingException(_))
+    }
+    /// True if this is the `ValidationException` exception.
+    pub fn is_validation_exception(&self) -> bool {
+        matches!(self, Self::ValidationException(_))
+    }
+}
+
+impl OperationError for StartSpeechSynthesisStreamEventStreamError {
+    fn from_service_error(shape: Option<&str>, value: Value) -> Self {
+        match shape {
+            Some("ServiceFailureException") => {
+                crate::types::ServiceFailureException::from_value(value)
+                    .map(Self::ServiceFailureException)
+                    .unwrap_or(Self::Unmodeled)
+            }
+            Some("ServiceQuotaExceededException") => {
+                crate::types::ServiceQuotaExceededException::from_value(value)
+                    .map(Self::ServiceQuotaExceededException)
+                    .unwrap_or(Self::Unmodeled)
+            }
+            Some("ThrottlingException") => crate::types::ThrottlingException::from_value(value)
+                .map(Self::ThrottlingException)
+                .unwrap_or(Self::Unmodeled),
+            Some("ValidationException") => crate::types::ValidationException::from_value(value)
+                .map(Self::ValidationException)
+                .unwrap_or(Self::Unmodeled),
+            _ => Self::Unmodeled,
+        }
+    }
+
+    fn modeled_name(&self) -> Option<&'static str> {
+        match self {
+            Self::ServiceFailureException(_) => Some("ServiceFailureException"),
+            Self::ServiceQuotaExceededException(_) => Some("ServiceQuotaExceededException"),
+            Self::ThrottlingException(_) => Some("ThrottlingException"),
+            Self::ValidationException(_) => Some("ValidationException"),
+            Self::Unmodeled => None,
+        }
+    }
+}
+
+impl std::fmt::Display for StartSpeechSynthesisStreamEventStreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.modeled_name().unwrap_or("unmodeled service error"))
+    }
+}
+
+impl std::error::Error for StartSpeechSynthesisStreamEventStreamError {}

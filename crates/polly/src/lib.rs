@@ -32,6 +32,7 @@ pub mod waiters;
 pub use client::Client;
 pub use myaws_core::body::ByteStream;
 pub use myaws_core::events::{Event, Events, HookOutcome};
+pub use myaws_core::eventstream::{EventReceiver, EventStreamError, EventStreamInput};
 pub use myaws_core::Bytes as Blob;
 pub use myaws_core::{ClientConfig, Credentials, DateTime, SdkError, ServiceError, Session};
 

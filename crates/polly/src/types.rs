@@ -1861,110 +1861,75 @@ impl FromValue for SsmlMarksNotSupportedForTextTypeException {
 }
 
 /// Inbound event stream for sending input and control events to manage bidirectional speech synthesis.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// An event stream: one variant per event, `Unknown` for event types this version of the model does not know. Sent as [`EventStreamInput<StartSpeechSynthesisStreamActionStream>`](myaws_core::eventstream::EventStreamInput).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct StartSpeechSynthesisStreamActionStream {
+pub enum StartSpeechSynthesisStreamActionStream {
     /// A text event containing content to be synthesized.
-    pub text_event: Option<crate::types::TextEvent>,
+    TextEvent(crate::types::TextEvent),
     /// An event indicating the end of the input stream.
-    pub close_stream_event: Option<crate::types::CloseStreamEvent>,
-}
-
-impl StartSpeechSynthesisStreamActionStream {
-    /// Sets `TextEvent` (see [`Self::text_event`]).
-    pub fn text_event(mut self, value: crate::types::TextEvent) -> Self {
-        self.text_event = Some(value);
-        self
-    }
-    /// Sets `CloseStreamEvent` (see [`Self::close_stream_event`]).
-    pub fn close_stream_event(mut self, value: crate::types::CloseStreamEvent) -> Self {
-        self.close_stream_event = Some(value);
-        self
-    }
+    CloseStreamEvent(crate::types::CloseStreamEvent),
+    /// An event this version of the model does not know (it cannot be sent).
+    Unknown {
+        /// Its `:event-type`.
+        event_type: String,
+    },
 }
 
 impl IntoValue for StartSpeechSynthesisStreamActionStream {
     fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.text_event.into_value(),
-            self.close_stream_event.into_value(),
-        ])
+        match self {
+            Self::TextEvent(v) => myaws_core::eventstream::union_value(2, 0, v.into_value()),
+            Self::CloseStreamEvent(v) => myaws_core::eventstream::union_value(2, 1, v.into_value()),
+            Self::Unknown { .. } => Value::Null,
+        }
     }
 }
 
 /// Outbound event stream that contains synthesized audio data and stream status events.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// An event stream: one variant per event, `Unknown` for event types this version of the model does not know. Received through [`EventReceiver<StartSpeechSynthesisStreamEventStream>`](myaws_core::eventstream::EventReceiver); modeled exception events end it with [`StartSpeechSynthesisStreamEventStreamError`](crate::error::StartSpeechSynthesisStreamEventStreamError).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct StartSpeechSynthesisStreamEventStream {
+pub enum StartSpeechSynthesisStreamEventStream {
     /// An audio event containing synthesized speech.
-    pub audio_event: Option<crate::types::AudioEvent>,
+    AudioEvent(crate::types::AudioEvent),
     /// An event, with summary information, indicating the stream has closed.
-    pub stream_closed_event: Option<crate::types::StreamClosedEvent>,
-    /// An exception indicating the input failed validation.
-    pub validation_exception: Option<crate::types::ValidationException>,
-    /// An exception indicating a service quota would be exceeded.
-    pub service_quota_exceeded_exception: Option<crate::types::ServiceQuotaExceededException>,
-    /// The `ServiceFailureException` member.
-    pub service_failure_exception: Option<crate::types::ServiceFailureException>,
-    /// An exception indicating the request was throttled.
-    pub throttling_exception: Option<crate::types::ThrottlingException>,
-}
-
-impl StartSpeechSynthesisStreamEventStream {
-    /// Sets `AudioEvent` (see [`Self::audio_event`]).
-    pub fn audio_event(mut self, value: crate::types::AudioEvent) -> Self {
-        self.audio_event = Some(value);
-        self
-    }
-    /// Sets `StreamClosedEvent` (see [`Self::stream_closed_event`]).
-    pub fn stream_closed_event(mut self, value: crate::types::StreamClosedEvent) -> Self {
-        self.stream_closed_event = Some(value);
-        self
-    }
-    /// Sets `ValidationException` (see [`Self::validation_exception`]).
-    pub fn validation_exception(mut self, value: crate::types::ValidationException) -> Self {
-        self.validation_exception = Some(value);
-        self
-    }
-    /// Sets `ServiceQuotaExceededException` (see [`Self::service_quota_exceeded_exception`]).
-    pub fn service_quota_exceeded_exception(
-        mut self,
-        value: crate::types::ServiceQuotaExceededException,
-    ) -> Self {
-        self.service_quota_exceeded_exception = Some(value);
-        self
-    }
-    /// Sets `ServiceFailureException` (see [`Self::service_failure_exception`]).
-    pub fn service_failure_exception(
-        mut self,
-        value: crate::types::ServiceFailureException,
-    ) -> Self {
-        self.service_failure_exception = Some(value);
-        self
-    }
-    /// Sets `ThrottlingException` (see [`Self::throttling_exception`]).
-    pub fn throttling_exception(mut self, value: crate::types::ThrottlingException) -> Self {
-        self.throttling_exception = Some(value);
-        self
-    }
+    StreamClosedEvent(crate::types::StreamClosedEvent),
+    /// An event this version of the model does not know (it cannot be sent).
+    Unknown {
+        /// Its `:event-type`.
+        event_type: String,
+    },
 }
 
 impl FromValue for StartSpeechSynthesisStreamEventStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.audio_event = r.next("AudioEvent")?;
-        out.stream_closed_event = r.next("StreamClosedEvent")?;
-        out.validation_exception = r.next("ValidationException")?;
-        out.service_quota_exceeded_exception = r.next("ServiceQuotaExceededException")?;
-        out.service_failure_exception = r.next("ServiceFailureException")?;
-        out.throttling_exception = r.next("ThrottlingException")?;
-        Ok(out)
+        let (member, value) = myaws_core::eventstream::union_member(value)?;
+        Ok(match member {
+            0 => Self::AudioEvent(FromValue::from_value(value)?),
+            1 => Self::StreamClosedEvent(FromValue::from_value(value)?),
+            _ => {
+                return Err(myaws_core::eventstream::not_an_event(
+                    "StartSpeechSynthesisStreamEventStream",
+                    member,
+                ))
+            }
+        })
+    }
+}
+
+impl myaws_core::eventstream::EventUnion for StartSpeechSynthesisStreamEventStream {
+    type Error = crate::error::StartSpeechSynthesisStreamEventStreamError;
+
+    fn unknown(event_type: String) -> Self {
+        Self::Unknown { event_type }
     }
 }
 
 /// The `StartSpeechSynthesisStreamInput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct StartSpeechSynthesisStreamInput {
     /// Specifies the engine for Amazon Polly to use when processing input text for speech synthesis. Currently, only the `generative` engine is supported. If you specify a voice that the selected engine doesn't support, Amazon Polly returns an error.
@@ -1986,7 +1951,11 @@ pub struct StartSpeechSynthesisStreamInput {
     /// Required.
     pub voice_id: Option<crate::types::VoiceId>,
     /// The input event stream that contains text events and stream control events.
-    pub action_stream: Option<crate::types::StartSpeechSynthesisStreamActionStream>,
+    pub action_stream: Option<
+        myaws_core::eventstream::EventStreamInput<
+            crate::types::StartSpeechSynthesisStreamActionStream,
+        >,
+    >,
 }
 
 impl StartSpeechSynthesisStreamInput {
@@ -2023,9 +1992,12 @@ impl StartSpeechSynthesisStreamInput {
     /// Sets `ActionStream` (see [`Self::action_stream`]).
     pub fn action_stream(
         mut self,
-        value: crate::types::StartSpeechSynthesisStreamActionStream,
+        value: impl myaws_core::eventstream::Stream<
+                Item = crate::types::StartSpeechSynthesisStreamActionStream,
+            > + Send
+            + 'static,
     ) -> Self {
-        self.action_stream = Some(value);
+        self.action_stream = Some(myaws_core::eventstream::EventStreamInput::new(value));
         self
     }
 }
@@ -2045,18 +2017,22 @@ impl IntoValue for StartSpeechSynthesisStreamInput {
 }
 
 /// The `StartSpeechSynthesisStreamOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct StartSpeechSynthesisStreamOutput {
     /// The output event stream that contains synthesized audio events and stream status events.
-    pub event_stream: Option<crate::types::StartSpeechSynthesisStreamEventStream>,
+    pub event_stream: Option<
+        myaws_core::eventstream::EventReceiver<crate::types::StartSpeechSynthesisStreamEventStream>,
+    >,
 }
 
 impl StartSpeechSynthesisStreamOutput {
     /// Sets `EventStream` (see [`Self::event_stream`]).
     pub fn event_stream(
         mut self,
-        value: crate::types::StartSpeechSynthesisStreamEventStream,
+        value: myaws_core::eventstream::EventReceiver<
+            crate::types::StartSpeechSynthesisStreamEventStream,
+        >,
     ) -> Self {
         self.event_stream = Some(value);
         self

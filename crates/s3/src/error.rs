@@ -1350,3 +1350,6 @@ pub type UploadPartCopyError = myaws_core::error::UnmodeledError;
 
 /// Errors of [`Client::write_get_object_response`](crate::Client::write_get_object_response) (the model lists no exceptions).
 pub type WriteGetObjectResponseError = myaws_core::error::UnmodeledError;
+
+/// Errors of the [`SelectObjectContentEventStream`](crate::types::SelectObjectContentEventStream) event stream's exception events (the model lists no exceptions).
+pub type SelectObjectContentEventStreamError = myaws_core::error::UnmodeledError;

@@ -27086,73 +27086,71 @@ impl IntoValue for ScanRange {
 }
 
 /// The container for selecting objects from a content event stream.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// An event stream: one variant per event, `Unknown` for event types this version of the model does not know. Received through [`EventReceiver<SelectObjectContentEventStream>`](myaws_core::eventstream::EventReceiver); modeled exception events end it with [`SelectObjectContentEventStreamError`](crate::error::SelectObjectContentEventStreamError).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct SelectObjectContentEventStream {
+pub enum SelectObjectContentEventStream {
     /// The Records Event.
-    pub records: Option<crate::types::RecordsEvent>,
+    Records(crate::types::RecordsEvent),
     /// The Stats Event.
-    pub stats: Option<crate::types::StatsEvent>,
+    Stats(crate::types::StatsEvent),
     /// The Progress Event.
-    pub progress: Option<crate::types::ProgressEvent>,
+    Progress(crate::types::ProgressEvent),
     /// The Continuation Event.
-    pub cont: Option<crate::types::ContinuationEvent>,
+    Cont(crate::types::ContinuationEvent),
     /// The End Event.
-    pub end: Option<crate::types::EndEvent>,
-}
-
-impl SelectObjectContentEventStream {
-    /// Sets `Records` (see [`Self::records`]).
-    pub fn records(mut self, value: crate::types::RecordsEvent) -> Self {
-        self.records = Some(value);
-        self
-    }
-    /// Sets `Stats` (see [`Self::stats`]).
-    pub fn stats(mut self, value: crate::types::StatsEvent) -> Self {
-        self.stats = Some(value);
-        self
-    }
-    /// Sets `Progress` (see [`Self::progress`]).
-    pub fn progress(mut self, value: crate::types::ProgressEvent) -> Self {
-        self.progress = Some(value);
-        self
-    }
-    /// Sets `Cont` (see [`Self::cont`]).
-    pub fn cont(mut self, value: crate::types::ContinuationEvent) -> Self {
-        self.cont = Some(value);
-        self
-    }
-    /// Sets `End` (see [`Self::end`]).
-    pub fn end(mut self, value: crate::types::EndEvent) -> Self {
-        self.end = Some(value);
-        self
-    }
+    End(crate::types::EndEvent),
+    /// An event this version of the model does not know (it cannot be sent).
+    Unknown {
+        /// Its `:event-type`.
+        event_type: String,
+    },
 }
 
 impl FromValue for SelectObjectContentEventStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.records = r.next("Records")?;
-        out.stats = r.next("Stats")?;
-        out.progress = r.next("Progress")?;
-        out.cont = r.next("Cont")?;
-        out.end = r.next("End")?;
-        Ok(out)
+        let (member, value) = myaws_core::eventstream::union_member(value)?;
+        Ok(match member {
+            0 => Self::Records(FromValue::from_value(value)?),
+            1 => Self::Stats(FromValue::from_value(value)?),
+            2 => Self::Progress(FromValue::from_value(value)?),
+            3 => Self::Cont(FromValue::from_value(value)?),
+            4 => Self::End(FromValue::from_value(value)?),
+            _ => {
+                return Err(myaws_core::eventstream::not_an_event(
+                    "SelectObjectContentEventStream",
+                    member,
+                ))
+            }
+        })
+    }
+}
+
+impl myaws_core::eventstream::EventUnion for SelectObjectContentEventStream {
+    type Error = crate::error::SelectObjectContentEventStreamError;
+
+    fn unknown(event_type: String) -> Self {
+        Self::Unknown { event_type }
     }
 }
 
 /// The `SelectObjectContentOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct SelectObjectContentOutput {
     /// The array of results.
-    pub payload: Option<crate::types::SelectObjectContentEventStream>,
+    pub payload: Option<
+        myaws_core::eventstream::EventReceiver<crate::types::SelectObjectContentEventStream>,
+    >,
 }
 
 impl SelectObjectContentOutput {
     /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(mut self, value: crate::types::SelectObjectContentEventStream) -> Self {
+    pub fn payload(
+        mut self,
+        value: myaws_core::eventstream::EventReceiver<crate::types::SelectObjectContentEventStream>,
+    ) -> Self {
         self.payload = Some(value);
         self
     }

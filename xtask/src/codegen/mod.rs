@@ -7,6 +7,7 @@
 
 mod compact;
 mod docs;
+mod events;
 mod extras;
 mod names;
 mod service;

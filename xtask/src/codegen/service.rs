@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use super::docs::{doc_comment, html_to_markdown};
 use super::names::{dedupe, snake_ident, type_name, variant_name, xform_name};
-use super::{compact, CrateFiles, HEADER};
+use super::{compact, events, CrateFiles, HEADER};
 
 /// Generates the files of the crate for `svc` from the model directory `dir`.
 pub fn generate(svc: &str, dir: &Path, botocore: &str) -> Result<CrateFiles, String> {
@@ -340,6 +340,12 @@ static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData
     model: include_str!("data/model.json"),
 "#,
         );
+        if self.shapes.values().any(events::is_event_stream) {
+            s = s.replace(
+                "pub use myaws_core::Bytes as Blob;\n",
+                "pub use myaws_core::Bytes as Blob;\npub use myaws_core::eventstream::{EventReceiver, EventStreamError, EventStreamInput};\n",
+            );
+        }
         // Hand-written additions (never generated) live in src/custom/.
         if root
             .join("crates")
@@ -431,7 +437,8 @@ impl Client {
     }
 
     /// Calls any operation by name (`"SendMessage"` or `"send_message"`) with
-    /// JSON parameters, returning JSON, as boto3's dicts.
+    /// JSON parameters, returning JSON, as boto3's dicts. For streams (event
+    /// streams, bodies read as they arrive) use `self.handle().call_stream(..)`.
     pub async fn call(
         &self,
         operation: &str,
@@ -493,68 +500,90 @@ impl Client {
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            if errors.is_empty() {
-                // No modeled exceptions: one shared core type keeps the crate small.
-                let _ = writeln!(
-                    s,
-                    "\n/// Errors of [`Client::{}`](crate::Client::{}) (the model lists no exceptions).\npub type {ename} = myaws_core::error::UnmodeledError;",
-                    snake_ident(op_name),
-                    snake_ident(op_name)
-                );
-                continue;
-            }
-            let _ = writeln!(
-                s,
-                "\n/// Errors of [`Client::{}`](crate::Client::{}).\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub enum {ename} {{",
-                snake_ident(op_name),
-                snake_ident(op_name)
-            );
-            for e in &errors {
-                let doc = html_to_markdown(str_of(self.shape(e), "documentation").unwrap_or(""));
-                let doc = if doc.is_empty() {
-                    vec![format!("The `{e}` exception.")]
-                } else {
-                    doc
-                };
-                s.push_str(&doc_comment(&doc, "    "));
-                let t = &self.type_names[e];
-                let _ = writeln!(s, "    {t}(crate::types::{t}),");
-            }
-            s.push_str("    /// An error the model does not describe (see the error's code).\n    Unmodeled,\n}\n");
-            let _ = writeln!(s, "\nimpl {ename} {{");
-            for e in &errors {
-                let t = &self.type_names[e];
-                let _ = writeln!(
-                    s,
-                    "    /// True if this is the `{e}` exception.\n    pub fn is_{}(&self) -> bool {{\n        matches!(self, Self::{t}(_))\n    }}",
-                    xform_name(t).trim_start_matches("r#")
-                );
-            }
-            s.push_str("}\n");
-            let value_arg = if errors.is_empty() { "_value" } else { "value" };
-            let _ = writeln!(
-                s,
-                "\nimpl OperationError for {ename} {{\n    fn from_service_error(shape: Option<&str>, {value_arg}: Value) -> Self {{\n        match shape {{"
-            );
-            for e in &errors {
-                let t = &self.type_names[e];
-                let _ = writeln!(
-                    s,
-                    "            Some({e:?}) => crate::types::{t}::from_value(value).map(Self::{t}).unwrap_or(Self::Unmodeled),"
-                );
-            }
-            s.push_str("            _ => Self::Unmodeled,\n        }\n    }\n\n    fn modeled_name(&self) -> Option<&'static str> {\n        match self {\n");
-            for e in &errors {
-                let t = &self.type_names[e];
-                let _ = writeln!(s, "            Self::{t}(_) => Some({e:?}),");
-            }
-            s.push_str("            Self::Unmodeled => None,\n        }\n    }\n}\n");
-            let _ = writeln!(
-                s,
-                "\nimpl std::fmt::Display for {ename} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(self.modeled_name().unwrap_or(\"unmodeled service error\"))\n    }}\n}}\n\nimpl std::error::Error for {ename} {{}}"
-            );
+            let method = snake_ident(op_name);
+            let owner = format!("[`Client::{method}`](crate::Client::{method})");
+            self.error_enum(&mut s, &ename, &owner, &errors);
+        }
+        // The exception events of each received event stream.
+        let mut unions: Vec<&str> = self
+            .shapes
+            .iter()
+            .filter(|(n, sh)| {
+                events::is_event_stream(sh) && self.usage.get(n.as_str()).is_some_and(|u| u.output)
+            })
+            .map(|(n, _)| n.as_str())
+            .collect();
+        unions.sort_by(|a, b| self.type_names[a].cmp(&self.type_names[b]));
+        for union in unions {
+            let tname = &self.type_names[union];
+            let ename = events::error_type(tname);
+            let owner =
+                format!("the [`{tname}`](crate::types::{tname}) event stream's exception events");
+            let errors = events::exceptions(self.shape(union), self.shapes);
+            self.error_enum(&mut s, &ename, &owner, &errors);
         }
         s
+    }
+
+    /// An error enum `ename` with one variant per exception shape in
+    /// `errors` (sorted) and `Unmodeled`, or an alias of the core's
+    /// `UnmodeledError` when there are none.
+    fn error_enum(&self, s: &mut String, ename: &str, owner: &str, errors: &[&str]) {
+        if errors.is_empty() {
+            // No modeled exceptions: one shared core type keeps the crate small.
+            let _ = writeln!(
+                s,
+                "\n/// Errors of {owner} (the model lists no exceptions).\npub type {ename} = myaws_core::error::UnmodeledError;"
+            );
+            return;
+        }
+        let _ = writeln!(
+            s,
+            "\n/// Errors of {owner}.\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub enum {ename} {{"
+        );
+        for e in errors {
+            let doc = html_to_markdown(str_of(self.shape(e), "documentation").unwrap_or(""));
+            let doc = if doc.is_empty() {
+                vec![format!("The `{e}` exception.")]
+            } else {
+                doc
+            };
+            s.push_str(&doc_comment(&doc, "    "));
+            let t = &self.type_names[e];
+            let _ = writeln!(s, "    {t}(crate::types::{t}),");
+        }
+        s.push_str("    /// An error the model does not describe (see the error's code).\n    Unmodeled,\n}\n");
+        let _ = writeln!(s, "\nimpl {ename} {{");
+        for e in errors {
+            let t = &self.type_names[e];
+            let _ = writeln!(
+                s,
+                "    /// True if this is the `{e}` exception.\n    pub fn is_{}(&self) -> bool {{\n        matches!(self, Self::{t}(_))\n    }}",
+                xform_name(t).trim_start_matches("r#")
+            );
+        }
+        s.push_str("}\n");
+        let _ = writeln!(
+            s,
+            "\nimpl OperationError for {ename} {{\n    fn from_service_error(shape: Option<&str>, value: Value) -> Self {{\n        match shape {{"
+        );
+        for e in errors {
+            let t = &self.type_names[e];
+            let _ = writeln!(
+                s,
+                "            Some({e:?}) => crate::types::{t}::from_value(value).map(Self::{t}).unwrap_or(Self::Unmodeled),"
+            );
+        }
+        s.push_str("            _ => Self::Unmodeled,\n        }\n    }\n\n    fn modeled_name(&self) -> Option<&'static str> {\n        match self {\n");
+        for e in errors {
+            let t = &self.type_names[e];
+            let _ = writeln!(s, "            Self::{t}(_) => Some({e:?}),");
+        }
+        s.push_str("            Self::Unmodeled => None,\n        }\n    }\n}\n");
+        let _ = writeln!(
+            s,
+            "\nimpl std::fmt::Display for {ename} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(self.modeled_name().unwrap_or(\"unmodeled service error\"))\n    }}\n}}\n\nimpl std::error::Error for {ename} {{}}"
+        );
     }
 
     // ---------------------------------------------------------------- types.rs
@@ -572,7 +601,17 @@ impl Client {
             .collect();
         names.sort_by(|a, b| self.type_names[a.0].cmp(&self.type_names[b.0]));
         for (name, shape) in names {
-            if str_of(shape, "type") == Some("structure") {
+            if events::is_event_stream(shape) {
+                let usage = self.usage.get(name).copied().unwrap_or_default();
+                events::union_enum(
+                    &mut s,
+                    &self.type_names[name],
+                    shape,
+                    self.shapes,
+                    &|target| self.rust_type(target, false),
+                    (usage.input, usage.output),
+                );
+            } else if str_of(shape, "type") == Some("structure") {
                 self.structure(&mut s, name, shape);
             } else {
                 self.enumeration(&mut s, name, shape);
@@ -657,7 +696,9 @@ impl Client {
                     || shape.get("sensitive").is_some_and(|v| v == true);
                 // `streaming` sits on the member reference in most models
                 // (S3's `Body`), on the blob shape in a few.
-                let ty = if r.get("streaming").is_some_and(|v| v == true)
+                let ty = if events::is_event_stream(self.shape(target)) {
+                    events::member_type(&self.type_names[target], usage.input)
+                } else if r.get("streaming").is_some_and(|v| v == true)
                     && str_of(self.shape(target), "type") == Some("blob")
                 {
                     "myaws_core::body::ByteStream".to_string()
@@ -679,11 +720,17 @@ impl Client {
             doc.push("This is a union: set exactly one member.".into());
         }
         s.push_str(&doc_comment(&doc, ""));
-        if any_sensitive {
-            s.push_str("#[derive(Clone, Default, PartialEq)]\n");
-        } else {
-            s.push_str("#[derive(Clone, Debug, Default, PartialEq)]\n");
-        }
+        // An event stream is neither cloned nor compared.
+        let streams = fields
+            .iter()
+            .any(|f| f.2.starts_with("myaws_core::eventstream::"));
+        let derives = match (streams, any_sensitive) {
+            (true, true) => "Default",
+            (true, false) => "Debug, Default",
+            (false, true) => "Clone, Default, PartialEq",
+            (false, false) => "Clone, Debug, Default, PartialEq",
+        };
+        let _ = writeln!(s, "#[derive({derives})]");
         s.push_str("#[non_exhaustive]\n");
         let _ = writeln!(s, "pub struct {tname} {{");
         for ((field, member, ty, _), (_, mref)) in fields.iter().zip(members.iter()) {
@@ -721,7 +768,17 @@ impl Client {
                     || ty == "myaws_core::body::ByteStream"
                     || ty == "myaws_core::Bytes"
                     || (ty.starts_with("crate::types::") && self.is_enum_type(ty));
-                let (arg, conv) = if converts {
+                let events_in = ty
+                    .strip_prefix("myaws_core::eventstream::EventStreamInput<")
+                    .and_then(|t| t.strip_suffix('>'));
+                let (arg, conv) = if let Some(event) = events_in {
+                    (
+                        format!(
+                            "impl myaws_core::eventstream::Stream<Item = {event}> + Send + 'static"
+                        ),
+                        "myaws_core::eventstream::EventStreamInput::new(value)",
+                    )
+                } else if converts {
                     (format!("impl Into<{ty}>"), "value.into()")
                 } else if let Some(inner) =
                     ty.strip_prefix("Box<").and_then(|t| t.strip_suffix('>'))

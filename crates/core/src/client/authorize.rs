@@ -15,6 +15,7 @@ use crate::credentials::Credentials;
 use crate::customizations::upload::Upload;
 use crate::endpoint_resolution::ResolvedEndpoint;
 use crate::error::SdkError;
+use crate::eventstream::outgoing::OutgoingEvents;
 use crate::model::{Operation, ServiceModel};
 use crate::signing::{SigningAlgorithm, SigningOptions};
 use crate::token::{EnvTokenProvider, ProvideToken};
@@ -89,7 +90,7 @@ impl ClientHandle {
     }
 
     /// Signs `request` as `auth` says with `identity` and returns the body
-    /// to send with it.
+    /// to send with it: the upload's, or the input event stream's.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn sign(
         &self,
@@ -98,16 +99,23 @@ impl ClientHandle {
         endpoint: &ResolvedEndpoint,
         auth: &RequestAuth,
         identity: Identity,
-        upload: &Upload,
+        body: (&Upload, Option<&OutgoingEvents>),
         request: &mut Request<Bytes>,
     ) -> Result<SdkBody, String> {
+        let (upload, events) = body;
         match identity {
-            Identity::None => upload.sign_and_body(request, None),
+            Identity::None => match events {
+                Some(events) => events.sign_and_body(request, None),
+                None => upload.sign_and_body(request, None),
+            },
             Identity::Token(token) => {
                 let value = HeaderValue::try_from(format!("Bearer {token}"))
                     .map_err(|_| "the bearer token is not a valid header value".to_owned())?;
                 request.headers_mut().insert(AUTHORIZATION, value);
-                upload.sign_and_body(request, None)
+                match events {
+                    Some(events) => events.sign_and_body(request, None),
+                    None => upload.sign_and_body(request, None),
+                }
             }
             Identity::Credentials(credentials) => {
                 let credentials = match auth {
@@ -127,7 +135,13 @@ impl ClientHandle {
                     time: self.inner.config.time_source.now(),
                     algorithm,
                 };
-                upload.sign_and_body(request, Some((&credentials, &opts)))
+                match events {
+                    Some(events) => events.sign_and_body(
+                        request,
+                        Some((&credentials, &opts, &self.inner.config.time_source)),
+                    ),
+                    None => upload.sign_and_body(request, Some((&credentials, &opts))),
+                }
             }
         }
     }

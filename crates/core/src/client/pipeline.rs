@@ -26,7 +26,7 @@ use http::Request;
 
 use super::discover::CallDiscovery;
 use super::request::{build_request, join_url};
-use super::response::request_id;
+use super::response::{buffered_stream, request_id, SendOptions};
 use super::{ClientHandle, InvokeResult, RawServiceError};
 use crate::auth::RequestAuth;
 use crate::checksum::ChecksumAlgorithm;
@@ -37,6 +37,8 @@ use crate::error::{
     DispatchError, DispatchErrorKind, ResponseError, SdkError, TimeoutKind, ValidationError,
 };
 use crate::events::HookOutcome;
+use crate::eventstream::outgoing::{self, OutgoingEvents};
+use crate::eventstream::{EventStreamValue, ResponseMeta};
 use crate::hooks::Hooks;
 use crate::model::{Operation, ServiceModel};
 use crate::protocol::{self, SerializeOptions};
@@ -66,6 +68,10 @@ struct Call<'a> {
     validation: Vec<ChecksumAlgorithm>,
     /// The output's streaming payload member, if any.
     stream_member: Option<usize>,
+    /// The output's event-stream member, if any.
+    event_output: Option<usize>,
+    /// The input's event stream, sent as the request body (over HTTP/2).
+    events_in: Option<OutgoingEvents>,
     /// Largest buffered response body.
     max_body: usize,
     /// The S3 bucket of the call, if any (for redirects and S3 Express).
@@ -127,8 +133,17 @@ impl ClientHandle {
         if let Some(rule) = handlers.and_then(|h| h.presigned_url) {
             self.inject_presigned_url(op, rule, &mut input).await?;
         }
+        // Input event streams travel beside the params too.
+        let events = outgoing::take(self.model(), operation, &mut input);
         let mut call = Call::new(
-            self, hooks, handlers, notes, model, operation, input, payload,
+            self,
+            hooks,
+            handlers,
+            notes,
+            model,
+            operation,
+            input,
+            (payload, events),
         )?;
         let attempts = self.attempts(&mut call);
         match self.inner.config.operation_timeout {
@@ -298,7 +313,7 @@ impl ClientHandle {
                 &call.endpoint,
                 &call.auth,
                 identity,
-                &call.upload,
+                (&call.upload, call.events_in.as_ref()),
                 &mut request,
             )
             .map_err(|e| match &call.last_error {
@@ -311,17 +326,20 @@ impl ClientHandle {
         let sent = match call.hooks.before_send(&mut request, attempt) {
             Some(canned) => Ok((canned, None)),
             None => {
-                self.send(
-                    request.map(|_| body),
-                    call.stream_member.is_some(),
-                    call.max_body,
-                )
-                .await
+                let how = SendOptions {
+                    streams_output: call.stream_member.is_some() || call.event_output.is_some(),
+                    max_body: call.max_body,
+                    http2: call.events_in.is_some(),
+                };
+                self.send(request.map(|_| body), how).await
             }
         };
         let (mut response, stream) = match sent {
             Ok(sent) => sent,
-            Err(dispatch) => {
+            Err(mut dispatch) => {
+                if let Some(why) = call.events_in.as_ref().and_then(OutgoingEvents::failed) {
+                    dispatch.message = format!("sending the input event stream failed: {why}");
+                }
                 let kind = match dispatch.kind {
                     DispatchErrorKind::Timeout => FailureKind::Transport { timeout: true },
                     DispatchErrorKind::Connect | DispatchErrorKind::Io => {
@@ -393,8 +411,42 @@ impl ClientHandle {
                 if let Some(r) = &request_id {
                     tracing::Span::current().record("request_id", r.as_str());
                 }
+                let mut stream = stream;
+                let events = match call.event_output {
+                    Some(index) => {
+                        // A canned (`before-send`) answer's body was buffered.
+                        let body = match stream.take() {
+                            Some((body, _)) => body,
+                            None => buffered_stream(&response.body),
+                        };
+                        let meta = ResponseMeta {
+                            status,
+                            request_id: request_id.clone(),
+                        };
+                        let input_failure = call.events_in.as_ref().map(OutgoingEvents::failure);
+                        let opened = self
+                            .open_events(operation, index, body, meta, input_failure, &mut value)
+                            .await;
+                        match opened {
+                            Ok(receiver) => Some((index, receiver)),
+                            Err((error, kind)) => {
+                                return Ok(Attempt::Failure {
+                                    error,
+                                    kind,
+                                    redirect: None,
+                                })
+                            }
+                        }
+                    }
+                    None => None,
+                };
                 call.hooks
                     .after_call(model, operation, &response, &mut value)?;
+                if let (Some((index, receiver)), Value::Struct(slots)) = (events, &mut value) {
+                    if let Some(slot) = slots.get_mut(index) {
+                        *slot = Value::EventStream(EventStreamValue::output(receiver));
+                    }
+                }
                 if let (Some(index), Some((body, len))) = (call.stream_member, stream) {
                     let checksum = crate::checksum::response::select(
                         status,
@@ -564,8 +616,13 @@ impl<'a> Call<'a> {
         model: &'a ServiceModel,
         operation: &'a Operation,
         input: Value,
-        payload: Option<crate::body::ByteStream>,
+        body: (Option<crate::body::ByteStream>, Option<OutgoingEvents>),
     ) -> Result<Call<'a>, Failure> {
+        let (payload, mut events_in) = body;
+        if events_in.is_some() {
+            crate::eventstream::check_http2(true, cfg!(feature = "http2"))
+                .map_err(|e| SdkError::Construction(e.to_string()))?;
+        }
         let mut serialized =
             protocol::serialize_request(model, operation, &input, &SerializeOptions::default())
                 .map_err(|e| SdkError::Construction(e.message))?;
@@ -618,9 +675,14 @@ impl<'a> Call<'a> {
         )
         .map_err(SdkError::Construction)?;
         upload.apply_headers(&mut request);
+        if let Some(events) = &mut events_in {
+            events.prepare(&mut request);
+        }
         hooks.request("request-created", &mut request, 1);
         let discovery = client.call_discovery(model, operation, &input);
         Ok(Call {
+            event_output: crate::eventstream::output_stream_member(model, operation),
+            events_in,
             validation: crate::checksum::response::algorithms(model, operation, &input),
             stream_member: customizations::streaming_output_member(model, operation),
             max_body: customizations::limits::max_response_body(model, operation),
@@ -664,6 +726,9 @@ impl<'a> Call<'a> {
         self.request = build_request(&self.serialized, &self.endpoint.url, &self.endpoint.headers)
             .map_err(SdkError::Construction)?;
         self.upload.apply_headers(&mut self.request);
+        if let Some(events) = &mut self.events_in {
+            events.prepare(&mut self.request);
+        }
         Ok(())
     }
 }

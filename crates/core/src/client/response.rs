@@ -1,7 +1,7 @@
 //! The response stage of the pipeline: sending one attempt, reading its
-//! body (or handing a streaming payload over unread), and turning a response
-//! (or a `before-call` hook's answer) into the output value or the service
-//! error.
+//! body (or handing a streaming payload or an event stream over unread),
+//! and turning a response (or a `before-call` hook's answer) into the
+//! output value or the service error.
 
 use bytes::Bytes;
 use http::header::CONTENT_LENGTH;
@@ -11,10 +11,24 @@ use super::{ClientHandle, RawServiceError};
 use crate::body::{BoxStream, SdkBody};
 use crate::error::{DispatchError, ErrorMetadata, ResponseError, SdkError, ServiceError};
 use crate::events::HookOutcome;
+use crate::eventstream::{EventStreamError, InputFailure, RawEventReceiver, ResponseMeta};
 use crate::http::BufferedResponse;
-use crate::model::{Operation, ServiceModel};
+use crate::model::{Operation, Protocol, ServiceModel};
 use crate::protocol::{self, Response, ServiceErrorParts};
+use crate::retry::FailureKind;
 use crate::value::Value;
+
+/// How one attempt is sent and its response read.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SendOptions {
+    /// A successful response's body is handed over unread (a streaming
+    /// payload or an event stream).
+    pub(super) streams_output: bool,
+    /// The largest body read into memory.
+    pub(super) max_body: usize,
+    /// Over HTTP/2 only (input event streams).
+    pub(super) http2: bool,
+}
 
 impl ClientHandle {
     /// Sends one attempt. A successful response of an operation with a
@@ -23,10 +37,18 @@ impl ClientHandle {
     pub(super) async fn send(
         &self,
         request: Request<SdkBody>,
-        streams_output: bool,
-        max_body: usize,
+        how: SendOptions,
     ) -> Result<(BufferedResponse, Option<(BoxStream, Option<u64>)>), DispatchError> {
-        let response = self.inner.http.send_streaming(request).await?;
+        let SendOptions {
+            streams_output,
+            max_body,
+            http2,
+        } = how;
+        let response = if http2 {
+            self.inner.http.send_streaming_h2(request).await?
+        } else {
+            self.inner.http.send_streaming(request).await?
+        };
         if streams_output && response.head.status.is_success() {
             let (head, body) = response.into_stream();
             let len = head
@@ -41,6 +63,73 @@ impl ClientHandle {
             return Ok((buffered, Some((body, len))));
         }
         Ok((response.buffer(max_body).await?, None))
+    }
+
+    /// The receiver of a successful response's output event stream (member
+    /// `index` of the output). The RPC protocols' `initial-response` event
+    /// is read first, into the output's other members; a failure there is
+    /// the attempt's, classified for retries.
+    pub(super) async fn open_events(
+        &self,
+        operation: &Operation,
+        index: usize,
+        body: BoxStream,
+        meta: ResponseMeta,
+        input_failure: Option<InputFailure>,
+        output: &mut Value,
+    ) -> Result<RawEventReceiver, (SdkError<RawServiceError>, FailureKind)> {
+        let model = self.model();
+        let shape = operation
+            .output
+            .expect("an event-stream member belongs to an output shape");
+        let union = model.shape(shape).members[index].target;
+        let (status, request_id) = (meta.status, meta.request_id.clone());
+        let mut receiver = RawEventReceiver::new(body, model.clone(), union, meta);
+        if let Some(failure) = input_failure {
+            receiver.set_input_failure(failure);
+        }
+        if !matches!(model.protocol, Protocol::Json | Protocol::RpcV2Cbor) {
+            return Ok(receiver);
+        }
+        let unreadable = |message: String| {
+            let error = SdkError::Response(ResponseError {
+                status,
+                message,
+                request_id: request_id.clone(),
+            });
+            (error, FailureKind::Permanent)
+        };
+        let payload = match receiver.initial_response().await {
+            Ok(payload) => payload,
+            Err(EventStreamError::Io(e)) => {
+                let message = format!("reading the initial-response event: {e}");
+                let timeout = e.kind() == std::io::ErrorKind::TimedOut;
+                let error = if timeout {
+                    DispatchError::timed_out(crate::error::TimeoutKind::Read, message)
+                } else {
+                    DispatchError::io(message)
+                };
+                let error = SdkError::Dispatch(error.with_source(e));
+                return Err((error, FailureKind::Transport { timeout }));
+            }
+            Err(e) => {
+                return Err(unreadable(format!(
+                    "reading the initial-response event: {e}"
+                )))
+            }
+        };
+        if let Some(payload) = payload {
+            let parsed = protocol::de::parse_body(model, shape, &payload)
+                .map_err(|e| unreadable(format!("the initial-response event: {}", e.message)))?;
+            if let (Value::Struct(slots), Value::Struct(parsed)) = (output, parsed) {
+                for (i, (slot, value)) in slots.iter_mut().zip(parsed).enumerate() {
+                    if i != index && !value.is_null() {
+                        *slot = value;
+                    }
+                }
+            }
+        }
+        Ok(receiver)
     }
 
     /// Turns a `before-call` outcome into the call's result.
@@ -151,4 +240,12 @@ pub(super) fn request_id(resp: &BufferedResponse) -> Option<String> {
         }
     }
     None
+}
+
+/// A body already in memory as a stream (one chunk).
+pub(super) fn buffered_stream(body: &Bytes) -> BoxStream {
+    let chunk = body.clone();
+    Box::pin(futures_util::stream::iter(
+        (!chunk.is_empty()).then_some(Ok(chunk)),
+    ))
 }

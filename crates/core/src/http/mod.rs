@@ -177,10 +177,34 @@ impl HttpClient {
     /// within the read timeout.
     pub async fn send_streaming(
         &self,
+        request: Request<SdkBody>,
+    ) -> Result<StreamingResponse, DispatchError> {
+        self.send_with(request, false).await
+    }
+
+    /// [`send_streaming`](Self::send_streaming) over HTTP/2 only: prior
+    /// knowledge for `http` URLs, ALPN `h2` for `https`. Without the `http2`
+    /// feature this is an `Unsupported` error saying so.
+    pub async fn send_streaming_h2(
+        &self,
+        request: Request<SdkBody>,
+    ) -> Result<StreamingResponse, DispatchError> {
+        self.send_with(request, true).await
+    }
+
+    async fn send_with(
+        &self,
         mut request: Request<SdkBody>,
+        h2: bool,
     ) -> Result<StreamingResponse, DispatchError> {
         check_scheme(request.uri().scheme_str(), tls::TLS_AVAILABLE)?;
         check_no_userinfo(request.uri())?;
+        crate::eventstream::check_http2(h2, cfg!(feature = "http2"))
+            .map_err(|message| DispatchError::new(DispatchErrorKind::Unsupported, message))?;
+        if h2 {
+            // The transport sends HTTP/2 requests over HTTP/2-only connections.
+            *request.version_mut() = http::Version::HTTP_2;
+        }
         if expects_continue(&request) {
             gate_on_continue(&mut request);
         }

@@ -41,7 +41,9 @@ pub type RequestBody = http_body_util::combinators::UnsyncBoxBody<Bytes, BoxErro
 /// transport owns connecting (and so the connect timeout, TLS, proxies and
 /// pooling). Errors are [`DispatchError`]s: [`DispatchError::connect`] for a
 /// request that never left (safe to retry), [`DispatchError::io`] for a
-/// broken exchange.
+/// broken exchange. A request whose version is
+/// [`http::Version::HTTP_2`] (an input event stream) must go over an HTTP/2
+/// connection: over `http` with prior knowledge, over `https` by ALPN.
 ///
 /// ```
 /// use myaws_core::client::BoxFuture;
@@ -104,6 +106,10 @@ impl Default for PoolSettings {
 #[derive(Clone)]
 pub struct HyperTransport {
     client: Client<Connector, WatchedOrBoxed>,
+    /// HTTP/2 only (prior knowledge over plain HTTP, ALPN `h2` over TLS),
+    /// for requests marked HTTP/2 (input event streams).
+    #[cfg(feature = "http2")]
+    h2: Client<Connector, WatchedOrBoxed>,
     proxies: Option<Arc<Proxies>>,
 }
 
@@ -155,8 +161,16 @@ impl HyperTransport {
         if let Some(max) = settings.pool.max_idle_per_host {
             builder.pool_max_idle_per_host(max);
         }
+        #[cfg(feature = "http2")]
+        let h2 = {
+            let mut h2 = builder.clone();
+            h2.http2_only(true);
+            h2.build(connector.clone())
+        };
         Ok(HyperTransport {
             client: builder.build(connector),
+            #[cfg(feature = "http2")]
+            h2,
             proxies,
         })
     }
@@ -180,7 +194,15 @@ impl HttpTransport for HyperTransport {
                     }
                 }
             }
-            let response = self.client.request(request).await.map_err(classify)?;
+            #[cfg(feature = "http2")]
+            let client = if request.version() == http::Version::HTTP_2 {
+                &self.h2
+            } else {
+                &self.client
+            };
+            #[cfg(not(feature = "http2"))]
+            let client = &self.client;
+            let response = client.request(request).await.map_err(classify)?;
             Ok(response.map(|body| body.map_err(BoxError::from).boxed_unsync()))
         })
     }

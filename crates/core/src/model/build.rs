@@ -197,6 +197,7 @@ fn member(
         timestamp_format: timestamp_format(rm.timestamp_format.as_deref()),
         streaming: rm.streaming,
         event_payload: rm.eventpayload,
+        event_header: rm.eventheader,
         context_param: rm.context_param,
         endpoint_discovery_id: rm.endpoint_discovery_id,
         name,

@@ -178,8 +178,12 @@ pub struct Member {
     pub timestamp_format: Option<TimestampFormat>,
     /// Streaming payload member.
     pub streaming: bool,
-    /// Event stream payload member.
+    /// The member of an event that is the message's whole payload
+    /// (`eventpayload`).
     pub event_payload: bool,
+    /// The member of an event carried in a message header of its name
+    /// (`eventheader`).
+    pub event_header: bool,
     /// Endpoint rule parameter bound from this member.
     pub context_param: Option<String>,
     /// `endpointdiscoveryid`: the member identifies the resource whose

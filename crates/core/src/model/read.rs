@@ -605,6 +605,7 @@ pub(super) struct RawMember {
     pub(super) timestamp_format: Option<String>,
     pub(super) streaming: bool,
     pub(super) eventpayload: bool,
+    pub(super) eventheader: bool,
     /// `contextParam.name`.
     pub(super) context_param: Option<String>,
     pub(super) endpoint_discovery_id: bool,
@@ -629,6 +630,7 @@ impl Object for RawMember {
             "timestampFormat" => self.timestamp_format = map.next_value()?,
             "streaming" => self.streaming = map.next_value()?,
             "eventpayload" => self.eventpayload = map.next_value()?,
+            "eventheader" => self.eventheader = map.next_value()?,
             "contextParam" => {
                 self.context_param = optional::<RawContextParam, _>(map)?.map(|c| c.0)
             }

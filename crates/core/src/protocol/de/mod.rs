@@ -72,6 +72,26 @@ pub fn parse_response(
     }
 }
 
+/// Parses `body` as structure `shape` in the model's body format (JSON,
+/// XML or CBOR): the event-stream layer reads event payloads and the
+/// `initial-response` with it. Query and EC2 have no event streams.
+pub(crate) fn parse_body(
+    model: &ServiceModel,
+    shape: ShapeId,
+    body: &[u8],
+) -> Result<Value, ProtocolError> {
+    match model.protocol {
+        Protocol::Json => json::JsonReader::new(model, false).body(shape, body),
+        Protocol::RestJson => json::JsonReader::new(model, true).body(shape, body),
+        Protocol::RestXml => xml::XmlReader::new(model, false).body(shape, body),
+        Protocol::RpcV2Cbor => cbor_shape::parse_body(model, shape, body),
+        Protocol::Query | Protocol::Ec2 => Err(ProtocolError::new(format!(
+            "the {} protocol has no event streams",
+            model.protocol.name()
+        ))),
+    }
+}
+
 /// Parses an error response for `op`: code, message, request id, the modeled
 /// exception shape the code names (if any) and that shape's members.
 pub fn parse_error(

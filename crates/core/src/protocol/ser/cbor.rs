@@ -61,6 +61,17 @@ pub(crate) fn serialize(
     })
 }
 
+/// A structure value as a CBOR map: an event payload.
+pub(crate) fn struct_bytes(
+    model: &ServiceModel,
+    shape: crate::model::ShapeId,
+    value: &Value,
+) -> Result<Vec<u8>, ProtocolError> {
+    let mut e = Encoder::new(Vec::new());
+    write_struct(model, &mut e, model.shape(shape), value, 0)?;
+    Ok(e.into_writer())
+}
+
 fn has_event_stream_output(model: &ServiceModel, op: &Operation) -> bool {
     op.output.is_some_and(|id| {
         model

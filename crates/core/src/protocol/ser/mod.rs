@@ -57,6 +57,35 @@ pub fn serialize(
     Ok(request)
 }
 
+/// A structure value as a body in the model's format, with its media type:
+/// an input event's payload. Query and EC2 have no event streams.
+pub(crate) fn event_body(
+    model: &ServiceModel,
+    shape: crate::model::ShapeId,
+    value: &Value,
+) -> Result<(bytes::Bytes, &'static str), ProtocolError> {
+    Ok(match model.protocol {
+        Protocol::Json | Protocol::RestJson => (
+            json::struct_body(model, shape, value, |_| true)?.into(),
+            "application/json",
+        ),
+        Protocol::RestXml => (
+            xml::shape_body(model, shape, value)?.into(),
+            "application/xml",
+        ),
+        Protocol::RpcV2Cbor => (
+            cbor::struct_bytes(model, shape, value)?.into(),
+            "application/cbor",
+        ),
+        Protocol::Query | Protocol::Ec2 => {
+            return Err(ProtocolError::new(format!(
+                "the {} protocol has no event streams",
+                model.protocol.name()
+            )))
+        }
+    })
+}
+
 /// The input as a structure of the input shape (an empty one for
 /// [`Value::Null`]), with absent top-level `idempotencyToken` members filled
 /// (botocore's `generate_idempotent_uuid` handler).

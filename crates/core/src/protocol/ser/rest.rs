@@ -101,6 +101,10 @@ fn body(
         let member = &shape.members[index];
         let target = model.shape(member.target);
         let value = &slots[index];
+        if target.event_stream {
+            // The body is the event stream, sent by the event-stream layer.
+            return Ok((Bytes::new(), true));
+        }
         if matches!(target.kind, ShapeKind::Blob | ShapeKind::String) {
             let bytes = match value {
                 Value::Null => Bytes::new(),

@@ -60,6 +60,29 @@ pub(crate) fn member_body(
     Ok(out)
 }
 
+/// A structure value as a document whose root element is named by the
+/// shape (its `locationName`, else its name): an event payload.
+pub(crate) fn shape_body(
+    model: &ServiceModel,
+    shape_id: ShapeId,
+    value: &Value,
+) -> Result<String, ProtocolError> {
+    let shape = model.shape(shape_id);
+    let name = shape.location_name.as_deref().unwrap_or(&shape.name);
+    let mut out = String::new();
+    write_struct(
+        model,
+        &mut out,
+        name,
+        shape.xml_namespace.as_ref(),
+        shape,
+        value,
+        &|_| true,
+        0,
+    )?;
+    Ok(out)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write_struct(
     model: &ServiceModel,

@@ -2,14 +2,24 @@
 //! results, as boto3's dicts. Same pipeline, validation and hooks as typed calls.
 //!
 //! JSON conventions are those of [`crate::convert`]: blobs are base64 strings,
-//! timestamps ISO 8601 strings (epoch numbers accepted on input).
+//! timestamps ISO 8601 strings (epoch numbers accepted on input). Streams
+//! (event streams both ways, streaming blobs) go through
+//! [`ClientHandle::call_stream`] and
+//! [`ClientHandle::call_stream_with_input`].
+
+// Errors carry an `SdkError`, large by design and rare (as in `client`).
+#![allow(clippy::result_large_err)]
 
 use serde_json::Value as Json;
 
-use crate::client::{ClientHandle, RawServiceError};
+use crate::client::ClientHandle;
 use crate::convert::{self, JsonOptions};
 use crate::error::{OperationError, SdkError, ValidationError};
 use crate::value::Value;
+
+mod streaming;
+
+pub use streaming::{JsonEventReceiver, StreamingOutput, MAX_COLLECTED_BODY};
 
 /// A service error on the dynamic path: the modeled exception's name and
 /// members as JSON, when the code matched one.
@@ -52,11 +62,37 @@ impl ClientHandle {
     /// method name, `send_message`) with JSON parameters; returns the output
     /// as JSON. Unknown operations and ill-typed parameters are validation
     /// errors and nothing is sent.
+    ///
+    /// A streaming blob in the output (S3 `GetObject`'s `Body`) is read
+    /// whole, up to [`MAX_COLLECTED_BODY`], and written as base64; larger
+    /// ones are an error. Operations with event streams are refused before
+    /// anything is sent: use [`call_stream`](Self::call_stream) or
+    /// [`call_stream_with_input`](Self::call_stream_with_input).
     pub async fn call_json(
         &self,
         operation: &str,
         params: Json,
     ) -> Result<Json, SdkError<DynamicError>> {
+        let model = self.model().clone();
+        let (op_index, input) = self.dynamic_input(operation, params)?;
+        let op = &model.operations[op_index];
+        streaming::refuse_event_streams(&model, op)?;
+        let (mut out, status, request_id) = self
+            .invoke(op_index, input)
+            .await
+            .map_err(|e| e.map_service(|raw| streaming::dynamic_error(&model, raw)))?;
+        streaming::collect_bodies(op, &mut out, status, request_id.as_deref()).await?;
+        let mut output = self.output_json(op_index, &out, JsonOptions::default());
+        self.apply_json_handlers(op_index, &mut output);
+        Ok(output)
+    }
+
+    /// The operation named `operation` and its input from JSON `params`.
+    fn dynamic_input(
+        &self,
+        operation: &str,
+        params: Json,
+    ) -> Result<(usize, Value), SdkError<DynamicError>> {
         let model = self.model().clone();
         let op_index = self.operation_index(operation).ok_or_else(|| {
             let mut names: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
@@ -96,23 +132,7 @@ impl ClientHandle {
                 }))
             }
         };
-        match self.invoke(op_index, input).await {
-            Ok((out, _, _)) => {
-                let mut output = self.output_json(op_index, &out, opts);
-                self.apply_json_handlers(op_index, &mut output);
-                Ok(output)
-            }
-            Err(e) => Err(e.map_service(|raw: RawServiceError| {
-                let members = match raw.shape.as_deref().and_then(|n| model.shape_id(n)) {
-                    Some(id) => convert::to_json(&model, id, &raw.value, opts),
-                    None => Json::Null,
-                };
-                DynamicError {
-                    exception: raw.shape,
-                    members,
-                }
-            })),
-        }
+        Ok((op_index, input))
     }
 
     /// The index of an operation given its API name, its snake_case method
