@@ -7,8 +7,8 @@
 //! listed headers, forbidden headers, the body (semantically per protocol) and
 //! the host prefix, with botocore's documented relaxations only.
 
-mod cbor;
-mod xml;
+pub mod cbor;
+pub mod xml;
 
 use base64::Engine as _;
 use myaws_core::convert::{from_json, JsonOptions};

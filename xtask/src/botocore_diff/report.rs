@@ -1,0 +1,345 @@
+//! Counts per service, failures grouped by category, and the markdown
+//! report (`target/botocore-diff/report.md`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use super::compare::Finding;
+use super::deliberate::Deliberate;
+use super::{case_id, Case, CaseKind};
+use crate::Tally;
+
+/// How a case ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// No difference.
+    Identical,
+    /// Only differences the deliberate list accepts (entry id, finding).
+    Deliberate(Vec<(String, Finding)>),
+    /// Differences that are not listed.
+    Failed(Vec<Finding>),
+    /// Not compared, with the reason.
+    Skipped(String),
+}
+
+/// Counts of one service.
+#[derive(Debug, Default, Clone)]
+pub struct Counts {
+    /// Operations in the model.
+    pub operations: usize,
+    /// Cases run (requests and responses).
+    pub cases: usize,
+    /// Request cases.
+    pub requests: usize,
+    /// Response cases.
+    pub responses: usize,
+    /// Cases without any difference.
+    pub identical: usize,
+    /// Cases with deliberate differences only.
+    pub deliberate: usize,
+    /// Failed cases.
+    pub failed: usize,
+    /// Failed request cases.
+    pub failed_requests: usize,
+    /// Skipped cases.
+    pub skipped: usize,
+    /// Operations with at least one failing case.
+    pub failed_operations: BTreeSet<String>,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.operations += other.operations;
+        self.cases += other.cases;
+        self.requests += other.requests;
+        self.responses += other.responses;
+        self.identical += other.identical;
+        self.deliberate += other.deliberate;
+        self.failed += other.failed;
+        self.failed_requests += other.failed_requests;
+        self.skipped += other.skipped;
+        self.failed_operations
+            .extend(other.failed_operations.iter().cloned());
+    }
+}
+
+/// A failure category.
+#[derive(Debug, Default, Clone)]
+struct Category {
+    /// Failing cases with a finding in this category.
+    cases: usize,
+    /// Cases per service.
+    services: BTreeMap<String, usize>,
+    /// The first case and its finding.
+    example: Option<(String, String)>,
+}
+
+/// Everything the run recorded.
+#[derive(Debug, Default)]
+pub struct Report {
+    order: Vec<String>,
+    counts: BTreeMap<String, Counts>,
+    categories: BTreeMap<String, Category>,
+    deliberate: BTreeMap<String, (usize, Option<(String, String)>)>,
+    skipped: BTreeMap<String, (usize, String)>,
+}
+
+impl Report {
+    /// A report for `services`, in this order.
+    pub fn new(services: &[String]) -> Report {
+        Report {
+            order: services.to_vec(),
+            ..Report::default()
+        }
+    }
+
+    /// Sets the number of operations of `service`.
+    pub fn operations(&mut self, service: &str, n: usize) {
+        self.counts.entry(service.to_string()).or_default().operations = n;
+    }
+
+    /// Records one case's outcome.
+    pub fn record(&mut self, case: &Case, outcome: Outcome) {
+        let counts = self.counts.entry(case.service.clone()).or_default();
+        counts.cases += 1;
+        let is_request = matches!(case.kind, CaseKind::Request(_));
+        if is_request {
+            counts.requests += 1;
+        } else {
+            counts.responses += 1;
+        }
+        let id = case_id(case);
+        match outcome {
+            Outcome::Identical => counts.identical += 1,
+            Outcome::Deliberate(found) => {
+                counts.deliberate += 1;
+                let mut seen = BTreeSet::new();
+                for (entry, f) in found {
+                    if seen.insert(entry.clone()) {
+                        let slot = self.deliberate.entry(entry).or_default();
+                        slot.0 += 1;
+                        slot.1
+                            .get_or_insert_with(|| (id.clone(), format!("{}: {}", f.key, f.detail)));
+                    }
+                }
+            }
+            Outcome::Failed(found) => {
+                counts.failed += 1;
+                if is_request {
+                    counts.failed_requests += 1;
+                }
+                counts.failed_operations.insert(case.operation.clone());
+                let mut seen = BTreeSet::new();
+                for f in found {
+                    let label = category(&case.service, &f.key);
+                    if !seen.insert(label.clone()) {
+                        continue;
+                    }
+                    let c = self.categories.entry(label).or_default();
+                    c.cases += 1;
+                    *c.services.entry(case.service.clone()).or_default() += 1;
+                    c.example
+                        .get_or_insert_with(|| (id.clone(), format!("{}: {}", f.key, f.detail)));
+                }
+            }
+            Outcome::Skipped(reason) => {
+                counts.skipped += 1;
+                let slot = self
+                    .skipped
+                    .entry(skip_category(&reason))
+                    .or_insert((0, format!("{id}: {reason}")));
+                slot.0 += 1;
+            }
+        }
+    }
+
+    /// Prints the counts line of `service`.
+    pub fn print_service(&self, service: &str) {
+        if let Some(c) = self.counts.get(service) {
+            println!("{}", counts_line(service, c));
+        }
+    }
+
+    fn total(&self) -> Counts {
+        let mut total = Counts::default();
+        for c in self.counts.values() {
+            total.add(c);
+        }
+        total
+    }
+
+    /// Prints the totals line (before the final tally).
+    pub fn print_totals(&self) {
+        println!("{}", counts_line("total", &self.total()));
+        println!(
+            "botocore-diff: {} failure categories (see the report)",
+            self.categories.len()
+        );
+    }
+
+    /// Passed (identical + deliberate), failed, skipped.
+    pub fn tally(&self) -> Tally {
+        let t = self.total();
+        Tally {
+            passed: t.identical + t.deliberate,
+            failed: t.failed,
+            skipped: t.skipped,
+        }
+    }
+
+    /// The markdown report.
+    pub fn markdown(&self, deliberate: &Deliberate, version: &str, elapsed: Duration) -> String {
+        let mut s = String::new();
+        let t = self.total();
+        let _ = writeln!(s, "# botocore-diff report\n");
+        let _ = writeln!(
+            s,
+            "myaws against botocore {version}, {} services, {:.1}s. A case is one request \
+             (one parameter set) or one synthesized response (output or error) of an operation.\n",
+            self.order.len(),
+            elapsed.as_secs_f64()
+        );
+        let _ = writeln!(
+            s,
+            "**{} passed ({} identical, {} deliberate), {} failed, {} skipped** of {} cases \
+             ({} requests, {} responses) over {} operations; {} operations have a failing case.\n",
+            t.identical + t.deliberate,
+            t.identical,
+            t.deliberate,
+            t.failed,
+            t.skipped,
+            t.cases,
+            t.requests,
+            t.responses,
+            t.operations,
+            t.failed_operations.len()
+        );
+        let _ = writeln!(s, "## Per service\n");
+        let _ = writeln!(
+            s,
+            "| service | operations | cases | requests | responses | identical | deliberate | failed | failed requests | skipped | operations failing |"
+        );
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for name in &self.order {
+            if let Some(c) = self.counts.get(name) {
+                row(&mut s, name, c);
+            }
+        }
+        row(&mut s, "**total**", &t);
+
+        let _ = writeln!(s, "\n## Failures by category\n");
+        let _ = writeln!(
+            s,
+            "Each category counts the failing cases with at least one finding in it (a case \
+             can be in several). Finding keys: `header:NAME:only-botocore|only-myaws|differs`, \
+             `query:KEY:…`, `body:PATH:…` (JSON `$.A.B[]`, XML `/Root/A`, form keys with list \
+             positions as `N`), `endpoint`, `path`, `auth:…`, `reject:botocore-only|myaws-only:…` \
+             (one side refuses the parameters), `out:PATH:…` / `err:…` / `err-member:PATH:…` \
+             (parsed responses), `resp:…` (one side fails or returns the other kind).\n"
+        );
+        let _ = writeln!(s, "| # | category | cases | services | example |");
+        let _ = writeln!(s, "|---:|---|---:|---|---|");
+        let mut cats: Vec<(&String, &Category)> = self.categories.iter().collect();
+        cats.sort_by(|a, b| b.1.cases.cmp(&a.1.cases).then(a.0.cmp(b.0)));
+        for (i, (label, c)) in cats.iter().enumerate() {
+            let services: Vec<String> = c.services.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let example = c
+                .example
+                .as_ref()
+                .map(|(id, d)| format!("`{id}` {}", cell(d)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                i + 1,
+                cell(label),
+                c.cases,
+                services.join(", "),
+                example
+            );
+        }
+
+        let _ = writeln!(s, "\n## Deliberate differences\n");
+        let _ = writeln!(s, "| entry | cases | reason | example |");
+        let _ = writeln!(s, "|---|---:|---|---|");
+        for e in &deliberate.entries {
+            let (n, example) = self
+                .deliberate
+                .get(&e.id)
+                .cloned()
+                .unwrap_or((0, None));
+            let n = if e.ignore {
+                "not compared".to_string()
+            } else {
+                n.to_string()
+            };
+            let example = example
+                .map(|(id, d)| format!("`{id}` {}", cell(&d)))
+                .unwrap_or_default();
+            let _ = writeln!(s, "| `{}` | {n} | {} | {example} |", e.id, cell(&e.reason));
+        }
+
+        let _ = writeln!(s, "\n## Skipped\n");
+        let _ = writeln!(s, "| reason | cases | example |");
+        let _ = writeln!(s, "|---|---:|---|");
+        let mut skips: Vec<_> = self.skipped.iter().collect();
+        skips.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+        for (reason, (n, example)) in skips {
+            let _ = writeln!(s, "| {} | {n} | {} |", cell(reason), cell(example));
+        }
+        s
+    }
+}
+
+fn counts_line(name: &str, c: &Counts) -> String {
+    format!(
+        "{name:<15} operations {:>4}  cases {:>5}  identical {:>5}  deliberate {:>4}  failed {:>5}  skipped {:>4}",
+        c.operations, c.cases, c.identical, c.deliberate, c.failed, c.skipped
+    )
+}
+
+fn row(s: &mut String, name: &str, c: &Counts) {
+    let _ = writeln!(
+        s,
+        "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        c.operations,
+        c.cases,
+        c.requests,
+        c.responses,
+        c.identical,
+        c.deliberate,
+        c.failed,
+        c.failed_requests,
+        c.skipped,
+        c.failed_operations.len()
+    );
+}
+
+/// A markdown table cell: no pipes or newlines, bounded length.
+fn cell(text: &str) -> String {
+    let t: String = text.chars().take(400).collect();
+    t.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The category of a finding: its key, with the service for keys whose
+/// path or name is service-specific.
+pub fn category(service: &str, key: &str) -> String {
+    let specific = ["body:", "out:", "err-member:", "query:", "form:"]
+        .iter()
+        .any(|p| key.starts_with(p));
+    if specific {
+        format!("{service}: {key}")
+    } else {
+        key.to_string()
+    }
+}
+
+/// Skip reasons without their case-specific details.
+fn skip_category(reason: &str) -> String {
+    let head: String = reason.chars().take(140).collect();
+    match head.find(" at ").or_else(|| head.find(", value:")) {
+        Some(at) => head[..at].to_string(),
+        None => head,
+    }
+}
