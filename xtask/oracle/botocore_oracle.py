@@ -33,6 +33,7 @@ import os
 import socket
 import sys
 import traceback
+import urllib.parse
 import zlib
 
 # --------------------------------------------------------------------------
@@ -149,6 +150,10 @@ def to_json(value):
         return value
     if hasattr(value, "read"):
         return base64.b64encode(value.read()).decode("ascii")
+    if hasattr(value, "tag") and hasattr(value, "text"):
+        # An XML element botocore's parser left unconverted (two members on
+        # one element name): its text.
+        return value.text
     return value
 
 
@@ -232,6 +237,12 @@ RICH_BLOB = b"\x00\x01 binary \xfe\xff \xe2\x98\x83 "
 RICH_TIME = datetime.datetime(2024, 2, 29, 12, 34, 56, 789000, tzinfo=UTC)
 HEADER_TIME = datetime.datetime(2024, 2, 29, 12, 34, 56, tzinfo=UTC)
 MAX_DEPTH = 5
+POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/k é"}],
+}
+# A member no model has: both parsers must ignore it.
+UNKNOWN_MEMBER = "SynthUnknownMember"
 
 
 class Gen:
@@ -253,8 +264,19 @@ class Gen:
             members = list(shape.members.items())
             if getattr(shape, "is_tagged_union", False):
                 members = members[:1]
+            wire_names = set()
             for member_name, member in members:
                 ser = member.serialization
+                # Two members on one XML element name (a deprecated scalar
+                # beside the flattened list that replaced it) would make an
+                # ambiguous document: keep the first.
+                wire = ser.get("name", member_name)
+                if member.type_name == "list" and ser.get("flattened"):
+                    wire = member.member.serialization.get("name", wire)
+                if ser.get("location") is None and not ser.get("xmlAttribute"):
+                    if wire in wire_names:
+                        continue
+                    wire_names.add(wire)
                 if ser.get("eventstream") or member.type_name == "structure" and member.serialization.get("eventstream"):
                     continue
                 location = ser.get("location")
@@ -294,6 +316,9 @@ class Gen:
                 return shape.enum[0]
             if empty:
                 return ""
+            if shape.name == "policyDocumentType":
+                # IAM returns policies as URL-encoded JSON.
+                return urllib.parse.quote(json.dumps(POLICY))
             if shape.serialization.get("jsonvalue"):
                 return {"json": ["value", 1]}
             text = (HEADER_TEXT if in_header else RICH_TEXT).format(name=name)
@@ -535,11 +560,24 @@ class Synth:
             raise Unsupported("event stream output")
         gen = Gen("empty" if variant == "output-empty" else "rich")
         value = gen.value(shape, shape.name) if shape is not None else {}
+        if self.service_name == "ec2" and op.name == "GetConsoleOutput" and variant == "output-rich":
+            # EC2 returns the console output base64-encoded.
+            value["Output"] = base64.b64encode("console é\r\nline 2".encode()).decode()
+        rich = variant == "output-rich"
         if shape is not None and "statusCode" in [m.serialization.get("location") for m in shape.members.values()]:
             for name, member in shape.members.items():
                 if member.serialization.get("location") == "statusCode":
                     value[name] = op.http.get("responseCode", 200)
         status = op.http.get("responseCode", 200)
+        if self.service_name == "s3" and op.name == "GetBucketLocation":
+            # S3 answers with a bare <LocationConstraint>, not the modeled
+            # structure (empty for us-east-1).
+            region = "" if variant == "output-empty" else "eu-west-1"
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint '
+                f'xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{region}</LocationConstraint>'
+            ).encode()
+            return status, [("x-amz-request-id", "synth-request-id"), ("Content-Length", str(len(body)))], body
         headers = [("x-amzn-RequestId", "synth-request-id")]
         body = b""
         proto = self.protocol
@@ -547,13 +585,16 @@ class Synth:
             if proto == "smithy-rpc-v2-cbor":
                 raise Unsupported("smithy-rpc-v2-cbor response synthesis")
             headers.append(("Content-Type", "application/x-amz-json-%s" % self.model.metadata.get("jsonVersion", "1.0")))
-            body = json.dumps(json_value(shape, value) if shape else {}).encode()
+            doc = json_value(shape, value) if shape else {}
+            if rich:
+                doc[UNKNOWN_MEMBER] = "ignored"
+            body = json.dumps(doc).encode()
         elif proto in ("rest-json", "rest-xml"):
             if proto == "rest-xml":
                 headers = [("x-amz-request-id", "synth-request-id"), ("x-amz-id-2", "synth-host-id")]
             if shape is not None:
                 status = rest_headers(shape, value, headers) or status
-                body = self.rest_body(shape, value)
+                body = self.rest_body(shape, value, rich)
             if proto == "rest-json" and body and not self.payload_is_raw(shape):
                 headers.append(("Content-Type", "application/json"))
             if op.http.get("method") == "HEAD":
@@ -565,6 +606,8 @@ class Synth:
             inner = ""
             if shape is not None:
                 members, _ = xml_members(shape, value)
+                if rich:
+                    members += f"<{UNKNOWN_MEMBER}>ignored</{UNKNOWN_MEMBER}>"
                 wrapper = op.output_shape.serialization.get("resultWrapper") if shape else None
                 inner = f"<{wrapper}>{members}</{wrapper}>" if wrapper else members
             body = (
@@ -575,6 +618,8 @@ class Synth:
             headers = [("x-amzn-RequestId", "synth-request-id"), ("Content-Type", "text/xml")]
         elif proto == "ec2":
             members = xml_members(shape, value)[0] if shape is not None else ""
+            if rich:
+                members += f"<{UNKNOWN_MEMBER}>ignored</{UNKNOWN_MEMBER}>"
             body = (
                 f'<{op.name}Response xmlns="http://ec2.amazonaws.com/doc/{self.model.api_version}/">'
                 f"<requestId>synth-request-id</requestId>{members}</{op.name}Response>"
@@ -590,7 +635,7 @@ class Synth:
         payload = shape.serialization.get("payload")
         return payload is not None and shape.members[payload].type_name in ("blob", "string")
 
-    def rest_body(self, shape, value):
+    def rest_body(self, shape, value, rich=False):
         payload = shape.serialization.get("payload")
         json_proto = self.protocol == "rest-json"
         if payload is not None:
@@ -612,11 +657,16 @@ class Synth:
         if json_proto:
             if not body_members:
                 return b""
-            return json.dumps(json_value(shape, body_members)).encode()
+            doc = json_value(shape, body_members)
+            if rich:
+                doc[UNKNOWN_MEMBER] = "ignored"
+            return json.dumps(doc).encode()
         if not body_members:
             return b""
         tag = shape.serialization.get("name", shape.name)
         inner, attributes = xml_members(shape, body_members)
+        if rich:
+            inner += f"<{UNKNOWN_MEMBER}>ignored</{UNKNOWN_MEMBER}>"
         ns = self.default_ns(shape)
         return f"<{tag}{ns}{attributes}>{inner}</{tag}>".encode()
 
@@ -635,6 +685,14 @@ class Synth:
     # -- errors ------------------------------------------------------------
     def error(self, op, variant):
         shape_name = variant.split(":", 1)[1]
+        if shape_name == "in-200":
+            # S3 can answer 200 with an error document in the body.
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
+                "<Message>We encountered an internal error. Please try again.</Message>"
+                "<RequestId>synth-request-id</RequestId><HostId>synth-host-id</HostId></Error>"
+            ).encode()
+            return 200, [("x-amz-request-id", "synth-request-id"), ("Content-Length", str(len(body)))], body
         if shape_name == "unmodeled":
             shape, value = None, {}
             code, status = "SynthUnmodeledError", 400
@@ -672,7 +730,9 @@ class Synth:
             if shape is not None:
                 rest_headers(shape, value, headers)
                 body = json_value(shape, {k: v for k, v in value.items() if shape.members[k].serialization.get("location") is None})
-            body.setdefault("message", message)
+            if "error_description" not in body:
+                # OAuth2-style errors (SSO OIDC) carry only error_description.
+                body.setdefault("message", message)
             if op.http.get("method") == "HEAD":
                 return status, headers, b""
             return status, headers, json.dumps(body).encode()

@@ -83,6 +83,12 @@ pub fn compare_requests(protocol: &str, mut b: Wire, mut m: Wire) -> RequestComp
     let mut random = false;
     let mut comparable = true;
 
+    // Which headers each side sends, before the normalization below drops
+    // the ones that only restate the URL or the body (and before trailers
+    // become headers).
+    let sent = |w: &Wire| -> Vec<String> { w.headers.iter().map(|(k, _)| k.clone()).collect() };
+    let (b_sent, m_sent) = (sent(&b), sent(&m));
+
     // aws-chunked framing: compare the payload and trailers as if sent in
     // the body and headers.
     let b_chunked = unchunk(&mut b);
@@ -109,16 +115,36 @@ pub fn compare_requests(protocol: &str, mut b: Wire, mut m: Wire) -> RequestComp
         m.remove_header("x-amz-content-sha256");
         comparable = false;
     }
-    // Which headers each side sends, before the normalization below drops
-    // the ones that only restate the URL or the body.
-    let sent = |w: &Wire| -> Vec<String> { w.headers.iter().map(|(k, _)| k.clone()).collect() };
-    let (b_sent, m_sent) = (sent(&b), sent(&m));
     for w in [&mut b, &mut m] {
         if w.header("host").as_deref() == Some(w.authority.as_str()) {
             w.remove_header("host");
         }
         if w.header("content-length") == Some(w.body.len().to_string()) {
             w.remove_header("content-length");
+        }
+    }
+
+    // Checksums of bodies that differ byte for byte (but may be equal by
+    // meaning) cannot agree; each side's must match its own body.
+    if b.body != m.body {
+        for name in CHECKSUM_HEADERS {
+            let (Some(x), Some(y)) = (b.header(name), m.header(name)) else {
+                continue;
+            };
+            if x == y {
+                continue;
+            }
+            for (side, w, value) in [("botocore", &b, &x), ("myaws", &m, &y)] {
+                if checksum_matches(name, &w.body, value) == Some(false) {
+                    f.push(Finding::new(
+                        format!("checksum:{name}:wrong-{side}"),
+                        format!("{side}'s {name} {value:?} is not the checksum of its body"),
+                    ));
+                }
+            }
+            b.remove_header(name);
+            m.remove_header(name);
+            comparable = false;
         }
     }
 
@@ -212,20 +238,28 @@ pub fn compare_requests(protocol: &str, mut b: Wire, mut m: Wire) -> RequestComp
                     .collect()
             };
             let (only_b, only_m) = (only(&x, &y, &m_sent), only(&y, &x, &b_sent));
-            if !only_b.is_empty() || !only_m.is_empty() {
-                f.push(Finding::new(
-                    format!(
-                        "auth:signed-headers:{}",
-                        [only_b.join(";"), only_m.join(";")].join("|")
-                    ),
-                    format!(
-                        "signed only by botocore: [{}]; signed only by myaws: [{}]",
-                        only_b.join(", "),
-                        only_m.join(", ")
-                    ),
-                ));
+            for (side, other, names) in [("botocore", "myaws", &only_b), ("myaws", "botocore", &only_m)] {
+                for name in names {
+                    f.push(Finding::new(
+                        format!("auth:signed-only-by-{side}:{name}"),
+                        format!("{side} signs {name}, {other} sends it unsigned"),
+                    ));
+                }
             }
-            if f.is_empty() && !random && comparable {
+            // The signature covers the method, host, path, query, payload
+            // and the headers either side signs; other differences (headers
+            // neither side signs) do not keep it from being compared.
+            let signed = |name: &str| {
+                x.signed_headers.iter().any(|h| h == name)
+                    || y.signed_headers.iter().any(|h| h == name)
+            };
+            let relevant = f.iter().any(|finding| {
+                match finding.key.strip_prefix("header:") {
+                    Some(rest) => signed(rest.split(':').next().unwrap_or("")),
+                    None => true,
+                }
+            });
+            if !relevant && !random && comparable {
                 out.signature_compared = true;
                 if x.signature != y.signature {
                     f.push(Finding::new(
@@ -260,6 +294,38 @@ pub fn compare_requests(protocol: &str, mut b: Wire, mut m: Wire) -> RequestComp
         (None, None) => {}
     }
     out
+}
+
+/// Headers whose value is a checksum of the body.
+const CHECKSUM_HEADERS: [&str; 7] = [
+    "content-md5",
+    "x-amz-content-sha256",
+    "x-amz-checksum-crc32",
+    "x-amz-checksum-crc32c",
+    "x-amz-checksum-crc64nvme",
+    "x-amz-checksum-sha1",
+    "x-amz-checksum-sha256",
+];
+
+/// Whether `value` is the checksum `header` names of `body`; `None` when it
+/// is not a checksum at all (`UNSIGNED-PAYLOAD`, a streaming marker).
+fn checksum_matches(header: &str, body: &[u8], value: &str) -> Option<bool> {
+    use myaws_core::checksum::ChecksumAlgorithm;
+    if header == "x-amz-content-sha256" {
+        if value.len() != 64 || !value.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        let mut h = ChecksumAlgorithm::Sha256.hasher();
+        h.update(body);
+        let hex: String = h.finish().iter().map(|b| format!("{b:02x}")).collect();
+        return Some(hex.eq_ignore_ascii_case(value));
+    }
+    let algorithm = if header == "content-md5" {
+        ChecksumAlgorithm::Md5
+    } else {
+        ChecksumAlgorithm::from_name(header.strip_prefix("x-amz-checksum-")?)?
+    };
+    Some(algorithm.checksum_of(body) == value)
 }
 
 /// Decodes an `aws-chunked` body in place: payload as the body, trailers

@@ -18,6 +18,7 @@
 //! writes `target/botocore-diff/report.md` with the failures grouped by
 //! category.
 
+mod categories;
 mod compare;
 mod deliberate;
 mod myaws_side;
@@ -154,6 +155,9 @@ fn placement(set: ParamSet) -> (&'static str, bool) {
         ParamSet::Required => ("us-east-1", true),
         ParamSet::Rich => ("us-west-2", false),
         ParamSet::Empty => ("eu-central-1", true),
+        ParamSet::BadLabels => ("us-west-2", false),
+        ParamSet::HeaderLatin1 => ("eu-west-1", true),
+        ParamSet::BucketArn => ("us-west-2", false),
     }
 }
 
@@ -364,7 +368,10 @@ fn generate(root: &Path, service: &str, myaws: &mut Myaws) -> Result<(usize, Vec
         }
         // Responses: with the parameter sets myaws accepts.
         let mut candidates = Vec::new();
-        for (_, params) in &sets {
+        for (set, params) in &sets {
+            if !matches!(set, ParamSet::Required | ParamSet::Rich | ParamSet::Empty) {
+                continue;
+            }
             if let RequestResult::Sent(_) =
                 myaws.request(service, name, RESPONSE_REGION, false, params)?
             {
@@ -382,6 +389,9 @@ fn generate(root: &Path, service: &str, myaws: &mut Myaws) -> Result<(usize, Vec
         if op_model.errors.is_empty() {
             variants.push("error:unmodeled".into());
         }
+        if service == "s3" && s3_checks_200_errors(&model, op_model) {
+            variants.push("error:in-200".into());
+        }
         for v in variants {
             let kind = if candidates.is_empty() {
                 CaseKind::Skip("myaws rejects every parameter set (see the request cases)".into())
@@ -392,6 +402,27 @@ fn generate(root: &Path, service: &str, myaws: &mut Myaws) -> Result<(usize, Vec
         }
     }
     Ok((ops.len(), cases))
+}
+
+/// Whether botocore looks for an error document in a 200 answer to this S3
+/// operation: it has an output, without an event stream or a blob or
+/// string payload.
+fn s3_checks_200_errors(model: &myaws_core::ServiceModel, op: &myaws_core::model::Operation) -> bool {
+    use myaws_core::model::ShapeKind;
+    let Some(output) = op.output else {
+        return false;
+    };
+    let shape = model.shape(output);
+    let payload = shape
+        .payload
+        .as_deref()
+        .and_then(|p| shape.member_index(p))
+        .map(|i| model.shape(shape.members[i].target));
+    let streams = shape
+        .members
+        .iter()
+        .any(|m| model.shape(m.target).event_stream);
+    !streams && !payload.is_some_and(|p| matches!(p.kind, ShapeKind::Blob | ShapeKind::String))
 }
 
 fn creds(token: bool) -> Json {

@@ -10,7 +10,8 @@
 //! * [`ParamSet::Rich`]: every member to a bounded depth, two items per list
 //!   and map, strings with characters that need escaping and non-ASCII
 //!   (ASCII only where the member is an HTTP header), timestamps with
-//!   milliseconds, binary blobs, explicit idempotency tokens;
+//!   milliseconds, binary blobs, explicit idempotency tokens (but not the
+//!   `…KeyMD5` of SSE-C keys, which botocore computes only when absent);
 //! * [`ParamSet::Empty`]: every member with its empty value where the model
 //!   allows one (`""`, `[]`, `{}`, `0`, `false`, the epoch).
 //!
@@ -30,11 +31,26 @@ pub enum ParamSet {
     Rich,
     /// Empty values where allowed.
     Empty,
+    /// Required members, with host-bound members (bucket names, account
+    /// ids) that are not valid host labels: both sides should refuse.
+    BadLabels,
+    /// Required members plus every header member, with non-ASCII (latin-1)
+    /// text in the header values.
+    HeaderLatin1,
+    /// Required members with an S3 access point ARN as the bucket.
+    BucketArn,
 }
 
 impl ParamSet {
     /// Every set, in the order cases are run.
-    pub const ALL: [ParamSet; 3] = [ParamSet::Required, ParamSet::Rich, ParamSet::Empty];
+    pub const ALL: [ParamSet; 6] = [
+        ParamSet::Required,
+        ParamSet::Rich,
+        ParamSet::Empty,
+        ParamSet::BadLabels,
+        ParamSet::HeaderLatin1,
+        ParamSet::BucketArn,
+    ];
 
     /// Short name used in case ids.
     pub fn name(self) -> &'static str {
@@ -42,9 +58,26 @@ impl ParamSet {
             ParamSet::Required => "required",
             ParamSet::Rich => "rich",
             ParamSet::Empty => "empty",
+            ParamSet::BadLabels => "bad-labels",
+            ParamSet::HeaderLatin1 => "header-latin1",
+            ParamSet::BucketArn => "bucket-arn",
+        }
+    }
+
+    /// The set whose counts and plain values this one uses.
+    fn base(self) -> ParamSet {
+        match self {
+            ParamSet::Rich => ParamSet::Rich,
+            ParamSet::Empty => ParamSet::Empty,
+            _ => ParamSet::Required,
         }
     }
 }
+
+/// Endpoint-rule parameters that end up in the host name.
+const HOST_PARAMS: [&str; 5] = ["Bucket", "AccountId", "AccessPointName", "OutpostId", "ResourceArn"];
+/// The bucket of [`ParamSet::BucketArn`].
+pub const ACCESS_POINT_ARN: &str = "arn:aws:s3:us-west-2:123456789012:accesspoint/my-access-point";
 
 /// Deepest structure nesting the rich set fills optional members at.
 const MAX_DEPTH: usize = 4;
@@ -54,7 +87,7 @@ pub const BUCKET: &str = "amzn-s3-demo-bucket";
 pub const ACCOUNT_ID: &str = "123456789012";
 /// The explicit idempotency token of the rich set (not a uuid4, so it is
 /// never mistaken for a generated one).
-pub const RICH_TOKEN: &str = "rich-idempotency-token-0001";
+pub const RICH_TOKEN: &str = "rich-idempotency-token-0001-0002-0003";
 /// Blob bytes of the rich set: NUL, high bytes, UTF-8.
 const RICH_BLOB: &[u8] = b"\x00\x01 binary \xfe\xff \xe2\x98\x83 ";
 /// Timestamp of the required set (whole seconds).
@@ -115,10 +148,10 @@ impl<'a> Generator<'a> {
     ) -> Option<Json> {
         let shape = self.shape(name);
         if shape.get("document").and_then(Json::as_bool) == Some(true) {
-            return Some(match set {
-                ParamSet::Required => json!({"a": "b"}),
+            return Some(match set.base() {
                 ParamSet::Rich => json!({"doc": [1, "two", true, null], "n": {"x": 2.5}}),
                 ParamSet::Empty => json!({}),
+                _ => json!({"a": "b"}),
             });
         }
         let required: Vec<&str> = shape
@@ -131,7 +164,7 @@ impl<'a> Generator<'a> {
         // Below the depth limit (or inside a recursive shape), only what is
         // required.
         let recursive = stack.iter().any(|s| s == name);
-        let set = if depth > MAX_DEPTH || recursive {
+        let set = if (depth > MAX_DEPTH || recursive) && set.base() != ParamSet::Required {
             ParamSet::Required
         } else {
             set
@@ -142,29 +175,46 @@ impl<'a> Generator<'a> {
             let is_required = required.contains(&member_name.as_str());
             if member.get("idempotencyToken").and_then(Json::as_bool) == Some(true) {
                 if set == ParamSet::Rich {
-                    out.insert(member_name.clone(), json!(RICH_TOKEN));
+                    let target = self.shape(member.get("shape").and_then(Json::as_str).unwrap_or(""));
+                    let (min, max) = (
+                        target.get("min").and_then(Json::as_f64).map(|m| m as usize),
+                        target.get("max").and_then(Json::as_f64).map(|m| m as usize),
+                    );
+                    out.insert(member_name.clone(), json!(fit(RICH_TOKEN.into(), min, max)));
                 }
                 continue;
             }
+            // The MD5 of an SSE-C key is left to the SDK (botocore computes
+            // it only when it is absent).
+            let derived = member_name.ends_with("KeyMD5") && !is_required;
+            let in_header = matches!(
+                member.get("location").and_then(Json::as_str),
+                Some("header" | "headers")
+            );
             let wanted = match set {
-                ParamSet::Required => is_required,
-                ParamSet::Rich | ParamSet::Empty => true,
+                ParamSet::Rich | ParamSet::Empty => !derived,
+                ParamSet::HeaderLatin1 => is_required || (in_header && !derived),
+                _ => is_required,
             };
-            // A union takes exactly one member: the first.
+            // A union takes exactly one member: the first (even when none
+            // is required, so that a required union is valid).
+            let wanted = wanted || (union && out.is_empty());
             if !wanted || (union && !out.is_empty()) {
                 continue;
             }
             if recursive && !is_required {
                 continue;
             }
-            let place = if member.get("contextParam").is_some()
+            let host_param = member
+                .get("contextParam")
+                .and_then(|c| c.get("name"))
+                .and_then(Json::as_str)
+                .is_some_and(|n| HOST_PARAMS.contains(&n));
+            let place = if host_param
                 || member.get("hostLabel").and_then(Json::as_bool) == Some(true)
             {
                 Place::Label
-            } else if matches!(
-                member.get("location").and_then(Json::as_str),
-                Some("header" | "headers")
-            ) {
+            } else if in_header {
                 Place::Header
             } else {
                 Place::Any
@@ -203,7 +253,7 @@ impl<'a> Generator<'a> {
             "list" => {
                 let item = shape.get("member")?;
                 let target = item.get("shape").and_then(Json::as_str).unwrap_or("");
-                let count = match set {
+                let count = match set.base() {
                     ParamSet::Empty if empty_ok => 0,
                     ParamSet::Rich => 2,
                     _ => 1,
@@ -229,7 +279,7 @@ impl<'a> Generator<'a> {
                 let value = shape.get("value")?;
                 let key_shape = self.shape(key.get("shape").and_then(Json::as_str).unwrap_or(""));
                 let target = value.get("shape").and_then(Json::as_str).unwrap_or("");
-                let count = match set {
+                let count = match set.base() {
                     ParamSet::Empty if empty_ok => 0,
                     ParamSet::Rich => 2,
                     _ => 1,
@@ -261,7 +311,7 @@ impl<'a> Generator<'a> {
                 index,
             ))),
             "blob" => {
-                let bytes: Vec<u8> = match set {
+                let bytes: Vec<u8> = match set.base() {
                     ParamSet::Empty if empty_ok => Vec::new(),
                     ParamSet::Rich => {
                         let mut b = RICH_BLOB.to_vec();
@@ -274,17 +324,17 @@ impl<'a> Generator<'a> {
                     base64::engine::general_purpose::STANDARD.encode(bytes),
                 ))
             }
-            "boolean" => Some(Json::Bool(set != ParamSet::Empty)),
+            "boolean" => Some(Json::Bool(set.base() != ParamSet::Empty)),
             "byte" | "short" | "integer" | "long" => {
-                let want: i64 = match set {
+                let want: i64 = match set.base() {
                     ParamSet::Empty => 0,
-                    ParamSet::Required => 1,
                     ParamSet::Rich => match kind {
                         "long" => 1_234_567_890_123,
                         "integer" => 123_456,
                         "short" => 1234,
                         _ => 12,
                     },
+                    _ => 1,
                 };
                 let mut v = want as f64;
                 if let Some(hi) = max {
@@ -296,10 +346,10 @@ impl<'a> Generator<'a> {
                 Some(json!(v as i64))
             }
             "float" | "double" => {
-                let want = match set {
+                let want = match set.base() {
                     ParamSet::Empty => 0.0,
-                    ParamSet::Required => 1.5,
                     ParamSet::Rich => 1234.5,
+                    _ => 1.5,
                 };
                 let mut v: f64 = want;
                 if let Some(hi) = max {
@@ -310,10 +360,10 @@ impl<'a> Generator<'a> {
                 }
                 Some(json!(v))
             }
-            "timestamp" => Some(json!(match set {
-                ParamSet::Required => PLAIN_TIME,
+            "timestamp" => Some(json!(match set.base() {
                 ParamSet::Rich => RICH_TIME,
                 ParamSet::Empty => "1970-01-01T00:00:00Z",
+                _ => PLAIN_TIME,
             })),
             _ => None,
         }
@@ -358,7 +408,7 @@ fn map_key(key_shape: &Json, place: Place, set: ParamSet, index: usize) -> Strin
             format!("{v}{index}")
         };
     }
-    match (place, set) {
+    match (place, set.base()) {
         (Place::Any, ParamSet::Rich) if index == 0 => "key one &/é".to_string(),
         (Place::Header, ParamSet::Rich) if index == 0 => "Key-One".to_string(),
         _ => format!("key{}", index + 1),
@@ -385,7 +435,11 @@ fn string_value(
         .and_then(|c| c.get("name"))
         .and_then(Json::as_str);
     let lower = member_name.to_ascii_lowercase();
-    let text = if context == Some("Bucket") || member_name == "Bucket" {
+    let text = if set == ParamSet::BadLabels && place == Place::Label {
+        format!("Bad Label/é?{index}")
+    } else if set == ParamSet::BucketArn && (context == Some("Bucket") || member_name == "Bucket") {
+        ACCESS_POINT_ARN.to_string()
+    } else if context == Some("Bucket") || member_name == "Bucket" {
         BUCKET.to_string()
     } else if context == Some("AccountId") || member_name == "AccountId" {
         ACCOUNT_ID.to_string()
@@ -399,7 +453,10 @@ fn string_value(
             ParamSet::Rich if place == Place::Header => {
                 format!("{member_name} &<>/ +%~ x{index}")
             }
-            ParamSet::Rich => format!("{member_name} &<>/ +%~é☃ \"q' x{index}"),
+            ParamSet::HeaderLatin1 if place == Place::Header => {
+                format!("{member_name} caf\u{e9} x{index}")
+            }
+            ParamSet::Rich => format!("{member_name} &<>/ +%~é☃ \"q'\t\n x{index}"),
             _ => format!("{lower}-{}", index + 1),
         }
     };

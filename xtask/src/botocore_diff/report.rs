@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use super::categories::{categorize, At};
 use super::compare::Finding;
 use super::deliberate::Deliberate;
 use super::{case_id, Case, CaseKind};
@@ -131,8 +132,13 @@ impl Report {
                 }
                 counts.failed_operations.insert(case.operation.clone());
                 let mut seen = BTreeSet::new();
+                let at = At {
+                    service: &case.service,
+                    operation: &case.operation,
+                    case: &case.name,
+                };
                 for f in found {
-                    let label = category(&case.service, &f.key);
+                    let label = categorize(at, &f);
                     if !seen.insert(label.clone()) {
                         continue;
                     }
@@ -320,19 +326,6 @@ fn row(s: &mut String, name: &str, c: &Counts) {
 fn cell(text: &str) -> String {
     let t: String = text.chars().take(400).collect();
     t.replace('|', "\\|").replace('\n', " ")
-}
-
-/// The category of a finding: its key, with the service for keys whose
-/// path or name is service-specific.
-pub fn category(service: &str, key: &str) -> String {
-    let specific = ["body:", "out:", "err-member:", "query:", "form:"]
-        .iter()
-        .any(|p| key.starts_with(p));
-    if specific {
-        format!("{service}: {key}")
-    } else {
-        key.to_string()
-    }
 }
 
 /// Skip reasons without their case-specific details.
