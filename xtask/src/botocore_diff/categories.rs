@@ -37,11 +37,13 @@ pub fn categorize(at: At<'_>, finding: &Finding) -> String {
         ["auth", "signed-only-by-myaws", "content-length"] => {
             "SigV4: myaws signs `Content-Length` (botocore never signs it)"
         }
-        ["auth", "signed-only-by-botocore", _] if at.case == "header-latin1" => {
+        ["auth", "signed-only-by-botocore", _]
+            if matches!(at.case, "header-latin1" | "bad-labels") =>
+        {
             "SigV4: myaws leaves headers with non-ASCII values out of the signature"
         }
-        ["endpoint"] if detail.contains(".123456789012.123456789012.") || detail.contains("123456789012.123456789012.") => {
-            "s3control: `{AccountId}.` host prefix applied twice (botocore drops the model's hostPrefix, the endpoint rules add it)"
+        ["endpoint"] if at.service == "s3control" && detail.contains("myaws https://123456789012.") => {
+            "s3control: myaws applies the model's `{AccountId}.` host prefix on top of the endpoint rules (botocore drops it from the model)"
         }
         ["endpoint" | "path"] if at.service == "s3" && at.operation == "GetBucketLocation" => {
             "S3 GetBucketLocation: botocore forces path-style addressing"
@@ -112,6 +114,18 @@ pub fn categorize(at: At<'_>, finding: &Finding) -> String {
         }
         ["header", "content-length", "only-botocore"] => {
             "S3: an explicit ContentLength parameter is sent by botocore, replaced by the body's length in myaws"
+        }
+        ["err", "exception"] if at.service == "cloudwatch" || detail.contains("botocore Some(") => {
+            "error codes shared by several shapes: botocore raises the last shape with the code, myaws the operation's"
+        }
+        ["header", "x-amz-content-sha256", "differs"] => {
+            "payload signing: x-amz-content-sha256 differs (signed payload vs UNSIGNED-PAYLOAD)"
+        }
+        ["header", "x-amz-api-version", "only-botocore"] => {
+            "DynamoDB DescribeEndpoints: botocore sends x-amz-api-version"
+        }
+        ["out", p, _] if at.service == "s3" && at.operation == "GetBucketNotification" && p.ends_with(".Event") => {
+            "S3 GetBucketNotification: the deprecated Event member shares its XML name with Events"
         }
         _ => "",
     };

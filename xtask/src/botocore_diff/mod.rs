@@ -40,7 +40,7 @@ use self::deliberate::{Deliberate, Site};
 use self::myaws_side::{Myaws, RequestResult, ResponseResult};
 use self::oracle::Oracle;
 use self::params::{Generator, ParamSet};
-use self::report::{Outcome, Report};
+use self::report::{Outcome, Report, Verdict};
 use self::wire::Wire;
 use crate::{models, workspace_root, Tally};
 
@@ -236,8 +236,8 @@ pub fn run(opts: &Options) -> Result<Tally, String> {
             }
             current = Some(case.service.clone());
         }
-        let outcome = match &case.kind {
-            CaseKind::Skip(reason) => Outcome::Skipped(reason.clone()),
+        let verdict = match &case.kind {
+            CaseKind::Skip(reason) => Verdict::skipped(reason.clone()),
             _ => {
                 let reply = oracle.recv()?;
                 if reply.get("id") != Some(&json!(index)) {
@@ -254,14 +254,14 @@ pub fn run(opts: &Options) -> Result<Tally, String> {
             }
         };
         if opts.verbose {
-            if let Outcome::Failed(findings) = &outcome {
+            if let Outcome::Failed(findings) = &verdict.outcome {
                 println!("FAIL {}", case_id(case));
                 for f in findings {
                     println!("    {}: {}", f.key, f.detail);
                 }
             }
         }
-        report.record(case, outcome);
+        report.record(case, verdict);
     }
     if let Some(done) = current.take() {
         report.print_service(&done);
@@ -467,13 +467,15 @@ fn judge(
     myaws: &mut Myaws,
     deliberate: &Deliberate,
     show: bool,
-) -> Result<Outcome, String> {
+) -> Result<Verdict, String> {
     if let Some(crash) = reply.get("crash").and_then(Json::as_str) {
-        return Ok(Outcome::Failed(vec![Finding {
+        let finding = Finding {
             key: "harness:oracle-error".into(),
             detail: crash.lines().next().unwrap_or("").to_string(),
-        }]));
+        };
+        return Ok(classify(case, vec![finding], deliberate, None));
     }
+    let mut signature = None;
     let findings = match &case.kind {
         CaseKind::Request(params) => {
             let mine = myaws.request(&case.service, &case.operation, case.region, case.token, params)?;
@@ -489,7 +491,7 @@ fn judge(
             }
             match (reply.get("request"), reply.get("reject"), mine) {
                 (_, Some(reject), RequestResult::Rejected(_)) => {
-                    return Ok(Outcome::Skipped(format!(
+                    return Ok(Verdict::skipped(format!(
                         "both reject; botocore: {}",
                         reject_reason(reject)
                     )))
@@ -505,20 +507,24 @@ fn judge(
                 (Some(request), None, RequestResult::Sent(captured)) => {
                     let b = Wire::from_botocore(request)?;
                     let m = Wire::from_myaws(&captured)?;
-                    compare::compare_requests(&case.protocol, b, m).findings
+                    let compared = compare::compare_requests(&case.protocol, b, m);
+                    if compared.signature_compared {
+                        signature = Some(!compared.findings.iter().any(|f| f.key == "auth:signature"));
+                    }
+                    compared.findings
                 }
                 _ => return Err(format!("{}: unexpected oracle reply {reply}", case_id(case))),
             }
         }
         CaseKind::Response(candidates) => {
             if let Some(why) = reply.get("unsupported").and_then(Json::as_str) {
-                return Ok(Outcome::Skipped(format!("not synthesized: {why}")));
+                return Ok(Verdict::skipped(format!("not synthesized: {why}")));
             }
             let Some(http) = reply.get("http") else {
                 return Err(format!("{}: oracle reply without http: {reply}", case_id(case)));
             };
             if let Some(reject) = reply.get("reject") {
-                return Ok(Outcome::Skipped(format!(
+                return Ok(Verdict::skipped(format!(
                     "botocore rejects every parameter set myaws accepts: {}",
                     reject_reason(reject)
                 )));
@@ -555,9 +561,9 @@ fn judge(
             let model = myaws.service(&case.service)?.model.clone();
             compare_response(&model, case, reply, mine)
         }
-        CaseKind::Skip(reason) => return Ok(Outcome::Skipped(reason.clone())),
+        CaseKind::Skip(reason) => return Ok(Verdict::skipped(reason.clone())),
     };
-    Ok(classify(case, findings, deliberate))
+    Ok(classify(case, findings, deliberate, signature))
 }
 
 fn reject_kind(reject: &Json) -> String {
@@ -679,8 +685,14 @@ fn compare_response(
     }
 }
 
-/// Applies the deliberate list to a case's findings.
-fn classify(case: &Case, findings: Vec<Finding>, deliberate: &Deliberate) -> Outcome {
+/// Applies the deliberate list to a case's findings; `signature` says
+/// whether the signatures were compared and agreed.
+fn classify(
+    case: &Case,
+    findings: Vec<Finding>,
+    deliberate: &Deliberate,
+    signature: Option<bool>,
+) -> Verdict {
     let site = Site {
         service: &case.service,
         operation: &case.operation,
@@ -688,19 +700,26 @@ fn classify(case: &Case, findings: Vec<Finding>, deliberate: &Deliberate) -> Out
     };
     let mut failed = Vec::new();
     let mut accepted = Vec::new();
+    let mut ignored = Vec::new();
     for f in findings {
         match deliberate.find(site, &f) {
-            Some(e) if e.ignore => {}
+            Some(e) if e.ignore => ignored.push(e.id.clone()),
             Some(e) => accepted.push((e.id.clone(), f)),
             None => failed.push(f),
         }
     }
-    if !failed.is_empty() {
+    let outcome = if !failed.is_empty() {
         Outcome::Failed(failed)
     } else if !accepted.is_empty() {
-        Outcome::Deliberate(accepted)
+        Outcome::Deliberate
     } else {
         Outcome::Identical
+    };
+    Verdict {
+        outcome,
+        accepted,
+        ignored,
+        signature,
     }
 }
 

@@ -16,12 +16,39 @@ use crate::Tally;
 pub enum Outcome {
     /// No difference.
     Identical,
-    /// Only differences the deliberate list accepts (entry id, finding).
-    Deliberate(Vec<(String, Finding)>),
+    /// Only differences the deliberate list accepts.
+    Deliberate,
     /// Differences that are not listed.
     Failed(Vec<Finding>),
     /// Not compared, with the reason.
     Skipped(String),
+}
+
+/// A case's outcome with what the deliberate list matched and whether the
+/// signatures were compared.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// Findings the deliberate list accepted (entry id, finding), in failed
+    /// cases too.
+    pub accepted: Vec<(String, Finding)>,
+    /// Ids of the `ignore` entries that dropped a finding.
+    pub ignored: Vec<String>,
+    /// `Some(equal)` when the signatures were compared.
+    pub signature: Option<bool>,
+}
+
+impl Verdict {
+    /// A skipped case.
+    pub fn skipped(reason: String) -> Verdict {
+        Verdict {
+            outcome: Outcome::Skipped(reason),
+            accepted: Vec::new(),
+            ignored: Vec::new(),
+            signature: None,
+        }
+    }
 }
 
 /// Counts of one service.
@@ -47,6 +74,10 @@ pub struct Counts {
     pub skipped: usize,
     /// Operations with at least one failing case.
     pub failed_operations: BTreeSet<String>,
+    /// Request cases whose signatures were compared.
+    pub signatures_compared: usize,
+    /// ... and agreed.
+    pub signatures_equal: usize,
 }
 
 impl Counts {
@@ -62,6 +93,8 @@ impl Counts {
         self.skipped += other.skipped;
         self.failed_operations
             .extend(other.failed_operations.iter().cloned());
+        self.signatures_compared += other.signatures_compared;
+        self.signatures_equal += other.signatures_equal;
     }
 }
 
@@ -100,8 +133,8 @@ impl Report {
         self.counts.entry(service.to_string()).or_default().operations = n;
     }
 
-    /// Records one case's outcome.
-    pub fn record(&mut self, case: &Case, outcome: Outcome) {
+    /// Records one case's verdict.
+    pub fn record(&mut self, case: &Case, verdict: Verdict) {
         let counts = self.counts.entry(case.service.clone()).or_default();
         counts.cases += 1;
         let is_request = matches!(case.kind, CaseKind::Request(_));
@@ -110,21 +143,28 @@ impl Report {
         } else {
             counts.responses += 1;
         }
-        let id = case_id(case);
-        match outcome {
-            Outcome::Identical => counts.identical += 1,
-            Outcome::Deliberate(found) => {
-                counts.deliberate += 1;
-                let mut seen = BTreeSet::new();
-                for (entry, f) in found {
-                    if seen.insert(entry.clone()) {
-                        let slot = self.deliberate.entry(entry).or_default();
-                        slot.0 += 1;
-                        slot.1
-                            .get_or_insert_with(|| (id.clone(), format!("{}: {}", f.key, f.detail)));
-                    }
-                }
+        if let Some(equal) = verdict.signature {
+            counts.signatures_compared += 1;
+            if equal {
+                counts.signatures_equal += 1;
             }
+        }
+        let id = case_id(case);
+        let mut seen = BTreeSet::new();
+        for (entry, f) in &verdict.accepted {
+            if seen.insert(entry.clone()) {
+                let slot = self.deliberate.entry(entry.clone()).or_default();
+                slot.0 += 1;
+                slot.1
+                    .get_or_insert_with(|| (id.clone(), format!("{}: {}", f.key, f.detail)));
+            }
+        }
+        for entry in verdict.ignored.iter().collect::<BTreeSet<_>>() {
+            self.deliberate.entry(entry.clone()).or_default().0 += 1;
+        }
+        match verdict.outcome {
+            Outcome::Identical => counts.identical += 1,
+            Outcome::Deliberate => counts.deliberate += 1,
             Outcome::Failed(found) => {
                 counts.failed += 1;
                 if is_request {
@@ -178,9 +218,12 @@ impl Report {
     /// Prints the totals line (before the final tally).
     pub fn print_totals(&self) {
         println!("{}", counts_line("total", &self.total()));
+        let t = self.total();
         println!(
-            "botocore-diff: {} failure categories (see the report)",
-            self.categories.len()
+            "botocore-diff: {} failure categories (see the report); signatures compared in {} request cases, {} equal",
+            self.categories.len(),
+            t.signatures_compared,
+            t.signatures_equal
         );
     }
 
@@ -266,7 +309,18 @@ impl Report {
             );
         }
 
+        let _ = writeln!(
+            s,
+            "\nSignatures (same fixed clock, same keys) are compared when nothing they cover \
+             differs (method, host, path, query, payload, headers either side signs) and no \
+             random value (uuid4) is signed: {} request cases compared, {} equal.\n",
+            t.signatures_compared, t.signatures_equal
+        );
         let _ = writeln!(s, "\n## Deliberate differences\n");
+        let _ = writeln!(
+            s,
+            "Cases counts every case where the entry matched a finding, failed cases included.\n"
+        );
         let _ = writeln!(s, "| entry | cases | reason | example |");
         let _ = writeln!(s, "|---|---:|---|---|");
         for e in &deliberate.entries {
@@ -276,7 +330,7 @@ impl Report {
                 .cloned()
                 .unwrap_or((0, None));
             let n = if e.ignore {
-                "not compared".to_string()
+                format!("{n} (not compared)")
             } else {
                 n.to_string()
             };
