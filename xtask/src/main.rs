@@ -5,7 +5,8 @@
 use std::process::ExitCode;
 
 use xtask::{
-    bench, botocore_diff, codegen, endpoint_tests, jmespath_tests, models, protocol_tests, runner, sigv4_tests,
+    bench, botocore_diff, codegen, endpoint_tests, jmespath_tests, models, protocol_tests, runner,
+    sigv4_tests,
 };
 
 const HELP: &str = "\

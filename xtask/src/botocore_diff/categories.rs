@@ -188,9 +188,18 @@ mod tests {
 
     #[test]
     fn known_causes_get_labels() {
-        assert!(categorize(AT, &f("header:amz-sdk-request:only-botocore", "")).starts_with("retry headers"));
-        assert!(categorize(AT, &f("body:$.When:differs", "botocore 1709210096, myaws 1709210096.789"))
-            .starts_with("JSON epoch timestamps"));
+        assert!(
+            categorize(AT, &f("header:amz-sdk-request:only-botocore", ""))
+                .starts_with("retry headers")
+        );
+        assert!(categorize(
+            AT,
+            &f(
+                "body:$.When:differs",
+                "botocore 1709210096, myaws 1709210096.789"
+            )
+        )
+        .starts_with("JSON epoch timestamps"));
         assert_eq!(
             categorize(AT, &f("body:$.Name:differs", "botocore \"a\", myaws \"b\"")),
             "sqs: body:$.Name:differs"
@@ -200,8 +209,12 @@ mod tests {
 
     #[test]
     fn epoch_fractions() {
-        assert!(is_epoch_fraction("botocore 1709210096, myaws 1709210096.789"));
-        assert!(!is_epoch_fraction("botocore 1709210096, myaws 1709210097.789"));
+        assert!(is_epoch_fraction(
+            "botocore 1709210096, myaws 1709210096.789"
+        ));
+        assert!(!is_epoch_fraction(
+            "botocore 1709210096, myaws 1709210097.789"
+        ));
         assert!(!is_epoch_fraction("botocore \"a\", myaws \"b\""));
     }
 }

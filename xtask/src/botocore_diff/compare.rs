@@ -160,7 +160,10 @@ pub fn compare_requests(protocol: &str, mut b: Wire, mut m: Wire) -> RequestComp
             format!("botocore {}, myaws {}", b.origin, m.origin),
         ));
     }
-    let (bp, mp) = (percent_decode(&b.path, false), percent_decode(&m.path, false));
+    let (bp, mp) = (
+        percent_decode(&b.path, false),
+        percent_decode(&m.path, false),
+    );
     if bp != mp {
         f.push(Finding::new(
             "path",
@@ -214,8 +217,12 @@ pub fn compare_requests(protocol: &str, mut b: Wire, mut m: Wire) -> RequestComp
     // Authorization: scope and signed headers always; the signature only
     // when everything it covers is equal.
     match (
-        b.header("authorization").as_deref().map(Authorization::parse),
-        m.header("authorization").as_deref().map(Authorization::parse),
+        b.header("authorization")
+            .as_deref()
+            .map(Authorization::parse),
+        m.header("authorization")
+            .as_deref()
+            .map(Authorization::parse),
     ) {
         (Some(Some(x)), Some(Some(y))) => {
             if x.algorithm != y.algorithm || x.credential != y.credential {
@@ -238,7 +245,10 @@ pub fn compare_requests(protocol: &str, mut b: Wire, mut m: Wire) -> RequestComp
                     .collect()
             };
             let (only_b, only_m) = (only(&x, &y, &m_sent), only(&y, &x, &b_sent));
-            for (side, other, names) in [("botocore", "myaws", &only_b), ("myaws", "botocore", &only_m)] {
+            for (side, other, names) in [
+                ("botocore", "myaws", &only_b),
+                ("myaws", "botocore", &only_m),
+            ] {
                 for name in names {
                     f.push(Finding::new(
                         format!("auth:signed-only-by-{side}:{name}"),
@@ -253,12 +263,12 @@ pub fn compare_requests(protocol: &str, mut b: Wire, mut m: Wire) -> RequestComp
                 x.signed_headers.iter().any(|h| h == name)
                     || y.signed_headers.iter().any(|h| h == name)
             };
-            let relevant = f.iter().any(|finding| {
-                match finding.key.strip_prefix("header:") {
+            let relevant = f
+                .iter()
+                .any(|finding| match finding.key.strip_prefix("header:") {
                     Some(rest) => signed(rest.split(':').next().unwrap_or("")),
                     None => true,
-                }
-            });
+                });
             if !relevant && !random && comparable {
                 out.signature_compared = true;
                 if x.signature != y.signature {
@@ -273,16 +283,15 @@ pub fn compare_requests(protocol: &str, mut b: Wire, mut m: Wire) -> RequestComp
                 }
             }
         }
-        (Some(Some(_)), Some(None)) | (Some(None), Some(Some(_))) | (Some(None), Some(None)) => {
-            f.push(Finding::new(
+        (Some(Some(_)), Some(None)) | (Some(None), Some(Some(_))) | (Some(None), Some(None)) => f
+            .push(Finding::new(
                 "auth:unparsable",
                 format!(
                     "botocore {:?}, myaws {:?}",
                     b.header("authorization"),
                     m.header("authorization")
                 ),
-            ))
-        }
+            )),
         (Some(_), None) => f.push(Finding::new(
             "header:authorization:only-botocore",
             "botocore signs, myaws does not",
@@ -404,11 +413,7 @@ fn diff_pairs(
                 format!("botocore sends {key}={}", quote(bv[0])),
             ),
             (true, false) => ("only-myaws", format!("myaws sends {key}={}", quote(mv[0]))),
-            _ if bv.len() == 1
-                && mv.len() == 1
-                && is_uuid4(bv[0])
-                && is_uuid4(mv[0]) =>
-            {
+            _ if bv.len() == 1 && mv.len() == 1 && is_uuid4(bv[0]) && is_uuid4(mv[0]) => {
                 *random = true;
                 continue;
             }
@@ -416,8 +421,18 @@ fn diff_pairs(
                 "differs",
                 format!(
                     "{key}: botocore {}, myaws {}",
-                    quote(&bv.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" | ")),
-                    quote(&mv.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" | "))
+                    quote(
+                        &bv.iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    ),
+                    quote(
+                        &mv.iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    )
                 ),
             ),
         };
@@ -431,7 +446,11 @@ fn diff_body(protocol: &str, b: &Wire, m: &Wire, f: &mut Vec<Finding>, random: &
     }
     let show = |w: &Wire| quote(&String::from_utf8_lossy(&w.body));
     if b.body.is_empty() || m.body.is_empty() {
-        let side = if b.body.is_empty() { "myaws" } else { "botocore" };
+        let side = if b.body.is_empty() {
+            "myaws"
+        } else {
+            "botocore"
+        };
         f.push(Finding::new(
             format!("body:only-{side}"),
             format!("botocore {}, myaws {}", show(b), show(m)),
@@ -462,11 +481,20 @@ fn diff_body(protocol: &str, b: &Wire, m: &Wire, f: &mut Vec<Finding>, random: &
                 return;
             }
         }
+        "smithy-rpc-v2-cbor" => {
+            use crate::protocol_tests::input::cbor;
+            if let (Ok(x), Ok(y)) = (cbor::decode(&b.body), cbor::decode(&m.body)) {
+                if x != y {
+                    f.push(Finding::new(
+                        "body:cbor:differs",
+                        format!("botocore {x:?}, myaws {y:?}"),
+                    ));
+                }
+                return;
+            }
+        }
         "query" | "ec2" => {
-            if let (Ok(x), Ok(y)) = (
-                std::str::from_utf8(&b.body),
-                std::str::from_utf8(&m.body),
-            ) {
+            if let (Ok(x), Ok(y)) = (std::str::from_utf8(&b.body), std::str::from_utf8(&m.body)) {
                 diff_pairs("form", pairs(x, true), pairs(y, true), f, random);
                 return;
             }
@@ -483,7 +511,11 @@ fn diff_body(protocol: &str, b: &Wire, m: &Wire, f: &mut Vec<Finding>, random: &
 /// generalize to `*` in paths.
 fn generalize_key(key: &str) -> String {
     let generated = key.starts_with("key") && key[3..].bytes().all(|c| c.is_ascii_digit());
-    if generated || !key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+    if generated
+        || !key
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+    {
         "*".to_string()
     } else {
         key.to_string()
@@ -639,7 +671,8 @@ fn xml_diff(
             out.push((p, "only-myaws", format!("myaws has <{name}>")));
         }
     }
-    let order = |g: &[(String, Vec<xml::Element>)]| g.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    let order =
+        |g: &[(String, Vec<xml::Element>)]| g.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     let (bo, mo) = (order(&bg), order(&mg));
     if bo != mo && {
         let (mut x, mut y) = (bo.clone(), mo.clone());
@@ -695,7 +728,10 @@ fn value_diff(
     match shape.kind {
         ShapeKind::Structure if !shape.document => {
             let (Some(x), Some(y)) = (b.as_object(), m.as_object()) else {
-                return if b != m { differs(out) } else {};
+                if b != m {
+                    differs(out);
+                }
+                return;
             };
             for (k, v) in x {
                 let p = format!("{path}.{k}");
@@ -703,7 +739,9 @@ fn value_diff(
                 match (y.get(k), member) {
                     (Some(w), Some(mm)) => value_diff(model, mm.target, &p, v, w, out),
                     (Some(w), None) => json_diff(&p, v, w, out, &mut false),
-                    (None, _) => out.push((p, "only-botocore", format!("botocore {}", quote_json(v)))),
+                    (None, _) => {
+                        out.push((p, "only-botocore", format!("botocore {}", quote_json(v))))
+                    }
                 }
             }
             for (k, w) in y {
@@ -718,7 +756,10 @@ fn value_diff(
         }
         ShapeKind::List => {
             let (Some(x), Some(y)) = (b.as_array(), m.as_array()) else {
-                return if b != m { differs(out) } else {};
+                if b != m {
+                    differs(out);
+                }
+                return;
             };
             let p = format!("{path}[]");
             if x.len() != y.len() {
@@ -736,7 +777,10 @@ fn value_diff(
         }
         ShapeKind::Map => {
             let (Some(x), Some(y)) = (b.as_object(), m.as_object()) else {
-                return if b != m { differs(out) } else {};
+                if b != m {
+                    differs(out);
+                }
+                return;
             };
             let target = shape.value.as_ref().map(|v| v.target);
             for (k, v) in x {
@@ -744,11 +788,9 @@ fn value_diff(
                 match (y.get(k), target) {
                     (Some(w), Some(t)) => value_diff(model, t, &p, v, w, out),
                     (Some(w), None) => json_diff(&p, v, w, out, &mut false),
-                    (None, _) => out.push((
-                        p,
-                        "only-botocore",
-                        format!("botocore key {}", quote(k)),
-                    )),
+                    (None, _) => {
+                        out.push((p, "only-botocore", format!("botocore key {}", quote(k))))
+                    }
                 }
             }
             for k in y.keys() {
@@ -885,13 +927,26 @@ mod tests {
         );
         let c = compare_requests("json", b, m);
         assert!(c.findings.is_empty());
-        assert!(!c.signature_compared, "random content is not signature-comparable");
+        assert!(
+            !c.signature_compared,
+            "random content is not signature-comparable"
+        );
     }
 
     #[test]
     fn xml_bodies_compare_as_trees() {
-        let b = wire("PUT", "https://h/", &[], "<A xmlns=\"n\"><B>1</B><C>x</C></A>");
-        let m = wire("PUT", "https://h/", &[], "<p:A xmlns:p=\"n\"><p:B>1</p:B></p:A>");
+        let b = wire(
+            "PUT",
+            "https://h/",
+            &[],
+            "<A xmlns=\"n\"><B>1</B><C>x</C></A>",
+        );
+        let m = wire(
+            "PUT",
+            "https://h/",
+            &[],
+            "<p:A xmlns:p=\"n\"><p:B>1</p:B></p:A>",
+        );
         let c = compare_requests("rest-xml", b, m);
         let keys: Vec<&str> = c.findings.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, vec!["body:/A/C:only-botocore"]);
@@ -925,6 +980,9 @@ mod tests {
 
     #[test]
     fn form_keys_generalize_list_positions() {
-        assert_eq!(generalize_form_key("Tags.member.12.Key"), "Tags.member.N.Key");
+        assert_eq!(
+            generalize_form_key("Tags.member.12.Key"),
+            "Tags.member.N.Key"
+        );
     }
 }

@@ -50,8 +50,7 @@ pub struct Site<'a> {
 impl Deliberate {
     /// Reads the list from `path`.
     pub fn load(path: &Path) -> Result<Deliberate, String> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let doc: Json =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         Deliberate::from_json(&doc).map_err(|e| format!("{}: {e}", path.display()))
@@ -128,7 +127,10 @@ mod tests {
     #[test]
     fn globs() {
         assert!(glob("*", ""));
-        assert!(glob("header:*:only-botocore", "header:expect:only-botocore"));
+        assert!(glob(
+            "header:*:only-botocore",
+            "header:expect:only-botocore"
+        ));
         assert!(!glob("header:*:only-botocore", "header:expect:only-myaws"));
         assert!(glob("a*b*c", "axxbyyc"));
         assert!(!glob("a*b*c", "acb"));
@@ -155,7 +157,9 @@ mod tests {
             detail: detail.into(),
         };
         assert_eq!(
-            list.find(site, &f("header:user-agent:differs", "")).unwrap().id,
+            list.find(site, &f("header:user-agent:differs", ""))
+                .unwrap()
+                .id,
             "ua"
         );
         assert_eq!(

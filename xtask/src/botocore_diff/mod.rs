@@ -196,7 +196,10 @@ pub fn run(opts: &Options) -> Result<Tally, String> {
     }))?;
     let init = oracle.recv()?;
     if let Some(crash) = init.get("crash") {
-        return Err(format!("the oracle failed to start: {}", crash.as_str().unwrap_or("")));
+        return Err(format!(
+            "the oracle failed to start: {}",
+            crash.as_str().unwrap_or("")
+        ));
     }
     println!(
         "botocore-diff: botocore {} (Python {}) loading models from {}",
@@ -246,7 +249,10 @@ pub fn run(opts: &Options) -> Result<Tally, String> {
                         reply.get("id").unwrap_or(&Json::Null)
                     ));
                 }
-                let show = opts.show.iter().any(|g| deliberate::glob(g, &case_id(case)));
+                let show = opts
+                    .show
+                    .iter()
+                    .any(|g| deliberate::glob(g, &case_id(case)));
                 if show && !matches!(case.kind, CaseKind::Request(_)) {
                     println!("== {} botocore: {reply:#}", case_id(case));
                 }
@@ -302,7 +308,8 @@ fn data_dir(
             .trim()
             .to_string();
         let link = dir.join(service).join(&version);
-        std::fs::create_dir_all(dir.join(service)).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir.join(service))
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
         if std::fs::read_link(&link).ok().as_deref() != Some(models.as_path()) {
             let _ = std::fs::remove_file(&link);
             let _ = std::fs::remove_dir_all(&link);
@@ -363,7 +370,12 @@ fn generate(root: &Path, service: &str, myaws: &mut Myaws) -> Result<(usize, Vec
             if sets.iter().any(|(_, p)| *p == params) {
                 continue;
             }
-            cases.push(case(set.name().into(), region, token, CaseKind::Request(params.clone())));
+            cases.push(case(
+                set.name().into(),
+                region,
+                token,
+                CaseKind::Request(params.clone()),
+            ));
             sets.push((set, params));
         }
         // Responses: with the parameter sets myaws accepts.
@@ -378,7 +390,9 @@ fn generate(root: &Path, service: &str, myaws: &mut Myaws) -> Result<(usize, Vec
                 candidates.push(params.clone());
             }
         }
-        let op_model = model.operation(name).ok_or_else(|| format!("{service}: no {name}"))?;
+        let op_model = model
+            .operation(name)
+            .ok_or_else(|| format!("{service}: no {name}"))?;
         let mut variants = vec!["output-rich".to_string(), "output-empty".to_string()];
         if op_model.output.is_none() {
             variants.truncate(1);
@@ -407,7 +421,10 @@ fn generate(root: &Path, service: &str, myaws: &mut Myaws) -> Result<(usize, Vec
 /// Whether botocore looks for an error document in a 200 answer to this S3
 /// operation: it has an output, without an event stream or a blob or
 /// string payload.
-fn s3_checks_200_errors(model: &myaws_core::ServiceModel, op: &myaws_core::model::Operation) -> bool {
+fn s3_checks_200_errors(
+    model: &myaws_core::ServiceModel,
+    op: &myaws_core::model::Operation,
+) -> bool {
     use myaws_core::model::ShapeKind;
     let Some(output) = op.output else {
         return false;
@@ -478,15 +495,29 @@ fn judge(
     let mut signature = None;
     let findings = match &case.kind {
         CaseKind::Request(params) => {
-            let mine = myaws.request(&case.service, &case.operation, case.region, case.token, params)?;
+            let mine = myaws.request(
+                &case.service,
+                &case.operation,
+                case.region,
+                case.token,
+                params,
+            )?;
             if show {
                 match (reply.get("request"), &mine) {
-                    (Some(r), _) => println!("== {} botocore:\n{}", case_id(case), Wire::from_botocore(r)?),
+                    (Some(r), _) => println!(
+                        "== {} botocore:\n{}",
+                        case_id(case),
+                        Wire::from_botocore(r)?
+                    ),
                     (None, _) => println!("== {} botocore: {reply}", case_id(case)),
                 }
                 match &mine {
-                    RequestResult::Sent(c) => println!("== {} myaws:\n{}", case_id(case), Wire::from_myaws(c)?),
-                    RequestResult::Rejected(why) => println!("== {} myaws rejects: {why}", case_id(case)),
+                    RequestResult::Sent(c) => {
+                        println!("== {} myaws:\n{}", case_id(case), Wire::from_myaws(c)?)
+                    }
+                    RequestResult::Rejected(why) => {
+                        println!("== {} myaws rejects: {why}", case_id(case))
+                    }
                 }
             }
             match (reply.get("request"), reply.get("reject"), mine) {
@@ -509,11 +540,17 @@ fn judge(
                     let m = Wire::from_myaws(&captured)?;
                     let compared = compare::compare_requests(&case.protocol, b, m);
                     if compared.signature_compared {
-                        signature = Some(!compared.findings.iter().any(|f| f.key == "auth:signature"));
+                        signature =
+                            Some(!compared.findings.iter().any(|f| f.key == "auth:signature"));
                     }
                     compared.findings
                 }
-                _ => return Err(format!("{}: unexpected oracle reply {reply}", case_id(case))),
+                _ => {
+                    return Err(format!(
+                        "{}: unexpected oracle reply {reply}",
+                        case_id(case)
+                    ))
+                }
             }
         }
         CaseKind::Response(candidates) => {
@@ -521,7 +558,10 @@ fn judge(
                 return Ok(Verdict::skipped(format!("not synthesized: {why}")));
             }
             let Some(http) = reply.get("http") else {
-                return Err(format!("{}: oracle reply without http: {reply}", case_id(case)));
+                return Err(format!(
+                    "{}: oracle reply without http: {reply}",
+                    case_id(case)
+                ));
             };
             if let Some(reject) = reply.get("reject") {
                 return Ok(Verdict::skipped(format!(
@@ -530,7 +570,9 @@ fn judge(
                 )));
             }
             let used = reply.get("used").and_then(Json::as_u64).unwrap_or(0) as usize;
-            let params = candidates.get(used).ok_or("oracle used an unknown candidate")?;
+            let params = candidates
+                .get(used)
+                .ok_or("oracle used an unknown candidate")?;
             let headers: Vec<(String, String)> = http["headers"]
                 .as_array()
                 .into_iter()
@@ -618,25 +660,41 @@ fn compare_response(
         detail,
     };
     let op = model.operation(&case.operation);
-    match (reply.get("parsed"), reply.get("error"), reply.get("failed"), mine) {
+    match (
+        reply.get("parsed"),
+        reply.get("error"),
+        reply.get("failed"),
+        mine,
+    ) {
         (Some(parsed), _, _, ResponseResult::Output(out)) => {
             compare::compare_output(model, op.and_then(|o| o.output), "out", parsed, &out)
         }
-        (_, Some(error), _, ResponseResult::Error {
-            code,
-            message,
-            exception,
-            status,
-            members,
-        }) => {
+        (
+            _,
+            Some(error),
+            _,
+            ResponseResult::Error {
+                code,
+                message,
+                exception,
+                status,
+                members,
+            },
+        ) => {
             let mut f = Vec::new();
             let s = |k: &str| error.get(k).and_then(Json::as_str).map(str::to_string);
             if s("code").as_deref() != Some(code.as_str()) {
-                f.push(finding("err:code", format!("botocore {:?}, myaws {code:?}", s("code"))));
+                f.push(finding(
+                    "err:code",
+                    format!("botocore {:?}, myaws {code:?}", s("code")),
+                ));
             }
             let bm = s("message").unwrap_or_default();
             if bm != message.clone().unwrap_or_default() {
-                f.push(finding("err:message", format!("botocore {bm:?}, myaws {message:?}")));
+                f.push(finding(
+                    "err:message",
+                    format!("botocore {bm:?}, myaws {message:?}"),
+                ));
             }
             if s("exception") != exception {
                 f.push(finding(
@@ -653,8 +711,18 @@ fn compare_response(
             if let Some(name) = s("exception") {
                 let shape = model.shape_id(&name);
                 let theirs = error.get("members").cloned().unwrap_or(json!({}));
-                let ours = if members.is_null() { json!({}) } else { members };
-                f.extend(compare::compare_output(model, shape, "err-member", &theirs, &ours));
+                let ours = if members.is_null() {
+                    json!({})
+                } else {
+                    members
+                };
+                f.extend(compare::compare_output(
+                    model,
+                    shape,
+                    "err-member",
+                    &theirs,
+                    &ours,
+                ));
             }
             f
         }
@@ -668,7 +736,10 @@ fn compare_response(
         )],
         (_, _, Some(failed), ResponseResult::Output(_) | ResponseResult::Error { .. }) => {
             vec![finding(
-                &format!("resp:botocore-fails:{}", failed["type"].as_str().unwrap_or("?")),
+                &format!(
+                    "resp:botocore-fails:{}",
+                    failed["type"].as_str().unwrap_or("?")
+                ),
                 format!("botocore fails ({}), myaws does not", reject_reason(failed)),
             )]
         }
@@ -750,6 +821,9 @@ mod tests {
     #[test]
     fn deliberate_file_parses() {
         let list = Deliberate::load(&workspace_root().join(DELIBERATE_FILE)).unwrap();
-        assert!(list.entries.iter().any(|e| e.id == "user-agent" && e.ignore));
+        assert!(list
+            .entries
+            .iter()
+            .any(|e| e.id == "user-agent" && e.ignore));
     }
 }

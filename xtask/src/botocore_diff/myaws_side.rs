@@ -204,7 +204,9 @@ impl Myaws {
     ) -> Result<RequestResult, String> {
         let client = self.client(service, region, token, ClientKind::Request)?;
         reset(None);
-        let result = self.runtime.block_on(call(&client, operation, params.clone()));
+        let result = self
+            .runtime
+            .block_on(call(&client, operation, params.clone()));
         let slot = SLOT.with(|s| std::mem::take(&mut *s.borrow_mut()));
         guard_network(&slot, &result)?;
         Ok(match (slot.captured, result) {
@@ -228,7 +230,9 @@ impl Myaws {
     ) -> Result<ResponseResult, String> {
         let client = self.client(service, region, token, ClientKind::Response)?;
         reset(Some(canned));
-        let result = self.runtime.block_on(call(&client, operation, params.clone()));
+        let result = self
+            .runtime
+            .block_on(call(&client, operation, params.clone()));
         let slot = SLOT.with(|s| std::mem::take(&mut *s.borrow_mut()));
         guard_network(&slot, &result)?;
         Ok(match result {
@@ -257,7 +261,10 @@ fn reset(canned: Option<HttpResponse>) {
 }
 
 /// A dispatch error with no `before-send` answer would mean a real send.
-fn guard_network<T>(slot: &Slot, result: &Result<T, SdkError<(Option<String>, Json)>>) -> Result<(), String> {
+fn guard_network<T>(
+    slot: &Slot,
+    result: &Result<T, SdkError<(Option<String>, Json)>>,
+) -> Result<(), String> {
     if let Err(SdkError::Dispatch(e)) = result {
         if slot.sends == 0 {
             return Err(format!(
@@ -309,7 +316,11 @@ fn capture(req: &http::Request<Bytes>) -> Captured {
 }
 
 /// A canned response from status, header pairs (values latin-1) and body.
-pub fn canned(status: u16, headers: &[(String, String)], body: Vec<u8>) -> Result<HttpResponse, String> {
+pub fn canned(
+    status: u16,
+    headers: &[(String, String)],
+    body: Vec<u8>,
+) -> Result<HttpResponse, String> {
     let mut map = HeaderMap::new();
     for (k, v) in headers {
         let name = HeaderName::try_from(k.as_str()).map_err(|e| format!("header {k}: {e}"))?;
@@ -343,8 +354,9 @@ async fn call(
         .ok_or_else(|| invalid(format!("unknown operation {operation}")))?;
     let op = &model.operations[index];
     let input = match op.input {
-        Some(shape) => convert::from_json(&model, shape, &params, opts)
-            .map_err(|e| invalid(e.to_string()))?,
+        Some(shape) => {
+            convert::from_json(&model, shape, &params, opts).map_err(|e| invalid(e.to_string()))?
+        }
         None if params.as_object().is_none_or(|o| o.is_empty()) => Value::Null,
         None => return Err(invalid(format!("{} takes no parameters", op.name))),
     };

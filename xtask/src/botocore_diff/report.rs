@@ -130,7 +130,10 @@ impl Report {
 
     /// Sets the number of operations of `service`.
     pub fn operations(&mut self, service: &str, n: usize) {
-        self.counts.entry(service.to_string()).or_default().operations = n;
+        self.counts
+            .entry(service.to_string())
+            .or_default()
+            .operations = n;
     }
 
     /// Records one case's verdict.
@@ -292,7 +295,8 @@ impl Report {
         let mut cats: Vec<(&String, &Category)> = self.categories.iter().collect();
         cats.sort_by(|a, b| b.1.cases.cmp(&a.1.cases).then(a.0.cmp(b.0)));
         for (i, (label, c)) in cats.iter().enumerate() {
-            let services: Vec<String> = c.services.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let services: Vec<String> =
+                c.services.iter().map(|(k, v)| format!("{k} {v}")).collect();
             let example = c
                 .example
                 .as_ref()
@@ -324,11 +328,7 @@ impl Report {
         let _ = writeln!(s, "| entry | cases | reason | example |");
         let _ = writeln!(s, "|---|---:|---|---|");
         for e in &deliberate.entries {
-            let (n, example) = self
-                .deliberate
-                .get(&e.id)
-                .cloned()
-                .unwrap_or((0, None));
+            let (n, example) = self.deliberate.get(&e.id).cloned().unwrap_or((0, None));
             let n = if e.ignore {
                 format!("{n} (not compared)")
             } else {

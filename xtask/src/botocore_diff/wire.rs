@@ -182,9 +182,12 @@ pub fn pairs(text: &str, form: bool) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Header name and value pairs.
+pub type Headers = Vec<(String, String)>;
+
 /// An `aws-chunked` body: the payload and the trailing headers, or `None`
 /// when `body` is not well-formed framing.
-pub fn decode_aws_chunked(body: &[u8]) -> Option<(Vec<u8>, Vec<(String, String)>)> {
+pub fn decode_aws_chunked(body: &[u8]) -> Option<(Vec<u8>, Headers)> {
     let mut payload = Vec::new();
     let mut rest = body;
     // Every iteration consumes at least the chunk-size line.
