@@ -270,9 +270,9 @@ impl Report {
         let _ = writeln!(s, "## Per service\n");
         let _ = writeln!(
             s,
-            "| service | operations | cases | requests | responses | identical | deliberate | failed | failed requests | skipped | operations failing |"
+            "| service | operations | cases | requests | responses | identical | deliberate | failed | failed requests | skipped | operations failing | signatures equal / compared |"
         );
-        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for name in &self.order {
             if let Some(c) = self.counts.get(name) {
                 row(&mut s, name, c);
@@ -362,7 +362,7 @@ fn counts_line(name: &str, c: &Counts) -> String {
 fn row(s: &mut String, name: &str, c: &Counts) {
     let _ = writeln!(
         s,
-        "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} |",
         c.operations,
         c.cases,
         c.requests,
@@ -372,7 +372,9 @@ fn row(s: &mut String, name: &str, c: &Counts) {
         c.failed,
         c.failed_requests,
         c.skipped,
-        c.failed_operations.len()
+        c.failed_operations.len(),
+        c.signatures_equal,
+        c.signatures_compared
     );
 }
 
