@@ -226,7 +226,7 @@ fn skip_reason(check: Check, args_skipped: bool) -> String {
     if args_skipped || check.on_by_default() {
         check.skip_flag()
     } else {
-        format!("off by default; {} runs it", check.with_flag())
+        format!("default; {} runs it", check.with_flag())
     }
 }
 
@@ -334,7 +334,7 @@ mod tests {
         );
         assert_eq!(
             skip_reason(Check::BotocoreDiff, false),
-            "off by default; --with-botocore-diff runs it"
+            "default; --with-botocore-diff runs it"
         );
         let error = parse_skips(&["--skip-moto".to_string()]).unwrap_err();
         assert!(error.starts_with("unknown option `--skip-moto`"), "{error}");

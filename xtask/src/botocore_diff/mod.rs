@@ -600,6 +600,12 @@ fn judge(
             if show {
                 println!("== {} myaws: {mine:#?}", case_id(case));
             }
+            if let (Some(failed), ResponseResult::Failed(why)) = (reply.get("failed"), &mine) {
+                return Ok(Verdict::skipped(format!(
+                    "both fail on the synthesized response; botocore: {}; myaws: {why}",
+                    reject_reason(failed)
+                )));
+            }
             let model = myaws.service(&case.service)?.model.clone();
             compare_response(&model, case, reply, mine)
         }
@@ -743,7 +749,6 @@ fn compare_response(
                 format!("botocore fails ({}), myaws does not", reject_reason(failed)),
             )]
         }
-        (_, _, Some(_), ResponseResult::Failed(_)) => Vec::new(),
         (_, _, _, ResponseResult::Failed(why)) => vec![finding(
             &format!("resp:myaws-fails:{}", myaws_reject_kind(&why)),
             format!("myaws fails: {why}"),

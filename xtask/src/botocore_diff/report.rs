@@ -272,7 +272,10 @@ impl Report {
             s,
             "| service | operations | cases | requests | responses | identical | deliberate | failed | failed requests | skipped | operations failing | signatures equal / compared |"
         );
-        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            s,
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
         for name in &self.order {
             if let Some(c) = self.counts.get(name) {
                 row(&mut s, name, c);
