@@ -277,7 +277,7 @@ class Gen:
                     if wire in wire_names:
                         continue
                     wire_names.add(wire)
-                if ser.get("eventstream") or member.type_name == "structure" and member.serialization.get("eventstream"):
+                if ser.get("eventstream"):
                     continue
                 location = ser.get("location")
                 if empty and location in ("header", "headers"):

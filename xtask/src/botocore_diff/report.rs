@@ -267,6 +267,18 @@ impl Report {
             t.operations,
             t.failed_operations.len()
         );
+        let _ = writeln!(
+            s,
+            "Request cases per operation: `required` (required members only, us-east-1, with a \
+             session token), `rich` (every member, us-west-2), `empty` (empty values where the \
+             model allows them, eu-central-1), and where they differ from `required`: \
+             `bad-labels` (bucket names and account ids that are not host labels), \
+             `header-latin1` (every header member, with non-ASCII values) and `bucket-arn` (an \
+             S3 access point ARN as the bucket). Response cases: `output-rich`, `output-empty`, \
+             one `error:SHAPE` per modeled error (or `error:unmodeled`) and, for S3, \
+             `error:in-200` (an error document in a 200). Run `cargo xtask botocore-diff \
+             --service S --show 'S.Operation[case]'` to see both sides of a case.\n"
+        );
         let _ = writeln!(s, "## Per service\n");
         let _ = writeln!(
             s,
