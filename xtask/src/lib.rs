@@ -1,6 +1,7 @@
 //! Library side of `cargo xtask`, so integration tests can drive the same runners.
 
 pub mod bench;
+pub mod botocore_diff;
 pub mod codegen;
 pub mod endpoint_tests;
 pub mod jmespath_tests;

@@ -5,7 +5,8 @@
 use std::process::ExitCode;
 
 use xtask::{
-    bench, codegen, endpoint_tests, jmespath_tests, models, protocol_tests, runner, sigv4_tests,
+    bench, botocore_diff, codegen, endpoint_tests, jmespath_tests, models, protocol_tests, runner,
+    sigv4_tests,
 };
 
 const HELP: &str = "\
@@ -25,6 +26,9 @@ tasks:
                      run the AWS SigV4 test suite (default: tests/vectors/sigv4)
   jmespath-tests [FILE ...]
                      run JMESPath compliance files (default: tests/vectors/jmespath)
+  botocore-diff [--service NAME ...] [--verbose]
+                     compare myaws's requests and parsed responses with botocore's
+                     (the pinned version, in a local venv; nothing is sent)
   demo               run examples/quickstart against a local moto server
   test               fmt check, clippy, regen --check and every test (with moto)
   bench [--quick]    myaws vs aws-sdk-rust and boto3: build time, size, req/s, memory
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
         "endpoint-tests" => endpoint_tests::main(&args),
         "sigv4-tests" => sigv4_tests::main(&args),
         "jmespath-tests" => jmespath_tests::main(&args),
+        "botocore-diff" => botocore_diff::main(&args),
         "demo" => runner::demo(&args),
         "test" => runner::test(&args),
         "bench" => bench::main(&args),

@@ -92,15 +92,17 @@ enum Check {
     Clippy,
     Features,
     Regen,
+    BotocoreDiff,
     Tests,
 }
 
 impl Check {
-    const ALL: [Check; 5] = [
+    const ALL: [Check; 6] = [
         Check::Fmt,
         Check::Clippy,
         Check::Features,
         Check::Regen,
+        Check::BotocoreDiff,
         Check::Tests,
     ];
 
@@ -111,6 +113,7 @@ impl Check {
             Check::Clippy => "clippy",
             Check::Features => "features",
             Check::Regen => "regen",
+            Check::BotocoreDiff => "botocore-diff",
             Check::Tests => "tests",
         }
     }
@@ -122,12 +125,25 @@ impl Check {
             Check::Clippy => "cargo clippy --workspace --all-targets -- -D warnings",
             Check::Features => FEATURES_COMMAND,
             Check::Regen => "cargo xtask regen --check",
+            Check::BotocoreDiff => "cargo xtask botocore-diff",
             Check::Tests => "cargo test --workspace --no-fail-fast",
         }
     }
 
     fn skip_flag(self) -> String {
         format!("--skip-{}", self.name())
+    }
+
+    /// Whether the step runs without being asked for. The differential
+    /// test against botocore is off until myaws ports botocore's
+    /// customizations (it fails today); `--with-botocore-diff` runs it.
+    fn on_by_default(self) -> bool {
+        !matches!(self, Check::BotocoreDiff)
+    }
+
+    /// The flag that turns on a step that is off by default.
+    fn with_flag(self) -> String {
+        format!("--with-{}", self.name())
     }
 }
 
@@ -141,19 +157,25 @@ const MOTO_STEP: &str = "moto";
 
 /// Usage of `cargo xtask test`.
 const TEST_USAGE: &str = "\
-usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-features] [--skip-regen] [--skip-tests]
+usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-features] [--skip-regen]
+                        [--with-botocore-diff] [--skip-tests]
 
 Starts moto, then runs in order (stopping at the first failure):
   fmt     cargo fmt --all -- --check
   clippy  cargo clippy --workspace --all-targets -- -D warnings
   features cargo check -p myaws-core --no-default-features [--features native-tls]; --features http2; clippy and test --lib with --features sigv4a
   regen   cargo xtask regen --check
+  botocore-diff cargo xtask botocore-diff   (only with --with-botocore-diff, for now)
   tests   cargo test --workspace --no-fail-fast   (with MYAWS_TEST_ENDPOINT set to moto)
-The --skip flags are for local use; CI runs every step.";
+The --skip flags are for local use; CI runs every step that is on by default.";
 
 /// Runs every check and test, with moto up for the tests.
 pub fn test(args: &[String]) -> Result<(), String> {
     let skipped = parse_skips(args)?;
+    let explicit: Vec<Check> = Check::ALL
+        .into_iter()
+        .filter(|c| args.contains(&c.skip_flag()))
+        .collect();
     let mut plan = vec![(MOTO_STEP, format!("start moto {}", moto::MOTO_VERSION))];
     plan.extend(
         Check::ALL
@@ -163,7 +185,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
     let mut report = Report::new(&plan);
     let root = workspace_root();
     let mut counts = None;
-    let result = run_checks(&root, &skipped, &mut report, &mut counts);
+    let result = run_checks(&root, &skipped, &explicit, &mut report, &mut counts);
     println!("\n{}", report.render());
     if let Some(counts) = counts {
         // Last, as a plain closing line for whoever reads the log's end.
@@ -172,16 +194,40 @@ pub fn test(args: &[String]) -> Result<(), String> {
     result
 }
 
-/// The checks named by `--skip-NAME` flags in `args`.
+/// The checks left out: those named by `--skip-NAME` flags in `args`, and
+/// those off by default unless `--with-NAME` is given.
 fn parse_skips(args: &[String]) -> Result<Vec<Check>, String> {
-    args.iter()
-        .map(|arg| {
-            Check::ALL
-                .into_iter()
-                .find(|check| *arg == check.skip_flag())
-                .ok_or_else(|| format!("unknown option `{arg}`\n\n{TEST_USAGE}"))
-        })
-        .collect()
+    let mut skipped: Vec<Check> = Check::ALL
+        .into_iter()
+        .filter(|c| !c.on_by_default())
+        .collect();
+    for arg in args {
+        if let Some(check) = Check::ALL
+            .into_iter()
+            .find(|c| !c.on_by_default() && *arg == c.with_flag())
+        {
+            skipped.retain(|c| *c != check);
+            continue;
+        }
+        let check = Check::ALL
+            .into_iter()
+            .find(|check| *arg == check.skip_flag())
+            .ok_or_else(|| format!("unknown option `{arg}`\n\n{TEST_USAGE}"))?;
+        if !skipped.contains(&check) {
+            skipped.push(check);
+        }
+    }
+    Ok(skipped)
+}
+
+/// Why a skipped step was skipped: its `--skip-` flag, or that it is off
+/// by default.
+fn skip_reason(check: Check, args_skipped: bool) -> String {
+    if args_skipped || check.on_by_default() {
+        check.skip_flag()
+    } else {
+        format!("default; {} runs it", check.with_flag())
+    }
 }
 
 /// Starts moto (unless the tests are skipped) and runs the checks in order,
@@ -189,6 +235,7 @@ fn parse_skips(args: &[String]) -> Result<Vec<Check>, String> {
 fn run_checks(
     root: &Path,
     skipped: &[Check],
+    explicit: &[Check],
     report: &mut Report,
     counts: &mut Option<TestCounts>,
 ) -> Result<(), String> {
@@ -206,7 +253,7 @@ fn run_checks(
     };
     for check in Check::ALL {
         if skipped.contains(&check) {
-            report.skip(check.name(), &check.skip_flag());
+            report.skip(check.name(), &skip_reason(check, explicit.contains(&check)));
             continue;
         }
         report.run(check.name(), || {
@@ -255,6 +302,7 @@ fn run_check(
                 .args(["--", "signing", "sigv4a"]))
         }
         Check::Regen => codegen::regen(&["--check".to_string()]),
+        Check::BotocoreDiff => crate::botocore_diff::main(&[]),
         Check::Tests => {
             let server = server.expect("moto runs whenever the tests do");
             let mut tests = cargo(root);
@@ -277,9 +325,17 @@ mod tests {
         let args = ["--skip-clippy".to_string(), "--skip-tests".to_string()];
         assert_eq!(
             parse_skips(&args).unwrap(),
-            vec![Check::Clippy, Check::Tests]
+            vec![Check::BotocoreDiff, Check::Clippy, Check::Tests]
         );
-        assert_eq!(parse_skips(&[]).unwrap(), vec![]);
+        assert_eq!(parse_skips(&[]).unwrap(), vec![Check::BotocoreDiff]);
+        assert_eq!(
+            parse_skips(&["--with-botocore-diff".to_string()]).unwrap(),
+            vec![]
+        );
+        assert_eq!(
+            skip_reason(Check::BotocoreDiff, false),
+            "default; --with-botocore-diff runs it"
+        );
         let error = parse_skips(&["--skip-moto".to_string()]).unwrap_err();
         assert!(error.starts_with("unknown option `--skip-moto`"), "{error}");
     }
@@ -287,7 +343,12 @@ mod tests {
     #[test]
     fn usage_lists_every_skip_flag_and_command() {
         for check in Check::ALL {
-            assert!(TEST_USAGE.contains(&check.skip_flag()), "{check:?}");
+            let flag = if check.on_by_default() {
+                check.skip_flag()
+            } else {
+                check.with_flag()
+            };
+            assert!(TEST_USAGE.contains(&flag), "{check:?}");
             assert!(TEST_USAGE.contains(check.command()), "{check:?}");
         }
     }

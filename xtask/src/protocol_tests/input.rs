@@ -12,8 +12,8 @@
 //! vectors check the `Content-Encoding` header, and the runner checks that
 //! the body is the gzip of the serialized request.
 
-mod cbor;
-mod xml;
+pub mod cbor;
+pub mod xml;
 
 use std::io::Read as _;
 
