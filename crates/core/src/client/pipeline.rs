@@ -120,7 +120,8 @@ impl ClientHandle {
         let handlers = self.inner.handlers.op(op);
         let mut notes = CallNotes {
             invocation_id: crate::protocol::random_uuid(),
-            max_attempts: self.inner.retry.max_attempts(),
+            max_attempts: (self.inner.retry.mode() != crate::retry::RetryMode::Legacy)
+                .then(|| self.inner.retry.max_attempts()),
             ..CallNotes::default()
         };
         // S3/streaming: the streamed payload travels beside the params.
@@ -306,20 +307,43 @@ impl ClientHandle {
         }
         call.hooks.request("before-sign", &mut request, attempt);
         let identity = self.identity(&call.auth).await?;
-        let body = self
-            .sign(
-                call.model,
-                call.operation,
-                &call.endpoint,
-                &call.auth,
-                identity,
-                (&call.upload, call.events_in.as_ref()),
-                &mut request,
-            )
-            .map_err(|e| match &call.last_error {
-                Some(previous) => SdkError::Construction(format!("{e} (after: {previous})")),
-                None => SdkError::Construction(e),
-            })?;
+        // botocore signs the request before its HTTP layer adds the
+        // length: `Content-Length` is signed only when the input set it.
+        let unsigned_length = if call
+            .serialized
+            .headers
+            .contains_key(http::header::CONTENT_LENGTH)
+        {
+            None
+        } else {
+            request.headers_mut().remove(http::header::CONTENT_LENGTH)
+        };
+        let signed = self.sign(
+            call.model,
+            call.operation,
+            &call.endpoint,
+            &call.auth,
+            identity,
+            (&call.upload, call.events_in.as_ref()),
+            &mut request,
+        );
+        if let Some(length) = unsigned_length {
+            request
+                .headers_mut()
+                .entry(http::header::CONTENT_LENGTH)
+                .or_insert(length);
+        }
+        let body = signed.map_err(|e| match &call.last_error {
+            Some(previous) => SdkError::Construction(format!("{e} (after: {previous})")),
+            None => SdkError::Construction(e),
+        })?;
+        if let Some(handlers) = call.handlers {
+            let ctx = Context {
+                model: call.model,
+                op: call.operation,
+            };
+            handlers.send(&ctx, &call.notes, request.headers_mut());
+        }
         if let Some(limiter) = &self.inner.limiter {
             limiter.acquire().await;
         }

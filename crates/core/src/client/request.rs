@@ -69,7 +69,11 @@ pub(super) fn build_request(
         HeaderValue::try_from(authority.as_str()).map_err(|e| e.to_string())?,
     );
     headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-    if !ser.body.is_empty() || ser.method == http::Method::POST || ser.method == http::Method::PUT {
+    // A modeled `Content-Length` (S3's `ContentLength`) is the caller's
+    // word, checked against the body before sending (`upload::prepare`).
+    let sends_body =
+        !ser.body.is_empty() || ser.method == http::Method::POST || ser.method == http::Method::PUT;
+    if sends_body && !headers.contains_key(CONTENT_LENGTH) {
         headers.insert(CONTENT_LENGTH, HeaderValue::from(ser.body.len()));
     }
     builder

@@ -102,6 +102,7 @@ pub fn prepare(
     let body_len = payload
         .as_ref()
         .map_or(Some(request.body().len() as u64), ByteStream::len);
+    check_declared_length(ctx.op, request, body_len)?;
     if ctx.s3 && method_sends_body && !matches!(body_len, Some(n) if n <= EXPECT_CONTINUE_THRESHOLD)
     {
         up.add(EXPECT, "100-continue")?;
@@ -190,6 +191,31 @@ pub fn prepare(
         sign_chunks,
     };
     Ok(up)
+}
+
+/// Refuses a modeled `Content-Length` (S3's `ContentLength`) that is not
+/// the body's length: the request could only fail (botocore sends it and
+/// the connection breaks or the service times out waiting).
+fn check_declared_length(
+    op: &Operation,
+    request: &Request<Bytes>,
+    body_len: Option<u64>,
+) -> Result<(), String> {
+    let Some(declared) = request.headers().get(CONTENT_LENGTH) else {
+        return Ok(());
+    };
+    let declared = declared
+        .to_str()
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or_else(|| format!("{}: ContentLength is not a length", op.name))?;
+    match body_len {
+        Some(actual) if actual != declared => Err(format!(
+            "{}: ContentLength is {declared} but the body has {actual} bytes",
+            op.name
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Only the framing's shape matters for lengths.

@@ -200,8 +200,7 @@ fn push_names(out: &mut String, headers: &[(&str, Cow<'_, str>)], sep: &str) {
 }
 
 /// The signed headers, sorted by name (values of one name in request
-/// order): the request's own (values that are not visible ASCII are not
-/// signed) with `host` from the URI when missing, and for header signing
+/// order): the request's own (bytes beyond ASCII read as Latin-1) with `host` from the URI when missing, and for header signing
 /// `x-amz-date`, the session token, (S3) `x-amz-content-sha256` and
 /// (SigV4a) `x-amz-region-set`, which replace any the request has.
 fn signed_headers<'a>(inputs: &Inputs<'a>) -> Result<Vec<(&'a str, Cow<'a, str>)>, String> {
@@ -223,15 +222,28 @@ fn signed_headers<'a>(inputs: &Inputs<'a>) -> Result<Vec<(&'a str, Cow<'a, str>)
     let mut out = Vec::with_capacity(inputs.headers.len() + 4);
     let mut has_host = false;
     for (name, value) in inputs.headers {
-        let Ok(value) = value.to_str() else {
-            continue;
-        };
         let name = name.as_str();
         has_host |= name == "host";
         if never_signed(name) || replaced(name) || unsigned_in_query(name) {
             continue;
         }
-        out.push((name, trim_all(value)));
+        let value = match value.to_str() {
+            Ok(text) => trim_all(text),
+            // Bytes beyond ASCII go on the wire as Latin-1 (what botocore's
+            // HTTP layer sends for them); botocore signs the same characters
+            // in UTF-8.
+            Err(_) => Cow::Owned(
+                trim_all(
+                    &value
+                        .as_bytes()
+                        .iter()
+                        .map(|&b| b as char)
+                        .collect::<String>(),
+                )
+                .into_owned(),
+            ),
+        };
+        out.push((name, value));
     }
     if !has_host {
         out.push(("host", Cow::Borrowed(host_of(inputs.uri)?)));

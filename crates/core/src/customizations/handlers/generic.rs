@@ -1,7 +1,6 @@
 //! Handlers botocore registers for every service: idempotency tokens,
 //! recursion detection (Lambda's trace id), and the retry headers.
 
-use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 
 use super::values::quote;
@@ -23,9 +22,9 @@ pub(super) static HANDLERS: &[Builtin] = &[
         handler: Handler::Serialized(add_recursion_detection_header),
     },
     Builtin {
-        event: "request-created",
+        event: "before-send",
         name: "add_retry_headers",
-        handler: Handler::Request(add_retry_headers),
+        handler: Handler::Send(add_retry_headers),
     },
 ];
 
@@ -82,30 +81,27 @@ fn add_recursion_detection_header(
     Ok(())
 }
 
-/// `amz-sdk-invocation-id` (one per call) and `amz-sdk-request`
-/// (`attempt=N; max=M`, with `ttl` when a retry learnt the server's clock).
-fn add_retry_headers(
-    _: &Context<'_>,
-    notes: &CallNotes,
-    request: &mut http::Request<Bytes>,
-) -> Result<(), String> {
+/// `amz-sdk-invocation-id` (one per call) and `amz-sdk-request`: as
+/// botocore sends them, after signing (so unsigned), `attempt=N`, with
+/// `max=M` from the second attempt in the modes that have a maximum (what
+/// botocore's `MaxAttemptsChecker` records once it has checked one) and
+/// `ttl` once a response's `Date` gave the server's clock.
+fn add_retry_headers(_: &Context<'_>, notes: &CallNotes, headers: &mut http::HeaderMap) {
     if notes.invocation_id.is_empty() {
-        return Ok(());
+        return;
     }
-    let headers = request.headers_mut();
     if let Ok(id) = HeaderValue::try_from(notes.invocation_id.as_str()) {
         headers.insert(HeaderName::from_static("amz-sdk-invocation-id"), id);
     }
-    let mut value = String::new();
+    let mut parts = Vec::with_capacity(3);
     if let Some(ttl) = &notes.ttl {
-        value.push_str(&format!("ttl={ttl}; "));
+        parts.push(format!("ttl={ttl}"));
     }
-    value.push_str(&format!(
-        "attempt={}; max={}",
-        notes.attempt, notes.max_attempts
-    ));
-    if let Ok(value) = HeaderValue::try_from(value) {
+    parts.push(format!("attempt={}", notes.attempt));
+    if let Some(max) = notes.max_attempts.filter(|_| notes.attempt > 1) {
+        parts.push(format!("max={max}"));
+    }
+    if let Ok(value) = HeaderValue::try_from(parts.join("; ")) {
         headers.insert(HeaderName::from_static("amz-sdk-request"), value);
     }
-    Ok(())
 }

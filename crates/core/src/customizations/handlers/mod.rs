@@ -12,6 +12,7 @@
 //! | [`Handler::Builtins`] | `before-endpoint-resolution` | on the endpoint rules' built-ins of a call |
 //! | [`Handler::Serialized`] | `before-call` | on the serialized request, before the endpoint is joined |
 //! | [`Handler::Request`] | `request-created`, `before-sign` | on each attempt's HTTP request, before signing |
+//! | [`Handler::Send`] | `before-send` | on each attempt's signed HTTP request (headers botocore adds unsigned) |
 //! | [`Handler::Presign`] | `before-sign` (presigning) | on a request being presigned |
 //! | [`Handler::Response`] | `before-parse` | on each buffered response, before parsing |
 //! | [`Handler::Output`] | `after-call` | on the parsed output |
@@ -77,8 +78,9 @@ pub(crate) struct CallNotes {
     pub(crate) invocation_id: String,
     /// The attempt being made (1-based).
     pub(crate) attempt: u32,
-    /// The most attempts the call may make.
-    pub(crate) max_attempts: u32,
+    /// The most attempts the call may make, in the retry modes that say so
+    /// (standard and adaptive; botocore's legacy mode does not).
+    pub(crate) max_attempts: Option<u32>,
     /// The `ttl` of `amz-sdk-request` on retries, when a response's `Date`
     /// gave the server's clock.
     pub(crate) ttl: Option<String>,
@@ -97,6 +99,9 @@ pub(crate) enum Handler {
     Serialized(fn(&Context<'_>, &mut SerializedRequest, Option<&ByteStream>) -> Result<(), String>),
     /// `request-created` / `before-sign`: changes an attempt's request.
     Request(fn(&Context<'_>, &CallNotes, &mut http::Request<Bytes>) -> Result<(), String>),
+    /// `before-send`: each attempt's signed request, just before it is sent
+    /// (what it adds is not signed).
+    Send(fn(&Context<'_>, &CallNotes, &mut http::HeaderMap)),
     /// `before-sign` while presigning: changes the request being presigned.
     Presign(fn(&Context<'_>, &mut http::Request<Bytes>)),
     /// `before-parse`: changes a buffered response.
@@ -141,6 +146,7 @@ pub(crate) struct OpHandlers {
     builtins: Vec<&'static Builtin>,
     serialized: Vec<&'static Builtin>,
     request: Vec<&'static Builtin>,
+    send: Vec<&'static Builtin>,
     presign: Vec<&'static Builtin>,
     response: Vec<&'static Builtin>,
     output: Vec<&'static Builtin>,
@@ -204,6 +210,7 @@ impl ClientHandlers {
                         Handler::Builtins(_) => &mut handlers.builtins,
                         Handler::Serialized(_) => &mut handlers.serialized,
                         Handler::Request(_) => &mut handlers.request,
+                        Handler::Send(_) => &mut handlers.send,
                         Handler::Presign(_) => &mut handlers.presign,
                         Handler::Response(_) => &mut handlers.response,
                         Handler::Output(_) => &mut handlers.output,
@@ -280,6 +287,16 @@ impl OpHandlers {
             }
         }
         Ok(())
+    }
+
+    /// Runs the `before-send` handlers on an attempt's signed headers.
+    pub(crate) fn send(&self, ctx: &Context<'_>, notes: &CallNotes, headers: &mut http::HeaderMap) {
+        for b in &self.send {
+            tracing::trace!(handler = b.name, "built-in handler");
+            if let Handler::Send(f) = b.handler {
+                f(ctx, notes, headers);
+            }
+        }
     }
 
     /// Runs the presigning `before-sign` handlers.

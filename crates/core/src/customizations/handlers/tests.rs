@@ -124,6 +124,7 @@ fn every_registration_names_a_botocore_event_kind() {
         "before-call",
         "request-created",
         "before-sign",
+        "before-send",
         "before-parse",
         "after-call",
     ];
@@ -307,7 +308,11 @@ fn idempotency_tokens_are_filled_before_validation() {
         )
     );
     assert!(req.header("amz-sdk-invocation-id").is_some());
-    assert_eq!(req.header("amz-sdk-request"), Some("attempt=1; max=3"));
+    // botocore adds both after signing, and `max` only once an attempt
+    // has been checked against it.
+    assert_eq!(req.header("amz-sdk-request"), Some("attempt=1"));
+    let signed = req.header("authorization").unwrap_or_default();
+    assert!(!signed.contains("amz-sdk"), "{signed}");
 }
 
 #[test]
@@ -510,4 +515,52 @@ fn operations_are_found_by_boto3_method_names_and_aliases() {
     let (signin, _) = client("signin", "us-east-1", 200, "");
     assert!(signin.operation_index("create_oauth2_token").is_some());
     assert!(signin.operation_index("create_o_auth2_token").is_some());
+}
+
+/// The `amz-sdk-request` values of a call answered 500 twice, in `mode`.
+fn retry_header_values(mode: crate::retry::RetryMode) -> Vec<(String, String)> {
+    let session = Session::builder()
+        .env(Env::from_pairs([("AWS_EC2_METADATA_DISABLED", "true")]))
+        .shared_config(SharedConfig::empty())
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None, None))
+        .build()
+        .unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/sqs");
+    let config = ClientConfig::default().retry_mode(mode).max_attempts(2);
+    let client =
+        ClientHandle::from_service(&session, Service::from_dir(&dir).unwrap(), config).unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    client.events().register("before-send", move |event| {
+        let headers = event.request.as_deref()?.headers();
+        let get = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("");
+        log.lock().unwrap().push((
+            get("amz-sdk-invocation-id").to_owned(),
+            get("amz-sdk-request").to_owned(),
+        ));
+        Some(HookOutcome::Respond(HttpResponse {
+            status: 500,
+            headers: http::HeaderMap::new(),
+            body: Bytes::from_static(b"{}"),
+        }))
+    });
+    let result = run(client.call_json("ListQueues", json!({})));
+    assert!(result.is_err());
+    let values = seen.lock().unwrap().clone();
+    values
+}
+
+#[test]
+fn retry_headers_count_attempts_and_name_the_maximum_from_the_second() {
+    let standard = retry_header_values(crate::retry::RetryMode::Standard);
+    assert_eq!(standard.len(), 2, "{standard:?}");
+    assert_eq!(standard[0].0.len(), 36);
+    assert_eq!(standard[0].0, standard[1].0, "one invocation id per call");
+    assert_eq!(standard[0].1, "attempt=1");
+    assert_eq!(standard[1].1, "attempt=2; max=2");
+    // botocore's legacy mode never says `max`.
+    let legacy = retry_header_values(crate::retry::RetryMode::Legacy);
+    let values: Vec<&str> = legacy.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(values, ["attempt=1", "attempt=2"]);
 }
