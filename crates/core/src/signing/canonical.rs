@@ -200,7 +200,7 @@ fn push_names(out: &mut String, headers: &[(&str, Cow<'_, str>)], sep: &str) {
 }
 
 /// The signed headers, sorted by name (values of one name in request
-/// order): the request's own (bytes beyond ASCII read as Latin-1) with `host` from the URI when missing, and for header signing
+/// order): the request's own (bytes beyond ASCII signed as UTF-8 text) with `host` from the URI when missing, and for header signing
 /// `x-amz-date`, the session token, (S3) `x-amz-content-sha256` and
 /// (SigV4a) `x-amz-region-set`, which replace any the request has.
 fn signed_headers<'a>(inputs: &Inputs<'a>) -> Result<Vec<(&'a str, Cow<'a, str>)>, String> {
@@ -229,19 +229,15 @@ fn signed_headers<'a>(inputs: &Inputs<'a>) -> Result<Vec<(&'a str, Cow<'a, str>)
         }
         let value = match value.to_str() {
             Ok(text) => trim_all(text),
-            // Bytes beyond ASCII go on the wire as Latin-1 (what botocore's
-            // HTTP layer sends for them); botocore signs the same characters
-            // in UTF-8.
-            Err(_) => Cow::Owned(
-                trim_all(
-                    &value
-                        .as_bytes()
-                        .iter()
-                        .map(|&b| b as char)
-                        .collect::<String>(),
-                )
-                .into_owned(),
-            ),
+            // Bytes beyond ASCII are signed as they are sent: UTF-8 text as
+            // botocore signs it, other bytes as Latin-1 characters.
+            Err(_) => Cow::Owned(match std::str::from_utf8(value.as_bytes()) {
+                Ok(text) => trim_all(text).into_owned(),
+                Err(_) => {
+                    let latin1: String = value.as_bytes().iter().map(|&b| b as char).collect();
+                    trim_all(&latin1).into_owned()
+                }
+            }),
         };
         out.push((name, value));
     }
