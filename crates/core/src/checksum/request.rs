@@ -1,8 +1,9 @@
 //! Which checksum a request gets, as botocore's
 //! `resolve_request_checksum_algorithm` decides (the algorithm member if the
 //! caller set it; CRC32 when the operation requires a checksum or supports
-//! one and `request_checksum_calculation` is `when_supported`; `Content-MD5`
-//! for operations that only carry the legacy `httpChecksumRequired` trait).
+//! one and `request_checksum_calculation` is `when_supported`; since
+//! botocore 1.36 that includes operations with only the legacy
+//! `httpChecksumRequired` trait, which used to get `Content-MD5`).
 
 use http::HeaderMap;
 
@@ -15,8 +16,6 @@ use crate::value::Value;
 pub enum RequestChecksum {
     /// No checksum (or the caller supplied one).
     None,
-    /// The legacy `Content-MD5` header.
-    Md5,
     /// A flexible checksum; `algorithm_header` is the header naming the
     /// algorithm (`x-amz-sdk-checksum-algorithm`) when the SDK chose it.
     Flexible {
@@ -58,15 +57,6 @@ pub fn resolve(
             algorithm,
             algorithm_header: None,
         });
-    }
-    if flexible.is_none() {
-        return Ok(
-            if op.http_checksum_required && !headers.contains_key("content-md5") {
-                RequestChecksum::Md5
-            } else {
-                RequestChecksum::None
-            },
-        );
     }
     let wanted =
         required || (member.is_some() && setting == RequestChecksumCalculation::WhenSupported);

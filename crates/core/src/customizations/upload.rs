@@ -51,6 +51,11 @@ pub struct Upload {
     headers: Vec<(HeaderName, HeaderValue)>,
     /// Headers removed from the request.
     remove: Vec<HeaderName>,
+    /// The flexible checksum header computed for a body in memory (what
+    /// botocore's S3 signer looks for before leaving the payload unsigned).
+    checksum_header: Option<&'static str>,
+    /// The input's payload is a blob (botocore's `has_streaming_input`).
+    blob_input: bool,
 }
 
 #[derive(Debug)]
@@ -97,6 +102,8 @@ pub fn prepare(
         kind: Kind::InMemory,
         headers: Vec::new(),
         remove: Vec::new(),
+        checksum_header: None,
+        blob_input: has_blob_payload(ctx.model, ctx.op),
     };
     let method_sends_body = matches!(*request.method(), http::Method::PUT | http::Method::POST);
     let body_len = payload
@@ -110,16 +117,13 @@ pub fn prepare(
     let Some(body) = payload else {
         match checksum {
             RequestChecksum::None => {}
-            RequestChecksum::Md5 => {
-                let md5 = ChecksumAlgorithm::Md5.checksum_of(request.body());
-                up.add(http::header::HeaderName::from_static("content-md5"), &md5)?;
-            }
             RequestChecksum::Flexible {
                 algorithm,
                 algorithm_header,
             } => {
                 let value = algorithm.checksum_of(request.body());
                 up.add_named(algorithm.header_name(), &value)?;
+                up.checksum_header = Some(algorithm.header_name());
                 if let Some(h) = algorithm_header {
                     up.add_named(&h, algorithm.name())?;
                 }
@@ -132,12 +136,6 @@ pub fn prepare(
             algorithm,
             algorithm_header,
         } => (Some(algorithm), algorithm_header),
-        RequestChecksum::Md5 => {
-            return Err(format!(
-                "{} needs a Content-MD5 of its body: give it the body as bytes, not a stream",
-                ctx.op.name
-            ))
-        }
         // A stream of unknown length can only go aws-chunked, which always
         // carries a trailing checksum when unsigned.
         RequestChecksum::None if body.len().is_none() => (Some(DEFAULT_ALGORITHM), None),
@@ -191,6 +189,19 @@ pub fn prepare(
         sign_chunks,
     };
     Ok(up)
+}
+
+/// Whether `op`'s input payload is a blob (streaming or not).
+fn has_blob_payload(model: &ServiceModel, op: &Operation) -> bool {
+    let Some(input) = op.input else {
+        return false;
+    };
+    let shape = model.shape(input);
+    shape
+        .payload
+        .as_deref()
+        .and_then(|p| shape.member_index(p))
+        .is_some_and(|i| model.shape(shape.members[i].target).kind == crate::model::ShapeKind::Blob)
 }
 
 /// Refuses a modeled `Content-Length` (S3's `ContentLength`) that is not
@@ -252,6 +263,22 @@ impl Upload {
         }
     }
 
+    /// Whether a body in memory is signed as `UNSIGNED-PAYLOAD`. S3-style
+    /// signing decides as botocore's `S3SigV4Auth`: only over HTTPS with the
+    /// checksum header this upload computed (else `Content-MD5`) present,
+    /// and then for blob payloads (`PutObject`, `UploadPart`) or operations
+    /// modeled with an unsigned body; other signing follows the model.
+    fn payload_unsigned(&self, request: &Request<Bytes>, opts: &SigningOptions<'_>) -> bool {
+        if !opts.s3 {
+            return opts.unsigned_payload;
+        }
+        let https = request.uri().scheme_str() == Some("https");
+        let checksum = self.checksum_header.unwrap_or("content-md5");
+        https
+            && request.headers().contains_key(checksum)
+            && (self.blob_input || opts.unsigned_payload)
+    }
+
     /// True when the body is streamed (the request body bytes are unused).
     pub fn is_streamed(&self) -> bool {
         !matches!(self.kind, Kind::InMemory)
@@ -269,7 +296,11 @@ impl Upload {
             Kind::InMemory => {
                 if let Some((creds, opts)) = signing {
                     let body = request.body().clone();
-                    crate::signing::sign_request(request, &body, creds, opts)
+                    let opts = SigningOptions {
+                        unsigned_payload: self.payload_unsigned(request, opts),
+                        ..opts.clone()
+                    };
+                    crate::signing::sign_request(request, &body, creds, &opts)
                         .map_err(|e| format!("signing failed: {e}"))?;
                 }
                 Ok(SdkBody::from_bytes(request.body().clone()))
@@ -356,6 +387,8 @@ mod sigv4a_tests {
             kind,
             headers: Vec::new(),
             remove: Vec::new(),
+            checksum_header: None,
+            blob_input: true,
         };
         let request = Request::builder()
             .method("PUT")
