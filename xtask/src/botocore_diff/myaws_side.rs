@@ -18,12 +18,11 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use myaws_core::client::ClientHandle;
 use myaws_core::config::{Env, SharedConfig};
-use myaws_core::convert::{self, JsonOptions};
 use myaws_core::error::SdkError;
 use myaws_core::events::{HookOutcome, HttpResponse};
 use myaws_core::service::Service;
 use myaws_core::time::TimeSource;
-use myaws_core::{ClientConfig, Credentials, Session, Value};
+use myaws_core::{ClientConfig, Credentials, Session};
 use serde_json::Value as Json;
 
 /// The access key id both sides sign with.
@@ -335,57 +334,27 @@ pub fn canned(
     })
 }
 
-/// `call_json`, but a streaming output member comes back as a blob.
+/// `call_json` (a streaming output member comes back as a blob), with the
+/// error's exception name and members.
 async fn call(
     client: &ClientHandle,
     operation: &str,
     params: Json,
 ) -> Result<Json, SdkError<(Option<String>, Json)>> {
-    let model = client.model().clone();
-    let opts = JsonOptions::default();
-    let invalid = |problem: String| {
-        SdkError::Validation(myaws_core::error::ValidationError {
-            operation: operation.to_string(),
-            problems: vec![problem],
-        })
+    let streams = client.operation_index(operation).is_some_and(|i| {
+        let model = client.model();
+        let op = &model.operations[i];
+        myaws_core::eventstream::input_stream_member(model, op).is_some()
+            || myaws_core::eventstream::output_stream_member(model, op).is_some()
+    });
+    let result = if streams {
+        // The events themselves are not compared: the output's other members.
+        client
+            .call_stream(operation, params)
+            .await
+            .map(|streaming| streaming.output)
+    } else {
+        client.call_json(operation, params).await
     };
-    let index = client
-        .operation_index(operation)
-        .ok_or_else(|| invalid(format!("unknown operation {operation}")))?;
-    let op = &model.operations[index];
-    let input = match op.input {
-        Some(shape) => {
-            convert::from_json(&model, shape, &params, opts).map_err(|e| invalid(e.to_string()))?
-        }
-        None if params.as_object().is_none_or(|o| o.is_empty()) => Value::Null,
-        None => return Err(invalid(format!("{} takes no parameters", op.name))),
-    };
-    match client.invoke(index, input).await {
-        Ok((mut out, _, _)) => {
-            if let Value::Struct(slots) = &mut out {
-                for slot in slots.iter_mut() {
-                    if !matches!(slot, Value::Stream(_)) {
-                        continue;
-                    }
-                    if let Value::Stream(stream) = std::mem::take(slot) {
-                        let bytes = stream.collect().await.map_err(|e| {
-                            SdkError::Construction(format!("reading the streamed body: {e}"))
-                        })?;
-                        *slot = Value::Blob(bytes);
-                    }
-                }
-            }
-            Ok(match op.output {
-                Some(shape) => convert::to_json(&model, shape, &out, opts),
-                None => Json::Object(Default::default()),
-            })
-        }
-        Err(e) => Err(e.map_service(|raw| {
-            let members = match raw.shape.as_deref().and_then(|n| model.shape_id(n)) {
-                Some(id) => convert::to_json(&model, id, &raw.value, opts),
-                None => Json::Null,
-            };
-            (raw.shape, members)
-        })),
-    }
+    result.map_err(|e| e.map_service(|dynamic| (dynamic.exception, dynamic.members)))
 }
