@@ -133,18 +133,6 @@ impl Check {
     fn skip_flag(self) -> String {
         format!("--skip-{}", self.name())
     }
-
-    /// Whether the step runs without being asked for. The differential
-    /// test against botocore is off until myaws ports botocore's
-    /// customizations (it fails today); `--with-botocore-diff` runs it.
-    fn on_by_default(self) -> bool {
-        !matches!(self, Check::BotocoreDiff)
-    }
-
-    /// The flag that turns on a step that is off by default.
-    fn with_flag(self) -> String {
-        format!("--with-{}", self.name())
-    }
 }
 
 /// The feature combinations checked besides the default (rustls): TLS,
@@ -158,24 +146,20 @@ const MOTO_STEP: &str = "moto";
 /// Usage of `cargo xtask test`.
 const TEST_USAGE: &str = "\
 usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-features] [--skip-regen]
-                        [--with-botocore-diff] [--skip-tests]
+                        [--skip-botocore-diff] [--skip-tests]
 
 Starts moto, then runs in order (stopping at the first failure):
   fmt     cargo fmt --all -- --check
   clippy  cargo clippy --workspace --all-targets -- -D warnings
   features cargo check -p myaws-core --no-default-features [--features native-tls]; --features http2; clippy and test --lib with --features sigv4a
   regen   cargo xtask regen --check
-  botocore-diff cargo xtask botocore-diff   (only with --with-botocore-diff, for now)
+  botocore-diff cargo xtask botocore-diff   (the differential test against botocore)
   tests   cargo test --workspace --no-fail-fast   (with MYAWS_TEST_ENDPOINT set to moto)
-The --skip flags are for local use; CI runs every step that is on by default.";
+The --skip flags are for local use; CI runs every step.";
 
 /// Runs every check and test, with moto up for the tests.
 pub fn test(args: &[String]) -> Result<(), String> {
     let skipped = parse_skips(args)?;
-    let explicit: Vec<Check> = Check::ALL
-        .into_iter()
-        .filter(|c| args.contains(&c.skip_flag()))
-        .collect();
     let mut plan = vec![(MOTO_STEP, format!("start moto {}", moto::MOTO_VERSION))];
     plan.extend(
         Check::ALL
@@ -185,7 +169,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
     let mut report = Report::new(&plan);
     let root = workspace_root();
     let mut counts = None;
-    let result = run_checks(&root, &skipped, &explicit, &mut report, &mut counts);
+    let result = run_checks(&root, &skipped, &mut report, &mut counts);
     println!("\n{}", report.render());
     if let Some(counts) = counts {
         // Last, as a plain closing line for whoever reads the log's end.
@@ -194,21 +178,10 @@ pub fn test(args: &[String]) -> Result<(), String> {
     result
 }
 
-/// The checks left out: those named by `--skip-NAME` flags in `args`, and
-/// those off by default unless `--with-NAME` is given.
+/// The checks left out: those named by `--skip-NAME` flags in `args`.
 fn parse_skips(args: &[String]) -> Result<Vec<Check>, String> {
-    let mut skipped: Vec<Check> = Check::ALL
-        .into_iter()
-        .filter(|c| !c.on_by_default())
-        .collect();
+    let mut skipped = Vec::new();
     for arg in args {
-        if let Some(check) = Check::ALL
-            .into_iter()
-            .find(|c| !c.on_by_default() && *arg == c.with_flag())
-        {
-            skipped.retain(|c| *c != check);
-            continue;
-        }
         let check = Check::ALL
             .into_iter()
             .find(|check| *arg == check.skip_flag())
@@ -220,22 +193,11 @@ fn parse_skips(args: &[String]) -> Result<Vec<Check>, String> {
     Ok(skipped)
 }
 
-/// Why a skipped step was skipped: its `--skip-` flag, or that it is off
-/// by default.
-fn skip_reason(check: Check, args_skipped: bool) -> String {
-    if args_skipped || check.on_by_default() {
-        check.skip_flag()
-    } else {
-        format!("default; {} runs it", check.with_flag())
-    }
-}
-
 /// Starts moto (unless the tests are skipped) and runs the checks in order,
 /// stopping at the first failure; `counts` receives the test totals.
 fn run_checks(
     root: &Path,
     skipped: &[Check],
-    explicit: &[Check],
     report: &mut Report,
     counts: &mut Option<TestCounts>,
 ) -> Result<(), String> {
@@ -253,7 +215,7 @@ fn run_checks(
     };
     for check in Check::ALL {
         if skipped.contains(&check) {
-            report.skip(check.name(), &skip_reason(check, explicit.contains(&check)));
+            report.skip(check.name(), &check.skip_flag());
             continue;
         }
         report.run(check.name(), || {
@@ -325,16 +287,12 @@ mod tests {
         let args = ["--skip-clippy".to_string(), "--skip-tests".to_string()];
         assert_eq!(
             parse_skips(&args).unwrap(),
-            vec![Check::BotocoreDiff, Check::Clippy, Check::Tests]
+            vec![Check::Clippy, Check::Tests]
         );
-        assert_eq!(parse_skips(&[]).unwrap(), vec![Check::BotocoreDiff]);
+        assert_eq!(parse_skips(&[]).unwrap(), vec![]);
         assert_eq!(
-            parse_skips(&["--with-botocore-diff".to_string()]).unwrap(),
-            vec![]
-        );
-        assert_eq!(
-            skip_reason(Check::BotocoreDiff, false),
-            "default; --with-botocore-diff runs it"
+            parse_skips(&["--skip-botocore-diff".to_string()]).unwrap(),
+            vec![Check::BotocoreDiff]
         );
         let error = parse_skips(&["--skip-moto".to_string()]).unwrap_err();
         assert!(error.starts_with("unknown option `--skip-moto`"), "{error}");
@@ -343,12 +301,7 @@ mod tests {
     #[test]
     fn usage_lists_every_skip_flag_and_command() {
         for check in Check::ALL {
-            let flag = if check.on_by_default() {
-                check.skip_flag()
-            } else {
-                check.with_flag()
-            };
-            assert!(TEST_USAGE.contains(&flag), "{check:?}");
+            assert!(TEST_USAGE.contains(&check.skip_flag()), "{check:?}");
             assert!(TEST_USAGE.contains(check.command()), "{check:?}");
         }
     }

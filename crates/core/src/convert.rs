@@ -288,6 +288,14 @@ pub fn to_json(model: &ServiceModel, shape: ShapeId, value: &Value, opts: JsonOp
         }
         Value::Struct(slots) => {
             let mut obj = Map::new();
+            if let Some(name) = crate::protocol::de::unknown_union_member(s, slots) {
+                // boto3's shape for a union member this model does not know.
+                obj.insert(
+                    "SDK_UNKNOWN_MEMBER".to_owned(),
+                    serde_json::json!({ "name": name }),
+                );
+                return Json::Object(obj);
+            }
             for (m, v) in s.members.iter().zip(slots) {
                 if !v.is_null() {
                     obj.insert(m.name.clone(), to_json(model, m.target, v, opts));

@@ -407,6 +407,23 @@ fn generalize_form_key(key: &str) -> String {
 }
 
 /// Compares two multisets of pairs (query strings, form bodies).
+/// Two URLs with the same scheme, host and path and the same query
+/// parameters, whatever their order.
+fn same_url(a: &str, b: &str) -> bool {
+    let split = |u: &str| {
+        u.split_once('?')
+            .map(|(base, q)| (base.to_owned(), pairs(q, false)))
+    };
+    match (split(a), split(b)) {
+        (Some((base_a, mut qa)), Some((base_b, mut qb))) if a.starts_with("http") => {
+            qa.sort();
+            qb.sort();
+            base_a == base_b && qa == qb
+        }
+        _ => false,
+    }
+}
+
 fn diff_pairs(
     what: &str,
     mut b: Vec<(String, String)>,
@@ -426,6 +443,11 @@ fn diff_pairs(
         let bv: Vec<&String> = b.iter().filter(|(k, _)| k == key).map(|(_, v)| v).collect();
         let mv: Vec<&String> = m.iter().filter(|(k, _)| k == key).map(|(_, v)| v).collect();
         if bv == mv {
+            continue;
+        }
+        // URLs (presigned `PresignedUrl`s) are equal when their query
+        // parameters are, in any order.
+        if bv.len() == 1 && mv.len() == 1 && same_url(bv[0], mv[0]) {
             continue;
         }
         let general = generalize_form_key(key);
@@ -899,15 +921,22 @@ mod tests {
             &[("X-Amz-Date", "1"), ("Authorization", AUTH)],
             "{\"a\": 1}",
         );
-        let m = wire(
-            "POST",
-            "https://h:443/",
-            &[("x-amz-date", "1"), ("authorization", AUTH), ("host", "h")],
-            "{\"a\":1.0}",
-        );
-        let c = compare_requests("json", b, m);
+        let m = |body: &str| {
+            wire(
+                "POST",
+                "https://h:443/",
+                &[("x-amz-date", "1"), ("authorization", AUTH), ("host", "h")],
+                body,
+            )
+        };
+        let c = compare_requests("json", b.clone(), m("{\"a\": 1}"));
         assert!(c.findings.is_empty(), "{:?}", c.findings);
         assert!(c.signature_compared);
+        // Equal in meaning, not in bytes: the payload hashes differ, so the
+        // signatures are not compared.
+        let c = compare_requests("json", b, m("{\"a\":1.0}"));
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+        assert!(!c.signature_compared);
     }
 
     #[test]

@@ -241,7 +241,8 @@ fn hand_picked_requests_sign_as_aws_sigv4_does() {
             ("x-amz-content-sha256", header(b"stale")),
             ("transfer-encoding", header(b"chunked")),
             ("x-amzn-trace-id", header(b"Root=1-2-3")),
-            ("x-amz-meta-utf8", header("café".as_bytes())),
+            // Not here: values beyond ASCII, which aws-sigv4 leaves
+            // unsigned and myaws signs as botocore does (see `tests.rs`).
             ("range", header(b"bytes=0-9")),
         ],
         vec![

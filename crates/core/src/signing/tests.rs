@@ -245,6 +245,25 @@ fn repeated_headers_are_joined_and_values_trimmed() {
 }
 
 #[test]
+fn values_beyond_ascii_are_signed_as_botocore_signs_them() {
+    let mut headers = HeaderMap::new();
+    // UTF-8 text, as a Rust string becomes on the wire: signed as it is.
+    headers.append(
+        "x-amz-meta-utf8",
+        HeaderValue::from_bytes("caf\u{e9}".as_bytes()).unwrap(),
+    );
+    // Bytes that are not UTF-8: signed as Latin-1 characters.
+    headers.append("x-latin1", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+    let text = canonical_request("https://h.example.com/", &headers, &settings(false));
+    assert!(text.contains("x-amz-meta-utf8:caf\u{e9}\n"), "{text}");
+    assert!(text.contains("x-latin1:caf\u{e9}\n"), "{text}");
+    assert!(
+        text.contains("host;x-amz-date;x-amz-meta-utf8;x-latin1\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn the_empty_payload_hash_is_the_sha256_of_nothing() {
     let mut out = [0; 64];
     assert_eq!(super::encoding::sha256_hex(b"", &mut out), EMPTY_SHA256);

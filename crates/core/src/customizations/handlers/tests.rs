@@ -564,3 +564,26 @@ fn retry_headers_count_attempts_and_name_the_maximum_from_the_second() {
     let values: Vec<&str> = legacy.iter().map(|(_, v)| v.as_str()).collect();
     assert_eq!(values, ["attempt=1", "attempt=2"]);
 }
+
+#[test]
+fn get_bucket_location_always_has_a_location_constraint_on_the_dynamic_path() {
+    let (s3, _) = client(
+        "s3",
+        "us-east-1",
+        200,
+        r#"<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>"#,
+    );
+    let out = run(s3.call_json("GetBucketLocation", json!({"Bucket": "b"}))).unwrap();
+    assert_eq!(
+        out.get("LocationConstraint"),
+        Some(&serde_json::Value::Null)
+    );
+    let (s3, _) = client(
+        "s3",
+        "us-east-1",
+        200,
+        r#"<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">eu-west-1</LocationConstraint>"#,
+    );
+    let out = run(s3.call_json("GetBucketLocation", json!({"Bucket": "b"}))).unwrap();
+    assert_eq!(out["LocationConstraint"], "eu-west-1");
+}

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use super::budget::Budget;
 use super::cbor::{self, Cbor};
 use super::scalar::timestamp_from_secs;
-use super::{check_depth, check_union, empty_struct, kind_name};
+use super::{check_depth, check_union, empty_struct, kind_name, unknown_union};
 use crate::model::{ServiceModel, ShapeId, ShapeKind};
 use crate::protocol::ProtocolError;
 use crate::value::Value;
@@ -71,6 +71,16 @@ pub(crate) fn value(
                 }
             }
             budget.slots(shape.members.len())?;
+            if shape.union {
+                let unknown = entries.iter().find_map(|(k, v)| {
+                    let k = k.as_str()?;
+                    (k != "__type" && !matches!(v, Cbor::Null) && shape.member_index(k).is_none())
+                        .then_some(k)
+                });
+                if let Some(name) = unknown {
+                    return Ok(unknown_union(model, id, name));
+                }
+            }
             let mut slots = vec![Value::Null; shape.members.len()];
             for (k, v) in entries {
                 let Some(i) = k.as_str().and_then(|k| shape.member_index(k)) else {

@@ -13,7 +13,9 @@ use serde_json::{Map, Value as Json};
 
 use super::budget::{Budget, SLOT};
 use super::scalar::{decode_base64, parse_bool, parse_timestamp, shorten, timestamp_from_secs};
-use super::{check_union, empty_struct, is_bound_outside_body, kind_name, MAX_DEPTH};
+use super::{
+    check_union, empty_struct, is_bound_outside_body, kind_name, unknown_union, MAX_DEPTH,
+};
 use crate::model::{ServiceModel, ShapeId, ShapeKind};
 use crate::protocol::ProtocolError;
 use crate::value::Value;
@@ -242,6 +244,7 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
                 // first one is a member this model knows.
                 let mut set = 0usize;
                 let mut first_known = None;
+                let mut unknown_name = None;
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     let found = shape.members.iter().position(|m| m.wire_name() == key);
                     let member = found.map(|i| &shape.members[i]);
@@ -253,6 +256,9 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
                         let null = map.next_value_seed(IsNull)?;
                         if shape.union && !null && key != "__type" {
                             set += 1;
+                            if first_known.is_none() {
+                                unknown_name = Some(key.into_owned());
+                            }
                             first_known.get_or_insert(false);
                         }
                         continue;
@@ -271,8 +277,9 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
                     }
                     if first_known == Some(false) {
                         // A variant this model does not know: the union
-                        // stays empty.
-                        return Ok(empty_struct(model, self.id));
+                        // stays empty, with the variant's name.
+                        let name = unknown_name.unwrap_or_default();
+                        return Ok(unknown_union(model, self.id, &name));
                     }
                 }
                 Ok(Value::Struct(slots))

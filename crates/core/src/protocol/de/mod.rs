@@ -107,6 +107,27 @@ pub(crate) fn empty_struct(model: &ServiceModel, shape: ShapeId) -> Value {
     Value::Struct(vec![Value::Null; model.shape(shape).members.len()])
 }
 
+/// A union holding a member this model does not know, named `name`: no
+/// member set, and the name in one slot past the members (what botocore
+/// returns as `{"SDK_UNKNOWN_MEMBER": {"name": ...}}`; typed values ignore
+/// the extra slot).
+pub(crate) fn unknown_union(model: &ServiceModel, shape: ShapeId, name: &str) -> Value {
+    let mut slots = vec![Value::Null; model.shape(shape).members.len()];
+    slots.push(Value::String(name.to_owned()));
+    Value::Struct(slots)
+}
+
+/// The name of the unknown member of a union parsed by [`unknown_union`].
+pub fn unknown_union_member<'v>(
+    shape: &crate::model::Shape,
+    slots: &'v [Value],
+) -> Option<&'v str> {
+    if !shape.union || slots.len() != shape.members.len() + 1 {
+        return None;
+    }
+    slots.last()?.as_str()
+}
+
 /// True when a member is bound outside the body (REST protocols).
 pub(crate) fn is_bound_outside_body(member: &Member) -> bool {
     matches!(

@@ -80,9 +80,8 @@ pub(crate) fn parse(
 }
 
 /// The payload member `index` of `shape`: raw bytes or text for blobs and
-/// strings, a parsed body otherwise. An empty body leaves a non-streaming
-/// blob or string payload absent; event streams are left to the streaming
-/// layer.
+/// strings (empty ones for an empty body, as botocore sets them), a parsed
+/// body otherwise; event streams are left to the streaming layer.
 fn payload(
     model: &ServiceModel,
     index: usize,
@@ -95,9 +94,7 @@ fn payload(
     if target.event_stream {
         return Ok(Value::Null);
     }
-    let streaming = member.streaming || target.streaming;
     match target.kind {
-        ShapeKind::Blob | ShapeKind::String if body.is_empty() && !streaming => Ok(Value::Null),
         ShapeKind::Blob => Ok(Value::Blob(Bytes::copy_from_slice(body))),
         ShapeKind::String => std::str::from_utf8(body)
             .map(|s| Value::String(s.to_string()))

@@ -154,7 +154,12 @@ fn json_unions_empty_unknown_and_overfull() {
     );
     assert_eq!(
         ok(&m, 200, &h, br#"{"U": {"Future": 1}}"#).get("U").clone(),
-        Value::Struct(vec![Value::Null, Value::Null])
+        // No member set; the unknown member's name one slot past them.
+        Value::Struct(vec![
+            Value::Null,
+            Value::Null,
+            Value::String("Future".into())
+        ])
     );
     let op = m.operation("Op").unwrap();
     let r = Response {
@@ -240,7 +245,11 @@ fn payload_blobs_and_strings() {
         ok(&blob, 200, &h, b"\xff\x00raw").get("Data").clone(),
         Value::Blob(Bytes::from_static(b"\xff\x00raw"))
     );
-    assert_eq!(ok(&blob, 200, &h, b"").get("Data").clone(), Value::Null);
+    // An empty body is an empty payload, as botocore returns it.
+    assert_eq!(
+        ok(&blob, 200, &h, b"").get("Data").clone(),
+        Value::Blob(Bytes::new())
+    );
     let streaming = build("rest-xml", "SB");
     assert_eq!(
         ok(&streaming, 200, &h, b"").get("Data").clone(),
@@ -581,4 +590,26 @@ fn unknown_elements_are_skipped_without_memory() {
     let m = model("json", json!({"A": {"shape": "S"}}), json!({}));
     let body = format!("{{{}\"A\":\"x\"}}", "\"J\":[0],".repeat(1_000_000));
     assert_eq!(*ok(&m, 200, &h, body.as_bytes()).get("A"), s("x"));
+}
+
+#[test]
+fn xml_elements_fill_every_member_named_after_them() {
+    // S3's deprecated notification shapes: a scalar `Event` and a
+    // flattened `Events` list read from the same `<Event>` elements, in
+    // either member order.
+    for members in [
+        json!({"Event": {"shape": "S"}, "Events": {"shape": "EL", "locationName": "Event"}}),
+        json!({"Events": {"shape": "EL", "locationName": "Event"}, "Event": {"shape": "S"}}),
+    ] {
+        let extra = json!({"EL": {"type": "list", "member": {"shape": "S"}, "flattened": true}});
+        let m = model("rest-xml", members, extra);
+        let out = ok(
+            &m,
+            200,
+            &HeaderMap::new(),
+            b"<Out><Event>a</Event><Event>b</Event></Out>",
+        );
+        assert_eq!(*out.get("Event"), s("a"));
+        assert_eq!(*out.get("Events"), Value::List(vec![s("a"), s("b")]));
+    }
 }

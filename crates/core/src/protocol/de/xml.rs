@@ -19,7 +19,9 @@ use quick_xml::Reader;
 use super::budget::{Budget, SLOT};
 use super::scalar::{self, BoolStyle};
 use super::xml_dom::local_name;
-use super::{check_depth, check_union, empty_struct, is_bound_outside_body, MAX_DEPTH};
+use super::{
+    check_depth, check_union, empty_struct, is_bound_outside_body, unknown_union, MAX_DEPTH,
+};
 use crate::model::{Member, Operation, ServiceModel, ShapeId, ShapeKind};
 use crate::protocol::ProtocolError;
 use crate::value::Value;
@@ -27,6 +29,9 @@ use crate::value::Value;
 /// Reads XML outputs with the service model.
 pub(crate) struct XmlReader<'m> {
     model: &'m ServiceModel,
+    /// Per structure: whether two members are read from elements of the
+    /// same name (computed when first seen).
+    clashes: std::cell::RefCell<std::collections::HashMap<ShapeId, bool>>,
 }
 
 /// An element's start: its local name and, when asked for, its attributes.
@@ -225,7 +230,10 @@ enum NameRank {
 impl<'m> XmlReader<'m> {
     /// A reader.
     pub(crate) fn new(model: &'m ServiceModel, _ec2: bool) -> Self {
-        XmlReader { model }
+        XmlReader {
+            model,
+            clashes: Default::default(),
+        }
     }
 
     /// A query/ec2 success response: the output is the `resultWrapper` child
@@ -469,10 +477,15 @@ impl<'m> XmlReader<'m> {
                     }
                     check_union(&shape.name, union_count)?;
                 }
-                let Some((i, rank)) = self.member_for(id, child.name()) else {
+                let Some((mut i, rank)) = self.member_for(id, child.name()) else {
                     ev.skip(&child)?;
                     continue;
                 };
+                let clash = rank == NameRank::Botocore && self.has_clash(id);
+                if clash {
+                    // Read repeated elements into the list among namesakes.
+                    i = self.list_namesake(id, i, child.name());
+                }
                 let m = &shape.members[i];
                 if is_bound_outside_body(m) || filled[i].is_some_and(|r| r < rank) {
                     ev.skip(&child)?;
@@ -499,6 +512,9 @@ impl<'m> XmlReader<'m> {
                     (slot, _) => *slot = self.value(ev, Some(m), m.target, &child, depth + 1)?,
                 }
                 filled[i] = Some(rank);
+                if clash {
+                    self.fill_namesakes(id, i, child.name(), &mut slots, &mut filled);
+                }
             }
         }
         if shape.members.iter().any(|m| m.xml_attribute) {
@@ -516,11 +532,87 @@ impl<'m> XmlReader<'m> {
                 return Ok(Value::Null);
             };
             if self.member_for(id, &first).is_none() {
-                // A variant this model does not know: the union stays empty.
-                return Ok(empty_struct(self.model, id));
+                // A variant this model does not know: the union stays
+                // empty, with the variant's name.
+                return Ok(unknown_union(self.model, id, &first));
             }
         }
         Ok(Value::Struct(slots))
+    }
+
+    /// Whether two members of structure `id` are read from elements of the
+    /// same name (S3's deprecated notification configurations name a
+    /// scalar `Event` and a flattened `Events` list alike).
+    fn has_clash(&self, id: ShapeId) -> bool {
+        *self.clashes.borrow_mut().entry(id).or_insert_with(|| {
+            let members = &self.model.shape(id).members;
+            let mut names: Vec<&str> = members.iter().map(|m| self.key_names(m).0).collect();
+            names.sort_unstable();
+            names.windows(2).any(|w| w[0] == w[1])
+        })
+    }
+
+    /// The shape of one element of member `m`: its own target, or its
+    /// item's when it is a flattened list.
+    fn element_shape(&self, m: &Member) -> ShapeId {
+        let target = self.model.shape(m.target);
+        match (&target.kind, target.member.as_deref()) {
+            (ShapeKind::List, Some(item)) if m.flattened || target.flattened => item.target,
+            _ => m.target,
+        }
+    }
+
+    /// Among the members read from elements named `name` (member `i`
+    /// first), a flattened list of the same elements, else `i`.
+    fn list_namesake(&self, id: ShapeId, i: usize, name: &str) -> usize {
+        let members = &self.model.shape(id).members;
+        let element = self.element_shape(&members[i]);
+        members
+            .iter()
+            .enumerate()
+            .find(|(_, m)| {
+                self.key_names(m).0 == name
+                    && self.element_shape(m) == element
+                    && element != m.target
+            })
+            .map_or(i, |(j, _)| j)
+    }
+
+    /// Gives the element just read into member `i` to the other members
+    /// read from elements named `name`, as botocore fills each of them: a
+    /// flattened list gets the item, an unset scalar the value.
+    fn fill_namesakes(
+        &self,
+        id: ShapeId,
+        i: usize,
+        name: &str,
+        slots: &mut [Value],
+        filled: &mut [Option<NameRank>],
+    ) {
+        let members = &self.model.shape(id).members;
+        let element = self.element_shape(&members[i]);
+        let item = match &slots[i] {
+            Value::List(items) if element != members[i].target => items.last().cloned(),
+            Value::List(_) | Value::Map(_) => None,
+            scalar => Some(scalar.clone()),
+        };
+        let Some(item) = item else {
+            return;
+        };
+        for (j, m) in members.iter().enumerate() {
+            if j == i || self.key_names(m).0 != name || self.element_shape(m) != element {
+                continue;
+            }
+            if element != m.target {
+                match &mut slots[j] {
+                    Value::List(items) => items.push(item.clone()),
+                    slot => *slot = Value::List(vec![item.clone()]),
+                }
+            } else if slots[j].is_null() {
+                slots[j] = item.clone();
+            }
+            filled[j] = Some(NameRank::Botocore);
+        }
     }
 
     /// The member a child element named `name` fills, and under which of

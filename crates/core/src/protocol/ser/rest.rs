@@ -209,12 +209,25 @@ fn label_text(model: &ServiceModel, m: &Member, v: &Value) -> Result<String, Pro
 
 /// The text of each item of a list value (null items are skipped), or of a
 /// single scalar.
+/// Where a member's text goes: timestamps default to RFC 822 in headers
+/// (whole seconds) and ISO 8601 in the query string.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Header,
+    Query,
+}
+
 fn texts(
     model: &ServiceModel,
     m: &Member,
     v: &Value,
-    default: TimestampFormat,
+    place: Place,
 ) -> Result<Vec<String>, ProtocolError> {
+    let (default, precision) = match place {
+        // Headers carry whole seconds, whatever the format.
+        Place::Header => (TimestampFormat::Rfc822, text::Precision::Seconds),
+        Place::Query => (TimestampFormat::Iso8601, text::Precision::of(model)),
+    };
     let shape = model.shape(m.target);
     match (shape.kind, v) {
         (ShapeKind::List, Value::List(items)) => {
@@ -227,25 +240,13 @@ fn texts(
             items
                 .iter()
                 .filter(|i| !i.is_null())
-                .map(|i| {
-                    text::scalar(
-                        model.shape(item.target),
-                        i,
-                        format,
-                        text::Precision::of(model),
-                    )
-                })
+                .map(|i| text::scalar(model.shape(item.target), i, format, precision))
                 .collect()
         }
         (ShapeKind::List, other) => Err(mismatch(shape, other)),
         _ => {
             let format = traits::timestamp_format(model, m).unwrap_or(default);
-            Ok(vec![text::scalar(
-                shape,
-                v,
-                format,
-                text::Precision::of(model),
-            )?])
+            Ok(vec![text::scalar(shape, v, format, precision)?])
         }
     }
 }
@@ -267,14 +268,14 @@ fn query_member(
             .ok_or_else(|| ProtocolError::new(format!("map `{}` has no value", shape.name)))?;
         for (k, item) in entries {
             if !item.is_null() {
-                params.set(k, texts(model, value, item, TimestampFormat::Iso8601)?);
+                params.set(k, texts(model, value, item, Place::Query)?);
             }
         }
         return Ok(());
     }
     params.set(
         traits::wire_name(model, m),
-        texts(model, m, v, TimestampFormat::Iso8601)?,
+        texts(model, m, v, Place::Query)?,
     );
     Ok(())
 }
@@ -290,7 +291,7 @@ fn header_member(
     let value = match (shape.kind, v) {
         (ShapeKind::List, Value::List(items)) if items.is_empty() => return Ok(()),
         (ShapeKind::List, _) => {
-            let items = texts(model, m, v, TimestampFormat::Rfc822)?;
+            let items = texts(model, m, v, Place::Header)?;
             // String items holding a comma or quote are quoted; HTTP dates
             // keep their comma unquoted.
             let strings = shape
@@ -312,7 +313,7 @@ fn header_member(
                 serde_json::to_string(d).map_err(|e| ProtocolError::new(format!("{name}: {e}")))?;
             text::base64(json.as_bytes())
         }
-        _ => texts(model, m, v, TimestampFormat::Rfc822)?.concat(),
+        _ => texts(model, m, v, Place::Header)?.concat(),
     };
     set_header(headers, name, &value)
 }
@@ -343,7 +344,7 @@ fn prefix_headers(
     let prefix = traits::wire_name(model, m);
     for (k, item) in entries {
         if !item.is_null() {
-            let text = texts(model, value, item, TimestampFormat::Rfc822)?.concat();
+            let text = texts(model, value, item, Place::Header)?.concat();
             set_header(headers, &format!("{prefix}{k}"), &text)?;
         }
     }
@@ -418,6 +419,24 @@ mod tests {
         );
         assert!(req.body.is_empty());
         assert!(req.headers.get("content-type").is_none());
+    }
+
+    #[test]
+    fn header_timestamps_are_whole_seconds_query_ones_keep_the_fraction() {
+        let req = request(
+            "/",
+            r#"{"h": {"shape": "T", "location": "header", "locationName": "x-h",
+                      "timestampFormat": "iso8601"},
+                "d": {"shape": "T", "location": "header", "locationName": "x-d"},
+                "q": {"shape": "T", "location": "querystring", "locationName": "q"}}"#,
+            None,
+            json!({"h": "2024-02-29T12:34:56.789Z", "d": "2024-02-29T12:34:56.789Z",
+                   "q": "2024-02-29T12:34:56.789Z"}),
+            BodyFormat::Json,
+        );
+        assert_eq!(req.headers["x-h"], "2024-02-29T12:34:56Z");
+        assert_eq!(req.headers["x-d"], "Thu, 29 Feb 2024 12:34:56 GMT");
+        assert_eq!(req.query, "q=2024-02-29T12%3A34%3A56.789000Z");
     }
 
     #[test]

@@ -92,6 +92,9 @@ pub(crate) enum Precision {
     /// Milliseconds in both (botocore's `enable_millisecond_timestamp_precision`
     /// handler, registered for Bedrock AgentCore).
     Millisecond,
+    /// Whole seconds in every format: headers (botocore's REST serializer
+    /// goes through `calendar.timegm`, which drops the fraction).
+    Seconds,
 }
 
 impl Precision {
@@ -133,6 +136,7 @@ pub(crate) fn timestamp(t: &DateTime, format: TimestampFormat, precision: Precis
                     0 => whole,
                     micros => format!("{stem}.{micros:06}Z"),
                 },
+                Precision::Seconds => whole,
             }
         }
         TimestampFormat::Rfc822 => DateTime::from_secs(t.secs()).to_http_date(),

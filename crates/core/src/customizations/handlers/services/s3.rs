@@ -77,6 +77,11 @@ pub(in super::super) static HANDLERS: &[Builtin] = &[
         handler: Handler::Serialized(escape_xml_payload),
     },
     Builtin {
+        event: "after-call.s3.GetBucketLocation",
+        name: "parse_get_bucket_location",
+        handler: Handler::Json(location_constraint_always_present),
+    },
+    Builtin {
         event: "before-parse.s3",
         name: "handle_expires_header",
         handler: Handler::Response(handle_expires_header),
@@ -558,5 +563,15 @@ mod tests {
             quote_copy_source("bucket/a?versionId=has space"),
             "bucket/a%3FversionId%3Dhas%20space"
         );
+    }
+}
+
+/// botocore's `parse_get_bucket_location` always sets `LocationConstraint`,
+/// `None` for buckets in us-east-1 (an empty element): boto3 code reads
+/// `response["LocationConstraint"]`, so the dynamic path keeps the key.
+fn location_constraint_always_present(_: &Context<'_>, output: &mut serde_json::Value) {
+    if let Some(map) = output.as_object_mut() {
+        map.entry("LocationConstraint")
+            .or_insert(serde_json::Value::Null);
     }
 }
