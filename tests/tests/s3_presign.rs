@@ -172,3 +172,56 @@ async fn expiry_limits_are_enforced_before_anything_is_sent() {
         .expect("7 days is allowed");
     assert!(week.url.contains("X-Amz-Expires=604800"), "{}", week.url);
 }
+
+#[tokio::test]
+async fn curl_uploads_a_file_with_a_presigned_post_form() {
+    use myaws_s3::custom::presign::PresignedPostRequest;
+
+    let s3 = client();
+    let bucket = bucket(&s3, "presign-post").await;
+    let form = s3
+        .generate_presigned_post(
+            PresignedPostRequest::new(&bucket, "uploads/${filename}")
+                .field("Content-Type", "text/plain")
+                .starts_with("$Content-Type", "text/")
+                .content_length_range(1, 1 << 20),
+        )
+        .await
+        .expect("generate_presigned_post");
+    let dir = std::env::temp_dir().join(unique("myaws-post"));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("note one.txt");
+    std::fs::write(&file, b"posted through a form\n").expect("write file");
+    let mut cmd = Command::new("curl");
+    cmd.args(["--silent", "--show-error", "--max-time", "30"])
+        .args(["-o", "/dev/null", "-w", "%{http_code}"]);
+    for (name, value) in &form.fields {
+        // `--form-string`: values are sent as they are (no `@` or `<`).
+        cmd.arg("--form-string").arg(format!("{name}={value}"));
+    }
+    cmd.arg("-F").arg(format!("file=@{}", file.display()));
+    cmd.arg(&form.url);
+    let output = cmd.output().expect("curl runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let status: u16 = String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((200..300).contains(&status), "POST answered {status}");
+
+    let got = s3
+        .get_object(
+            GetObjectRequest::default()
+                .bucket(&bucket)
+                .key("uploads/note one.txt"),
+        )
+        .await
+        .expect("the posted object exists under the file's name");
+    let body = got.body.expect("body").collect().await.expect("read body");
+    assert_eq!(&body[..], b"posted through a form\n");
+}

@@ -29,12 +29,16 @@ use crate::protocol::{self, SerializeOptions};
 use crate::signing::{sign_request, SigningAlgorithm, SigningOptions};
 use crate::value::Value;
 
+pub mod db_auth;
 mod error;
+pub mod post;
 mod request;
 #[cfg(test)]
 mod tests;
 
+pub use db_auth::{generate_db_auth_token, DB_AUTH_TOKEN_EXPIRES_IN};
 pub use error::PresignError;
+pub use post::{generate_presigned_post, PresignedPost, PresignedPostRequest};
 
 /// The longest expiry SigV4 allows: seven days.
 pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(7 * 24 * 60 * 60);
@@ -228,6 +232,68 @@ impl ClientHandle {
             options,
         })
         .await
+    }
+
+    /// Presigns a request that is none of the service's operations (RDS's
+    /// IAM database authentication tokens): `url` as given, its query
+    /// already encoded, signed with the client's credentials for
+    /// `signing_name` in `region` (SigV4, `host` the only signed header).
+    pub async fn presign_url(
+        &self,
+        method: Method,
+        url: &str,
+        signing_name: &str,
+        region: &str,
+        options: &PresignOptions,
+    ) -> Result<PresignedRequest, PresignError> {
+        let expires_in = options.checked_expiry()?;
+        crate::config::resolve::validate_region(
+            region,
+            &crate::config::SettingSource::ClientConfig,
+        )
+        .map_err(|e| PresignError::Request(e.to_string()))?;
+        let uri: http::Uri = url
+            .parse()
+            .map_err(|e| PresignError::Request(format!("invalid URL {url:?}: {e}")))?;
+        if uri.host().is_none_or(str::is_empty) {
+            return Err(PresignError::Request(format!(
+                "the URL {url:?} has no host"
+            )));
+        }
+        let mut request = http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .body(Bytes::new())
+            .map_err(|e| PresignError::Request(e.to_string()))?;
+        let credentials = self
+            .config()
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(PresignError::Credentials)?;
+        sign_request(
+            &mut request,
+            &[],
+            &credentials,
+            &SigningOptions {
+                region,
+                name: signing_name,
+                s3: false,
+                unsigned_payload: false,
+                presign_expires: Some(expires_in),
+                time: options
+                    .signing_time
+                    .unwrap_or_else(|| self.config().time_source.now()),
+                algorithm: SigningAlgorithm::SigV4,
+            },
+        )
+        .map_err(PresignError::Signing)?;
+        let (parts, _) = request.into_parts();
+        Ok(PresignedRequest {
+            method: parts.method,
+            url: parts.uri.to_string(),
+            headers: HeaderMap::new(),
+        })
     }
 
     /// Presigns an already serialized request of operation number `op` in

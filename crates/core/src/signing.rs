@@ -436,6 +436,48 @@ fn push_string_to_sign(
     out.push_str(creq_hash);
 }
 
+/// The SigV4 signature (hex) of any text, such as an S3 POST policy: the
+/// HMAC-SHA256 of `text` with the signing key of `credentials` for
+/// `time`'s day, `region` and `service`. Also returns the credential scope
+/// (`AKID/20240501/us-east-1/s3/aws4_request`) and the `x-amz-date` stamp.
+pub fn sign_text(
+    text: &str,
+    credentials: &Credentials,
+    time: SystemTime,
+    region: &str,
+    service: &str,
+) -> Result<TextSignature, String> {
+    let stamp = Stamp::new(time)?;
+    let key = KEYS.get(
+        credentials.access_key_id(),
+        credentials.secret_access_key(),
+        time,
+        stamp.date(),
+        region,
+        service,
+    );
+    Ok(TextSignature {
+        signature: v4::calculate_signature(key.as_bytes(), text.as_bytes()),
+        credential: format!(
+            "{}/{}/{region}/{service}/aws4_request",
+            credentials.access_key_id(),
+            stamp.date()
+        ),
+        date: stamp.date_time().to_owned(),
+    })
+}
+
+/// What [`sign_text`] returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSignature {
+    /// The signature, in hex.
+    pub signature: String,
+    /// The credential: access key id and scope.
+    pub credential: String,
+    /// The signing time as `x-amz-date` writes it (`20240501T123456Z`).
+    pub date: String,
+}
+
 /// The signature of `string_to_sign` with the (cached) key `opts.algorithm`
 /// signs with.
 fn calculate_signature(
@@ -492,13 +534,12 @@ impl<'a> SignatureParams<'a> {
         if let SigningAlgorithm::SigV4a { region_set } = self.algorithm {
             params.push(("X-Amz-Region-Set", region_set));
         }
-        params.extend([
-            ("X-Amz-SignedHeaders", self.signed_headers),
-            ("X-Amz-Signature", self.signature),
-        ]);
+        params.push(("X-Amz-SignedHeaders", self.signed_headers));
+        // botocore's order: the token, then the signature last.
         if let Some(token) = self.session_token {
             params.push(("X-Amz-Security-Token", token));
         }
+        params.push(("X-Amz-Signature", self.signature));
         params
     }
 }

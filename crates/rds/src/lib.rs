@@ -43,6 +43,9 @@ mod client;
 pub mod error;
 pub mod paginators;
 pub mod types;
+
+/// Hand-written additions to the generated client.
+pub mod custom;
 pub mod waiters;
 
 pub use client::Client;

@@ -345,3 +345,206 @@ async fn path_style_keeps_the_bucket_once_in_the_path() {
     assert_eq!(q["list-type"], "2");
     assert_eq!(q["prefix"], "a/");
 }
+
+/// An RDS client in us-east-1 with `akid`/`skid` (and `token`) whose clock
+/// reads 2016-11-07T17:39:33Z, the time of botocore's own test.
+fn rds_at_botocore_test_time(token: Option<&str>) -> ClientHandle {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/rds");
+    let session = Session::builder()
+        .env(crate::config::Env::from_pairs([(
+            "AWS_EC2_METADATA_DISABLED",
+            "true",
+        )]))
+        .shared_config(crate::config::SharedConfig::empty())
+        .region("us-east-1")
+        .credentials(Credentials::new(
+            "akid",
+            "skid",
+            token.map(str::to_string),
+            None,
+        ))
+        .build()
+        .unwrap();
+    let clock = crate::time::TimeSource::fixed(UNIX_EPOCH + Duration::from_secs(1_478_540_373));
+    ClientHandle::from_service(
+        &session,
+        Service::from_dir(&dir).unwrap(),
+        ClientConfig::default().time_source(clock),
+    )
+    .unwrap()
+}
+
+/// Expected tokens are botocore 1.43.67's for the same inputs (the first is
+/// also botocore's unit test's).
+#[test]
+fn db_auth_tokens_are_botocore_s() {
+    let run = |f| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    };
+    let rds = rds_at_botocore_test_time(None);
+    let host = "prod-instance.us-east-1.rds.amazonaws.com";
+    assert_eq!(
+        run(generate_db_auth_token(
+            &rds,
+            host,
+            3306,
+            "someusername",
+            None
+        ))
+        .unwrap(),
+        "prod-instance.us-east-1.rds.amazonaws.com:3306/?Action=connect&DBUser=someusername\
+         &X-Amz-Algorithm=AWS4-HMAC-SHA256\
+         &X-Amz-Credential=akid%2F20161107%2Fus-east-1%2Frds-db%2Faws4_request\
+         &X-Amz-Date=20161107T173933Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host\
+         &X-Amz-Signature=d1138cdbc0ca63eec012ec0fc6c2267e03642168f5884a7795320d4c18374c61"
+    );
+    assert_eq!(
+        run(generate_db_auth_token(
+            &rds,
+            host,
+            5432,
+            "user name+é",
+            Some("eu-west-1")
+        ))
+        .unwrap(),
+        "prod-instance.us-east-1.rds.amazonaws.com:5432/?Action=connect\
+         &DBUser=user%20name%2B%C3%A9&X-Amz-Algorithm=AWS4-HMAC-SHA256\
+         &X-Amz-Credential=akid%2F20161107%2Feu-west-1%2Frds-db%2Faws4_request\
+         &X-Amz-Date=20161107T173933Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host\
+         &X-Amz-Signature=835d59af7ea9835ed9bb7c38961029bd993a6255c5e25b81e517fd171f5c66d2"
+    );
+    let with_token = rds_at_botocore_test_time(Some("tok/en+="));
+    assert_eq!(
+        run(generate_db_auth_token(
+            &with_token,
+            "h.example.com",
+            3306,
+            "u",
+            None
+        ))
+        .unwrap(),
+        "h.example.com:3306/?Action=connect&DBUser=u&X-Amz-Algorithm=AWS4-HMAC-SHA256\
+         &X-Amz-Credential=akid%2F20161107%2Fus-east-1%2Frds-db%2Faws4_request\
+         &X-Amz-Date=20161107T173933Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host\
+         &X-Amz-Security-Token=tok%2Fen%2B%3D\
+         &X-Amz-Signature=41d58517e71667beb7b9122f81a0817603f4e3e3a474842ef4b1e70fddbfc841"
+    );
+    // Bad input is an error, not a token for another host.
+    for (host, user) in [("", "u"), ("h/evil", "u"), ("https://h", "u"), ("h", "")] {
+        let err = run(generate_db_auth_token(&rds, host, 3306, user, None)).unwrap_err();
+        assert!(matches!(err, PresignError::InvalidParams { .. }), "{err}");
+    }
+    let err = run(generate_db_auth_token(
+        &rds,
+        host,
+        3306,
+        "u",
+        Some("us east"),
+    ))
+    .unwrap_err();
+    assert!(matches!(err, PresignError::Request(_)), "{err}");
+}
+
+/// Presigned POST forms equal botocore 1.43.67's (with `signature_version`
+/// `s3v4`, at the same time) field for field; the URL is the bucket's
+/// regional endpoint where botocore uses the global one.
+#[test]
+fn presigned_posts_are_botocore_s() {
+    let s3_in = |region: &str, token: Option<&str>| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/s3");
+        let session = Session::builder()
+            .env(crate::config::Env::from_pairs([(
+                "AWS_EC2_METADATA_DISABLED",
+                "true",
+            )]))
+            .shared_config(crate::config::SharedConfig::empty())
+            .region(region)
+            .credentials(Credentials::new(
+                "AKIDEXAMPLE",
+                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                token.map(str::to_string),
+                None,
+            ))
+            .build()
+            .unwrap();
+        ClientHandle::from_service(
+            &session,
+            Service::from_dir(&dir).unwrap(),
+            ClientConfig::default(),
+        )
+        .unwrap()
+    };
+    // 2024-05-01T12:34:56.789Z.
+    let at = UNIX_EPOCH + Duration::from_millis(1_714_566_896_789);
+    let west = s3_in("us-west-2", None);
+    let central = s3_in("eu-central-1", Some("tok/en+="));
+    let request = PresignedPostRequest::new("my-bucket", "uploads/${filename}")
+        .field("acl", "public-read")
+        .field("Content-Type", "image/png")
+        .condition(json!({"acl": "public-read"}))
+        .condition(json!(["starts-with", "$Content-Type", "image/"]))
+        .condition(json!(["content-length-range", 0, 1048576]))
+        .condition(json!({"x-amz-meta-note": "caf\u{e9} \u{2603} \"q\"\u{7f}"}))
+        .expires_in(Duration::from_secs(600));
+    let post = block_on(generate_presigned_post(&west, request, Some(at))).unwrap();
+    assert_eq!(post.url, "https://my-bucket.s3.us-west-2.amazonaws.com/");
+    let want = [
+        ("acl", "public-read"),
+        ("Content-Type", "image/png"),
+        ("key", "uploads/${filename}"),
+        ("x-amz-algorithm", "AWS4-HMAC-SHA256"),
+        ("x-amz-credential", "AKIDEXAMPLE/20240501/us-west-2/s3/aws4_request"),
+        ("x-amz-date", "20240501T123456Z"),
+        ("policy", "eyJleHBpcmF0aW9uIjogIjIwMjQtMDUtMDFUMTI6NDQ6NTZaIiwgImNvbmRpdGlvbnMiOiBbeyJhY2wiOiAicHVibGljLXJlYWQifSwgWyJzdGFydHMtd2l0aCIsICIkQ29udGVudC1UeXBlIiwgImltYWdlLyJdLCBbImNvbnRlbnQtbGVuZ3RoLXJhbmdlIiwgMCwgMTA0ODU3Nl0sIHsieC1hbXotbWV0YS1ub3RlIjogImNhZlx1MDBlOSBcdTI2MDMgXCJxXCJcdTAwN2YifSwgeyJidWNrZXQiOiAibXktYnVja2V0In0sIFsic3RhcnRzLXdpdGgiLCAiJGtleSIsICJ1cGxvYWRzLyJdLCB7IngtYW16LWFsZ29yaXRobSI6ICJBV1M0LUhNQUMtU0hBMjU2In0sIHsieC1hbXotY3JlZGVudGlhbCI6ICJBS0lERVhBTVBMRS8yMDI0MDUwMS91cy13ZXN0LTIvczMvYXdzNF9yZXF1ZXN0In0sIHsieC1hbXotZGF0ZSI6ICIyMDI0MDUwMVQxMjM0NTZaIn1dfQ=="),
+        ("x-amz-signature", "a45724c87a5fbd5cc56cbe1cd0e07c4c6c80fb58cf8bbcbc8240c8ff8b4e7a30"),
+    ];
+    let got: Vec<(&str, &str)> = post
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(got, want);
+
+    let request = PresignedPostRequest::new("my-bucket", "k \u{e9}.txt");
+    let post = block_on(generate_presigned_post(
+        &central,
+        request.expires_in(Duration::from_secs(600)),
+        Some(at),
+    ))
+    .unwrap();
+    let field = |name: &str| {
+        post.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(field("x-amz-security-token"), Some("tok/en+="));
+    assert_eq!(field("policy"), Some("eyJleHBpcmF0aW9uIjogIjIwMjQtMDUtMDFUMTI6NDQ6NTZaIiwgImNvbmRpdGlvbnMiOiBbeyJidWNrZXQiOiAibXktYnVja2V0In0sIHsia2V5IjogImsgXHUwMGU5LnR4dCJ9LCB7IngtYW16LWFsZ29yaXRobSI6ICJBV1M0LUhNQUMtU0hBMjU2In0sIHsieC1hbXotY3JlZGVudGlhbCI6ICJBS0lERVhBTVBMRS8yMDI0MDUwMS9ldS1jZW50cmFsLTEvczMvYXdzNF9yZXF1ZXN0In0sIHsieC1hbXotZGF0ZSI6ICIyMDI0MDUwMVQxMjM0NTZaIn0sIHsieC1hbXotc2VjdXJpdHktdG9rZW4iOiAidG9rL2VuKz0ifV19"));
+    assert_eq!(
+        field("x-amz-signature"),
+        Some("15fb35f173fb9c32baa8f0ff0175824289cf8d33386f155cdfd6c7a3ff227b9f")
+    );
+    // The token never shows in Debug.
+    let shown = format!("{post:?}");
+    assert!(!shown.contains("tok/en"), "{shown}");
+    // Bad input is an error.
+    let bad = PresignedPostRequest::new("", "k");
+    assert!(block_on(generate_presigned_post(&west, bad, Some(at))).is_err());
+    let forever = PresignedPostRequest::new("b", "k").expires_in(Duration::from_secs(8 * 86_400));
+    assert!(matches!(
+        block_on(generate_presigned_post(&west, forever, Some(at))),
+        Err(PresignError::InvalidExpiry(_))
+    ));
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}

@@ -31,7 +31,10 @@
 
 use std::time::Duration;
 
-pub use myaws_core::presign::{PresignError, PresignOptions, PresignedRequest, MAX_EXPIRES_IN};
+pub use myaws_core::presign::{
+    PresignError, PresignOptions, PresignedPost, PresignedPostRequest, PresignedRequest,
+    MAX_EXPIRES_IN,
+};
 use myaws_core::IntoValue;
 
 use crate::types::{
@@ -40,6 +43,35 @@ use crate::types::{
 use crate::Client;
 
 impl Client {
+    /// A form that lets a browser (or `curl -F`) upload one object with
+    /// `POST`, under a signed policy (boto3's `generate_presigned_post`):
+    /// post [`PresignedPost::fields`] in order, then the `file` field, to
+    /// [`PresignedPost::url`].
+    ///
+    /// ```no_run
+    /// # async fn demo(s3: &myaws_s3::Client) -> Result<(), myaws_s3::custom::presign::PresignError> {
+    /// use myaws_s3::custom::presign::PresignedPostRequest;
+    ///
+    /// let form = s3
+    ///     .generate_presigned_post(
+    ///         PresignedPostRequest::new("my-bucket", "uploads/${filename}")
+    ///             .content_length_range(0, 10_485_760),
+    ///     )
+    ///     .await?;
+    /// let mut curl = format!("curl {}", form.url);
+    /// for (name, value) in &form.fields {
+    ///     curl.push_str(&format!(" -F '{name}={value}'"));
+    /// }
+    /// println!("{curl} -F file=@photo.png");
+    /// # Ok(()) }
+    /// ```
+    pub async fn generate_presigned_post(
+        &self,
+        request: PresignedPostRequest,
+    ) -> Result<PresignedPost, PresignError> {
+        myaws_core::presign::generate_presigned_post(self.handle(), request, None).await
+    }
+
     /// Presigns any S3 operation (`"GetObject"` or `"get_object"`) with a
     /// typed input and full [`PresignOptions`] (method override, fixed
     /// signing time).

@@ -18,26 +18,57 @@
 //! | [`Handler::Output`] | `after-call` | on the parsed output |
 //! | [`Handler::Json`] | `after-call` | on the dynamic path's JSON output (values botocore returns as documents) |
 //!
-//! Handlers botocore registers that myaws does not need as handlers:
-//! `choose-signer.*` (the auth scheme is chosen from the model and endpoint
-//! rules in [`crate::auth`], `noAuth` included), `creating-client-class.*`
-//! (presigned URLs are [`crate::presign`]; presigned POST and RDS auth tokens
-//! are client extras; operations botocore drops for want of HTTP/2 are
-//! kept), `getattr.*` method aliases (in [`crate::names`]), `docs.*`
-//! (documentation only), `choose-service-name` (service names are fixed at
-//! generation), `before-endpoint-resolution.s3` (S3's endpoint built-ins are
-//! the S3 redirect and 200-error handling and the bucket-less request path
-//! (`remove_bucket_from_url_paths_from_model`; in [`super::Quirks`], which
-//! presigning uses too), `before-call.s3`
-//! `add_expect_header` (in [`super::upload`]), `needs-retry.s3.*`
-//! (`_update_status_code`: the 200-error status is rewritten before
-//! classification), and `after-call.sqs.*` `_handle_sqs_compatible_error`
-//! (query-compatible error codes are read by the protocol layer),
-//! `before-sign.s3` `remove_arn_from_signing_path` (only for botocore's
-//! HMAC-v1 `s3` signer, which myaws does not have) and
-//! `_set_extra_headers_for_unsigned_request` (in [`super::upload`]), and
-//! `creating-serializer.bedrock-agentcore` (millisecond timestamps, in the
-//! serializer).
+//! Handlers botocore 1.43.67 registers that are not handlers here, each
+//! with where its behaviour lives or why it has none:
+//!
+//! - `choose-signer.*` (`set_operation_specific_signer`,
+//!   `_set_auth_scheme_preference_signer`, `disable_signing` for Cognito
+//!   Identity and STS): the auth scheme is chosen from the model, the
+//!   endpoint rules and `auth_scheme_preference` in [`crate::auth`],
+//!   `noAuth` included.
+//! - `creating-client-class.*`: `add_generate_presigned_url` is
+//!   [`crate::presign`]; `add_generate_presigned_post` is
+//!   [`crate::presign::post`] (S3's `generate_presigned_post`);
+//!   `add_generate_db_auth_token` is [`crate::presign::db_auth`] (RDS's
+//!   `generate_db_auth_token`); `add_dsql_generate_db_auth_token_methods` is
+//!   not there yet: no DSQL crate is generated (its tokens would be
+//!   [`ClientHandle::presign_url`](crate::client::ClientHandle::presign_url)
+//!   with `Action=DbConnect`); `check_openssl_supports_tls_version_1_2` has
+//!   nothing to check (rustls and native-tls both speak TLS 1.2+); the
+//!   `remove_*` handlers (Lex V2 `StartConversation`, Q Business `Chat`,
+//!   Bedrock Runtime `InvokeModelWithBidirectionalStream`, Connect Health
+//!   `StartMedicalScribeListeningSession`, Polly
+//!   `StartSpeechSynthesisStream`) drop operations Python cannot send for
+//!   want of HTTP/2; myaws keeps them (input event streams over HTTP/2).
+//! - The client's own `choose-signer.s3` `_default_s3_presign_to_sigv2`:
+//!   botocore presigns S3 URLs and POST forms with SigV2 in regions that
+//!   still accept it unless `signature_version` is set; myaws always
+//!   presigns with SigV4 (SigV2 is deprecated).
+//! - `getattr.*` method aliases: [`crate::names`].
+//! - `docs.*` and `policyDocumentType` `new_type`: documentation only.
+//! - `choose-service-name` (`handle_service_name_alias`): service names are
+//!   fixed when crates are generated.
+//! - `before-parameter-build` `_handle_request_validation_mode_member`
+//!   (`ChecksumMode=ENABLED` when `response_checksum_validation` is
+//!   `when_supported`): [`crate::checksum::response`].
+//! - `before-parameter-build.s3.{PutObject,UploadPart}`
+//!   `convert_body_to_file_like_object`: Python's bytes-to-stream wrapping;
+//!   bodies are [`crate::body::ByteStream`]s.
+//! - `before-endpoint-resolution.s3`: S3's endpoint built-ins are
+//!   [`Handler::Builtins`] here; the S3 redirect, `_handle_200_error`
+//!   (`before-parse.s3.*`, errors in `200` responses) and the bucket-less
+//!   request path (`remove_bucket_from_url_paths_from_model`) are in
+//!   [`super::Quirks`], which presigning uses too.
+//! - `before-call.s3` `add_expect_header` and
+//!   `_set_extra_headers_for_unsigned_request`: [`super::upload`].
+//! - `needs-retry.s3.*` (`_update_status_code`): the `200` error's status is
+//!   rewritten before classification.
+//! - `after-call.sqs.*` `_handle_sqs_compatible_error`: query-compatible
+//!   error codes are read by the protocol layer.
+//! - `before-sign.s3` `remove_arn_from_signing_path`: only for botocore's
+//!   HMAC-v1 `s3` signer, which myaws does not have.
+//! - `creating-serializer.bedrock-agentcore` (millisecond timestamps): in
+//!   the serializer.
 
 mod generic;
 mod presigned;

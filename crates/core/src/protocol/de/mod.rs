@@ -117,7 +117,8 @@ pub(crate) fn unknown_union(model: &ServiceModel, shape: ShapeId, name: &str) ->
     Value::Struct(slots)
 }
 
-/// The name of the unknown member of a union parsed by [`unknown_union`].
+/// The name of the unknown member of a union a parser left without a
+/// member (one slot past the members).
 pub fn unknown_union_member<'v>(
     shape: &crate::model::Shape,
     slots: &'v [Value],

@@ -27,7 +27,7 @@ mod host;
 mod json;
 mod query;
 mod rest;
-mod text;
+pub(crate) mod text;
 mod traits;
 mod xml;
 

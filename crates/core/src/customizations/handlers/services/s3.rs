@@ -520,6 +520,16 @@ fn decode_listing(
     }
 }
 
+/// botocore's `parse_get_bucket_location` always sets `LocationConstraint`,
+/// `None` for buckets in us-east-1 (an empty element): boto3 code reads
+/// `response["LocationConstraint"]`, so the dynamic path keeps the key.
+fn location_constraint_always_present(_: &Context<'_>, output: &mut serde_json::Value) {
+    if let Some(map) = output.as_object_mut() {
+        map.entry("LocationConstraint")
+            .or_insert(serde_json::Value::Null);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,15 +573,5 @@ mod tests {
             quote_copy_source("bucket/a?versionId=has space"),
             "bucket/a%3FversionId%3Dhas%20space"
         );
-    }
-}
-
-/// botocore's `parse_get_bucket_location` always sets `LocationConstraint`,
-/// `None` for buckets in us-east-1 (an empty element): boto3 code reads
-/// `response["LocationConstraint"]`, so the dynamic path keeps the key.
-fn location_constraint_always_present(_: &Context<'_>, output: &mut serde_json::Value) {
-    if let Some(map) = output.as_object_mut() {
-        map.entry("LocationConstraint")
-            .or_insert(serde_json::Value::Null);
     }
 }
