@@ -693,6 +693,7 @@ impl<'a> Call<'a> {
                 setting: client.inner.config.request_checksum_calculation,
                 signed: matches!(auth, RequestAuth::SigV4 | RequestAuth::S3Express { .. }),
                 s3: quirks.is_s3(),
+                declared_length: serialized.headers.get(http::header::CONTENT_LENGTH),
             },
             &request,
             payload,

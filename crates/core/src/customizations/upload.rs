@@ -88,6 +88,9 @@ pub struct UploadContext<'a> {
     pub signed: bool,
     /// S3 behaviours (`Expect: 100-continue`).
     pub s3: bool,
+    /// The `Content-Length` the input declared (S3's `ContentLength`), if
+    /// any: it must be the body's length.
+    pub declared_length: Option<&'a HeaderValue>,
 }
 
 /// Decides how the body is sent and which headers that needs.
@@ -109,7 +112,7 @@ pub fn prepare(
     let body_len = payload
         .as_ref()
         .map_or(Some(request.body().len() as u64), ByteStream::len);
-    check_declared_length(ctx.op, request, body_len)?;
+    check_declared_length(ctx.op, ctx.declared_length, body_len)?;
     if ctx.s3 && method_sends_body && !matches!(body_len, Some(n) if n <= EXPECT_CONTINUE_THRESHOLD)
     {
         up.add(EXPECT, "100-continue")?;
@@ -209,10 +212,10 @@ fn has_blob_payload(model: &ServiceModel, op: &Operation) -> bool {
 /// the connection breaks or the service times out waiting).
 fn check_declared_length(
     op: &Operation,
-    request: &Request<Bytes>,
+    declared: Option<&HeaderValue>,
     body_len: Option<u64>,
 ) -> Result<(), String> {
-    let Some(declared) = request.headers().get(CONTENT_LENGTH) else {
+    let Some(declared) = declared else {
         return Ok(());
     };
     let declared = declared
