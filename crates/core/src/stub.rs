@@ -20,6 +20,11 @@
 //! fails that call with a `StubError` service error and is recorded, so
 //! [`Stubber::assert_no_pending_responses`] / [`Stubber::problems`] report it
 //! even if the code under test swallowed the error.
+//!
+//! A stubbed response is JSON, which cannot carry an event stream: stubbing
+//! an operation that answers with one fails the call with a construction
+//! error. Answer such calls at the transport instead (a `before-send` hook
+//! returning event frames, or a plugged-in [`HttpTransport`](crate::http::HttpTransport)).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -213,7 +218,13 @@ mod tests {
     use serde_json::json;
 
     fn client() -> ClientHandle {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/sqs");
+        client_for("sqs")
+    }
+
+    fn client_for(service: &str) -> ClientHandle {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../models")
+            .join(service);
         let session = Session::builder()
             .region("us-east-1")
             .credentials(Credentials::new("AKID", "SECRET", None, None))
@@ -283,6 +294,25 @@ mod tests {
             stubber.assert_no_pending_responses()
         }));
         assert!(leftover.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_stubbed_event_stream_output_is_an_error_not_a_missing_stream() {
+        let c = client_for("kinesis");
+        let stubber = Stubber::new(&c);
+        stubber.add_response("SubscribeToShard", json!({}), None);
+        stubber.activate();
+        let params = json!({
+            "ConsumerARN": "arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1",
+            "ShardId": "shardId-000000000000",
+            "StartingPosition": {"Type": "LATEST"},
+        });
+        let err = c
+            .call_stream("SubscribeToShard", params)
+            .await
+            .err()
+            .expect("a stubbed event stream must not be Ok without its events");
+        assert!(err.to_string().contains("event stream"), "{err}");
     }
 
     #[tokio::test]

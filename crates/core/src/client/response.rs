@@ -145,6 +145,16 @@ impl ClientHandle {
         };
         match outcome {
             HookOutcome::Return(json) => {
+                // JSON cannot carry events: an `Ok` without the stream
+                // would be missing data.
+                if crate::eventstream::output_stream_member(model, operation).is_some() {
+                    return Err(SdkError::Construction(format!(
+                        "{} answers with an event stream, which a before-call handler \
+                         (or Stubber) response cannot carry; answer at the transport \
+                         (`before-send` or a plugged-in HTTP client) with event frames instead",
+                        operation.name
+                    )));
+                }
                 let value = match operation.output {
                     Some(shape) => {
                         crate::convert::from_json(model, shape, &json, opts).map_err(|e| {
