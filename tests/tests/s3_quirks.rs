@@ -8,6 +8,8 @@ use myaws_s3::types::{CopyObjectRequest, GetObjectRequest, PutObjectRequest};
 use myaws_s3::ByteStream;
 use s3_common::scripted_client;
 use s3_common::server::{self, Reply};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 fn scope_region(seen: &server::Seen) -> String {
     let auth = seen.header("authorization").unwrap_or_default();
@@ -52,6 +54,68 @@ async fn wrong_region_redirects_once_and_is_remembered() {
     let seen = srv.seen.lock().unwrap();
     assert_eq!(seen.len(), 3);
     assert_eq!(scope_region(&seen[2]), "eu-west-2");
+}
+
+#[tokio::test]
+async fn a_bucket_that_moved_corrects_its_cached_region() {
+    // The bucket is in eu-west-2 for the first call, then in ap-south-1.
+    let moved = Arc::new(AtomicBool::new(false));
+    let now_in = moved.clone();
+    let srv = server::start(move |seen, _| {
+        let home = if now_in.load(Ordering::SeqCst) {
+            "ap-south-1"
+        } else {
+            "eu-west-2"
+        };
+        if scope_region(seen) == home {
+            Reply::xml(200, "object data").header("content-type", "text/plain")
+        } else {
+            Reply::xml(301, REDIRECT).header("x-amz-bucket-region", home)
+        }
+    })
+    .await;
+    let s3 = scripted_client(&srv.endpoint, 1);
+    let get = || s3.get_object(GetObjectRequest::default().bucket("mover").key("k"));
+    get().await.expect("first call, redirected to eu-west-2");
+    moved.store(true, Ordering::SeqCst);
+    get().await.expect("the stale cached region is corrected");
+    get().await.expect("the corrected region is used");
+    let seen = srv.seen.lock().unwrap();
+    let regions: Vec<String> = seen.iter().map(scope_region).collect();
+    assert_eq!(
+        regions,
+        [
+            "us-east-1",
+            "eu-west-2",
+            "eu-west-2",
+            "ap-south-1",
+            "ap-south-1"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_to_an_invalid_region_is_not_followed() {
+    for hostile in ["evil.example.com/x", "us east 1", "-bad-", ""] {
+        let srv = server::start(move |_, _| {
+            Reply::xml(301, REDIRECT).header("x-amz-bucket-region", hostile)
+        })
+        .await;
+        let s3 = scripted_client(&srv.endpoint, 1);
+        let err = s3
+            .get_object(GetObjectRequest::default().bucket("far").key("k"))
+            .await
+            .expect_err("nowhere valid to go");
+        assert_eq!(
+            err.into_service_error().expect("service error").code(),
+            "PermanentRedirect"
+        );
+        assert_eq!(
+            srv.seen.lock().unwrap().len(),
+            1,
+            "{hostile:?} was followed"
+        );
+    }
 }
 
 #[tokio::test]

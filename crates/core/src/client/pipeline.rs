@@ -76,8 +76,11 @@ struct Call<'a> {
     max_body: usize,
     /// The S3 bucket of the call, if any (for redirects and S3 Express).
     bucket: Option<String>,
-    /// A redirect was already followed (or a cached region used).
+    /// A redirect was already followed in this call.
     redirected: bool,
+    /// The bucket's region this call is sent to, when not the client's
+    /// (from the cache or a redirect).
+    bucket_region: Option<String>,
     /// The error that made the pipeline redirect or retry, for messages.
     last_error: Option<String>,
     /// Retry-quota tokens the last retry of this call took (given back on
@@ -511,7 +514,9 @@ impl ClientHandle {
                     &response.head.headers,
                     &response.body,
                 )
-            });
+            })
+            // Sent there already: going again would only repeat the error.
+            .filter(|region| call.bucket_region.as_deref() != Some(region.as_str()));
         Ok(Attempt::Failure {
             error,
             kind,
@@ -711,7 +716,10 @@ impl<'a> Call<'a> {
             validation: crate::checksum::response::algorithms(model, operation, &input),
             stream_member: customizations::streaming_output_member(model, operation),
             max_body: customizations::limits::max_response_body(model, operation),
-            redirected: cached_region.is_some(),
+            // A cached region may be stale (the bucket moved): a redirect
+            // from it is followed once and corrects the cache.
+            redirected: false,
+            bucket_region: cached_region,
             model,
             operation,
             hooks,
@@ -735,6 +743,7 @@ impl<'a> Call<'a> {
     fn redirect(&mut self, client: &ClientHandle, region: &str) -> Result<(), Failure> {
         tracing::debug!(bucket = ?self.bucket, %region, "redirecting to the bucket's region");
         self.redirected = true;
+        self.bucket_region = Some(region.to_string());
         self.endpoint = client.resolve_endpoint(
             self.handlers,
             self.model,

@@ -166,7 +166,14 @@ pub fn redirect_region(
     if !redirect {
         return None;
     }
-    header_region.or_else(|| error_field(body, "Region"))
+    // The region becomes part of a host name: a hostile or garbled one is
+    // not followed (the error is returned as it came).
+    header_region
+        .or_else(|| error_field(body, "Region"))
+        .filter(|region| {
+            crate::config::resolve::validate_region(region, &crate::config::SettingSource::Session)
+                .is_ok()
+        })
 }
 
 /// The text of `<Error><{field}>` in an S3 error body.
