@@ -26,13 +26,15 @@ async fn dynamic_calls_take_and_return_json() {
     )
     .await
     .unwrap();
-    let attrs = sqs
+    let mut attrs = sqs
         .call(
             "GetQueueAttributes",
             json!({"QueueUrl": url, "AttributeNames": ["DelaySeconds"]}),
         )
         .await
         .unwrap();
+    let metadata = attrs.as_object_mut().unwrap().remove("ResponseMetadata");
+    assert_eq!(metadata.unwrap()["HTTPStatusCode"], 200);
     assert_eq!(attrs, json!({"Attributes": {"DelaySeconds": "2"}}));
 
     let err = sqs

@@ -113,7 +113,9 @@ async fn close_without_an_answer_is_retried_then_succeeds() {
         Fault::ok(JSON_CT, r#"{"TableNames":["t"]}"#),
     ])
     .await;
-    let r = list_tables(config(&server)).await.unwrap();
+    let mut r = list_tables(config(&server)).await.unwrap();
+    assert_eq!(r["ResponseMetadata"]["RetryAttempts"], 2, "{r}");
+    r.as_object_mut().unwrap().remove("ResponseMetadata");
     assert_eq!(r, json!({"TableNames": ["t"]}));
     assert_eq!(server.requests(), 3);
 }
@@ -455,6 +457,9 @@ async fn server_errors_then_success_in_every_protocol() {
     {
         assert!(r.is_ok(), "{service}: {r:?}");
         assert_eq!(requests, 3, "{service}");
+        let metadata = &r.unwrap()["ResponseMetadata"];
+        assert_eq!(metadata["RetryAttempts"], 2, "{service}: {metadata}");
+        assert_eq!(metadata["HTTPStatusCode"], 200, "{service}: {metadata}");
     }
 }
 
@@ -753,7 +758,8 @@ async fn a_plugged_in_transport_sends_every_request_under_myaws_timeouts() {
     let client = session
         .client_from_model(model_dir("dynamodb"), ClientConfig::default())
         .unwrap();
-    let out = client.call_json("ListTables", json!({})).await.unwrap();
+    let mut out = client.call_json("ListTables", json!({})).await.unwrap();
+    out.as_object_mut().unwrap().remove("ResponseMetadata");
     assert_eq!(out, json!({"TableNames": ["x"]}));
     assert_eq!(
         canned.seen.lock().unwrap().as_slice(),

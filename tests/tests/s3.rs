@@ -86,6 +86,30 @@ async fn missing_buckets_and_keys_are_typed_errors() {
         panic!("expected a service error, got {err:?}")
     };
     assert_eq!(e.status(), 404);
+    assert!(e.is_not_found());
+    // A bare 404 (no body, so no code but the status, as botocore reports
+    // it) is the one exception HeadBucket models with that status.
+    assert_eq!(e.code(), "404");
+    assert!(
+        matches!(e.kind(), myaws_s3::Error::NoSuchBucket(_)),
+        "{e:?}"
+    );
+
+    // Errors are service-wide: GetObject's model does not list
+    // NoSuchBucket, yet it matches (as boto3's `client.exceptions`).
+    let err = s3
+        .get_object(
+            GetObjectRequest::default()
+                .bucket(s3_common::unique("absent"))
+                .key("k"),
+        )
+        .await
+        .expect_err("no such bucket");
+    let e = err.into_service_error().expect("service error");
+    assert!(e.kind().is_no_such_bucket(), "{e:?}");
+    assert_eq!(e.kind().to_string(), "NoSuchBucket");
+    let as_error: &dyn std::error::Error = e.kind();
+    assert_eq!(as_error.to_string(), "NoSuchBucket");
 
     let err = s3
         .list_objects_v2(ListObjectsV2Request::default().bucket(s3_common::unique("absent")))
@@ -103,6 +127,14 @@ async fn missing_buckets_and_keys_are_typed_errors() {
     let e = err.into_service_error().expect("service error");
     assert!(e.kind().is_no_such_key(), "{e:?}");
     assert_eq!(e.status(), 404);
+
+    let err = s3
+        .head_object(HeadObjectRequest::default().bucket(&b).key("missing"))
+        .await
+        .expect_err("no such key");
+    let e = err.into_service_error().expect("service error");
+    assert!(e.kind().is_no_such_key(), "HeadObject's bare 404: {e:?}");
+    assert!(e.is_not_found());
 }
 
 #[tokio::test]

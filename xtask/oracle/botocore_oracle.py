@@ -912,9 +912,10 @@ class Oracle:
             return {"http": http, "failed": {"type": type(e).__name__, "message": str(e)}}
         finally:
             self.state["canned"] = None
-        parsed.pop("ResponseMetadata", None)
+        meta = parsed.pop("ResponseMetadata", None) or {}
+        ids = {k: meta[k] for k in ("RequestId", "HostId") if k in meta}
         try:
-            return {"http": http, "parsed": to_json(parsed)}
+            return {"http": http, "parsed": to_json(parsed), "ids": ids}
         except NetworkForbidden:
             raise
         except Exception as e:  # reading a streamed body failed (checksums)

@@ -194,7 +194,7 @@ impl Client {
     pub async fn delete_api_key(
         &self,
         input: crate::types::DeleteApiKeyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteApiKeyError>> {
+    ) -> Result<crate::types::DeleteApiKeyOutput, SdkError<crate::error::DeleteApiKeyError>> {
         self.handle.call(16, input).await
     }
 
@@ -202,7 +202,8 @@ impl Client {
     pub async fn delete_authorizer(
         &self,
         input: crate::types::DeleteAuthorizerRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAuthorizerError>> {
+    ) -> Result<crate::types::DeleteAuthorizerOutput, SdkError<crate::error::DeleteAuthorizerError>>
+    {
         self.handle.call(17, input).await
     }
 
@@ -210,7 +211,10 @@ impl Client {
     pub async fn delete_base_path_mapping(
         &self,
         input: crate::types::DeleteBasePathMappingRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBasePathMappingError>> {
+    ) -> Result<
+        crate::types::DeleteBasePathMappingOutput,
+        SdkError<crate::error::DeleteBasePathMappingError>,
+    > {
         self.handle.call(18, input).await
     }
 
@@ -218,7 +222,10 @@ impl Client {
     pub async fn delete_client_certificate(
         &self,
         input: crate::types::DeleteClientCertificateRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteClientCertificateError>> {
+    ) -> Result<
+        crate::types::DeleteClientCertificateOutput,
+        SdkError<crate::error::DeleteClientCertificateError>,
+    > {
         self.handle.call(19, input).await
     }
 
@@ -226,7 +233,8 @@ impl Client {
     pub async fn delete_deployment(
         &self,
         input: crate::types::DeleteDeploymentRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDeploymentError>> {
+    ) -> Result<crate::types::DeleteDeploymentOutput, SdkError<crate::error::DeleteDeploymentError>>
+    {
         self.handle.call(20, input).await
     }
 
@@ -234,7 +242,10 @@ impl Client {
     pub async fn delete_documentation_part(
         &self,
         input: crate::types::DeleteDocumentationPartRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDocumentationPartError>> {
+    ) -> Result<
+        crate::types::DeleteDocumentationPartOutput,
+        SdkError<crate::error::DeleteDocumentationPartError>,
+    > {
         self.handle.call(21, input).await
     }
 
@@ -242,7 +253,10 @@ impl Client {
     pub async fn delete_documentation_version(
         &self,
         input: crate::types::DeleteDocumentationVersionRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDocumentationVersionError>> {
+    ) -> Result<
+        crate::types::DeleteDocumentationVersionOutput,
+        SdkError<crate::error::DeleteDocumentationVersionError>,
+    > {
         self.handle.call(22, input).await
     }
 
@@ -250,7 +264,8 @@ impl Client {
     pub async fn delete_domain_name(
         &self,
         input: crate::types::DeleteDomainNameRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDomainNameError>> {
+    ) -> Result<crate::types::DeleteDomainNameOutput, SdkError<crate::error::DeleteDomainNameError>>
+    {
         self.handle.call(23, input).await
     }
 
@@ -260,7 +275,10 @@ impl Client {
     pub async fn delete_domain_name_access_association(
         &self,
         input: crate::types::DeleteDomainNameAccessAssociationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDomainNameAccessAssociationError>> {
+    ) -> Result<
+        crate::types::DeleteDomainNameAccessAssociationOutput,
+        SdkError<crate::error::DeleteDomainNameAccessAssociationError>,
+    > {
         self.handle.call(24, input).await
     }
 
@@ -268,7 +286,10 @@ impl Client {
     pub async fn delete_gateway_response(
         &self,
         input: crate::types::DeleteGatewayResponseRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteGatewayResponseError>> {
+    ) -> Result<
+        crate::types::DeleteGatewayResponseOutput,
+        SdkError<crate::error::DeleteGatewayResponseError>,
+    > {
         self.handle.call(25, input).await
     }
 
@@ -276,7 +297,8 @@ impl Client {
     pub async fn delete_integration(
         &self,
         input: crate::types::DeleteIntegrationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteIntegrationError>> {
+    ) -> Result<crate::types::DeleteIntegrationOutput, SdkError<crate::error::DeleteIntegrationError>>
+    {
         self.handle.call(26, input).await
     }
 
@@ -284,7 +306,10 @@ impl Client {
     pub async fn delete_integration_response(
         &self,
         input: crate::types::DeleteIntegrationResponseRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteIntegrationResponseError>> {
+    ) -> Result<
+        crate::types::DeleteIntegrationResponseOutput,
+        SdkError<crate::error::DeleteIntegrationResponseError>,
+    > {
         self.handle.call(27, input).await
     }
 
@@ -292,7 +317,7 @@ impl Client {
     pub async fn delete_method(
         &self,
         input: crate::types::DeleteMethodRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteMethodError>> {
+    ) -> Result<crate::types::DeleteMethodOutput, SdkError<crate::error::DeleteMethodError>> {
         self.handle.call(28, input).await
     }
 
@@ -300,7 +325,10 @@ impl Client {
     pub async fn delete_method_response(
         &self,
         input: crate::types::DeleteMethodResponseRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteMethodResponseError>> {
+    ) -> Result<
+        crate::types::DeleteMethodResponseOutput,
+        SdkError<crate::error::DeleteMethodResponseError>,
+    > {
         self.handle.call(29, input).await
     }
 
@@ -308,7 +336,7 @@ impl Client {
     pub async fn delete_model(
         &self,
         input: crate::types::DeleteModelRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteModelError>> {
+    ) -> Result<crate::types::DeleteModelOutput, SdkError<crate::error::DeleteModelError>> {
         self.handle.call(30, input).await
     }
 
@@ -316,7 +344,10 @@ impl Client {
     pub async fn delete_request_validator(
         &self,
         input: crate::types::DeleteRequestValidatorRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteRequestValidatorError>> {
+    ) -> Result<
+        crate::types::DeleteRequestValidatorOutput,
+        SdkError<crate::error::DeleteRequestValidatorError>,
+    > {
         self.handle.call(31, input).await
     }
 
@@ -324,7 +355,8 @@ impl Client {
     pub async fn delete_resource(
         &self,
         input: crate::types::DeleteResourceRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteResourceError>> {
+    ) -> Result<crate::types::DeleteResourceOutput, SdkError<crate::error::DeleteResourceError>>
+    {
         self.handle.call(32, input).await
     }
 
@@ -332,7 +364,7 @@ impl Client {
     pub async fn delete_rest_api(
         &self,
         input: crate::types::DeleteRestApiRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteRestApiError>> {
+    ) -> Result<crate::types::DeleteRestApiOutput, SdkError<crate::error::DeleteRestApiError>> {
         self.handle.call(33, input).await
     }
 
@@ -340,7 +372,7 @@ impl Client {
     pub async fn delete_stage(
         &self,
         input: crate::types::DeleteStageRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteStageError>> {
+    ) -> Result<crate::types::DeleteStageOutput, SdkError<crate::error::DeleteStageError>> {
         self.handle.call(34, input).await
     }
 
@@ -348,7 +380,8 @@ impl Client {
     pub async fn delete_usage_plan(
         &self,
         input: crate::types::DeleteUsagePlanRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteUsagePlanError>> {
+    ) -> Result<crate::types::DeleteUsagePlanOutput, SdkError<crate::error::DeleteUsagePlanError>>
+    {
         self.handle.call(35, input).await
     }
 
@@ -356,7 +389,10 @@ impl Client {
     pub async fn delete_usage_plan_key(
         &self,
         input: crate::types::DeleteUsagePlanKeyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteUsagePlanKeyError>> {
+    ) -> Result<
+        crate::types::DeleteUsagePlanKeyOutput,
+        SdkError<crate::error::DeleteUsagePlanKeyError>,
+    > {
         self.handle.call(36, input).await
     }
 
@@ -364,7 +400,7 @@ impl Client {
     pub async fn delete_vpc_link(
         &self,
         input: crate::types::DeleteVpcLinkRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteVpcLinkError>> {
+    ) -> Result<crate::types::DeleteVpcLinkOutput, SdkError<crate::error::DeleteVpcLinkError>> {
         self.handle.call(37, input).await
     }
 
@@ -372,7 +408,10 @@ impl Client {
     pub async fn flush_stage_authorizers_cache(
         &self,
         input: crate::types::FlushStageAuthorizersCacheRequest,
-    ) -> Result<(), SdkError<crate::error::FlushStageAuthorizersCacheError>> {
+    ) -> Result<
+        crate::types::FlushStageAuthorizersCacheOutput,
+        SdkError<crate::error::FlushStageAuthorizersCacheError>,
+    > {
         self.handle.call(38, input).await
     }
 
@@ -380,7 +419,8 @@ impl Client {
     pub async fn flush_stage_cache(
         &self,
         input: crate::types::FlushStageCacheRequest,
-    ) -> Result<(), SdkError<crate::error::FlushStageCacheError>> {
+    ) -> Result<crate::types::FlushStageCacheOutput, SdkError<crate::error::FlushStageCacheError>>
+    {
         self.handle.call(39, input).await
     }
 
@@ -878,7 +918,10 @@ impl Client {
     pub async fn reject_domain_name_access_association(
         &self,
         input: crate::types::RejectDomainNameAccessAssociationRequest,
-    ) -> Result<(), SdkError<crate::error::RejectDomainNameAccessAssociationError>> {
+    ) -> Result<
+        crate::types::RejectDomainNameAccessAssociationOutput,
+        SdkError<crate::error::RejectDomainNameAccessAssociationError>,
+    > {
         self.handle.call(97, input).await
     }
 
@@ -886,7 +929,7 @@ impl Client {
     pub async fn tag_resource(
         &self,
         input: crate::types::TagResourceRequest,
-    ) -> Result<(), SdkError<crate::error::TagResourceError>> {
+    ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(98, input).await
     }
 
@@ -914,7 +957,7 @@ impl Client {
     pub async fn untag_resource(
         &self,
         input: crate::types::UntagResourceRequest,
-    ) -> Result<(), SdkError<crate::error::UntagResourceError>> {
+    ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(101, input).await
     }
 

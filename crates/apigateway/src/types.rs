@@ -124,6 +124,8 @@ pub struct Account {
     pub features: Option<Vec<String>>,
     /// The version of the API keys used for the account.
     pub api_key_version: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Account {
@@ -185,6 +187,8 @@ pub struct ApiKey {
     pub stage_keys: Option<Vec<String>>,
     /// The collection of tags. Each tag element is associated with a given resource.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ApiKey {
@@ -266,6 +270,8 @@ pub struct ApiKeyIds {
     pub ids: Option<Vec<String>>,
     /// A list of warning messages.
     pub warnings: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ApiKeyIds {
@@ -377,6 +383,8 @@ pub struct ApiKeys {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::ApiKey>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ApiKeys {
@@ -639,6 +647,8 @@ pub struct Authorizer {
     pub identity_validation_expression: Option<String>,
     /// The TTL in seconds of cached authorizer results. If it equals 0, authorization caching is disabled. If it is greater than 0, API Gateway will cache authorizer responses. If this field is not set, the default value is 300. The maximum value is 3600, or 1 hour.
     pub authorizer_result_ttl_in_seconds: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Authorizer {
@@ -800,6 +810,8 @@ pub struct Authorizers {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::Authorizer>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Authorizers {
@@ -860,6 +872,8 @@ pub struct BasePathMapping {
     pub rest_api_id: Option<String>,
     /// The name of the associated stage.
     pub stage: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl BasePathMapping {
@@ -899,6 +913,8 @@ pub struct BasePathMappings {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::BasePathMapping>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl BasePathMappings {
@@ -1195,6 +1211,8 @@ pub struct ClientCertificate {
     pub expiration_date: Option<myaws_core::DateTime>,
     /// The collection of tags. Each tag element is associated with a given resource.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ClientCertificate {
@@ -1252,6 +1270,8 @@ pub struct ClientCertificates {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::ClientCertificate>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ClientCertificates {
@@ -3450,6 +3470,8 @@ pub struct Deployment {
     pub created_date: Option<myaws_core::DateTime>,
     /// A summary of the RestApi at the date and time that the deployment resource was created.
     pub api_summary: Option<HashMap<String, HashMap<String, crate::types::MethodSnapshot>>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Deployment {
@@ -3538,6 +3560,8 @@ pub struct Deployments {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::Deployment>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Deployments {
@@ -3573,6 +3597,8 @@ pub struct DocumentationPart {
     pub location: Option<crate::types::DocumentationPartLocation>,
     /// A content map of API-specific key-value pairs describing the targeted API entity. The map must be encoded as a JSON string, e.g., `"{ \"description\": \"The API does ...\" }"`. Only OpenAPI-compliant documentation-related fields from the properties map are exported and, hence, published as part of the API entity definitions, while the original documentation parts are exported in a OpenAPI extension of `x-amazon-apigateway-documentation`.
     pub properties: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DocumentationPart {
@@ -3612,6 +3638,8 @@ pub struct DocumentationPartIds {
     pub ids: Option<Vec<String>>,
     /// A list of warning messages reported during import of documentation parts.
     pub warnings: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DocumentationPartIds {
@@ -3845,6 +3873,8 @@ pub struct DocumentationParts {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::DocumentationPart>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DocumentationParts {
@@ -3880,6 +3910,8 @@ pub struct DocumentationVersion {
     pub created_date: Option<myaws_core::DateTime>,
     /// The description of the API documentation snapshot.
     pub description: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DocumentationVersion {
@@ -3919,6 +3951,8 @@ pub struct DocumentationVersions {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::DocumentationVersion>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DocumentationVersions {
@@ -3994,6 +4028,8 @@ pub struct DomainName {
     pub policy: Option<String>,
     /// The routing mode for this domain name. The routing mode determines how API Gateway sends traffic from your custom domain name to your private APIs.
     pub routing_mode: Option<crate::types::RoutingMode>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DomainName {
@@ -4166,6 +4202,8 @@ pub struct DomainNameAccessAssociation {
     pub access_association_source: Option<String>,
     /// The collection of tags. Each tag element is associated with a given resource.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DomainNameAccessAssociation {
@@ -4220,6 +4258,8 @@ pub struct DomainNameAccessAssociations {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::DomainNameAccessAssociation>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DomainNameAccessAssociations {
@@ -4352,6 +4392,8 @@ pub struct DomainNames {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::DomainName>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DomainNames {
@@ -4594,6 +4636,8 @@ pub struct ExportResponse {
     pub content_disposition: Option<String>,
     /// The binary blob response to GetExport, which contains the export.
     pub body: Option<myaws_core::Bytes>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ExportResponse {
@@ -4711,6 +4755,8 @@ pub struct GatewayResponse {
     pub response_templates: Option<HashMap<String, String>>,
     /// A Boolean flag to indicate whether this GatewayResponse is the default gateway response (`true`) or not (`false`). A default gateway response is one generated by API Gateway without any customization by an API developer.
     pub default_response: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GatewayResponse {
@@ -4936,6 +4982,8 @@ pub struct GatewayResponses {
     pub position: Option<String>,
     /// Returns the entire collection, because of no pagination support.
     pub items: Option<Vec<crate::types::GatewayResponse>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GatewayResponses {
@@ -7075,6 +7123,8 @@ pub struct Integration {
     pub response_transfer_mode: Option<crate::types::ResponseTransferMode>,
     /// The ALB or NLB listener to send the request to.
     pub integration_target: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Integration {
@@ -7215,6 +7265,8 @@ pub struct IntegrationResponse {
     ///
     /// If this property is not defined, the response payload will be passed through from the integration response to the method response without modification.
     pub content_handling: Option<crate::types::ContentHandlingStrategy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl IntegrationResponse {
@@ -7560,6 +7612,8 @@ pub struct Method {
     pub method_integration: Option<crate::types::Integration>,
     /// A list of authorization scopes configured on the method. The scopes are used with a `COGNITO_USER_POOLS` authorizer to authorize the method invocation. The authorization works by matching the method scopes against the scopes parsed from the access token in the incoming request. The method invocation is authorized if any method scopes matches a claimed scope in the access token. Otherwise, the invocation is not authorized. When the method scope is configured, the client must provide an access token instead of an identity token for authorization purposes.
     pub authorization_scopes: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Method {
@@ -7652,6 +7706,8 @@ pub struct MethodResponse {
     pub response_parameters: Option<HashMap<String, bool>>,
     /// Specifies the Model resources used for the response's content-type. Response models are represented as a key/value map, with a content-type as the key and a Model name as the value.
     pub response_models: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl MethodResponse {
@@ -7833,6 +7889,8 @@ pub struct Model {
     pub schema: Option<String>,
     /// The content-type for the model.
     pub content_type: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Model {
@@ -7884,6 +7942,8 @@ pub struct Models {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::Model>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Models {
@@ -8984,6 +9044,8 @@ pub struct RequestValidator {
     pub validate_request_body: Option<bool>,
     /// A Boolean flag to indicate whether to validate request parameters (`true`) or not (`false`).
     pub validate_request_parameters: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RequestValidator {
@@ -9029,6 +9091,8 @@ pub struct RequestValidators {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::RequestValidator>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RequestValidators {
@@ -9068,6 +9132,8 @@ pub struct Resource {
     pub path: Option<String>,
     /// Gets an API resource's method of a given HTTP verb.
     pub resource_methods: Option<HashMap<String, crate::types::Method>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Resource {
@@ -9195,6 +9261,8 @@ pub struct Resources {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::Resource>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Resources {
@@ -9336,6 +9404,8 @@ pub struct RestApi {
     pub api_status: Option<crate::types::ApiStatus>,
     /// The status message of the RestApi. When the status message is `UPDATING` you can still invoke it.
     pub api_status_message: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestApi {
@@ -9468,6 +9538,8 @@ pub struct RestApis {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::RestApi>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestApis {
@@ -9644,6 +9716,8 @@ pub struct SdkResponse {
     pub content_disposition: Option<String>,
     /// The binary blob response to GetSdk, which contains the generated SDK.
     pub body: Option<myaws_core::Bytes>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SdkResponse {
@@ -9687,6 +9761,8 @@ pub struct SdkType {
     pub description: Option<String>,
     /// A list of configuration properties of an SdkType.
     pub configuration_properties: Option<Vec<crate::types::SdkConfigurationProperty>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SdkType {
@@ -9735,6 +9811,8 @@ pub struct SdkTypes {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::SdkType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SdkTypes {
@@ -9964,6 +10042,8 @@ pub struct Stage {
     pub created_date: Option<myaws_core::DateTime>,
     /// The timestamp when the stage last updated.
     pub last_updated_date: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Stage {
@@ -10120,6 +10200,8 @@ impl IntoValue for StageKey {
 pub struct Stages {
     /// The current page of elements from this collection.
     pub item: Option<Vec<crate::types::Stage>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Stages {
@@ -10178,6 +10260,8 @@ impl IntoValue for TagResourceRequest {
 pub struct Tags {
     /// The collection of tags. Each tag element is associated with a given resource.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Tags {
@@ -10203,6 +10287,8 @@ impl FromValue for Tags {
 pub struct Template {
     /// The Apache Velocity Template Language (VTL) template content used for the template resource.
     pub value: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Template {
@@ -10324,6 +10410,8 @@ pub struct TestInvokeAuthorizerResponse {
     pub authorization: Option<HashMap<String, Vec<String>>>,
     /// The open identity claims, with any supported custom attributes, returned from the Cognito Your User Pool configured for the API.
     pub claims: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TestInvokeAuthorizerResponse {
@@ -10489,6 +10577,8 @@ pub struct TestInvokeMethodResponse {
     pub log: Option<String>,
     /// The execution latency, in ms, of the test invoke request.
     pub latency: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TestInvokeMethodResponse {
@@ -11769,6 +11859,8 @@ pub struct Usage {
     pub position: Option<String>,
     /// The usage data, as daily logs of used and remaining quotas, over the specified time interval indexed over the API keys in a usage plan. For example, `{..., "values" : { "{api_key}" : \[ \[0, 100\], \[10, 90\], \[100, 10\]\]}`, where `{api_key}` stands for an API key value and the daily log entry is of the format `\[used quota, remaining quota\]`.
     pub items: Option<HashMap<String, Vec<Vec<i64>>>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Usage {
@@ -11832,6 +11924,8 @@ pub struct UsagePlan {
     pub product_code: Option<String>,
     /// The collection of tags. Each tag element is associated with a given resource.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UsagePlan {
@@ -11905,6 +11999,8 @@ pub struct UsagePlanKey {
     pub value: Option<String>,
     /// The name of a usage plan key.
     pub name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UsagePlanKey {
@@ -11950,6 +12046,8 @@ pub struct UsagePlanKeys {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::UsagePlanKey>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UsagePlanKeys {
@@ -11983,6 +12081,8 @@ pub struct UsagePlans {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::UsagePlan>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UsagePlans {
@@ -12026,6 +12126,8 @@ pub struct VpcLink {
     pub status_message: Option<String>,
     /// The collection of tags. Each tag element is associated with a given resource.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl VpcLink {
@@ -12173,6 +12275,8 @@ pub struct VpcLinks {
     pub position: Option<String>,
     /// The current page of elements from this collection.
     pub items: Option<Vec<crate::types::VpcLink>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl VpcLinks {
@@ -12197,3 +12301,463 @@ impl FromValue for VpcLinks {
         Ok(out)
     }
 }
+
+/// The output of `DeleteApiKey`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteApiKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteApiKeyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAuthorizer`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAuthorizerOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAuthorizerOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBasePathMapping`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBasePathMappingOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBasePathMappingOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteClientCertificate`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteClientCertificateOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteClientCertificateOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDeployment`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDeploymentOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDeploymentOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDocumentationPart`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDocumentationPartOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDocumentationPartOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDocumentationVersion`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDocumentationVersionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDocumentationVersionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDomainNameAccessAssociation`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDomainNameAccessAssociationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDomainNameAccessAssociationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDomainName`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDomainNameOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDomainNameOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteGatewayResponse`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteGatewayResponseOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteGatewayResponseOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteIntegration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIntegrationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteIntegrationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteIntegrationResponse`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIntegrationResponseOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteIntegrationResponseOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteMethod`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMethodOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteMethodOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteMethodResponse`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMethodResponseOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteMethodResponseOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteModel`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteModelOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteModelOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteRequestValidator`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRequestValidatorOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteRequestValidatorOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteRestApi`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRestApiOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteRestApiOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteStage`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteStageOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteStageOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteUsagePlanKey`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUsagePlanKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteUsagePlanKeyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteUsagePlan`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUsagePlanOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteUsagePlanOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteVpcLink`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpcLinkOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteVpcLinkOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `FlushStageAuthorizersCache`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct FlushStageAuthorizersCacheOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for FlushStageAuthorizersCacheOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `FlushStageCache`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct FlushStageCacheOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for FlushStageCacheOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RejectDomainNameAccessAssociation`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectDomainNameAccessAssociationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RejectDomainNameAccessAssociationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    Account,
+    ApiKey,
+    ApiKeyIds,
+    ApiKeys,
+    Authorizer,
+    Authorizers,
+    BasePathMapping,
+    BasePathMappings,
+    ClientCertificate,
+    ClientCertificates,
+    DeleteApiKeyOutput,
+    DeleteAuthorizerOutput,
+    DeleteBasePathMappingOutput,
+    DeleteClientCertificateOutput,
+    DeleteDeploymentOutput,
+    DeleteDocumentationPartOutput,
+    DeleteDocumentationVersionOutput,
+    DeleteDomainNameAccessAssociationOutput,
+    DeleteDomainNameOutput,
+    DeleteGatewayResponseOutput,
+    DeleteIntegrationOutput,
+    DeleteIntegrationResponseOutput,
+    DeleteMethodOutput,
+    DeleteMethodResponseOutput,
+    DeleteModelOutput,
+    DeleteRequestValidatorOutput,
+    DeleteResourceOutput,
+    DeleteRestApiOutput,
+    DeleteStageOutput,
+    DeleteUsagePlanKeyOutput,
+    DeleteUsagePlanOutput,
+    DeleteVpcLinkOutput,
+    Deployment,
+    Deployments,
+    DocumentationPart,
+    DocumentationPartIds,
+    DocumentationParts,
+    DocumentationVersion,
+    DocumentationVersions,
+    DomainName,
+    DomainNameAccessAssociation,
+    DomainNameAccessAssociations,
+    DomainNames,
+    ExportResponse,
+    FlushStageAuthorizersCacheOutput,
+    FlushStageCacheOutput,
+    GatewayResponse,
+    GatewayResponses,
+    Integration,
+    IntegrationResponse,
+    Method,
+    MethodResponse,
+    Model,
+    Models,
+    RejectDomainNameAccessAssociationOutput,
+    RequestValidator,
+    RequestValidators,
+    Resource,
+    Resources,
+    RestApi,
+    RestApis,
+    SdkResponse,
+    SdkType,
+    SdkTypes,
+    Stage,
+    Stages,
+    TagResourceOutput,
+    Tags,
+    Template,
+    TestInvokeAuthorizerResponse,
+    TestInvokeMethodResponse,
+    UntagResourceOutput,
+    Usage,
+    UsagePlan,
+    UsagePlanKey,
+    UsagePlanKeys,
+    UsagePlans,
+    VpcLink,
+    VpcLinks,
+);

@@ -63,7 +63,8 @@ impl Client {
     pub async fn attach_instances(
         &self,
         input: crate::types::AttachInstancesQuery,
-    ) -> Result<(), SdkError<crate::error::AttachInstancesError>> {
+    ) -> Result<crate::types::AttachInstancesOutput, SdkError<crate::error::AttachInstancesError>>
+    {
         self.handle.call(0, input).await
     }
 
@@ -205,7 +206,10 @@ impl Client {
     pub async fn create_auto_scaling_group(
         &self,
         input: crate::types::CreateAutoScalingGroupType,
-    ) -> Result<(), SdkError<crate::error::CreateAutoScalingGroupError>> {
+    ) -> Result<
+        crate::types::CreateAutoScalingGroupOutput,
+        SdkError<crate::error::CreateAutoScalingGroupError>,
+    > {
         self.handle.call(8, input).await
     }
 
@@ -219,7 +223,10 @@ impl Client {
     pub async fn create_launch_configuration(
         &self,
         input: crate::types::CreateLaunchConfigurationType,
-    ) -> Result<(), SdkError<crate::error::CreateLaunchConfigurationError>> {
+    ) -> Result<
+        crate::types::CreateLaunchConfigurationOutput,
+        SdkError<crate::error::CreateLaunchConfigurationError>,
+    > {
         self.handle.call(9, input).await
     }
 
@@ -231,7 +238,10 @@ impl Client {
     pub async fn create_or_update_tags(
         &self,
         input: crate::types::CreateOrUpdateTagsType,
-    ) -> Result<(), SdkError<crate::error::CreateOrUpdateTagsError>> {
+    ) -> Result<
+        crate::types::CreateOrUpdateTagsOutput,
+        SdkError<crate::error::CreateOrUpdateTagsError>,
+    > {
         self.handle.call(10, input).await
     }
 
@@ -249,7 +259,10 @@ impl Client {
     pub async fn delete_auto_scaling_group(
         &self,
         input: crate::types::DeleteAutoScalingGroupType,
-    ) -> Result<(), SdkError<crate::error::DeleteAutoScalingGroupError>> {
+    ) -> Result<
+        crate::types::DeleteAutoScalingGroupOutput,
+        SdkError<crate::error::DeleteAutoScalingGroupError>,
+    > {
         self.handle.call(11, input).await
     }
 
@@ -259,7 +272,10 @@ impl Client {
     pub async fn delete_launch_configuration(
         &self,
         input: crate::types::LaunchConfigurationNameType,
-    ) -> Result<(), SdkError<crate::error::DeleteLaunchConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteLaunchConfigurationOutput,
+        SdkError<crate::error::DeleteLaunchConfigurationError>,
+    > {
         self.handle.call(12, input).await
     }
 
@@ -280,7 +296,10 @@ impl Client {
     pub async fn delete_notification_configuration(
         &self,
         input: crate::types::DeleteNotificationConfigurationType,
-    ) -> Result<(), SdkError<crate::error::DeleteNotificationConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteNotificationConfigurationOutput,
+        SdkError<crate::error::DeleteNotificationConfigurationError>,
+    > {
         self.handle.call(14, input).await
     }
 
@@ -292,7 +311,7 @@ impl Client {
     pub async fn delete_policy(
         &self,
         input: crate::types::DeletePolicyType,
-    ) -> Result<(), SdkError<crate::error::DeletePolicyError>> {
+    ) -> Result<crate::types::DeletePolicyOutput, SdkError<crate::error::DeletePolicyError>> {
         self.handle.call(15, input).await
     }
 
@@ -300,7 +319,10 @@ impl Client {
     pub async fn delete_scheduled_action(
         &self,
         input: crate::types::DeleteScheduledActionType,
-    ) -> Result<(), SdkError<crate::error::DeleteScheduledActionError>> {
+    ) -> Result<
+        crate::types::DeleteScheduledActionOutput,
+        SdkError<crate::error::DeleteScheduledActionError>,
+    > {
         self.handle.call(16, input).await
     }
 
@@ -308,7 +330,7 @@ impl Client {
     pub async fn delete_tags(
         &self,
         input: crate::types::DeleteTagsType,
-    ) -> Result<(), SdkError<crate::error::DeleteTagsError>> {
+    ) -> Result<crate::types::DeleteTagsOutput, SdkError<crate::error::DeleteTagsError>> {
         self.handle.call(17, input).await
     }
 
@@ -664,7 +686,10 @@ impl Client {
     pub async fn disable_metrics_collection(
         &self,
         input: crate::types::DisableMetricsCollectionQuery,
-    ) -> Result<(), SdkError<crate::error::DisableMetricsCollectionError>> {
+    ) -> Result<
+        crate::types::DisableMetricsCollectionOutput,
+        SdkError<crate::error::DisableMetricsCollectionError>,
+    > {
         self.handle.call(44, input).await
     }
 
@@ -674,7 +699,10 @@ impl Client {
     pub async fn enable_metrics_collection(
         &self,
         input: crate::types::EnableMetricsCollectionQuery,
-    ) -> Result<(), SdkError<crate::error::EnableMetricsCollectionError>> {
+    ) -> Result<
+        crate::types::EnableMetricsCollectionOutput,
+        SdkError<crate::error::EnableMetricsCollectionError>,
+    > {
         self.handle.call(45, input).await
     }
 
@@ -696,7 +724,7 @@ impl Client {
     pub async fn execute_policy(
         &self,
         input: crate::types::ExecutePolicyType,
-    ) -> Result<(), SdkError<crate::error::ExecutePolicyError>> {
+    ) -> Result<crate::types::ExecutePolicyOutput, SdkError<crate::error::ExecutePolicyError>> {
         self.handle.call(47, input).await
     }
 
@@ -774,7 +802,10 @@ impl Client {
     pub async fn put_notification_configuration(
         &self,
         input: crate::types::PutNotificationConfigurationType,
-    ) -> Result<(), SdkError<crate::error::PutNotificationConfigurationError>> {
+    ) -> Result<
+        crate::types::PutNotificationConfigurationOutput,
+        SdkError<crate::error::PutNotificationConfigurationError>,
+    > {
         self.handle.call(52, input).await
     }
 
@@ -802,7 +833,10 @@ impl Client {
     pub async fn put_scheduled_update_group_action(
         &self,
         input: crate::types::PutScheduledUpdateGroupActionType,
-    ) -> Result<(), SdkError<crate::error::PutScheduledUpdateGroupActionError>> {
+    ) -> Result<
+        crate::types::PutScheduledUpdateGroupActionOutput,
+        SdkError<crate::error::PutScheduledUpdateGroupActionError>,
+    > {
         self.handle.call(54, input).await
     }
 
@@ -848,7 +882,8 @@ impl Client {
     pub async fn resume_processes(
         &self,
         input: crate::types::ScalingProcessQuery,
-    ) -> Result<(), SdkError<crate::error::ResumeProcessesError>> {
+    ) -> Result<crate::types::ResumeProcessesOutput, SdkError<crate::error::ResumeProcessesError>>
+    {
         self.handle.call(57, input).await
     }
 
@@ -881,7 +916,10 @@ impl Client {
     pub async fn set_desired_capacity(
         &self,
         input: crate::types::SetDesiredCapacityType,
-    ) -> Result<(), SdkError<crate::error::SetDesiredCapacityError>> {
+    ) -> Result<
+        crate::types::SetDesiredCapacityOutput,
+        SdkError<crate::error::SetDesiredCapacityError>,
+    > {
         self.handle.call(59, input).await
     }
 
@@ -891,7 +929,8 @@ impl Client {
     pub async fn set_instance_health(
         &self,
         input: crate::types::SetInstanceHealthQuery,
-    ) -> Result<(), SdkError<crate::error::SetInstanceHealthError>> {
+    ) -> Result<crate::types::SetInstanceHealthOutput, SdkError<crate::error::SetInstanceHealthError>>
+    {
         self.handle.call(60, input).await
     }
 
@@ -937,7 +976,8 @@ impl Client {
     pub async fn suspend_processes(
         &self,
         input: crate::types::ScalingProcessQuery,
-    ) -> Result<(), SdkError<crate::error::SuspendProcessesError>> {
+    ) -> Result<crate::types::SuspendProcessesOutput, SdkError<crate::error::SuspendProcessesError>>
+    {
         self.handle.call(63, input).await
     }
 
@@ -976,7 +1016,10 @@ impl Client {
     pub async fn update_auto_scaling_group(
         &self,
         input: crate::types::UpdateAutoScalingGroupType,
-    ) -> Result<(), SdkError<crate::error::UpdateAutoScalingGroupError>> {
+    ) -> Result<
+        crate::types::UpdateAutoScalingGroupOutput,
+        SdkError<crate::error::UpdateAutoScalingGroupError>,
+    > {
         self.handle.call(65, input).await
     }
 }

@@ -386,6 +386,8 @@ pub struct ActivitiesType {
     pub activities: Option<Vec<crate::types::Activity>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ActivitiesType {
@@ -533,6 +535,8 @@ impl FromValue for Activity {
 pub struct ActivityType {
     /// A scaling activity.
     pub activity: Option<crate::types::Activity>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ActivityType {
@@ -703,12 +707,15 @@ impl IntoValue for AttachInstancesQuery {
 /// The `AttachLoadBalancerTargetGroupsResultType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachLoadBalancerTargetGroupsResultType {}
+pub struct AttachLoadBalancerTargetGroupsResultType {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for AttachLoadBalancerTargetGroupsResultType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -751,12 +758,15 @@ impl IntoValue for AttachLoadBalancerTargetGroupsType {
 /// The `AttachLoadBalancersResultType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachLoadBalancersResultType {}
+pub struct AttachLoadBalancersResultType {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for AttachLoadBalancersResultType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -799,12 +809,15 @@ impl IntoValue for AttachLoadBalancersType {
 /// The `AttachTrafficSourcesResultType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachTrafficSourcesResultType {}
+pub struct AttachTrafficSourcesResultType {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for AttachTrafficSourcesResultType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1291,6 +1304,8 @@ pub struct AutoScalingGroupsType {
     pub auto_scaling_groups: Option<Vec<crate::types::AutoScalingGroup>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AutoScalingGroupsType {
@@ -1451,6 +1466,8 @@ pub struct AutoScalingInstancesType {
     pub auto_scaling_instances: Option<Vec<crate::types::AutoScalingInstanceDetails>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AutoScalingInstancesType {
@@ -1721,6 +1738,8 @@ pub struct BatchDeleteScheduledActionAnswer {
     /// The names of the scheduled actions that could not be deleted, including an error message.
     pub failed_scheduled_actions:
         Option<Vec<crate::types::FailedScheduledUpdateGroupActionRequest>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl BatchDeleteScheduledActionAnswer {
@@ -1786,6 +1805,8 @@ pub struct BatchPutScheduledUpdateGroupActionAnswer {
     /// The names of the scheduled actions that could not be created or updated, including an error message.
     pub failed_scheduled_update_group_actions:
         Option<Vec<crate::types::FailedScheduledUpdateGroupActionRequest>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl BatchPutScheduledUpdateGroupActionAnswer {
@@ -2000,6 +2021,8 @@ impl FromValue for BurstablePerformance {
 pub struct CancelInstanceRefreshAnswer {
     /// The instance refresh ID associated with the request. This is the unique ID assigned to the instance refresh when it was started.
     pub instance_refresh_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CancelInstanceRefreshAnswer {
@@ -2360,12 +2383,15 @@ impl FromValue for CapacityReservationTarget {
 /// The `CompleteLifecycleActionAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CompleteLifecycleActionAnswer {}
+pub struct CompleteLifecycleActionAnswer {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for CompleteLifecycleActionAnswer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3287,12 +3313,15 @@ impl IntoValue for DeleteAutoScalingGroupType {
 /// The `DeleteLifecycleHookAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteLifecycleHookAnswer {}
+pub struct DeleteLifecycleHookAnswer {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteLifecycleHookAnswer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3465,12 +3494,15 @@ impl IntoValue for DeleteTagsType {
 /// The `DeleteWarmPoolAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteWarmPoolAnswer {}
+pub struct DeleteWarmPoolAnswer {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteWarmPoolAnswer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3601,6 +3633,8 @@ pub struct DescribeAccountLimitsAnswer {
     pub number_of_auto_scaling_groups: Option<i32>,
     /// The current number of launch configurations for your account.
     pub number_of_launch_configurations: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAccountLimitsAnswer {
@@ -3644,6 +3678,8 @@ impl FromValue for DescribeAccountLimitsAnswer {
 pub struct DescribeAdjustmentTypesAnswer {
     /// The policy adjustment types.
     pub adjustment_types: Option<Vec<crate::types::AdjustmentType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAdjustmentTypesAnswer {
@@ -3711,6 +3747,8 @@ impl IntoValue for DescribeAutoScalingInstancesType {
 pub struct DescribeAutoScalingNotificationTypesAnswer {
     /// The notification types.
     pub auto_scaling_notification_types: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAutoScalingNotificationTypesAnswer {
@@ -3738,6 +3776,8 @@ pub struct DescribeInstanceRefreshesAnswer {
     pub instance_refreshes: Option<Vec<crate::types::InstanceRefresh>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeInstanceRefreshesAnswer {
@@ -3819,6 +3859,8 @@ impl IntoValue for DescribeInstanceRefreshesType {
 pub struct DescribeLifecycleHookTypesAnswer {
     /// The lifecycle hook types.
     pub lifecycle_hook_types: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeLifecycleHookTypesAnswer {
@@ -3844,6 +3886,8 @@ impl FromValue for DescribeLifecycleHookTypesAnswer {
 pub struct DescribeLifecycleHooksAnswer {
     /// The lifecycle hooks for the specified group.
     pub lifecycle_hooks: Option<Vec<crate::types::LifecycleHook>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeLifecycleHooksAnswer {
@@ -3947,6 +3991,8 @@ pub struct DescribeLoadBalancerTargetGroupsResponse {
     pub load_balancer_target_groups: Option<Vec<crate::types::LoadBalancerTargetGroupState>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeLoadBalancerTargetGroupsResponse {
@@ -4025,6 +4071,8 @@ pub struct DescribeLoadBalancersResponse {
     pub load_balancers: Option<Vec<crate::types::LoadBalancerState>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeLoadBalancersResponse {
@@ -4058,6 +4106,8 @@ pub struct DescribeMetricCollectionTypesAnswer {
     pub metrics: Option<Vec<crate::types::MetricCollectionType>>,
     /// The granularities for the metrics.
     pub granularities: Option<Vec<crate::types::MetricGranularityType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMetricCollectionTypesAnswer {
@@ -4091,6 +4141,8 @@ pub struct DescribeNotificationConfigurationsAnswer {
     pub notification_configurations: Option<Vec<crate::types::NotificationConfiguration>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeNotificationConfigurationsAnswer {
@@ -4406,6 +4458,8 @@ impl IntoValue for DescribeTagsType {
 pub struct DescribeTerminationPolicyTypesAnswer {
     /// The termination policies supported by Amazon EC2 Auto Scaling: `OldestInstance`, `OldestLaunchConfiguration`, `NewestInstance`, `ClosestToNextInstanceHour`, `Default`, `OldestLaunchTemplate`, and `AllocationStrategy`.
     pub termination_policy_types: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeTerminationPolicyTypesAnswer {
@@ -4489,6 +4543,8 @@ pub struct DescribeTrafficSourcesResponse {
     pub traffic_sources: Option<Vec<crate::types::TrafficSourceState>>,
     /// This string indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeTrafficSourcesResponse {
@@ -4524,6 +4580,8 @@ pub struct DescribeWarmPoolAnswer {
     pub instances: Option<Vec<crate::types::Instance>>,
     /// This string indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeWarmPoolAnswer {
@@ -4649,6 +4707,8 @@ impl FromValue for DesiredConfiguration {
 pub struct DetachInstancesAnswer {
     /// The activities related to detaching the instances from the Auto Scaling group.
     pub activities: Option<Vec<crate::types::Activity>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DetachInstancesAnswer {
@@ -4715,12 +4775,15 @@ impl IntoValue for DetachInstancesQuery {
 /// The `DetachLoadBalancerTargetGroupsResultType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachLoadBalancerTargetGroupsResultType {}
+pub struct DetachLoadBalancerTargetGroupsResultType {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DetachLoadBalancerTargetGroupsResultType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4763,12 +4826,15 @@ impl IntoValue for DetachLoadBalancerTargetGroupsType {
 /// The `DetachLoadBalancersResultType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachLoadBalancersResultType {}
+pub struct DetachLoadBalancersResultType {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DetachLoadBalancersResultType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4811,12 +4877,15 @@ impl IntoValue for DetachLoadBalancersType {
 /// The `DetachTrafficSourcesResultType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachTrafficSourcesResultType {}
+pub struct DetachTrafficSourcesResultType {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DetachTrafficSourcesResultType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5163,6 +5232,8 @@ impl FromValue for EnabledMetric {
 pub struct EnterStandbyAnswer {
     /// The activities related to moving instances into `Standby` mode.
     pub activities: Option<Vec<crate::types::Activity>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EnterStandbyAnswer {
@@ -5298,6 +5369,8 @@ impl IntoValue for ExecutePolicyType {
 pub struct ExitStandbyAnswer {
     /// The activities related to moving instances out of `Standby` mode.
     pub activities: Option<Vec<crate::types::Activity>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ExitStandbyAnswer {
@@ -5473,6 +5546,8 @@ pub struct GetPredictiveScalingForecastAnswer {
     pub capacity_forecast: Option<crate::types::CapacityForecast>,
     /// The time the forecast was made.
     pub update_time: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPredictiveScalingForecastAnswer {
@@ -7487,6 +7562,8 @@ pub struct LaunchConfigurationsType {
     pub launch_configurations: Option<Vec<crate::types::LaunchConfiguration>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl LaunchConfigurationsType {
@@ -7675,6 +7752,8 @@ pub struct LaunchInstancesResult {
     pub instances: Option<Vec<crate::types::InstanceCollection>>,
     /// A list of errors encountered during the launch attempt including details about failed instance launches with their corresponding error codes and messages.
     pub errors: Option<Vec<crate::types::LaunchInstancesError>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl LaunchInstancesResult {
@@ -9440,6 +9519,8 @@ pub struct PoliciesType {
     pub scaling_policies: Option<Vec<crate::types::ScalingPolicy>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PoliciesType {
@@ -9473,6 +9554,8 @@ pub struct PolicyARNType {
     pub policy_arn: Option<String>,
     /// The CloudWatch alarms created for the target tracking scaling policy.
     pub alarms: Option<Vec<crate::types::Alarm>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PolicyARNType {
@@ -10520,6 +10603,8 @@ impl FromValue for ProcessType {
 pub struct ProcessesType {
     /// The names of the process types.
     pub processes: Option<Vec<crate::types::ProcessType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ProcessesType {
@@ -10542,12 +10627,15 @@ impl FromValue for ProcessesType {
 /// The `PutLifecycleHookAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutLifecycleHookAnswer {}
+pub struct PutLifecycleHookAnswer {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for PutLifecycleHookAnswer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10993,12 +11081,15 @@ impl IntoValue for PutScheduledUpdateGroupActionType {
 /// The `PutWarmPoolAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutWarmPoolAnswer {}
+pub struct PutWarmPoolAnswer {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for PutWarmPoolAnswer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11069,12 +11160,15 @@ impl IntoValue for PutWarmPoolType {
 /// The `RecordLifecycleActionHeartbeatAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RecordLifecycleActionHeartbeatAnswer {}
+pub struct RecordLifecycleActionHeartbeatAnswer {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for RecordLifecycleActionHeartbeatAnswer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11688,6 +11782,8 @@ impl FromValue for RollbackDetails {
 pub struct RollbackInstanceRefreshAnswer {
     /// The instance refresh ID associated with the request. This is the unique ID assigned to the instance refresh when it was started.
     pub instance_refresh_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RollbackInstanceRefreshAnswer {
@@ -12197,6 +12293,8 @@ pub struct ScheduledActionsType {
     pub scheduled_update_group_actions: Option<Vec<crate::types::ScheduledUpdateGroupAction>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ScheduledActionsType {
@@ -12542,12 +12640,15 @@ impl IntoValue for SetInstanceHealthQuery {
 /// The `SetInstanceProtectionAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetInstanceProtectionAnswer {}
+pub struct SetInstanceProtectionAnswer {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for SetInstanceProtectionAnswer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12683,6 +12784,8 @@ impl FromValue for StandbyInstances {
 pub struct StartInstanceRefreshAnswer {
     /// A unique ID for tracking the progress of the instance refresh.
     pub instance_refresh_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartInstanceRefreshAnswer {
@@ -12989,6 +13092,8 @@ pub struct TagsType {
     pub tags: Option<Vec<crate::types::TagDescription>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TagsType {
@@ -13988,3 +14093,352 @@ impl FromValue for WarmPoolStatus {
         String::from_value(value).map(Self::from)
     }
 }
+
+/// The output of `AttachInstances`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachInstancesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AttachInstancesOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CreateAutoScalingGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAutoScalingGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateAutoScalingGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CreateLaunchConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLaunchConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateLaunchConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CreateOrUpdateTags`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOrUpdateTagsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateOrUpdateTagsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAutoScalingGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAutoScalingGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAutoScalingGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteLaunchConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLaunchConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteLaunchConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteNotificationConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNotificationConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteNotificationConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeletePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeletePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteScheduledAction`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteScheduledActionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteScheduledActionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteTags`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTagsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteTagsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DisableMetricsCollection`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableMetricsCollectionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DisableMetricsCollectionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `EnableMetricsCollection`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableMetricsCollectionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for EnableMetricsCollectionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `ExecutePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExecutePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for ExecutePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutNotificationConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutNotificationConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutNotificationConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutScheduledUpdateGroupAction`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutScheduledUpdateGroupActionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutScheduledUpdateGroupActionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `ResumeProcesses`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResumeProcessesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for ResumeProcessesOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetDesiredCapacity`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetDesiredCapacityOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetDesiredCapacityOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetInstanceHealth`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetInstanceHealthOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetInstanceHealthOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SuspendProcesses`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SuspendProcessesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SuspendProcessesOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateAutoScalingGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAutoScalingGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateAutoScalingGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    ActivitiesType,
+    ActivityType,
+    AttachInstancesOutput,
+    AttachLoadBalancerTargetGroupsResultType,
+    AttachLoadBalancersResultType,
+    AttachTrafficSourcesResultType,
+    AutoScalingGroupsType,
+    AutoScalingInstancesType,
+    BatchDeleteScheduledActionAnswer,
+    BatchPutScheduledUpdateGroupActionAnswer,
+    CancelInstanceRefreshAnswer,
+    CompleteLifecycleActionAnswer,
+    CreateAutoScalingGroupOutput,
+    CreateLaunchConfigurationOutput,
+    CreateOrUpdateTagsOutput,
+    DeleteAutoScalingGroupOutput,
+    DeleteLaunchConfigurationOutput,
+    DeleteLifecycleHookAnswer,
+    DeleteNotificationConfigurationOutput,
+    DeletePolicyOutput,
+    DeleteScheduledActionOutput,
+    DeleteTagsOutput,
+    DeleteWarmPoolAnswer,
+    DescribeAccountLimitsAnswer,
+    DescribeAdjustmentTypesAnswer,
+    DescribeAutoScalingNotificationTypesAnswer,
+    DescribeInstanceRefreshesAnswer,
+    DescribeLifecycleHookTypesAnswer,
+    DescribeLifecycleHooksAnswer,
+    DescribeLoadBalancerTargetGroupsResponse,
+    DescribeLoadBalancersResponse,
+    DescribeMetricCollectionTypesAnswer,
+    DescribeNotificationConfigurationsAnswer,
+    DescribeTerminationPolicyTypesAnswer,
+    DescribeTrafficSourcesResponse,
+    DescribeWarmPoolAnswer,
+    DetachInstancesAnswer,
+    DetachLoadBalancerTargetGroupsResultType,
+    DetachLoadBalancersResultType,
+    DetachTrafficSourcesResultType,
+    DisableMetricsCollectionOutput,
+    EnableMetricsCollectionOutput,
+    EnterStandbyAnswer,
+    ExecutePolicyOutput,
+    ExitStandbyAnswer,
+    GetPredictiveScalingForecastAnswer,
+    LaunchConfigurationsType,
+    LaunchInstancesResult,
+    PoliciesType,
+    PolicyARNType,
+    ProcessesType,
+    PutLifecycleHookAnswer,
+    PutNotificationConfigurationOutput,
+    PutScheduledUpdateGroupActionOutput,
+    PutWarmPoolAnswer,
+    RecordLifecycleActionHeartbeatAnswer,
+    ResumeProcessesOutput,
+    RollbackInstanceRefreshAnswer,
+    ScheduledActionsType,
+    SetDesiredCapacityOutput,
+    SetInstanceHealthOutput,
+    SetInstanceProtectionAnswer,
+    StartInstanceRefreshAnswer,
+    SuspendProcessesOutput,
+    TagsType,
+    UpdateAutoScalingGroupOutput,
+);

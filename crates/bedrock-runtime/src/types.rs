@@ -185,6 +185,8 @@ pub struct ApplyGuardrailResponse {
     pub assessments: Option<Vec<crate::types::GuardrailAssessment>>,
     /// The guardrail coverage details in the apply guardrail response.
     pub guardrail_coverage: Option<crate::types::GuardrailCoverage>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ApplyGuardrailResponse {
@@ -2155,6 +2157,8 @@ pub struct ConverseResponse {
     pub performance_config: Option<crate::types::PerformanceConfiguration>,
     /// Specifies the processing tier configuration used for serving the request.
     pub service_tier: Option<crate::types::ServiceTier>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ConverseResponse {
@@ -2530,6 +2534,8 @@ impl IntoValue for ConverseStreamRequest {
 pub struct ConverseStreamResponse {
     /// The output stream that the model generated.
     pub stream: Option<myaws_core::eventstream::EventReceiver<crate::types::ConverseStreamOutput>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ConverseStreamResponse {
@@ -2746,6 +2752,8 @@ impl IntoValue for CountTokensRequest {
 pub struct CountTokensResponse {
     /// The number of tokens in the provided input according to the specified model's tokenization rules. This count represents the number of input tokens that would be processed if the same input were sent to the model in an inference request. Use this value to estimate costs and ensure your inputs stay within model token limits.
     pub input_tokens: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CountTokensResponse {
@@ -3288,6 +3296,8 @@ pub struct GetAsyncInvokeResponse {
     pub end_time: Option<myaws_core::DateTime>,
     /// Output data settings.
     pub output_data_config: Option<crate::types::AsyncInvokeOutputDataConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetAsyncInvokeResponse {
@@ -3305,6 +3315,7 @@ impl std::fmt::Debug for GetAsyncInvokeResponse {
         d.field("last_modified_time", &self.last_modified_time);
         d.field("end_time", &self.end_time);
         d.field("output_data_config", &self.output_data_config);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -3907,7 +3918,7 @@ pub struct GuardrailAutomatedReasoningNoTranslationsFinding {}
 impl FromValue for GuardrailAutomatedReasoningNoTranslationsFinding {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4114,7 +4125,7 @@ pub struct GuardrailAutomatedReasoningTooComplexFinding {}
 impl FromValue for GuardrailAutomatedReasoningTooComplexFinding {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8997,6 +9008,8 @@ pub struct InvokeGuardrailChecksResponse {
     pub results: Option<crate::types::GuardrailChecksResults>,
     /// The per-check text unit consumption for the guardrail evaluation.
     pub usage: Option<crate::types::GuardrailChecksUsageResults>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl InvokeGuardrailChecksResponse {
@@ -9172,6 +9185,8 @@ pub struct InvokeModelResponse {
     pub performance_config_latency: Option<crate::types::PerformanceConfigLatency>,
     /// Specifies the processing tier type used for serving the request.
     pub service_tier: Option<crate::types::ServiceTierType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for InvokeModelResponse {
@@ -9184,6 +9199,7 @@ impl std::fmt::Debug for InvokeModelResponse {
             &self.performance_config_latency,
         );
         d.field("service_tier", &self.service_tier);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -9373,6 +9389,8 @@ pub struct InvokeModelWithBidirectionalStreamResponse {
             crate::types::InvokeModelWithBidirectionalStreamOutput,
         >,
     >,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl InvokeModelWithBidirectionalStreamResponse {
@@ -9547,6 +9565,8 @@ pub struct InvokeModelWithResponseStreamResponse {
     pub performance_config_latency: Option<crate::types::PerformanceConfigLatency>,
     /// Specifies the processing tier type used for serving the request.
     pub service_tier: Option<crate::types::ServiceTierType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl InvokeModelWithResponseStreamResponse {
@@ -9712,6 +9732,8 @@ pub struct ListAsyncInvokesResponse {
     pub next_token: Option<String>,
     /// A list of invocation summaries.
     pub async_invoke_summaries: Option<Vec<crate::types::AsyncInvokeSummary>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAsyncInvokesResponse {
@@ -11201,6 +11223,8 @@ impl IntoValue for StartAsyncInvokeRequest {
 pub struct StartAsyncInvokeResponse {
     /// The ARN of the invocation.
     pub invocation_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartAsyncInvokeResponse {
@@ -12670,3 +12694,17 @@ impl FromValue for WebLocation {
         Ok(out)
     }
 }
+
+myaws_core::with_response_metadata!(
+    ApplyGuardrailResponse,
+    ConverseResponse,
+    ConverseStreamResponse,
+    CountTokensResponse,
+    GetAsyncInvokeResponse,
+    InvokeGuardrailChecksResponse,
+    InvokeModelResponse,
+    InvokeModelWithBidirectionalStreamResponse,
+    InvokeModelWithResponseStreamResponse,
+    ListAsyncInvokesResponse,
+    StartAsyncInvokeResponse,
+);

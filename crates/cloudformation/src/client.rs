@@ -97,7 +97,8 @@ impl Client {
     pub async fn cancel_update_stack(
         &self,
         input: crate::types::CancelUpdateStackInput,
-    ) -> Result<(), SdkError<crate::error::CancelUpdateStackError>> {
+    ) -> Result<crate::types::CancelUpdateStackOutput, SdkError<crate::error::CancelUpdateStackError>>
+    {
         self.handle.call(3, input).await
     }
 
@@ -233,7 +234,10 @@ impl Client {
     pub async fn delete_generated_template(
         &self,
         input: crate::types::DeleteGeneratedTemplateInput,
-    ) -> Result<(), SdkError<crate::error::DeleteGeneratedTemplateError>> {
+    ) -> Result<
+        crate::types::DeleteGeneratedTemplateOutput,
+        SdkError<crate::error::DeleteGeneratedTemplateError>,
+    > {
         self.handle.call(14, input).await
     }
 
@@ -243,7 +247,7 @@ impl Client {
     pub async fn delete_stack(
         &self,
         input: crate::types::DeleteStackInput,
-    ) -> Result<(), SdkError<crate::error::DeleteStackError>> {
+    ) -> Result<crate::types::DeleteStackOutput, SdkError<crate::error::DeleteStackError>> {
         self.handle.call(15, input).await
     }
 
@@ -635,7 +639,10 @@ impl Client {
     pub async fn execute_stack_refactor(
         &self,
         input: crate::types::ExecuteStackRefactorInput,
-    ) -> Result<(), SdkError<crate::error::ExecuteStackRefactorError>> {
+    ) -> Result<
+        crate::types::ExecuteStackRefactorOutput,
+        SdkError<crate::error::ExecuteStackRefactorError>,
+    > {
         self.handle.call(44, input).await
     }
 
@@ -1016,7 +1023,8 @@ impl Client {
     pub async fn set_stack_policy(
         &self,
         input: crate::types::SetStackPolicyInput,
-    ) -> Result<(), SdkError<crate::error::SetStackPolicyError>> {
+    ) -> Result<crate::types::SetStackPolicyOutput, SdkError<crate::error::SetStackPolicyError>>
+    {
         self.handle.call(77, input).await
     }
 
@@ -1054,7 +1062,8 @@ impl Client {
     pub async fn signal_resource(
         &self,
         input: crate::types::SignalResourceInput,
-    ) -> Result<(), SdkError<crate::error::SignalResourceError>> {
+    ) -> Result<crate::types::SignalResourceOutput, SdkError<crate::error::SignalResourceError>>
+    {
         self.handle.call(80, input).await
     }
 

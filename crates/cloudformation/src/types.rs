@@ -273,12 +273,15 @@ impl IntoValue for ActivateOrganizationsAccessInput {
 /// The `ActivateOrganizationsAccessOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ActivateOrganizationsAccessOutput {}
+pub struct ActivateOrganizationsAccessOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for ActivateOrganizationsAccessOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -401,6 +404,8 @@ impl IntoValue for ActivateTypeInput {
 pub struct ActivateTypeOutput {
     /// The Amazon Resource Name (ARN) of the activated extension in this account and Region.
     pub arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ActivateTypeOutput {
@@ -500,7 +505,7 @@ pub struct AlreadyExistsException {}
 impl FromValue for AlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -959,6 +964,8 @@ pub struct BatchDescribeTypeConfigurationsOutput {
     pub unprocessed_type_configurations: Option<Vec<crate::types::TypeConfigurationIdentifier>>,
     /// A list of any of the specified extension configurations from the CloudFormation registry.
     pub type_configurations: Option<Vec<crate::types::TypeConfigurationDetails>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl BatchDescribeTypeConfigurationsOutput {
@@ -1850,7 +1857,7 @@ pub struct ChangeSetNotFoundException {}
 impl FromValue for ChangeSetNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2420,7 +2427,7 @@ pub struct ConcurrentResourcesLimitExceededException {}
 impl FromValue for ConcurrentResourcesLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2489,12 +2496,15 @@ impl IntoValue for ContinueUpdateRollbackInput {
 /// The output for a [ContinueUpdateRollback] operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ContinueUpdateRollbackOutput {}
+pub struct ContinueUpdateRollbackOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for ContinueUpdateRollbackOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2758,6 +2768,8 @@ pub struct CreateChangeSetOutput {
     pub id: Option<String>,
     /// The unique ID of the stack.
     pub stack_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateChangeSetOutput {
@@ -2841,6 +2853,8 @@ impl IntoValue for CreateGeneratedTemplateInput {
 pub struct CreateGeneratedTemplateOutput {
     /// The ID of the generated template.
     pub generated_template_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateGeneratedTemplateOutput {
@@ -3209,6 +3223,8 @@ impl IntoValue for CreateStackInstancesInput {
 pub struct CreateStackInstancesOutput {
     /// The unique identifier for this StackSet operation.
     pub operation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateStackInstancesOutput {
@@ -3236,6 +3252,8 @@ pub struct CreateStackOutput {
     pub stack_id: Option<String>,
     /// A unique identifier for this stack operation that can be used to track the operation's progress and events.
     pub operation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateStackOutput {
@@ -3317,6 +3335,8 @@ impl IntoValue for CreateStackRefactorInput {
 pub struct CreateStackRefactorOutput {
     /// The ID associated with the stack refactor created from the [CreateStackRefactor] action.
     pub stack_refactor_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateStackRefactorOutput {
@@ -3531,6 +3551,8 @@ impl IntoValue for CreateStackSetInput {
 pub struct CreateStackSetOutput {
     /// The ID of the StackSet that you're creating.
     pub stack_set_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateStackSetOutput {
@@ -3558,7 +3580,7 @@ pub struct CreatedButModifiedException {}
 impl FromValue for CreatedButModifiedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3576,12 +3598,15 @@ impl IntoValue for DeactivateOrganizationsAccessInput {
 /// The `DeactivateOrganizationsAccessOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeactivateOrganizationsAccessOutput {}
+pub struct DeactivateOrganizationsAccessOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeactivateOrganizationsAccessOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3634,12 +3659,15 @@ impl IntoValue for DeactivateTypeInput {
 /// The `DeactivateTypeOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeactivateTypeOutput {}
+pub struct DeactivateTypeOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeactivateTypeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3680,12 +3708,15 @@ impl IntoValue for DeleteChangeSetInput {
 /// The output for the [DeleteChangeSet] action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteChangeSetOutput {}
+pub struct DeleteChangeSetOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteChangeSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3902,6 +3933,8 @@ impl IntoValue for DeleteStackInstancesInput {
 pub struct DeleteStackInstancesOutput {
     /// The unique identifier for this StackSet operation.
     pub operation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteStackInstancesOutput {
@@ -3963,12 +3996,15 @@ impl IntoValue for DeleteStackSetInput {
 /// The `DeleteStackSetOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteStackSetOutput {}
+pub struct DeleteStackSetOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteStackSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4454,12 +4490,15 @@ impl IntoValue for DeregisterTypeInput {
 /// The `DeregisterTypeOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeregisterTypeOutput {}
+pub struct DeregisterTypeOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeregisterTypeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4493,6 +4532,8 @@ pub struct DescribeAccountLimitsOutput {
     pub account_limits: Option<Vec<crate::types::AccountLimit>>,
     /// If the output exceeds 1 MB in size, a string that identifies the next page of limits. If no additional page exists, this value is null.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAccountLimitsOutput {
@@ -4586,6 +4627,8 @@ pub struct DescribeChangeSetHooksOutput {
     pub stack_id: Option<String>,
     /// The stack name.
     pub stack_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeChangeSetHooksOutput {
@@ -4756,6 +4799,8 @@ pub struct DescribeChangeSetOutput {
     pub deployment_mode: Option<crate::types::DeploymentMode>,
     /// The deployment configuration specified when the change set was created.
     pub deployment_config: Option<crate::types::DeploymentConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeChangeSetOutput {
@@ -4977,6 +5022,8 @@ pub struct DescribeEventsOutput {
     pub operation_events: Option<Vec<crate::types::OperationEvent>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `DescribeEvents` again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeEventsOutput {
@@ -5061,6 +5108,8 @@ pub struct DescribeGeneratedTemplateOutput {
     pub template_configuration: Option<crate::types::TemplateConfiguration>,
     /// The number of warnings generated for this template. The warnings are found in the details of each of the resources in the template.
     pub total_warnings: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeGeneratedTemplateOutput {
@@ -5173,6 +5222,8 @@ impl IntoValue for DescribeOrganizationsAccessInput {
 pub struct DescribeOrganizationsAccessOutput {
     /// Presents the status of the `OrganizationAccess`.
     pub status: Option<crate::types::OrganizationStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeOrganizationsAccessOutput {
@@ -5228,6 +5279,8 @@ pub struct DescribePublisherOutput {
     pub identity_provider: Option<crate::types::IdentityProvider>,
     /// The URL to the publisher's profile with the identity provider.
     pub publisher_profile: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribePublisherOutput {
@@ -5331,6 +5384,8 @@ pub struct DescribeResourceScanOutput {
     pub resources_read: Option<i32>,
     /// The scan filters that were used.
     pub scan_filters: Option<Vec<crate::types::ScanFilter>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeResourceScanOutput {
@@ -5459,6 +5514,8 @@ pub struct DescribeStackDriftDetectionStatusOutput {
     pub drifted_stack_resource_count: Option<i32>,
     /// Time at which the stack drift detection operation was initiated.
     pub timestamp: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStackDriftDetectionStatusOutput {
@@ -5562,6 +5619,8 @@ pub struct DescribeStackEventsOutput {
     pub stack_events: Option<Vec<crate::types::StackEvent>>,
     /// If the output exceeds 1 MB in size, a string that identifies the next page of events. If no additional page exists, this value is null.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStackEventsOutput {
@@ -5652,6 +5711,8 @@ impl IntoValue for DescribeStackInstanceInput {
 pub struct DescribeStackInstanceOutput {
     /// The stack instance that matches the specified request parameters.
     pub stack_instance: Option<crate::types::StackInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStackInstanceOutput {
@@ -5713,6 +5774,8 @@ pub struct DescribeStackRefactorOutput {
     pub status: Option<crate::types::StackRefactorStatus>,
     /// A detailed explanation for the stack refactor operation `Status`.
     pub status_reason: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStackRefactorOutput {
@@ -5840,6 +5903,8 @@ pub struct DescribeStackResourceDriftsOutput {
     pub stack_resource_drifts: Option<Vec<crate::types::StackResourceDrift>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `DescribeStackResourceDrifts` again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStackResourceDriftsOutput {
@@ -5910,6 +5975,8 @@ impl IntoValue for DescribeStackResourceInput {
 pub struct DescribeStackResourceOutput {
     /// A `StackResourceDetail` structure that contains the description of the specified resource in the specified stack.
     pub stack_resource_detail: Option<crate::types::StackResourceDetail>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStackResourceOutput {
@@ -5984,6 +6051,8 @@ impl IntoValue for DescribeStackResourcesInput {
 pub struct DescribeStackResourcesOutput {
     /// A list of `StackResource` structures.
     pub stack_resources: Option<Vec<crate::types::StackResource>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStackResourcesOutput {
@@ -6097,6 +6166,8 @@ impl IntoValue for DescribeStackSetOperationInput {
 pub struct DescribeStackSetOperationOutput {
     /// The specified StackSet operation.
     pub stack_set_operation: Option<crate::types::StackSetOperation>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStackSetOperationOutput {
@@ -6122,6 +6193,8 @@ impl FromValue for DescribeStackSetOperationOutput {
 pub struct DescribeStackSetOutput {
     /// The specified StackSet.
     pub stack_set: Option<crate::types::StackSet>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStackSetOutput {
@@ -6192,6 +6265,8 @@ pub struct DescribeStacksOutput {
     pub stacks: Option<Vec<crate::types::Stack>>,
     /// If the output exceeds 1 MB in size, a string that identifies the next page of stacks. If no additional page exists, this value is null.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStacksOutput {
@@ -6407,6 +6482,8 @@ pub struct DescribeTypeOutput {
     pub is_activated: Option<bool>,
     /// Whether CloudFormation automatically updates the extension in this account and Region when a new *minor* version is published by the extension publisher. Major versions released by the publisher must be manually updated. For more information, see [Automatically use new versions of extensions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-auto) in the *CloudFormation User Guide*.
     pub auto_update: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeTypeOutput {
@@ -6627,6 +6704,8 @@ pub struct DescribeTypeRegistrationOutput {
     ///
     /// For registration requests with a `ProgressStatus` of other than `COMPLETE`, this will be `null`.
     pub type_version_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeTypeRegistrationOutput {
@@ -6782,6 +6861,8 @@ pub struct DetectStackDriftOutput {
     ///
     /// CloudFormation generates new results, with a new drift detection ID, each time this operation is run. However, the number of drift results CloudFormation retains for any given stack, and for how long, may vary.
     pub stack_drift_detection_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DetectStackDriftOutput {
@@ -6843,6 +6924,8 @@ impl IntoValue for DetectStackResourceDriftInput {
 pub struct DetectStackResourceDriftOutput {
     /// Information about whether the resource's actual configuration has drifted from its expected template configuration, including actual and expected property values and any differences detected.
     pub stack_resource_drift: Option<crate::types::StackResourceDrift>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DetectStackResourceDriftOutput {
@@ -6930,6 +7013,8 @@ pub struct DetectStackSetDriftOutput {
     ///
     /// You can use this operation ID with [DescribeStackSetOperation] to monitor the progress of the drift detection operation.
     pub operation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DetectStackSetDriftOutput {
@@ -7163,6 +7248,8 @@ impl IntoValue for EstimateTemplateCostInput {
 pub struct EstimateTemplateCostOutput {
     /// An Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
     pub url: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EstimateTemplateCostOutput {
@@ -7442,12 +7529,15 @@ impl IntoValue for ExecuteChangeSetInput {
 /// The output for the [ExecuteChangeSet] action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ExecuteChangeSetOutput {}
+pub struct ExecuteChangeSetOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for ExecuteChangeSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7701,7 +7791,7 @@ pub struct GeneratedTemplateNotFoundException {}
 impl FromValue for GeneratedTemplateNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8028,6 +8118,8 @@ pub struct GetGeneratedTemplateOutput {
     pub status: Option<crate::types::GeneratedTemplateStatus>,
     /// The template body of the generated template, in the language specified by the `Language` parameter.
     pub template_body: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetGeneratedTemplateOutput {
@@ -8112,6 +8204,8 @@ pub struct GetHookResultOutput {
     pub target: Option<crate::types::HookTarget>,
     /// A list of objects with additional information and guidance that can help you resolve a failed Hook invocation.
     pub annotations: Option<Vec<crate::types::Annotation>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetHookResultOutput {
@@ -8233,6 +8327,8 @@ impl IntoValue for GetStackPolicyInput {
 pub struct GetStackPolicyOutput {
     /// Structure that contains the stack policy body. For more information, see [Prevent updates to stack resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html) in the *CloudFormation User Guide*.
     pub stack_policy_body: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetStackPolicyOutput {
@@ -8307,6 +8403,8 @@ pub struct GetTemplateOutput {
     pub template_body: Option<String>,
     /// The stage of the template that you can retrieve. For stacks, the `Original` and `Processed` templates are always available. For change sets, the `Original` template is always available. After CloudFormation finishes creating the change set, the `Processed` template becomes available.
     pub stages_available: Option<Vec<crate::types::TemplateStage>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetTemplateOutput {
@@ -8435,6 +8533,8 @@ pub struct GetTemplateSummaryOutput {
     pub resource_identifier_summaries: Option<Vec<crate::types::ResourceIdentifierSummary>>,
     /// An object that contains any warnings returned.
     pub warnings: Option<crate::types::Warnings>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetTemplateSummaryOutput {
@@ -8831,7 +8931,7 @@ pub struct HookResultNotFoundException {}
 impl FromValue for HookResultNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9434,6 +9534,8 @@ impl IntoValue for ImportStacksToStackSetInput {
 pub struct ImportStacksToStackSetOutput {
     /// The unique identifier for the StackSet operation.
     pub operation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ImportStacksToStackSetOutput {
@@ -9461,7 +9563,7 @@ pub struct InsufficientCapabilitiesException {}
 impl FromValue for InsufficientCapabilitiesException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9473,7 +9575,7 @@ pub struct InvalidChangeSetStatusException {}
 impl FromValue for InvalidChangeSetStatusException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9485,7 +9587,7 @@ pub struct InvalidOperationException {}
 impl FromValue for InvalidOperationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9497,7 +9599,7 @@ pub struct InvalidStateTransitionException {}
 impl FromValue for InvalidStateTransitionException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9511,7 +9613,7 @@ pub struct LimitExceededException {}
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9557,6 +9659,8 @@ pub struct ListChangeSetsOutput {
     pub summaries: Option<Vec<crate::types::ChangeSetSummary>>,
     /// If the output exceeds 1 MB, a string that identifies the next page of change sets. If there is no additional page, this value is `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListChangeSetsOutput {
@@ -9612,6 +9716,8 @@ pub struct ListExportsOutput {
     pub exports: Option<Vec<crate::types::Export>>,
     /// If the output exceeds 100 exported output values, a string that identifies the next page of exports. If there is no additional page, this value is null.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListExportsOutput {
@@ -9677,6 +9783,8 @@ pub struct ListGeneratedTemplatesOutput {
     pub summaries: Option<Vec<crate::types::TemplateSummary>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListGeneratedTemplates` again and use that value for the `NextToken` parameter. If the request returns all results, `NextToken` is set to an empty string.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListGeneratedTemplatesOutput {
@@ -9784,6 +9892,8 @@ pub struct ListHookResultsOutput {
     pub hook_results: Option<Vec<crate::types::HookResultSummary>>,
     /// Pagination token, `null` or empty if no more results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListHookResultsOutput {
@@ -9951,6 +10061,8 @@ pub struct ListImportsOutput {
     pub imports: Option<Vec<String>>,
     /// A string that identifies the next page of exports. If there is no additional page, this value is null.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListImportsOutput {
@@ -10036,6 +10148,8 @@ pub struct ListResourceScanRelatedResourcesOutput {
     pub related_resources: Option<Vec<crate::types::ScannedResource>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListResourceScanRelatedResources` again and use that value for the `NextToken` parameter. If the request returns all results, `NextToken` is set to an empty string.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListResourceScanRelatedResourcesOutput {
@@ -10143,6 +10257,8 @@ pub struct ListResourceScanResourcesOutput {
     pub resources: Option<Vec<crate::types::ScannedResource>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListResourceScanResources` again and use that value for the `NextToken` parameter. If the request returns all results, `NextToken` is set to an empty string.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListResourceScanResourcesOutput {
@@ -10216,6 +10332,8 @@ pub struct ListResourceScansOutput {
     pub resource_scan_summaries: Option<Vec<crate::types::ResourceScanSummary>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListResourceScans` again and use that value for the `NextToken` parameter. If the request returns all results, `NextToken` is set to an empty string.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListResourceScansOutput {
@@ -10353,6 +10471,8 @@ pub struct ListStackInstanceResourceDriftsOutput {
     pub summaries: Option<Vec<crate::types::StackInstanceResourceDriftsSummary>>,
     /// If the previous paginated request didn't return all of the remaining results, the response object's `NextToken` parameter value is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If there are no remaining results, the previous response object's `NextToken` parameter is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStackInstanceResourceDriftsOutput {
@@ -10468,6 +10588,8 @@ pub struct ListStackInstancesOutput {
     pub summaries: Option<Vec<crate::types::StackInstanceSummary>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListStackInstances` again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStackInstancesOutput {
@@ -10543,6 +10665,8 @@ pub struct ListStackRefactorActionsOutput {
     pub stack_refactor_actions: Option<Vec<crate::types::StackRefactorAction>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStackRefactorActionsOutput {
@@ -10626,6 +10750,8 @@ pub struct ListStackRefactorsOutput {
     pub stack_refactor_summaries: Option<Vec<crate::types::StackRefactorSummary>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStackRefactorsOutput {
@@ -10699,6 +10825,8 @@ pub struct ListStackResourcesOutput {
     pub stack_resource_summaries: Option<Vec<crate::types::StackResourceSummary>>,
     /// If the output exceeds 1 MB, a string that identifies the next page of stack resources. If no additional page exists, this value is null.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStackResourcesOutput {
@@ -10790,6 +10918,8 @@ pub struct ListStackSetAutoDeploymentTargetsOutput {
     pub summaries: Option<Vec<crate::types::StackSetAutoDeploymentTargetSummary>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call [ListStackSetAutoDeploymentTargets](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackSetAutoDeploymentTargets.html) again and use that value for the `NextToken` parameter. If the request returns all results, `NextToken` is set to an empty string.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStackSetAutoDeploymentTargetsOutput {
@@ -10899,6 +11029,8 @@ pub struct ListStackSetOperationResultsOutput {
     pub summaries: Option<Vec<crate::types::StackSetOperationResultSummary>>,
     /// If the request doesn't return all results, `NextToken` is set to a token. To retrieve the next set of results, call `ListOperationResults` again and assign that token to the request object's `NextToken` parameter. If there are no remaining results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStackSetOperationResultsOutput {
@@ -10987,6 +11119,8 @@ pub struct ListStackSetOperationsOutput {
     pub summaries: Option<Vec<crate::types::StackSetOperationSummary>>,
     /// If the request doesn't return all results, `NextToken` is set to a token. To retrieve the next set of results, call `ListOperationResults` again and assign that token to the request object's `NextToken` parameter. If there are no remaining results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStackSetOperationsOutput {
@@ -11073,6 +11207,8 @@ pub struct ListStackSetsOutput {
     pub summaries: Option<Vec<crate::types::StackSetSummary>>,
     /// If the request doesn't return all of the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListStackInstances` again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStackSetsOutput {
@@ -11138,6 +11274,8 @@ pub struct ListStacksOutput {
     pub stack_summaries: Option<Vec<crate::types::StackSummary>>,
     /// If the output exceeds 1 MB in size, a string that identifies the next page of stacks. If no additional page exists, this value is null.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStacksOutput {
@@ -11248,6 +11386,8 @@ pub struct ListTypeRegistrationsOutput {
     pub registration_token_list: Option<Vec<String>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTypeRegistrationsOutput {
@@ -11368,6 +11508,8 @@ pub struct ListTypeVersionsOutput {
     pub type_version_summaries: Option<Vec<crate::types::TypeVersionSummary>>,
     /// If the request doesn't return all of the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTypeVersionsOutput {
@@ -11499,6 +11641,8 @@ pub struct ListTypesOutput {
     pub type_summaries: Option<Vec<crate::types::TypeSummary>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTypesOutput {
@@ -11701,7 +11845,7 @@ pub struct NameAlreadyExistsException {}
 impl FromValue for NameAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12148,7 +12292,7 @@ pub struct OperationIdAlreadyExistsException {}
 impl FromValue for OperationIdAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12160,7 +12304,7 @@ pub struct OperationInProgressException {}
 impl FromValue for OperationInProgressException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12172,7 +12316,7 @@ pub struct OperationNotFoundException {}
 impl FromValue for OperationNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12369,7 +12513,7 @@ pub struct OperationStatusCheckFailedException {}
 impl FromValue for OperationStatusCheckFailedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13163,6 +13307,8 @@ impl IntoValue for PublishTypeInput {
 pub struct PublishTypeOutput {
     /// The Amazon Resource Name (ARN) assigned to the public extension upon publication.
     pub public_type_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PublishTypeOutput {
@@ -13340,12 +13486,15 @@ impl IntoValue for RecordHandlerProgressInput {
 /// The `RecordHandlerProgressOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RecordHandlerProgressOutput {}
+pub struct RecordHandlerProgressOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for RecordHandlerProgressOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13467,6 +13616,8 @@ impl IntoValue for RegisterPublisherInput {
 pub struct RegisterPublisherOutput {
     /// The ID assigned this account by CloudFormation for publishing extensions.
     pub publisher_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RegisterPublisherOutput {
@@ -13585,6 +13736,8 @@ pub struct RegisterTypeOutput {
     ///
     /// Use this registration token when calling [DescribeTypeRegistration], which returns information about the status and IDs of the extension registration.
     pub registration_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RegisterTypeOutput {
@@ -14610,7 +14763,7 @@ pub struct ResourceScanInProgressException {}
 impl FromValue for ResourceScanInProgressException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14626,7 +14779,7 @@ pub struct ResourceScanLimitExceededException {}
 impl FromValue for ResourceScanLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14638,7 +14791,7 @@ pub struct ResourceScanNotFoundException {}
 impl FromValue for ResourceScanNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15389,6 +15542,8 @@ pub struct RollbackStackOutput {
     pub stack_id: Option<String>,
     /// A unique identifier for this rollback operation that can be used to track the operation's progress and events.
     pub operation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RollbackStackOutput {
@@ -15767,6 +15922,8 @@ pub struct SetTypeConfigurationOutput {
     ///
     /// Conditional: You must specify `ConfigurationArn`, or `Type` and `TypeName`.
     pub configuration_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SetTypeConfigurationOutput {
@@ -15843,12 +16000,15 @@ impl IntoValue for SetTypeDefaultVersionInput {
 /// The `SetTypeDefaultVersionOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetTypeDefaultVersionOutput {}
+pub struct SetTypeDefaultVersionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for SetTypeDefaultVersionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -17013,7 +17173,7 @@ pub struct StackInstanceNotFoundException {}
 impl FromValue for StackInstanceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -17319,7 +17479,7 @@ pub struct StackNotFoundException {}
 impl FromValue for StackNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -17776,7 +17936,7 @@ pub struct StackRefactorNotFoundException {}
 impl FromValue for StackRefactorNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -19051,7 +19211,7 @@ pub struct StackSetNotEmptyException {}
 impl FromValue for StackSetNotEmptyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -19063,7 +19223,7 @@ pub struct StackSetNotFoundException {}
 impl FromValue for StackSetNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20285,7 +20445,7 @@ pub struct StaleRequestException {}
 impl FromValue for StaleRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20327,6 +20487,8 @@ impl IntoValue for StartResourceScanInput {
 pub struct StartResourceScanOutput {
     /// The Amazon Resource Name (ARN) of the resource scan. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:resourceScan/${Id}`. An example is `arn:aws:cloudformation:*us-east-1*:*123456789012*:resourceScan/*f5b490f7-7ed4-428a-aa06-31ff25db0772* `.
     pub resource_scan_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartResourceScanOutput {
@@ -20398,12 +20560,15 @@ impl IntoValue for StopStackSetOperationInput {
 /// The `StopStackSetOperationOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopStackSetOperationOutput {}
+pub struct StopStackSetOperationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for StopStackSetOperationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20945,6 +21110,8 @@ impl IntoValue for TestTypeInput {
 pub struct TestTypeOutput {
     /// The Amazon Resource Name (ARN) of the extension.
     pub type_version_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TestTypeOutput {
@@ -21052,7 +21219,7 @@ pub struct TokenAlreadyExistsException {}
 impl FromValue for TokenAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -21216,7 +21383,7 @@ pub struct TypeConfigurationNotFoundException {}
 impl FromValue for TypeConfigurationNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -21279,7 +21446,7 @@ pub struct TypeNotFoundException {}
 impl FromValue for TypeNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -21666,6 +21833,8 @@ impl IntoValue for UpdateGeneratedTemplateInput {
 pub struct UpdateGeneratedTemplateOutput {
     /// The Amazon Resource Name (ARN) of the generated template. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id}`. For example, `arn:aws:cloudformation:*us-east-1*:*123456789012*:generatedtemplate/*2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc* `.
     pub generated_template_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateGeneratedTemplateOutput {
@@ -22040,6 +22209,8 @@ impl IntoValue for UpdateStackInstancesInput {
 pub struct UpdateStackInstancesOutput {
     /// The unique identifier for this StackSet operation.
     pub operation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateStackInstancesOutput {
@@ -22067,6 +22238,8 @@ pub struct UpdateStackOutput {
     pub stack_id: Option<String>,
     /// A unique identifier for this update operation that can be used to track the operation's progress and events.
     pub operation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateStackOutput {
@@ -22340,6 +22513,8 @@ impl IntoValue for UpdateStackSetInput {
 pub struct UpdateStackSetOutput {
     /// The unique ID for this StackSet operation.
     pub operation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateStackSetOutput {
@@ -22401,6 +22576,8 @@ impl IntoValue for UpdateTerminationProtectionInput {
 pub struct UpdateTerminationProtectionOutput {
     /// The unique ID of the stack.
     pub stack_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateTerminationProtectionOutput {
@@ -22472,6 +22649,8 @@ pub struct ValidateTemplateOutput {
     pub capabilities_reason: Option<String>,
     /// A list of the transforms that are declared in the template.
     pub declared_transforms: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ValidateTemplateOutput {
@@ -22941,3 +23120,180 @@ impl FromValue for Warnings {
         Ok(out)
     }
 }
+
+/// The output of `CancelUpdateStack`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelUpdateStackOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CancelUpdateStackOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteGeneratedTemplate`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteGeneratedTemplateOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteGeneratedTemplateOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteStack`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteStackOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteStackOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `ExecuteStackRefactor`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExecuteStackRefactorOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for ExecuteStackRefactorOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetStackPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetStackPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetStackPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SignalResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SignalResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SignalResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    ActivateOrganizationsAccessOutput,
+    ActivateTypeOutput,
+    BatchDescribeTypeConfigurationsOutput,
+    CancelUpdateStackOutput,
+    ContinueUpdateRollbackOutput,
+    CreateChangeSetOutput,
+    CreateGeneratedTemplateOutput,
+    CreateStackInstancesOutput,
+    CreateStackOutput,
+    CreateStackRefactorOutput,
+    CreateStackSetOutput,
+    DeactivateOrganizationsAccessOutput,
+    DeactivateTypeOutput,
+    DeleteChangeSetOutput,
+    DeleteGeneratedTemplateOutput,
+    DeleteStackInstancesOutput,
+    DeleteStackOutput,
+    DeleteStackSetOutput,
+    DeregisterTypeOutput,
+    DescribeAccountLimitsOutput,
+    DescribeChangeSetHooksOutput,
+    DescribeChangeSetOutput,
+    DescribeEventsOutput,
+    DescribeGeneratedTemplateOutput,
+    DescribeOrganizationsAccessOutput,
+    DescribePublisherOutput,
+    DescribeResourceScanOutput,
+    DescribeStackDriftDetectionStatusOutput,
+    DescribeStackEventsOutput,
+    DescribeStackInstanceOutput,
+    DescribeStackRefactorOutput,
+    DescribeStackResourceDriftsOutput,
+    DescribeStackResourceOutput,
+    DescribeStackResourcesOutput,
+    DescribeStackSetOperationOutput,
+    DescribeStackSetOutput,
+    DescribeStacksOutput,
+    DescribeTypeOutput,
+    DescribeTypeRegistrationOutput,
+    DetectStackDriftOutput,
+    DetectStackResourceDriftOutput,
+    DetectStackSetDriftOutput,
+    EstimateTemplateCostOutput,
+    ExecuteChangeSetOutput,
+    ExecuteStackRefactorOutput,
+    GetGeneratedTemplateOutput,
+    GetHookResultOutput,
+    GetStackPolicyOutput,
+    GetTemplateOutput,
+    GetTemplateSummaryOutput,
+    ImportStacksToStackSetOutput,
+    ListChangeSetsOutput,
+    ListExportsOutput,
+    ListGeneratedTemplatesOutput,
+    ListHookResultsOutput,
+    ListImportsOutput,
+    ListResourceScanRelatedResourcesOutput,
+    ListResourceScanResourcesOutput,
+    ListResourceScansOutput,
+    ListStackInstanceResourceDriftsOutput,
+    ListStackInstancesOutput,
+    ListStackRefactorActionsOutput,
+    ListStackRefactorsOutput,
+    ListStackResourcesOutput,
+    ListStackSetAutoDeploymentTargetsOutput,
+    ListStackSetOperationResultsOutput,
+    ListStackSetOperationsOutput,
+    ListStackSetsOutput,
+    ListStacksOutput,
+    ListTypeRegistrationsOutput,
+    ListTypeVersionsOutput,
+    ListTypesOutput,
+    PublishTypeOutput,
+    RecordHandlerProgressOutput,
+    RegisterPublisherOutput,
+    RegisterTypeOutput,
+    RollbackStackOutput,
+    SetStackPolicyOutput,
+    SetTypeConfigurationOutput,
+    SetTypeDefaultVersionOutput,
+    SignalResourceOutput,
+    StartResourceScanOutput,
+    StopStackSetOperationOutput,
+    TestTypeOutput,
+    UpdateGeneratedTemplateOutput,
+    UpdateStackInstancesOutput,
+    UpdateStackOutput,
+    UpdateStackSetOutput,
+    UpdateTerminationProtectionOutput,
+    ValidateTemplateOutput,
+);

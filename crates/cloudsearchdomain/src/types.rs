@@ -707,6 +707,8 @@ pub struct SearchResponse {
     pub facets: Option<HashMap<String, crate::types::BucketInfo>>,
     /// The requested field statistics information.
     pub stats: Option<HashMap<String, crate::types::FieldStats>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SearchResponse {
@@ -870,6 +872,8 @@ pub struct SuggestResponse {
     pub status: Option<crate::types::SuggestStatus>,
     /// Container for the matching search suggestion information.
     pub suggest: Option<crate::types::SuggestModel>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SuggestResponse {
@@ -1020,6 +1024,8 @@ pub struct UploadDocumentsResponse {
     pub deletes: Option<i64>,
     /// Any warnings returned by the document service about the documents being uploaded.
     pub warnings: Option<Vec<crate::types::DocumentServiceWarning>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UploadDocumentsResponse {
@@ -1056,3 +1062,5 @@ impl FromValue for UploadDocumentsResponse {
         Ok(out)
     }
 }
+
+myaws_core::with_response_metadata!(SearchResponse, SuggestResponse, UploadDocumentsResponse,);

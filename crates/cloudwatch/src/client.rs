@@ -95,7 +95,10 @@ impl Client {
     pub async fn delete_alarm_mute_rule(
         &self,
         input: crate::types::DeleteAlarmMuteRuleInput,
-    ) -> Result<(), SdkError<crate::error::DeleteAlarmMuteRuleError>> {
+    ) -> Result<
+        crate::types::DeleteAlarmMuteRuleOutput,
+        SdkError<crate::error::DeleteAlarmMuteRuleError>,
+    > {
         self.handle.call(1, input).await
     }
 
@@ -111,7 +114,7 @@ impl Client {
     pub async fn delete_alarms(
         &self,
         input: crate::types::DeleteAlarmsInput,
-    ) -> Result<(), SdkError<crate::error::DeleteAlarmsError>> {
+    ) -> Result<crate::types::DeleteAlarmsOutput, SdkError<crate::error::DeleteAlarmsError>> {
         self.handle.call(2, input).await
     }
 
@@ -237,7 +240,10 @@ impl Client {
     pub async fn disable_alarm_actions(
         &self,
         input: crate::types::DisableAlarmActionsInput,
-    ) -> Result<(), SdkError<crate::error::DisableAlarmActionsError>> {
+    ) -> Result<
+        crate::types::DisableAlarmActionsOutput,
+        SdkError<crate::error::DisableAlarmActionsError>,
+    > {
         self.handle.call(13, input).await
     }
 
@@ -275,7 +281,10 @@ impl Client {
     pub async fn enable_alarm_actions(
         &self,
         input: crate::types::EnableAlarmActionsInput,
-    ) -> Result<(), SdkError<crate::error::EnableAlarmActionsError>> {
+    ) -> Result<
+        crate::types::EnableAlarmActionsOutput,
+        SdkError<crate::error::EnableAlarmActionsError>,
+    > {
         self.handle.call(16, input).await
     }
 
@@ -549,7 +558,8 @@ impl Client {
     pub async fn put_alarm_mute_rule(
         &self,
         input: crate::types::PutAlarmMuteRuleInput,
-    ) -> Result<(), SdkError<crate::error::PutAlarmMuteRuleError>> {
+    ) -> Result<crate::types::PutAlarmMuteRuleOutput, SdkError<crate::error::PutAlarmMuteRuleError>>
+    {
         self.handle.call(33, input).await
     }
 
@@ -597,7 +607,8 @@ impl Client {
     pub async fn put_composite_alarm(
         &self,
         input: crate::types::PutCompositeAlarmInput,
-    ) -> Result<(), SdkError<crate::error::PutCompositeAlarmError>> {
+    ) -> Result<crate::types::PutCompositeAlarmOutput, SdkError<crate::error::PutCompositeAlarmError>>
+    {
         self.handle.call(35, input).await
     }
 
@@ -640,7 +651,7 @@ impl Client {
     pub async fn put_log_alarm(
         &self,
         input: crate::types::PutLogAlarmInput,
-    ) -> Result<(), SdkError<crate::error::PutLogAlarmError>> {
+    ) -> Result<crate::types::PutLogAlarmOutput, SdkError<crate::error::PutLogAlarmError>> {
         self.handle.call(38, input).await
     }
 
@@ -681,7 +692,8 @@ impl Client {
     pub async fn put_metric_alarm(
         &self,
         input: crate::types::PutMetricAlarmInput,
-    ) -> Result<(), SdkError<crate::error::PutMetricAlarmError>> {
+    ) -> Result<crate::types::PutMetricAlarmOutput, SdkError<crate::error::PutMetricAlarmError>>
+    {
         self.handle.call(40, input).await
     }
 
@@ -708,7 +720,7 @@ impl Client {
     pub async fn put_metric_data(
         &self,
         input: crate::types::PutMetricDataInput,
-    ) -> Result<(), SdkError<crate::error::PutMetricDataError>> {
+    ) -> Result<crate::types::PutMetricDataOutput, SdkError<crate::error::PutMetricDataError>> {
         self.handle.call(41, input).await
     }
 
@@ -747,7 +759,7 @@ impl Client {
     pub async fn set_alarm_state(
         &self,
         input: crate::types::SetAlarmStateInput,
-    ) -> Result<(), SdkError<crate::error::SetAlarmStateError>> {
+    ) -> Result<crate::types::SetAlarmStateOutput, SdkError<crate::error::SetAlarmStateError>> {
         self.handle.call(43, input).await
     }
 

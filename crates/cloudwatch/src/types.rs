@@ -841,12 +841,15 @@ impl IntoValue for AssociateDatasetKmsKeyInput {
 /// The `AssociateDatasetKmsKeyOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssociateDatasetKmsKeyOutput {}
+pub struct AssociateDatasetKmsKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for AssociateDatasetKmsKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1142,7 +1145,7 @@ pub struct ConcurrentModificationException {}
 impl FromValue for ConcurrentModificationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1544,12 +1547,15 @@ impl IntoValue for DeleteAnomalyDetectorInput {
 /// The `DeleteAnomalyDetectorOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAnomalyDetectorOutput {}
+pub struct DeleteAnomalyDetectorOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteAnomalyDetectorOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1580,12 +1586,15 @@ impl IntoValue for DeleteDashboardsInput {
 /// The `DeleteDashboardsOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDashboardsOutput {}
+pub struct DeleteDashboardsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteDashboardsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1619,6 +1628,8 @@ impl IntoValue for DeleteInsightRulesInput {
 pub struct DeleteInsightRulesOutput {
     /// An array listing the rules that could not be deleted. You cannot delete built-in rules.
     pub failures: Option<Vec<crate::types::PartialFailure>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteInsightRulesOutput {
@@ -1665,12 +1676,15 @@ impl IntoValue for DeleteMetricStreamInput {
 /// The `DeleteMetricStreamOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteMetricStreamOutput {}
+pub struct DeleteMetricStreamOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteMetricStreamOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1716,6 +1730,8 @@ pub struct DescribeAlarmContributorsOutput {
     pub alarm_contributors: Option<Vec<crate::types::AlarmContributor>>,
     /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAlarmContributorsOutput {
@@ -1837,6 +1853,8 @@ pub struct DescribeAlarmHistoryOutput {
     pub alarm_history_items: Option<Vec<crate::types::AlarmHistoryItem>>,
     /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAlarmHistoryOutput {
@@ -1944,6 +1962,8 @@ impl IntoValue for DescribeAlarmsForMetricInput {
 pub struct DescribeAlarmsForMetricOutput {
     /// The information for each alarm with the specified metric.
     pub metric_alarms: Option<Vec<crate::types::MetricAlarm>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAlarmsForMetricOutput {
@@ -2079,6 +2099,8 @@ pub struct DescribeAlarmsOutput {
     pub log_alarms: Option<Vec<crate::types::LogAlarm>>,
     /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAlarmsOutput {
@@ -2198,6 +2220,8 @@ pub struct DescribeAnomalyDetectorsOutput {
     pub anomaly_detectors: Option<Vec<crate::types::AnomalyDetector>>,
     /// A token that you can use in a subsequent operation to retrieve the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAnomalyDetectorsOutput {
@@ -2263,6 +2287,8 @@ pub struct DescribeInsightRulesOutput {
     pub next_token: Option<String>,
     /// The rules returned by the operation.
     pub insight_rules: Option<Vec<crate::types::InsightRule>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeInsightRulesOutput {
@@ -2418,6 +2444,8 @@ impl IntoValue for DisableInsightRulesInput {
 pub struct DisableInsightRulesOutput {
     /// An array listing the rules that could not be disabled. You cannot disable built-in rules.
     pub failures: Option<Vec<crate::types::PartialFailure>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DisableInsightRulesOutput {
@@ -2464,12 +2492,15 @@ impl IntoValue for DisassociateDatasetKmsKeyInput {
 /// The `DisassociateDatasetKmsKeyOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisassociateDatasetKmsKeyOutput {}
+pub struct DisassociateDatasetKmsKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DisassociateDatasetKmsKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2527,6 +2558,8 @@ impl IntoValue for EnableInsightRulesInput {
 pub struct EnableInsightRulesOutput {
     /// An array listing the rules that could not be enabled. You cannot disable or enable built-in rules.
     pub failures: Option<Vec<crate::types::PartialFailure>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EnableInsightRulesOutput {
@@ -2824,6 +2857,8 @@ pub struct GetAlarmMuteRuleOutput {
     pub last_updated_timestamp: Option<myaws_core::DateTime>,
     /// Indicates whether the mute rule is one-time or recurring. Valid values are `ONE_TIME` or `RECURRING`.
     pub mute_type: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAlarmMuteRuleOutput {
@@ -2931,6 +2966,8 @@ pub struct GetDashboardOutput {
     pub dashboard_body: Option<String>,
     /// The name of the dashboard.
     pub dashboard_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDashboardOutput {
@@ -2996,6 +3033,8 @@ pub struct GetDatasetOutput {
     pub arn: Option<String>,
     /// Returns the Amazon Resource Name (ARN) of the customer managed Amazon Web Services KMS key that is currently associated with the dataset, if any. If the dataset is not associated with a customer managed KMS key, this field is not included in the response and the dataset is encrypted at rest using an Amazon Web Services owned key.
     pub kms_key_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDatasetOutput {
@@ -3131,6 +3170,8 @@ pub struct GetInsightRuleReportOutput {
     pub contributors: Option<Vec<crate::types::InsightRuleContributor>>,
     /// A time series of metric data points that matches the time period in the rule request.
     pub metric_datapoints: Option<Vec<crate::types::InsightRuleMetricDatapoint>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetInsightRuleReportOutput {
@@ -3291,6 +3332,8 @@ pub struct GetMetricDataOutput {
     ///
     /// A message appears here only if it is related to the global `GetMetricData` operation. Any message about a specific metric returned by the operation appears in the `MetricDataResult` object returned for that metric.
     pub messages: Option<Vec<crate::types::MessageData>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMetricDataOutput {
@@ -3446,6 +3489,8 @@ pub struct GetMetricStatisticsOutput {
     pub label: Option<String>,
     /// The data points for the specified metric.
     pub datapoints: Option<Vec<crate::types::Datapoint>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMetricStatisticsOutput {
@@ -3523,6 +3568,8 @@ pub struct GetMetricStreamOutput {
     pub statistics_configurations: Option<Vec<crate::types::MetricStreamStatisticsConfiguration>>,
     /// If this is `true` and this metric stream is in a monitoring account, then the stream includes metrics from source accounts that the monitoring account is linked to.
     pub include_linked_accounts_metrics: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMetricStreamOutput {
@@ -3682,6 +3729,8 @@ impl IntoValue for GetMetricWidgetImageInput {
 pub struct GetMetricWidgetImageOutput {
     /// The image of the graph, in the output format specified. The output is base64-encoded.
     pub metric_widget_image: Option<myaws_core::Bytes>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMetricWidgetImageOutput {
@@ -3718,6 +3767,8 @@ impl IntoValue for GetOTelEnrichmentInput {
 pub struct GetOTelEnrichmentOutput {
     /// The status of OTel enrichment for the account. Valid values are `Running` (enrichment is enabled) and `Stopped` (enrichment is disabled).
     pub status: Option<crate::types::OTelEnrichmentStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetOTelEnrichmentOutput {
@@ -4305,7 +4356,7 @@ pub struct LimitExceededException {}
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4390,6 +4441,8 @@ pub struct ListAlarmMuteRulesOutput {
     pub alarm_mute_rule_summaries: Option<Vec<crate::types::AlarmMuteRuleSummary>>,
     /// The token to use when requesting the next set of results. If this field is absent, there are no more results to retrieve.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAlarmMuteRulesOutput {
@@ -4458,6 +4511,8 @@ pub struct ListDashboardsOutput {
     pub dashboard_entries: Option<Vec<crate::types::DashboardEntry>>,
     /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListDashboardsOutput {
@@ -4533,6 +4588,8 @@ pub struct ListManagedInsightRulesOutput {
     pub managed_rules: Option<Vec<crate::types::ManagedRuleDescription>>,
     /// Include this value to get the next set of rules if the value was returned by the previous operation.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListManagedInsightRulesOutput {
@@ -4598,6 +4655,8 @@ pub struct ListMetricStreamsOutput {
     pub next_token: Option<String>,
     /// The array of metric stream information.
     pub entries: Option<Vec<crate::types::MetricStreamEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListMetricStreamsOutput {
@@ -4711,6 +4770,8 @@ pub struct ListMetricsOutput {
     ///
     /// This field is a 1:1 mapping between each metric that is returned and the ID of the owning account.
     pub owning_accounts: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListMetricsOutput {
@@ -4782,6 +4843,8 @@ impl IntoValue for ListTagsForResourceInput {
 pub struct ListTagsForResourceOutput {
     /// The list of tag keys and values associated with the resource you specified.
     pub tags: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForResourceOutput {
@@ -6588,6 +6651,8 @@ impl IntoValue for PutAnomalyDetectorInput {
 pub struct PutAnomalyDetectorOutput {
     /// The unique identifier of the anomaly detector that you created or updated.
     pub anomaly_detector_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutAnomalyDetectorOutput {
@@ -6849,6 +6914,8 @@ pub struct PutDashboardOutput {
     ///
     /// If this result includes error messages, the input was not valid and the operation failed.
     pub dashboard_validation_messages: Option<Vec<crate::types::DashboardValidationMessage>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutDashboardOutput {
@@ -6944,12 +7011,15 @@ impl IntoValue for PutInsightRuleInput {
 /// The `PutInsightRuleOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutInsightRuleOutput {}
+pub struct PutInsightRuleOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for PutInsightRuleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7177,6 +7247,8 @@ impl IntoValue for PutManagedInsightRulesInput {
 pub struct PutManagedInsightRulesOutput {
     /// An array that lists the rules that could not be enabled.
     pub failures: Option<Vec<crate::types::PartialFailure>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutManagedInsightRulesOutput {
@@ -7778,6 +7850,8 @@ impl IntoValue for PutMetricStreamInput {
 pub struct PutMetricStreamOutput {
     /// The ARN of the metric stream.
     pub arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutMetricStreamOutput {
@@ -8497,7 +8571,7 @@ impl IntoValue for SlidingWindow {
 impl FromValue for SlidingWindow {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8734,12 +8808,15 @@ impl IntoValue for StartMetricStreamsInput {
 /// The `StartMetricStreamsOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartMetricStreamsOutput {}
+pub struct StartMetricStreamsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for StartMetricStreamsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8757,12 +8834,15 @@ impl IntoValue for StartOTelEnrichmentInput {
 /// The `StartOTelEnrichmentOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartOTelEnrichmentOutput {}
+pub struct StartOTelEnrichmentOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for StartOTelEnrichmentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9105,12 +9185,15 @@ impl IntoValue for StopMetricStreamsInput {
 /// The `StopMetricStreamsOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopMetricStreamsOutput {}
+pub struct StopMetricStreamsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for StopMetricStreamsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9128,12 +9211,15 @@ impl IntoValue for StopOTelEnrichmentInput {
 /// The `StopOTelEnrichmentOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopOTelEnrichmentOutput {}
+pub struct StopOTelEnrichmentOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for StopOTelEnrichmentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9226,12 +9312,15 @@ impl IntoValue for TagResourceInput {
 /// The `TagResourceOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceOutput {}
+pub struct TagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for TagResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9284,12 +9373,15 @@ impl IntoValue for UntagResourceInput {
 /// The `UntagResourceOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceOutput {}
+pub struct UntagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UntagResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9329,3 +9421,196 @@ impl FromValue for WallClockWindow {
         Ok(out)
     }
 }
+
+/// The output of `DeleteAlarmMuteRule`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAlarmMuteRuleOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAlarmMuteRuleOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAlarms`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAlarmsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAlarmsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DisableAlarmActions`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableAlarmActionsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DisableAlarmActionsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `EnableAlarmActions`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableAlarmActionsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for EnableAlarmActionsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutAlarmMuteRule`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutAlarmMuteRuleOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutAlarmMuteRuleOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutCompositeAlarm`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutCompositeAlarmOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutCompositeAlarmOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutLogAlarm`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutLogAlarmOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutLogAlarmOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutMetricAlarm`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutMetricAlarmOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutMetricAlarmOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutMetricData`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutMetricDataOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutMetricDataOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetAlarmState`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetAlarmStateOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetAlarmStateOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AssociateDatasetKmsKeyOutput,
+    DeleteAlarmMuteRuleOutput,
+    DeleteAlarmsOutput,
+    DeleteAnomalyDetectorOutput,
+    DeleteDashboardsOutput,
+    DeleteInsightRulesOutput,
+    DeleteMetricStreamOutput,
+    DescribeAlarmContributorsOutput,
+    DescribeAlarmHistoryOutput,
+    DescribeAlarmsForMetricOutput,
+    DescribeAlarmsOutput,
+    DescribeAnomalyDetectorsOutput,
+    DescribeInsightRulesOutput,
+    DisableAlarmActionsOutput,
+    DisableInsightRulesOutput,
+    DisassociateDatasetKmsKeyOutput,
+    EnableAlarmActionsOutput,
+    EnableInsightRulesOutput,
+    GetAlarmMuteRuleOutput,
+    GetDashboardOutput,
+    GetDatasetOutput,
+    GetInsightRuleReportOutput,
+    GetMetricDataOutput,
+    GetMetricStatisticsOutput,
+    GetMetricStreamOutput,
+    GetMetricWidgetImageOutput,
+    GetOTelEnrichmentOutput,
+    ListAlarmMuteRulesOutput,
+    ListDashboardsOutput,
+    ListManagedInsightRulesOutput,
+    ListMetricStreamsOutput,
+    ListMetricsOutput,
+    ListTagsForResourceOutput,
+    PutAlarmMuteRuleOutput,
+    PutAnomalyDetectorOutput,
+    PutCompositeAlarmOutput,
+    PutDashboardOutput,
+    PutInsightRuleOutput,
+    PutLogAlarmOutput,
+    PutManagedInsightRulesOutput,
+    PutMetricAlarmOutput,
+    PutMetricDataOutput,
+    PutMetricStreamOutput,
+    SetAlarmStateOutput,
+    StartMetricStreamsOutput,
+    StartOTelEnrichmentOutput,
+    StopMetricStreamsOutput,
+    StopOTelEnrichmentOutput,
+    TagResourceOutput,
+    UntagResourceOutput,
+);

@@ -89,7 +89,10 @@ impl Client {
     pub async fn delete_identity_pool(
         &self,
         input: crate::types::DeleteIdentityPoolInput,
-    ) -> Result<(), SdkError<crate::error::DeleteIdentityPoolError>> {
+    ) -> Result<
+        crate::types::DeleteIdentityPoolOutput,
+        SdkError<crate::error::DeleteIdentityPoolError>,
+    > {
         self.handle.call(2, input).await
     }
 
@@ -264,7 +267,10 @@ impl Client {
     pub async fn set_identity_pool_roles(
         &self,
         input: crate::types::SetIdentityPoolRolesInput,
-    ) -> Result<(), SdkError<crate::error::SetIdentityPoolRolesError>> {
+    ) -> Result<
+        crate::types::SetIdentityPoolRolesOutput,
+        SdkError<crate::error::SetIdentityPoolRolesError>,
+    > {
         self.handle.call(16, input).await
     }
 
@@ -299,7 +305,10 @@ impl Client {
     pub async fn unlink_developer_identity(
         &self,
         input: crate::types::UnlinkDeveloperIdentityInput,
-    ) -> Result<(), SdkError<crate::error::UnlinkDeveloperIdentityError>> {
+    ) -> Result<
+        crate::types::UnlinkDeveloperIdentityOutput,
+        SdkError<crate::error::UnlinkDeveloperIdentityError>,
+    > {
         self.handle.call(19, input).await
     }
 
@@ -309,7 +318,8 @@ impl Client {
     pub async fn unlink_identity(
         &self,
         input: crate::types::UnlinkIdentityInput,
-    ) -> Result<(), SdkError<crate::error::UnlinkIdentityError>> {
+    ) -> Result<crate::types::UnlinkIdentityOutput, SdkError<crate::error::UnlinkIdentityError>>
+    {
         self.handle.call(20, input).await
     }
 

@@ -353,6 +353,8 @@ impl IntoValue for DeleteIdentitiesInput {
 pub struct DeleteIdentitiesResponse {
     /// An array of UnprocessedIdentityId objects, each of which contains an ErrorCode and IdentityId.
     pub unprocessed_identity_ids: Option<Vec<crate::types::UnprocessedIdentityId>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteIdentitiesResponse {
@@ -627,6 +629,8 @@ pub struct GetCredentialsForIdentityResponse {
     pub identity_id: Option<String>,
     /// Credentials for the provided identity ID.
     pub credentials: Option<crate::types::Credentials>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetCredentialsForIdentityResponse {
@@ -707,6 +711,8 @@ impl IntoValue for GetIdInput {
 pub struct GetIdResponse {
     /// A unique identifier in the format REGION:GUID.
     pub identity_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetIdResponse {
@@ -760,6 +766,8 @@ pub struct GetIdentityPoolRolesResponse {
     pub roles: Option<HashMap<String, String>>,
     /// How users for a specific identity provider are to mapped to roles. This is a String-to-[RoleMapping] object map. The string identifies the identity provider, for example, `graph.facebook.com` or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id`.
     pub role_mappings: Option<HashMap<String, crate::types::RoleMapping>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetIdentityPoolRolesResponse {
@@ -861,6 +869,8 @@ pub struct GetOpenIdTokenForDeveloperIdentityResponse {
     pub identity_id: Option<String>,
     /// An OpenID token.
     pub token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetOpenIdTokenForDeveloperIdentityResponse {
@@ -868,6 +878,7 @@ impl std::fmt::Debug for GetOpenIdTokenForDeveloperIdentityResponse {
         let mut d = f.debug_struct("GetOpenIdTokenForDeveloperIdentityResponse");
         d.field("identity_id", &self.identity_id);
         d.field("token", &self.token.as_ref().map(|_| myaws_core::REDACTED));
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -937,6 +948,8 @@ pub struct GetOpenIdTokenResponse {
     pub identity_id: Option<String>,
     /// An OpenID token, valid for 10 minutes.
     pub token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetOpenIdTokenResponse {
@@ -944,6 +957,7 @@ impl std::fmt::Debug for GetOpenIdTokenResponse {
         let mut d = f.debug_struct("GetOpenIdTokenResponse");
         d.field("identity_id", &self.identity_id);
         d.field("token", &self.token.as_ref().map(|_| myaws_core::REDACTED));
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -1019,6 +1033,8 @@ pub struct GetPrincipalTagAttributeMapResponse {
     pub use_defaults: Option<bool>,
     /// You can use this operation to add principal tags. The `PrincipalTags`operation enables you to reference user attributes in your IAM permissions policy.
     pub principal_tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPrincipalTagAttributeMapResponse {
@@ -1068,6 +1084,8 @@ pub struct IdentityDescription {
     pub creation_date: Option<myaws_core::DateTime>,
     /// Date on which the identity was last modified.
     pub last_modified_date: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl IdentityDescription {
@@ -1135,6 +1153,8 @@ pub struct IdentityPool {
     pub saml_provider_arns: Option<Vec<String>>,
     /// The tags that are assigned to the identity pool. A tag is a label that you can apply to identity pools to categorize and manage them in different ways, such as by purpose, owner, environment, or other criteria.
     pub identity_pool_tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl IdentityPool {
@@ -1425,6 +1445,8 @@ pub struct ListIdentitiesResponse {
     pub identities: Option<Vec<crate::types::IdentityDescription>>,
     /// A pagination token.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListIdentitiesResponse {
@@ -1498,6 +1520,8 @@ pub struct ListIdentityPoolsResponse {
     pub identity_pools: Option<Vec<crate::types::IdentityPoolShortDescription>>,
     /// A pagination token.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListIdentityPoolsResponse {
@@ -1556,6 +1580,8 @@ impl IntoValue for ListTagsForResourceInput {
 pub struct ListTagsForResourceResponse {
     /// The tags that are assigned to the identity pool.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForResourceResponse {
@@ -1643,6 +1669,8 @@ pub struct LookupDeveloperIdentityResponse {
     pub developer_user_identifier_list: Option<Vec<String>>,
     /// A pagination token. The first call you make will have `NextToken` set to null. After that the service will return `NextToken` values as needed. For example, let's say you make a request with `MaxResults` set to 10, and there are 20 matches in the database. The service will return a pagination token as a part of the response. This token can be used to call the API again and get results starting from the 11th match.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl LookupDeveloperIdentityResponse {
@@ -1888,6 +1916,8 @@ impl IntoValue for MergeDeveloperIdentitiesInput {
 pub struct MergeDeveloperIdentitiesResponse {
     /// A unique identifier in the format REGION:GUID.
     pub identity_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl MergeDeveloperIdentitiesResponse {
@@ -2263,6 +2293,8 @@ pub struct SetPrincipalTagAttributeMapResponse {
     pub use_defaults: Option<bool>,
     /// You can use this operation to add principal tags. The `PrincipalTags`operation enables you to reference user attributes in your IAM permissions policy.
     pub principal_tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SetPrincipalTagAttributeMapResponse {
@@ -2336,12 +2368,15 @@ impl IntoValue for TagResourceInput {
 /// The `TagResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceResponse {}
+pub struct TagResourceResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for TagResourceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2544,11 +2579,94 @@ impl IntoValue for UntagResourceInput {
 /// The `UntagResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceResponse {}
+pub struct UntagResourceResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UntagResourceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
+
+/// The output of `DeleteIdentityPool`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIdentityPoolOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteIdentityPoolOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetIdentityPoolRoles`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetIdentityPoolRolesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetIdentityPoolRolesOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UnlinkDeveloperIdentity`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnlinkDeveloperIdentityOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UnlinkDeveloperIdentityOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UnlinkIdentity`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnlinkIdentityOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UnlinkIdentityOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    DeleteIdentitiesResponse,
+    DeleteIdentityPoolOutput,
+    GetCredentialsForIdentityResponse,
+    GetIdResponse,
+    GetIdentityPoolRolesResponse,
+    GetOpenIdTokenForDeveloperIdentityResponse,
+    GetOpenIdTokenResponse,
+    GetPrincipalTagAttributeMapResponse,
+    IdentityDescription,
+    IdentityPool,
+    ListIdentitiesResponse,
+    ListIdentityPoolsResponse,
+    ListTagsForResourceResponse,
+    LookupDeveloperIdentityResponse,
+    MergeDeveloperIdentitiesResponse,
+    SetIdentityPoolRolesOutput,
+    SetPrincipalTagAttributeMapResponse,
+    TagResourceResponse,
+    UnlinkDeveloperIdentityOutput,
+    UnlinkIdentityOutput,
+    UntagResourceResponse,
+);

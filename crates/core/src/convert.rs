@@ -306,6 +306,43 @@ pub fn to_json(model: &ServiceModel, shape: ShapeId, value: &Value, opts: JsonOp
     }
 }
 
+/// [`to_json`] that consumes the value: strings are moved, and each list
+/// item, map entry and member is dropped once converted, so a large output
+/// is not held twice (as a `Value` tree and as JSON) at its peak.
+pub fn into_json(model: &ServiceModel, shape: ShapeId, value: Value, opts: JsonOptions) -> Json {
+    let s = model.shape(shape);
+    match value {
+        Value::String(text) => Json::String(text),
+        Value::List(items) => {
+            let target = s.member.as_ref().map(|m| m.target).unwrap_or(shape);
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(into_json(model, target, item, opts));
+            }
+            Json::Array(out)
+        }
+        Value::Map(entries) => {
+            let target = s.value.as_ref().map(|m| m.target).unwrap_or(shape);
+            let mut obj = Map::new();
+            for (k, v) in entries {
+                obj.insert(k, into_json(model, target, v, opts));
+            }
+            Json::Object(obj)
+        }
+        Value::Struct(slots) if crate::protocol::de::unknown_union_member(s, &slots).is_none() => {
+            let mut obj = Map::new();
+            for (m, v) in s.members.iter().zip(slots) {
+                if !v.is_null() {
+                    obj.insert(m.name.clone(), into_json(model, m.target, v, opts));
+                }
+            }
+            Json::Object(obj)
+        }
+        // Scalars (and unknown union members) are small: as `to_json`.
+        other => to_json(model, shape, &other, opts),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +373,8 @@ mod tests {
                            "Data": "aGk=", "When": "2014-04-29T18:30:38Z", "Items": [1, 2]});
         let v = from_json(&m, id, &input, JsonOptions::default()).unwrap();
         assert_eq!(to_json(&m, id, &v, JsonOptions::default()), input);
+        // The consuming form writes the same JSON.
+        assert_eq!(into_json(&m, id, v, JsonOptions::default()), input);
     }
 
     #[test]

@@ -104,6 +104,20 @@ impl<E> ServiceError<E> {
     pub fn status(&self) -> u16 {
         self.meta.status
     }
+    /// The service said the resource does not exist (HTTP 404), whatever
+    /// the code: S3's `HeadObject` and `HeadBucket` answer a bare 404.
+    pub fn is_not_found(&self) -> bool {
+        self.meta.status == 404
+    }
+    /// A conditional request's precondition held (HTTP 304, S3's
+    /// `If-None-Match` / `If-Modified-Since`).
+    pub fn is_not_modified(&self) -> bool {
+        self.meta.status == 304
+    }
+    /// The typed error and the metadata.
+    pub(crate) fn into_parts(self) -> (E, ErrorMetadata) {
+        (self.kind, self.meta)
+    }
 }
 
 impl<E> Deref for ServiceError<E> {

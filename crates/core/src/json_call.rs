@@ -6,7 +6,7 @@
 
 use serde_json::Value as Json;
 
-use crate::client::{ClientHandle, RawServiceError};
+use crate::client::{ClientHandle, RawServiceError, ResponseMetadata};
 use crate::convert::{self, JsonOptions};
 use crate::error::{SdkError, ValidationError};
 use crate::model::ServiceModel;
@@ -15,12 +15,11 @@ use crate::value::Value;
 /// A successful call's output as JSON, with its HTTP details.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonResponse {
-    /// The output (an empty object for operations without output).
+    /// The output (an empty object for operations without output), without
+    /// `ResponseMetadata`.
     pub output: Json,
-    /// The HTTP status code.
-    pub status: u16,
-    /// The request id, if the service sent one.
-    pub request_id: Option<String>,
+    /// The response's metadata (status, request id, headers, retries).
+    pub metadata: ResponseMetadata,
 }
 
 /// How outputs are written as JSON: the dynamic path's conventions, with
@@ -75,13 +74,13 @@ impl ClientHandle {
     /// for none), as typed outputs see it (see
     /// [`apply_json_handlers`](Self::apply_json_handlers) for what users of
     /// the dynamic path get).
-    pub(crate) fn output_json(&self, op: usize, out: &Value, opts: convert::JsonOptions) -> Json {
+    pub(crate) fn output_json(&self, op: usize, out: Value, opts: convert::JsonOptions) -> Json {
         let model = self.model();
         let Some(operation) = model.operations.get(op) else {
             return Json::Object(Default::default());
         };
         match operation.output {
-            Some(shape) => match convert::to_json(model, shape, out, opts) {
+            Some(shape) => match convert::into_json(model, shape, out, opts) {
                 Json::Null => Json::Object(Default::default()),
                 json => json,
             },
@@ -140,26 +139,22 @@ impl ClientHandle {
                 }));
             }
         }
-        let (out, status, request_id) = self.invoke(op, input).await?;
+        let (out, metadata) = self.invoke(op, input).await?;
         // A streaming blob has no JSON form here (`call_json` collects it).
         if out
             .as_struct()
             .is_some_and(|slots| slots.iter().any(|v| matches!(v, Value::Stream(_))))
         {
             return Err(SdkError::Response(crate::error::ResponseError {
-                status,
+                status: metadata.http_status_code,
                 message: "the output's streaming body cannot be returned as JSON here: use \
                           `call_json` or `call_stream`"
                     .into(),
-                request_id,
+                request_id: metadata.request_id,
             }));
         }
-        let output = self.output_json(op, &out, output_options());
-        Ok(JsonResponse {
-            output,
-            status,
-            request_id,
-        })
+        let output = self.output_json(op, out, output_options());
+        Ok(JsonResponse { output, metadata })
     }
 }
 

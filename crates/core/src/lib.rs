@@ -50,6 +50,7 @@ pub mod validate;
 pub mod value;
 
 pub use bytes::Bytes;
+pub use client::{ResponseMetadata, WithResponseMetadata};
 pub use credentials::Credentials;
 pub use error::{
     BuildError, DispatchError, DispatchErrorKind, ErrorMetadata, OperationError, SdkError,

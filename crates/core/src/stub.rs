@@ -307,11 +307,9 @@ mod tests {
             "ShardId": "shardId-000000000000",
             "StartingPosition": {"Type": "LATEST"},
         });
-        let err = c
-            .call_stream("SubscribeToShard", params)
-            .await
-            .err()
-            .expect("a stubbed event stream must not be Ok without its events");
+        let Err(err) = c.call_stream("SubscribeToShard", params).await else {
+            panic!("a stubbed event stream must not be Ok without its events");
+        };
         assert!(err.to_string().contains("event stream"), "{err}");
     }
 

@@ -68,7 +68,8 @@ impl Client {
     pub async fn add_tags_to_resource(
         &self,
         input: crate::types::AddTagsToResourceMessage,
-    ) -> Result<(), SdkError<crate::error::AddTagsToResourceError>> {
+    ) -> Result<crate::types::AddTagsToResourceOutput, SdkError<crate::error::AddTagsToResourceError>>
+    {
         self.handle.call(1, input).await
     }
 
@@ -207,7 +208,10 @@ impl Client {
     pub async fn delete_db_cluster_parameter_group(
         &self,
         input: crate::types::DeleteDBClusterParameterGroupMessage,
-    ) -> Result<(), SdkError<crate::error::DeleteDBClusterParameterGroupError>> {
+    ) -> Result<
+        crate::types::DeleteDBClusterParameterGroupOutput,
+        SdkError<crate::error::DeleteDBClusterParameterGroupError>,
+    > {
         self.handle.call(13, input).await
     }
 
@@ -239,7 +243,10 @@ impl Client {
     pub async fn delete_db_subnet_group(
         &self,
         input: crate::types::DeleteDBSubnetGroupMessage,
-    ) -> Result<(), SdkError<crate::error::DeleteDBSubnetGroupError>> {
+    ) -> Result<
+        crate::types::DeleteDBSubnetGroupOutput,
+        SdkError<crate::error::DeleteDBSubnetGroupError>,
+    > {
         self.handle.call(16, input).await
     }
 
@@ -595,7 +602,10 @@ impl Client {
     pub async fn remove_tags_from_resource(
         &self,
         input: crate::types::RemoveTagsFromResourceMessage,
-    ) -> Result<(), SdkError<crate::error::RemoveTagsFromResourceError>> {
+    ) -> Result<
+        crate::types::RemoveTagsFromResourceOutput,
+        SdkError<crate::error::RemoveTagsFromResourceError>,
+    > {
         self.handle.call(48, input).await
     }
 

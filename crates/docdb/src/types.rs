@@ -54,6 +54,8 @@ impl IntoValue for AddSourceIdentifierToSubscriptionMessage {
 pub struct AddSourceIdentifierToSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AddSourceIdentifierToSubscriptionResult {
@@ -246,6 +248,8 @@ pub struct ApplyPendingMaintenanceActionResult {
     /// The `ResourcePendingMaintenanceActions` member.
     pub resource_pending_maintenance_actions:
         Option<crate::types::ResourcePendingMaintenanceActions>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ApplyPendingMaintenanceActionResult {
@@ -278,7 +282,7 @@ pub struct AuthorizationNotFoundFault {}
 impl FromValue for AuthorizationNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -425,6 +429,8 @@ pub struct CertificateMessage {
     pub certificates: Option<Vec<crate::types::Certificate>>,
     /// An optional pagination token provided if the number of records retrieved is greater than `MaxRecords`. If this parameter is specified, the marker specifies the next record in the list. Including the value of `Marker` in the next call to `DescribeCertificates` results in the next page of certificates.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CertificateMessage {
@@ -458,7 +464,7 @@ pub struct CertificateNotFoundFault {}
 impl FromValue for CertificateNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -631,6 +637,8 @@ impl IntoValue for CopyDBClusterParameterGroupMessage {
 pub struct CopyDBClusterParameterGroupResult {
     /// The `DBClusterParameterGroup` member.
     pub db_cluster_parameter_group: Option<crate::types::DBClusterParameterGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CopyDBClusterParameterGroupResult {
@@ -767,6 +775,8 @@ impl IntoValue for CopyDBClusterSnapshotMessage {
 pub struct CopyDBClusterSnapshotResult {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CopyDBClusterSnapshotResult {
@@ -1158,6 +1168,8 @@ impl IntoValue for CreateDBClusterParameterGroupMessage {
 pub struct CreateDBClusterParameterGroupResult {
     /// The `DBClusterParameterGroup` member.
     pub db_cluster_parameter_group: Option<crate::types::DBClusterParameterGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBClusterParameterGroupResult {
@@ -1186,6 +1198,8 @@ impl FromValue for CreateDBClusterParameterGroupResult {
 pub struct CreateDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBClusterResult {
@@ -1269,6 +1283,8 @@ impl IntoValue for CreateDBClusterSnapshotMessage {
 pub struct CreateDBClusterSnapshotResult {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBClusterSnapshotResult {
@@ -1456,6 +1472,8 @@ impl IntoValue for CreateDBInstanceMessage {
 pub struct CreateDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBInstanceResult {
@@ -1539,6 +1557,8 @@ impl IntoValue for CreateDBSubnetGroupMessage {
 pub struct CreateDBSubnetGroupResult {
     /// The `DBSubnetGroup` member.
     pub db_subnet_group: Option<crate::types::DBSubnetGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBSubnetGroupResult {
@@ -1652,6 +1672,8 @@ impl IntoValue for CreateEventSubscriptionMessage {
 pub struct CreateEventSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateEventSubscriptionResult {
@@ -1751,6 +1773,8 @@ impl IntoValue for CreateGlobalClusterMessage {
 pub struct CreateGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateGlobalClusterResult {
@@ -2116,7 +2140,7 @@ pub struct DBClusterAlreadyExistsFault {}
 impl FromValue for DBClusterAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2177,6 +2201,8 @@ pub struct DBClusterMessage {
     pub marker: Option<String>,
     /// A list of clusters.
     pub db_clusters: Option<Vec<crate::types::DBCluster>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterMessage {
@@ -2210,7 +2236,7 @@ pub struct DBClusterNotFoundFault {}
 impl FromValue for DBClusterNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2271,6 +2297,8 @@ pub struct DBClusterParameterGroupDetails {
     pub parameters: Option<Vec<crate::types::Parameter>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterParameterGroupDetails {
@@ -2310,6 +2338,8 @@ pub struct DBClusterParameterGroupNameMessage {
     ///
     /// This value is stored as a lowercase string.
     pub db_cluster_parameter_group_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterParameterGroupNameMessage {
@@ -2337,7 +2367,7 @@ pub struct DBClusterParameterGroupNotFoundFault {}
 impl FromValue for DBClusterParameterGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2349,6 +2379,8 @@ pub struct DBClusterParameterGroupsMessage {
     pub marker: Option<String>,
     /// A list of cluster parameter groups.
     pub db_cluster_parameter_groups: Option<Vec<crate::types::DBClusterParameterGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterParameterGroupsMessage {
@@ -2385,7 +2417,7 @@ pub struct DBClusterQuotaExceededFault {}
 impl FromValue for DBClusterQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2601,7 +2633,7 @@ pub struct DBClusterSnapshotAlreadyExistsFault {}
 impl FromValue for DBClusterSnapshotAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2688,6 +2720,8 @@ pub struct DBClusterSnapshotMessage {
     pub marker: Option<String>,
     /// Provides a list of cluster snapshots.
     pub db_cluster_snapshots: Option<Vec<crate::types::DBClusterSnapshot>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterSnapshotMessage {
@@ -2721,7 +2755,7 @@ pub struct DBClusterSnapshotNotFoundFault {}
 impl FromValue for DBClusterSnapshotNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2845,6 +2879,8 @@ pub struct DBEngineVersionMessage {
     pub marker: Option<String>,
     /// Detailed information about one or more engine versions.
     pub db_engine_versions: Option<Vec<crate::types::DBEngineVersion>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBEngineVersionMessage {
@@ -3138,7 +3174,7 @@ pub struct DBInstanceAlreadyExistsFault {}
 impl FromValue for DBInstanceAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3150,6 +3186,8 @@ pub struct DBInstanceMessage {
     pub marker: Option<String>,
     /// Detailed information about one or more instances.
     pub db_instances: Option<Vec<crate::types::DBInstance>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBInstanceMessage {
@@ -3183,7 +3221,7 @@ pub struct DBInstanceNotFoundFault {}
 impl FromValue for DBInstanceNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3244,7 +3282,7 @@ pub struct DBParameterGroupAlreadyExistsFault {}
 impl FromValue for DBParameterGroupAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3256,7 +3294,7 @@ pub struct DBParameterGroupNotFoundFault {}
 impl FromValue for DBParameterGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3268,7 +3306,7 @@ pub struct DBParameterGroupQuotaExceededFault {}
 impl FromValue for DBParameterGroupQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3280,7 +3318,7 @@ pub struct DBSecurityGroupNotFoundFault {}
 impl FromValue for DBSecurityGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3292,7 +3330,7 @@ pub struct DBSnapshotAlreadyExistsFault {}
 impl FromValue for DBSnapshotAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3304,7 +3342,7 @@ pub struct DBSnapshotNotFoundFault {}
 impl FromValue for DBSnapshotNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3393,7 +3431,7 @@ pub struct DBSubnetGroupAlreadyExistsFault {}
 impl FromValue for DBSubnetGroupAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3405,7 +3443,7 @@ pub struct DBSubnetGroupDoesNotCoverEnoughAZs {}
 impl FromValue for DBSubnetGroupDoesNotCoverEnoughAZs {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3417,6 +3455,8 @@ pub struct DBSubnetGroupMessage {
     pub marker: Option<String>,
     /// Detailed information about one or more subnet groups.
     pub db_subnet_groups: Option<Vec<crate::types::DBSubnetGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBSubnetGroupMessage {
@@ -3450,7 +3490,7 @@ pub struct DBSubnetGroupNotFoundFault {}
 impl FromValue for DBSubnetGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3462,7 +3502,7 @@ pub struct DBSubnetGroupQuotaExceededFault {}
 impl FromValue for DBSubnetGroupQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3474,7 +3514,7 @@ pub struct DBSubnetQuotaExceededFault {}
 impl FromValue for DBSubnetQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3486,7 +3526,7 @@ pub struct DBUpgradeDependencyFailureFault {}
 impl FromValue for DBUpgradeDependencyFailureFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3584,6 +3624,8 @@ impl IntoValue for DeleteDBClusterParameterGroupMessage {
 pub struct DeleteDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBClusterResult {
@@ -3635,6 +3677,8 @@ impl IntoValue for DeleteDBClusterSnapshotMessage {
 pub struct DeleteDBClusterSnapshotResult {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBClusterSnapshotResult {
@@ -3688,6 +3732,8 @@ impl IntoValue for DeleteDBInstanceMessage {
 pub struct DeleteDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBInstanceResult {
@@ -3769,6 +3815,8 @@ impl IntoValue for DeleteEventSubscriptionMessage {
 pub struct DeleteEventSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteEventSubscriptionResult {
@@ -3818,6 +3866,8 @@ impl IntoValue for DeleteGlobalClusterMessage {
 pub struct DeleteGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteGlobalClusterResult {
@@ -4049,6 +4099,8 @@ pub struct DescribeDBClusterSnapshotAttributesResult {
     /// The `DBClusterSnapshotAttributesResult` member.
     pub db_cluster_snapshot_attributes_result:
         Option<crate::types::DBClusterSnapshotAttributesResult>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBClusterSnapshotAttributesResult {
@@ -4504,6 +4556,8 @@ impl IntoValue for DescribeEngineDefaultClusterParametersMessage {
 pub struct DescribeEngineDefaultClusterParametersResult {
     /// The `EngineDefaults` member.
     pub engine_defaults: Option<crate::types::EngineDefaults>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeEngineDefaultClusterParametersResult {
@@ -5095,6 +5149,8 @@ impl FromValue for EventCategoriesMap {
 pub struct EventCategoriesMessage {
     /// A list of event category maps.
     pub event_categories_map_list: Option<Vec<crate::types::EventCategoriesMap>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EventCategoriesMessage {
@@ -5228,7 +5284,7 @@ pub struct EventSubscriptionQuotaExceededFault {}
 impl FromValue for EventSubscriptionQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5240,6 +5296,8 @@ pub struct EventSubscriptionsMessage {
     pub marker: Option<String>,
     /// A list of event subscriptions.
     pub event_subscriptions_list: Option<Vec<crate::types::EventSubscription>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EventSubscriptionsMessage {
@@ -5273,6 +5331,8 @@ pub struct EventsMessage {
     pub marker: Option<String>,
     /// Detailed information about one or more events.
     pub events: Option<Vec<crate::types::Event>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EventsMessage {
@@ -5342,6 +5402,8 @@ impl IntoValue for FailoverDBClusterMessage {
 pub struct FailoverDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl FailoverDBClusterResult {
@@ -5443,6 +5505,8 @@ impl IntoValue for FailoverGlobalClusterMessage {
 pub struct FailoverGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl FailoverGlobalClusterResult {
@@ -5751,7 +5815,7 @@ pub struct GlobalClusterAlreadyExistsFault {}
 impl FromValue for GlobalClusterAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5891,7 +5955,7 @@ pub struct GlobalClusterNotFoundFault {}
 impl FromValue for GlobalClusterNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5903,7 +5967,7 @@ pub struct GlobalClusterQuotaExceededFault {}
 impl FromValue for GlobalClusterQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5915,6 +5979,8 @@ pub struct GlobalClustersMessage {
     pub marker: Option<String>,
     /// The `GlobalClusters` member.
     pub global_clusters: Option<Vec<crate::types::GlobalCluster>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GlobalClustersMessage {
@@ -5948,7 +6014,7 @@ pub struct InstanceQuotaExceededFault {}
 impl FromValue for InstanceQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5960,7 +6026,7 @@ pub struct InsufficientDBClusterCapacityFault {}
 impl FromValue for InsufficientDBClusterCapacityFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5972,7 +6038,7 @@ pub struct InsufficientDBInstanceCapacityFault {}
 impl FromValue for InsufficientDBInstanceCapacityFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5984,7 +6050,7 @@ pub struct InsufficientStorageClusterCapacityFault {}
 impl FromValue for InsufficientStorageClusterCapacityFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5996,7 +6062,7 @@ pub struct InvalidDBClusterSnapshotStateFault {}
 impl FromValue for InvalidDBClusterSnapshotStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6008,7 +6074,7 @@ pub struct InvalidDBClusterStateFault {}
 impl FromValue for InvalidDBClusterStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6020,7 +6086,7 @@ pub struct InvalidDBInstanceStateFault {}
 impl FromValue for InvalidDBInstanceStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6032,7 +6098,7 @@ pub struct InvalidDBParameterGroupStateFault {}
 impl FromValue for InvalidDBParameterGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6044,7 +6110,7 @@ pub struct InvalidDBSecurityGroupStateFault {}
 impl FromValue for InvalidDBSecurityGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6056,7 +6122,7 @@ pub struct InvalidDBSnapshotStateFault {}
 impl FromValue for InvalidDBSnapshotStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6068,7 +6134,7 @@ pub struct InvalidDBSubnetGroupStateFault {}
 impl FromValue for InvalidDBSubnetGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6080,7 +6146,7 @@ pub struct InvalidDBSubnetStateFault {}
 impl FromValue for InvalidDBSubnetStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6092,7 +6158,7 @@ pub struct InvalidEventSubscriptionStateFault {}
 impl FromValue for InvalidEventSubscriptionStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6104,7 +6170,7 @@ pub struct InvalidGlobalClusterStateFault {}
 impl FromValue for InvalidGlobalClusterStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6116,7 +6182,7 @@ pub struct InvalidRestoreFault {}
 impl FromValue for InvalidRestoreFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6128,7 +6194,7 @@ pub struct InvalidSubnet {}
 impl FromValue for InvalidSubnet {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6140,7 +6206,7 @@ pub struct InvalidVPCNetworkStateFault {}
 impl FromValue for InvalidVPCNetworkStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6152,7 +6218,7 @@ pub struct KMSKeyNotAccessibleFault {}
 impl FromValue for KMSKeyNotAccessibleFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -6503,6 +6569,8 @@ impl IntoValue for ModifyDBClusterParameterGroupMessage {
 pub struct ModifyDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBClusterResult {
@@ -6587,6 +6655,8 @@ pub struct ModifyDBClusterSnapshotAttributeResult {
     /// The `DBClusterSnapshotAttributesResult` member.
     pub db_cluster_snapshot_attributes_result:
         Option<crate::types::DBClusterSnapshotAttributesResult>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBClusterSnapshotAttributeResult {
@@ -6771,6 +6841,8 @@ impl IntoValue for ModifyDBInstanceMessage {
 pub struct ModifyDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBInstanceResult {
@@ -6844,6 +6916,8 @@ impl IntoValue for ModifyDBSubnetGroupMessage {
 pub struct ModifyDBSubnetGroupResult {
     /// The `DBSubnetGroup` member.
     pub db_subnet_group: Option<crate::types::DBSubnetGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBSubnetGroupResult {
@@ -6929,6 +7003,8 @@ impl IntoValue for ModifyEventSubscriptionMessage {
 pub struct ModifyEventSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyEventSubscriptionResult {
@@ -7004,6 +7080,8 @@ impl IntoValue for ModifyGlobalClusterMessage {
 pub struct ModifyGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyGlobalClusterResult {
@@ -7031,7 +7109,7 @@ pub struct NetworkTypeNotSupported {}
 impl FromValue for NetworkTypeNotSupported {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7116,6 +7194,8 @@ pub struct OrderableDBInstanceOptionsMessage {
     pub orderable_db_instance_options: Option<Vec<crate::types::OrderableDBInstanceOption>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl OrderableDBInstanceOptionsMessage {
@@ -7372,6 +7452,8 @@ pub struct PendingMaintenanceActionsMessage {
     pub pending_maintenance_actions: Option<Vec<crate::types::ResourcePendingMaintenanceActions>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PendingMaintenanceActionsMessage {
@@ -7580,6 +7662,8 @@ impl IntoValue for RebootDBInstanceMessage {
 pub struct RebootDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RebootDBInstanceResult {
@@ -7641,6 +7725,8 @@ impl IntoValue for RemoveFromGlobalClusterMessage {
 pub struct RemoveFromGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RemoveFromGlobalClusterResult {
@@ -7702,6 +7788,8 @@ impl IntoValue for RemoveSourceIdentifierFromSubscriptionMessage {
 pub struct RemoveSourceIdentifierFromSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RemoveSourceIdentifierFromSubscriptionResult {
@@ -7807,7 +7895,7 @@ pub struct ResourceNotFoundFault {}
 impl FromValue for ResourceNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8055,6 +8143,8 @@ impl IntoValue for RestoreDBClusterFromSnapshotMessage {
 pub struct RestoreDBClusterFromSnapshotResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreDBClusterFromSnapshotResult {
@@ -8286,6 +8376,8 @@ impl IntoValue for RestoreDBClusterToPointInTimeMessage {
 pub struct RestoreDBClusterToPointInTimeResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreDBClusterToPointInTimeResult {
@@ -8313,7 +8405,7 @@ pub struct SNSInvalidTopicFault {}
 impl FromValue for SNSInvalidTopicFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8325,7 +8417,7 @@ pub struct SNSNoAuthorizationFault {}
 impl FromValue for SNSNoAuthorizationFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8337,7 +8429,7 @@ pub struct SNSTopicArnNotFoundFault {}
 impl FromValue for SNSTopicArnNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8447,7 +8539,7 @@ pub struct SharedSnapshotQuotaExceededFault {}
 impl FromValue for SharedSnapshotQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8459,7 +8551,7 @@ pub struct SnapshotQuotaExceededFault {}
 impl FromValue for SnapshotQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8471,7 +8563,7 @@ pub struct SourceNotFoundFault {}
 impl FromValue for SourceNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8604,6 +8696,8 @@ impl IntoValue for StartDBClusterMessage {
 pub struct StartDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartDBClusterResult {
@@ -8653,6 +8747,8 @@ impl IntoValue for StopDBClusterMessage {
 pub struct StopDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StopDBClusterResult {
@@ -8680,7 +8776,7 @@ pub struct StorageQuotaExceededFault {}
 impl FromValue for StorageQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8692,7 +8788,7 @@ pub struct StorageTypeNotSupportedFault {}
 impl FromValue for StorageTypeNotSupportedFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8745,7 +8841,7 @@ pub struct SubnetAlreadyInUse {}
 impl FromValue for SubnetAlreadyInUse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8757,7 +8853,7 @@ pub struct SubscriptionAlreadyExistFault {}
 impl FromValue for SubscriptionAlreadyExistFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8769,7 +8865,7 @@ pub struct SubscriptionCategoryNotFoundFault {}
 impl FromValue for SubscriptionCategoryNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8781,7 +8877,7 @@ pub struct SubscriptionNotFoundFault {}
 impl FromValue for SubscriptionNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8841,6 +8937,8 @@ impl IntoValue for SwitchoverGlobalClusterMessage {
 pub struct SwitchoverGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SwitchoverGlobalClusterResult {
@@ -8905,6 +9003,8 @@ impl FromValue for Tag {
 pub struct TagListMessage {
     /// A list of one or more tags.
     pub tag_list: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TagListMessage {
@@ -9013,3 +9113,116 @@ impl FromValue for VpcSecurityGroupMembership {
         Ok(out)
     }
 }
+
+/// The output of `AddTagsToResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddTagsToResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddTagsToResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDBClusterParameterGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDBClusterParameterGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDBClusterParameterGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDBSubnetGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDBSubnetGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDBSubnetGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveTagsFromResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveTagsFromResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveTagsFromResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AddSourceIdentifierToSubscriptionResult,
+    AddTagsToResourceOutput,
+    ApplyPendingMaintenanceActionResult,
+    CertificateMessage,
+    CopyDBClusterParameterGroupResult,
+    CopyDBClusterSnapshotResult,
+    CreateDBClusterParameterGroupResult,
+    CreateDBClusterResult,
+    CreateDBClusterSnapshotResult,
+    CreateDBInstanceResult,
+    CreateDBSubnetGroupResult,
+    CreateEventSubscriptionResult,
+    CreateGlobalClusterResult,
+    DBClusterMessage,
+    DBClusterParameterGroupDetails,
+    DBClusterParameterGroupNameMessage,
+    DBClusterParameterGroupsMessage,
+    DBClusterSnapshotMessage,
+    DBEngineVersionMessage,
+    DBInstanceMessage,
+    DBSubnetGroupMessage,
+    DeleteDBClusterParameterGroupOutput,
+    DeleteDBClusterResult,
+    DeleteDBClusterSnapshotResult,
+    DeleteDBInstanceResult,
+    DeleteDBSubnetGroupOutput,
+    DeleteEventSubscriptionResult,
+    DeleteGlobalClusterResult,
+    DescribeDBClusterSnapshotAttributesResult,
+    DescribeEngineDefaultClusterParametersResult,
+    EventCategoriesMessage,
+    EventSubscriptionsMessage,
+    EventsMessage,
+    FailoverDBClusterResult,
+    FailoverGlobalClusterResult,
+    GlobalClustersMessage,
+    ModifyDBClusterResult,
+    ModifyDBClusterSnapshotAttributeResult,
+    ModifyDBInstanceResult,
+    ModifyDBSubnetGroupResult,
+    ModifyEventSubscriptionResult,
+    ModifyGlobalClusterResult,
+    OrderableDBInstanceOptionsMessage,
+    PendingMaintenanceActionsMessage,
+    RebootDBInstanceResult,
+    RemoveFromGlobalClusterResult,
+    RemoveSourceIdentifierFromSubscriptionResult,
+    RemoveTagsFromResourceOutput,
+    RestoreDBClusterFromSnapshotResult,
+    RestoreDBClusterToPointInTimeResult,
+    StartDBClusterResult,
+    StopDBClusterResult,
+    SwitchoverGlobalClusterResult,
+    TagListMessage,
+);

@@ -764,7 +764,7 @@ impl Client {
     pub async fn tag_resource(
         &self,
         input: crate::types::TagResourceInput,
-    ) -> Result<(), SdkError<crate::error::TagResourceError>> {
+    ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(45, input).await
     }
 
@@ -820,7 +820,7 @@ impl Client {
     pub async fn untag_resource(
         &self,
         input: crate::types::UntagResourceInput,
-    ) -> Result<(), SdkError<crate::error::UntagResourceError>> {
+    ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(48, input).await
     }
 

@@ -34,6 +34,7 @@ pub mod types;
 pub mod waiters;
 
 pub use client::Client;
+pub use error::Error;
 pub use myaws_core::body::ByteStream;
 pub use myaws_core::events::{Event, Events, HookOutcome};
 pub use myaws_core::Bytes as Blob;

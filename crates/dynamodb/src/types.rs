@@ -1305,6 +1305,8 @@ pub struct BatchExecuteStatementOutput {
     pub responses: Option<Vec<crate::types::BatchStatementResponse>>,
     /// The capacity units consumed by the entire operation. The values of the list are ordered according to the ordering of the statements.
     pub consumed_capacity: Option<Vec<crate::types::ConsumedCapacity>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl BatchExecuteStatementOutput {
@@ -1419,6 +1421,8 @@ pub struct BatchGetItemOutput {
     /// - `TableName` - The table that consumed the provisioned throughput.
     /// - `CapacityUnits` - The total number of capacity units consumed.
     pub consumed_capacity: Option<Vec<crate::types::ConsumedCapacity>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl BatchGetItemOutput {
@@ -1811,6 +1815,8 @@ pub struct BatchWriteItemOutput {
     ///
     /// If the table has vector indexes, each element also includes a `VectorIndexes` field with `VectorWriteRequestBytes` consumed for each affected vector index.
     pub consumed_capacity: Option<Vec<crate::types::ConsumedCapacity>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl BatchWriteItemOutput {
@@ -2998,6 +3004,8 @@ impl IntoValue for CreateBackupInput {
 pub struct CreateBackupOutput {
     /// Contains the details of the backup created for the table.
     pub backup_details: Option<crate::types::BackupDetails>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateBackupOutput {
@@ -3131,6 +3139,8 @@ impl IntoValue for CreateGlobalTableInput {
 pub struct CreateGlobalTableOutput {
     /// Contains the details of the global table.
     pub global_table_description: Option<crate::types::GlobalTableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateGlobalTableOutput {
@@ -3529,6 +3539,8 @@ impl IntoValue for CreateTableInput {
 pub struct CreateTableOutput {
     /// Represents the properties of the table.
     pub table_description: Option<crate::types::TableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateTableOutput {
@@ -3772,6 +3784,8 @@ impl IntoValue for DeleteBackupInput {
 pub struct DeleteBackupOutput {
     /// Contains the description of the backup created for the table.
     pub backup_description: Option<crate::types::BackupDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteBackupOutput {
@@ -4036,6 +4050,8 @@ pub struct DeleteItemOutput {
     /// - `ItemCollectionKey` - The partition key value of the item collection. This is the same as the partition key value of the item itself.
     /// - `SizeEstimateRangeGB` - An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit. The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate.
     pub item_collection_metrics: Option<crate::types::ItemCollectionMetrics>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteItemOutput {
@@ -4190,6 +4206,8 @@ pub struct DeleteResourcePolicyOutput {
     ///
     /// This value will be empty if you make a request against a resource without a policy.
     pub revision_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteResourcePolicyOutput {
@@ -4239,6 +4257,8 @@ impl IntoValue for DeleteTableInput {
 pub struct DeleteTableOutput {
     /// Represents the properties of a table.
     pub table_description: Option<crate::types::TableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteTableOutput {
@@ -4312,6 +4332,8 @@ impl IntoValue for DescribeBackupInput {
 pub struct DescribeBackupOutput {
     /// Contains the description of the backup created for the table.
     pub backup_description: Option<crate::types::BackupDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeBackupOutput {
@@ -4363,6 +4385,8 @@ impl IntoValue for DescribeContinuousBackupsInput {
 pub struct DescribeContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
     pub continuous_backups_description: Option<crate::types::ContinuousBackupsDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeContinuousBackupsOutput {
@@ -4444,6 +4468,8 @@ pub struct DescribeContributorInsightsOutput {
     pub failure_exception: Option<crate::types::FailureException>,
     /// The mode of CloudWatch Contributor Insights for DynamoDB that determines which events are emitted. Can be set to track all access and throttled events or throttled events only.
     pub contributor_insights_mode: Option<crate::types::ContributorInsightsMode>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeContributorInsightsOutput {
@@ -4522,6 +4548,8 @@ impl IntoValue for DescribeEndpointsRequest {
 pub struct DescribeEndpointsResponse {
     /// List of endpoints.
     pub endpoints: Option<Vec<crate::types::Endpoint>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeEndpointsResponse {
@@ -4571,6 +4599,8 @@ impl IntoValue for DescribeExportInput {
 pub struct DescribeExportOutput {
     /// Represents the properties of the export.
     pub export_description: Option<crate::types::ExportDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeExportOutput {
@@ -4620,6 +4650,8 @@ impl IntoValue for DescribeGlobalTableInput {
 pub struct DescribeGlobalTableOutput {
     /// Contains the details of the global table.
     pub global_table_description: Option<crate::types::GlobalTableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeGlobalTableOutput {
@@ -4671,6 +4703,8 @@ pub struct DescribeGlobalTableSettingsOutput {
     pub global_table_name: Option<String>,
     /// The Region-specific settings for the global table.
     pub replica_settings: Option<Vec<crate::types::ReplicaSettingsDescription>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeGlobalTableSettingsOutput {
@@ -4729,6 +4763,8 @@ impl IntoValue for DescribeImportInput {
 pub struct DescribeImportOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered.
     pub import_table_description: Option<crate::types::ImportTableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeImportOutput {
@@ -4780,6 +4816,8 @@ pub struct DescribeKinesisStreamingDestinationOutput {
     pub table_name: Option<String>,
     /// The list of replica structures for the table being described.
     pub kinesis_data_stream_destinations: Option<Vec<crate::types::KinesisDataStreamDestination>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeKinesisStreamingDestinationOutput {
@@ -4831,6 +4869,8 @@ pub struct DescribeLimitsOutput {
     pub table_max_read_capacity_units: Option<i64>,
     /// The maximum write capacity units that your account allows you to provision for a new table that you are creating in this Region, including the write capacity units provisioned for its global secondary indexes (GSIs).
     pub table_max_write_capacity_units: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeLimitsOutput {
@@ -4898,6 +4938,8 @@ impl IntoValue for DescribeTableInput {
 pub struct DescribeTableOutput {
     /// The properties of the table.
     pub table: Option<crate::types::TableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeTableOutput {
@@ -4947,6 +4989,8 @@ impl IntoValue for DescribeTableReplicaAutoScalingInput {
 pub struct DescribeTableReplicaAutoScalingOutput {
     /// Represents the auto scaling properties of the table.
     pub table_auto_scaling_description: Option<crate::types::TableAutoScalingDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeTableReplicaAutoScalingOutput {
@@ -4999,6 +5043,8 @@ impl IntoValue for DescribeTimeToLiveInput {
 pub struct DescribeTimeToLiveOutput {
     /// The `TimeToLiveDescription` member.
     pub time_to_live_description: Option<crate::types::TimeToLiveDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeTimeToLiveOutput {
@@ -5308,6 +5354,8 @@ pub struct ExecuteStatementOutput {
     pub consumed_capacity: Option<crate::types::ConsumedCapacity>,
     /// The primary key of the item where the operation stopped, inclusive of the previous result set. Use this value to start a new operation, excluding this value in the new request. If `LastEvaluatedKey` is empty, then the "last page" of results has been processed and there is no more data to be retrieved. If `LastEvaluatedKey` is not empty, it does not necessarily mean that there is more data in the result set. The only way to know when you have reached the end of the result set is when `LastEvaluatedKey` is empty.
     pub last_evaluated_key: Option<HashMap<String, crate::types::AttributeValue>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ExecuteStatementOutput {
@@ -5401,6 +5449,8 @@ pub struct ExecuteTransactionOutput {
     pub responses: Option<Vec<crate::types::ItemResponse>>,
     /// The capacity units consumed by the entire operation. The values of the list are ordered according to the ordering of the statements.
     pub consumed_capacity: Option<Vec<crate::types::ConsumedCapacity>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ExecuteTransactionOutput {
@@ -6088,6 +6138,8 @@ impl IntoValue for ExportTableToPointInTimeInput {
 pub struct ExportTableToPointInTimeOutput {
     /// Contains a description of the table export.
     pub export_description: Option<crate::types::ExportDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ExportTableToPointInTimeOutput {
@@ -6457,6 +6509,8 @@ pub struct GetItemOutput {
     pub item: Option<HashMap<String, crate::types::AttributeValue>>,
     /// The capacity units consumed by the `GetItem` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified. For more information, see [Capacity unit consumption for read operations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption) in the *Amazon DynamoDB Developer Guide*.
     pub consumed_capacity: Option<crate::types::ConsumedCapacity>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetItemOutput {
@@ -6514,6 +6568,8 @@ pub struct GetResourcePolicyOutput {
     pub policy: Option<String>,
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
     pub revision_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetResourcePolicyOutput {
@@ -7896,6 +7952,8 @@ impl IntoValue for ImportTableInput {
 pub struct ImportTableOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered.
     pub import_table_description: Option<crate::types::ImportTableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ImportTableOutput {
@@ -8776,6 +8834,8 @@ pub struct KinesisStreamingDestinationOutput {
     /// The destination for the Kinesis streaming information that is being enabled.
     pub enable_kinesis_streaming_configuration:
         Option<crate::types::EnableKinesisStreamingConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl KinesisStreamingDestinationOutput {
@@ -8936,6 +8996,8 @@ pub struct ListBackupsOutput {
     ///
     /// If `LastEvaluatedBackupArn` is not empty, this may or may not indicate that there is more data to be returned. All results are guaranteed to have been returned if and only if no value for `LastEvaluatedBackupArn` is returned.
     pub last_evaluated_backup_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListBackupsOutput {
@@ -9009,6 +9071,8 @@ pub struct ListContributorInsightsOutput {
     pub contributor_insights_summaries: Option<Vec<crate::types::ContributorInsightsSummary>>,
     /// A token to go to the next page if there is one.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListContributorInsightsOutput {
@@ -9085,6 +9149,8 @@ pub struct ListExportsOutput {
     pub export_summaries: Option<Vec<crate::types::ExportSummary>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListExports` again, with `NextToken` set to this value.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListExportsOutput {
@@ -9160,6 +9226,8 @@ pub struct ListGlobalTablesOutput {
     pub global_tables: Option<Vec<crate::types::GlobalTable>>,
     /// Last evaluated global table name.
     pub last_evaluated_global_table_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListGlobalTablesOutput {
@@ -9233,6 +9301,8 @@ pub struct ListImportsOutput {
     pub import_summary_list: Option<Vec<crate::types::ImportSummary>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListImports` again, with `NextToken` set to this value.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListImportsOutput {
@@ -9302,6 +9372,8 @@ pub struct ListTablesOutput {
     ///
     /// If you do not receive a `LastEvaluatedTableName` value in the response, this means that there are no more table names to be retrieved.
     pub last_evaluated_table_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTablesOutput {
@@ -9369,6 +9441,8 @@ pub struct ListTagsOfResourceOutput {
     pub tags: Option<Vec<crate::types::Tag>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call ListTagsOfResource again, with NextToken set to this value.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsOfResourceOutput {
@@ -10580,6 +10654,8 @@ pub struct PutItemOutput {
     /// - `ItemCollectionKey` - The partition key value of the item collection. This is the same as the partition key value of the item itself.
     /// - `SizeEstimateRangeGB` - An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit. The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate.
     pub item_collection_metrics: Option<crate::types::ItemCollectionMetrics>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutItemOutput {
@@ -10713,6 +10789,8 @@ impl IntoValue for PutResourcePolicyInput {
 pub struct PutResourcePolicyOutput {
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
     pub revision_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutResourcePolicyOutput {
@@ -11019,6 +11097,8 @@ pub struct QueryOutput {
     pub last_evaluated_key: Option<HashMap<String, crate::types::AttributeValue>>,
     /// The capacity units consumed by the `Query` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified. For more information, see [Capacity unit consumption for read operations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption) in the *Amazon DynamoDB Developer Guide*.
     pub consumed_capacity: Option<crate::types::ConsumedCapacity>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl QueryOutput {
@@ -12403,6 +12483,8 @@ impl IntoValue for RestoreTableFromBackupInput {
 pub struct RestoreTableFromBackupOutput {
     /// The description of the table created from an existing backup.
     pub table_description: Option<crate::types::TableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreTableFromBackupOutput {
@@ -12556,6 +12638,8 @@ impl IntoValue for RestoreTableToPointInTimeInput {
 pub struct RestoreTableToPointInTimeOutput {
     /// Represents the properties of a table.
     pub table_description: Option<crate::types::TableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreTableToPointInTimeOutput {
@@ -13639,6 +13723,8 @@ pub struct ScanOutput {
     pub last_evaluated_key: Option<HashMap<String, crate::types::AttributeValue>>,
     /// The capacity units consumed by the `Scan` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified. For more information, see [Capacity unit consumption for read operations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption) in the *Amazon DynamoDB Developer Guide*.
     pub consumed_capacity: Option<crate::types::ConsumedCapacity>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ScanOutput {
@@ -13962,6 +14048,8 @@ pub struct SearchVectorsOutput {
     pub consumed_capacity: Option<crate::types::VectorCapacity>,
     /// A list of items returned by the vector similarity search, sorted by similarity with the most similar item first. Each item contains the projected attributes and a similarity score.
     pub search_results: Option<Vec<crate::types::SearchResultItem>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SearchVectorsOutput {
@@ -15633,6 +15721,8 @@ pub struct TransactGetItemsOutput {
     ///
     /// If a requested item could not be retrieved, the corresponding `ItemResponse` object is Null, or if the requested item has no projected attributes, the corresponding `ItemResponse` object is an empty Map.
     pub responses: Option<Vec<crate::types::ItemResponse>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TransactGetItemsOutput {
@@ -15778,6 +15868,8 @@ pub struct TransactWriteItemsOutput {
     pub consumed_capacity: Option<Vec<crate::types::ConsumedCapacity>>,
     /// A list of tables that were processed by `TransactWriteItems` and, for each table, information about any item collections that were affected by individual `UpdateItem`, `PutItem`, or `DeleteItem` operations.
     pub item_collection_metrics: Option<HashMap<String, Vec<crate::types::ItemCollectionMetrics>>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TransactWriteItemsOutput {
@@ -16150,6 +16242,8 @@ impl IntoValue for UpdateContinuousBackupsInput {
 pub struct UpdateContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
     pub continuous_backups_description: Option<crate::types::ContinuousBackupsDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateContinuousBackupsOutput {
@@ -16242,6 +16336,8 @@ pub struct UpdateContributorInsightsOutput {
     pub contributor_insights_status: Option<crate::types::ContributorInsightsStatus>,
     /// The updated mode of CloudWatch Contributor Insights that determines whether to monitor all access and throttled events or to track throttled events exclusively.
     pub contributor_insights_mode: Option<crate::types::ContributorInsightsMode>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateContributorInsightsOutput {
@@ -16379,6 +16475,8 @@ impl IntoValue for UpdateGlobalTableInput {
 pub struct UpdateGlobalTableOutput {
     /// Contains the details of the global table.
     pub global_table_description: Option<crate::types::GlobalTableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateGlobalTableOutput {
@@ -16492,6 +16590,8 @@ pub struct UpdateGlobalTableSettingsOutput {
     pub global_table_name: Option<String>,
     /// The Region-specific settings for the global table.
     pub replica_settings: Option<Vec<crate::types::ReplicaSettingsDescription>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateGlobalTableSettingsOutput {
@@ -16762,6 +16862,8 @@ pub struct UpdateItemOutput {
     /// - `ItemCollectionKey` - The partition key value of the item collection. This is the same as the partition key value of the item itself.
     /// - `SizeEstimateRangeGB` - An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit. The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate.
     pub item_collection_metrics: Option<crate::types::ItemCollectionMetrics>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateItemOutput {
@@ -16892,6 +16994,8 @@ pub struct UpdateKinesisStreamingDestinationOutput {
     /// The command to update the Kinesis streaming destination configuration.
     pub update_kinesis_streaming_configuration:
         Option<crate::types::UpdateKinesisStreamingConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateKinesisStreamingDestinationOutput {
@@ -17205,6 +17309,8 @@ impl IntoValue for UpdateTableInput {
 pub struct UpdateTableOutput {
     /// Represents the properties of the table.
     pub table_description: Option<crate::types::TableDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateTableOutput {
@@ -17289,6 +17395,8 @@ impl IntoValue for UpdateTableReplicaAutoScalingInput {
 pub struct UpdateTableReplicaAutoScalingOutput {
     /// Returns information about the auto scaling settings of a table with replicas.
     pub table_auto_scaling_description: Option<crate::types::TableAutoScalingDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateTableReplicaAutoScalingOutput {
@@ -17356,6 +17464,8 @@ impl IntoValue for UpdateTimeToLiveInput {
 pub struct UpdateTimeToLiveOutput {
     /// Represents the output of an `UpdateTimeToLive` operation.
     pub time_to_live_specification: Option<crate::types::TimeToLiveSpecification>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateTimeToLiveOutput {
@@ -17987,3 +18097,91 @@ impl FromValue for WriteRequest {
         Ok(out)
     }
 }
+
+/// The output of `TagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    BatchExecuteStatementOutput,
+    BatchGetItemOutput,
+    BatchWriteItemOutput,
+    CreateBackupOutput,
+    CreateGlobalTableOutput,
+    CreateTableOutput,
+    DeleteBackupOutput,
+    DeleteItemOutput,
+    DeleteResourcePolicyOutput,
+    DeleteTableOutput,
+    DescribeBackupOutput,
+    DescribeContinuousBackupsOutput,
+    DescribeContributorInsightsOutput,
+    DescribeEndpointsResponse,
+    DescribeExportOutput,
+    DescribeGlobalTableOutput,
+    DescribeGlobalTableSettingsOutput,
+    DescribeImportOutput,
+    DescribeKinesisStreamingDestinationOutput,
+    DescribeLimitsOutput,
+    DescribeTableOutput,
+    DescribeTableReplicaAutoScalingOutput,
+    DescribeTimeToLiveOutput,
+    ExecuteStatementOutput,
+    ExecuteTransactionOutput,
+    ExportTableToPointInTimeOutput,
+    GetItemOutput,
+    GetResourcePolicyOutput,
+    ImportTableOutput,
+    KinesisStreamingDestinationOutput,
+    ListBackupsOutput,
+    ListContributorInsightsOutput,
+    ListExportsOutput,
+    ListGlobalTablesOutput,
+    ListImportsOutput,
+    ListTablesOutput,
+    ListTagsOfResourceOutput,
+    PutItemOutput,
+    PutResourcePolicyOutput,
+    QueryOutput,
+    RestoreTableFromBackupOutput,
+    RestoreTableToPointInTimeOutput,
+    ScanOutput,
+    SearchVectorsOutput,
+    TagResourceOutput,
+    TransactGetItemsOutput,
+    TransactWriteItemsOutput,
+    UntagResourceOutput,
+    UpdateContinuousBackupsOutput,
+    UpdateContributorInsightsOutput,
+    UpdateGlobalTableOutput,
+    UpdateGlobalTableSettingsOutput,
+    UpdateItemOutput,
+    UpdateKinesisStreamingDestinationOutput,
+    UpdateTableOutput,
+    UpdateTableReplicaAutoScalingOutput,
+    UpdateTimeToLiveOutput,
+);

@@ -343,7 +343,10 @@ impl Client {
     pub async fn associate_dhcp_options(
         &self,
         input: crate::types::AssociateDhcpOptionsRequest,
-    ) -> Result<(), SdkError<crate::error::AssociateDhcpOptionsError>> {
+    ) -> Result<
+        crate::types::AssociateDhcpOptionsOutput,
+        SdkError<crate::error::AssociateDhcpOptionsError>,
+    > {
         self.handle.call(21, input).await
     }
 
@@ -578,7 +581,10 @@ impl Client {
     pub async fn attach_internet_gateway(
         &self,
         input: crate::types::AttachInternetGatewayRequest,
-    ) -> Result<(), SdkError<crate::error::AttachInternetGatewayError>> {
+    ) -> Result<
+        crate::types::AttachInternetGatewayOutput,
+        SdkError<crate::error::AttachInternetGatewayError>,
+    > {
         self.handle.call(39, input).await
     }
 
@@ -766,7 +772,10 @@ impl Client {
     pub async fn cancel_conversion_task(
         &self,
         input: crate::types::CancelConversionRequest,
-    ) -> Result<(), SdkError<crate::error::CancelConversionTaskError>> {
+    ) -> Result<
+        crate::types::CancelConversionTaskOutput,
+        SdkError<crate::error::CancelConversionTaskError>,
+    > {
         self.handle.call(52, input).await
     }
 
@@ -789,7 +798,8 @@ impl Client {
     pub async fn cancel_export_task(
         &self,
         input: crate::types::CancelExportTaskRequest,
-    ) -> Result<(), SdkError<crate::error::CancelExportTaskError>> {
+    ) -> Result<crate::types::CancelExportTaskOutput, SdkError<crate::error::CancelExportTaskError>>
+    {
         self.handle.call(54, input).await
     }
 
@@ -1621,7 +1631,10 @@ impl Client {
     pub async fn create_network_acl_entry(
         &self,
         input: crate::types::CreateNetworkAclEntryRequest,
-    ) -> Result<(), SdkError<crate::error::CreateNetworkAclEntryError>> {
+    ) -> Result<
+        crate::types::CreateNetworkAclEntryOutput,
+        SdkError<crate::error::CreateNetworkAclEntryError>,
+    > {
         self.handle.call(115, input).await
     }
 
@@ -1986,7 +1999,7 @@ impl Client {
     pub async fn create_tags(
         &self,
         input: crate::types::CreateTagsRequest,
-    ) -> Result<(), SdkError<crate::error::CreateTagsError>> {
+    ) -> Result<crate::types::CreateTagsOutput, SdkError<crate::error::CreateTagsError>> {
         self.handle.call(139, input).await
     }
 
@@ -2425,7 +2438,10 @@ impl Client {
     pub async fn create_vpn_connection_route(
         &self,
         input: crate::types::CreateVpnConnectionRouteRequest,
-    ) -> Result<(), SdkError<crate::error::CreateVpnConnectionRouteError>> {
+    ) -> Result<
+        crate::types::CreateVpnConnectionRouteOutput,
+        SdkError<crate::error::CreateVpnConnectionRouteError>,
+    > {
         self.handle.call(172, input).await
     }
 
@@ -2522,7 +2538,10 @@ impl Client {
     pub async fn delete_customer_gateway(
         &self,
         input: crate::types::DeleteCustomerGatewayRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteCustomerGatewayError>> {
+    ) -> Result<
+        crate::types::DeleteCustomerGatewayOutput,
+        SdkError<crate::error::DeleteCustomerGatewayError>,
+    > {
         self.handle.call(181, input).await
     }
 
@@ -2530,7 +2549,8 @@ impl Client {
     pub async fn delete_dhcp_options(
         &self,
         input: crate::types::DeleteDhcpOptionsRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDhcpOptionsError>> {
+    ) -> Result<crate::types::DeleteDhcpOptionsOutput, SdkError<crate::error::DeleteDhcpOptionsError>>
+    {
         self.handle.call(182, input).await
     }
 
@@ -2633,7 +2653,10 @@ impl Client {
     pub async fn delete_internet_gateway(
         &self,
         input: crate::types::DeleteInternetGatewayRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteInternetGatewayError>> {
+    ) -> Result<
+        crate::types::DeleteInternetGatewayOutput,
+        SdkError<crate::error::DeleteInternetGatewayError>,
+    > {
         self.handle.call(190, input).await
     }
 
@@ -2878,7 +2901,8 @@ impl Client {
     pub async fn delete_network_acl(
         &self,
         input: crate::types::DeleteNetworkAclRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteNetworkAclError>> {
+    ) -> Result<crate::types::DeleteNetworkAclOutput, SdkError<crate::error::DeleteNetworkAclError>>
+    {
         self.handle.call(212, input).await
     }
 
@@ -2886,7 +2910,10 @@ impl Client {
     pub async fn delete_network_acl_entry(
         &self,
         input: crate::types::DeleteNetworkAclEntryRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteNetworkAclEntryError>> {
+    ) -> Result<
+        crate::types::DeleteNetworkAclEntryOutput,
+        SdkError<crate::error::DeleteNetworkAclEntryError>,
+    > {
         self.handle.call(213, input).await
     }
 
@@ -2938,7 +2965,10 @@ impl Client {
     pub async fn delete_network_interface(
         &self,
         input: crate::types::DeleteNetworkInterfaceRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteNetworkInterfaceError>> {
+    ) -> Result<
+        crate::types::DeleteNetworkInterfaceOutput,
+        SdkError<crate::error::DeleteNetworkInterfaceError>,
+    > {
         self.handle.call(218, input).await
     }
 
@@ -2957,7 +2987,10 @@ impl Client {
     pub async fn delete_placement_group(
         &self,
         input: crate::types::DeletePlacementGroupRequest,
-    ) -> Result<(), SdkError<crate::error::DeletePlacementGroupError>> {
+    ) -> Result<
+        crate::types::DeletePlacementGroupOutput,
+        SdkError<crate::error::DeletePlacementGroupError>,
+    > {
         self.handle.call(220, input).await
     }
 
@@ -2987,7 +3020,7 @@ impl Client {
     pub async fn delete_route(
         &self,
         input: crate::types::DeleteRouteRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteRouteError>> {
+    ) -> Result<crate::types::DeleteRouteOutput, SdkError<crate::error::DeleteRouteError>> {
         self.handle.call(223, input).await
     }
 
@@ -3046,7 +3079,8 @@ impl Client {
     pub async fn delete_route_table(
         &self,
         input: crate::types::DeleteRouteTableRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteRouteTableError>> {
+    ) -> Result<crate::types::DeleteRouteTableOutput, SdkError<crate::error::DeleteRouteTableError>>
+    {
         self.handle.call(227, input).await
     }
 
@@ -3095,7 +3129,8 @@ impl Client {
     pub async fn delete_snapshot(
         &self,
         input: crate::types::DeleteSnapshotRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteSnapshotError>> {
+    ) -> Result<crate::types::DeleteSnapshotOutput, SdkError<crate::error::DeleteSnapshotError>>
+    {
         self.handle.call(231, input).await
     }
 
@@ -3103,7 +3138,10 @@ impl Client {
     pub async fn delete_spot_datafeed_subscription(
         &self,
         input: crate::types::DeleteSpotDatafeedSubscriptionRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteSpotDatafeedSubscriptionError>> {
+    ) -> Result<
+        crate::types::DeleteSpotDatafeedSubscriptionOutput,
+        SdkError<crate::error::DeleteSpotDatafeedSubscriptionError>,
+    > {
         self.handle.call(232, input).await
     }
 
@@ -3111,7 +3149,7 @@ impl Client {
     pub async fn delete_subnet(
         &self,
         input: crate::types::DeleteSubnetRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteSubnetError>> {
+    ) -> Result<crate::types::DeleteSubnetOutput, SdkError<crate::error::DeleteSubnetError>> {
         self.handle.call(233, input).await
     }
 
@@ -3132,7 +3170,7 @@ impl Client {
     pub async fn delete_tags(
         &self,
         input: crate::types::DeleteTagsRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteTagsError>> {
+    ) -> Result<crate::types::DeleteTagsOutput, SdkError<crate::error::DeleteTagsError>> {
         self.handle.call(235, input).await
     }
 
@@ -3401,7 +3439,7 @@ impl Client {
     pub async fn delete_volume(
         &self,
         input: crate::types::DeleteVolumeRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteVolumeError>> {
+    ) -> Result<crate::types::DeleteVolumeOutput, SdkError<crate::error::DeleteVolumeError>> {
         self.handle.call(259, input).await
     }
 
@@ -3411,7 +3449,7 @@ impl Client {
     pub async fn delete_vpc(
         &self,
         input: crate::types::DeleteVpcRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteVpcError>> {
+    ) -> Result<crate::types::DeleteVpcOutput, SdkError<crate::error::DeleteVpcError>> {
         self.handle.call(260, input).await
     }
 
@@ -3508,7 +3546,10 @@ impl Client {
     pub async fn delete_vpn_connection(
         &self,
         input: crate::types::DeleteVpnConnectionRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteVpnConnectionError>> {
+    ) -> Result<
+        crate::types::DeleteVpnConnectionOutput,
+        SdkError<crate::error::DeleteVpnConnectionError>,
+    > {
         self.handle.call(268, input).await
     }
 
@@ -3516,7 +3557,10 @@ impl Client {
     pub async fn delete_vpn_connection_route(
         &self,
         input: crate::types::DeleteVpnConnectionRouteRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteVpnConnectionRouteError>> {
+    ) -> Result<
+        crate::types::DeleteVpnConnectionRouteOutput,
+        SdkError<crate::error::DeleteVpnConnectionRouteError>,
+    > {
         self.handle.call(269, input).await
     }
 
@@ -3524,7 +3568,8 @@ impl Client {
     pub async fn delete_vpn_gateway(
         &self,
         input: crate::types::DeleteVpnGatewayRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteVpnGatewayError>> {
+    ) -> Result<crate::types::DeleteVpnGatewayOutput, SdkError<crate::error::DeleteVpnGatewayError>>
+    {
         self.handle.call(270, input).await
     }
 
@@ -6071,7 +6116,10 @@ impl Client {
     pub async fn detach_internet_gateway(
         &self,
         input: crate::types::DetachInternetGatewayRequest,
-    ) -> Result<(), SdkError<crate::error::DetachInternetGatewayError>> {
+    ) -> Result<
+        crate::types::DetachInternetGatewayOutput,
+        SdkError<crate::error::DetachInternetGatewayError>,
+    > {
         self.handle.call(473, input).await
     }
 
@@ -6079,7 +6127,10 @@ impl Client {
     pub async fn detach_network_interface(
         &self,
         input: crate::types::DetachNetworkInterfaceRequest,
-    ) -> Result<(), SdkError<crate::error::DetachNetworkInterfaceError>> {
+    ) -> Result<
+        crate::types::DetachNetworkInterfaceOutput,
+        SdkError<crate::error::DetachNetworkInterfaceError>,
+    > {
         self.handle.call(474, input).await
     }
 
@@ -6114,7 +6165,8 @@ impl Client {
     pub async fn detach_vpn_gateway(
         &self,
         input: crate::types::DetachVpnGatewayRequest,
-    ) -> Result<(), SdkError<crate::error::DetachVpnGatewayError>> {
+    ) -> Result<crate::types::DetachVpnGatewayOutput, SdkError<crate::error::DetachVpnGatewayError>>
+    {
         self.handle.call(477, input).await
     }
 
@@ -6376,7 +6428,10 @@ impl Client {
     pub async fn disable_vgw_route_propagation(
         &self,
         input: crate::types::DisableVgwRoutePropagationRequest,
-    ) -> Result<(), SdkError<crate::error::DisableVgwRoutePropagationError>> {
+    ) -> Result<
+        crate::types::DisableVgwRoutePropagationOutput,
+        SdkError<crate::error::DisableVgwRoutePropagationError>,
+    > {
         self.handle.call(497, input).await
     }
 
@@ -6420,7 +6475,10 @@ impl Client {
     pub async fn disassociate_address(
         &self,
         input: crate::types::DisassociateAddressRequest,
-    ) -> Result<(), SdkError<crate::error::DisassociateAddressError>> {
+    ) -> Result<
+        crate::types::DisassociateAddressOutput,
+        SdkError<crate::error::DisassociateAddressError>,
+    > {
         self.handle.call(500, input).await
     }
 
@@ -6561,7 +6619,10 @@ impl Client {
     pub async fn disassociate_route_table(
         &self,
         input: crate::types::DisassociateRouteTableRequest,
-    ) -> Result<(), SdkError<crate::error::DisassociateRouteTableError>> {
+    ) -> Result<
+        crate::types::DisassociateRouteTableOutput,
+        SdkError<crate::error::DisassociateRouteTableError>,
+    > {
         self.handle.call(511, input).await
     }
 
@@ -6927,7 +6988,10 @@ impl Client {
     pub async fn enable_vgw_route_propagation(
         &self,
         input: crate::types::EnableVgwRoutePropagationRequest,
-    ) -> Result<(), SdkError<crate::error::EnableVgwRoutePropagationError>> {
+    ) -> Result<
+        crate::types::EnableVgwRoutePropagationOutput,
+        SdkError<crate::error::EnableVgwRoutePropagationError>,
+    > {
         self.handle.call(540, input).await
     }
 
@@ -6935,7 +6999,8 @@ impl Client {
     pub async fn enable_volume_io(
         &self,
         input: crate::types::EnableVolumeIORequest,
-    ) -> Result<(), SdkError<crate::error::EnableVolumeIOError>> {
+    ) -> Result<crate::types::EnableVolumeIOOutput, SdkError<crate::error::EnableVolumeIOError>>
+    {
         self.handle.call(541, input).await
     }
 
@@ -8279,7 +8344,8 @@ impl Client {
     pub async fn modify_id_format(
         &self,
         input: crate::types::ModifyIdFormatRequest,
-    ) -> Result<(), SdkError<crate::error::ModifyIdFormatError>> {
+    ) -> Result<crate::types::ModifyIdFormatOutput, SdkError<crate::error::ModifyIdFormatError>>
+    {
         self.handle.call(648, input).await
     }
 
@@ -8295,7 +8361,10 @@ impl Client {
     pub async fn modify_identity_id_format(
         &self,
         input: crate::types::ModifyIdentityIdFormatRequest,
-    ) -> Result<(), SdkError<crate::error::ModifyIdentityIdFormatError>> {
+    ) -> Result<
+        crate::types::ModifyIdentityIdFormatOutput,
+        SdkError<crate::error::ModifyIdentityIdFormatError>,
+    > {
         self.handle.call(649, input).await
     }
 
@@ -8309,7 +8378,10 @@ impl Client {
     pub async fn modify_image_attribute(
         &self,
         input: crate::types::ModifyImageAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ModifyImageAttributeError>> {
+    ) -> Result<
+        crate::types::ModifyImageAttributeOutput,
+        SdkError<crate::error::ModifyImageAttributeError>,
+    > {
         self.handle.call(650, input).await
     }
 
@@ -8321,7 +8393,10 @@ impl Client {
     pub async fn modify_instance_attribute(
         &self,
         input: crate::types::ModifyInstanceAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ModifyInstanceAttributeError>> {
+    ) -> Result<
+        crate::types::ModifyInstanceAttributeOutput,
+        SdkError<crate::error::ModifyInstanceAttributeError>,
+    > {
         self.handle.call(651, input).await
     }
 
@@ -8638,7 +8713,10 @@ impl Client {
     pub async fn modify_network_interface_attribute(
         &self,
         input: crate::types::ModifyNetworkInterfaceAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ModifyNetworkInterfaceAttributeError>> {
+    ) -> Result<
+        crate::types::ModifyNetworkInterfaceAttributeOutput,
+        SdkError<crate::error::ModifyNetworkInterfaceAttributeError>,
+    > {
         self.handle.call(677, input).await
     }
 
@@ -8717,7 +8795,10 @@ impl Client {
     pub async fn modify_snapshot_attribute(
         &self,
         input: crate::types::ModifySnapshotAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ModifySnapshotAttributeError>> {
+    ) -> Result<
+        crate::types::ModifySnapshotAttributeOutput,
+        SdkError<crate::error::ModifySnapshotAttributeError>,
+    > {
         self.handle.call(683, input).await
     }
 
@@ -8767,7 +8848,10 @@ impl Client {
     pub async fn modify_subnet_attribute(
         &self,
         input: crate::types::ModifySubnetAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ModifySubnetAttributeError>> {
+    ) -> Result<
+        crate::types::ModifySubnetAttributeOutput,
+        SdkError<crate::error::ModifySubnetAttributeError>,
+    > {
         self.handle.call(686, input).await
     }
 
@@ -8964,7 +9048,10 @@ impl Client {
     pub async fn modify_volume_attribute(
         &self,
         input: crate::types::ModifyVolumeAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ModifyVolumeAttributeError>> {
+    ) -> Result<
+        crate::types::ModifyVolumeAttributeOutput,
+        SdkError<crate::error::ModifyVolumeAttributeError>,
+    > {
         self.handle.call(703, input).await
     }
 
@@ -8972,7 +9059,10 @@ impl Client {
     pub async fn modify_vpc_attribute(
         &self,
         input: crate::types::ModifyVpcAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ModifyVpcAttributeError>> {
+    ) -> Result<
+        crate::types::ModifyVpcAttributeOutput,
+        SdkError<crate::error::ModifyVpcAttributeError>,
+    > {
         self.handle.call(704, input).await
     }
 
@@ -9352,7 +9442,8 @@ impl Client {
     pub async fn reboot_instances(
         &self,
         input: crate::types::RebootInstancesRequest,
-    ) -> Result<(), SdkError<crate::error::RebootInstancesError>> {
+    ) -> Result<crate::types::RebootInstancesOutput, SdkError<crate::error::RebootInstancesError>>
+    {
         self.handle.call(733, input).await
     }
 
@@ -9512,7 +9603,8 @@ impl Client {
     pub async fn release_address(
         &self,
         input: crate::types::ReleaseAddressRequest,
-    ) -> Result<(), SdkError<crate::error::ReleaseAddressError>> {
+    ) -> Result<crate::types::ReleaseAddressOutput, SdkError<crate::error::ReleaseAddressError>>
+    {
         self.handle.call(745, input).await
     }
 
@@ -9590,7 +9682,10 @@ impl Client {
     pub async fn replace_network_acl_entry(
         &self,
         input: crate::types::ReplaceNetworkAclEntryRequest,
-    ) -> Result<(), SdkError<crate::error::ReplaceNetworkAclEntryError>> {
+    ) -> Result<
+        crate::types::ReplaceNetworkAclEntryOutput,
+        SdkError<crate::error::ReplaceNetworkAclEntryError>,
+    > {
         self.handle.call(751, input).await
     }
 
@@ -9602,7 +9697,7 @@ impl Client {
     pub async fn replace_route(
         &self,
         input: crate::types::ReplaceRouteRequest,
-    ) -> Result<(), SdkError<crate::error::ReplaceRouteError>> {
+    ) -> Result<crate::types::ReplaceRouteOutput, SdkError<crate::error::ReplaceRouteError>> {
         self.handle.call(752, input).await
     }
 
@@ -9645,7 +9740,10 @@ impl Client {
     pub async fn report_instance_status(
         &self,
         input: crate::types::ReportInstanceStatusRequest,
-    ) -> Result<(), SdkError<crate::error::ReportInstanceStatusError>> {
+    ) -> Result<
+        crate::types::ReportInstanceStatusOutput,
+        SdkError<crate::error::ReportInstanceStatusError>,
+    > {
         self.handle.call(756, input).await
     }
 
@@ -9726,7 +9824,10 @@ impl Client {
     pub async fn reset_image_attribute(
         &self,
         input: crate::types::ResetImageAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ResetImageAttributeError>> {
+    ) -> Result<
+        crate::types::ResetImageAttributeOutput,
+        SdkError<crate::error::ResetImageAttributeError>,
+    > {
         self.handle.call(762, input).await
     }
 
@@ -9736,7 +9837,10 @@ impl Client {
     pub async fn reset_instance_attribute(
         &self,
         input: crate::types::ResetInstanceAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ResetInstanceAttributeError>> {
+    ) -> Result<
+        crate::types::ResetInstanceAttributeOutput,
+        SdkError<crate::error::ResetInstanceAttributeError>,
+    > {
         self.handle.call(763, input).await
     }
 
@@ -9744,7 +9848,10 @@ impl Client {
     pub async fn reset_network_interface_attribute(
         &self,
         input: crate::types::ResetNetworkInterfaceAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ResetNetworkInterfaceAttributeError>> {
+    ) -> Result<
+        crate::types::ResetNetworkInterfaceAttributeOutput,
+        SdkError<crate::error::ResetNetworkInterfaceAttributeError>,
+    > {
         self.handle.call(764, input).await
     }
 
@@ -9754,7 +9861,10 @@ impl Client {
     pub async fn reset_snapshot_attribute(
         &self,
         input: crate::types::ResetSnapshotAttributeRequest,
-    ) -> Result<(), SdkError<crate::error::ResetSnapshotAttributeError>> {
+    ) -> Result<
+        crate::types::ResetSnapshotAttributeOutput,
+        SdkError<crate::error::ResetSnapshotAttributeError>,
+    > {
         self.handle.call(765, input).await
     }
 
@@ -9965,7 +10075,10 @@ impl Client {
     pub async fn send_diagnostic_interrupt(
         &self,
         input: crate::types::SendDiagnosticInterruptRequest,
-    ) -> Result<(), SdkError<crate::error::SendDiagnosticInterruptError>> {
+    ) -> Result<
+        crate::types::SendDiagnosticInterruptOutput,
+        SdkError<crate::error::SendDiagnosticInterruptError>,
+    > {
         self.handle.call(780, input).await
     }
 
@@ -10143,7 +10256,10 @@ impl Client {
     pub async fn unassign_private_ip_addresses(
         &self,
         input: crate::types::UnassignPrivateIpAddressesRequest,
-    ) -> Result<(), SdkError<crate::error::UnassignPrivateIpAddressesError>> {
+    ) -> Result<
+        crate::types::UnassignPrivateIpAddressesOutput,
+        SdkError<crate::error::UnassignPrivateIpAddressesError>,
+    > {
         self.handle.call(790, input).await
     }
 

@@ -65,7 +65,10 @@ impl Client {
     pub async fn abort_multipart_upload(
         &self,
         input: crate::types::AbortMultipartUploadInput,
-    ) -> Result<(), SdkError<crate::error::AbortMultipartUploadError>> {
+    ) -> Result<
+        crate::types::AbortMultipartUploadOutput,
+        SdkError<crate::error::AbortMultipartUploadError>,
+    > {
         self.handle.call(0, input).await
     }
 
@@ -77,7 +80,8 @@ impl Client {
     pub async fn abort_vault_lock(
         &self,
         input: crate::types::AbortVaultLockInput,
-    ) -> Result<(), SdkError<crate::error::AbortVaultLockError>> {
+    ) -> Result<crate::types::AbortVaultLockOutput, SdkError<crate::error::AbortVaultLockError>>
+    {
         self.handle.call(1, input).await
     }
 
@@ -85,7 +89,8 @@ impl Client {
     pub async fn add_tags_to_vault(
         &self,
         input: crate::types::AddTagsToVaultInput,
-    ) -> Result<(), SdkError<crate::error::AddTagsToVaultError>> {
+    ) -> Result<crate::types::AddTagsToVaultOutput, SdkError<crate::error::AddTagsToVaultError>>
+    {
         self.handle.call(2, input).await
     }
 
@@ -118,7 +123,8 @@ impl Client {
     pub async fn complete_vault_lock(
         &self,
         input: crate::types::CompleteVaultLockInput,
-    ) -> Result<(), SdkError<crate::error::CompleteVaultLockError>> {
+    ) -> Result<crate::types::CompleteVaultLockOutput, SdkError<crate::error::CompleteVaultLockError>>
+    {
         self.handle.call(4, input).await
     }
 
@@ -154,7 +160,7 @@ impl Client {
     pub async fn delete_archive(
         &self,
         input: crate::types::DeleteArchiveInput,
-    ) -> Result<(), SdkError<crate::error::DeleteArchiveError>> {
+    ) -> Result<crate::types::DeleteArchiveOutput, SdkError<crate::error::DeleteArchiveError>> {
         self.handle.call(6, input).await
     }
 
@@ -168,7 +174,7 @@ impl Client {
     pub async fn delete_vault(
         &self,
         input: crate::types::DeleteVaultInput,
-    ) -> Result<(), SdkError<crate::error::DeleteVaultError>> {
+    ) -> Result<crate::types::DeleteVaultOutput, SdkError<crate::error::DeleteVaultError>> {
         self.handle.call(7, input).await
     }
 
@@ -178,7 +184,10 @@ impl Client {
     pub async fn delete_vault_access_policy(
         &self,
         input: crate::types::DeleteVaultAccessPolicyInput,
-    ) -> Result<(), SdkError<crate::error::DeleteVaultAccessPolicyError>> {
+    ) -> Result<
+        crate::types::DeleteVaultAccessPolicyOutput,
+        SdkError<crate::error::DeleteVaultAccessPolicyError>,
+    > {
         self.handle.call(8, input).await
     }
 
@@ -190,7 +199,10 @@ impl Client {
     pub async fn delete_vault_notifications(
         &self,
         input: crate::types::DeleteVaultNotificationsInput,
-    ) -> Result<(), SdkError<crate::error::DeleteVaultNotificationsError>> {
+    ) -> Result<
+        crate::types::DeleteVaultNotificationsOutput,
+        SdkError<crate::error::DeleteVaultNotificationsError>,
+    > {
         self.handle.call(9, input).await
     }
 
@@ -454,7 +466,10 @@ impl Client {
     pub async fn remove_tags_from_vault(
         &self,
         input: crate::types::RemoveTagsFromVaultInput,
-    ) -> Result<(), SdkError<crate::error::RemoveTagsFromVaultError>> {
+    ) -> Result<
+        crate::types::RemoveTagsFromVaultOutput,
+        SdkError<crate::error::RemoveTagsFromVaultError>,
+    > {
         self.handle.call(27, input).await
     }
 
@@ -464,7 +479,10 @@ impl Client {
     pub async fn set_data_retrieval_policy(
         &self,
         input: crate::types::SetDataRetrievalPolicyInput,
-    ) -> Result<(), SdkError<crate::error::SetDataRetrievalPolicyError>> {
+    ) -> Result<
+        crate::types::SetDataRetrievalPolicyOutput,
+        SdkError<crate::error::SetDataRetrievalPolicyError>,
+    > {
         self.handle.call(28, input).await
     }
 
@@ -472,7 +490,10 @@ impl Client {
     pub async fn set_vault_access_policy(
         &self,
         input: crate::types::SetVaultAccessPolicyInput,
-    ) -> Result<(), SdkError<crate::error::SetVaultAccessPolicyError>> {
+    ) -> Result<
+        crate::types::SetVaultAccessPolicyOutput,
+        SdkError<crate::error::SetVaultAccessPolicyError>,
+    > {
         self.handle.call(29, input).await
     }
 
@@ -491,7 +512,10 @@ impl Client {
     pub async fn set_vault_notifications(
         &self,
         input: crate::types::SetVaultNotificationsInput,
-    ) -> Result<(), SdkError<crate::error::SetVaultNotificationsError>> {
+    ) -> Result<
+        crate::types::SetVaultNotificationsOutput,
+        SdkError<crate::error::SetVaultNotificationsError>,
+    > {
         self.handle.call(30, input).await
     }
 

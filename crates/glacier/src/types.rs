@@ -228,6 +228,8 @@ pub struct ArchiveCreationOutput {
     pub checksum: Option<String>,
     /// The ID of the archive. This value is also included as part of the location.
     pub archive_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ArchiveCreationOutput {
@@ -660,6 +662,8 @@ impl IntoValue for CreateVaultInput {
 pub struct CreateVaultOutput {
     /// The URI of the vault that was created.
     pub location: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateVaultOutput {
@@ -1008,6 +1012,8 @@ pub struct DescribeVaultOutput {
     pub number_of_archives: Option<i64>,
     /// Total size, in bytes, of the archives in the vault as of the last inventory date. This field will return null if an inventory has not yet run on the vault, for example if you just created the vault.
     pub size_in_bytes: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeVaultOutput {
@@ -1366,6 +1372,8 @@ impl IntoValue for GetDataRetrievalPolicyInput {
 pub struct GetDataRetrievalPolicyOutput {
     /// Contains the returned data retrieval policy in JSON format.
     pub policy: Option<crate::types::DataRetrievalPolicy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDataRetrievalPolicyOutput {
@@ -1468,6 +1476,8 @@ pub struct GetJobOutputOutput {
     pub content_type: Option<String>,
     /// The description of an archive.
     pub archive_description: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetJobOutputOutput {
@@ -1565,6 +1575,8 @@ impl IntoValue for GetVaultAccessPolicyInput {
 pub struct GetVaultAccessPolicyOutput {
     /// Contains the returned vault access policy as a JSON string.
     pub policy: Option<crate::types::VaultAccessPolicy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetVaultAccessPolicyOutput {
@@ -1632,6 +1644,8 @@ pub struct GetVaultLockOutput {
     pub expiration_date: Option<String>,
     /// The UTC date and time at which the vault lock was put into the `InProgress` state.
     pub creation_date: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetVaultLockOutput {
@@ -1711,6 +1725,8 @@ impl IntoValue for GetVaultNotificationsInput {
 pub struct GetVaultNotificationsOutput {
     /// Returns the notification configuration set on the vault.
     pub vault_notification_config: Option<crate::types::VaultNotificationConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetVaultNotificationsOutput {
@@ -1792,6 +1808,8 @@ pub struct GlacierJobDescription {
     pub select_parameters: Option<crate::types::SelectParameters>,
     /// Contains the location where the data from the select job is stored.
     pub output_location: Option<crate::types::OutputLocation>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GlacierJobDescription {
@@ -2101,6 +2119,8 @@ pub struct InitiateJobOutput {
     pub job_id: Option<String>,
     /// The path to the location of where the select results are stored.
     pub job_output_path: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl InitiateJobOutput {
@@ -2194,6 +2214,8 @@ pub struct InitiateMultipartUploadOutput {
     pub location: Option<String>,
     /// The ID of the multipart upload. This value is also included as part of the location.
     pub upload_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl InitiateMultipartUploadOutput {
@@ -2269,6 +2291,8 @@ impl IntoValue for InitiateVaultLockInput {
 pub struct InitiateVaultLockOutput {
     /// The lock ID, which is used to complete the vault locking process.
     pub lock_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl InitiateVaultLockOutput {
@@ -2724,6 +2748,8 @@ pub struct ListJobsOutput {
     pub job_list: Option<Vec<crate::types::GlacierJobDescription>>,
     /// An opaque string used for pagination that specifies the job at which the listing of jobs should begin. You get the `marker` value from a previous List Jobs response. You only need to include the marker if you are continuing the pagination of the results started in a previous List Jobs request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListJobsOutput {
@@ -2809,6 +2835,8 @@ pub struct ListMultipartUploadsOutput {
     pub uploads_list: Option<Vec<crate::types::UploadListElement>>,
     /// An opaque string that represents where to continue pagination of the results. You use the marker in a new List Multipart Uploads request to obtain more uploads in the list. If there are no more uploads, this value is `null`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListMultipartUploadsOutput {
@@ -2914,6 +2942,8 @@ pub struct ListPartsOutput {
     pub parts: Option<Vec<crate::types::PartListElement>>,
     /// An opaque string that represents where to continue pagination of the results. You use the marker in a new List Parts request to obtain more jobs in the list. If there are no more parts, this value is `null`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListPartsOutput {
@@ -2999,6 +3029,8 @@ impl IntoValue for ListProvisionedCapacityInput {
 pub struct ListProvisionedCapacityOutput {
     /// The response body contains the following JSON fields.
     pub provisioned_capacity_list: Option<Vec<crate::types::ProvisionedCapacityDescription>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListProvisionedCapacityOutput {
@@ -3063,6 +3095,8 @@ impl IntoValue for ListTagsForVaultInput {
 pub struct ListTagsForVaultOutput {
     /// The tags attached to the vault. Each tag is composed of a key and a value.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForVaultOutput {
@@ -3132,6 +3166,8 @@ pub struct ListVaultsOutput {
     pub vault_list: Option<Vec<crate::types::DescribeVaultOutput>>,
     /// The vault ARN at which to continue pagination of the results. You use the marker in another List Vaults request to obtain more vaults in the list.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListVaultsOutput {
@@ -3535,6 +3571,8 @@ impl IntoValue for PurchaseProvisionedCapacityInput {
 pub struct PurchaseProvisionedCapacityOutput {
     /// The ID that identifies the provisioned capacity unit.
     pub capacity_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PurchaseProvisionedCapacityOutput {
@@ -4509,6 +4547,8 @@ impl IntoValue for UploadMultipartPartInput {
 pub struct UploadMultipartPartOutput {
     /// The SHA256 tree hash that Amazon Glacier computed for the uploaded part.
     pub checksum: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UploadMultipartPartOutput {
@@ -4619,3 +4659,206 @@ impl FromValue for VaultNotificationConfig {
         Ok(out)
     }
 }
+
+/// The output of `AbortMultipartUpload`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AbortMultipartUploadOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AbortMultipartUploadOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AbortVaultLock`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AbortVaultLockOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AbortVaultLockOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AddTagsToVault`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddTagsToVaultOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddTagsToVaultOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CompleteVaultLock`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CompleteVaultLockOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CompleteVaultLockOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteArchive`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteArchiveOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteArchiveOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteVaultAccessPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVaultAccessPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteVaultAccessPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteVaultNotifications`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVaultNotificationsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteVaultNotificationsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteVault`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVaultOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteVaultOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveTagsFromVault`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveTagsFromVaultOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveTagsFromVaultOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetDataRetrievalPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetDataRetrievalPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetDataRetrievalPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetVaultAccessPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetVaultAccessPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetVaultAccessPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetVaultNotifications`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetVaultNotificationsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetVaultNotificationsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AbortMultipartUploadOutput,
+    AbortVaultLockOutput,
+    AddTagsToVaultOutput,
+    ArchiveCreationOutput,
+    CompleteVaultLockOutput,
+    CreateVaultOutput,
+    DeleteArchiveOutput,
+    DeleteVaultAccessPolicyOutput,
+    DeleteVaultNotificationsOutput,
+    DeleteVaultOutput,
+    DescribeVaultOutput,
+    GetDataRetrievalPolicyOutput,
+    GetJobOutputOutput,
+    GetVaultAccessPolicyOutput,
+    GetVaultLockOutput,
+    GetVaultNotificationsOutput,
+    GlacierJobDescription,
+    InitiateJobOutput,
+    InitiateMultipartUploadOutput,
+    InitiateVaultLockOutput,
+    ListJobsOutput,
+    ListMultipartUploadsOutput,
+    ListPartsOutput,
+    ListProvisionedCapacityOutput,
+    ListTagsForVaultOutput,
+    ListVaultsOutput,
+    PurchaseProvisionedCapacityOutput,
+    RemoveTagsFromVaultOutput,
+    SetDataRetrievalPolicyOutput,
+    SetVaultAccessPolicyOutput,
+    SetVaultNotificationsOutput,
+    UploadMultipartPartOutput,
+);

@@ -63,7 +63,10 @@ impl Client {
     pub async fn accept_delegation_request(
         &self,
         input: crate::types::AcceptDelegationRequestRequest,
-    ) -> Result<(), SdkError<crate::error::AcceptDelegationRequestError>> {
+    ) -> Result<
+        crate::types::AcceptDelegationRequestOutput,
+        SdkError<crate::error::AcceptDelegationRequestError>,
+    > {
         self.handle.call(0, input).await
     }
 
@@ -73,7 +76,10 @@ impl Client {
     pub async fn add_client_id_to_open_id_connect_provider(
         &self,
         input: crate::types::AddClientIDToOpenIDConnectProviderRequest,
-    ) -> Result<(), SdkError<crate::error::AddClientIDToOpenIDConnectProviderError>> {
+    ) -> Result<
+        crate::types::AddClientIDToOpenIDConnectProviderOutput,
+        SdkError<crate::error::AddClientIDToOpenIDConnectProviderError>,
+    > {
         self.handle.call(1, input).await
     }
 
@@ -87,7 +93,10 @@ impl Client {
     pub async fn add_role_to_instance_profile(
         &self,
         input: crate::types::AddRoleToInstanceProfileRequest,
-    ) -> Result<(), SdkError<crate::error::AddRoleToInstanceProfileError>> {
+    ) -> Result<
+        crate::types::AddRoleToInstanceProfileOutput,
+        SdkError<crate::error::AddRoleToInstanceProfileError>,
+    > {
         self.handle.call(2, input).await
     }
 
@@ -95,7 +104,8 @@ impl Client {
     pub async fn add_user_to_group(
         &self,
         input: crate::types::AddUserToGroupRequest,
-    ) -> Result<(), SdkError<crate::error::AddUserToGroupError>> {
+    ) -> Result<crate::types::AddUserToGroupOutput, SdkError<crate::error::AddUserToGroupError>>
+    {
         self.handle.call(3, input).await
     }
 
@@ -109,7 +119,10 @@ impl Client {
     pub async fn associate_delegation_request(
         &self,
         input: crate::types::AssociateDelegationRequestRequest,
-    ) -> Result<(), SdkError<crate::error::AssociateDelegationRequestError>> {
+    ) -> Result<
+        crate::types::AssociateDelegationRequestOutput,
+        SdkError<crate::error::AssociateDelegationRequestError>,
+    > {
         self.handle.call(4, input).await
     }
 
@@ -123,7 +136,8 @@ impl Client {
     pub async fn attach_group_policy(
         &self,
         input: crate::types::AttachGroupPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::AttachGroupPolicyError>> {
+    ) -> Result<crate::types::AttachGroupPolicyOutput, SdkError<crate::error::AttachGroupPolicyError>>
+    {
         self.handle.call(5, input).await
     }
 
@@ -137,7 +151,8 @@ impl Client {
     pub async fn attach_role_policy(
         &self,
         input: crate::types::AttachRolePolicyRequest,
-    ) -> Result<(), SdkError<crate::error::AttachRolePolicyError>> {
+    ) -> Result<crate::types::AttachRolePolicyOutput, SdkError<crate::error::AttachRolePolicyError>>
+    {
         self.handle.call(6, input).await
     }
 
@@ -151,7 +166,8 @@ impl Client {
     pub async fn attach_user_policy(
         &self,
         input: crate::types::AttachUserPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::AttachUserPolicyError>> {
+    ) -> Result<crate::types::AttachUserPolicyOutput, SdkError<crate::error::AttachUserPolicyError>>
+    {
         self.handle.call(7, input).await
     }
 
@@ -161,7 +177,8 @@ impl Client {
     pub async fn change_password(
         &self,
         input: crate::types::ChangePasswordRequest,
-    ) -> Result<(), SdkError<crate::error::ChangePasswordError>> {
+    ) -> Result<crate::types::ChangePasswordOutput, SdkError<crate::error::ChangePasswordError>>
+    {
         self.handle.call(8, input).await
     }
 
@@ -184,7 +201,10 @@ impl Client {
     pub async fn create_account_alias(
         &self,
         input: crate::types::CreateAccountAliasRequest,
-    ) -> Result<(), SdkError<crate::error::CreateAccountAliasError>> {
+    ) -> Result<
+        crate::types::CreateAccountAliasOutput,
+        SdkError<crate::error::CreateAccountAliasError>,
+    > {
         self.handle.call(10, input).await
     }
 
@@ -390,7 +410,10 @@ impl Client {
     pub async fn deactivate_mfa_device(
         &self,
         input: crate::types::DeactivateMFADeviceRequest,
-    ) -> Result<(), SdkError<crate::error::DeactivateMFADeviceError>> {
+    ) -> Result<
+        crate::types::DeactivateMFADeviceOutput,
+        SdkError<crate::error::DeactivateMFADeviceError>,
+    > {
         self.handle.call(24, input).await
     }
 
@@ -400,7 +423,8 @@ impl Client {
     pub async fn delete_access_key(
         &self,
         input: crate::types::DeleteAccessKeyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccessKeyError>> {
+    ) -> Result<crate::types::DeleteAccessKeyOutput, SdkError<crate::error::DeleteAccessKeyError>>
+    {
         self.handle.call(25, input).await
     }
 
@@ -408,14 +432,20 @@ impl Client {
     pub async fn delete_account_alias(
         &self,
         input: crate::types::DeleteAccountAliasRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccountAliasError>> {
+    ) -> Result<
+        crate::types::DeleteAccountAliasOutput,
+        SdkError<crate::error::DeleteAccountAliasError>,
+    > {
         self.handle.call(26, input).await
     }
 
     /// Deletes the password policy for the Amazon Web Services account. There are no parameters.
     pub async fn delete_account_password_policy(
         &self,
-    ) -> Result<(), SdkError<crate::error::DeleteAccountPasswordPolicyError>> {
+    ) -> Result<
+        crate::types::DeleteAccountPasswordPolicyOutput,
+        SdkError<crate::error::DeleteAccountPasswordPolicyError>,
+    > {
         self.handle.call(27, ()).await
     }
 
@@ -423,7 +453,7 @@ impl Client {
     pub async fn delete_group(
         &self,
         input: crate::types::DeleteGroupRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteGroupError>> {
+    ) -> Result<crate::types::DeleteGroupOutput, SdkError<crate::error::DeleteGroupError>> {
         self.handle.call(28, input).await
     }
 
@@ -433,7 +463,8 @@ impl Client {
     pub async fn delete_group_policy(
         &self,
         input: crate::types::DeleteGroupPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteGroupPolicyError>> {
+    ) -> Result<crate::types::DeleteGroupPolicyOutput, SdkError<crate::error::DeleteGroupPolicyError>>
+    {
         self.handle.call(29, input).await
     }
 
@@ -445,7 +476,10 @@ impl Client {
     pub async fn delete_instance_profile(
         &self,
         input: crate::types::DeleteInstanceProfileRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteInstanceProfileError>> {
+    ) -> Result<
+        crate::types::DeleteInstanceProfileOutput,
+        SdkError<crate::error::DeleteInstanceProfileError>,
+    > {
         self.handle.call(30, input).await
     }
 
@@ -457,7 +491,10 @@ impl Client {
     pub async fn delete_login_profile(
         &self,
         input: crate::types::DeleteLoginProfileRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteLoginProfileError>> {
+    ) -> Result<
+        crate::types::DeleteLoginProfileOutput,
+        SdkError<crate::error::DeleteLoginProfileError>,
+    > {
         self.handle.call(31, input).await
     }
 
@@ -469,7 +506,10 @@ impl Client {
     pub async fn delete_open_id_connect_provider(
         &self,
         input: crate::types::DeleteOpenIDConnectProviderRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteOpenIDConnectProviderError>> {
+    ) -> Result<
+        crate::types::DeleteOpenIDConnectProviderOutput,
+        SdkError<crate::error::DeleteOpenIDConnectProviderError>,
+    > {
         self.handle.call(32, input).await
     }
 
@@ -485,7 +525,7 @@ impl Client {
     pub async fn delete_policy(
         &self,
         input: crate::types::DeletePolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeletePolicyError>> {
+    ) -> Result<crate::types::DeletePolicyOutput, SdkError<crate::error::DeletePolicyError>> {
         self.handle.call(33, input).await
     }
 
@@ -497,7 +537,10 @@ impl Client {
     pub async fn delete_policy_version(
         &self,
         input: crate::types::DeletePolicyVersionRequest,
-    ) -> Result<(), SdkError<crate::error::DeletePolicyVersionError>> {
+    ) -> Result<
+        crate::types::DeletePolicyVersionOutput,
+        SdkError<crate::error::DeletePolicyVersionError>,
+    > {
         self.handle.call(34, input).await
     }
 
@@ -512,7 +555,7 @@ impl Client {
     pub async fn delete_role(
         &self,
         input: crate::types::DeleteRoleRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteRoleError>> {
+    ) -> Result<crate::types::DeleteRoleOutput, SdkError<crate::error::DeleteRoleError>> {
         self.handle.call(35, input).await
     }
 
@@ -524,7 +567,10 @@ impl Client {
     pub async fn delete_role_permissions_boundary(
         &self,
         input: crate::types::DeleteRolePermissionsBoundaryRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteRolePermissionsBoundaryError>> {
+    ) -> Result<
+        crate::types::DeleteRolePermissionsBoundaryOutput,
+        SdkError<crate::error::DeleteRolePermissionsBoundaryError>,
+    > {
         self.handle.call(36, input).await
     }
 
@@ -534,7 +580,8 @@ impl Client {
     pub async fn delete_role_policy(
         &self,
         input: crate::types::DeleteRolePolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteRolePolicyError>> {
+    ) -> Result<crate::types::DeleteRolePolicyOutput, SdkError<crate::error::DeleteRolePolicyError>>
+    {
         self.handle.call(37, input).await
     }
 
@@ -546,7 +593,10 @@ impl Client {
     pub async fn delete_saml_provider(
         &self,
         input: crate::types::DeleteSAMLProviderRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteSAMLProviderError>> {
+    ) -> Result<
+        crate::types::DeleteSAMLProviderOutput,
+        SdkError<crate::error::DeleteSAMLProviderError>,
+    > {
         self.handle.call(38, input).await
     }
 
@@ -556,7 +606,10 @@ impl Client {
     pub async fn delete_ssh_public_key(
         &self,
         input: crate::types::DeleteSSHPublicKeyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteSSHPublicKeyError>> {
+    ) -> Result<
+        crate::types::DeleteSSHPublicKeyOutput,
+        SdkError<crate::error::DeleteSSHPublicKeyError>,
+    > {
         self.handle.call(39, input).await
     }
 
@@ -568,7 +621,10 @@ impl Client {
     pub async fn delete_server_certificate(
         &self,
         input: crate::types::DeleteServerCertificateRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteServerCertificateError>> {
+    ) -> Result<
+        crate::types::DeleteServerCertificateOutput,
+        SdkError<crate::error::DeleteServerCertificateError>,
+    > {
         self.handle.call(40, input).await
     }
 
@@ -591,7 +647,10 @@ impl Client {
     pub async fn delete_service_specific_credential(
         &self,
         input: crate::types::DeleteServiceSpecificCredentialRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteServiceSpecificCredentialError>> {
+    ) -> Result<
+        crate::types::DeleteServiceSpecificCredentialOutput,
+        SdkError<crate::error::DeleteServiceSpecificCredentialError>,
+    > {
         self.handle.call(42, input).await
     }
 
@@ -601,7 +660,10 @@ impl Client {
     pub async fn delete_signing_certificate(
         &self,
         input: crate::types::DeleteSigningCertificateRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteSigningCertificateError>> {
+    ) -> Result<
+        crate::types::DeleteSigningCertificateOutput,
+        SdkError<crate::error::DeleteSigningCertificateError>,
+    > {
         self.handle.call(43, input).await
     }
 
@@ -619,7 +681,7 @@ impl Client {
     pub async fn delete_user(
         &self,
         input: crate::types::DeleteUserRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteUserError>> {
+    ) -> Result<crate::types::DeleteUserOutput, SdkError<crate::error::DeleteUserError>> {
         self.handle.call(44, input).await
     }
 
@@ -629,7 +691,10 @@ impl Client {
     pub async fn delete_user_permissions_boundary(
         &self,
         input: crate::types::DeleteUserPermissionsBoundaryRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteUserPermissionsBoundaryError>> {
+    ) -> Result<
+        crate::types::DeleteUserPermissionsBoundaryOutput,
+        SdkError<crate::error::DeleteUserPermissionsBoundaryError>,
+    > {
         self.handle.call(45, input).await
     }
 
@@ -639,7 +704,8 @@ impl Client {
     pub async fn delete_user_policy(
         &self,
         input: crate::types::DeleteUserPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteUserPolicyError>> {
+    ) -> Result<crate::types::DeleteUserPolicyOutput, SdkError<crate::error::DeleteUserPolicyError>>
+    {
         self.handle.call(46, input).await
     }
 
@@ -649,7 +715,10 @@ impl Client {
     pub async fn delete_virtual_mfa_device(
         &self,
         input: crate::types::DeleteVirtualMFADeviceRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteVirtualMFADeviceError>> {
+    ) -> Result<
+        crate::types::DeleteVirtualMFADeviceOutput,
+        SdkError<crate::error::DeleteVirtualMFADeviceError>,
+    > {
         self.handle.call(47, input).await
     }
 
@@ -659,7 +728,8 @@ impl Client {
     pub async fn detach_group_policy(
         &self,
         input: crate::types::DetachGroupPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DetachGroupPolicyError>> {
+    ) -> Result<crate::types::DetachGroupPolicyOutput, SdkError<crate::error::DetachGroupPolicyError>>
+    {
         self.handle.call(48, input).await
     }
 
@@ -669,7 +739,8 @@ impl Client {
     pub async fn detach_role_policy(
         &self,
         input: crate::types::DetachRolePolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DetachRolePolicyError>> {
+    ) -> Result<crate::types::DetachRolePolicyOutput, SdkError<crate::error::DetachRolePolicyError>>
+    {
         self.handle.call(49, input).await
     }
 
@@ -679,7 +750,8 @@ impl Client {
     pub async fn detach_user_policy(
         &self,
         input: crate::types::DetachUserPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DetachUserPolicyError>> {
+    ) -> Result<crate::types::DetachUserPolicyOutput, SdkError<crate::error::DetachUserPolicyError>>
+    {
         self.handle.call(50, input).await
     }
 
@@ -708,7 +780,10 @@ impl Client {
     /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
     pub async fn disable_outbound_web_identity_federation(
         &self,
-    ) -> Result<(), SdkError<crate::error::DisableOutboundWebIdentityFederationError>> {
+    ) -> Result<
+        crate::types::DisableOutboundWebIdentityFederationOutput,
+        SdkError<crate::error::DisableOutboundWebIdentityFederationError>,
+    > {
         self.handle.call(53, ()).await
     }
 
@@ -716,7 +791,8 @@ impl Client {
     pub async fn enable_mfa_device(
         &self,
         input: crate::types::EnableMFADeviceRequest,
-    ) -> Result<(), SdkError<crate::error::EnableMFADeviceError>> {
+    ) -> Result<crate::types::EnableMFADeviceOutput, SdkError<crate::error::EnableMFADeviceError>>
+    {
         self.handle.call(54, input).await
     }
 
@@ -1730,7 +1806,8 @@ impl Client {
     pub async fn put_group_policy(
         &self,
         input: crate::types::PutGroupPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::PutGroupPolicyError>> {
+    ) -> Result<crate::types::PutGroupPolicyOutput, SdkError<crate::error::PutGroupPolicyError>>
+    {
         self.handle.call(126, input).await
     }
 
@@ -1742,7 +1819,10 @@ impl Client {
     pub async fn put_role_permissions_boundary(
         &self,
         input: crate::types::PutRolePermissionsBoundaryRequest,
-    ) -> Result<(), SdkError<crate::error::PutRolePermissionsBoundaryError>> {
+    ) -> Result<
+        crate::types::PutRolePermissionsBoundaryOutput,
+        SdkError<crate::error::PutRolePermissionsBoundaryError>,
+    > {
         self.handle.call(127, input).await
     }
 
@@ -1758,7 +1838,7 @@ impl Client {
     pub async fn put_role_policy(
         &self,
         input: crate::types::PutRolePolicyRequest,
-    ) -> Result<(), SdkError<crate::error::PutRolePolicyError>> {
+    ) -> Result<crate::types::PutRolePolicyOutput, SdkError<crate::error::PutRolePolicyError>> {
         self.handle.call(128, input).await
     }
 
@@ -1768,7 +1848,10 @@ impl Client {
     pub async fn put_user_permissions_boundary(
         &self,
         input: crate::types::PutUserPermissionsBoundaryRequest,
-    ) -> Result<(), SdkError<crate::error::PutUserPermissionsBoundaryError>> {
+    ) -> Result<
+        crate::types::PutUserPermissionsBoundaryOutput,
+        SdkError<crate::error::PutUserPermissionsBoundaryError>,
+    > {
         self.handle.call(129, input).await
     }
 
@@ -1782,7 +1865,7 @@ impl Client {
     pub async fn put_user_policy(
         &self,
         input: crate::types::PutUserPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::PutUserPolicyError>> {
+    ) -> Result<crate::types::PutUserPolicyOutput, SdkError<crate::error::PutUserPolicyError>> {
         self.handle.call(130, input).await
     }
 
@@ -1796,7 +1879,10 @@ impl Client {
     pub async fn reject_delegation_request(
         &self,
         input: crate::types::RejectDelegationRequestRequest,
-    ) -> Result<(), SdkError<crate::error::RejectDelegationRequestError>> {
+    ) -> Result<
+        crate::types::RejectDelegationRequestOutput,
+        SdkError<crate::error::RejectDelegationRequestError>,
+    > {
         self.handle.call(131, input).await
     }
 
@@ -1806,7 +1892,10 @@ impl Client {
     pub async fn remove_client_id_from_open_id_connect_provider(
         &self,
         input: crate::types::RemoveClientIDFromOpenIDConnectProviderRequest,
-    ) -> Result<(), SdkError<crate::error::RemoveClientIDFromOpenIDConnectProviderError>> {
+    ) -> Result<
+        crate::types::RemoveClientIDFromOpenIDConnectProviderOutput,
+        SdkError<crate::error::RemoveClientIDFromOpenIDConnectProviderError>,
+    > {
         self.handle.call(132, input).await
     }
 
@@ -1818,7 +1907,10 @@ impl Client {
     pub async fn remove_role_from_instance_profile(
         &self,
         input: crate::types::RemoveRoleFromInstanceProfileRequest,
-    ) -> Result<(), SdkError<crate::error::RemoveRoleFromInstanceProfileError>> {
+    ) -> Result<
+        crate::types::RemoveRoleFromInstanceProfileOutput,
+        SdkError<crate::error::RemoveRoleFromInstanceProfileError>,
+    > {
         self.handle.call(133, input).await
     }
 
@@ -1826,7 +1918,10 @@ impl Client {
     pub async fn remove_user_from_group(
         &self,
         input: crate::types::RemoveUserFromGroupRequest,
-    ) -> Result<(), SdkError<crate::error::RemoveUserFromGroupError>> {
+    ) -> Result<
+        crate::types::RemoveUserFromGroupOutput,
+        SdkError<crate::error::RemoveUserFromGroupError>,
+    > {
         self.handle.call(134, input).await
     }
 
@@ -1847,7 +1942,8 @@ impl Client {
     pub async fn resync_mfa_device(
         &self,
         input: crate::types::ResyncMFADeviceRequest,
-    ) -> Result<(), SdkError<crate::error::ResyncMFADeviceError>> {
+    ) -> Result<crate::types::ResyncMFADeviceOutput, SdkError<crate::error::ResyncMFADeviceError>>
+    {
         self.handle.call(136, input).await
     }
 
@@ -1861,7 +1957,10 @@ impl Client {
     pub async fn send_delegation_token(
         &self,
         input: crate::types::SendDelegationTokenRequest,
-    ) -> Result<(), SdkError<crate::error::SendDelegationTokenError>> {
+    ) -> Result<
+        crate::types::SendDelegationTokenOutput,
+        SdkError<crate::error::SendDelegationTokenError>,
+    > {
         self.handle.call(137, input).await
     }
 
@@ -1873,7 +1972,10 @@ impl Client {
     pub async fn set_default_policy_version(
         &self,
         input: crate::types::SetDefaultPolicyVersionRequest,
-    ) -> Result<(), SdkError<crate::error::SetDefaultPolicyVersionError>> {
+    ) -> Result<
+        crate::types::SetDefaultPolicyVersionOutput,
+        SdkError<crate::error::SetDefaultPolicyVersionError>,
+    > {
         self.handle.call(138, input).await
     }
 
@@ -1887,7 +1989,10 @@ impl Client {
     pub async fn set_security_token_service_preferences(
         &self,
         input: crate::types::SetSecurityTokenServicePreferencesRequest,
-    ) -> Result<(), SdkError<crate::error::SetSecurityTokenServicePreferencesError>> {
+    ) -> Result<
+        crate::types::SetSecurityTokenServicePreferencesOutput,
+        SdkError<crate::error::SetSecurityTokenServicePreferencesError>,
+    > {
         self.handle.call(139, input).await
     }
 
@@ -1951,7 +2056,10 @@ impl Client {
     pub async fn tag_instance_profile(
         &self,
         input: crate::types::TagInstanceProfileRequest,
-    ) -> Result<(), SdkError<crate::error::TagInstanceProfileError>> {
+    ) -> Result<
+        crate::types::TagInstanceProfileOutput,
+        SdkError<crate::error::TagInstanceProfileError>,
+    > {
         self.handle.call(142, input).await
     }
 
@@ -1967,7 +2075,7 @@ impl Client {
     pub async fn tag_mfa_device(
         &self,
         input: crate::types::TagMFADeviceRequest,
-    ) -> Result<(), SdkError<crate::error::TagMFADeviceError>> {
+    ) -> Result<crate::types::TagMFADeviceOutput, SdkError<crate::error::TagMFADeviceError>> {
         self.handle.call(143, input).await
     }
 
@@ -1983,7 +2091,10 @@ impl Client {
     pub async fn tag_open_id_connect_provider(
         &self,
         input: crate::types::TagOpenIDConnectProviderRequest,
-    ) -> Result<(), SdkError<crate::error::TagOpenIDConnectProviderError>> {
+    ) -> Result<
+        crate::types::TagOpenIDConnectProviderOutput,
+        SdkError<crate::error::TagOpenIDConnectProviderError>,
+    > {
         self.handle.call(144, input).await
     }
 
@@ -1999,7 +2110,7 @@ impl Client {
     pub async fn tag_policy(
         &self,
         input: crate::types::TagPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::TagPolicyError>> {
+    ) -> Result<crate::types::TagPolicyOutput, SdkError<crate::error::TagPolicyError>> {
         self.handle.call(145, input).await
     }
 
@@ -2018,7 +2129,7 @@ impl Client {
     pub async fn tag_role(
         &self,
         input: crate::types::TagRoleRequest,
-    ) -> Result<(), SdkError<crate::error::TagRoleError>> {
+    ) -> Result<crate::types::TagRoleOutput, SdkError<crate::error::TagRoleError>> {
         self.handle.call(146, input).await
     }
 
@@ -2034,7 +2145,8 @@ impl Client {
     pub async fn tag_saml_provider(
         &self,
         input: crate::types::TagSAMLProviderRequest,
-    ) -> Result<(), SdkError<crate::error::TagSAMLProviderError>> {
+    ) -> Result<crate::types::TagSAMLProviderOutput, SdkError<crate::error::TagSAMLProviderError>>
+    {
         self.handle.call(147, input).await
     }
 
@@ -2053,7 +2165,10 @@ impl Client {
     pub async fn tag_server_certificate(
         &self,
         input: crate::types::TagServerCertificateRequest,
-    ) -> Result<(), SdkError<crate::error::TagServerCertificateError>> {
+    ) -> Result<
+        crate::types::TagServerCertificateOutput,
+        SdkError<crate::error::TagServerCertificateError>,
+    > {
         self.handle.call(148, input).await
     }
 
@@ -2072,7 +2187,7 @@ impl Client {
     pub async fn tag_user(
         &self,
         input: crate::types::TagUserRequest,
-    ) -> Result<(), SdkError<crate::error::TagUserError>> {
+    ) -> Result<crate::types::TagUserOutput, SdkError<crate::error::TagUserError>> {
         self.handle.call(149, input).await
     }
 
@@ -2080,7 +2195,10 @@ impl Client {
     pub async fn untag_instance_profile(
         &self,
         input: crate::types::UntagInstanceProfileRequest,
-    ) -> Result<(), SdkError<crate::error::UntagInstanceProfileError>> {
+    ) -> Result<
+        crate::types::UntagInstanceProfileOutput,
+        SdkError<crate::error::UntagInstanceProfileError>,
+    > {
         self.handle.call(150, input).await
     }
 
@@ -2088,7 +2206,8 @@ impl Client {
     pub async fn untag_mfa_device(
         &self,
         input: crate::types::UntagMFADeviceRequest,
-    ) -> Result<(), SdkError<crate::error::UntagMFADeviceError>> {
+    ) -> Result<crate::types::UntagMFADeviceOutput, SdkError<crate::error::UntagMFADeviceError>>
+    {
         self.handle.call(151, input).await
     }
 
@@ -2096,7 +2215,10 @@ impl Client {
     pub async fn untag_open_id_connect_provider(
         &self,
         input: crate::types::UntagOpenIDConnectProviderRequest,
-    ) -> Result<(), SdkError<crate::error::UntagOpenIDConnectProviderError>> {
+    ) -> Result<
+        crate::types::UntagOpenIDConnectProviderOutput,
+        SdkError<crate::error::UntagOpenIDConnectProviderError>,
+    > {
         self.handle.call(152, input).await
     }
 
@@ -2104,7 +2226,7 @@ impl Client {
     pub async fn untag_policy(
         &self,
         input: crate::types::UntagPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::UntagPolicyError>> {
+    ) -> Result<crate::types::UntagPolicyOutput, SdkError<crate::error::UntagPolicyError>> {
         self.handle.call(153, input).await
     }
 
@@ -2112,7 +2234,7 @@ impl Client {
     pub async fn untag_role(
         &self,
         input: crate::types::UntagRoleRequest,
-    ) -> Result<(), SdkError<crate::error::UntagRoleError>> {
+    ) -> Result<crate::types::UntagRoleOutput, SdkError<crate::error::UntagRoleError>> {
         self.handle.call(154, input).await
     }
 
@@ -2120,7 +2242,8 @@ impl Client {
     pub async fn untag_saml_provider(
         &self,
         input: crate::types::UntagSAMLProviderRequest,
-    ) -> Result<(), SdkError<crate::error::UntagSAMLProviderError>> {
+    ) -> Result<crate::types::UntagSAMLProviderOutput, SdkError<crate::error::UntagSAMLProviderError>>
+    {
         self.handle.call(155, input).await
     }
 
@@ -2130,7 +2253,10 @@ impl Client {
     pub async fn untag_server_certificate(
         &self,
         input: crate::types::UntagServerCertificateRequest,
-    ) -> Result<(), SdkError<crate::error::UntagServerCertificateError>> {
+    ) -> Result<
+        crate::types::UntagServerCertificateOutput,
+        SdkError<crate::error::UntagServerCertificateError>,
+    > {
         self.handle.call(156, input).await
     }
 
@@ -2138,7 +2264,7 @@ impl Client {
     pub async fn untag_user(
         &self,
         input: crate::types::UntagUserRequest,
-    ) -> Result<(), SdkError<crate::error::UntagUserError>> {
+    ) -> Result<crate::types::UntagUserOutput, SdkError<crate::error::UntagUserError>> {
         self.handle.call(157, input).await
     }
 
@@ -2150,7 +2276,8 @@ impl Client {
     pub async fn update_access_key(
         &self,
         input: crate::types::UpdateAccessKeyRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateAccessKeyError>> {
+    ) -> Result<crate::types::UpdateAccessKeyOutput, SdkError<crate::error::UpdateAccessKeyError>>
+    {
         self.handle.call(158, input).await
     }
 
@@ -2162,7 +2289,10 @@ impl Client {
     pub async fn update_account_password_policy(
         &self,
         input: crate::types::UpdateAccountPasswordPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateAccountPasswordPolicyError>> {
+    ) -> Result<
+        crate::types::UpdateAccountPasswordPolicyOutput,
+        SdkError<crate::error::UpdateAccountPasswordPolicyError>,
+    > {
         self.handle.call(159, input).await
     }
 
@@ -2170,7 +2300,10 @@ impl Client {
     pub async fn update_assume_role_policy(
         &self,
         input: crate::types::UpdateAssumeRolePolicyRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateAssumeRolePolicyError>> {
+    ) -> Result<
+        crate::types::UpdateAssumeRolePolicyOutput,
+        SdkError<crate::error::UpdateAssumeRolePolicyError>,
+    > {
         self.handle.call(160, input).await
     }
 
@@ -2180,7 +2313,10 @@ impl Client {
     pub async fn update_delegation_request(
         &self,
         input: crate::types::UpdateDelegationRequestRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateDelegationRequestError>> {
+    ) -> Result<
+        crate::types::UpdateDelegationRequestOutput,
+        SdkError<crate::error::UpdateDelegationRequestError>,
+    > {
         self.handle.call(161, input).await
     }
 
@@ -2192,7 +2328,7 @@ impl Client {
     pub async fn update_group(
         &self,
         input: crate::types::UpdateGroupRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateGroupError>> {
+    ) -> Result<crate::types::UpdateGroupOutput, SdkError<crate::error::UpdateGroupError>> {
         self.handle.call(162, input).await
     }
 
@@ -2202,7 +2338,10 @@ impl Client {
     pub async fn update_login_profile(
         &self,
         input: crate::types::UpdateLoginProfileRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateLoginProfileError>> {
+    ) -> Result<
+        crate::types::UpdateLoginProfileOutput,
+        SdkError<crate::error::UpdateLoginProfileError>,
+    > {
         self.handle.call(163, input).await
     }
 
@@ -2218,7 +2357,10 @@ impl Client {
     pub async fn update_open_id_connect_provider_thumbprint(
         &self,
         input: crate::types::UpdateOpenIDConnectProviderThumbprintRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateOpenIDConnectProviderThumbprintError>> {
+    ) -> Result<
+        crate::types::UpdateOpenIDConnectProviderThumbprintOutput,
+        SdkError<crate::error::UpdateOpenIDConnectProviderThumbprintError>,
+    > {
         self.handle.call(164, input).await
     }
 
@@ -2260,7 +2402,10 @@ impl Client {
     pub async fn update_ssh_public_key(
         &self,
         input: crate::types::UpdateSSHPublicKeyRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateSSHPublicKeyError>> {
+    ) -> Result<
+        crate::types::UpdateSSHPublicKeyOutput,
+        SdkError<crate::error::UpdateSSHPublicKeyError>,
+    > {
         self.handle.call(168, input).await
     }
 
@@ -2274,7 +2419,10 @@ impl Client {
     pub async fn update_server_certificate(
         &self,
         input: crate::types::UpdateServerCertificateRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateServerCertificateError>> {
+    ) -> Result<
+        crate::types::UpdateServerCertificateOutput,
+        SdkError<crate::error::UpdateServerCertificateError>,
+    > {
         self.handle.call(169, input).await
     }
 
@@ -2282,7 +2430,10 @@ impl Client {
     pub async fn update_service_specific_credential(
         &self,
         input: crate::types::UpdateServiceSpecificCredentialRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateServiceSpecificCredentialError>> {
+    ) -> Result<
+        crate::types::UpdateServiceSpecificCredentialOutput,
+        SdkError<crate::error::UpdateServiceSpecificCredentialError>,
+    > {
         self.handle.call(170, input).await
     }
 
@@ -2292,7 +2443,10 @@ impl Client {
     pub async fn update_signing_certificate(
         &self,
         input: crate::types::UpdateSigningCertificateRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateSigningCertificateError>> {
+    ) -> Result<
+        crate::types::UpdateSigningCertificateOutput,
+        SdkError<crate::error::UpdateSigningCertificateError>,
+    > {
         self.handle.call(171, input).await
     }
 
@@ -2304,7 +2458,7 @@ impl Client {
     pub async fn update_user(
         &self,
         input: crate::types::UpdateUserRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateUserError>> {
+    ) -> Result<crate::types::UpdateUserOutput, SdkError<crate::error::UpdateUserError>> {
         self.handle.call(172, input).await
     }
 

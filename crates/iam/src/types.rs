@@ -377,7 +377,7 @@ pub struct AccountNotManagementOrDelegatedAdministratorException {}
 impl FromValue for AccountNotManagementOrDelegatedAdministratorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -962,7 +962,7 @@ pub struct CallerIsNotManagementAccountException {}
 impl FromValue for CallerIsNotManagementAccountException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1245,6 +1245,8 @@ impl IntoValue for CreateAccessKeyRequest {
 pub struct CreateAccessKeyResponse {
     /// A structure with details about the access key.
     pub access_key: Option<crate::types::AccessKey>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateAccessKeyResponse {
@@ -1416,6 +1418,8 @@ pub struct CreateDelegationRequestResponse {
     pub console_deep_link: Option<String>,
     /// The unique identifier for the created delegation request.
     pub delegation_request_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDelegationRequestResponse {
@@ -1484,6 +1488,8 @@ impl IntoValue for CreateGroupRequest {
 pub struct CreateGroupResponse {
     /// A structure containing details about the new group.
     pub group: Option<crate::types::Group>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateGroupResponse {
@@ -1559,6 +1565,8 @@ impl IntoValue for CreateInstanceProfileRequest {
 pub struct CreateInstanceProfileResponse {
     /// A structure containing details about the new instance profile.
     pub instance_profile: Option<crate::types::InstanceProfile>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateInstanceProfileResponse {
@@ -1645,6 +1653,8 @@ impl IntoValue for CreateLoginProfileRequest {
 pub struct CreateLoginProfileResponse {
     /// A structure containing the user name and password create date.
     pub login_profile: Option<crate::types::LoginProfile>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateLoginProfileResponse {
@@ -1740,6 +1750,8 @@ pub struct CreateOpenIDConnectProviderResponse {
     pub open_id_connect_provider_arn: Option<String>,
     /// A list of tags that are attached to the new IAM OIDC provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateOpenIDConnectProviderResponse {
@@ -1859,6 +1871,8 @@ impl IntoValue for CreatePolicyRequest {
 pub struct CreatePolicyResponse {
     /// A structure containing details about the new policy.
     pub policy: Option<crate::types::Policy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreatePolicyResponse {
@@ -1944,6 +1958,8 @@ impl IntoValue for CreatePolicyVersionRequest {
 pub struct CreatePolicyVersionResponse {
     /// A structure containing details about the new policy version.
     pub policy_version: Option<crate::types::PolicyVersion>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreatePolicyVersionResponse {
@@ -2071,6 +2087,8 @@ impl IntoValue for CreateRoleRequest {
 pub struct CreateRoleResponse {
     /// A structure containing details about the new role.
     pub role: Option<crate::types::Role>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateRoleResponse {
@@ -2182,6 +2200,8 @@ pub struct CreateSAMLProviderResponse {
     pub saml_provider_arn: Option<String>,
     /// A list of tags that are attached to the new IAM SAML provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateSAMLProviderResponse {
@@ -2259,6 +2279,8 @@ impl IntoValue for CreateServiceLinkedRoleRequest {
 pub struct CreateServiceLinkedRoleResponse {
     /// A [Role](https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html) object that contains details about the newly created role.
     pub role: Option<crate::types::Role>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateServiceLinkedRoleResponse {
@@ -2334,6 +2356,8 @@ pub struct CreateServiceSpecificCredentialResponse {
     ///
     /// This is the only time that the password for this credential set is available. It cannot be recovered later. Instead, you must reset the password with [ResetServiceSpecificCredential](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ResetServiceSpecificCredential.html).
     pub service_specific_credential: Option<crate::types::ServiceSpecificCredential>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateServiceSpecificCredentialResponse {
@@ -2424,6 +2448,8 @@ impl IntoValue for CreateUserRequest {
 pub struct CreateUserResponse {
     /// A structure with details about the new IAM user.
     pub user: Option<crate::types::User>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateUserResponse {
@@ -2499,6 +2525,8 @@ impl IntoValue for CreateVirtualMFADeviceRequest {
 pub struct CreateVirtualMFADeviceResponse {
     /// A structure containing details about the new virtual MFA device.
     pub virtual_mfa_device: Option<crate::types::VirtualMFADevice>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateVirtualMFADeviceResponse {
@@ -3367,6 +3395,8 @@ impl IntoValue for DeleteServiceLinkedRoleRequest {
 pub struct DeleteServiceLinkedRoleResponse {
     /// The deletion task identifier that you can use to check the status of the deletion. This identifier is returned in the format `task/aws-service-role/&lt;service-principal-name&gt;/&lt;role-name&gt;/&lt;task-uuid&gt;`.
     pub deletion_task_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteServiceLinkedRoleResponse {
@@ -3837,6 +3867,8 @@ pub struct DisableOrganizationsRootCredentialsManagementResponse {
     pub organization_id: Option<String>,
     /// The features enabled for centralized root access for member accounts in your organization.
     pub enabled_features: Option<Vec<crate::types::FeatureType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DisableOrganizationsRootCredentialsManagementResponse {
@@ -3881,6 +3913,8 @@ pub struct DisableOrganizationsRootSessionsResponse {
     pub organization_id: Option<String>,
     /// The features you have enabled for centralized root access of member accounts in your organization.
     pub enabled_features: Option<Vec<crate::types::FeatureType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DisableOrganizationsRootSessionsResponse {
@@ -4043,6 +4077,8 @@ pub struct EnableOrganizationsRootCredentialsManagementResponse {
     pub organization_id: Option<String>,
     /// The features you have enabled for centralized root access.
     pub enabled_features: Option<Vec<crate::types::FeatureType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EnableOrganizationsRootCredentialsManagementResponse {
@@ -4087,6 +4123,8 @@ pub struct EnableOrganizationsRootSessionsResponse {
     pub organization_id: Option<String>,
     /// The features you have enabled for centralized root access.
     pub enabled_features: Option<Vec<crate::types::FeatureType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EnableOrganizationsRootSessionsResponse {
@@ -4118,6 +4156,8 @@ impl FromValue for EnableOrganizationsRootSessionsResponse {
 pub struct EnableOutboundWebIdentityFederationResponse {
     /// A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at `/.well-known/openid-configuration and /.well-known/jwks.json`. The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification.
     pub issuer_identifier: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EnableOutboundWebIdentityFederationResponse {
@@ -4749,6 +4789,8 @@ pub struct GenerateCredentialReportResponse {
     pub state: Option<crate::types::ReportStateType>,
     /// Information about the credential report.
     pub description: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GenerateCredentialReportResponse {
@@ -4816,6 +4858,8 @@ impl IntoValue for GenerateOrganizationsAccessReportRequest {
 pub struct GenerateOrganizationsAccessReportResponse {
     /// The job identifier that you can use in the [GetOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOrganizationsAccessReport.html) operation.
     pub job_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GenerateOrganizationsAccessReportResponse {
@@ -4875,6 +4919,8 @@ impl IntoValue for GenerateServiceLastAccessedDetailsRequest {
 pub struct GenerateServiceLastAccessedDetailsResponse {
     /// The `JobId` that you can use in the [GetServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html) or [GetServiceLastAccessedDetailsWithEntities](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetailsWithEntities.html) operations. The `JobId` returned by `GenerateServiceLastAccessedDetail` must be used by the same role within a session, or by the same user when used to call `GetServiceLastAccessedDetail`.
     pub job_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GenerateServiceLastAccessedDetailsResponse {
@@ -4928,6 +4974,8 @@ pub struct GetAccessKeyLastUsedResponse {
     pub user_name: Option<String>,
     /// Contains information about the last time the access key was used.
     pub access_key_last_used: Option<crate::types::AccessKeyLastUsed>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessKeyLastUsedResponse {
@@ -5013,6 +5061,8 @@ pub struct GetAccountAuthorizationDetailsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccountAuthorizationDetailsResponse {
@@ -5068,6 +5118,8 @@ impl FromValue for GetAccountAuthorizationDetailsResponse {
 pub struct GetAccountPasswordPolicyResponse {
     /// A structure that contains details about the account's password policy.
     pub password_policy: Option<crate::types::PasswordPolicy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccountPasswordPolicyResponse {
@@ -5093,6 +5145,8 @@ impl FromValue for GetAccountPasswordPolicyResponse {
 pub struct GetAccountSummaryResponse {
     /// A set of key–value pairs containing information about IAM entity usage and IAM quotas.
     pub summary_map: Option<HashMap<String, i32>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccountSummaryResponse {
@@ -5148,6 +5202,8 @@ impl IntoValue for GetContextKeysForCustomPolicyRequest {
 pub struct GetContextKeysForPolicyResponse {
     /// The list of context keys that are referenced in the input policies.
     pub context_key_names: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetContextKeysForPolicyResponse {
@@ -5219,6 +5275,8 @@ pub struct GetCredentialReportResponse {
     pub report_format: Option<crate::types::ReportFormatType>,
     /// The date and time when the credential report was created, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601).
     pub generated_time: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetCredentialReportResponse {
@@ -5308,6 +5366,8 @@ pub struct GetDelegationRequestResponse {
     /// - `DENIED` : The caller does not have sufficient permissions to cover all the requested permissions.
     /// - `UNSURE` : It is not possible to determine whether the caller has all the permissions needed. This output is most likely for cases when the caller has permissions with conditions.
     pub permission_check_result: Option<crate::types::PermissionCheckResultType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDelegationRequestResponse {
@@ -5397,6 +5457,8 @@ pub struct GetGroupPolicyResponse {
     ///
     /// IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
     pub policy_document: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetGroupPolicyResponse {
@@ -5486,6 +5548,8 @@ pub struct GetGroupResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetGroupResponse {
@@ -5564,6 +5628,8 @@ pub struct GetHumanReadableSummaryResponse {
     pub locale: Option<String>,
     /// State of summary generation. This generation process is asynchronous and this attribute indicates the state of the generation process.
     pub summary_state: Option<crate::types::SummaryStateType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetHumanReadableSummaryResponse {
@@ -5627,6 +5693,8 @@ impl IntoValue for GetInstanceProfileRequest {
 pub struct GetInstanceProfileResponse {
     /// A structure containing details about the instance profile.
     pub instance_profile: Option<crate::types::InstanceProfile>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetInstanceProfileResponse {
@@ -5678,6 +5746,8 @@ impl IntoValue for GetLoginProfileRequest {
 pub struct GetLoginProfileResponse {
     /// A structure containing the user name and the profile creation date for the user.
     pub login_profile: Option<crate::types::LoginProfile>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLoginProfileResponse {
@@ -5743,6 +5813,8 @@ pub struct GetMFADeviceResponse {
     pub enable_date: Option<myaws_core::DateTime>,
     /// The certifications of a specified user's MFA device. We currently provide FIPS-140-2, FIPS-140-3, and FIDO certification levels obtained from [ FIDO Alliance Metadata Service (MDS)](https://fidoalliance.org/metadata/).
     pub certifications: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMFADeviceResponse {
@@ -5820,6 +5892,8 @@ pub struct GetOpenIDConnectProviderResponse {
     pub create_date: Option<myaws_core::DateTime>,
     /// A list of tags that are attached to the specified IAM OIDC provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetOpenIDConnectProviderResponse {
@@ -5939,6 +6013,8 @@ pub struct GetOrganizationsAccessReportResponse {
     pub marker: Option<String>,
     /// The `ErrorDetails` member.
     pub error_details: Option<crate::types::ErrorDetails>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetOrganizationsAccessReportResponse {
@@ -6014,6 +6090,8 @@ pub struct GetOutboundWebIdentityFederationInfoResponse {
     pub issuer_identifier: Option<String>,
     /// Indicates whether outbound identity federation is currently enabled for your Amazon Web Services account. When true, IAM principals in the account can call the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services.
     pub jwt_vending_enabled: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetOutboundWebIdentityFederationInfoResponse {
@@ -6071,6 +6149,8 @@ impl IntoValue for GetPolicyRequest {
 pub struct GetPolicyResponse {
     /// A structure containing details about the policy.
     pub policy: Option<crate::types::Policy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPolicyResponse {
@@ -6136,6 +6216,8 @@ impl IntoValue for GetPolicyVersionRequest {
 pub struct GetPolicyVersionResponse {
     /// A structure containing details about the policy version.
     pub policy_version: Option<crate::types::PolicyVersion>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPolicyVersionResponse {
@@ -6207,6 +6289,8 @@ pub struct GetRolePolicyResponse {
     ///
     /// IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
     pub policy_document: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetRolePolicyResponse {
@@ -6270,6 +6354,8 @@ impl IntoValue for GetRoleRequest {
 pub struct GetRoleResponse {
     /// A structure containing details about the IAM role.
     pub role: Option<crate::types::Role>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetRoleResponse {
@@ -6333,6 +6419,8 @@ pub struct GetSAMLProviderResponse {
     pub assertion_encryption_mode: Option<crate::types::AssertionEncryptionModeType>,
     /// The private key metadata for the SAML provider.
     pub private_key_list: Option<Vec<crate::types::SAMLPrivateKey>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetSAMLProviderResponse {
@@ -6447,6 +6535,8 @@ impl IntoValue for GetSSHPublicKeyRequest {
 pub struct GetSSHPublicKeyResponse {
     /// A structure containing details about the SSH public key.
     pub ssh_public_key: Option<crate::types::SSHPublicKey>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetSSHPublicKeyResponse {
@@ -6498,6 +6588,8 @@ impl IntoValue for GetServerCertificateRequest {
 pub struct GetServerCertificateResponse {
     /// A structure containing details about the server certificate.
     pub server_certificate: Option<crate::types::ServerCertificate>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetServerCertificateResponse {
@@ -6583,6 +6675,8 @@ pub struct GetServiceLastAccessedDetailsResponse {
     pub marker: Option<String>,
     /// An object that contains details about the reason the operation failed.
     pub error: Option<crate::types::ErrorDetails>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetServiceLastAccessedDetailsResponse {
@@ -6723,6 +6817,8 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesResponse {
     pub marker: Option<String>,
     /// An object that contains details about the reason the operation failed.
     pub error: Option<crate::types::ErrorDetails>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetServiceLastAccessedDetailsWithEntitiesResponse {
@@ -6810,6 +6906,8 @@ pub struct GetServiceLinkedRoleDeletionStatusResponse {
     pub status: Option<crate::types::DeletionTaskStatusType>,
     /// An object that contains details about the reason the deletion failed.
     pub reason: Option<crate::types::DeletionTaskFailureReasonType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetServiceLinkedRoleDeletionStatusResponse {
@@ -6887,6 +6985,8 @@ pub struct GetUserPolicyResponse {
     ///
     /// IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
     pub policy_document: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetUserPolicyResponse {
@@ -6952,6 +7052,8 @@ pub struct GetUserResponse {
     ///
     /// You can use password last used information to identify unused credentials for deletion. For example, you might delete users who did not sign in to Amazon Web Services in the last 90 days. In cases like this, we recommend that you adjust your evaluation window to include dates after May 23, 2018. Alternatively, if your users use access keys to access Amazon Web Services programmatically you can refer to access key last used information because it is accurate for all dates.
     pub user: Option<crate::types::User>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetUserResponse {
@@ -7620,6 +7722,8 @@ pub struct ListAccessKeysResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAccessKeysResponse {
@@ -7692,6 +7796,8 @@ pub struct ListAccountAliasesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAccountAliasesResponse {
@@ -7789,6 +7895,8 @@ pub struct ListAttachedGroupPoliciesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAttachedGroupPoliciesResponse {
@@ -7886,6 +7994,8 @@ pub struct ListAttachedRolePoliciesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAttachedRolePoliciesResponse {
@@ -7983,6 +8093,8 @@ pub struct ListAttachedUserPoliciesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAttachedUserPoliciesResponse {
@@ -8066,6 +8178,8 @@ pub struct ListDelegationRequestsResponse {
     pub marker: Option<String>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items.
     pub is_truncated: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListDelegationRequestsResponse {
@@ -8189,6 +8303,8 @@ pub struct ListEntitiesForPolicyResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListEntitiesForPolicyResponse {
@@ -8290,6 +8406,8 @@ pub struct ListGroupPoliciesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListGroupPoliciesResponse {
@@ -8377,6 +8495,8 @@ pub struct ListGroupsForUserResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListGroupsForUserResponse {
@@ -8462,6 +8582,8 @@ pub struct ListGroupsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListGroupsResponse {
@@ -8549,6 +8671,8 @@ pub struct ListInstanceProfileTagsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListInstanceProfileTagsResponse {
@@ -8636,6 +8760,8 @@ pub struct ListInstanceProfilesForRoleResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListInstanceProfilesForRoleResponse {
@@ -8721,6 +8847,8 @@ pub struct ListInstanceProfilesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListInstanceProfilesResponse {
@@ -8808,6 +8936,8 @@ pub struct ListMFADeviceTagsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListMFADeviceTagsResponse {
@@ -8893,6 +9023,8 @@ pub struct ListMFADevicesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListMFADevicesResponse {
@@ -8980,6 +9112,8 @@ pub struct ListOpenIDConnectProviderTagsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListOpenIDConnectProviderTagsResponse {
@@ -9028,6 +9162,8 @@ impl IntoValue for ListOpenIDConnectProvidersRequest {
 pub struct ListOpenIDConnectProvidersResponse {
     /// The list of IAM OIDC provider resource objects defined in the Amazon Web Services account.
     pub open_id_connect_provider_list: Option<Vec<crate::types::OpenIDConnectProviderListEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListOpenIDConnectProvidersResponse {
@@ -9069,6 +9205,8 @@ pub struct ListOrganizationsFeaturesResponse {
     pub organization_id: Option<String>,
     /// Specifies the features that are currently available in your organization.
     pub enabled_features: Option<Vec<crate::types::FeatureType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListOrganizationsFeaturesResponse {
@@ -9188,6 +9326,8 @@ pub struct ListPoliciesGrantingServiceAccessResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListPoliciesGrantingServiceAccessResponse {
@@ -9308,6 +9448,8 @@ pub struct ListPoliciesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListPoliciesResponse {
@@ -9395,6 +9537,8 @@ pub struct ListPolicyTagsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListPolicyTagsResponse {
@@ -9484,6 +9628,8 @@ pub struct ListPolicyVersionsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListPolicyVersionsResponse {
@@ -9571,6 +9717,8 @@ pub struct ListRolePoliciesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListRolePoliciesResponse {
@@ -9658,6 +9806,8 @@ pub struct ListRoleTagsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListRoleTagsResponse {
@@ -9743,6 +9893,8 @@ pub struct ListRolesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListRolesResponse {
@@ -9830,6 +9982,8 @@ pub struct ListSAMLProviderTagsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSAMLProviderTagsResponse {
@@ -9878,6 +10032,8 @@ impl IntoValue for ListSAMLProvidersRequest {
 pub struct ListSAMLProvidersResponse {
     /// The list of SAML provider resource objects defined in IAM for this Amazon Web Services account.
     pub saml_provider_list: Option<Vec<crate::types::SAMLProviderListEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSAMLProvidersResponse {
@@ -9951,6 +10107,8 @@ pub struct ListSSHPublicKeysResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSSHPublicKeysResponse {
@@ -10038,6 +10196,8 @@ pub struct ListServerCertificateTagsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListServerCertificateTagsResponse {
@@ -10123,6 +10283,8 @@ pub struct ListServerCertificatesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListServerCertificatesResponse {
@@ -10225,6 +10387,8 @@ pub struct ListServiceSpecificCredentialsResponse {
     pub marker: Option<String>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the Marker request parameter to retrieve more items.
     pub is_truncated: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListServiceSpecificCredentialsResponse {
@@ -10313,6 +10477,8 @@ pub struct ListSigningCertificatesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSigningCertificatesResponse {
@@ -10400,6 +10566,8 @@ pub struct ListUserPoliciesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListUserPoliciesResponse {
@@ -10487,6 +10655,8 @@ pub struct ListUserTagsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListUserTagsResponse {
@@ -10572,6 +10742,8 @@ pub struct ListUsersResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListUsersResponse {
@@ -10658,6 +10830,8 @@ pub struct ListVirtualMFADevicesResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListVirtualMFADevicesResponse {
@@ -11059,7 +11233,7 @@ pub struct OrganizationNotFoundException {}
 impl FromValue for OrganizationNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11071,7 +11245,7 @@ pub struct OrganizationNotInAllFeaturesModeException {}
 impl FromValue for OrganizationNotInAllFeaturesModeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13366,6 +13540,8 @@ pub struct ResetServiceSpecificCredentialResponse {
     ///
     /// This is the **only** time that you can access the password. You cannot recover the password later, but you can reset it again.
     pub service_specific_credential: Option<crate::types::ServiceSpecificCredential>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ResetServiceSpecificCredentialResponse {
@@ -14178,7 +14354,7 @@ pub struct ServiceAccessNotEnabledException {}
 impl FromValue for ServiceAccessNotEnabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14838,6 +15014,8 @@ pub struct SimulatePolicyResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SimulatePolicyResponse {
@@ -16872,6 +17050,8 @@ impl IntoValue for UpdateRoleDescriptionRequest {
 pub struct UpdateRoleDescriptionResponse {
     /// A structure that contains details about the modified role.
     pub role: Option<crate::types::Role>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateRoleDescriptionResponse {
@@ -16940,12 +17120,15 @@ impl IntoValue for UpdateRoleRequest {
 /// The `UpdateRoleResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateRoleResponse {}
+pub struct UpdateRoleResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UpdateRoleResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -17033,6 +17216,8 @@ impl IntoValue for UpdateSAMLProviderRequest {
 pub struct UpdateSAMLProviderResponse {
     /// The Amazon Resource Name (ARN) of the SAML provider that was updated.
     pub saml_provider_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateSAMLProviderResponse {
@@ -17344,6 +17529,8 @@ impl IntoValue for UploadSSHPublicKeyRequest {
 pub struct UploadSSHPublicKeyResponse {
     /// Contains information about the SSH public key.
     pub ssh_public_key: Option<crate::types::SSHPublicKey>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UploadSSHPublicKeyResponse {
@@ -17483,6 +17670,8 @@ pub struct UploadServerCertificateResponse {
     pub server_certificate_metadata: Option<crate::types::ServerCertificateMetadata>,
     /// A list of tags that are attached to the new IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UploadServerCertificateResponse {
@@ -17559,6 +17748,8 @@ impl IntoValue for UploadSigningCertificateRequest {
 pub struct UploadSigningCertificateResponse {
     /// Information about the certificate.
     pub certificate: Option<crate::types::SigningCertificate>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UploadSigningCertificateResponse {
@@ -17867,3 +18058,1286 @@ impl FromValue for VirtualMFADevice {
         Ok(out)
     }
 }
+
+/// The output of `AcceptDelegationRequest`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptDelegationRequestOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AcceptDelegationRequestOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AddClientIDToOpenIDConnectProvider`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddClientIDToOpenIDConnectProviderOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddClientIDToOpenIDConnectProviderOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AddRoleToInstanceProfile`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddRoleToInstanceProfileOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddRoleToInstanceProfileOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AddUserToGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddUserToGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddUserToGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AssociateDelegationRequest`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateDelegationRequestOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AssociateDelegationRequestOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AttachGroupPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachGroupPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AttachGroupPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AttachRolePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachRolePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AttachRolePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AttachUserPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachUserPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AttachUserPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `ChangePassword`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangePasswordOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for ChangePasswordOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CreateAccountAlias`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAccountAliasOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateAccountAliasOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeactivateMFADevice`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeactivateMFADeviceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeactivateMFADeviceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccessKey`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccessKeyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccountAlias`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccountAliasOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccountAliasOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccountPasswordPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccountPasswordPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccountPasswordPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteGroupPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteGroupPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteGroupPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteInstanceProfile`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteInstanceProfileOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteInstanceProfileOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteLoginProfile`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLoginProfileOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteLoginProfileOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteOpenIDConnectProvider`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOpenIDConnectProviderOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteOpenIDConnectProviderOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeletePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeletePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeletePolicyVersion`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePolicyVersionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeletePolicyVersionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteRole`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRoleOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteRoleOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteRolePermissionsBoundary`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRolePermissionsBoundaryOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteRolePermissionsBoundaryOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteRolePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRolePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteRolePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteSAMLProvider`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSAMLProviderOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteSAMLProviderOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteSSHPublicKey`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSSHPublicKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteSSHPublicKeyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteServerCertificate`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteServerCertificateOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteServerCertificateOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteServiceSpecificCredential`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteServiceSpecificCredentialOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteServiceSpecificCredentialOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteSigningCertificate`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSigningCertificateOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteSigningCertificateOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteUser`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteUserOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteUserPermissionsBoundary`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserPermissionsBoundaryOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteUserPermissionsBoundaryOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteUserPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteUserPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteVirtualMFADevice`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVirtualMFADeviceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteVirtualMFADeviceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DetachGroupPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachGroupPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DetachGroupPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DetachRolePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachRolePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DetachRolePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DetachUserPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachUserPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DetachUserPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DisableOutboundWebIdentityFederation`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableOutboundWebIdentityFederationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DisableOutboundWebIdentityFederationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `EnableMFADevice`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableMFADeviceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for EnableMFADeviceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutGroupPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutGroupPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutGroupPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutRolePermissionsBoundary`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutRolePermissionsBoundaryOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutRolePermissionsBoundaryOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutRolePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutRolePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutRolePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutUserPermissionsBoundary`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutUserPermissionsBoundaryOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutUserPermissionsBoundaryOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutUserPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutUserPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutUserPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RejectDelegationRequest`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectDelegationRequestOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RejectDelegationRequestOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveClientIDFromOpenIDConnectProvider`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveClientIDFromOpenIDConnectProviderOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveClientIDFromOpenIDConnectProviderOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveRoleFromInstanceProfile`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveRoleFromInstanceProfileOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveRoleFromInstanceProfileOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveUserFromGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveUserFromGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveUserFromGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `ResyncMFADevice`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResyncMFADeviceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for ResyncMFADeviceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SendDelegationToken`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendDelegationTokenOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SendDelegationTokenOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetDefaultPolicyVersion`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetDefaultPolicyVersionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetDefaultPolicyVersionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetSecurityTokenServicePreferences`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetSecurityTokenServicePreferencesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetSecurityTokenServicePreferencesOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagInstanceProfile`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagInstanceProfileOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagInstanceProfileOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagMFADevice`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagMFADeviceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagMFADeviceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagOpenIDConnectProvider`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagOpenIDConnectProviderOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagOpenIDConnectProviderOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagRole`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagRoleOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagRoleOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagSAMLProvider`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagSAMLProviderOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagSAMLProviderOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagServerCertificate`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagServerCertificateOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagServerCertificateOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagUser`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagUserOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagUserOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagInstanceProfile`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagInstanceProfileOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagInstanceProfileOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagMFADevice`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagMFADeviceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagMFADeviceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagOpenIDConnectProvider`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagOpenIDConnectProviderOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagOpenIDConnectProviderOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagRole`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagRoleOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagRoleOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagSAMLProvider`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagSAMLProviderOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagSAMLProviderOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagServerCertificate`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagServerCertificateOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagServerCertificateOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagUser`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagUserOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagUserOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateAccessKey`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAccessKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateAccessKeyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateAccountPasswordPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAccountPasswordPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateAccountPasswordPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateAssumeRolePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAssumeRolePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateAssumeRolePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateDelegationRequest`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateDelegationRequestOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateDelegationRequestOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateLoginProfile`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateLoginProfileOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateLoginProfileOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateOpenIDConnectProviderThumbprint`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOpenIDConnectProviderThumbprintOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateOpenIDConnectProviderThumbprintOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateSSHPublicKey`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSSHPublicKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateSSHPublicKeyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateServerCertificate`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateServerCertificateOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateServerCertificateOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateServiceSpecificCredential`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateServiceSpecificCredentialOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateServiceSpecificCredentialOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateSigningCertificate`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSigningCertificateOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateSigningCertificateOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateUser`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateUserOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateUserOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AcceptDelegationRequestOutput,
+    AddClientIDToOpenIDConnectProviderOutput,
+    AddRoleToInstanceProfileOutput,
+    AddUserToGroupOutput,
+    AssociateDelegationRequestOutput,
+    AttachGroupPolicyOutput,
+    AttachRolePolicyOutput,
+    AttachUserPolicyOutput,
+    ChangePasswordOutput,
+    CreateAccessKeyResponse,
+    CreateAccountAliasOutput,
+    CreateDelegationRequestResponse,
+    CreateGroupResponse,
+    CreateInstanceProfileResponse,
+    CreateLoginProfileResponse,
+    CreateOpenIDConnectProviderResponse,
+    CreatePolicyResponse,
+    CreatePolicyVersionResponse,
+    CreateRoleResponse,
+    CreateSAMLProviderResponse,
+    CreateServiceLinkedRoleResponse,
+    CreateServiceSpecificCredentialResponse,
+    CreateUserResponse,
+    CreateVirtualMFADeviceResponse,
+    DeactivateMFADeviceOutput,
+    DeleteAccessKeyOutput,
+    DeleteAccountAliasOutput,
+    DeleteAccountPasswordPolicyOutput,
+    DeleteGroupOutput,
+    DeleteGroupPolicyOutput,
+    DeleteInstanceProfileOutput,
+    DeleteLoginProfileOutput,
+    DeleteOpenIDConnectProviderOutput,
+    DeletePolicyOutput,
+    DeletePolicyVersionOutput,
+    DeleteRoleOutput,
+    DeleteRolePermissionsBoundaryOutput,
+    DeleteRolePolicyOutput,
+    DeleteSAMLProviderOutput,
+    DeleteSSHPublicKeyOutput,
+    DeleteServerCertificateOutput,
+    DeleteServiceLinkedRoleResponse,
+    DeleteServiceSpecificCredentialOutput,
+    DeleteSigningCertificateOutput,
+    DeleteUserOutput,
+    DeleteUserPermissionsBoundaryOutput,
+    DeleteUserPolicyOutput,
+    DeleteVirtualMFADeviceOutput,
+    DetachGroupPolicyOutput,
+    DetachRolePolicyOutput,
+    DetachUserPolicyOutput,
+    DisableOrganizationsRootCredentialsManagementResponse,
+    DisableOrganizationsRootSessionsResponse,
+    DisableOutboundWebIdentityFederationOutput,
+    EnableMFADeviceOutput,
+    EnableOrganizationsRootCredentialsManagementResponse,
+    EnableOrganizationsRootSessionsResponse,
+    EnableOutboundWebIdentityFederationResponse,
+    GenerateCredentialReportResponse,
+    GenerateOrganizationsAccessReportResponse,
+    GenerateServiceLastAccessedDetailsResponse,
+    GetAccessKeyLastUsedResponse,
+    GetAccountAuthorizationDetailsResponse,
+    GetAccountPasswordPolicyResponse,
+    GetAccountSummaryResponse,
+    GetContextKeysForPolicyResponse,
+    GetCredentialReportResponse,
+    GetDelegationRequestResponse,
+    GetGroupPolicyResponse,
+    GetGroupResponse,
+    GetHumanReadableSummaryResponse,
+    GetInstanceProfileResponse,
+    GetLoginProfileResponse,
+    GetMFADeviceResponse,
+    GetOpenIDConnectProviderResponse,
+    GetOrganizationsAccessReportResponse,
+    GetOutboundWebIdentityFederationInfoResponse,
+    GetPolicyResponse,
+    GetPolicyVersionResponse,
+    GetRolePolicyResponse,
+    GetRoleResponse,
+    GetSAMLProviderResponse,
+    GetSSHPublicKeyResponse,
+    GetServerCertificateResponse,
+    GetServiceLastAccessedDetailsResponse,
+    GetServiceLastAccessedDetailsWithEntitiesResponse,
+    GetServiceLinkedRoleDeletionStatusResponse,
+    GetUserPolicyResponse,
+    GetUserResponse,
+    ListAccessKeysResponse,
+    ListAccountAliasesResponse,
+    ListAttachedGroupPoliciesResponse,
+    ListAttachedRolePoliciesResponse,
+    ListAttachedUserPoliciesResponse,
+    ListDelegationRequestsResponse,
+    ListEntitiesForPolicyResponse,
+    ListGroupPoliciesResponse,
+    ListGroupsForUserResponse,
+    ListGroupsResponse,
+    ListInstanceProfileTagsResponse,
+    ListInstanceProfilesForRoleResponse,
+    ListInstanceProfilesResponse,
+    ListMFADeviceTagsResponse,
+    ListMFADevicesResponse,
+    ListOpenIDConnectProviderTagsResponse,
+    ListOpenIDConnectProvidersResponse,
+    ListOrganizationsFeaturesResponse,
+    ListPoliciesGrantingServiceAccessResponse,
+    ListPoliciesResponse,
+    ListPolicyTagsResponse,
+    ListPolicyVersionsResponse,
+    ListRolePoliciesResponse,
+    ListRoleTagsResponse,
+    ListRolesResponse,
+    ListSAMLProviderTagsResponse,
+    ListSAMLProvidersResponse,
+    ListSSHPublicKeysResponse,
+    ListServerCertificateTagsResponse,
+    ListServerCertificatesResponse,
+    ListServiceSpecificCredentialsResponse,
+    ListSigningCertificatesResponse,
+    ListUserPoliciesResponse,
+    ListUserTagsResponse,
+    ListUsersResponse,
+    ListVirtualMFADevicesResponse,
+    PutGroupPolicyOutput,
+    PutRolePermissionsBoundaryOutput,
+    PutRolePolicyOutput,
+    PutUserPermissionsBoundaryOutput,
+    PutUserPolicyOutput,
+    RejectDelegationRequestOutput,
+    RemoveClientIDFromOpenIDConnectProviderOutput,
+    RemoveRoleFromInstanceProfileOutput,
+    RemoveUserFromGroupOutput,
+    ResetServiceSpecificCredentialResponse,
+    ResyncMFADeviceOutput,
+    SendDelegationTokenOutput,
+    SetDefaultPolicyVersionOutput,
+    SetSecurityTokenServicePreferencesOutput,
+    SimulatePolicyResponse,
+    TagInstanceProfileOutput,
+    TagMFADeviceOutput,
+    TagOpenIDConnectProviderOutput,
+    TagPolicyOutput,
+    TagRoleOutput,
+    TagSAMLProviderOutput,
+    TagServerCertificateOutput,
+    TagUserOutput,
+    UntagInstanceProfileOutput,
+    UntagMFADeviceOutput,
+    UntagOpenIDConnectProviderOutput,
+    UntagPolicyOutput,
+    UntagRoleOutput,
+    UntagSAMLProviderOutput,
+    UntagServerCertificateOutput,
+    UntagUserOutput,
+    UpdateAccessKeyOutput,
+    UpdateAccountPasswordPolicyOutput,
+    UpdateAssumeRolePolicyOutput,
+    UpdateDelegationRequestOutput,
+    UpdateGroupOutput,
+    UpdateLoginProfileOutput,
+    UpdateOpenIDConnectProviderThumbprintOutput,
+    UpdateRoleDescriptionResponse,
+    UpdateRoleResponse,
+    UpdateSAMLProviderResponse,
+    UpdateSSHPublicKeyOutput,
+    UpdateServerCertificateOutput,
+    UpdateServiceSpecificCredentialOutput,
+    UpdateSigningCertificateOutput,
+    UpdateUserOutput,
+    UploadSSHPublicKeyResponse,
+    UploadServerCertificateResponse,
+    UploadSigningCertificateResponse,
+);

@@ -63,7 +63,8 @@ impl Client {
     pub async fn add_tags_to_stream(
         &self,
         input: crate::types::AddTagsToStreamInput,
-    ) -> Result<(), SdkError<crate::error::AddTagsToStreamError>> {
+    ) -> Result<crate::types::AddTagsToStreamOutput, SdkError<crate::error::AddTagsToStreamError>>
+    {
         self.handle.call(0, input).await
     }
 
@@ -94,7 +95,7 @@ impl Client {
     pub async fn create_stream(
         &self,
         input: crate::types::CreateStreamInput,
-    ) -> Result<(), SdkError<crate::error::CreateStreamError>> {
+    ) -> Result<crate::types::CreateStreamOutput, SdkError<crate::error::CreateStreamError>> {
         self.handle.call(1, input).await
     }
 
@@ -106,7 +107,10 @@ impl Client {
     pub async fn decrease_stream_retention_period(
         &self,
         input: crate::types::DecreaseStreamRetentionPeriodInput,
-    ) -> Result<(), SdkError<crate::error::DecreaseStreamRetentionPeriodError>> {
+    ) -> Result<
+        crate::types::DecreaseStreamRetentionPeriodOutput,
+        SdkError<crate::error::DecreaseStreamRetentionPeriodError>,
+    > {
         self.handle.call(2, input).await
     }
 
@@ -117,7 +121,10 @@ impl Client {
     pub async fn delete_resource_policy(
         &self,
         input: crate::types::DeleteResourcePolicyInput,
-    ) -> Result<(), SdkError<crate::error::DeleteResourcePolicyError>> {
+    ) -> Result<
+        crate::types::DeleteResourcePolicyOutput,
+        SdkError<crate::error::DeleteResourcePolicyError>,
+    > {
         self.handle.call(3, input).await
     }
 
@@ -137,7 +144,7 @@ impl Client {
     pub async fn delete_stream(
         &self,
         input: crate::types::DeleteStreamInput,
-    ) -> Result<(), SdkError<crate::error::DeleteStreamError>> {
+    ) -> Result<crate::types::DeleteStreamOutput, SdkError<crate::error::DeleteStreamError>> {
         self.handle.call(4, input).await
     }
 
@@ -147,7 +154,10 @@ impl Client {
     pub async fn deregister_stream_consumer(
         &self,
         input: crate::types::DeregisterStreamConsumerInput,
-    ) -> Result<(), SdkError<crate::error::DeregisterStreamConsumerError>> {
+    ) -> Result<
+        crate::types::DeregisterStreamConsumerOutput,
+        SdkError<crate::error::DeregisterStreamConsumerError>,
+    > {
         self.handle.call(5, input).await
     }
 
@@ -323,7 +333,10 @@ impl Client {
     pub async fn increase_stream_retention_period(
         &self,
         input: crate::types::IncreaseStreamRetentionPeriodInput,
-    ) -> Result<(), SdkError<crate::error::IncreaseStreamRetentionPeriodError>> {
+    ) -> Result<
+        crate::types::IncreaseStreamRetentionPeriodOutput,
+        SdkError<crate::error::IncreaseStreamRetentionPeriodError>,
+    > {
         self.handle.call(16, input).await
     }
 
@@ -412,7 +425,7 @@ impl Client {
     pub async fn merge_shards(
         &self,
         input: crate::types::MergeShardsInput,
-    ) -> Result<(), SdkError<crate::error::MergeShardsError>> {
+    ) -> Result<crate::types::MergeShardsOutput, SdkError<crate::error::MergeShardsError>> {
         self.handle.call(22, input).await
     }
 
@@ -487,7 +500,8 @@ impl Client {
     pub async fn put_resource_policy(
         &self,
         input: crate::types::PutResourcePolicyInput,
-    ) -> Result<(), SdkError<crate::error::PutResourcePolicyError>> {
+    ) -> Result<crate::types::PutResourcePolicyOutput, SdkError<crate::error::PutResourcePolicyError>>
+    {
         self.handle.call(25, input).await
     }
 
@@ -520,7 +534,10 @@ impl Client {
     pub async fn remove_tags_from_stream(
         &self,
         input: crate::types::RemoveTagsFromStreamInput,
-    ) -> Result<(), SdkError<crate::error::RemoveTagsFromStreamError>> {
+    ) -> Result<
+        crate::types::RemoveTagsFromStreamOutput,
+        SdkError<crate::error::RemoveTagsFromStreamError>,
+    > {
         self.handle.call(27, input).await
     }
 
@@ -548,7 +565,7 @@ impl Client {
     pub async fn split_shard(
         &self,
         input: crate::types::SplitShardInput,
-    ) -> Result<(), SdkError<crate::error::SplitShardError>> {
+    ) -> Result<crate::types::SplitShardOutput, SdkError<crate::error::SplitShardError>> {
         self.handle.call(28, input).await
     }
 
@@ -564,7 +581,10 @@ impl Client {
     pub async fn start_stream_encryption(
         &self,
         input: crate::types::StartStreamEncryptionInput,
-    ) -> Result<(), SdkError<crate::error::StartStreamEncryptionError>> {
+    ) -> Result<
+        crate::types::StartStreamEncryptionOutput,
+        SdkError<crate::error::StartStreamEncryptionError>,
+    > {
         self.handle.call(29, input).await
     }
 
@@ -580,7 +600,10 @@ impl Client {
     pub async fn stop_stream_encryption(
         &self,
         input: crate::types::StopStreamEncryptionInput,
-    ) -> Result<(), SdkError<crate::error::StopStreamEncryptionError>> {
+    ) -> Result<
+        crate::types::StopStreamEncryptionOutput,
+        SdkError<crate::error::StopStreamEncryptionError>,
+    > {
         self.handle.call(30, input).await
     }
 
@@ -605,7 +628,7 @@ impl Client {
     pub async fn tag_resource(
         &self,
         input: crate::types::TagResourceInput,
-    ) -> Result<(), SdkError<crate::error::TagResourceError>> {
+    ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(32, input).await
     }
 
@@ -613,7 +636,7 @@ impl Client {
     pub async fn untag_resource(
         &self,
         input: crate::types::UntagResourceInput,
-    ) -> Result<(), SdkError<crate::error::UntagResourceError>> {
+    ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(33, input).await
     }
 
@@ -639,7 +662,10 @@ impl Client {
     pub async fn update_max_record_size(
         &self,
         input: crate::types::UpdateMaxRecordSizeInput,
-    ) -> Result<(), SdkError<crate::error::UpdateMaxRecordSizeError>> {
+    ) -> Result<
+        crate::types::UpdateMaxRecordSizeOutput,
+        SdkError<crate::error::UpdateMaxRecordSizeError>,
+    > {
         self.handle.call(35, input).await
     }
 
@@ -678,7 +704,8 @@ impl Client {
     pub async fn update_stream_mode(
         &self,
         input: crate::types::UpdateStreamModeInput,
-    ) -> Result<(), SdkError<crate::error::UpdateStreamModeError>> {
+    ) -> Result<crate::types::UpdateStreamModeOutput, SdkError<crate::error::UpdateStreamModeError>>
+    {
         self.handle.call(37, input).await
     }
 

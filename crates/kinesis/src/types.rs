@@ -577,6 +577,8 @@ pub struct DescribeAccountSettingsOutput {
     /// The current configuration of the minimum throughput billing commitment for your Amazon Web Services account.
     pub minimum_throughput_billing_commitment:
         Option<crate::types::MinimumThroughputBillingCommitmentOutput>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAccountSettingsOutput {
@@ -622,6 +624,8 @@ pub struct DescribeLimitsOutput {
     pub on_demand_stream_count: Option<i32>,
     /// The maximum number of data streams with the on-demand capacity mode.
     pub on_demand_stream_count_limit: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeLimitsOutput {
@@ -713,6 +717,8 @@ impl IntoValue for DescribeStreamConsumerInput {
 pub struct DescribeStreamConsumerOutput {
     /// An object that represents the details of the consumer.
     pub consumer_description: Option<crate::types::ConsumerDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStreamConsumerOutput {
@@ -798,6 +804,8 @@ impl IntoValue for DescribeStreamInput {
 pub struct DescribeStreamOutput {
     /// The current status of the stream, the stream Amazon Resource Name (ARN), an array of shard objects that comprise the stream, and whether there are more shards available.
     pub stream_description: Option<crate::types::StreamDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStreamOutput {
@@ -863,6 +871,8 @@ impl IntoValue for DescribeStreamSummaryInput {
 pub struct DescribeStreamSummaryOutput {
     /// A [StreamDescriptionSummary] containing information about the stream.
     pub stream_description_summary: Option<crate::types::StreamDescriptionSummary>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeStreamSummaryOutput {
@@ -1137,6 +1147,8 @@ pub struct EnhancedMonitoringOutput {
     pub desired_shard_level_metrics: Option<Vec<crate::types::MetricsName>>,
     /// The ARN of the stream.
     pub stream_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EnhancedMonitoringOutput {
@@ -1286,6 +1298,8 @@ pub struct GetRecordsOutput {
     pub millis_behind_latest: Option<i64>,
     /// The list of the current shard's child shards, returned in the `GetRecords` API's response only when the end of the current shard is reached.
     pub child_shards: Option<Vec<crate::types::ChildShard>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetRecordsOutput {
@@ -1363,6 +1377,8 @@ impl IntoValue for GetResourcePolicyInput {
 pub struct GetResourcePolicyOutput {
     /// Details of the resource policy. This is formatted as a JSON string.
     pub policy: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetResourcePolicyOutput {
@@ -1475,6 +1491,8 @@ impl IntoValue for GetShardIteratorInput {
 pub struct GetShardIteratorOutput {
     /// The position in the shard from which to start reading data records sequentially. A shard iterator specifies this position using the sequence number of a data record in a shard.
     pub shard_iterator: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetShardIteratorOutput {
@@ -1914,6 +1932,8 @@ pub struct ListShardsOutput {
     ///
     /// Tokens expire after 300 seconds. When you obtain a value for `NextToken` in the response to a call to `ListShards`, you have 300 seconds to use that value. If you specify an expired token in a call to `ListShards`, you get `ExpiredNextTokenException`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListShardsOutput {
@@ -2015,6 +2035,8 @@ pub struct ListStreamConsumersOutput {
     ///
     /// Tokens expire after 300 seconds. When you obtain a value for `NextToken` in the response to a call to `ListStreamConsumers`, you have 300 seconds to use that value. If you specify an expired token in a call to `ListStreamConsumers`, you get `ExpiredNextTokenException`.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStreamConsumersOutput {
@@ -2092,6 +2114,8 @@ pub struct ListStreamsOutput {
     pub next_token: Option<String>,
     /// The `StreamSummaries` member.
     pub stream_summaries: Option<Vec<crate::types::StreamSummary>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStreamsOutput {
@@ -2169,6 +2193,8 @@ impl IntoValue for ListTagsForResourceInput {
 pub struct ListTagsForResourceOutput {
     /// An array of tags associated with the specified Kinesis resource.
     pub tags: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForResourceOutput {
@@ -2252,6 +2278,8 @@ pub struct ListTagsForStreamOutput {
     pub tags: Option<Vec<crate::types::Tag>>,
     /// If set to `true`, more tags are available. To request additional tags, set `ExclusiveStartTagKey` to the key of the last tag returned.
     pub has_more_tags: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForStreamOutput {
@@ -2801,6 +2829,8 @@ pub struct PutRecordOutput {
     /// - `NONE`: Do not encrypt the records in the stream.
     /// - `KMS`: Use server-side encryption on the records in the stream using a customer-managed Amazon Web Services KMS key.
     pub encryption_type: Option<crate::types::EncryptionType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutRecordOutput {
@@ -2895,6 +2925,8 @@ pub struct PutRecordsOutput {
     /// - `NONE`: Do not encrypt the records.
     /// - `KMS`: Use server-side encryption on the records using a customer-managed Amazon Web Services KMS key.
     pub encryption_type: Option<crate::types::EncryptionType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutRecordsOutput {
@@ -3181,6 +3213,8 @@ impl IntoValue for RegisterStreamConsumerInput {
 pub struct RegisterStreamConsumerOutput {
     /// An object that represents the details of the consumer you registered. When you register a consumer, it gets an ARN that is generated by Kinesis Data Streams.
     pub consumer: Option<crate::types::Consumer>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RegisterStreamConsumerOutput {
@@ -4610,6 +4644,8 @@ pub struct SubscribeToShardOutput {
     /// The event stream that your consumer can use to read records from the shard.
     pub event_stream:
         Option<myaws_core::eventstream::EventReceiver<crate::types::SubscribeToShardEventStream>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SubscribeToShardOutput {
@@ -4792,6 +4828,8 @@ pub struct UpdateAccountSettingsOutput {
     /// The updated configuration of the minimum throughput billing commitment for your account.
     pub minimum_throughput_billing_commitment:
         Option<crate::types::MinimumThroughputBillingCommitmentOutput>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateAccountSettingsOutput {
@@ -4933,6 +4971,8 @@ pub struct UpdateShardCountOutput {
     pub target_shard_count: Option<i32>,
     /// The ARN of the stream.
     pub stream_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateShardCountOutput {
@@ -5082,6 +5122,8 @@ pub struct UpdateStreamWarmThroughputOutput {
     pub stream_name: Option<String>,
     /// Specifies the updated warm throughput configuration for your data stream.
     pub warm_throughput: Option<crate::types::WarmThroughputObject>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateStreamWarmThroughputOutput {
@@ -5170,3 +5212,282 @@ impl FromValue for WarmThroughputObject {
         Ok(out)
     }
 }
+
+/// The output of `AddTagsToStream`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddTagsToStreamOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddTagsToStreamOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CreateStream`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateStreamOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateStreamOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DecreaseStreamRetentionPeriod`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DecreaseStreamRetentionPeriodOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DecreaseStreamRetentionPeriodOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteResourcePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourcePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteResourcePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteStream`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteStreamOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteStreamOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeregisterStreamConsumer`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterStreamConsumerOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeregisterStreamConsumerOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `IncreaseStreamRetentionPeriod`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct IncreaseStreamRetentionPeriodOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for IncreaseStreamRetentionPeriodOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `MergeShards`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct MergeShardsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for MergeShardsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutResourcePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutResourcePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutResourcePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveTagsFromStream`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveTagsFromStreamOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveTagsFromStreamOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SplitShard`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SplitShardOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SplitShardOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `StartStreamEncryption`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartStreamEncryptionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for StartStreamEncryptionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `StopStreamEncryption`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopStreamEncryptionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for StopStreamEncryptionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateMaxRecordSize`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateMaxRecordSizeOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateMaxRecordSizeOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateStreamMode`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateStreamModeOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateStreamModeOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AddTagsToStreamOutput,
+    CreateStreamOutput,
+    DecreaseStreamRetentionPeriodOutput,
+    DeleteResourcePolicyOutput,
+    DeleteStreamOutput,
+    DeregisterStreamConsumerOutput,
+    DescribeAccountSettingsOutput,
+    DescribeLimitsOutput,
+    DescribeStreamConsumerOutput,
+    DescribeStreamOutput,
+    DescribeStreamSummaryOutput,
+    EnhancedMonitoringOutput,
+    GetRecordsOutput,
+    GetResourcePolicyOutput,
+    GetShardIteratorOutput,
+    IncreaseStreamRetentionPeriodOutput,
+    ListShardsOutput,
+    ListStreamConsumersOutput,
+    ListStreamsOutput,
+    ListTagsForResourceOutput,
+    ListTagsForStreamOutput,
+    MergeShardsOutput,
+    PutRecordOutput,
+    PutRecordsOutput,
+    PutResourcePolicyOutput,
+    RegisterStreamConsumerOutput,
+    RemoveTagsFromStreamOutput,
+    SplitShardOutput,
+    StartStreamEncryptionOutput,
+    StopStreamEncryptionOutput,
+    SubscribeToShardOutput,
+    TagResourceOutput,
+    UntagResourceOutput,
+    UpdateAccountSettingsOutput,
+    UpdateMaxRecordSizeOutput,
+    UpdateShardCountOutput,
+    UpdateStreamModeOutput,
+    UpdateStreamWarmThroughputOutput,
+);

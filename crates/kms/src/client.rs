@@ -162,7 +162,7 @@ impl Client {
     pub async fn create_alias(
         &self,
         input: crate::types::CreateAliasRequest,
-    ) -> Result<(), SdkError<crate::error::CreateAliasError>> {
+    ) -> Result<crate::types::CreateAliasOutput, SdkError<crate::error::CreateAliasError>> {
         self.handle.call(2, input).await
     }
 
@@ -390,7 +390,7 @@ impl Client {
     pub async fn delete_alias(
         &self,
         input: crate::types::DeleteAliasRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAliasError>> {
+    ) -> Result<crate::types::DeleteAliasOutput, SdkError<crate::error::DeleteAliasError>> {
         self.handle.call(7, input).await
     }
 
@@ -586,7 +586,7 @@ impl Client {
     pub async fn disable_key(
         &self,
         input: crate::types::DisableKeyRequest,
-    ) -> Result<(), SdkError<crate::error::DisableKeyError>> {
+    ) -> Result<crate::types::DisableKeyOutput, SdkError<crate::error::DisableKeyError>> {
         self.handle.call(13, input).await
     }
 
@@ -615,7 +615,10 @@ impl Client {
     pub async fn disable_key_rotation(
         &self,
         input: crate::types::DisableKeyRotationRequest,
-    ) -> Result<(), SdkError<crate::error::DisableKeyRotationError>> {
+    ) -> Result<
+        crate::types::DisableKeyRotationOutput,
+        SdkError<crate::error::DisableKeyRotationError>,
+    > {
         self.handle.call(14, input).await
     }
 
@@ -668,7 +671,7 @@ impl Client {
     pub async fn enable_key(
         &self,
         input: crate::types::EnableKeyRequest,
-    ) -> Result<(), SdkError<crate::error::EnableKeyError>> {
+    ) -> Result<crate::types::EnableKeyOutput, SdkError<crate::error::EnableKeyError>> {
         self.handle.call(16, input).await
     }
 
@@ -705,7 +708,8 @@ impl Client {
     pub async fn enable_key_rotation(
         &self,
         input: crate::types::EnableKeyRotationRequest,
-    ) -> Result<(), SdkError<crate::error::EnableKeyRotationError>> {
+    ) -> Result<crate::types::EnableKeyRotationOutput, SdkError<crate::error::EnableKeyRotationError>>
+    {
         self.handle.call(17, input).await
     }
 
@@ -1395,7 +1399,7 @@ impl Client {
     pub async fn put_key_policy(
         &self,
         input: crate::types::PutKeyPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::PutKeyPolicyError>> {
+    ) -> Result<crate::types::PutKeyPolicyOutput, SdkError<crate::error::PutKeyPolicyError>> {
         self.handle.call(38, input).await
     }
 
@@ -1497,7 +1501,7 @@ impl Client {
     pub async fn retire_grant(
         &self,
         input: crate::types::RetireGrantRequest,
-    ) -> Result<(), SdkError<crate::error::RetireGrantError>> {
+    ) -> Result<crate::types::RetireGrantOutput, SdkError<crate::error::RetireGrantError>> {
         self.handle.call(41, input).await
     }
 
@@ -1522,7 +1526,7 @@ impl Client {
     pub async fn revoke_grant(
         &self,
         input: crate::types::RevokeGrantRequest,
-    ) -> Result<(), SdkError<crate::error::RevokeGrantError>> {
+    ) -> Result<crate::types::RevokeGrantOutput, SdkError<crate::error::RevokeGrantError>> {
         self.handle.call(42, input).await
     }
 
@@ -1656,7 +1660,7 @@ impl Client {
     pub async fn tag_resource(
         &self,
         input: crate::types::TagResourceRequest,
-    ) -> Result<(), SdkError<crate::error::TagResourceError>> {
+    ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(46, input).await
     }
 
@@ -1685,7 +1689,7 @@ impl Client {
     pub async fn untag_resource(
         &self,
         input: crate::types::UntagResourceRequest,
-    ) -> Result<(), SdkError<crate::error::UntagResourceError>> {
+    ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(47, input).await
     }
 
@@ -1721,7 +1725,7 @@ impl Client {
     pub async fn update_alias(
         &self,
         input: crate::types::UpdateAliasRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateAliasError>> {
+    ) -> Result<crate::types::UpdateAliasOutput, SdkError<crate::error::UpdateAliasError>> {
         self.handle.call(48, input).await
     }
 
@@ -1789,7 +1793,10 @@ impl Client {
     pub async fn update_key_description(
         &self,
         input: crate::types::UpdateKeyDescriptionRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateKeyDescriptionError>> {
+    ) -> Result<
+        crate::types::UpdateKeyDescriptionOutput,
+        SdkError<crate::error::UpdateKeyDescriptionError>,
+    > {
         self.handle.call(50, input).await
     }
 
@@ -1825,7 +1832,10 @@ impl Client {
     pub async fn update_primary_region(
         &self,
         input: crate::types::UpdatePrimaryRegionRequest,
-    ) -> Result<(), SdkError<crate::error::UpdatePrimaryRegionError>> {
+    ) -> Result<
+        crate::types::UpdatePrimaryRegionOutput,
+        SdkError<crate::error::UpdatePrimaryRegionError>,
+    > {
         self.handle.call(51, input).await
     }
 

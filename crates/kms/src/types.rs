@@ -227,6 +227,8 @@ impl IntoValue for CancelKeyDeletionRequest {
 pub struct CancelKeyDeletionResponse {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key whose deletion is canceled.
     pub key_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CancelKeyDeletionResponse {
@@ -435,12 +437,15 @@ impl IntoValue for ConnectCustomKeyStoreRequest {
 /// The `ConnectCustomKeyStoreResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ConnectCustomKeyStoreResponse {}
+pub struct ConnectCustomKeyStoreResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for ConnectCustomKeyStoreResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -959,6 +964,8 @@ impl IntoValue for CreateCustomKeyStoreRequest {
 pub struct CreateCustomKeyStoreResponse {
     /// A unique identifier for the new custom key store.
     pub custom_key_store_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateCustomKeyStoreResponse {
@@ -1136,6 +1143,8 @@ pub struct CreateGrantResponse {
     ///
     /// You can use the `GrantId` in a [ListGrants], [RetireGrant], or [RevokeGrant] operation.
     pub grant_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateGrantResponse {
@@ -1391,6 +1400,8 @@ impl IntoValue for CreateKeyRequest {
 pub struct CreateKeyResponse {
     /// Metadata associated with the KMS key.
     pub key_metadata: Option<crate::types::KeyMetadata>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateKeyResponse {
@@ -2203,6 +2214,8 @@ pub struct DecryptResponse {
     pub ciphertext_for_recipient: Option<myaws_core::Bytes>,
     /// The identifier of the key material used to decrypt the ciphertext. This field is present only when the operation uses a symmetric encryption KMS key. This field is omitted if the request includes the `Recipient` parameter.
     pub key_material_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for DecryptResponse {
@@ -2216,6 +2229,7 @@ impl std::fmt::Debug for DecryptResponse {
         d.field("encryption_algorithm", &self.encryption_algorithm);
         d.field("ciphertext_for_recipient", &self.ciphertext_for_recipient);
         d.field("key_material_id", &self.key_material_id);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -2315,12 +2329,15 @@ impl IntoValue for DeleteCustomKeyStoreRequest {
 /// The `DeleteCustomKeyStoreResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCustomKeyStoreResponse {}
+pub struct DeleteCustomKeyStoreResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteCustomKeyStoreResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2379,6 +2396,8 @@ pub struct DeleteImportedKeyMaterialResponse {
     pub key_id: Option<String>,
     /// Identifies the deleted key material.
     pub key_material_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteImportedKeyMaterialResponse {
@@ -2553,6 +2572,8 @@ pub struct DeriveSharedSecretResponse {
     ///
     /// The only valid values for DeriveSharedSecret are `AWS_KMS` and `EXTERNAL`. DeriveSharedSecret does not support KMS keys with a `KeyOrigin` value of `AWS_CLOUDHSM` or `EXTERNAL_KEY_STORE`.
     pub key_origin: Option<crate::types::OriginType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for DeriveSharedSecretResponse {
@@ -2566,6 +2587,7 @@ impl std::fmt::Debug for DeriveSharedSecretResponse {
         d.field("ciphertext_for_recipient", &self.ciphertext_for_recipient);
         d.field("key_agreement_algorithm", &self.key_agreement_algorithm);
         d.field("key_origin", &self.key_origin);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -2676,6 +2698,8 @@ pub struct DescribeCustomKeyStoresResponse {
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeCustomKeyStoresResponse {
@@ -2762,6 +2786,8 @@ impl IntoValue for DescribeKeyRequest {
 pub struct DescribeKeyResponse {
     /// Metadata associated with the key.
     pub key_metadata: Option<crate::types::KeyMetadata>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeKeyResponse {
@@ -2899,12 +2925,15 @@ impl IntoValue for DisconnectCustomKeyStoreRequest {
 /// The `DisconnectCustomKeyStoreResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisconnectCustomKeyStoreResponse {}
+pub struct DisconnectCustomKeyStoreResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DisconnectCustomKeyStoreResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3207,6 +3236,8 @@ pub struct EncryptResponse {
     pub key_id: Option<String>,
     /// The encryption algorithm that was used to encrypt the plaintext.
     pub encryption_algorithm: Option<crate::types::EncryptionAlgorithmSpec>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EncryptResponse {
@@ -3551,6 +3582,8 @@ pub struct GenerateDataKeyPairResponse {
     pub ciphertext_for_recipient: Option<myaws_core::Bytes>,
     /// The identifier of the key material used to encrypt the private key.
     pub key_material_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GenerateDataKeyPairResponse {
@@ -3572,6 +3605,7 @@ impl std::fmt::Debug for GenerateDataKeyPairResponse {
         d.field("key_pair_spec", &self.key_pair_spec);
         d.field("ciphertext_for_recipient", &self.ciphertext_for_recipient);
         d.field("key_material_id", &self.key_material_id);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -3726,6 +3760,8 @@ pub struct GenerateDataKeyPairWithoutPlaintextResponse {
     pub key_pair_spec: Option<crate::types::DataKeyPairSpec>,
     /// The identifier of the key material used to encrypt the private key.
     pub key_material_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GenerateDataKeyPairWithoutPlaintextResponse {
@@ -3892,6 +3928,8 @@ pub struct GenerateDataKeyResponse {
     pub ciphertext_for_recipient: Option<myaws_core::Bytes>,
     /// The identifier of the key material used to encrypt the data key. This field is omitted if the request includes the `Recipient` parameter.
     pub key_material_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GenerateDataKeyResponse {
@@ -3905,6 +3943,7 @@ impl std::fmt::Debug for GenerateDataKeyResponse {
         d.field("key_id", &self.key_id);
         d.field("ciphertext_for_recipient", &self.ciphertext_for_recipient);
         d.field("key_material_id", &self.key_material_id);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -4047,6 +4086,8 @@ pub struct GenerateDataKeyWithoutPlaintextResponse {
     pub key_id: Option<String>,
     /// The identifier of the key material used to encrypt the data key.
     pub key_material_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GenerateDataKeyWithoutPlaintextResponse {
@@ -4177,6 +4218,8 @@ pub struct GenerateMacResponse {
     pub mac_algorithm: Option<crate::types::MacAlgorithmSpec>,
     /// The HMAC KMS key used in the operation.
     pub key_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GenerateMacResponse {
@@ -4268,6 +4311,8 @@ pub struct GenerateRandomResponse {
     ///
     /// This field is included in the response only when the `Recipient` parameter in the request includes a valid attestation document from an Amazon Web Services Nitro enclave or NitroTPM. For information about the interaction between KMS and Amazon Web Services Nitro Enclaves or Amazon Web Services NitroTPM, see [Cryptographic attestation support in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/cryptographic-attestation.html) in the *Key Management Service Developer Guide*.
     pub ciphertext_for_recipient: Option<myaws_core::Bytes>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GenerateRandomResponse {
@@ -4278,6 +4323,7 @@ impl std::fmt::Debug for GenerateRandomResponse {
             &self.plaintext.as_ref().map(|_| myaws_core::REDACTED),
         );
         d.field("ciphertext_for_recipient", &self.ciphertext_for_recipient);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -4350,6 +4396,8 @@ pub struct GetKeyLastUsageResponse {
     pub tracking_start_date: Option<myaws_core::DateTime>,
     /// The date and time when the KMS key was created.
     pub key_creation_date: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetKeyLastUsageResponse {
@@ -4438,6 +4486,8 @@ pub struct GetKeyPolicyResponse {
     pub policy: Option<String>,
     /// The name of the key policy. The only valid value is `default`.
     pub policy_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetKeyPolicyResponse {
@@ -4512,6 +4562,8 @@ pub struct GetKeyRotationStatusResponse {
     ///
     /// KMS uses a background process to perform rotations. As a result, there might be a slight delay between initiating on-demand key rotation and the rotation's completion. Once the on-demand rotation is complete, KMS removes this field from the response. You can use [ListKeyRotations] to view the details of the completed on-demand rotation.
     pub on_demand_rotation_start_date: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetKeyRotationStatusResponse {
@@ -4638,6 +4690,8 @@ pub struct GetParametersForImportResponse {
     pub public_key: Option<myaws_core::Bytes>,
     /// The time at which the import token and public key are no longer valid. After this time, you cannot use them to make an [ImportKeyMaterial] request and you must send another `GetParametersForImport` request to get new ones.
     pub parameters_valid_to: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetParametersForImportResponse {
@@ -4650,6 +4704,7 @@ impl std::fmt::Debug for GetParametersForImportResponse {
             &self.public_key.as_ref().map(|_| myaws_core::REDACTED),
         );
         d.field("parameters_valid_to", &self.parameters_valid_to);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -4768,6 +4823,8 @@ pub struct GetPublicKeyResponse {
     pub signing_algorithms: Option<Vec<crate::types::SigningAlgorithmSpec>>,
     /// The key agreement algorithm used to derive a shared secret. This field is present only when the KMS key has a `KeyUsage` value of `KEY_AGREEMENT`.
     pub key_agreement_algorithms: Option<Vec<crate::types::KeyAgreementAlgorithmSpec>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPublicKeyResponse {
@@ -5278,6 +5335,8 @@ pub struct ImportKeyMaterialResponse {
     pub key_id: Option<String>,
     /// Identifies the imported key material.
     pub key_material_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ImportKeyMaterialResponse {
@@ -7173,6 +7232,8 @@ pub struct ListAliasesResponse {
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAliasesResponse {
@@ -7295,6 +7356,8 @@ pub struct ListGrantsResponse {
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListGrantsResponse {
@@ -7391,6 +7454,8 @@ pub struct ListKeyPoliciesResponse {
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListKeyPoliciesResponse {
@@ -7496,6 +7561,8 @@ pub struct ListKeyRotationsResponse {
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListKeyRotationsResponse {
@@ -7568,6 +7635,8 @@ pub struct ListKeysResponse {
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListKeysResponse {
@@ -7668,6 +7737,8 @@ pub struct ListResourceTagsResponse {
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListResourceTagsResponse {
@@ -8476,6 +8547,8 @@ pub struct ReEncryptResponse {
     pub source_key_material_id: Option<String>,
     /// The identifier of the key material used to reencrypt the data. This field is present only when data is reencrypted using a symmetric encryption KMS key.
     pub destination_key_material_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ReEncryptResponse {
@@ -8702,6 +8775,8 @@ pub struct ReplicateKeyResponse {
     pub replica_policy: Option<String>,
     /// The tags on the new replica key. The value is a list of tag key and tag value pairs.
     pub replica_tags: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ReplicateKeyResponse {
@@ -8883,6 +8958,8 @@ impl IntoValue for RotateKeyOnDemandRequest {
 pub struct RotateKeyOnDemandResponse {
     /// Identifies the symmetric encryption KMS key that you initiated on-demand rotation on.
     pub key_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RotateKeyOnDemandResponse {
@@ -9132,6 +9209,8 @@ pub struct ScheduleKeyDeletionResponse {
     ///
     /// If the KMS key is a multi-Region primary key with replicas, the waiting period begins when the last of its replica keys is deleted. Otherwise, the waiting period begins immediately.
     pub pending_window_in_days: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ScheduleKeyDeletionResponse {
@@ -9317,6 +9396,8 @@ pub struct SignResponse {
     pub signature: Option<myaws_core::Bytes>,
     /// The signing algorithm that was used to sign the message.
     pub signing_algorithm: Option<crate::types::SigningAlgorithmSpec>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SignResponse {
@@ -9903,12 +9984,15 @@ impl IntoValue for UpdateCustomKeyStoreRequest {
 /// The `UpdateCustomKeyStoreResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateCustomKeyStoreResponse {}
+pub struct UpdateCustomKeyStoreResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UpdateCustomKeyStoreResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10114,6 +10198,8 @@ pub struct VerifyMacResponse {
     pub mac_valid: Option<bool>,
     /// The MAC algorithm used in the verification.
     pub mac_algorithm: Option<crate::types::MacAlgorithmSpec>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl VerifyMacResponse {
@@ -10297,6 +10383,8 @@ pub struct VerifyResponse {
     pub signature_valid: Option<bool>,
     /// The signing algorithm that was used to verify the signature.
     pub signing_algorithm: Option<crate::types::SigningAlgorithmSpec>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl VerifyResponse {
@@ -10972,3 +11060,255 @@ impl FromValue for XksProxyVpcEndpointServiceNotFoundException {
         Ok(out)
     }
 }
+
+/// The output of `CreateAlias`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAliasOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateAliasOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAlias`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAliasOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAliasOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DisableKey`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DisableKeyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DisableKeyRotation`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableKeyRotationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DisableKeyRotationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `EnableKey`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for EnableKeyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `EnableKeyRotation`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableKeyRotationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for EnableKeyRotationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutKeyPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutKeyPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutKeyPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RetireGrant`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RetireGrantOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RetireGrantOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RevokeGrant`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeGrantOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RevokeGrantOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateAlias`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAliasOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateAliasOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateKeyDescription`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateKeyDescriptionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateKeyDescriptionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdatePrimaryRegion`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdatePrimaryRegionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdatePrimaryRegionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    CancelKeyDeletionResponse,
+    ConnectCustomKeyStoreResponse,
+    CreateAliasOutput,
+    CreateCustomKeyStoreResponse,
+    CreateGrantResponse,
+    CreateKeyResponse,
+    DecryptResponse,
+    DeleteAliasOutput,
+    DeleteCustomKeyStoreResponse,
+    DeleteImportedKeyMaterialResponse,
+    DeriveSharedSecretResponse,
+    DescribeCustomKeyStoresResponse,
+    DescribeKeyResponse,
+    DisableKeyOutput,
+    DisableKeyRotationOutput,
+    DisconnectCustomKeyStoreResponse,
+    EnableKeyOutput,
+    EnableKeyRotationOutput,
+    EncryptResponse,
+    GenerateDataKeyPairResponse,
+    GenerateDataKeyPairWithoutPlaintextResponse,
+    GenerateDataKeyResponse,
+    GenerateDataKeyWithoutPlaintextResponse,
+    GenerateMacResponse,
+    GenerateRandomResponse,
+    GetKeyLastUsageResponse,
+    GetKeyPolicyResponse,
+    GetKeyRotationStatusResponse,
+    GetParametersForImportResponse,
+    GetPublicKeyResponse,
+    ImportKeyMaterialResponse,
+    ListAliasesResponse,
+    ListGrantsResponse,
+    ListKeyPoliciesResponse,
+    ListKeyRotationsResponse,
+    ListKeysResponse,
+    ListResourceTagsResponse,
+    PutKeyPolicyOutput,
+    ReEncryptResponse,
+    ReplicateKeyResponse,
+    RetireGrantOutput,
+    RevokeGrantOutput,
+    RotateKeyOnDemandResponse,
+    ScheduleKeyDeletionResponse,
+    SignResponse,
+    TagResourceOutput,
+    UntagResourceOutput,
+    UpdateAliasOutput,
+    UpdateCustomKeyStoreResponse,
+    UpdateKeyDescriptionOutput,
+    UpdatePrimaryRegionOutput,
+    VerifyMacResponse,
+    VerifyResponse,
+);

@@ -206,7 +206,7 @@ impl Client {
     pub async fn delete_alias(
         &self,
         input: crate::types::DeleteAliasRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAliasError>> {
+    ) -> Result<crate::types::DeleteAliasOutput, SdkError<crate::error::DeleteAliasError>> {
         self.handle.call(9, input).await
     }
 
@@ -262,7 +262,10 @@ impl Client {
     pub async fn delete_function_code_signing_config(
         &self,
         input: crate::types::DeleteFunctionCodeSigningConfigRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteFunctionCodeSigningConfigError>> {
+    ) -> Result<
+        crate::types::DeleteFunctionCodeSigningConfigOutput,
+        SdkError<crate::error::DeleteFunctionCodeSigningConfigError>,
+    > {
         self.handle.call(14, input).await
     }
 
@@ -270,7 +273,10 @@ impl Client {
     pub async fn delete_function_concurrency(
         &self,
         input: crate::types::DeleteFunctionConcurrencyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteFunctionConcurrencyError>> {
+    ) -> Result<
+        crate::types::DeleteFunctionConcurrencyOutput,
+        SdkError<crate::error::DeleteFunctionConcurrencyError>,
+    > {
         self.handle.call(15, input).await
     }
 
@@ -280,7 +286,10 @@ impl Client {
     pub async fn delete_function_event_invoke_config(
         &self,
         input: crate::types::DeleteFunctionEventInvokeConfigRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteFunctionEventInvokeConfigError>> {
+    ) -> Result<
+        crate::types::DeleteFunctionEventInvokeConfigOutput,
+        SdkError<crate::error::DeleteFunctionEventInvokeConfigError>,
+    > {
         self.handle.call(16, input).await
     }
 
@@ -288,7 +297,10 @@ impl Client {
     pub async fn delete_function_url_config(
         &self,
         input: crate::types::DeleteFunctionUrlConfigRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteFunctionUrlConfigError>> {
+    ) -> Result<
+        crate::types::DeleteFunctionUrlConfigOutput,
+        SdkError<crate::error::DeleteFunctionUrlConfigError>,
+    > {
         self.handle.call(17, input).await
     }
 
@@ -296,7 +308,10 @@ impl Client {
     pub async fn delete_layer_version(
         &self,
         input: crate::types::DeleteLayerVersionRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteLayerVersionError>> {
+    ) -> Result<
+        crate::types::DeleteLayerVersionOutput,
+        SdkError<crate::error::DeleteLayerVersionError>,
+    > {
         self.handle.call(18, input).await
     }
 
@@ -304,7 +319,10 @@ impl Client {
     pub async fn delete_provisioned_concurrency_config(
         &self,
         input: crate::types::DeleteProvisionedConcurrencyConfigRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteProvisionedConcurrencyConfigError>> {
+    ) -> Result<
+        crate::types::DeleteProvisionedConcurrencyConfigOutput,
+        SdkError<crate::error::DeleteProvisionedConcurrencyConfigError>,
+    > {
         self.handle.call(19, input).await
     }
 
@@ -876,7 +894,10 @@ impl Client {
     pub async fn remove_layer_version_permission(
         &self,
         input: crate::types::RemoveLayerVersionPermissionRequest,
-    ) -> Result<(), SdkError<crate::error::RemoveLayerVersionPermissionError>> {
+    ) -> Result<
+        crate::types::RemoveLayerVersionPermissionOutput,
+        SdkError<crate::error::RemoveLayerVersionPermissionError>,
+    > {
         self.handle.call(69, input).await
     }
 
@@ -884,7 +905,8 @@ impl Client {
     pub async fn remove_permission(
         &self,
         input: crate::types::RemovePermissionRequest,
-    ) -> Result<(), SdkError<crate::error::RemovePermissionError>> {
+    ) -> Result<crate::types::RemovePermissionOutput, SdkError<crate::error::RemovePermissionError>>
+    {
         self.handle.call(70, input).await
     }
 
@@ -936,7 +958,7 @@ impl Client {
     pub async fn tag_resource(
         &self,
         input: crate::types::TagResourceRequest,
-    ) -> Result<(), SdkError<crate::error::TagResourceError>> {
+    ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(75, input).await
     }
 
@@ -944,7 +966,7 @@ impl Client {
     pub async fn untag_resource(
         &self,
         input: crate::types::UntagResourceRequest,
-    ) -> Result<(), SdkError<crate::error::UntagResourceError>> {
+    ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(76, input).await
     }
 

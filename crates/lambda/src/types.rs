@@ -187,6 +187,8 @@ pub struct AddLayerVersionPermissionResponse {
     pub statement: Option<String>,
     /// A unique identifier for the current revision of the policy.
     pub revision_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AddLayerVersionPermissionResponse {
@@ -351,6 +353,8 @@ impl IntoValue for AddPermissionRequest {
 pub struct AddPermissionResponse {
     /// The permission statement that's added to the function policy.
     pub statement: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AddPermissionResponse {
@@ -386,6 +390,8 @@ pub struct AliasConfiguration {
     pub routing_config: Option<crate::types::AliasRoutingConfiguration>,
     /// A unique identifier that changes when you update the alias.
     pub revision_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AliasConfiguration {
@@ -1901,6 +1907,8 @@ pub struct CheckpointDurableExecutionResponse {
     pub checkpoint_token: Option<String>,
     /// Updated execution state information that includes any changes that occurred since the last checkpoint, such as completed callbacks or expired timers. This allows the SDK to update its internal state during replay.
     pub new_execution_state: Option<crate::types::CheckpointUpdatedExecutionState>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CheckpointDurableExecutionResponse {
@@ -2343,6 +2351,8 @@ impl FromValue for CodeVerificationFailedException {
 pub struct Concurrency {
     /// The number of concurrent executions that are reserved for this function. For more information, see [Managing Lambda reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
     pub reserved_concurrent_executions: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Concurrency {
@@ -2471,7 +2481,7 @@ pub struct ContextStartedDetails {}
 impl FromValue for ContextStartedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2759,6 +2769,8 @@ impl IntoValue for CreateCapacityProviderRequest {
 pub struct CreateCapacityProviderResponse {
     /// Information about the capacity provider that was created.
     pub capacity_provider: Option<crate::types::CapacityProvider>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateCapacityProviderResponse {
@@ -2834,6 +2846,8 @@ impl IntoValue for CreateCodeSigningConfigRequest {
 pub struct CreateCodeSigningConfigResponse {
     /// The code signing configuration.
     pub code_signing_config: Option<crate::types::CodeSigningConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateCodeSigningConfigResponse {
@@ -3509,6 +3523,8 @@ pub struct CreateFunctionUrlConfigResponse {
     /// - `BUFFERED` – This is the default option. Lambda invokes your function using the `Invoke` API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB.
     /// - `RESPONSE_STREAM` – Your function streams payload results as they become available. Lambda invokes your function using the `InvokeWithResponseStream` API operation. The maximum response payload size is 200 MB.
     pub invoke_mode: Option<crate::types::InvokeMode>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateFunctionUrlConfigResponse {
@@ -3663,6 +3679,8 @@ impl IntoValue for DeleteCapacityProviderRequest {
 pub struct DeleteCapacityProviderResponse {
     /// Information about the deleted capacity provider.
     pub capacity_provider: Option<crate::types::CapacityProvider>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteCapacityProviderResponse {
@@ -3709,12 +3727,15 @@ impl IntoValue for DeleteCodeSigningConfigRequest {
 /// The `DeleteCodeSigningConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCodeSigningConfigResponse {}
+pub struct DeleteCodeSigningConfigResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteCodeSigningConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3896,6 +3917,8 @@ impl IntoValue for DeleteFunctionRequest {
 pub struct DeleteFunctionResponse {
     /// The HTTP status code returned by the operation.
     pub status_code: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteFunctionResponse {
@@ -5338,6 +5361,8 @@ pub struct EventSourceMappingConfiguration {
     pub event_source_mapping_arn: Option<String>,
     /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
     pub provisioned_poller_config: Option<crate::types::ProvisionedPollerConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EventSourceMappingConfiguration {
@@ -6930,6 +6955,8 @@ pub struct FunctionConfiguration {
     pub config_sha256: Option<String>,
     /// The function's durable execution configuration settings, if the function is configured for durability.
     pub durable_config: Option<crate::types::DurableConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl FunctionConfiguration {
@@ -7210,6 +7237,8 @@ pub struct FunctionEventInvokeConfig {
     ///
     /// S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
     pub destination_config: Option<crate::types::DestinationConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl FunctionEventInvokeConfig {
@@ -7748,6 +7777,8 @@ pub struct GetAccountSettingsResponse {
     pub account_limit: Option<crate::types::AccountLimit>,
     /// The number of functions and amount of storage in use.
     pub account_usage: Option<crate::types::AccountUsage>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccountSettingsResponse {
@@ -7847,6 +7878,8 @@ impl IntoValue for GetCapacityProviderRequest {
 pub struct GetCapacityProviderResponse {
     /// Information about the capacity provider, including its configuration and current state.
     pub capacity_provider: Option<crate::types::CapacityProvider>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetCapacityProviderResponse {
@@ -7896,6 +7929,8 @@ impl IntoValue for GetCodeSigningConfigRequest {
 pub struct GetCodeSigningConfigResponse {
     /// The code signing configuration
     pub code_signing_config: Option<crate::types::CodeSigningConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetCodeSigningConfigResponse {
@@ -7981,6 +8016,8 @@ pub struct GetDurableExecutionHistoryResponse {
     pub events: Option<Vec<crate::types::Event>>,
     /// If present, indicates that more history events are available. Use this value as the `Marker` parameter in a subsequent request to retrieve the next page of results.
     pub next_marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDurableExecutionHistoryResponse {
@@ -8070,6 +8107,8 @@ pub struct GetDurableExecutionResponse {
     pub execution_data_included: Option<bool>,
     /// Configuration settings for the durable execution, including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     pub durable_config: Option<crate::types::DurableConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetDurableExecutionResponse {
@@ -8094,6 +8133,7 @@ impl std::fmt::Debug for GetDurableExecutionResponse {
         d.field("trace_header", &self.trace_header);
         d.field("execution_data_included", &self.execution_data_included);
         d.field("durable_config", &self.durable_config);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -8247,6 +8287,8 @@ pub struct GetDurableExecutionStateResponse {
     pub operations: Option<Vec<crate::types::Operation>>,
     /// If present, indicates that more operations are available. Use this value as the `Marker` parameter in a subsequent request to retrieve the next page of results.
     pub next_marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDurableExecutionStateResponse {
@@ -8344,6 +8386,8 @@ pub struct GetFunctionCodeSigningConfigResponse {
     ///
     /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetFunctionCodeSigningConfigResponse {
@@ -8407,6 +8451,8 @@ impl IntoValue for GetFunctionConcurrencyRequest {
 pub struct GetFunctionConcurrencyResponse {
     /// The number of simultaneous executions that are reserved for the function.
     pub reserved_concurrent_executions: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetFunctionConcurrencyResponse {
@@ -8544,6 +8590,8 @@ pub struct GetFunctionRecursionConfigResponse {
     ///
     /// By default, Lambda sets your function's configuration to `Terminate`. You can update this configuration using the [PutFunctionRecursionConfig] action.
     pub recursive_loop: Option<crate::types::RecursiveLoop>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetFunctionRecursionConfigResponse {
@@ -8619,6 +8667,8 @@ pub struct GetFunctionResponse {
     pub tags_error: Option<crate::types::TagsError>,
     /// The function's [reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/concurrent-executions.html).
     pub concurrency: Option<crate::types::Concurrency>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetFunctionResponse {
@@ -8708,6 +8758,8 @@ pub struct GetFunctionScalingConfigResponse {
     pub applied_function_scaling_config: Option<crate::types::FunctionScalingConfig>,
     /// The scaling configuration that was requested for the function.
     pub requested_function_scaling_config: Option<crate::types::FunctionScalingConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetFunctionScalingConfigResponse {
@@ -8808,6 +8860,8 @@ pub struct GetFunctionUrlConfigResponse {
     /// - `BUFFERED` – This is the default option. Lambda invokes your function using the `Invoke` API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB.
     /// - `RESPONSE_STREAM` – Your function streams payload results as they become available. Lambda invokes your function using the `InvokeWithResponseStream` API operation. The maximum response payload size is 200 MB.
     pub invoke_mode: Option<crate::types::InvokeMode>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetFunctionUrlConfigResponse {
@@ -8931,6 +8985,8 @@ pub struct GetLayerVersionPolicyResponse {
     pub policy: Option<String>,
     /// A unique identifier for the current revision of the policy.
     pub revision_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLayerVersionPolicyResponse {
@@ -9018,6 +9074,8 @@ pub struct GetLayerVersionResponse {
     pub compatible_runtimes: Option<Vec<crate::types::Runtime>>,
     /// The layer's software license.
     pub license_info: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLayerVersionResponse {
@@ -9135,6 +9193,8 @@ pub struct GetPolicyResponse {
     pub policy: Option<String>,
     /// A unique identifier for the current revision of the policy.
     pub revision_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPolicyResponse {
@@ -9220,6 +9280,8 @@ pub struct GetProvisionedConcurrencyConfigResponse {
     pub status_reason: Option<String>,
     /// The date and time that a user last updated the configuration, in [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html).
     pub last_modified: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetProvisionedConcurrencyConfigResponse {
@@ -9327,6 +9389,8 @@ pub struct GetRuntimeManagementConfigResponse {
     pub function_arn: Option<String>,
     /// The ARN of the runtime the function is configured to use. If the runtime update mode is **Manual**, the ARN is returned, otherwise `null` is returned.
     pub runtime_version_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetRuntimeManagementConfigResponse {
@@ -9950,6 +10014,8 @@ pub struct InvocationResponse {
     pub executed_version: Option<String>,
     /// The ARN of the durable execution that was started. This is returned when invoking a durable function and provides a unique identifier for tracking the execution.
     pub durable_execution_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for InvocationResponse {
@@ -9964,6 +10030,7 @@ impl std::fmt::Debug for InvocationResponse {
         );
         d.field("executed_version", &self.executed_version);
         d.field("durable_execution_arn", &self.durable_execution_arn);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -10145,6 +10212,8 @@ impl IntoValue for InvokeAsyncRequest {
 pub struct InvokeAsyncResponse {
     /// The status code.
     pub status: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl InvokeAsyncResponse {
@@ -10438,6 +10507,8 @@ pub struct InvokeWithResponseStreamResponse {
     >,
     /// The type of data the stream is returning.
     pub response_stream_content_type: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl InvokeWithResponseStreamResponse {
@@ -11725,6 +11796,8 @@ pub struct ListAliasesResponse {
     pub next_marker: Option<String>,
     /// A list of aliases.
     pub aliases: Option<Vec<crate::types::AliasConfiguration>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAliasesResponse {
@@ -11798,6 +11871,8 @@ pub struct ListCapacityProvidersResponse {
     pub capacity_providers: Option<Vec<crate::types::CapacityProvider>>,
     /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListCapacityProvidersResponse {
@@ -11860,6 +11935,8 @@ pub struct ListCodeSigningConfigsResponse {
     pub next_marker: Option<String>,
     /// The code signing configurations
     pub code_signing_configs: Option<Vec<crate::types::CodeSigningConfig>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListCodeSigningConfigsResponse {
@@ -11983,6 +12060,8 @@ pub struct ListDurableExecutionsByFunctionResponse {
     pub durable_executions: Option<Vec<crate::types::Execution>>,
     /// Pagination token for retrieving additional results. Present only if there are more results available.
     pub next_marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListDurableExecutionsByFunctionResponse {
@@ -12080,6 +12159,8 @@ pub struct ListEventSourceMappingsResponse {
     pub next_marker: Option<String>,
     /// A list of event source mappings.
     pub event_source_mappings: Option<Vec<crate::types::EventSourceMappingConfiguration>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListEventSourceMappingsResponse {
@@ -12166,6 +12247,8 @@ pub struct ListFunctionEventInvokeConfigsResponse {
     pub function_event_invoke_configs: Option<Vec<crate::types::FunctionEventInvokeConfig>>,
     /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListFunctionEventInvokeConfigsResponse {
@@ -12252,6 +12335,8 @@ pub struct ListFunctionUrlConfigsResponse {
     pub function_url_configs: Option<Vec<crate::types::FunctionUrlConfig>>,
     /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListFunctionUrlConfigsResponse {
@@ -12329,6 +12414,8 @@ pub struct ListFunctionVersionsByCapacityProviderResponse {
     pub function_versions: Option<Vec<crate::types::FunctionVersionsByCapacityProviderListItem>>,
     /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListFunctionVersionsByCapacityProviderResponse {
@@ -12413,6 +12500,8 @@ pub struct ListFunctionsByCodeSigningConfigResponse {
     pub next_marker: Option<String>,
     /// The function ARNs.
     pub function_arns: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListFunctionsByCodeSigningConfigResponse {
@@ -12494,6 +12583,8 @@ pub struct ListFunctionsResponse {
     pub next_marker: Option<String>,
     /// A list of Lambda functions.
     pub functions: Option<Vec<crate::types::FunctionConfiguration>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListFunctionsResponse {
@@ -12589,6 +12680,8 @@ pub struct ListLayerVersionsResponse {
     pub next_marker: Option<String>,
     /// A list of versions.
     pub layer_versions: Option<Vec<crate::types::LayerVersionsListItem>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListLayerVersionsResponse {
@@ -12674,6 +12767,8 @@ pub struct ListLayersResponse {
     pub next_marker: Option<String>,
     /// A list of function layers.
     pub layers: Option<Vec<crate::types::LayersListItem>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListLayersResponse {
@@ -12758,6 +12853,8 @@ pub struct ListProvisionedConcurrencyConfigsResponse {
         Option<Vec<crate::types::ProvisionedConcurrencyConfigListItem>>,
     /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListProvisionedConcurrencyConfigsResponse {
@@ -12816,6 +12913,8 @@ impl IntoValue for ListTagsRequest {
 pub struct ListTagsResponse {
     /// The function's tags.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsResponse {
@@ -12893,6 +12992,8 @@ pub struct ListVersionsByFunctionResponse {
     pub next_marker: Option<String>,
     /// A list of Lambda function versions.
     pub versions: Option<Vec<crate::types::FunctionConfiguration>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListVersionsByFunctionResponse {
@@ -14486,6 +14587,8 @@ pub struct PublishLayerVersionResponse {
     pub compatible_runtimes: Option<Vec<crate::types::Runtime>>,
     /// The layer's software license.
     pub license_info: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PublishLayerVersionResponse {
@@ -14682,6 +14785,8 @@ pub struct PutFunctionCodeSigningConfigResponse {
     ///
     /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutFunctionCodeSigningConfigResponse {
@@ -14887,6 +14992,8 @@ pub struct PutFunctionRecursionConfigResponse {
     ///
     /// When this value is set to `Terminate` and Lambda detects your function being invoked as part of a recursive loop, it stops your function being invoked and notifies you.
     pub recursive_loop: Option<crate::types::RecursiveLoop>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutFunctionRecursionConfigResponse {
@@ -14956,6 +15063,8 @@ impl IntoValue for PutFunctionScalingConfigRequest {
 pub struct PutFunctionScalingConfigResponse {
     /// The current state of the function after applying the scaling configuration.
     pub function_state: Option<crate::types::State>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutFunctionScalingConfigResponse {
@@ -15045,6 +15154,8 @@ pub struct PutProvisionedConcurrencyConfigResponse {
     pub status_reason: Option<String>,
     /// The date and time that a user last updated the configuration, in [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html).
     pub last_modified: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutProvisionedConcurrencyConfigResponse {
@@ -15176,6 +15287,8 @@ pub struct PutRuntimeManagementConfigResponse {
     pub function_arn: Option<String>,
     /// The ARN of the runtime the function is configured to use. If the runtime update mode is **manual**, the ARN is returned, otherwise `null` is returned.
     pub runtime_version_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutRuntimeManagementConfigResponse {
@@ -16539,12 +16652,15 @@ impl IntoValue for SendDurableExecutionCallbackFailureRequest {
 /// The `SendDurableExecutionCallbackFailureResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendDurableExecutionCallbackFailureResponse {}
+pub struct SendDurableExecutionCallbackFailureResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for SendDurableExecutionCallbackFailureResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -16575,12 +16691,15 @@ impl IntoValue for SendDurableExecutionCallbackHeartbeatRequest {
 /// The `SendDurableExecutionCallbackHeartbeatResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendDurableExecutionCallbackHeartbeatResponse {}
+pub struct SendDurableExecutionCallbackHeartbeatResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for SendDurableExecutionCallbackHeartbeatResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -16633,12 +16752,15 @@ impl IntoValue for SendDurableExecutionCallbackSuccessRequest {
 /// The `SendDurableExecutionCallbackSuccessResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendDurableExecutionCallbackSuccessResponse {}
+pub struct SendDurableExecutionCallbackSuccessResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for SendDurableExecutionCallbackSuccessResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -17745,7 +17867,7 @@ pub struct StepStartedDetails {}
 impl FromValue for StepStartedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -17822,6 +17944,8 @@ impl IntoValue for StopDurableExecutionRequest {
 pub struct StopDurableExecutionResponse {
     /// The timestamp when the execution was stopped (ISO 8601 format).
     pub stop_timestamp: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StopDurableExecutionResponse {
@@ -18685,6 +18809,8 @@ impl IntoValue for UpdateCapacityProviderRequest {
 pub struct UpdateCapacityProviderResponse {
     /// Information about the updated capacity provider.
     pub capacity_provider: Option<crate::types::CapacityProvider>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateCapacityProviderResponse {
@@ -18760,6 +18886,8 @@ impl IntoValue for UpdateCodeSigningConfigRequest {
 pub struct UpdateCodeSigningConfigResponse {
     /// The code signing configuration
     pub code_signing_config: Option<crate::types::CodeSigningConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateCodeSigningConfigResponse {
@@ -19549,6 +19677,8 @@ pub struct UpdateFunctionUrlConfigResponse {
     /// - `BUFFERED` – This is the default option. Lambda invokes your function using the `Invoke` API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB.
     /// - `RESPONSE_STREAM` – Your function streams payload results as they become available. Lambda invokes your function using the `InvokeWithResponseStream` API operation. The maximum response payload size is 200 MB.
     pub invoke_mode: Option<crate::types::InvokeMode>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateFunctionUrlConfigResponse {
@@ -19902,3 +20032,233 @@ impl FromValue for WaitSucceededDetails {
         Ok(out)
     }
 }
+
+/// The output of `DeleteAlias`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAliasOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAliasOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteFunctionCodeSigningConfig`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionCodeSigningConfigOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteFunctionCodeSigningConfigOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteFunctionConcurrency`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionConcurrencyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteFunctionConcurrencyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteFunctionEventInvokeConfig`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionEventInvokeConfigOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteFunctionEventInvokeConfigOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteFunctionUrlConfig`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionUrlConfigOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteFunctionUrlConfigOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteLayerVersion`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLayerVersionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteLayerVersionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteProvisionedConcurrencyConfig`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteProvisionedConcurrencyConfigOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteProvisionedConcurrencyConfigOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveLayerVersionPermission`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveLayerVersionPermissionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveLayerVersionPermissionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemovePermission`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePermissionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemovePermissionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AddLayerVersionPermissionResponse,
+    AddPermissionResponse,
+    AliasConfiguration,
+    CheckpointDurableExecutionResponse,
+    Concurrency,
+    CreateCapacityProviderResponse,
+    CreateCodeSigningConfigResponse,
+    CreateFunctionUrlConfigResponse,
+    DeleteAliasOutput,
+    DeleteCapacityProviderResponse,
+    DeleteCodeSigningConfigResponse,
+    DeleteFunctionCodeSigningConfigOutput,
+    DeleteFunctionConcurrencyOutput,
+    DeleteFunctionEventInvokeConfigOutput,
+    DeleteFunctionResponse,
+    DeleteFunctionUrlConfigOutput,
+    DeleteLayerVersionOutput,
+    DeleteProvisionedConcurrencyConfigOutput,
+    EventSourceMappingConfiguration,
+    FunctionConfiguration,
+    FunctionEventInvokeConfig,
+    GetAccountSettingsResponse,
+    GetCapacityProviderResponse,
+    GetCodeSigningConfigResponse,
+    GetDurableExecutionHistoryResponse,
+    GetDurableExecutionResponse,
+    GetDurableExecutionStateResponse,
+    GetFunctionCodeSigningConfigResponse,
+    GetFunctionConcurrencyResponse,
+    GetFunctionRecursionConfigResponse,
+    GetFunctionResponse,
+    GetFunctionScalingConfigResponse,
+    GetFunctionUrlConfigResponse,
+    GetLayerVersionPolicyResponse,
+    GetLayerVersionResponse,
+    GetPolicyResponse,
+    GetProvisionedConcurrencyConfigResponse,
+    GetRuntimeManagementConfigResponse,
+    InvocationResponse,
+    InvokeAsyncResponse,
+    InvokeWithResponseStreamResponse,
+    ListAliasesResponse,
+    ListCapacityProvidersResponse,
+    ListCodeSigningConfigsResponse,
+    ListDurableExecutionsByFunctionResponse,
+    ListEventSourceMappingsResponse,
+    ListFunctionEventInvokeConfigsResponse,
+    ListFunctionUrlConfigsResponse,
+    ListFunctionVersionsByCapacityProviderResponse,
+    ListFunctionsByCodeSigningConfigResponse,
+    ListFunctionsResponse,
+    ListLayerVersionsResponse,
+    ListLayersResponse,
+    ListProvisionedConcurrencyConfigsResponse,
+    ListTagsResponse,
+    ListVersionsByFunctionResponse,
+    PublishLayerVersionResponse,
+    PutFunctionCodeSigningConfigResponse,
+    PutFunctionRecursionConfigResponse,
+    PutFunctionScalingConfigResponse,
+    PutProvisionedConcurrencyConfigResponse,
+    PutRuntimeManagementConfigResponse,
+    RemoveLayerVersionPermissionOutput,
+    RemovePermissionOutput,
+    SendDurableExecutionCallbackFailureResponse,
+    SendDurableExecutionCallbackHeartbeatResponse,
+    SendDurableExecutionCallbackSuccessResponse,
+    StopDurableExecutionResponse,
+    TagResourceOutput,
+    UntagResourceOutput,
+    UpdateCapacityProviderResponse,
+    UpdateCodeSigningConfigResponse,
+    UpdateFunctionUrlConfigResponse,
+);

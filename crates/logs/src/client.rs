@@ -70,7 +70,8 @@ impl Client {
     pub async fn associate_kms_key(
         &self,
         input: crate::types::AssociateKmsKeyRequest,
-    ) -> Result<(), SdkError<crate::error::AssociateKmsKeyError>> {
+    ) -> Result<crate::types::AssociateKmsKeyOutput, SdkError<crate::error::AssociateKmsKeyError>>
+    {
         self.handle.call(0, input).await
     }
 
@@ -91,7 +92,8 @@ impl Client {
     pub async fn cancel_export_task(
         &self,
         input: crate::types::CancelExportTaskRequest,
-    ) -> Result<(), SdkError<crate::error::CancelExportTaskError>> {
+    ) -> Result<crate::types::CancelExportTaskOutput, SdkError<crate::error::CancelExportTaskError>>
+    {
         self.handle.call(2, input).await
     }
 
@@ -221,7 +223,8 @@ impl Client {
     pub async fn create_log_group(
         &self,
         input: crate::types::CreateLogGroupRequest,
-    ) -> Result<(), SdkError<crate::error::CreateLogGroupError>> {
+    ) -> Result<crate::types::CreateLogGroupOutput, SdkError<crate::error::CreateLogGroupError>>
+    {
         self.handle.call(8, input).await
     }
 
@@ -237,7 +240,8 @@ impl Client {
     pub async fn create_log_stream(
         &self,
         input: crate::types::CreateLogStreamRequest,
-    ) -> Result<(), SdkError<crate::error::CreateLogStreamError>> {
+    ) -> Result<crate::types::CreateLogStreamOutput, SdkError<crate::error::CreateLogStreamError>>
+    {
         self.handle.call(9, input).await
     }
 
@@ -278,7 +282,10 @@ impl Client {
     pub async fn delete_account_policy(
         &self,
         input: crate::types::DeleteAccountPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccountPolicyError>> {
+    ) -> Result<
+        crate::types::DeleteAccountPolicyOutput,
+        SdkError<crate::error::DeleteAccountPolicyError>,
+    > {
         self.handle.call(12, input).await
     }
 
@@ -288,7 +295,10 @@ impl Client {
     pub async fn delete_data_protection_policy(
         &self,
         input: crate::types::DeleteDataProtectionPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDataProtectionPolicyError>> {
+    ) -> Result<
+        crate::types::DeleteDataProtectionPolicyOutput,
+        SdkError<crate::error::DeleteDataProtectionPolicyError>,
+    > {
         self.handle.call(13, input).await
     }
 
@@ -296,7 +306,8 @@ impl Client {
     pub async fn delete_delivery(
         &self,
         input: crate::types::DeleteDeliveryRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDeliveryError>> {
+    ) -> Result<crate::types::DeleteDeliveryOutput, SdkError<crate::error::DeleteDeliveryError>>
+    {
         self.handle.call(14, input).await
     }
 
@@ -306,7 +317,10 @@ impl Client {
     pub async fn delete_delivery_destination(
         &self,
         input: crate::types::DeleteDeliveryDestinationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDeliveryDestinationError>> {
+    ) -> Result<
+        crate::types::DeleteDeliveryDestinationOutput,
+        SdkError<crate::error::DeleteDeliveryDestinationError>,
+    > {
         self.handle.call(15, input).await
     }
 
@@ -314,7 +328,10 @@ impl Client {
     pub async fn delete_delivery_destination_policy(
         &self,
         input: crate::types::DeleteDeliveryDestinationPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDeliveryDestinationPolicyError>> {
+    ) -> Result<
+        crate::types::DeleteDeliveryDestinationPolicyOutput,
+        SdkError<crate::error::DeleteDeliveryDestinationPolicyError>,
+    > {
         self.handle.call(16, input).await
     }
 
@@ -324,7 +341,10 @@ impl Client {
     pub async fn delete_delivery_source(
         &self,
         input: crate::types::DeleteDeliverySourceRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDeliverySourceError>> {
+    ) -> Result<
+        crate::types::DeleteDeliverySourceOutput,
+        SdkError<crate::error::DeleteDeliverySourceError>,
+    > {
         self.handle.call(17, input).await
     }
 
@@ -332,7 +352,8 @@ impl Client {
     pub async fn delete_destination(
         &self,
         input: crate::types::DeleteDestinationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteDestinationError>> {
+    ) -> Result<crate::types::DeleteDestinationOutput, SdkError<crate::error::DeleteDestinationError>>
+    {
         self.handle.call(18, input).await
     }
 
@@ -368,7 +389,10 @@ impl Client {
     pub async fn delete_log_anomaly_detector(
         &self,
         input: crate::types::DeleteLogAnomalyDetectorRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteLogAnomalyDetectorError>> {
+    ) -> Result<
+        crate::types::DeleteLogAnomalyDetectorOutput,
+        SdkError<crate::error::DeleteLogAnomalyDetectorError>,
+    > {
         self.handle.call(21, input).await
     }
 
@@ -376,7 +400,8 @@ impl Client {
     pub async fn delete_log_group(
         &self,
         input: crate::types::DeleteLogGroupRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteLogGroupError>> {
+    ) -> Result<crate::types::DeleteLogGroupOutput, SdkError<crate::error::DeleteLogGroupError>>
+    {
         self.handle.call(22, input).await
     }
 
@@ -384,7 +409,8 @@ impl Client {
     pub async fn delete_log_stream(
         &self,
         input: crate::types::DeleteLogStreamRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteLogStreamError>> {
+    ) -> Result<crate::types::DeleteLogStreamOutput, SdkError<crate::error::DeleteLogStreamError>>
+    {
         self.handle.call(23, input).await
     }
 
@@ -394,7 +420,8 @@ impl Client {
     pub async fn delete_lookup_table(
         &self,
         input: crate::types::DeleteLookupTableRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteLookupTableError>> {
+    ) -> Result<crate::types::DeleteLookupTableOutput, SdkError<crate::error::DeleteLookupTableError>>
+    {
         self.handle.call(24, input).await
     }
 
@@ -402,7 +429,10 @@ impl Client {
     pub async fn delete_metric_filter(
         &self,
         input: crate::types::DeleteMetricFilterRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteMetricFilterError>> {
+    ) -> Result<
+        crate::types::DeleteMetricFilterOutput,
+        SdkError<crate::error::DeleteMetricFilterError>,
+    > {
         self.handle.call(25, input).await
     }
 
@@ -425,7 +455,10 @@ impl Client {
     pub async fn delete_resource_policy(
         &self,
         input: crate::types::DeleteResourcePolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteResourcePolicyError>> {
+    ) -> Result<
+        crate::types::DeleteResourcePolicyOutput,
+        SdkError<crate::error::DeleteResourcePolicyError>,
+    > {
         self.handle.call(27, input).await
     }
 
@@ -435,7 +468,10 @@ impl Client {
     pub async fn delete_retention_policy(
         &self,
         input: crate::types::DeleteRetentionPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteRetentionPolicyError>> {
+    ) -> Result<
+        crate::types::DeleteRetentionPolicyOutput,
+        SdkError<crate::error::DeleteRetentionPolicyError>,
+    > {
         self.handle.call(28, input).await
     }
 
@@ -454,7 +490,10 @@ impl Client {
     pub async fn delete_subscription_filter(
         &self,
         input: crate::types::DeleteSubscriptionFilterRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteSubscriptionFilterError>> {
+    ) -> Result<
+        crate::types::DeleteSubscriptionFilterOutput,
+        SdkError<crate::error::DeleteSubscriptionFilterError>,
+    > {
         self.handle.call(30, input).await
     }
 
@@ -462,7 +501,10 @@ impl Client {
     pub async fn delete_syslog_configuration(
         &self,
         input: crate::types::DeleteSyslogConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteSyslogConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteSyslogConfigurationOutput,
+        SdkError<crate::error::DeleteSyslogConfigurationError>,
+    > {
         self.handle.call(31, input).await
     }
 
@@ -472,7 +514,8 @@ impl Client {
     pub async fn delete_transformer(
         &self,
         input: crate::types::DeleteTransformerRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteTransformerError>> {
+    ) -> Result<crate::types::DeleteTransformerOutput, SdkError<crate::error::DeleteTransformerError>>
+    {
         self.handle.call(32, input).await
     }
 
@@ -727,7 +770,10 @@ impl Client {
     pub async fn disassociate_kms_key(
         &self,
         input: crate::types::DisassociateKmsKeyRequest,
-    ) -> Result<(), SdkError<crate::error::DisassociateKmsKeyError>> {
+    ) -> Result<
+        crate::types::DisassociateKmsKeyOutput,
+        SdkError<crate::error::DisassociateKmsKeyError>,
+    > {
         self.handle.call(52, input).await
     }
 
@@ -1286,7 +1332,10 @@ impl Client {
     pub async fn put_bearer_token_authentication(
         &self,
         input: crate::types::PutBearerTokenAuthenticationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBearerTokenAuthenticationError>> {
+    ) -> Result<
+        crate::types::PutBearerTokenAuthenticationOutput,
+        SdkError<crate::error::PutBearerTokenAuthenticationError>,
+    > {
         self.handle.call(85, input).await
     }
 
@@ -1396,7 +1445,10 @@ impl Client {
     pub async fn put_destination_policy(
         &self,
         input: crate::types::PutDestinationPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::PutDestinationPolicyError>> {
+    ) -> Result<
+        crate::types::PutDestinationPolicyOutput,
+        SdkError<crate::error::PutDestinationPolicyError>,
+    > {
         self.handle.call(91, input).await
     }
 
@@ -1480,7 +1532,10 @@ impl Client {
     pub async fn put_log_group_deletion_protection(
         &self,
         input: crate::types::PutLogGroupDeletionProtectionRequest,
-    ) -> Result<(), SdkError<crate::error::PutLogGroupDeletionProtectionError>> {
+    ) -> Result<
+        crate::types::PutLogGroupDeletionProtectionOutput,
+        SdkError<crate::error::PutLogGroupDeletionProtectionError>,
+    > {
         self.handle.call(95, input).await
     }
 
@@ -1500,7 +1555,8 @@ impl Client {
     pub async fn put_metric_filter(
         &self,
         input: crate::types::PutMetricFilterRequest,
-    ) -> Result<(), SdkError<crate::error::PutMetricFilterError>> {
+    ) -> Result<crate::types::PutMetricFilterOutput, SdkError<crate::error::PutMetricFilterError>>
+    {
         self.handle.call(96, input).await
     }
 
@@ -1546,7 +1602,10 @@ impl Client {
     pub async fn put_retention_policy(
         &self,
         input: crate::types::PutRetentionPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::PutRetentionPolicyError>> {
+    ) -> Result<
+        crate::types::PutRetentionPolicyOutput,
+        SdkError<crate::error::PutRetentionPolicyError>,
+    > {
         self.handle.call(99, input).await
     }
 
@@ -1578,7 +1637,10 @@ impl Client {
     pub async fn put_subscription_filter(
         &self,
         input: crate::types::PutSubscriptionFilterRequest,
-    ) -> Result<(), SdkError<crate::error::PutSubscriptionFilterError>> {
+    ) -> Result<
+        crate::types::PutSubscriptionFilterOutput,
+        SdkError<crate::error::PutSubscriptionFilterError>,
+    > {
         self.handle.call(101, input).await
     }
 
@@ -1586,7 +1648,10 @@ impl Client {
     pub async fn put_syslog_configuration(
         &self,
         input: crate::types::PutSyslogConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::PutSyslogConfigurationError>> {
+    ) -> Result<
+        crate::types::PutSyslogConfigurationOutput,
+        SdkError<crate::error::PutSyslogConfigurationError>,
+    > {
         self.handle.call(102, input).await
     }
 
@@ -1606,7 +1671,8 @@ impl Client {
     pub async fn put_transformer(
         &self,
         input: crate::types::PutTransformerRequest,
-    ) -> Result<(), SdkError<crate::error::PutTransformerError>> {
+    ) -> Result<crate::types::PutTransformerOutput, SdkError<crate::error::PutTransformerError>>
+    {
         self.handle.call(103, input).await
     }
 
@@ -1684,7 +1750,7 @@ impl Client {
     pub async fn tag_log_group(
         &self,
         input: crate::types::TagLogGroupRequest,
-    ) -> Result<(), SdkError<crate::error::TagLogGroupError>> {
+    ) -> Result<crate::types::TagLogGroupOutput, SdkError<crate::error::TagLogGroupError>> {
         self.handle.call(107, input).await
     }
 
@@ -1700,7 +1766,7 @@ impl Client {
     pub async fn tag_resource(
         &self,
         input: crate::types::TagResourceRequest,
-    ) -> Result<(), SdkError<crate::error::TagResourceError>> {
+    ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(108, input).await
     }
 
@@ -1733,7 +1799,7 @@ impl Client {
     pub async fn untag_log_group(
         &self,
         input: crate::types::UntagLogGroupRequest,
-    ) -> Result<(), SdkError<crate::error::UntagLogGroupError>> {
+    ) -> Result<crate::types::UntagLogGroupOutput, SdkError<crate::error::UntagLogGroupError>> {
         self.handle.call(111, input).await
     }
 
@@ -1741,7 +1807,7 @@ impl Client {
     pub async fn untag_resource(
         &self,
         input: crate::types::UntagResourceRequest,
-    ) -> Result<(), SdkError<crate::error::UntagResourceError>> {
+    ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(112, input).await
     }
 
@@ -1753,7 +1819,7 @@ impl Client {
     pub async fn update_anomaly(
         &self,
         input: crate::types::UpdateAnomalyRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateAnomalyError>> {
+    ) -> Result<crate::types::UpdateAnomalyOutput, SdkError<crate::error::UpdateAnomalyError>> {
         self.handle.call(113, input).await
     }
 
@@ -1772,7 +1838,10 @@ impl Client {
     pub async fn update_log_anomaly_detector(
         &self,
         input: crate::types::UpdateLogAnomalyDetectorRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateLogAnomalyDetectorError>> {
+    ) -> Result<
+        crate::types::UpdateLogAnomalyDetectorOutput,
+        SdkError<crate::error::UpdateLogAnomalyDetectorError>,
+    > {
         self.handle.call(115, input).await
     }
 

@@ -15,7 +15,7 @@ pub struct AccessDeniedException {}
 impl FromValue for AccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -768,6 +768,8 @@ impl IntoValue for AssociateSourceToS3TableIntegrationRequest {
 pub struct AssociateSourceToS3TableIntegrationResponse {
     /// The unique identifier for the association between the data source and S3 Table Integration.
     pub identifier: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AssociateSourceToS3TableIntegrationResponse {
@@ -922,6 +924,8 @@ pub struct CancelImportTaskResponse {
     pub creation_time: Option<i64>,
     /// The timestamp when the import task was cancelled, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub last_updated_time: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CancelImportTaskResponse {
@@ -1144,7 +1148,7 @@ pub struct ConflictException {}
 impl FromValue for ConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1317,6 +1321,8 @@ impl IntoValue for CreateDeliveryRequest {
 pub struct CreateDeliveryResponse {
     /// A structure that contains information about the delivery that you just created.
     pub delivery: Option<crate::types::Delivery>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDeliveryResponse {
@@ -1426,6 +1432,8 @@ impl IntoValue for CreateExportTaskRequest {
 pub struct CreateExportTaskResponse {
     /// The ID of the export task.
     pub task_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateExportTaskResponse {
@@ -1499,6 +1507,8 @@ pub struct CreateImportTaskResponse {
     pub import_destination_arn: Option<String>,
     /// The timestamp when the import task was created, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub creation_time: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateImportTaskResponse {
@@ -1617,6 +1627,8 @@ impl IntoValue for CreateLogAnomalyDetectorRequest {
 pub struct CreateLogAnomalyDetectorResponse {
     /// The ARN of the log anomaly detector that you just created.
     pub anomaly_detector_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateLogAnomalyDetectorResponse {
@@ -1820,6 +1832,8 @@ pub struct CreateLookupTableResponse {
     pub lookup_table_arn: Option<String>,
     /// The time when the lookup table was created, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub created_at: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateLookupTableResponse {
@@ -2002,6 +2016,8 @@ pub struct CreateScheduledQueryResponse {
     pub scheduled_query_arn: Option<String>,
     /// The current state of the scheduled query.
     pub state: Option<crate::types::ScheduledQueryState>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateScheduledQueryResponse {
@@ -2514,12 +2530,15 @@ impl IntoValue for DeleteIndexPolicyRequest {
 /// The `DeleteIndexPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIndexPolicyResponse {}
+pub struct DeleteIndexPolicyResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteIndexPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2562,12 +2581,15 @@ impl IntoValue for DeleteIntegrationRequest {
 /// The `DeleteIntegrationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIntegrationResponse {}
+pub struct DeleteIntegrationResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteIntegrationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2780,6 +2802,8 @@ impl IntoValue for DeleteQueryDefinitionRequest {
 pub struct DeleteQueryDefinitionResponse {
     /// A value of TRUE indicates that the operation succeeded. FALSE indicates that the operation failed.
     pub success: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteQueryDefinitionResponse {
@@ -2890,12 +2914,15 @@ impl IntoValue for DeleteScheduledQueryRequest {
 /// The `DeleteScheduledQueryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteScheduledQueryResponse {}
+pub struct DeleteScheduledQueryResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteScheduledQueryResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3758,6 +3785,8 @@ pub struct DescribeAccountPoliciesResponse {
     pub account_policies: Option<Vec<crate::types::AccountPolicy>>,
     /// The token to use when requesting the next set of items. The token expires after 24 hours.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAccountPoliciesResponse {
@@ -3858,6 +3887,8 @@ pub struct DescribeConfigurationTemplatesResponse {
     pub configuration_templates: Option<Vec<crate::types::ConfigurationTemplate>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeConfigurationTemplatesResponse {
@@ -3923,6 +3954,8 @@ pub struct DescribeDeliveriesResponse {
     pub deliveries: Option<Vec<crate::types::Delivery>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDeliveriesResponse {
@@ -3985,6 +4018,8 @@ pub struct DescribeDeliveryDestinationsResponse {
     pub delivery_destinations: Option<Vec<crate::types::DeliveryDestination>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDeliveryDestinationsResponse {
@@ -4047,6 +4082,8 @@ pub struct DescribeDeliverySourcesResponse {
     pub delivery_sources: Option<Vec<crate::types::DeliverySource>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDeliverySourcesResponse {
@@ -4120,6 +4157,8 @@ pub struct DescribeDestinationsResponse {
     pub destinations: Option<Vec<crate::types::Destination>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDestinationsResponse {
@@ -4201,6 +4240,8 @@ pub struct DescribeExportTasksResponse {
     pub export_tasks: Option<Vec<crate::types::ExportTask>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeExportTasksResponse {
@@ -4285,6 +4326,8 @@ pub struct DescribeFieldIndexesResponse {
     pub field_indexes: Option<Vec<crate::types::FieldIndex>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeFieldIndexesResponse {
@@ -4372,6 +4415,8 @@ pub struct DescribeImportTaskBatchesResponse {
     pub import_batches: Option<Vec<crate::types::ImportBatch>>,
     /// The token to use when requesting the next set of results. Not present if there are no additional results to retrieve.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeImportTaskBatchesResponse {
@@ -4473,6 +4518,8 @@ pub struct DescribeImportTasksResponse {
     pub imports: Option<Vec<crate::types::Import>>,
     /// The token to use when requesting the next set of results. Not present if there are no additional results to retrieve.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeImportTasksResponse {
@@ -4540,6 +4587,8 @@ pub struct DescribeIndexPoliciesResponse {
     pub index_policies: Option<Vec<crate::types::IndexPolicy>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeIndexPoliciesResponse {
@@ -4673,6 +4722,8 @@ pub struct DescribeLogGroupsResponse {
     pub log_groups: Option<Vec<crate::types::LogGroup>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeLogGroupsResponse {
@@ -4788,6 +4839,8 @@ pub struct DescribeLogStreamsResponse {
     pub log_streams: Option<Vec<crate::types::LogStream>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeLogStreamsResponse {
@@ -4861,6 +4914,8 @@ pub struct DescribeLookupTablesResponse {
     pub lookup_tables: Option<Vec<crate::types::LookupTable>>,
     /// The token to use when requesting the next set of items.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeLookupTablesResponse {
@@ -4958,6 +5013,8 @@ pub struct DescribeMetricFiltersResponse {
     pub metric_filters: Option<Vec<crate::types::MetricFilter>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMetricFiltersResponse {
@@ -5047,6 +5104,8 @@ pub struct DescribeQueriesResponse {
     pub queries: Option<Vec<crate::types::QueryInfo>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeQueriesResponse {
@@ -5128,6 +5187,8 @@ pub struct DescribeQueryDefinitionsResponse {
     pub query_definitions: Option<Vec<crate::types::QueryDefinition>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeQueryDefinitionsResponse {
@@ -5209,6 +5270,8 @@ pub struct DescribeResourcePoliciesResponse {
     pub resource_policies: Option<Vec<crate::types::ResourcePolicy>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeResourcePoliciesResponse {
@@ -5292,6 +5355,8 @@ pub struct DescribeSubscriptionFiltersResponse {
     pub subscription_filters: Option<Vec<crate::types::SubscriptionFilter>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeSubscriptionFiltersResponse {
@@ -5496,6 +5561,8 @@ impl IntoValue for DisassociateSourceFromS3TableIntegrationRequest {
 pub struct DisassociateSourceFromS3TableIntegrationResponse {
     /// The unique identifier of the association that was removed.
     pub identifier: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DisassociateSourceFromS3TableIntegrationResponse {
@@ -6520,6 +6587,8 @@ pub struct FilterLogEventsResponse {
     ///
     /// If the results don't include a `nextToken`, then pagination is finished.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl FilterLogEventsResponse {
@@ -6718,6 +6787,8 @@ pub struct GetDataProtectionPolicyResponse {
     pub policy_document: Option<String>,
     /// The date and time that this policy was most recently updated.
     pub last_updated_time: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDataProtectionPolicyResponse {
@@ -6779,6 +6850,8 @@ impl IntoValue for GetDeliveryDestinationPolicyRequest {
 pub struct GetDeliveryDestinationPolicyResponse {
     /// The IAM policy for this delivery destination.
     pub policy: Option<crate::types::Policy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDeliveryDestinationPolicyResponse {
@@ -6828,6 +6901,8 @@ impl IntoValue for GetDeliveryDestinationRequest {
 pub struct GetDeliveryDestinationResponse {
     /// A structure containing information about the delivery destination.
     pub delivery_destination: Option<crate::types::DeliveryDestination>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDeliveryDestinationResponse {
@@ -6877,6 +6952,8 @@ impl IntoValue for GetDeliveryRequest {
 pub struct GetDeliveryResponse {
     /// A structure that contains information about the delivery.
     pub delivery: Option<crate::types::Delivery>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDeliveryResponse {
@@ -6926,6 +7003,8 @@ impl IntoValue for GetDeliverySourceRequest {
 pub struct GetDeliverySourceResponse {
     /// A structure containing information about the delivery source.
     pub delivery_source: Option<crate::types::DeliverySource>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDeliverySourceResponse {
@@ -6981,6 +7060,8 @@ pub struct GetIntegrationResponse {
     pub integration_status: Option<crate::types::IntegrationStatus>,
     /// A structure that contains information about the integration configuration. For an integration with OpenSearch Service, this includes information about OpenSearch Service resources such as the collection, the workspace, and policies.
     pub integration_details: Option<crate::types::IntegrationDetails>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetIntegrationResponse {
@@ -7064,6 +7145,8 @@ pub struct GetLogAnomalyDetectorResponse {
     pub last_modified_time_stamp: Option<i64>,
     /// The number of days used as the life cycle of anomalies. After this time, anomalies are automatically baselined and the anomaly detector model will treat new occurrences of similar event as normal.
     pub anomaly_visibility_time: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLogAnomalyDetectorResponse {
@@ -7247,6 +7330,8 @@ pub struct GetLogEventsResponse {
     pub next_forward_token: Option<String>,
     /// The token for the next set of items in the backward direction. The token expires after 24 hours. This token is not null. If you have reached the end of the stream, it returns the same token you passed in.
     pub next_backward_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLogEventsResponse {
@@ -7320,6 +7405,8 @@ impl IntoValue for GetLogFieldsRequest {
 pub struct GetLogFieldsResponse {
     /// The list of log fields for the specified data source, including field names and their data types.
     pub log_fields: Option<Vec<crate::types::LogFieldsListItem>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLogFieldsResponse {
@@ -7391,6 +7478,8 @@ impl IntoValue for GetLogGroupFieldsRequest {
 pub struct GetLogGroupFieldsResponse {
     /// The array of fields found in the query. Each object in the array contains the name of the field, along with the percentage of time it appeared in the log events that were queried.
     pub log_group_fields: Option<Vec<crate::types::LogGroupField>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLogGroupFieldsResponse {
@@ -7451,6 +7540,8 @@ pub struct GetLogObjectResponse {
     /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
     pub field_stream:
         Option<myaws_core::eventstream::EventReceiver<crate::types::GetLogObjectResponseStream>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLogObjectResponse {
@@ -7553,6 +7644,8 @@ impl IntoValue for GetLogRecordRequest {
 pub struct GetLogRecordResponse {
     /// The requested log event, as a JSON string.
     pub log_record: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLogRecordResponse {
@@ -7614,6 +7707,8 @@ pub struct GetLookupTableResponse {
     pub last_updated_time: Option<i64>,
     /// The ARN of the KMS key used to encrypt the lookup table data, if applicable.
     pub kms_key_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLookupTableResponse {
@@ -7731,6 +7826,8 @@ pub struct GetQueryResultsResponse {
     pub encryption_key: Option<String>,
     /// If there are more log events remaining in the results, the response includes a `nextToken`. You can use this token in a subsequent `GetQueryResults` request to get the next set of results. You can retrieve up to 100,000 log event results from a query by paginating with this token. This is only supported for Logs Insights QL and is currently not supported for PPL and SQL query languages.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetQueryResultsResponse {
@@ -7862,6 +7959,8 @@ pub struct GetScheduledQueryHistoryResponse {
     pub trigger_history: Option<Vec<crate::types::TriggerHistoryRecord>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetScheduledQueryHistoryResponse {
@@ -7967,6 +8066,8 @@ pub struct GetScheduledQueryResponse {
     pub creation_time: Option<i64>,
     /// The timestamp when the scheduled query was last updated.
     pub last_updated_time: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetScheduledQueryResponse {
@@ -8125,6 +8226,8 @@ pub struct GetStorageTierPolicyResponse {
     pub storage_tier: Option<crate::types::StorageTier>,
     /// The time when the storage tier policy was last updated, expressed as the number of milliseconds after `January 1, 1970 00:00:00 UTC`.
     pub last_updated_time: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetStorageTierPolicyResponse {
@@ -8186,6 +8289,8 @@ pub struct GetTransformerResponse {
     pub last_modified_time: Option<i64>,
     /// This sructure contains the configuration of the requested transformer.
     pub transformer_config: Option<Vec<crate::types::Processor>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetTransformerResponse {
@@ -9212,7 +9317,7 @@ pub struct InternalServerException {}
 impl FromValue for InternalServerException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9249,7 +9354,7 @@ pub struct InvalidOperationException {}
 impl FromValue for InvalidOperationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9261,7 +9366,7 @@ pub struct InvalidParameterException {}
 impl FromValue for InvalidParameterException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9300,7 +9405,7 @@ pub struct LimitExceededException {}
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9486,6 +9591,8 @@ pub struct ListAggregateLogGroupSummariesResponse {
     pub aggregate_log_group_summaries: Option<Vec<crate::types::AggregateLogGroupSummary>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAggregateLogGroupSummariesResponse {
@@ -9570,6 +9677,8 @@ pub struct ListAnomaliesResponse {
     pub anomalies: Option<Vec<crate::types::Anomaly>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAnomaliesResponse {
@@ -9641,6 +9750,8 @@ impl IntoValue for ListIntegrationsRequest {
 pub struct ListIntegrationsResponse {
     /// An array, where each object in the array contains information about one CloudWatch Logs integration in this account.
     pub integration_summaries: Option<Vec<crate::types::IntegrationSummary>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListIntegrationsResponse {
@@ -9708,6 +9819,8 @@ pub struct ListLogAnomalyDetectorsResponse {
     pub anomaly_detectors: Option<Vec<crate::types::AnomalyDetector>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListLogAnomalyDetectorsResponse {
@@ -9783,6 +9896,8 @@ pub struct ListLogGroupsForQueryResponse {
     pub log_group_identifiers: Option<Vec<String>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListLogGroupsForQueryResponse {
@@ -9914,6 +10029,8 @@ pub struct ListLogGroupsResponse {
     pub log_groups: Option<Vec<crate::types::LogGroupSummary>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListLogGroupsResponse {
@@ -9995,6 +10112,8 @@ pub struct ListScheduledQueriesResponse {
     pub next_token: Option<String>,
     /// An array of scheduled query summary information.
     pub scheduled_queries: Option<Vec<crate::types::ScheduledQuerySummary>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListScheduledQueriesResponse {
@@ -10070,6 +10189,8 @@ pub struct ListSourcesForS3TableIntegrationResponse {
     pub sources: Option<Vec<crate::types::S3TableIntegrationSource>>,
     /// The `nextToken` member.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSourcesForS3TableIntegrationResponse {
@@ -10151,6 +10272,8 @@ pub struct ListSyslogConfigurationsResponse {
     pub syslog_configurations: Option<Vec<crate::types::SyslogConfiguration>>,
     /// The token for the next set of items to return. The token expires after 24 hours.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSyslogConfigurationsResponse {
@@ -10212,6 +10335,8 @@ impl IntoValue for ListTagsForResourceRequest {
 pub struct ListTagsForResourceResponse {
     /// The list of tags associated with the requested resource.&gt;
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForResourceResponse {
@@ -10261,6 +10386,8 @@ impl IntoValue for ListTagsLogGroupRequest {
 pub struct ListTagsLogGroupResponse {
     /// The tags for the log group.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsLogGroupResponse {
@@ -12197,7 +12324,7 @@ pub struct OperationAbortedException {}
 impl FromValue for OperationAbortedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13411,6 +13538,8 @@ impl IntoValue for PutAccountPolicyRequest {
 pub struct PutAccountPolicyResponse {
     /// The account policy that you created.
     pub account_policy: Option<crate::types::AccountPolicy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutAccountPolicyResponse {
@@ -13537,6 +13666,8 @@ pub struct PutDataProtectionPolicyResponse {
     pub policy_document: Option<String>,
     /// The date and time that this policy was most recently updated.
     pub last_updated_time: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutDataProtectionPolicyResponse {
@@ -13610,6 +13741,8 @@ impl IntoValue for PutDeliveryDestinationPolicyRequest {
 pub struct PutDeliveryDestinationPolicyResponse {
     /// The contents of the policy that you just created.
     pub policy: Option<crate::types::Policy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutDeliveryDestinationPolicyResponse {
@@ -13710,6 +13843,8 @@ impl IntoValue for PutDeliveryDestinationRequest {
 pub struct PutDeliveryDestinationResponse {
     /// A structure containing information about the delivery destination that you just created or updated.
     pub delivery_destination: Option<crate::types::DeliveryDestination>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutDeliveryDestinationResponse {
@@ -13832,6 +13967,8 @@ impl IntoValue for PutDeliverySourceRequest {
 pub struct PutDeliverySourceResponse {
     /// A structure containing information about the delivery source that was just created or updated.
     pub delivery_source: Option<crate::types::DeliverySource>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutDeliverySourceResponse {
@@ -13959,6 +14096,8 @@ impl IntoValue for PutDestinationRequest {
 pub struct PutDestinationResponse {
     /// The destination.
     pub destination: Option<crate::types::Destination>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutDestinationResponse {
@@ -14026,6 +14165,8 @@ impl IntoValue for PutIndexPolicyRequest {
 pub struct PutIndexPolicyResponse {
     /// The index policy that you just created or updated.
     pub index_policy: Option<crate::types::IndexPolicy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutIndexPolicyResponse {
@@ -14101,6 +14242,8 @@ pub struct PutIntegrationResponse {
     ///
     /// After you create an integration, it takes a few minutes to complete. During this time, you'll see the status as `PROVISIONING`.
     pub integration_status: Option<crate::types::IntegrationStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutIntegrationResponse {
@@ -14206,6 +14349,8 @@ pub struct PutLogEventsResponse {
     ///
     /// When the entity is rejected, the events may still be accepted.
     pub rejected_entity_info: Option<crate::types::RejectedEntityInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutLogEventsResponse {
@@ -14456,6 +14601,8 @@ impl IntoValue for PutQueryDefinitionRequest {
 pub struct PutQueryDefinitionResponse {
     /// The ID of the query definition.
     pub query_definition_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutQueryDefinitionResponse {
@@ -14539,6 +14686,8 @@ pub struct PutResourcePolicyResponse {
     pub resource_policy: Option<crate::types::ResourcePolicy>,
     /// The revision ID of the created or updated resource policy. Only returned for resource-scoped policies.
     pub revision_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutResourcePolicyResponse {
@@ -14632,6 +14781,8 @@ pub struct PutStorageTierPolicyResponse {
     pub storage_tier: Option<crate::types::StorageTier>,
     /// The time when the storage tier policy was last updated, expressed as the number of milliseconds after `January 1, 1970 00:00:00 UTC`.
     pub last_updated_time: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutStorageTierPolicyResponse {
@@ -15559,7 +15710,7 @@ pub struct ResourceAlreadyExistsException {}
 impl FromValue for ResourceAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15598,7 +15749,7 @@ pub struct ResourceNotFoundException {}
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -16510,7 +16661,7 @@ pub struct ServiceQuotaExceededException {}
 impl FromValue for ServiceQuotaExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -16522,7 +16673,7 @@ pub struct ServiceUnavailableException {}
 impl FromValue for ServiceUnavailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -16933,6 +17084,8 @@ pub struct StartLiveTailResponse {
     /// An object that includes the stream returned by your request. It can include both log events and exceptions.
     pub response_stream:
         Option<myaws_core::eventstream::EventReceiver<crate::types::StartLiveTailResponseStream>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartLiveTailResponse {
@@ -17098,6 +17251,8 @@ impl IntoValue for StartQueryRequest {
 pub struct StartQueryResponse {
     /// The unique ID of the query.
     pub query_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartQueryResponse {
@@ -17227,6 +17382,8 @@ impl IntoValue for StopQueryRequest {
 pub struct StopQueryResponse {
     /// This is true if the query was stopped by the `StopQuery` operation.
     pub success: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StopQueryResponse {
@@ -18052,6 +18209,8 @@ impl IntoValue for TestMetricFilterRequest {
 pub struct TestMetricFilterResponse {
     /// The matched events.
     pub matches: Option<Vec<crate::types::MetricFilterMatchRecord>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TestMetricFilterResponse {
@@ -18113,6 +18272,8 @@ impl IntoValue for TestTransformerRequest {
 pub struct TestTransformerResponse {
     /// An array where each member of the array includes both the original version and the transformed version of one of the log events that you input.
     pub transformed_logs: Option<Vec<crate::types::TransformedLogRecord>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TestTransformerResponse {
@@ -18140,7 +18301,7 @@ pub struct ThrottlingException {}
 impl FromValue for ThrottlingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -18480,7 +18641,7 @@ pub struct UnrecognizedClientException {}
 impl FromValue for UnrecognizedClientException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -18686,12 +18847,15 @@ impl IntoValue for UpdateDeliveryConfigurationRequest {
 /// The `UpdateDeliveryConfigurationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateDeliveryConfigurationResponse {}
+pub struct UpdateDeliveryConfigurationResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UpdateDeliveryConfigurationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -18828,6 +18992,8 @@ pub struct UpdateLookupTableResponse {
     pub lookup_table_arn: Option<String>,
     /// The time when the lookup table was last updated, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub last_updated_time: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateLookupTableResponse {
@@ -19038,6 +19204,8 @@ pub struct UpdateScheduledQueryResponse {
     pub creation_time: Option<i64>,
     /// The timestamp when the scheduled query was last updated.
     pub last_updated_time: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateScheduledQueryResponse {
@@ -19220,6 +19388,631 @@ pub struct ValidationException {}
 impl FromValue for ValidationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
+
+/// The output of `AssociateKmsKey`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateKmsKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AssociateKmsKeyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CancelExportTask`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelExportTaskOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CancelExportTaskOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CreateLogGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLogGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateLogGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CreateLogStream`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLogStreamOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateLogStreamOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccountPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccountPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccountPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDataProtectionPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDataProtectionPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDataProtectionPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDeliveryDestination`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDeliveryDestinationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDeliveryDestinationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDeliveryDestinationPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDeliveryDestinationPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDeliveryDestinationPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDelivery`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDeliveryOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDeliveryOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDeliverySource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDeliverySourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDeliverySourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDestination`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDestinationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDestinationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteLogAnomalyDetector`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLogAnomalyDetectorOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteLogAnomalyDetectorOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteLogGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLogGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteLogGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteLogStream`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLogStreamOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteLogStreamOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteLookupTable`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLookupTableOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteLookupTableOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteMetricFilter`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMetricFilterOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteMetricFilterOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteResourcePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourcePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteResourcePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteRetentionPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRetentionPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteRetentionPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteSubscriptionFilter`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSubscriptionFilterOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteSubscriptionFilterOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteSyslogConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSyslogConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteSyslogConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteTransformer`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransformerOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteTransformerOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DisassociateKmsKey`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateKmsKeyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DisassociateKmsKeyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBearerTokenAuthentication`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBearerTokenAuthenticationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBearerTokenAuthenticationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutDestinationPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutDestinationPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutDestinationPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutLogGroupDeletionProtection`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutLogGroupDeletionProtectionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutLogGroupDeletionProtectionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutMetricFilter`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutMetricFilterOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutMetricFilterOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutRetentionPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutRetentionPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutRetentionPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutSubscriptionFilter`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutSubscriptionFilterOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutSubscriptionFilterOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutSyslogConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutSyslogConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutSyslogConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutTransformer`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutTransformerOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutTransformerOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagLogGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagLogGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagLogGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagLogGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagLogGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagLogGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateAnomaly`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAnomalyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateAnomalyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateLogAnomalyDetector`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateLogAnomalyDetectorOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateLogAnomalyDetectorOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AssociateKmsKeyOutput,
+    AssociateSourceToS3TableIntegrationResponse,
+    CancelExportTaskOutput,
+    CancelImportTaskResponse,
+    CreateDeliveryResponse,
+    CreateExportTaskResponse,
+    CreateImportTaskResponse,
+    CreateLogAnomalyDetectorResponse,
+    CreateLogGroupOutput,
+    CreateLogStreamOutput,
+    CreateLookupTableResponse,
+    CreateScheduledQueryResponse,
+    DeleteAccountPolicyOutput,
+    DeleteDataProtectionPolicyOutput,
+    DeleteDeliveryDestinationOutput,
+    DeleteDeliveryDestinationPolicyOutput,
+    DeleteDeliveryOutput,
+    DeleteDeliverySourceOutput,
+    DeleteDestinationOutput,
+    DeleteIndexPolicyResponse,
+    DeleteIntegrationResponse,
+    DeleteLogAnomalyDetectorOutput,
+    DeleteLogGroupOutput,
+    DeleteLogStreamOutput,
+    DeleteLookupTableOutput,
+    DeleteMetricFilterOutput,
+    DeleteQueryDefinitionResponse,
+    DeleteResourcePolicyOutput,
+    DeleteRetentionPolicyOutput,
+    DeleteScheduledQueryResponse,
+    DeleteSubscriptionFilterOutput,
+    DeleteSyslogConfigurationOutput,
+    DeleteTransformerOutput,
+    DescribeAccountPoliciesResponse,
+    DescribeConfigurationTemplatesResponse,
+    DescribeDeliveriesResponse,
+    DescribeDeliveryDestinationsResponse,
+    DescribeDeliverySourcesResponse,
+    DescribeDestinationsResponse,
+    DescribeExportTasksResponse,
+    DescribeFieldIndexesResponse,
+    DescribeImportTaskBatchesResponse,
+    DescribeImportTasksResponse,
+    DescribeIndexPoliciesResponse,
+    DescribeLogGroupsResponse,
+    DescribeLogStreamsResponse,
+    DescribeLookupTablesResponse,
+    DescribeMetricFiltersResponse,
+    DescribeQueriesResponse,
+    DescribeQueryDefinitionsResponse,
+    DescribeResourcePoliciesResponse,
+    DescribeSubscriptionFiltersResponse,
+    DisassociateKmsKeyOutput,
+    DisassociateSourceFromS3TableIntegrationResponse,
+    FilterLogEventsResponse,
+    GetDataProtectionPolicyResponse,
+    GetDeliveryDestinationPolicyResponse,
+    GetDeliveryDestinationResponse,
+    GetDeliveryResponse,
+    GetDeliverySourceResponse,
+    GetIntegrationResponse,
+    GetLogAnomalyDetectorResponse,
+    GetLogEventsResponse,
+    GetLogFieldsResponse,
+    GetLogGroupFieldsResponse,
+    GetLogObjectResponse,
+    GetLogRecordResponse,
+    GetLookupTableResponse,
+    GetQueryResultsResponse,
+    GetScheduledQueryHistoryResponse,
+    GetScheduledQueryResponse,
+    GetStorageTierPolicyResponse,
+    GetTransformerResponse,
+    ListAggregateLogGroupSummariesResponse,
+    ListAnomaliesResponse,
+    ListIntegrationsResponse,
+    ListLogAnomalyDetectorsResponse,
+    ListLogGroupsForQueryResponse,
+    ListLogGroupsResponse,
+    ListScheduledQueriesResponse,
+    ListSourcesForS3TableIntegrationResponse,
+    ListSyslogConfigurationsResponse,
+    ListTagsForResourceResponse,
+    ListTagsLogGroupResponse,
+    PutAccountPolicyResponse,
+    PutBearerTokenAuthenticationOutput,
+    PutDataProtectionPolicyResponse,
+    PutDeliveryDestinationPolicyResponse,
+    PutDeliveryDestinationResponse,
+    PutDeliverySourceResponse,
+    PutDestinationPolicyOutput,
+    PutDestinationResponse,
+    PutIndexPolicyResponse,
+    PutIntegrationResponse,
+    PutLogEventsResponse,
+    PutLogGroupDeletionProtectionOutput,
+    PutMetricFilterOutput,
+    PutQueryDefinitionResponse,
+    PutResourcePolicyResponse,
+    PutRetentionPolicyOutput,
+    PutStorageTierPolicyResponse,
+    PutSubscriptionFilterOutput,
+    PutSyslogConfigurationOutput,
+    PutTransformerOutput,
+    StartLiveTailResponse,
+    StartQueryResponse,
+    StopQueryResponse,
+    TagLogGroupOutput,
+    TagResourceOutput,
+    TestMetricFilterResponse,
+    TestTransformerResponse,
+    UntagLogGroupOutput,
+    UntagResourceOutput,
+    UpdateAnomalyOutput,
+    UpdateDeliveryConfigurationResponse,
+    UpdateLogAnomalyDetectorOutput,
+    UpdateLookupTableResponse,
+    UpdateScheduledQueryResponse,
+);

@@ -61,6 +61,8 @@ pub struct AddTagsOutput {
     pub resource_id: Option<String>,
     /// The type of the ML object that was tagged.
     pub resource_type: Option<crate::types::TaggableResourceType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AddTagsOutput {
@@ -505,6 +507,8 @@ impl IntoValue for CreateBatchPredictionInput {
 pub struct CreateBatchPredictionOutput {
     /// A user-supplied ID that uniquely identifies the `BatchPrediction`. This value is identical to the value of the `BatchPredictionId` in the request.
     pub batch_prediction_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateBatchPredictionOutput {
@@ -609,6 +613,8 @@ impl IntoValue for CreateDataSourceFromRDSInput {
 pub struct CreateDataSourceFromRDSOutput {
     /// A user-supplied ID that uniquely identifies the datasource. This value should be identical to the value of the `DataSourceID` in the request.
     pub data_source_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDataSourceFromRDSOutput {
@@ -713,6 +719,8 @@ impl IntoValue for CreateDataSourceFromRedshiftInput {
 pub struct CreateDataSourceFromRedshiftOutput {
     /// A user-supplied ID that uniquely identifies the datasource. This value should be identical to the value of the `DataSourceID` in the request.
     pub data_source_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDataSourceFromRedshiftOutput {
@@ -797,6 +805,8 @@ impl IntoValue for CreateDataSourceFromS3Input {
 pub struct CreateDataSourceFromS3Output {
     /// A user-supplied ID that uniquely identifies the `DataSource`. This value should be identical to the value of the `DataSourceID` in the request.
     pub data_source_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDataSourceFromS3Output {
@@ -880,6 +890,8 @@ impl IntoValue for CreateEvaluationInput {
 pub struct CreateEvaluationOutput {
     /// The user-supplied ID that uniquely identifies the `Evaluation`. This value should be identical to the value of the `EvaluationId` in the request.
     pub evaluation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateEvaluationOutput {
@@ -999,6 +1011,8 @@ impl IntoValue for CreateMLModelInput {
 pub struct CreateMLModelOutput {
     /// A user-supplied ID that uniquely identifies the `MLModel`. This value should be identical to the value of the `MLModelId` in the request.
     pub ml_model_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateMLModelOutput {
@@ -1054,6 +1068,8 @@ pub struct CreateRealtimeEndpointOutput {
     pub ml_model_id: Option<String>,
     /// The endpoint information of the `MLModel`
     pub realtime_endpoint_info: Option<crate::types::RealtimeEndpointInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateRealtimeEndpointOutput {
@@ -1387,6 +1403,8 @@ impl IntoValue for DeleteBatchPredictionInput {
 pub struct DeleteBatchPredictionOutput {
     /// A user-supplied ID that uniquely identifies the `BatchPrediction`. This value should be identical to the value of the `BatchPredictionID` in the request.
     pub batch_prediction_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteBatchPredictionOutput {
@@ -1436,6 +1454,8 @@ impl IntoValue for DeleteDataSourceInput {
 pub struct DeleteDataSourceOutput {
     /// A user-supplied ID that uniquely identifies the `DataSource`. This value should be identical to the value of the `DataSourceID` in the request.
     pub data_source_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDataSourceOutput {
@@ -1487,6 +1507,8 @@ impl IntoValue for DeleteEvaluationInput {
 pub struct DeleteEvaluationOutput {
     /// A user-supplied ID that uniquely identifies the `Evaluation`. This value should be identical to the value of the `EvaluationId` in the request.
     pub evaluation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteEvaluationOutput {
@@ -1538,6 +1560,8 @@ impl IntoValue for DeleteMLModelInput {
 pub struct DeleteMLModelOutput {
     /// A user-supplied ID that uniquely identifies the `MLModel`. This value should be identical to the value of the `MLModelID` in the request.
     pub ml_model_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteMLModelOutput {
@@ -1591,6 +1615,8 @@ pub struct DeleteRealtimeEndpointOutput {
     pub ml_model_id: Option<String>,
     /// The endpoint information of the `MLModel`
     pub realtime_endpoint_info: Option<crate::types::RealtimeEndpointInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteRealtimeEndpointOutput {
@@ -1670,6 +1696,8 @@ pub struct DeleteTagsOutput {
     pub resource_id: Option<String>,
     /// The type of the ML object from which tags were deleted.
     pub resource_type: Option<crate::types::TaggableResourceType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteTagsOutput {
@@ -1829,6 +1857,8 @@ pub struct DescribeBatchPredictionsOutput {
     pub results: Option<Vec<crate::types::BatchPrediction>>,
     /// The ID of the next page in the paginated results that indicates at least one more page follows.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeBatchPredictionsOutput {
@@ -1986,6 +2016,8 @@ pub struct DescribeDataSourcesOutput {
     pub results: Option<Vec<crate::types::DataSource>>,
     /// An ID of the next page in the paginated results that indicates at least one more page follows.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDataSourcesOutput {
@@ -2145,6 +2177,8 @@ pub struct DescribeEvaluationsOutput {
     pub results: Option<Vec<crate::types::Evaluation>>,
     /// The ID of the next page in the paginated results that indicates at least one more page follows.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeEvaluationsOutput {
@@ -2306,6 +2340,8 @@ pub struct DescribeMLModelsOutput {
     pub results: Option<Vec<crate::types::MLModel>>,
     /// The ID of the next page in the paginated results that indicates at least one more page follows.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMLModelsOutput {
@@ -2377,6 +2413,8 @@ pub struct DescribeTagsOutput {
     pub resource_type: Option<crate::types::TaggableResourceType>,
     /// A list of tags associated with the ML object.
     pub tags: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeTagsOutput {
@@ -2910,6 +2948,8 @@ pub struct GetBatchPredictionOutput {
     pub total_record_count: Option<i64>,
     /// The number of invalid records that Amazon Machine Learning saw while processing the `BatchPrediction`.
     pub invalid_record_count: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBatchPredictionOutput {
@@ -3115,6 +3155,8 @@ pub struct GetDataSourceOutput {
     ///
     /// **Note:** This parameter is provided as part of the verbose format.
     pub data_source_schema: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDataSourceOutput {
@@ -3318,6 +3360,8 @@ pub struct GetEvaluationOutput {
     pub finished_at: Option<myaws_core::DateTime>,
     /// The epoch time when Amazon Machine Learning marked the `Evaluation` as `INPROGRESS`. `StartedAt` isn't available if the `Evaluation` is in the `PENDING` state.
     pub started_at: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetEvaluationOutput {
@@ -3529,6 +3573,8 @@ pub struct GetMLModelOutput {
     ///
     /// **Note:** This parameter is provided as part of the verbose format.
     pub schema: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMLModelOutput {
@@ -4298,6 +4344,8 @@ impl IntoValue for PredictInput {
 pub struct PredictOutput {
     /// The `Prediction` member.
     pub prediction: Option<crate::types::Prediction>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PredictOutput {
@@ -5471,6 +5519,8 @@ impl IntoValue for UpdateBatchPredictionInput {
 pub struct UpdateBatchPredictionOutput {
     /// The ID assigned to the `BatchPrediction` during creation. This value should be identical to the value of the `BatchPredictionId` in the request.
     pub batch_prediction_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateBatchPredictionOutput {
@@ -5534,6 +5584,8 @@ impl IntoValue for UpdateDataSourceInput {
 pub struct UpdateDataSourceOutput {
     /// The ID assigned to the `DataSource` during creation. This value should be identical to the value of the `DataSourceID` in the request.
     pub data_source_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateDataSourceOutput {
@@ -5597,6 +5649,8 @@ impl IntoValue for UpdateEvaluationInput {
 pub struct UpdateEvaluationOutput {
     /// The ID assigned to the `Evaluation` during creation. This value should be identical to the value of the `Evaluation` in the request.
     pub evaluation_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateEvaluationOutput {
@@ -5668,6 +5722,8 @@ impl IntoValue for UpdateMLModelInput {
 pub struct UpdateMLModelOutput {
     /// The ID assigned to the `MLModel` during creation. This value should be identical to the value of the `MLModelID` in the request.
     pub ml_model_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateMLModelOutput {
@@ -5686,3 +5742,34 @@ impl FromValue for UpdateMLModelOutput {
         Ok(out)
     }
 }
+
+myaws_core::with_response_metadata!(
+    AddTagsOutput,
+    CreateBatchPredictionOutput,
+    CreateDataSourceFromRDSOutput,
+    CreateDataSourceFromRedshiftOutput,
+    CreateDataSourceFromS3Output,
+    CreateEvaluationOutput,
+    CreateMLModelOutput,
+    CreateRealtimeEndpointOutput,
+    DeleteBatchPredictionOutput,
+    DeleteDataSourceOutput,
+    DeleteEvaluationOutput,
+    DeleteMLModelOutput,
+    DeleteRealtimeEndpointOutput,
+    DeleteTagsOutput,
+    DescribeBatchPredictionsOutput,
+    DescribeDataSourcesOutput,
+    DescribeEvaluationsOutput,
+    DescribeMLModelsOutput,
+    DescribeTagsOutput,
+    GetBatchPredictionOutput,
+    GetDataSourceOutput,
+    GetEvaluationOutput,
+    GetMLModelOutput,
+    PredictOutput,
+    UpdateBatchPredictionOutput,
+    UpdateDataSourceOutput,
+    UpdateEvaluationOutput,
+    UpdateMLModelOutput,
+);

@@ -57,7 +57,10 @@ impl Client {
     pub async fn add_role_to_db_cluster(
         &self,
         input: crate::types::AddRoleToDBClusterMessage,
-    ) -> Result<(), SdkError<crate::error::AddRoleToDBClusterError>> {
+    ) -> Result<
+        crate::types::AddRoleToDBClusterOutput,
+        SdkError<crate::error::AddRoleToDBClusterError>,
+    > {
         self.handle.call(0, input).await
     }
 
@@ -76,7 +79,8 @@ impl Client {
     pub async fn add_tags_to_resource(
         &self,
         input: crate::types::AddTagsToResourceMessage,
-    ) -> Result<(), SdkError<crate::error::AddTagsToResourceError>> {
+    ) -> Result<crate::types::AddTagsToResourceOutput, SdkError<crate::error::AddTagsToResourceError>>
+    {
         self.handle.call(2, input).await
     }
 
@@ -267,7 +271,10 @@ impl Client {
     pub async fn delete_db_cluster_parameter_group(
         &self,
         input: crate::types::DeleteDBClusterParameterGroupMessage,
-    ) -> Result<(), SdkError<crate::error::DeleteDBClusterParameterGroupError>> {
+    ) -> Result<
+        crate::types::DeleteDBClusterParameterGroupOutput,
+        SdkError<crate::error::DeleteDBClusterParameterGroupError>,
+    > {
         self.handle.call(18, input).await
     }
 
@@ -303,7 +310,10 @@ impl Client {
     pub async fn delete_db_parameter_group(
         &self,
         input: crate::types::DeleteDBParameterGroupMessage,
-    ) -> Result<(), SdkError<crate::error::DeleteDBParameterGroupError>> {
+    ) -> Result<
+        crate::types::DeleteDBParameterGroupOutput,
+        SdkError<crate::error::DeleteDBParameterGroupError>,
+    > {
         self.handle.call(21, input).await
     }
 
@@ -313,7 +323,10 @@ impl Client {
     pub async fn delete_db_subnet_group(
         &self,
         input: crate::types::DeleteDBSubnetGroupMessage,
-    ) -> Result<(), SdkError<crate::error::DeleteDBSubnetGroupError>> {
+    ) -> Result<
+        crate::types::DeleteDBSubnetGroupOutput,
+        SdkError<crate::error::DeleteDBSubnetGroupError>,
+    > {
         self.handle.call(22, input).await
     }
 
@@ -749,7 +762,10 @@ impl Client {
     pub async fn remove_role_from_db_cluster(
         &self,
         input: crate::types::RemoveRoleFromDBClusterMessage,
-    ) -> Result<(), SdkError<crate::error::RemoveRoleFromDBClusterError>> {
+    ) -> Result<
+        crate::types::RemoveRoleFromDBClusterOutput,
+        SdkError<crate::error::RemoveRoleFromDBClusterError>,
+    > {
         self.handle.call(60, input).await
     }
 
@@ -768,7 +784,10 @@ impl Client {
     pub async fn remove_tags_from_resource(
         &self,
         input: crate::types::RemoveTagsFromResourceMessage,
-    ) -> Result<(), SdkError<crate::error::RemoveTagsFromResourceError>> {
+    ) -> Result<
+        crate::types::RemoveTagsFromResourceOutput,
+        SdkError<crate::error::RemoveTagsFromResourceError>,
+    > {
         self.handle.call(62, input).await
     }
 

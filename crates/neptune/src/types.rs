@@ -100,6 +100,8 @@ impl IntoValue for AddSourceIdentifierToSubscriptionMessage {
 pub struct AddSourceIdentifierToSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AddSourceIdentifierToSubscriptionResult {
@@ -292,6 +294,8 @@ pub struct ApplyPendingMaintenanceActionResult {
     /// The `ResourcePendingMaintenanceActions` member.
     pub resource_pending_maintenance_actions:
         Option<crate::types::ResourcePendingMaintenanceActions>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ApplyPendingMaintenanceActionResult {
@@ -324,7 +328,7 @@ pub struct AuthorizationNotFoundFault {}
 impl FromValue for AuthorizationNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -361,7 +365,7 @@ pub struct CertificateNotFoundFault {}
 impl FromValue for CertificateNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -618,6 +622,8 @@ impl IntoValue for CopyDBClusterParameterGroupMessage {
 pub struct CopyDBClusterParameterGroupResult {
     /// The `DBClusterParameterGroup` member.
     pub db_cluster_parameter_group: Option<crate::types::DBClusterParameterGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CopyDBClusterParameterGroupResult {
@@ -745,6 +751,8 @@ impl IntoValue for CopyDBClusterSnapshotMessage {
 pub struct CopyDBClusterSnapshotResult {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CopyDBClusterSnapshotResult {
@@ -839,6 +847,8 @@ impl IntoValue for CopyDBParameterGroupMessage {
 pub struct CopyDBParameterGroupResult {
     /// The `DBParameterGroup` member.
     pub db_parameter_group: Option<crate::types::DBParameterGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CopyDBParameterGroupResult {
@@ -959,6 +969,8 @@ pub struct CreateDBClusterEndpointOutput {
     pub excluded_members: Option<Vec<String>>,
     /// The Amazon Resource Name (ARN) for the endpoint.
     pub db_cluster_endpoint_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBClusterEndpointOutput {
@@ -1432,6 +1444,8 @@ impl IntoValue for CreateDBClusterParameterGroupMessage {
 pub struct CreateDBClusterParameterGroupResult {
     /// The `DBClusterParameterGroup` member.
     pub db_cluster_parameter_group: Option<crate::types::DBClusterParameterGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBClusterParameterGroupResult {
@@ -1460,6 +1474,8 @@ impl FromValue for CreateDBClusterParameterGroupResult {
 pub struct CreateDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBClusterResult {
@@ -1543,6 +1559,8 @@ impl IntoValue for CreateDBClusterSnapshotMessage {
 pub struct CreateDBClusterSnapshotResult {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBClusterSnapshotResult {
@@ -2099,6 +2117,8 @@ impl IntoValue for CreateDBInstanceMessage {
 pub struct CreateDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBInstanceResult {
@@ -2186,6 +2206,8 @@ impl IntoValue for CreateDBParameterGroupMessage {
 pub struct CreateDBParameterGroupResult {
     /// The `DBParameterGroup` member.
     pub db_parameter_group: Option<crate::types::DBParameterGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBParameterGroupResult {
@@ -2269,6 +2291,8 @@ impl IntoValue for CreateDBSubnetGroupMessage {
 pub struct CreateDBSubnetGroupResult {
     /// The `DBSubnetGroup` member.
     pub db_subnet_group: Option<crate::types::DBSubnetGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBSubnetGroupResult {
@@ -2382,6 +2406,8 @@ impl IntoValue for CreateEventSubscriptionMessage {
 pub struct CreateEventSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateEventSubscriptionResult {
@@ -2493,6 +2519,8 @@ impl IntoValue for CreateGlobalClusterMessage {
 pub struct CreateGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateGlobalClusterResult {
@@ -2938,7 +2966,7 @@ pub struct DBClusterAlreadyExistsFault {}
 impl FromValue for DBClusterAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3055,7 +3083,7 @@ pub struct DBClusterEndpointAlreadyExistsFault {}
 impl FromValue for DBClusterEndpointAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3067,6 +3095,8 @@ pub struct DBClusterEndpointMessage {
     pub marker: Option<String>,
     /// Contains the details of the endpoints associated with the cluster and matching any filter conditions.
     pub db_cluster_endpoints: Option<Vec<crate::types::DBClusterEndpoint>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterEndpointMessage {
@@ -3100,7 +3130,7 @@ pub struct DBClusterEndpointNotFoundFault {}
 impl FromValue for DBClusterEndpointNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3112,7 +3142,7 @@ pub struct DBClusterEndpointQuotaExceededFault {}
 impl FromValue for DBClusterEndpointQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3173,6 +3203,8 @@ pub struct DBClusterMessage {
     pub marker: Option<String>,
     /// Contains a list of DB clusters for the user.
     pub db_clusters: Option<Vec<crate::types::DBCluster>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterMessage {
@@ -3206,7 +3238,7 @@ pub struct DBClusterNotFoundFault {}
 impl FromValue for DBClusterNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3302,6 +3334,8 @@ pub struct DBClusterParameterGroupDetails {
     pub parameters: Option<Vec<crate::types::Parameter>>,
     /// An optional pagination token provided by a previous DescribeDBClusterParameters request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords` .
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterParameterGroupDetails {
@@ -3341,6 +3375,8 @@ pub struct DBClusterParameterGroupNameMessage {
     ///
     /// This value is stored as a lowercase string.
     pub db_cluster_parameter_group_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterParameterGroupNameMessage {
@@ -3368,7 +3404,7 @@ pub struct DBClusterParameterGroupNotFoundFault {}
 impl FromValue for DBClusterParameterGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3380,6 +3416,8 @@ pub struct DBClusterParameterGroupsMessage {
     pub marker: Option<String>,
     /// A list of DB cluster parameter groups.
     pub db_cluster_parameter_groups: Option<Vec<crate::types::DBClusterParameterGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterParameterGroupsMessage {
@@ -3416,7 +3454,7 @@ pub struct DBClusterQuotaExceededFault {}
 impl FromValue for DBClusterQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3473,7 +3511,7 @@ pub struct DBClusterRoleAlreadyExistsFault {}
 impl FromValue for DBClusterRoleAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3485,7 +3523,7 @@ pub struct DBClusterRoleNotFoundFault {}
 impl FromValue for DBClusterRoleNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3497,7 +3535,7 @@ pub struct DBClusterRoleQuotaExceededFault {}
 impl FromValue for DBClusterRoleQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3700,7 +3738,7 @@ pub struct DBClusterSnapshotAlreadyExistsFault {}
 impl FromValue for DBClusterSnapshotAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3789,6 +3827,8 @@ pub struct DBClusterSnapshotMessage {
     pub marker: Option<String>,
     /// Provides a list of DB cluster snapshots for the user.
     pub db_cluster_snapshots: Option<Vec<crate::types::DBClusterSnapshot>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterSnapshotMessage {
@@ -3822,7 +3862,7 @@ pub struct DBClusterSnapshotNotFoundFault {}
 impl FromValue for DBClusterSnapshotNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3956,6 +3996,8 @@ pub struct DBEngineVersionMessage {
     pub marker: Option<String>,
     /// A list of `DBEngineVersion` elements.
     pub db_engine_versions: Option<Vec<crate::types::DBEngineVersion>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBEngineVersionMessage {
@@ -4456,7 +4498,7 @@ pub struct DBInstanceAlreadyExistsFault {}
 impl FromValue for DBInstanceAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4468,6 +4510,8 @@ pub struct DBInstanceMessage {
     pub marker: Option<String>,
     /// A list of [DBInstance] instances.
     pub db_instances: Option<Vec<crate::types::DBInstance>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBInstanceMessage {
@@ -4501,7 +4545,7 @@ pub struct DBInstanceNotFoundFault {}
 impl FromValue for DBInstanceNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4613,7 +4657,7 @@ pub struct DBParameterGroupAlreadyExistsFault {}
 impl FromValue for DBParameterGroupAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4625,6 +4669,8 @@ pub struct DBParameterGroupDetails {
     pub parameters: Option<Vec<crate::types::Parameter>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBParameterGroupDetails {
@@ -4656,6 +4702,8 @@ impl FromValue for DBParameterGroupDetails {
 pub struct DBParameterGroupNameMessage {
     /// Provides the name of the DB parameter group.
     pub db_parameter_group_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBParameterGroupNameMessage {
@@ -4683,7 +4731,7 @@ pub struct DBParameterGroupNotFoundFault {}
 impl FromValue for DBParameterGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4695,7 +4743,7 @@ pub struct DBParameterGroupQuotaExceededFault {}
 impl FromValue for DBParameterGroupQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4747,6 +4795,8 @@ pub struct DBParameterGroupsMessage {
     pub marker: Option<String>,
     /// A list of [DBParameterGroup] instances.
     pub db_parameter_groups: Option<Vec<crate::types::DBParameterGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBParameterGroupsMessage {
@@ -4813,7 +4863,7 @@ pub struct DBSecurityGroupNotFoundFault {}
 impl FromValue for DBSecurityGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4825,7 +4875,7 @@ pub struct DBSnapshotAlreadyExistsFault {}
 impl FromValue for DBSnapshotAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4837,7 +4887,7 @@ pub struct DBSnapshotNotFoundFault {}
 impl FromValue for DBSnapshotNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4926,7 +4976,7 @@ pub struct DBSubnetGroupAlreadyExistsFault {}
 impl FromValue for DBSubnetGroupAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4938,7 +4988,7 @@ pub struct DBSubnetGroupDoesNotCoverEnoughAZs {}
 impl FromValue for DBSubnetGroupDoesNotCoverEnoughAZs {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4950,6 +5000,8 @@ pub struct DBSubnetGroupMessage {
     pub marker: Option<String>,
     /// A list of [DBSubnetGroup] instances.
     pub db_subnet_groups: Option<Vec<crate::types::DBSubnetGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBSubnetGroupMessage {
@@ -4983,7 +5035,7 @@ pub struct DBSubnetGroupNotFoundFault {}
 impl FromValue for DBSubnetGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4995,7 +5047,7 @@ pub struct DBSubnetGroupQuotaExceededFault {}
 impl FromValue for DBSubnetGroupQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5007,7 +5059,7 @@ pub struct DBSubnetQuotaExceededFault {}
 impl FromValue for DBSubnetQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5019,7 +5071,7 @@ pub struct DBUpgradeDependencyFailureFault {}
 impl FromValue for DBUpgradeDependencyFailureFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -5078,6 +5130,8 @@ pub struct DeleteDBClusterEndpointOutput {
     pub excluded_members: Option<Vec<String>>,
     /// The Amazon Resource Name (ARN) for the endpoint.
     pub db_cluster_endpoint_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBClusterEndpointOutput {
@@ -5246,6 +5300,8 @@ impl IntoValue for DeleteDBClusterParameterGroupMessage {
 pub struct DeleteDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBClusterResult {
@@ -5297,6 +5353,8 @@ impl IntoValue for DeleteDBClusterSnapshotMessage {
 pub struct DeleteDBClusterSnapshotResult {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBClusterSnapshotResult {
@@ -5385,6 +5443,8 @@ impl IntoValue for DeleteDBInstanceMessage {
 pub struct DeleteDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBInstanceResult {
@@ -5496,6 +5556,8 @@ impl IntoValue for DeleteEventSubscriptionMessage {
 pub struct DeleteEventSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteEventSubscriptionResult {
@@ -5545,6 +5607,8 @@ impl IntoValue for DeleteGlobalClusterMessage {
 pub struct DeleteGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteGlobalClusterResult {
@@ -5777,6 +5841,8 @@ pub struct DescribeDBClusterSnapshotAttributesResult {
     /// The `DBClusterSnapshotAttributesResult` member.
     pub db_cluster_snapshot_attributes_result:
         Option<crate::types::DBClusterSnapshotAttributesResult>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBClusterSnapshotAttributesResult {
@@ -6367,6 +6433,8 @@ impl IntoValue for DescribeEngineDefaultClusterParametersMessage {
 pub struct DescribeEngineDefaultClusterParametersResult {
     /// The `EngineDefaults` member.
     pub engine_defaults: Option<crate::types::EngineDefaults>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeEngineDefaultClusterParametersResult {
@@ -6446,6 +6514,8 @@ impl IntoValue for DescribeEngineDefaultParametersMessage {
 pub struct DescribeEngineDefaultParametersResult {
     /// The `EngineDefaults` member.
     pub engine_defaults: Option<crate::types::EngineDefaults>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeEngineDefaultParametersResult {
@@ -6878,6 +6948,8 @@ pub struct DescribeValidDBInstanceModificationsResult {
     /// The `ValidDBInstanceModificationsMessage` member.
     pub valid_db_instance_modifications_message:
         Option<crate::types::ValidDBInstanceModificationsMessage>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeValidDBInstanceModificationsResult {
@@ -6958,7 +7030,7 @@ pub struct DomainNotFoundFault {}
 impl FromValue for DomainNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7183,6 +7255,8 @@ impl FromValue for EventCategoriesMap {
 pub struct EventCategoriesMessage {
     /// A list of EventCategoriesMap data types.
     pub event_categories_map_list: Option<Vec<crate::types::EventCategoriesMap>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EventCategoriesMessage {
@@ -7316,7 +7390,7 @@ pub struct EventSubscriptionQuotaExceededFault {}
 impl FromValue for EventSubscriptionQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7328,6 +7402,8 @@ pub struct EventSubscriptionsMessage {
     pub marker: Option<String>,
     /// A list of EventSubscriptions data types.
     pub event_subscriptions_list: Option<Vec<crate::types::EventSubscription>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EventSubscriptionsMessage {
@@ -7361,6 +7437,8 @@ pub struct EventsMessage {
     pub marker: Option<String>,
     /// A list of [Event] instances.
     pub events: Option<Vec<crate::types::Event>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EventsMessage {
@@ -7430,6 +7508,8 @@ impl IntoValue for FailoverDBClusterMessage {
 pub struct FailoverDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl FailoverDBClusterResult {
@@ -7515,6 +7595,8 @@ impl IntoValue for FailoverGlobalClusterMessage {
 pub struct FailoverGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl FailoverGlobalClusterResult {
@@ -7824,7 +7906,7 @@ pub struct GlobalClusterAlreadyExistsFault {}
 impl FromValue for GlobalClusterAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7877,7 +7959,7 @@ pub struct GlobalClusterNotFoundFault {}
 impl FromValue for GlobalClusterNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7889,7 +7971,7 @@ pub struct GlobalClusterQuotaExceededFault {}
 impl FromValue for GlobalClusterQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7901,6 +7983,8 @@ pub struct GlobalClustersMessage {
     pub marker: Option<String>,
     /// The list of global clusters and instances returned by this request.
     pub global_clusters: Option<Vec<crate::types::GlobalCluster>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GlobalClustersMessage {
@@ -7934,7 +8018,7 @@ pub struct InstanceQuotaExceededFault {}
 impl FromValue for InstanceQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7946,7 +8030,7 @@ pub struct InsufficientDBClusterCapacityFault {}
 impl FromValue for InsufficientDBClusterCapacityFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7958,7 +8042,7 @@ pub struct InsufficientDBInstanceCapacityFault {}
 impl FromValue for InsufficientDBInstanceCapacityFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7970,7 +8054,7 @@ pub struct InsufficientStorageClusterCapacityFault {}
 impl FromValue for InsufficientStorageClusterCapacityFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7982,7 +8066,7 @@ pub struct InvalidDBClusterEndpointStateFault {}
 impl FromValue for InvalidDBClusterEndpointStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7994,7 +8078,7 @@ pub struct InvalidDBClusterSnapshotStateFault {}
 impl FromValue for InvalidDBClusterSnapshotStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8006,7 +8090,7 @@ pub struct InvalidDBClusterStateFault {}
 impl FromValue for InvalidDBClusterStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8018,7 +8102,7 @@ pub struct InvalidDBInstanceStateFault {}
 impl FromValue for InvalidDBInstanceStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8030,7 +8114,7 @@ pub struct InvalidDBParameterGroupStateFault {}
 impl FromValue for InvalidDBParameterGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8042,7 +8126,7 @@ pub struct InvalidDBSecurityGroupStateFault {}
 impl FromValue for InvalidDBSecurityGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8054,7 +8138,7 @@ pub struct InvalidDBSnapshotStateFault {}
 impl FromValue for InvalidDBSnapshotStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8066,7 +8150,7 @@ pub struct InvalidDBSubnetGroupStateFault {}
 impl FromValue for InvalidDBSubnetGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8078,7 +8162,7 @@ pub struct InvalidDBSubnetStateFault {}
 impl FromValue for InvalidDBSubnetStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8090,7 +8174,7 @@ pub struct InvalidEventSubscriptionStateFault {}
 impl FromValue for InvalidEventSubscriptionStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8102,7 +8186,7 @@ pub struct InvalidGlobalClusterStateFault {}
 impl FromValue for InvalidGlobalClusterStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8114,7 +8198,7 @@ pub struct InvalidRestoreFault {}
 impl FromValue for InvalidRestoreFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8126,7 +8210,7 @@ pub struct InvalidSubnet {}
 impl FromValue for InvalidSubnet {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8138,7 +8222,7 @@ pub struct InvalidVPCNetworkStateFault {}
 impl FromValue for InvalidVPCNetworkStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8150,7 +8234,7 @@ pub struct KMSKeyNotAccessibleFault {}
 impl FromValue for KMSKeyNotAccessibleFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8269,6 +8353,8 @@ pub struct ModifyDBClusterEndpointOutput {
     pub excluded_members: Option<Vec<String>>,
     /// The Amazon Resource Name (ARN) for the endpoint.
     pub db_cluster_endpoint_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBClusterEndpointOutput {
@@ -8648,6 +8734,8 @@ impl IntoValue for ModifyDBClusterParameterGroupMessage {
 pub struct ModifyDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBClusterResult {
@@ -8732,6 +8820,8 @@ pub struct ModifyDBClusterSnapshotAttributeResult {
     /// The `DBClusterSnapshotAttributesResult` member.
     pub db_cluster_snapshot_attributes_result:
         Option<crate::types::DBClusterSnapshotAttributesResult>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBClusterSnapshotAttributeResult {
@@ -9241,6 +9331,8 @@ impl IntoValue for ModifyDBInstanceMessage {
 pub struct ModifyDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBInstanceResult {
@@ -9358,6 +9450,8 @@ impl IntoValue for ModifyDBSubnetGroupMessage {
 pub struct ModifyDBSubnetGroupResult {
     /// The `DBSubnetGroup` member.
     pub db_subnet_group: Option<crate::types::DBSubnetGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBSubnetGroupResult {
@@ -9443,6 +9537,8 @@ impl IntoValue for ModifyEventSubscriptionMessage {
 pub struct ModifyEventSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyEventSubscriptionResult {
@@ -9542,6 +9638,8 @@ impl IntoValue for ModifyGlobalClusterMessage {
 pub struct ModifyGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyGlobalClusterResult {
@@ -9569,7 +9667,7 @@ pub struct NetworkTypeNotSupportedFault {}
 impl FromValue for NetworkTypeNotSupportedFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9614,7 +9712,7 @@ pub struct OptionGroupNotFoundFault {}
 impl FromValue for OptionGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9821,6 +9919,8 @@ pub struct OrderableDBInstanceOptionsMessage {
     pub orderable_db_instance_options: Option<Vec<crate::types::OrderableDBInstanceOption>>,
     /// An optional pagination token provided by a previous OrderableDBInstanceOptions request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords` .
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl OrderableDBInstanceOptionsMessage {
@@ -10071,6 +10171,8 @@ pub struct PendingMaintenanceActionsMessage {
     pub pending_maintenance_actions: Option<Vec<crate::types::ResourcePendingMaintenanceActions>>,
     /// An optional pagination token provided by a previous `DescribePendingMaintenanceActions` request. If this parameter is specified, the response includes only records beyond the marker, up to a number of records specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PendingMaintenanceActionsMessage {
@@ -10261,6 +10363,8 @@ impl IntoValue for PromoteReadReplicaDBClusterMessage {
 pub struct PromoteReadReplicaDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PromoteReadReplicaDBClusterResult {
@@ -10288,7 +10392,7 @@ pub struct ProvisionedIopsNotAvailableInAZFault {}
 impl FromValue for ProvisionedIopsNotAvailableInAZFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10379,6 +10483,8 @@ impl IntoValue for RebootDBInstanceMessage {
 pub struct RebootDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RebootDBInstanceResult {
@@ -10440,6 +10546,8 @@ impl IntoValue for RemoveFromGlobalClusterMessage {
 pub struct RemoveFromGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RemoveFromGlobalClusterResult {
@@ -10545,6 +10653,8 @@ impl IntoValue for RemoveSourceIdentifierFromSubscriptionMessage {
 pub struct RemoveSourceIdentifierFromSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RemoveSourceIdentifierFromSubscriptionResult {
@@ -10700,7 +10810,7 @@ pub struct ResourceNotFoundFault {}
 impl FromValue for ResourceNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10981,6 +11091,8 @@ impl IntoValue for RestoreDBClusterFromSnapshotMessage {
 pub struct RestoreDBClusterFromSnapshotResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreDBClusterFromSnapshotResult {
@@ -11239,6 +11351,8 @@ impl IntoValue for RestoreDBClusterToPointInTimeMessage {
 pub struct RestoreDBClusterToPointInTimeResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreDBClusterToPointInTimeResult {
@@ -11266,7 +11380,7 @@ pub struct SNSInvalidTopicFault {}
 impl FromValue for SNSInvalidTopicFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11278,7 +11392,7 @@ pub struct SNSNoAuthorizationFault {}
 impl FromValue for SNSNoAuthorizationFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11290,7 +11404,7 @@ pub struct SNSTopicArnNotFoundFault {}
 impl FromValue for SNSTopicArnNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11371,7 +11485,7 @@ pub struct SharedSnapshotQuotaExceededFault {}
 impl FromValue for SharedSnapshotQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11383,7 +11497,7 @@ pub struct SnapshotQuotaExceededFault {}
 impl FromValue for SnapshotQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11395,7 +11509,7 @@ pub struct SourceNotFoundFault {}
 impl FromValue for SourceNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11528,6 +11642,8 @@ impl IntoValue for StartDBClusterMessage {
 pub struct StartDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartDBClusterResult {
@@ -11577,6 +11693,8 @@ impl IntoValue for StopDBClusterMessage {
 pub struct StopDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StopDBClusterResult {
@@ -11604,7 +11722,7 @@ pub struct StorageQuotaExceededFault {}
 impl FromValue for StorageQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11616,7 +11734,7 @@ pub struct StorageTypeNotSupportedFault {}
 impl FromValue for StorageTypeNotSupportedFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11671,7 +11789,7 @@ pub struct SubnetAlreadyInUse {}
 impl FromValue for SubnetAlreadyInUse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11683,7 +11801,7 @@ pub struct SubscriptionAlreadyExistFault {}
 impl FromValue for SubscriptionAlreadyExistFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11695,7 +11813,7 @@ pub struct SubscriptionCategoryNotFoundFault {}
 impl FromValue for SubscriptionCategoryNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11707,7 +11825,7 @@ pub struct SubscriptionNotFoundFault {}
 impl FromValue for SubscriptionNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11755,6 +11873,8 @@ impl IntoValue for SwitchoverGlobalClusterMessage {
 pub struct SwitchoverGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SwitchoverGlobalClusterResult {
@@ -11819,6 +11939,8 @@ impl FromValue for Tag {
 pub struct TagListMessage {
     /// List of tags returned by the ListTagsForResource operation.
     pub tag_list: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TagListMessage {
@@ -12034,3 +12156,172 @@ impl FromValue for VpcSecurityGroupMembership {
         Ok(out)
     }
 }
+
+/// The output of `AddRoleToDBCluster`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddRoleToDBClusterOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddRoleToDBClusterOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AddTagsToResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddTagsToResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddTagsToResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDBClusterParameterGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDBClusterParameterGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDBClusterParameterGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDBParameterGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDBParameterGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDBParameterGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDBSubnetGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDBSubnetGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDBSubnetGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveRoleFromDBCluster`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveRoleFromDBClusterOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveRoleFromDBClusterOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveTagsFromResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveTagsFromResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveTagsFromResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AddRoleToDBClusterOutput,
+    AddSourceIdentifierToSubscriptionResult,
+    AddTagsToResourceOutput,
+    ApplyPendingMaintenanceActionResult,
+    CopyDBClusterParameterGroupResult,
+    CopyDBClusterSnapshotResult,
+    CopyDBParameterGroupResult,
+    CreateDBClusterEndpointOutput,
+    CreateDBClusterParameterGroupResult,
+    CreateDBClusterResult,
+    CreateDBClusterSnapshotResult,
+    CreateDBInstanceResult,
+    CreateDBParameterGroupResult,
+    CreateDBSubnetGroupResult,
+    CreateEventSubscriptionResult,
+    CreateGlobalClusterResult,
+    DBClusterEndpointMessage,
+    DBClusterMessage,
+    DBClusterParameterGroupDetails,
+    DBClusterParameterGroupNameMessage,
+    DBClusterParameterGroupsMessage,
+    DBClusterSnapshotMessage,
+    DBEngineVersionMessage,
+    DBInstanceMessage,
+    DBParameterGroupDetails,
+    DBParameterGroupNameMessage,
+    DBParameterGroupsMessage,
+    DBSubnetGroupMessage,
+    DeleteDBClusterEndpointOutput,
+    DeleteDBClusterParameterGroupOutput,
+    DeleteDBClusterResult,
+    DeleteDBClusterSnapshotResult,
+    DeleteDBInstanceResult,
+    DeleteDBParameterGroupOutput,
+    DeleteDBSubnetGroupOutput,
+    DeleteEventSubscriptionResult,
+    DeleteGlobalClusterResult,
+    DescribeDBClusterSnapshotAttributesResult,
+    DescribeEngineDefaultClusterParametersResult,
+    DescribeEngineDefaultParametersResult,
+    DescribeValidDBInstanceModificationsResult,
+    EventCategoriesMessage,
+    EventSubscriptionsMessage,
+    EventsMessage,
+    FailoverDBClusterResult,
+    FailoverGlobalClusterResult,
+    GlobalClustersMessage,
+    ModifyDBClusterEndpointOutput,
+    ModifyDBClusterResult,
+    ModifyDBClusterSnapshotAttributeResult,
+    ModifyDBInstanceResult,
+    ModifyDBSubnetGroupResult,
+    ModifyEventSubscriptionResult,
+    ModifyGlobalClusterResult,
+    OrderableDBInstanceOptionsMessage,
+    PendingMaintenanceActionsMessage,
+    PromoteReadReplicaDBClusterResult,
+    RebootDBInstanceResult,
+    RemoveFromGlobalClusterResult,
+    RemoveRoleFromDBClusterOutput,
+    RemoveSourceIdentifierFromSubscriptionResult,
+    RemoveTagsFromResourceOutput,
+    RestoreDBClusterFromSnapshotResult,
+    RestoreDBClusterToPointInTimeResult,
+    StartDBClusterResult,
+    StopDBClusterResult,
+    SwitchoverGlobalClusterResult,
+    TagListMessage,
+);

@@ -70,12 +70,15 @@ impl IntoValue for DeleteLexiconInput {
 /// The `DeleteLexiconOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteLexiconOutput {}
+pub struct DeleteLexiconOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteLexiconOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -135,6 +138,8 @@ pub struct DescribeVoicesOutput {
     pub voices: Option<Vec<crate::types::Voice>>,
     /// The pagination token to use in the next request to continue the listing of voices. `NextToken` is returned only if the response is truncated.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeVoicesOutput {
@@ -399,6 +404,8 @@ pub struct GetLexiconOutput {
     pub lexicon: Option<crate::types::Lexicon>,
     /// Metadata of the lexicon, including phonetic alphabetic used, language code, lexicon ARN, number of lexemes defined in the lexicon, and size of lexicon in bytes.
     pub lexicon_attributes: Option<crate::types::LexiconAttributes>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetLexiconOutput {
@@ -454,6 +461,8 @@ impl IntoValue for GetSpeechSynthesisTaskInput {
 pub struct GetSpeechSynthesisTaskOutput {
     /// SynthesisTask object that provides information from the requested task, including output format, creation time, task status, and so on.
     pub synthesis_task: Option<crate::types::SynthesisTask>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetSpeechSynthesisTaskOutput {
@@ -1202,6 +1211,8 @@ pub struct ListLexiconsOutput {
     pub lexicons: Option<Vec<crate::types::LexiconDescription>>,
     /// The pagination token to use in the next request to continue the listing of lexicons. `NextToken` is returned only if the response is truncated.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListLexiconsOutput {
@@ -1275,6 +1286,8 @@ pub struct ListSpeechSynthesisTasksOutput {
     pub next_token: Option<String>,
     /// List of SynthesisTask objects that provides information from the specified task in the list request, including output format, creation time, task status, and so on.
     pub synthesis_tasks: Option<Vec<crate::types::SynthesisTask>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSpeechSynthesisTasksOutput {
@@ -1527,12 +1540,15 @@ impl IntoValue for PutLexiconInput {
 /// The `PutLexiconOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutLexiconOutput {}
+pub struct PutLexiconOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for PutLexiconOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2024,6 +2040,8 @@ pub struct StartSpeechSynthesisStreamOutput {
     pub event_stream: Option<
         myaws_core::eventstream::EventReceiver<crate::types::StartSpeechSynthesisStreamEventStream>,
     >,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartSpeechSynthesisStreamOutput {
@@ -2184,6 +2202,8 @@ impl IntoValue for StartSpeechSynthesisTaskInput {
 pub struct StartSpeechSynthesisTaskOutput {
     /// SynthesisTask object that provides information and attributes about a newly submitted speech synthesis task.
     pub synthesis_task: Option<crate::types::SynthesisTask>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartSpeechSynthesisTaskOutput {
@@ -2524,6 +2544,8 @@ pub struct SynthesizeSpeechOutput {
     pub content_type: Option<String>,
     /// Number of characters synthesized.
     pub request_characters: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SynthesizeSpeechOutput {
@@ -3737,3 +3759,16 @@ impl FromValue for VoiceId {
         String::from_value(value).map(Self::from)
     }
 }
+
+myaws_core::with_response_metadata!(
+    DeleteLexiconOutput,
+    DescribeVoicesOutput,
+    GetLexiconOutput,
+    GetSpeechSynthesisTaskOutput,
+    ListLexiconsOutput,
+    ListSpeechSynthesisTasksOutput,
+    PutLexiconOutput,
+    StartSpeechSynthesisStreamOutput,
+    StartSpeechSynthesisTaskOutput,
+    SynthesizeSpeechOutput,
+);

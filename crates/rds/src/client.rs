@@ -57,7 +57,10 @@ impl Client {
     pub async fn add_role_to_db_cluster(
         &self,
         input: crate::types::AddRoleToDBClusterMessage,
-    ) -> Result<(), SdkError<crate::error::AddRoleToDBClusterError>> {
+    ) -> Result<
+        crate::types::AddRoleToDBClusterOutput,
+        SdkError<crate::error::AddRoleToDBClusterError>,
+    > {
         self.handle.call(0, input).await
     }
 
@@ -69,7 +72,10 @@ impl Client {
     pub async fn add_role_to_db_instance(
         &self,
         input: crate::types::AddRoleToDBInstanceMessage,
-    ) -> Result<(), SdkError<crate::error::AddRoleToDBInstanceError>> {
+    ) -> Result<
+        crate::types::AddRoleToDBInstanceOutput,
+        SdkError<crate::error::AddRoleToDBInstanceError>,
+    > {
         self.handle.call(1, input).await
     }
 
@@ -90,7 +96,8 @@ impl Client {
     pub async fn add_tags_to_resource(
         &self,
         input: crate::types::AddTagsToResourceMessage,
-    ) -> Result<(), SdkError<crate::error::AddTagsToResourceError>> {
+    ) -> Result<crate::types::AddTagsToResourceOutput, SdkError<crate::error::AddTagsToResourceError>>
+    {
         self.handle.call(3, input).await
     }
 
@@ -572,7 +579,10 @@ impl Client {
     pub async fn delete_db_cluster_parameter_group(
         &self,
         input: crate::types::DeleteDBClusterParameterGroupMessage,
-    ) -> Result<(), SdkError<crate::error::DeleteDBClusterParameterGroupError>> {
+    ) -> Result<
+        crate::types::DeleteDBClusterParameterGroupOutput,
+        SdkError<crate::error::DeleteDBClusterParameterGroupError>,
+    > {
         self.handle.call(38, input).await
     }
 
@@ -630,7 +640,10 @@ impl Client {
     pub async fn delete_db_parameter_group(
         &self,
         input: crate::types::DeleteDBParameterGroupMessage,
-    ) -> Result<(), SdkError<crate::error::DeleteDBParameterGroupError>> {
+    ) -> Result<
+        crate::types::DeleteDBParameterGroupOutput,
+        SdkError<crate::error::DeleteDBParameterGroupError>,
+    > {
         self.handle.call(42, input).await
     }
 
@@ -662,7 +675,10 @@ impl Client {
     pub async fn delete_db_security_group(
         &self,
         input: crate::types::DeleteDBSecurityGroupMessage,
-    ) -> Result<(), SdkError<crate::error::DeleteDBSecurityGroupError>> {
+    ) -> Result<
+        crate::types::DeleteDBSecurityGroupOutput,
+        SdkError<crate::error::DeleteDBSecurityGroupError>,
+    > {
         self.handle.call(45, input).await
     }
 
@@ -691,7 +707,10 @@ impl Client {
     pub async fn delete_db_subnet_group(
         &self,
         input: crate::types::DeleteDBSubnetGroupMessage,
-    ) -> Result<(), SdkError<crate::error::DeleteDBSubnetGroupError>> {
+    ) -> Result<
+        crate::types::DeleteDBSubnetGroupOutput,
+        SdkError<crate::error::DeleteDBSubnetGroupError>,
+    > {
         self.handle.call(48, input).await
     }
 
@@ -731,7 +750,8 @@ impl Client {
     pub async fn delete_option_group(
         &self,
         input: crate::types::DeleteOptionGroupMessage,
-    ) -> Result<(), SdkError<crate::error::DeleteOptionGroupError>> {
+    ) -> Result<crate::types::DeleteOptionGroupOutput, SdkError<crate::error::DeleteOptionGroupError>>
+    {
         self.handle.call(52, input).await
     }
 
@@ -1842,7 +1862,10 @@ impl Client {
     pub async fn remove_role_from_db_cluster(
         &self,
         input: crate::types::RemoveRoleFromDBClusterMessage,
-    ) -> Result<(), SdkError<crate::error::RemoveRoleFromDBClusterError>> {
+    ) -> Result<
+        crate::types::RemoveRoleFromDBClusterOutput,
+        SdkError<crate::error::RemoveRoleFromDBClusterError>,
+    > {
         self.handle.call(139, input).await
     }
 
@@ -1850,7 +1873,10 @@ impl Client {
     pub async fn remove_role_from_db_instance(
         &self,
         input: crate::types::RemoveRoleFromDBInstanceMessage,
-    ) -> Result<(), SdkError<crate::error::RemoveRoleFromDBInstanceError>> {
+    ) -> Result<
+        crate::types::RemoveRoleFromDBInstanceOutput,
+        SdkError<crate::error::RemoveRoleFromDBInstanceError>,
+    > {
         self.handle.call(140, input).await
     }
 
@@ -1871,7 +1897,10 @@ impl Client {
     pub async fn remove_tags_from_resource(
         &self,
         input: crate::types::RemoveTagsFromResourceMessage,
-    ) -> Result<(), SdkError<crate::error::RemoveTagsFromResourceError>> {
+    ) -> Result<
+        crate::types::RemoveTagsFromResourceOutput,
+        SdkError<crate::error::RemoveTagsFromResourceError>,
+    > {
         self.handle.call(142, input).await
     }
 

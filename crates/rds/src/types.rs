@@ -13,6 +13,8 @@ use myaws_core::{ConversionError, FromValue, IntoValue, StructReader, Value};
 pub struct AccountAttributesMessage {
     /// A list of `AccountQuota` objects. Within this list, each quota has a name, a count of usage toward the quota maximum, and a maximum value for the quota.
     pub account_quotas: Option<Vec<crate::types::AccountQuota>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AccountAttributesMessage {
@@ -483,6 +485,8 @@ impl IntoValue for AddSourceIdentifierToSubscriptionMessage {
 pub struct AddSourceIdentifierToSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AddSourceIdentifierToSubscriptionResult {
@@ -863,6 +867,8 @@ pub struct ApplyPendingMaintenanceActionResult {
     /// The `ResourcePendingMaintenanceActions` member.
     pub resource_pending_maintenance_actions:
         Option<crate::types::ResourcePendingMaintenanceActions>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ApplyPendingMaintenanceActionResult {
@@ -1041,7 +1047,7 @@ pub struct AuthorizationAlreadyExistsFault {}
 impl FromValue for AuthorizationAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1055,7 +1061,7 @@ pub struct AuthorizationNotFoundFault {}
 impl FromValue for AuthorizationNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1067,7 +1073,7 @@ pub struct AuthorizationQuotaExceededFault {}
 impl FromValue for AuthorizationQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1135,6 +1141,8 @@ impl IntoValue for AuthorizeDBSecurityGroupIngressMessage {
 pub struct AuthorizeDBSecurityGroupIngressResult {
     /// The `DBSecurityGroup` member.
     pub db_security_group: Option<crate::types::DBSecurityGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AuthorizeDBSecurityGroupIngressResult {
@@ -1493,7 +1501,7 @@ pub struct BackupPolicyNotFoundFault {}
 impl FromValue for BackupPolicyNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1626,7 +1634,7 @@ pub struct BlueGreenDeploymentAlreadyExistsFault {}
 impl FromValue for BlueGreenDeploymentAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1638,7 +1646,7 @@ pub struct BlueGreenDeploymentNotFoundFault {}
 impl FromValue for BlueGreenDeploymentNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1836,6 +1844,8 @@ pub struct CertificateMessage {
     pub certificates: Option<Vec<crate::types::Certificate>>,
     /// An optional pagination token provided by a previous `DescribeCertificates` request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords` .
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CertificateMessage {
@@ -1875,7 +1885,7 @@ pub struct CertificateNotFoundFault {}
 impl FromValue for CertificateNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2579,6 +2589,8 @@ impl IntoValue for CopyDBClusterParameterGroupMessage {
 pub struct CopyDBClusterParameterGroupResult {
     /// The `DBClusterParameterGroup` member.
     pub db_cluster_parameter_group: Option<crate::types::DBClusterParameterGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CopyDBClusterParameterGroupResult {
@@ -2742,6 +2754,8 @@ impl IntoValue for CopyDBClusterSnapshotMessage {
 pub struct CopyDBClusterSnapshotResult {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CopyDBClusterSnapshotResult {
@@ -2834,6 +2848,8 @@ impl IntoValue for CopyDBParameterGroupMessage {
 pub struct CopyDBParameterGroupResult {
     /// The `DBParameterGroup` member.
     pub db_parameter_group: Option<crate::types::DBParameterGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CopyDBParameterGroupResult {
@@ -3064,6 +3080,8 @@ impl IntoValue for CopyDBSnapshotMessage {
 pub struct CopyDBSnapshotResult {
     /// The `DBSnapshot` member.
     pub db_snapshot: Option<crate::types::DBSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CopyDBSnapshotResult {
@@ -3156,6 +3174,8 @@ impl IntoValue for CopyOptionGroupMessage {
 pub struct CopyOptionGroupResult {
     /// The `OptionGroup` member.
     pub option_group: Option<crate::types::OptionGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CopyOptionGroupResult {
@@ -3323,6 +3343,8 @@ impl IntoValue for CreateBlueGreenDeploymentRequest {
 pub struct CreateBlueGreenDeploymentResponse {
     /// The `BlueGreenDeployment` member.
     pub blue_green_deployment: Option<crate::types::BlueGreenDeployment>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateBlueGreenDeploymentResponse {
@@ -3350,7 +3372,7 @@ pub struct CreateCustomDBEngineVersionFault {}
 impl FromValue for CreateCustomDBEngineVersionFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4743,6 +4765,8 @@ impl IntoValue for CreateDBClusterParameterGroupMessage {
 pub struct CreateDBClusterParameterGroupResult {
     /// The `DBClusterParameterGroup` member.
     pub db_cluster_parameter_group: Option<crate::types::DBClusterParameterGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBClusterParameterGroupResult {
@@ -4771,6 +4795,8 @@ impl FromValue for CreateDBClusterParameterGroupResult {
 pub struct CreateDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBClusterResult {
@@ -4854,6 +4880,8 @@ impl IntoValue for CreateDBClusterSnapshotMessage {
 pub struct CreateDBClusterSnapshotResult {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBClusterSnapshotResult {
@@ -6934,6 +6962,8 @@ impl IntoValue for CreateDBInstanceReadReplicaMessage {
 pub struct CreateDBInstanceReadReplicaResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBInstanceReadReplicaResult {
@@ -6959,6 +6989,8 @@ impl FromValue for CreateDBInstanceReadReplicaResult {
 pub struct CreateDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBInstanceResult {
@@ -7074,6 +7106,8 @@ impl IntoValue for CreateDBParameterGroupMessage {
 pub struct CreateDBParameterGroupResult {
     /// The `DBParameterGroup` member.
     pub db_parameter_group: Option<crate::types::DBParameterGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBParameterGroupResult {
@@ -7196,6 +7230,8 @@ impl IntoValue for CreateDBProxyEndpointRequest {
 pub struct CreateDBProxyEndpointResponse {
     /// The `DBProxyEndpoint` object that is created by the API operation. The DB proxy endpoint that you create might provide capabilities such as read/write or read-only operations, or using a different VPC than the proxy's default VPC.
     pub db_proxy_endpoint: Option<crate::types::DBProxyEndpoint>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBProxyEndpointResponse {
@@ -7383,6 +7419,8 @@ impl IntoValue for CreateDBProxyRequest {
 pub struct CreateDBProxyResponse {
     /// The `DBProxy` structure corresponding to the new proxy.
     pub db_proxy: Option<crate::types::DBProxy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBProxyResponse {
@@ -7461,6 +7499,8 @@ impl IntoValue for CreateDBSecurityGroupMessage {
 pub struct CreateDBSecurityGroupResult {
     /// The `DBSecurityGroup` member.
     pub db_security_group: Option<crate::types::DBSecurityGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBSecurityGroupResult {
@@ -7641,6 +7681,8 @@ impl IntoValue for CreateDBSnapshotMessage {
 pub struct CreateDBSnapshotResult {
     /// The `DBSnapshot` member.
     pub db_snapshot: Option<crate::types::DBSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBSnapshotResult {
@@ -7728,6 +7770,8 @@ impl IntoValue for CreateDBSubnetGroupMessage {
 pub struct CreateDBSubnetGroupResult {
     /// The `DBSubnetGroup` member.
     pub db_subnet_group: Option<crate::types::DBSubnetGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDBSubnetGroupResult {
@@ -7846,6 +7890,8 @@ impl IntoValue for CreateEventSubscriptionMessage {
 pub struct CreateEventSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateEventSubscriptionResult {
@@ -7996,6 +8042,8 @@ impl IntoValue for CreateGlobalClusterMessage {
 pub struct CreateGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateGlobalClusterResult {
@@ -8198,6 +8246,8 @@ impl IntoValue for CreateOptionGroupMessage {
 pub struct CreateOptionGroupResult {
     /// The `OptionGroup` member.
     pub option_group: Option<crate::types::OptionGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateOptionGroupResult {
@@ -8371,6 +8421,8 @@ impl IntoValue for CreateTenantDatabaseMessage {
 pub struct CreateTenantDatabaseResult {
     /// The `TenantDatabase` member.
     pub tenant_database: Option<crate::types::TenantDatabase>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateTenantDatabaseResult {
@@ -8398,7 +8450,7 @@ pub struct CustomAvailabilityZoneNotFoundFault {}
 impl FromValue for CustomAvailabilityZoneNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8443,7 +8495,7 @@ pub struct CustomDBEngineVersionAlreadyExistsFault {}
 impl FromValue for CustomDBEngineVersionAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8455,7 +8507,7 @@ pub struct CustomDBEngineVersionNotFoundFault {}
 impl FromValue for CustomDBEngineVersionNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8467,7 +8519,7 @@ pub struct CustomDBEngineVersionQuotaExceededFault {}
 impl FromValue for CustomDBEngineVersionQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9420,7 +9472,7 @@ pub struct DBClusterAlreadyExistsFault {}
 impl FromValue for DBClusterAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9728,6 +9780,8 @@ pub struct DBClusterAutomatedBackupMessage {
     pub marker: Option<String>,
     /// A list of `DBClusterAutomatedBackup` backups.
     pub db_cluster_automated_backups: Option<Vec<crate::types::DBClusterAutomatedBackup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterAutomatedBackupMessage {
@@ -9764,7 +9818,7 @@ pub struct DBClusterAutomatedBackupNotFoundFault {}
 impl FromValue for DBClusterAutomatedBackupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9776,7 +9830,7 @@ pub struct DBClusterAutomatedBackupQuotaExceededFault {}
 impl FromValue for DBClusterAutomatedBackupQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9801,6 +9855,8 @@ pub struct DBClusterBacktrack {
     /// - `failed` - An error occurred while the backtrack was applied to or rolled back from the DB cluster.
     /// - `pending` - The backtrack is currently pending application to or rollback from the DB cluster.
     pub status: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterBacktrack {
@@ -9858,6 +9914,8 @@ pub struct DBClusterBacktrackMessage {
     pub marker: Option<String>,
     /// Contains a list of backtracks for the user.
     pub db_cluster_backtracks: Option<Vec<crate::types::DBClusterBacktrack>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterBacktrackMessage {
@@ -9891,7 +9949,7 @@ pub struct DBClusterBacktrackNotFoundFault {}
 impl FromValue for DBClusterBacktrackNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9909,6 +9967,8 @@ pub struct DBClusterCapacityInfo {
     pub seconds_before_timeout: Option<i32>,
     /// The timeout action of a call to `ModifyCurrentDBClusterCapacity`, either `ForceApplyCapacityChange` or `RollbackCapacityChange`.
     pub timeout_action: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterCapacityInfo {
@@ -9983,6 +10043,8 @@ pub struct DBClusterEndpoint {
     pub excluded_members: Option<Vec<String>>,
     /// The Amazon Resource Name (ARN) for the endpoint.
     pub db_cluster_endpoint_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterEndpoint {
@@ -10065,7 +10127,7 @@ pub struct DBClusterEndpointAlreadyExistsFault {}
 impl FromValue for DBClusterEndpointAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10077,6 +10139,8 @@ pub struct DBClusterEndpointMessage {
     pub marker: Option<String>,
     /// Contains the details of the endpoints associated with the cluster and matching any filter conditions.
     pub db_cluster_endpoints: Option<Vec<crate::types::DBClusterEndpoint>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterEndpointMessage {
@@ -10110,7 +10174,7 @@ pub struct DBClusterEndpointNotFoundFault {}
 impl FromValue for DBClusterEndpointNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10122,7 +10186,7 @@ pub struct DBClusterEndpointQuotaExceededFault {}
 impl FromValue for DBClusterEndpointQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10183,6 +10247,8 @@ pub struct DBClusterMessage {
     pub marker: Option<String>,
     /// Contains a list of DB clusters for the user.
     pub db_clusters: Option<Vec<crate::types::DBCluster>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterMessage {
@@ -10216,7 +10282,7 @@ pub struct DBClusterNotFoundFault {}
 impl FromValue for DBClusterNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10312,6 +10378,8 @@ pub struct DBClusterParameterGroupDetails {
     pub parameters: Option<Vec<crate::types::Parameter>>,
     /// An optional pagination token provided by a previous `DescribeDBClusterParameters` request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterParameterGroupDetails {
@@ -10351,6 +10419,8 @@ pub struct DBClusterParameterGroupNameMessage {
     ///
     /// This value is stored as a lowercase string.
     pub db_cluster_parameter_group_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterParameterGroupNameMessage {
@@ -10378,7 +10448,7 @@ pub struct DBClusterParameterGroupNotFoundFault {}
 impl FromValue for DBClusterParameterGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10390,6 +10460,8 @@ pub struct DBClusterParameterGroupsMessage {
     pub marker: Option<String>,
     /// A list of DB cluster parameter groups.
     pub db_cluster_parameter_groups: Option<Vec<crate::types::DBClusterParameterGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterParameterGroupsMessage {
@@ -10426,7 +10498,7 @@ pub struct DBClusterQuotaExceededFault {}
 impl FromValue for DBClusterQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10483,7 +10555,7 @@ pub struct DBClusterRoleAlreadyExistsFault {}
 impl FromValue for DBClusterRoleAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10495,7 +10567,7 @@ pub struct DBClusterRoleNotFoundFault {}
 impl FromValue for DBClusterRoleNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10507,7 +10579,7 @@ pub struct DBClusterRoleQuotaExceededFault {}
 impl FromValue for DBClusterRoleQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10787,7 +10859,7 @@ pub struct DBClusterSnapshotAlreadyExistsFault {}
 impl FromValue for DBClusterSnapshotAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -10876,6 +10948,8 @@ pub struct DBClusterSnapshotMessage {
     pub marker: Option<String>,
     /// Provides a list of DB cluster snapshots for the user.
     pub db_cluster_snapshots: Option<Vec<crate::types::DBClusterSnapshot>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBClusterSnapshotMessage {
@@ -10909,7 +10983,7 @@ pub struct DBClusterSnapshotNotFoundFault {}
 impl FromValue for DBClusterSnapshotNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11056,6 +11130,8 @@ pub struct DBEngineVersion {
     pub supports_integrations: Option<bool>,
     /// Specifies any Aurora Serverless v2 properties or limits that differ between Aurora engine versions. You can test the values of this attribute when deciding which Aurora version to use in a new or upgraded DB cluster. You can also retrieve the version of an existing DB cluster and check whether that version supports certain Aurora Serverless v2 features before you attempt to use those features.
     pub serverless_v2_features_support: Option<crate::types::ServerlessV2FeaturesSupport>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBEngineVersion {
@@ -11308,6 +11384,8 @@ pub struct DBEngineVersionMessage {
     pub marker: Option<String>,
     /// A list of `DBEngineVersion` elements.
     pub db_engine_versions: Option<Vec<crate::types::DBEngineVersion>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBEngineVersionMessage {
@@ -12213,7 +12291,7 @@ pub struct DBInstanceAlreadyExistsFault {}
 impl FromValue for DBInstanceAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12549,6 +12627,8 @@ pub struct DBInstanceAutomatedBackupMessage {
     pub marker: Option<String>,
     /// A list of `DBInstanceAutomatedBackup` instances.
     pub db_instance_automated_backups: Option<Vec<crate::types::DBInstanceAutomatedBackup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBInstanceAutomatedBackupMessage {
@@ -12585,7 +12665,7 @@ pub struct DBInstanceAutomatedBackupNotFoundFault {}
 impl FromValue for DBInstanceAutomatedBackupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12597,7 +12677,7 @@ pub struct DBInstanceAutomatedBackupQuotaExceededFault {}
 impl FromValue for DBInstanceAutomatedBackupQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12634,6 +12714,8 @@ pub struct DBInstanceMessage {
     pub marker: Option<String>,
     /// A list of `DBInstance` instances.
     pub db_instances: Option<Vec<crate::types::DBInstance>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBInstanceMessage {
@@ -12667,7 +12749,7 @@ pub struct DBInstanceNotFoundFault {}
 impl FromValue for DBInstanceNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12679,7 +12761,7 @@ pub struct DBInstanceNotReadyFault {}
 impl FromValue for DBInstanceNotReadyFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12736,7 +12818,7 @@ pub struct DBInstanceRoleAlreadyExistsFault {}
 impl FromValue for DBInstanceRoleAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12748,7 +12830,7 @@ pub struct DBInstanceRoleNotFoundFault {}
 impl FromValue for DBInstanceRoleNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12760,7 +12842,7 @@ pub struct DBInstanceRoleQuotaExceededFault {}
 impl FromValue for DBInstanceRoleQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12821,7 +12903,7 @@ pub struct DBLogFileNotFoundFault {}
 impl FromValue for DBLogFileNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12928,7 +13010,7 @@ pub struct DBParameterGroupAlreadyExistsFault {}
 impl FromValue for DBParameterGroupAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12940,6 +13022,8 @@ pub struct DBParameterGroupDetails {
     pub parameters: Option<Vec<crate::types::Parameter>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBParameterGroupDetails {
@@ -12971,6 +13055,8 @@ impl FromValue for DBParameterGroupDetails {
 pub struct DBParameterGroupNameMessage {
     /// The name of the DB parameter group.
     pub db_parameter_group_name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBParameterGroupNameMessage {
@@ -12998,7 +13084,7 @@ pub struct DBParameterGroupNotFoundFault {}
 impl FromValue for DBParameterGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13010,7 +13096,7 @@ pub struct DBParameterGroupQuotaExceededFault {}
 impl FromValue for DBParameterGroupQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13070,6 +13156,8 @@ pub struct DBParameterGroupsMessage {
     pub marker: Option<String>,
     /// A list of `DBParameterGroup` instances.
     pub db_parameter_groups: Option<Vec<crate::types::DBParameterGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBParameterGroupsMessage {
@@ -13287,7 +13375,7 @@ pub struct DBProxyAlreadyExistsFault {}
 impl FromValue for DBProxyAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13426,7 +13514,7 @@ pub struct DBProxyEndpointAlreadyExistsFault {}
 impl FromValue for DBProxyEndpointAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13438,7 +13526,7 @@ pub struct DBProxyEndpointNotFoundFault {}
 impl FromValue for DBProxyEndpointNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13450,7 +13538,7 @@ pub struct DBProxyEndpointQuotaExceededFault {}
 impl FromValue for DBProxyEndpointQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13637,7 +13725,7 @@ pub struct DBProxyNotFoundFault {}
 impl FromValue for DBProxyNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13649,7 +13737,7 @@ pub struct DBProxyQuotaExceededFault {}
 impl FromValue for DBProxyQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13858,7 +13946,7 @@ pub struct DBProxyTargetAlreadyRegisteredFault {}
 impl FromValue for DBProxyTargetAlreadyRegisteredFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13956,7 +14044,7 @@ pub struct DBProxyTargetGroupNotFoundFault {}
 impl FromValue for DBProxyTargetGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -13968,7 +14056,7 @@ pub struct DBProxyTargetNotFoundFault {}
 impl FromValue for DBProxyTargetNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14178,6 +14266,8 @@ impl FromValue for DBRecommendation {
 pub struct DBRecommendationMessage {
     /// The `DBRecommendation` member.
     pub db_recommendation: Option<crate::types::DBRecommendation>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBRecommendationMessage {
@@ -14205,6 +14295,8 @@ pub struct DBRecommendationsMessage {
     pub db_recommendations: Option<Vec<crate::types::DBRecommendation>>,
     /// An optional pagination token provided by a previous `DBRecommendationsMessage` request. This token can be used later in a `DescribeDBRecomendations` request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBRecommendationsMessage {
@@ -14313,7 +14405,7 @@ pub struct DBSecurityGroupAlreadyExistsFault {}
 impl FromValue for DBSecurityGroupAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14363,6 +14455,8 @@ pub struct DBSecurityGroupMessage {
     pub marker: Option<String>,
     /// A list of `DBSecurityGroup` instances.
     pub db_security_groups: Option<Vec<crate::types::DBSecurityGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBSecurityGroupMessage {
@@ -14396,7 +14490,7 @@ pub struct DBSecurityGroupNotFoundFault {}
 impl FromValue for DBSecurityGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14408,7 +14502,7 @@ pub struct DBSecurityGroupNotSupportedFault {}
 impl FromValue for DBSecurityGroupNotSupportedFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14420,7 +14514,7 @@ pub struct DBSecurityGroupQuotaExceededFault {}
 impl FromValue for DBSecurityGroupQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14462,6 +14556,8 @@ pub struct DBShardGroup {
     pub db_shard_group_arn: Option<String>,
     /// The `TagList` member.
     pub tag_list: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBShardGroup {
@@ -14549,7 +14645,7 @@ pub struct DBShardGroupAlreadyExistsFault {}
 impl FromValue for DBShardGroupAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14561,7 +14657,7 @@ pub struct DBShardGroupNotFoundFault {}
 impl FromValue for DBShardGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14934,7 +15030,7 @@ pub struct DBSnapshotAlreadyExistsFault {}
 impl FromValue for DBSnapshotAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15020,6 +15116,8 @@ pub struct DBSnapshotMessage {
     pub marker: Option<String>,
     /// A list of `DBSnapshot` instances.
     pub db_snapshots: Option<Vec<crate::types::DBSnapshot>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBSnapshotMessage {
@@ -15053,7 +15151,7 @@ pub struct DBSnapshotNotFoundFault {}
 impl FromValue for DBSnapshotNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15186,7 +15284,7 @@ pub struct DBSnapshotTenantDatabaseNotFoundFault {}
 impl FromValue for DBSnapshotTenantDatabaseNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15198,6 +15296,8 @@ pub struct DBSnapshotTenantDatabasesMessage {
     pub marker: Option<String>,
     /// A list of DB snapshot tenant databases.
     pub db_snapshot_tenant_databases: Option<Vec<crate::types::DBSnapshotTenantDatabase>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBSnapshotTenantDatabasesMessage {
@@ -15318,7 +15418,7 @@ pub struct DBSubnetGroupAlreadyExistsFault {}
 impl FromValue for DBSubnetGroupAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15330,7 +15430,7 @@ pub struct DBSubnetGroupDoesNotCoverEnoughAZs {}
 impl FromValue for DBSubnetGroupDoesNotCoverEnoughAZs {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15342,6 +15442,8 @@ pub struct DBSubnetGroupMessage {
     pub marker: Option<String>,
     /// A list of `DBSubnetGroup` instances.
     pub db_subnet_groups: Option<Vec<crate::types::DBSubnetGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DBSubnetGroupMessage {
@@ -15375,7 +15477,7 @@ pub struct DBSubnetGroupNotAllowedFault {}
 impl FromValue for DBSubnetGroupNotAllowedFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15387,7 +15489,7 @@ pub struct DBSubnetGroupNotFoundFault {}
 impl FromValue for DBSubnetGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15399,7 +15501,7 @@ pub struct DBSubnetGroupQuotaExceededFault {}
 impl FromValue for DBSubnetGroupQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15411,7 +15513,7 @@ pub struct DBSubnetQuotaExceededFault {}
 impl FromValue for DBSubnetQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15423,7 +15525,7 @@ pub struct DBUpgradeDependencyFailureFault {}
 impl FromValue for DBUpgradeDependencyFailureFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15623,6 +15725,8 @@ impl IntoValue for DeleteBlueGreenDeploymentRequest {
 pub struct DeleteBlueGreenDeploymentResponse {
     /// The `BlueGreenDeployment` member.
     pub blue_green_deployment: Option<crate::types::BlueGreenDeployment>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteBlueGreenDeploymentResponse {
@@ -15728,6 +15832,8 @@ impl IntoValue for DeleteDBClusterAutomatedBackupMessage {
 pub struct DeleteDBClusterAutomatedBackupResult {
     /// The `DBClusterAutomatedBackup` member.
     pub db_cluster_automated_backup: Option<crate::types::DBClusterAutomatedBackup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBClusterAutomatedBackupResult {
@@ -15874,6 +15980,8 @@ impl IntoValue for DeleteDBClusterParameterGroupMessage {
 pub struct DeleteDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBClusterResult {
@@ -15925,6 +16033,8 @@ impl IntoValue for DeleteDBClusterSnapshotMessage {
 pub struct DeleteDBClusterSnapshotResult {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBClusterSnapshotResult {
@@ -15984,6 +16094,8 @@ impl IntoValue for DeleteDBInstanceAutomatedBackupMessage {
 pub struct DeleteDBInstanceAutomatedBackupResult {
     /// The `DBInstanceAutomatedBackup` member.
     pub db_instance_automated_backup: Option<crate::types::DBInstanceAutomatedBackup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBInstanceAutomatedBackupResult {
@@ -16085,6 +16197,8 @@ impl IntoValue for DeleteDBInstanceMessage {
 pub struct DeleteDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBInstanceResult {
@@ -16164,6 +16278,8 @@ impl IntoValue for DeleteDBProxyEndpointRequest {
 pub struct DeleteDBProxyEndpointResponse {
     /// The data structure representing the details of the DB proxy endpoint that you delete.
     pub db_proxy_endpoint: Option<crate::types::DBProxyEndpoint>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBProxyEndpointResponse {
@@ -16213,6 +16329,8 @@ impl IntoValue for DeleteDBProxyRequest {
 pub struct DeleteDBProxyResponse {
     /// The data structure representing the details of the DB proxy that you delete.
     pub db_proxy: Option<crate::types::DBProxy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBProxyResponse {
@@ -16321,6 +16439,8 @@ impl IntoValue for DeleteDBSnapshotMessage {
 pub struct DeleteDBSnapshotResult {
     /// The `DBSnapshot` member.
     pub db_snapshot: Option<crate::types::DBSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteDBSnapshotResult {
@@ -16400,6 +16520,8 @@ impl IntoValue for DeleteEventSubscriptionMessage {
 pub struct DeleteEventSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteEventSubscriptionResult {
@@ -16449,6 +16571,8 @@ impl IntoValue for DeleteGlobalClusterMessage {
 pub struct DeleteGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteGlobalClusterResult {
@@ -16578,6 +16702,8 @@ impl IntoValue for DeleteTenantDatabaseMessage {
 pub struct DeleteTenantDatabaseResult {
     /// The `TenantDatabase` member.
     pub tenant_database: Option<crate::types::TenantDatabase>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteTenantDatabaseResult {
@@ -16650,12 +16776,15 @@ impl IntoValue for DeregisterDBProxyTargetsRequest {
 /// The `DeregisterDBProxyTargetsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeregisterDBProxyTargetsResponse {}
+pub struct DeregisterDBProxyTargetsResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeregisterDBProxyTargetsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -16744,6 +16873,8 @@ pub struct DescribeBlueGreenDeploymentsResponse {
     pub blue_green_deployments: Option<Vec<crate::types::BlueGreenDeployment>>,
     /// A pagination token that can be used in a later `DescribeBlueGreenDeployments` request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeBlueGreenDeploymentsResponse {
@@ -17199,6 +17330,8 @@ pub struct DescribeDBClusterSnapshotAttributesResult {
     /// The `DBClusterSnapshotAttributesResult` member.
     pub db_cluster_snapshot_attributes_result:
         Option<crate::types::DBClusterSnapshotAttributesResult>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBClusterSnapshotAttributesResult {
@@ -17840,6 +17973,8 @@ pub struct DescribeDBLogFilesResponse {
     pub describe_db_log_files: Option<Vec<crate::types::DescribeDBLogFilesDetails>>,
     /// A pagination token that can be used in a later `DescribeDBLogFiles` request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBLogFilesResponse {
@@ -17950,6 +18085,8 @@ pub struct DescribeDBMajorEngineVersionsResponse {
     pub db_major_engine_versions: Option<Vec<crate::types::DBMajorEngineVersion>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBMajorEngineVersionsResponse {
@@ -18166,6 +18303,8 @@ pub struct DescribeDBProxiesResponse {
     pub db_proxies: Option<Vec<crate::types::DBProxy>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBProxiesResponse {
@@ -18259,6 +18398,8 @@ pub struct DescribeDBProxyEndpointsResponse {
     pub db_proxy_endpoints: Option<Vec<crate::types::DBProxyEndpoint>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBProxyEndpointsResponse {
@@ -18354,6 +18495,8 @@ pub struct DescribeDBProxyTargetGroupsResponse {
     pub target_groups: Option<Vec<crate::types::DBProxyTargetGroup>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBProxyTargetGroupsResponse {
@@ -18449,6 +18592,8 @@ pub struct DescribeDBProxyTargetsResponse {
     pub targets: Option<Vec<crate::types::DBProxyTarget>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBProxyTargetsResponse {
@@ -18693,6 +18838,8 @@ pub struct DescribeDBShardGroupsResponse {
     pub db_shard_groups: Option<Vec<crate::types::DBShardGroup>>,
     /// A pagination token that can be used in a later `DescribeDBClusters` request.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBShardGroupsResponse {
@@ -18748,6 +18895,8 @@ impl IntoValue for DescribeDBSnapshotAttributesMessage {
 pub struct DescribeDBSnapshotAttributesResult {
     /// The `DBSnapshotAttributesResult` member.
     pub db_snapshot_attributes_result: Option<crate::types::DBSnapshotAttributesResult>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDBSnapshotAttributesResult {
@@ -19105,6 +19254,8 @@ impl IntoValue for DescribeEngineDefaultClusterParametersMessage {
 pub struct DescribeEngineDefaultClusterParametersResult {
     /// The `EngineDefaults` member.
     pub engine_defaults: Option<crate::types::EngineDefaults>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeEngineDefaultClusterParametersResult {
@@ -19239,6 +19390,8 @@ impl IntoValue for DescribeEngineDefaultParametersMessage {
 pub struct DescribeEngineDefaultParametersResult {
     /// The `EngineDefaults` member.
     pub engine_defaults: Option<crate::types::EngineDefaults>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeEngineDefaultParametersResult {
@@ -19656,6 +19809,8 @@ pub struct DescribeIntegrationsResponse {
     pub marker: Option<String>,
     /// A list of integrations.
     pub integrations: Option<Vec<crate::types::Integration>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeIntegrationsResponse {
@@ -20473,6 +20628,8 @@ pub struct DescribeValidDBInstanceModificationsResult {
     /// The `ValidDBInstanceModificationsMessage` member.
     pub valid_db_instance_modifications_message:
         Option<crate::types::ValidDBInstanceModificationsMessage>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeValidDBInstanceModificationsResult {
@@ -20528,6 +20685,8 @@ pub struct DisableHttpEndpointResponse {
     pub resource_arn: Option<String>,
     /// Indicates whether the HTTP endpoint is enabled or disabled for the DB cluster.
     pub http_endpoint_enabled: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DisableHttpEndpointResponse {
@@ -20667,7 +20826,7 @@ pub struct DomainNotFoundFault {}
 impl FromValue for DomainNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20714,6 +20873,8 @@ pub struct DownloadDBLogFilePortionDetails {
     pub marker: Option<String>,
     /// A Boolean value that, if true, indicates there is more data to be downloaded.
     pub additional_data_pending: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for DownloadDBLogFilePortionDetails {
@@ -20725,6 +20886,7 @@ impl std::fmt::Debug for DownloadDBLogFilePortionDetails {
         );
         d.field("marker", &self.marker);
         d.field("additional_data_pending", &self.additional_data_pending);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -20882,7 +21044,7 @@ pub struct Ec2ImagePropertiesNotSupportedFault {}
 impl FromValue for Ec2ImagePropertiesNotSupportedFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20918,6 +21080,8 @@ pub struct EnableHttpEndpointResponse {
     pub resource_arn: Option<String>,
     /// Indicates whether the HTTP endpoint is enabled or disabled for the DB cluster.
     pub http_endpoint_enabled: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EnableHttpEndpointResponse {
@@ -21295,6 +21459,8 @@ impl FromValue for EventCategoriesMap {
 pub struct EventCategoriesMessage {
     /// A list of `EventCategoriesMap` data types.
     pub event_categories_map_list: Option<Vec<crate::types::EventCategoriesMap>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EventCategoriesMessage {
@@ -21428,7 +21594,7 @@ pub struct EventSubscriptionQuotaExceededFault {}
 impl FromValue for EventSubscriptionQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -21440,6 +21606,8 @@ pub struct EventSubscriptionsMessage {
     pub marker: Option<String>,
     /// A list of EventSubscriptions data types.
     pub event_subscriptions_list: Option<Vec<crate::types::EventSubscription>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EventSubscriptionsMessage {
@@ -21473,6 +21641,8 @@ pub struct EventsMessage {
     pub marker: Option<String>,
     /// A list of `Event` instances.
     pub events: Option<Vec<crate::types::Event>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EventsMessage {
@@ -21626,6 +21796,8 @@ pub struct ExportTask {
     pub warning_message: Option<String>,
     /// The type of source for the export.
     pub source_type: Option<crate::types::ExportSourceType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ExportTask {
@@ -21743,7 +21915,7 @@ pub struct ExportTaskAlreadyExistsFault {}
 impl FromValue for ExportTaskAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -21755,7 +21927,7 @@ pub struct ExportTaskNotFoundFault {}
 impl FromValue for ExportTaskNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -21767,6 +21939,8 @@ pub struct ExportTasksMessage {
     pub marker: Option<String>,
     /// Information about an export of a snapshot or cluster to Amazon S3.
     pub export_tasks: Option<Vec<crate::types::ExportTask>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ExportTasksMessage {
@@ -21840,6 +22014,8 @@ impl IntoValue for FailoverDBClusterMessage {
 pub struct FailoverDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl FailoverDBClusterResult {
@@ -21931,6 +22107,8 @@ impl IntoValue for FailoverGlobalClusterMessage {
 pub struct FailoverGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl FailoverGlobalClusterResult {
@@ -22283,7 +22461,7 @@ pub struct GlobalClusterAlreadyExistsFault {}
 impl FromValue for GlobalClusterAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22434,7 +22612,7 @@ pub struct GlobalClusterNotFoundFault {}
 impl FromValue for GlobalClusterNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22446,7 +22624,7 @@ pub struct GlobalClusterQuotaExceededFault {}
 impl FromValue for GlobalClusterQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22458,6 +22636,8 @@ pub struct GlobalClustersMessage {
     pub marker: Option<String>,
     /// The list of global clusters returned by this request.
     pub global_clusters: Option<Vec<crate::types::GlobalCluster>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GlobalClustersMessage {
@@ -22604,7 +22784,7 @@ pub struct IamRoleMissingPermissionsFault {}
 impl FromValue for IamRoleMissingPermissionsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22616,7 +22796,7 @@ pub struct IamRoleNotFoundFault {}
 impl FromValue for IamRoleNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22628,7 +22808,7 @@ pub struct InstanceQuotaExceededFault {}
 impl FromValue for InstanceQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22640,7 +22820,7 @@ pub struct InsufficientAvailableIPsInSubnetFault {}
 impl FromValue for InsufficientAvailableIPsInSubnetFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22652,7 +22832,7 @@ pub struct InsufficientDBClusterCapacityFault {}
 impl FromValue for InsufficientDBClusterCapacityFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22664,7 +22844,7 @@ pub struct InsufficientDBInstanceCapacityFault {}
 impl FromValue for InsufficientDBInstanceCapacityFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22676,7 +22856,7 @@ pub struct InsufficientStorageClusterCapacityFault {}
 impl FromValue for InsufficientStorageClusterCapacityFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22708,6 +22888,8 @@ pub struct Integration {
     pub create_time: Option<myaws_core::DateTime>,
     /// Any errors associated with the integration.
     pub errors: Option<Vec<crate::types::IntegrationError>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl Integration {
@@ -22801,7 +22983,7 @@ pub struct IntegrationAlreadyExistsFault {}
 impl FromValue for IntegrationAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22813,7 +22995,7 @@ pub struct IntegrationConflictOperationFault {}
 impl FromValue for IntegrationConflictOperationFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22858,7 +23040,7 @@ pub struct IntegrationNotFoundFault {}
 impl FromValue for IntegrationNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22870,7 +23052,7 @@ pub struct IntegrationQuotaExceededFault {}
 impl FromValue for IntegrationQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22986,7 +23168,7 @@ pub struct InvalidBlueGreenDeploymentStateFault {}
 impl FromValue for InvalidBlueGreenDeploymentStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22998,7 +23180,7 @@ pub struct InvalidCustomDBEngineVersionStateFault {}
 impl FromValue for InvalidCustomDBEngineVersionStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23010,7 +23192,7 @@ pub struct InvalidDBClusterAutomatedBackupStateFault {}
 impl FromValue for InvalidDBClusterAutomatedBackupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23022,7 +23204,7 @@ pub struct InvalidDBClusterCapacityFault {}
 impl FromValue for InvalidDBClusterCapacityFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23034,7 +23216,7 @@ pub struct InvalidDBClusterEndpointStateFault {}
 impl FromValue for InvalidDBClusterEndpointStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23046,7 +23228,7 @@ pub struct InvalidDBClusterSnapshotStateFault {}
 impl FromValue for InvalidDBClusterSnapshotStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23058,7 +23240,7 @@ pub struct InvalidDBClusterStateFault {}
 impl FromValue for InvalidDBClusterStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23070,7 +23252,7 @@ pub struct InvalidDBInstanceAutomatedBackupStateFault {}
 impl FromValue for InvalidDBInstanceAutomatedBackupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23082,7 +23264,7 @@ pub struct InvalidDBInstanceStateFault {}
 impl FromValue for InvalidDBInstanceStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23094,7 +23276,7 @@ pub struct InvalidDBParameterGroupStateFault {}
 impl FromValue for InvalidDBParameterGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23106,7 +23288,7 @@ pub struct InvalidDBProxyEndpointStateFault {}
 impl FromValue for InvalidDBProxyEndpointStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23118,7 +23300,7 @@ pub struct InvalidDBProxyStateFault {}
 impl FromValue for InvalidDBProxyStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23130,7 +23312,7 @@ pub struct InvalidDBSecurityGroupStateFault {}
 impl FromValue for InvalidDBSecurityGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23142,7 +23324,7 @@ pub struct InvalidDBShardGroupStateFault {}
 impl FromValue for InvalidDBShardGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23154,7 +23336,7 @@ pub struct InvalidDBSnapshotStateFault {}
 impl FromValue for InvalidDBSnapshotStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23166,7 +23348,7 @@ pub struct InvalidDBSubnetGroupFault {}
 impl FromValue for InvalidDBSubnetGroupFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23178,7 +23360,7 @@ pub struct InvalidDBSubnetGroupStateFault {}
 impl FromValue for InvalidDBSubnetGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23190,7 +23372,7 @@ pub struct InvalidDBSubnetStateFault {}
 impl FromValue for InvalidDBSubnetStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23202,7 +23384,7 @@ pub struct InvalidEventSubscriptionStateFault {}
 impl FromValue for InvalidEventSubscriptionStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23214,7 +23396,7 @@ pub struct InvalidExportOnlyFault {}
 impl FromValue for InvalidExportOnlyFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23226,7 +23408,7 @@ pub struct InvalidExportSourceStateFault {}
 impl FromValue for InvalidExportSourceStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23238,7 +23420,7 @@ pub struct InvalidExportTaskStateFault {}
 impl FromValue for InvalidExportTaskStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23250,7 +23432,7 @@ pub struct InvalidGlobalClusterStateFault {}
 impl FromValue for InvalidGlobalClusterStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23262,7 +23444,7 @@ pub struct InvalidIntegrationStateFault {}
 impl FromValue for InvalidIntegrationStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23274,7 +23456,7 @@ pub struct InvalidOptionGroupStateFault {}
 impl FromValue for InvalidOptionGroupStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23286,7 +23468,7 @@ pub struct InvalidResourceStateFault {}
 impl FromValue for InvalidResourceStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23298,7 +23480,7 @@ pub struct InvalidRestoreFault {}
 impl FromValue for InvalidRestoreFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23310,7 +23492,7 @@ pub struct InvalidS3BucketFault {}
 impl FromValue for InvalidS3BucketFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23322,7 +23504,7 @@ pub struct InvalidSubnet {}
 impl FromValue for InvalidSubnet {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23334,7 +23516,7 @@ pub struct InvalidVPCNetworkStateFault {}
 impl FromValue for InvalidVPCNetworkStateFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23374,7 +23556,7 @@ pub struct KMSKeyNotAccessibleFault {}
 impl FromValue for KMSKeyNotAccessibleFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -23856,7 +24038,7 @@ pub struct MaxDBShardGroupLimitReached {}
 impl FromValue for MaxDBShardGroupLimitReached {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -24051,6 +24233,8 @@ pub struct ModifyActivityStreamResponse {
     pub engine_native_audit_fields_included: Option<bool>,
     /// The status of the modification to the policy state of the database activity stream.
     pub policy_status: Option<crate::types::ActivityStreamPolicyStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyActivityStreamResponse {
@@ -24221,6 +24405,8 @@ impl IntoValue for ModifyCertificatesMessage {
 pub struct ModifyCertificatesResult {
     /// The `Certificate` member.
     pub certificate: Option<crate::types::Certificate>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyCertificatesResult {
@@ -25326,6 +25512,8 @@ impl IntoValue for ModifyDBClusterParameterGroupMessage {
 pub struct ModifyDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBClusterResult {
@@ -25412,6 +25600,8 @@ pub struct ModifyDBClusterSnapshotAttributeResult {
     /// The `DBClusterSnapshotAttributesResult` member.
     pub db_cluster_snapshot_attributes_result:
         Option<crate::types::DBClusterSnapshotAttributesResult>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBClusterSnapshotAttributeResult {
@@ -26582,6 +26772,8 @@ impl IntoValue for ModifyDBInstanceMessage {
 pub struct ModifyDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBInstanceResult {
@@ -26701,6 +26893,8 @@ impl IntoValue for ModifyDBProxyEndpointRequest {
 pub struct ModifyDBProxyEndpointResponse {
     /// The `DBProxyEndpoint` object representing the new settings for the DB proxy endpoint.
     pub db_proxy_endpoint: Option<crate::types::DBProxyEndpoint>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBProxyEndpointResponse {
@@ -26819,6 +27013,8 @@ impl IntoValue for ModifyDBProxyRequest {
 pub struct ModifyDBProxyResponse {
     /// The `DBProxy` object representing the new settings for the proxy.
     pub db_proxy: Option<crate::types::DBProxy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBProxyResponse {
@@ -26901,6 +27097,8 @@ impl IntoValue for ModifyDBProxyTargetGroupRequest {
 pub struct ModifyDBProxyTargetGroupResponse {
     /// The settings of the modified `DBProxyTarget`.
     pub db_proxy_target_group: Option<crate::types::DBProxyTargetGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBProxyTargetGroupResponse {
@@ -27098,6 +27296,8 @@ impl IntoValue for ModifyDBSnapshotAttributeMessage {
 pub struct ModifyDBSnapshotAttributeResult {
     /// The `DBSnapshotAttributesResult` member.
     pub db_snapshot_attributes_result: Option<crate::types::DBSnapshotAttributesResult>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBSnapshotAttributeResult {
@@ -27194,6 +27394,8 @@ impl IntoValue for ModifyDBSnapshotMessage {
 pub struct ModifyDBSnapshotResult {
     /// The `DBSnapshot` member.
     pub db_snapshot: Option<crate::types::DBSnapshot>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBSnapshotResult {
@@ -27267,6 +27469,8 @@ impl IntoValue for ModifyDBSubnetGroupMessage {
 pub struct ModifyDBSubnetGroupResult {
     /// The `DBSubnetGroup` member.
     pub db_subnet_group: Option<crate::types::DBSubnetGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyDBSubnetGroupResult {
@@ -27352,6 +27556,8 @@ impl IntoValue for ModifyEventSubscriptionMessage {
 pub struct ModifyEventSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyEventSubscriptionResult {
@@ -27459,6 +27665,8 @@ impl IntoValue for ModifyGlobalClusterMessage {
 pub struct ModifyGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyGlobalClusterResult {
@@ -27586,6 +27794,8 @@ impl IntoValue for ModifyOptionGroupMessage {
 pub struct ModifyOptionGroupResult {
     /// The `OptionGroup` member.
     pub option_group: Option<crate::types::OptionGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyOptionGroupResult {
@@ -27773,6 +27983,8 @@ impl IntoValue for ModifyTenantDatabaseMessage {
 pub struct ModifyTenantDatabaseResult {
     /// The `TenantDatabase` member.
     pub tenant_database: Option<crate::types::TenantDatabase>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ModifyTenantDatabaseResult {
@@ -27800,7 +28012,7 @@ pub struct NetworkTypeNotSupported {}
 impl FromValue for NetworkTypeNotSupported {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -27984,7 +28196,7 @@ pub struct OptionGroupAlreadyExistsFault {}
 impl FromValue for OptionGroupAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -28029,7 +28241,7 @@ pub struct OptionGroupNotFoundFault {}
 impl FromValue for OptionGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -28284,6 +28496,8 @@ pub struct OptionGroupOptionsMessage {
     pub option_group_options: Option<Vec<crate::types::OptionGroupOption>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl OptionGroupOptionsMessage {
@@ -28317,7 +28531,7 @@ pub struct OptionGroupQuotaExceededFault {}
 impl FromValue for OptionGroupQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -28329,6 +28543,8 @@ pub struct OptionGroups {
     pub option_groups_list: Option<Vec<crate::types::OptionGroup>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl OptionGroups {
@@ -28958,6 +29174,8 @@ pub struct OrderableDBInstanceOptionsMessage {
     pub orderable_db_instance_options: Option<Vec<crate::types::OrderableDBInstanceOption>>,
     /// An optional pagination token provided by a previous OrderableDBInstanceOptions request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl OrderableDBInstanceOptionsMessage {
@@ -29259,6 +29477,8 @@ pub struct PendingMaintenanceActionsMessage {
     pub pending_maintenance_actions: Option<Vec<crate::types::ResourcePendingMaintenanceActions>>,
     /// An optional pagination token provided by a previous `DescribePendingMaintenanceActions` request. If this parameter is specified, the response includes only records beyond the marker, up to a number of records specified by `MaxRecords`.
     pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PendingMaintenanceActionsMessage {
@@ -29699,7 +29919,7 @@ pub struct PointInTimeRestoreNotEnabledFault {}
 impl FromValue for PointInTimeRestoreNotEnabledFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -29804,6 +30024,8 @@ impl IntoValue for PromoteReadReplicaDBClusterMessage {
 pub struct PromoteReadReplicaDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PromoteReadReplicaDBClusterResult {
@@ -29905,6 +30127,8 @@ impl IntoValue for PromoteReadReplicaMessage {
 pub struct PromoteReadReplicaResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PromoteReadReplicaResult {
@@ -29932,7 +30156,7 @@ pub struct ProvisionedIopsNotAvailableInAZFault {}
 impl FromValue for ProvisionedIopsNotAvailableInAZFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -29998,6 +30222,8 @@ impl IntoValue for PurchaseReservedDBInstancesOfferingMessage {
 pub struct PurchaseReservedDBInstancesOfferingResult {
     /// The `ReservedDBInstance` member.
     pub reserved_db_instance: Option<crate::types::ReservedDBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PurchaseReservedDBInstancesOfferingResult {
@@ -30143,6 +30369,8 @@ impl IntoValue for RebootDBClusterMessage {
 pub struct RebootDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RebootDBClusterResult {
@@ -30208,6 +30436,8 @@ impl IntoValue for RebootDBInstanceMessage {
 pub struct RebootDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RebootDBInstanceResult {
@@ -30534,6 +30764,8 @@ impl IntoValue for RegisterDBProxyTargetsRequest {
 pub struct RegisterDBProxyTargetsResponse {
     /// One or more `DBProxyTarget` objects that are created when you register targets with a target group.
     pub db_proxy_targets: Option<Vec<crate::types::DBProxyTarget>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RegisterDBProxyTargetsResponse {
@@ -30595,6 +30827,8 @@ impl IntoValue for RemoveFromGlobalClusterMessage {
 pub struct RemoveFromGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RemoveFromGlobalClusterResult {
@@ -30746,6 +30980,8 @@ impl IntoValue for RemoveSourceIdentifierFromSubscriptionMessage {
 pub struct RemoveSourceIdentifierFromSubscriptionResult {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RemoveSourceIdentifierFromSubscriptionResult {
@@ -31032,7 +31268,7 @@ pub struct ReservedDBInstanceAlreadyExistsFault {}
 impl FromValue for ReservedDBInstanceAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -31044,6 +31280,8 @@ pub struct ReservedDBInstanceMessage {
     pub marker: Option<String>,
     /// A list of reserved DB instances.
     pub reserved_db_instances: Option<Vec<crate::types::ReservedDBInstance>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ReservedDBInstanceMessage {
@@ -31077,7 +31315,7 @@ pub struct ReservedDBInstanceNotFoundFault {}
 impl FromValue for ReservedDBInstanceNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -31089,7 +31327,7 @@ pub struct ReservedDBInstanceQuotaExceededFault {}
 impl FromValue for ReservedDBInstanceQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -31198,6 +31436,8 @@ pub struct ReservedDBInstancesOfferingMessage {
     pub marker: Option<String>,
     /// A list of reserved DB instance offerings.
     pub reserved_db_instances_offerings: Option<Vec<crate::types::ReservedDBInstancesOffering>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ReservedDBInstancesOfferingMessage {
@@ -31234,7 +31474,7 @@ pub struct ReservedDBInstancesOfferingNotFoundFault {}
 impl FromValue for ReservedDBInstancesOfferingNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -31350,7 +31590,7 @@ pub struct ResourceNotFoundFault {}
 impl FromValue for ResourceNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -31958,6 +32198,8 @@ impl IntoValue for RestoreDBClusterFromS3Message {
 pub struct RestoreDBClusterFromS3Result {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreDBClusterFromS3Result {
@@ -32604,6 +32846,8 @@ impl IntoValue for RestoreDBClusterFromSnapshotMessage {
 pub struct RestoreDBClusterFromSnapshotResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreDBClusterFromSnapshotResult {
@@ -33222,6 +33466,8 @@ impl IntoValue for RestoreDBClusterToPointInTimeMessage {
 pub struct RestoreDBClusterToPointInTimeResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreDBClusterToPointInTimeResult {
@@ -34001,6 +34247,8 @@ impl IntoValue for RestoreDBInstanceFromDBSnapshotMessage {
 pub struct RestoreDBInstanceFromDBSnapshotResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreDBInstanceFromDBSnapshotResult {
@@ -34765,6 +35013,8 @@ impl IntoValue for RestoreDBInstanceFromS3Message {
 pub struct RestoreDBInstanceFromS3Result {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreDBInstanceFromS3Result {
@@ -35611,6 +35861,8 @@ impl IntoValue for RestoreDBInstanceToPointInTimeMessage {
 pub struct RestoreDBInstanceToPointInTimeResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreDBInstanceToPointInTimeResult {
@@ -35727,6 +35979,8 @@ impl IntoValue for RevokeDBSecurityGroupIngressMessage {
 pub struct RevokeDBSecurityGroupIngressResult {
     /// The `DBSecurityGroup` member.
     pub db_security_group: Option<crate::types::DBSecurityGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RevokeDBSecurityGroupIngressResult {
@@ -35754,7 +36008,7 @@ pub struct SNSInvalidTopicFault {}
 impl FromValue for SNSInvalidTopicFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -35766,7 +36020,7 @@ pub struct SNSNoAuthorizationFault {}
 impl FromValue for SNSNoAuthorizationFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -35778,7 +36032,7 @@ pub struct SNSTopicArnNotFoundFault {}
 impl FromValue for SNSTopicArnNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -36085,6 +36339,8 @@ pub struct ServerlessV2PlatformVersionsMessage {
     pub marker: Option<String>,
     /// A list of `ServerlessV2PlatformVersionInfo` elements.
     pub serverless_v2_platform_versions: Option<Vec<crate::types::ServerlessV2PlatformVersionInfo>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ServerlessV2PlatformVersionsMessage {
@@ -36210,7 +36466,7 @@ pub struct SharedSnapshotQuotaExceededFault {}
 impl FromValue for SharedSnapshotQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -36222,7 +36478,7 @@ pub struct SnapshotQuotaExceededFault {}
 impl FromValue for SnapshotQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -36234,7 +36490,7 @@ pub struct SourceClusterNotSupportedFault {}
 impl FromValue for SourceClusterNotSupportedFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -36246,7 +36502,7 @@ pub struct SourceDatabaseNotSupportedFault {}
 impl FromValue for SourceDatabaseNotSupportedFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -36258,7 +36514,7 @@ pub struct SourceNotFoundFault {}
 impl FromValue for SourceNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -36320,6 +36576,8 @@ pub struct SourceRegionMessage {
     pub marker: Option<String>,
     /// A list of `SourceRegion` instances that contains each source Amazon Web Services Region that the current Amazon Web Services Region can get a read replica or a DB snapshot from.
     pub source_regions: Option<Vec<crate::types::SourceRegion>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SourceRegionMessage {
@@ -36547,6 +36805,8 @@ pub struct StartActivityStreamResponse {
     pub engine_native_audit_fields_included: Option<bool>,
     /// Indicates whether or not the database activity stream will start as soon as possible, regardless of the maintenance window for the database.
     pub apply_immediately: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartActivityStreamResponse {
@@ -36626,6 +36886,8 @@ impl IntoValue for StartDBClusterMessage {
 pub struct StartDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartDBClusterResult {
@@ -36739,6 +37001,8 @@ impl IntoValue for StartDBInstanceAutomatedBackupsReplicationMessage {
 pub struct StartDBInstanceAutomatedBackupsReplicationResult {
     /// The `DBInstanceAutomatedBackup` member.
     pub db_instance_automated_backup: Option<crate::types::DBInstanceAutomatedBackup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartDBInstanceAutomatedBackupsReplicationResult {
@@ -36791,6 +37055,8 @@ impl IntoValue for StartDBInstanceMessage {
 pub struct StartDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartDBInstanceResult {
@@ -36961,6 +37227,8 @@ pub struct StopActivityStreamResponse {
     pub kinesis_stream_name: Option<String>,
     /// The status of the database activity stream.
     pub status: Option<crate::types::ActivityStreamStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StopActivityStreamResponse {
@@ -37022,6 +37290,8 @@ impl IntoValue for StopDBClusterMessage {
 pub struct StopDBClusterResult {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StopDBClusterResult {
@@ -37071,6 +37341,8 @@ impl IntoValue for StopDBInstanceAutomatedBackupsReplicationMessage {
 pub struct StopDBInstanceAutomatedBackupsReplicationResult {
     /// The `DBInstanceAutomatedBackup` member.
     pub db_instance_automated_backup: Option<crate::types::DBInstanceAutomatedBackup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StopDBInstanceAutomatedBackupsReplicationResult {
@@ -37133,6 +37405,8 @@ impl IntoValue for StopDBInstanceMessage {
 pub struct StopDBInstanceResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StopDBInstanceResult {
@@ -37240,7 +37514,7 @@ pub struct StorageQuotaExceededFault {}
 impl FromValue for StorageQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -37252,7 +37526,7 @@ pub struct StorageTypeNotAvailableFault {}
 impl FromValue for StorageTypeNotAvailableFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -37264,7 +37538,7 @@ pub struct StorageTypeNotSupportedFault {}
 impl FromValue for StorageTypeNotSupportedFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -37327,7 +37601,7 @@ pub struct SubnetAlreadyInUse {}
 impl FromValue for SubnetAlreadyInUse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -37339,7 +37613,7 @@ pub struct SubscriptionAlreadyExistFault {}
 impl FromValue for SubscriptionAlreadyExistFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -37351,7 +37625,7 @@ pub struct SubscriptionCategoryNotFoundFault {}
 impl FromValue for SubscriptionCategoryNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -37363,7 +37637,7 @@ pub struct SubscriptionNotFoundFault {}
 impl FromValue for SubscriptionNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -37474,6 +37748,8 @@ impl IntoValue for SwitchoverBlueGreenDeploymentRequest {
 pub struct SwitchoverBlueGreenDeploymentResponse {
     /// The `BlueGreenDeployment` member.
     pub blue_green_deployment: Option<crate::types::BlueGreenDeployment>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SwitchoverBlueGreenDeploymentResponse {
@@ -37592,6 +37868,8 @@ impl IntoValue for SwitchoverGlobalClusterMessage {
 pub struct SwitchoverGlobalClusterResult {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SwitchoverGlobalClusterResult {
@@ -37645,6 +37923,8 @@ impl IntoValue for SwitchoverReadReplicaMessage {
 pub struct SwitchoverReadReplicaResult {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SwitchoverReadReplicaResult {
@@ -37711,6 +37991,8 @@ impl FromValue for Tag {
 pub struct TagListMessage {
     /// List of tags returned by the `ListTagsForResource` operation.
     pub tag_list: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TagListMessage {
@@ -38371,7 +38653,7 @@ pub struct TenantDatabaseAlreadyExistsFault {}
 impl FromValue for TenantDatabaseAlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -38383,7 +38665,7 @@ pub struct TenantDatabaseNotFoundFault {}
 impl FromValue for TenantDatabaseNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -38443,7 +38725,7 @@ pub struct TenantDatabaseQuotaExceededFault {}
 impl FromValue for TenantDatabaseQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -38455,6 +38737,8 @@ pub struct TenantDatabasesMessage {
     pub marker: Option<String>,
     /// An array of the tenant databases requested by the `DescribeTenantDatabases` operation.
     pub tenant_databases: Option<Vec<crate::types::TenantDatabase>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TenantDatabasesMessage {
@@ -38513,7 +38797,7 @@ pub struct UnsupportedDBEngineVersionFault {}
 impl FromValue for UnsupportedDBEngineVersionFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -39058,7 +39342,7 @@ pub struct VpcEncryptionControlViolationException {}
 impl FromValue for VpcEncryptionControlViolationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -39185,3 +39469,312 @@ impl FromValue for WriteForwardingStatus {
         String::from_value(value).map(Self::from)
     }
 }
+
+/// The output of `AddRoleToDBCluster`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddRoleToDBClusterOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddRoleToDBClusterOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AddRoleToDBInstance`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddRoleToDBInstanceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddRoleToDBInstanceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `AddTagsToResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddTagsToResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddTagsToResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDBClusterParameterGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDBClusterParameterGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDBClusterParameterGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDBParameterGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDBParameterGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDBParameterGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDBSecurityGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDBSecurityGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDBSecurityGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteDBSubnetGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDBSubnetGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteDBSubnetGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteOptionGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOptionGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteOptionGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveRoleFromDBCluster`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveRoleFromDBClusterOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveRoleFromDBClusterOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveRoleFromDBInstance`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveRoleFromDBInstanceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveRoleFromDBInstanceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemoveTagsFromResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveTagsFromResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemoveTagsFromResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AccountAttributesMessage,
+    AddRoleToDBClusterOutput,
+    AddRoleToDBInstanceOutput,
+    AddSourceIdentifierToSubscriptionResult,
+    AddTagsToResourceOutput,
+    ApplyPendingMaintenanceActionResult,
+    AuthorizeDBSecurityGroupIngressResult,
+    CertificateMessage,
+    CopyDBClusterParameterGroupResult,
+    CopyDBClusterSnapshotResult,
+    CopyDBParameterGroupResult,
+    CopyDBSnapshotResult,
+    CopyOptionGroupResult,
+    CreateBlueGreenDeploymentResponse,
+    CreateDBClusterParameterGroupResult,
+    CreateDBClusterResult,
+    CreateDBClusterSnapshotResult,
+    CreateDBInstanceReadReplicaResult,
+    CreateDBInstanceResult,
+    CreateDBParameterGroupResult,
+    CreateDBProxyEndpointResponse,
+    CreateDBProxyResponse,
+    CreateDBSecurityGroupResult,
+    CreateDBSnapshotResult,
+    CreateDBSubnetGroupResult,
+    CreateEventSubscriptionResult,
+    CreateGlobalClusterResult,
+    CreateOptionGroupResult,
+    CreateTenantDatabaseResult,
+    DBClusterAutomatedBackupMessage,
+    DBClusterBacktrack,
+    DBClusterBacktrackMessage,
+    DBClusterCapacityInfo,
+    DBClusterEndpoint,
+    DBClusterEndpointMessage,
+    DBClusterMessage,
+    DBClusterParameterGroupDetails,
+    DBClusterParameterGroupNameMessage,
+    DBClusterParameterGroupsMessage,
+    DBClusterSnapshotMessage,
+    DBEngineVersion,
+    DBEngineVersionMessage,
+    DBInstanceAutomatedBackupMessage,
+    DBInstanceMessage,
+    DBParameterGroupDetails,
+    DBParameterGroupNameMessage,
+    DBParameterGroupsMessage,
+    DBRecommendationMessage,
+    DBRecommendationsMessage,
+    DBSecurityGroupMessage,
+    DBShardGroup,
+    DBSnapshotMessage,
+    DBSnapshotTenantDatabasesMessage,
+    DBSubnetGroupMessage,
+    DeleteBlueGreenDeploymentResponse,
+    DeleteDBClusterAutomatedBackupResult,
+    DeleteDBClusterParameterGroupOutput,
+    DeleteDBClusterResult,
+    DeleteDBClusterSnapshotResult,
+    DeleteDBInstanceAutomatedBackupResult,
+    DeleteDBInstanceResult,
+    DeleteDBParameterGroupOutput,
+    DeleteDBProxyEndpointResponse,
+    DeleteDBProxyResponse,
+    DeleteDBSecurityGroupOutput,
+    DeleteDBSnapshotResult,
+    DeleteDBSubnetGroupOutput,
+    DeleteEventSubscriptionResult,
+    DeleteGlobalClusterResult,
+    DeleteOptionGroupOutput,
+    DeleteTenantDatabaseResult,
+    DeregisterDBProxyTargetsResponse,
+    DescribeBlueGreenDeploymentsResponse,
+    DescribeDBClusterSnapshotAttributesResult,
+    DescribeDBLogFilesResponse,
+    DescribeDBMajorEngineVersionsResponse,
+    DescribeDBProxiesResponse,
+    DescribeDBProxyEndpointsResponse,
+    DescribeDBProxyTargetGroupsResponse,
+    DescribeDBProxyTargetsResponse,
+    DescribeDBShardGroupsResponse,
+    DescribeDBSnapshotAttributesResult,
+    DescribeEngineDefaultClusterParametersResult,
+    DescribeEngineDefaultParametersResult,
+    DescribeIntegrationsResponse,
+    DescribeValidDBInstanceModificationsResult,
+    DisableHttpEndpointResponse,
+    DownloadDBLogFilePortionDetails,
+    EnableHttpEndpointResponse,
+    EventCategoriesMessage,
+    EventSubscriptionsMessage,
+    EventsMessage,
+    ExportTask,
+    ExportTasksMessage,
+    FailoverDBClusterResult,
+    FailoverGlobalClusterResult,
+    GlobalClustersMessage,
+    Integration,
+    ModifyActivityStreamResponse,
+    ModifyCertificatesResult,
+    ModifyDBClusterResult,
+    ModifyDBClusterSnapshotAttributeResult,
+    ModifyDBInstanceResult,
+    ModifyDBProxyEndpointResponse,
+    ModifyDBProxyResponse,
+    ModifyDBProxyTargetGroupResponse,
+    ModifyDBSnapshotAttributeResult,
+    ModifyDBSnapshotResult,
+    ModifyDBSubnetGroupResult,
+    ModifyEventSubscriptionResult,
+    ModifyGlobalClusterResult,
+    ModifyOptionGroupResult,
+    ModifyTenantDatabaseResult,
+    OptionGroupOptionsMessage,
+    OptionGroups,
+    OrderableDBInstanceOptionsMessage,
+    PendingMaintenanceActionsMessage,
+    PromoteReadReplicaDBClusterResult,
+    PromoteReadReplicaResult,
+    PurchaseReservedDBInstancesOfferingResult,
+    RebootDBClusterResult,
+    RebootDBInstanceResult,
+    RegisterDBProxyTargetsResponse,
+    RemoveFromGlobalClusterResult,
+    RemoveRoleFromDBClusterOutput,
+    RemoveRoleFromDBInstanceOutput,
+    RemoveSourceIdentifierFromSubscriptionResult,
+    RemoveTagsFromResourceOutput,
+    ReservedDBInstanceMessage,
+    ReservedDBInstancesOfferingMessage,
+    RestoreDBClusterFromS3Result,
+    RestoreDBClusterFromSnapshotResult,
+    RestoreDBClusterToPointInTimeResult,
+    RestoreDBInstanceFromDBSnapshotResult,
+    RestoreDBInstanceFromS3Result,
+    RestoreDBInstanceToPointInTimeResult,
+    RevokeDBSecurityGroupIngressResult,
+    ServerlessV2PlatformVersionsMessage,
+    SourceRegionMessage,
+    StartActivityStreamResponse,
+    StartDBClusterResult,
+    StartDBInstanceAutomatedBackupsReplicationResult,
+    StartDBInstanceResult,
+    StopActivityStreamResponse,
+    StopDBClusterResult,
+    StopDBInstanceAutomatedBackupsReplicationResult,
+    StopDBInstanceResult,
+    SwitchoverBlueGreenDeploymentResponse,
+    SwitchoverGlobalClusterResult,
+    SwitchoverReadReplicaResult,
+    TagListMessage,
+    TenantDatabasesMessage,
+);

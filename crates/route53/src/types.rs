@@ -291,6 +291,8 @@ impl IntoValue for ActivateKeySigningKeyRequest {
 pub struct ActivateKeySigningKeyResponse {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ActivateKeySigningKeyResponse {
@@ -633,6 +635,8 @@ impl IntoValue for AssociateVPCWithHostedZoneRequest {
 pub struct AssociateVPCWithHostedZoneResponse {
     /// A complex type that describes the changes made to your hosted zone.
     pub change_info: Option<crate::types::ChangeInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AssociateVPCWithHostedZoneResponse {
@@ -858,6 +862,8 @@ impl IntoValue for ChangeCidrCollectionRequest {
 pub struct ChangeCidrCollectionResponse {
     /// The ID that is returned by `ChangeCidrCollection`. You can use it as input to `GetChange` to see if a CIDR collection change has propagated or not.
     pub id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ChangeCidrCollectionResponse {
@@ -970,6 +976,8 @@ pub struct ChangeResourceRecordSetsResponse {
     ///
     /// This element contains an ID that you use when performing a [GetChange](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetChange.html) action to get detailed information about the change.
     pub change_info: Option<crate::types::ChangeInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ChangeResourceRecordSetsResponse {
@@ -1125,12 +1133,15 @@ impl IntoValue for ChangeTagsForResourceRequest {
 /// Empty response for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ChangeTagsForResourceResponse {}
+pub struct ChangeTagsForResourceResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for ChangeTagsForResourceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2176,6 +2187,8 @@ pub struct CreateCidrCollectionResponse {
     pub collection: Option<crate::types::CidrCollection>,
     /// A unique URL that represents the location for the CIDR collection.
     pub location: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateCidrCollectionResponse {
@@ -2252,6 +2265,8 @@ pub struct CreateHealthCheckResponse {
     pub health_check: Option<crate::types::HealthCheck>,
     /// The unique URL representing the new health check.
     pub location: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateHealthCheckResponse {
@@ -2364,6 +2379,8 @@ pub struct CreateHostedZoneResponse {
     pub vpc: Option<crate::types::VPC>,
     /// The unique URL representing the new hosted zone.
     pub location: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateHostedZoneResponse {
@@ -2511,6 +2528,8 @@ pub struct CreateKeySigningKeyResponse {
     pub key_signing_key: Option<crate::types::KeySigningKey>,
     /// The unique URL representing the new key-signing key (KSK).
     pub location: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateKeySigningKeyResponse {
@@ -2590,6 +2609,8 @@ pub struct CreateQueryLoggingConfigResponse {
     pub query_logging_config: Option<crate::types::QueryLoggingConfig>,
     /// The unique URL representing the new query logging configuration.
     pub location: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateQueryLoggingConfigResponse {
@@ -2657,6 +2678,8 @@ pub struct CreateReusableDelegationSetResponse {
     pub delegation_set: Option<crate::types::DelegationSet>,
     /// The unique URL representing the new reusable delegation set.
     pub location: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateReusableDelegationSetResponse {
@@ -2756,6 +2779,8 @@ pub struct CreateTrafficPolicyInstanceResponse {
     pub traffic_policy_instance: Option<crate::types::TrafficPolicyInstance>,
     /// A unique URL that represents a new traffic policy instance.
     pub location: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateTrafficPolicyInstanceResponse {
@@ -2833,6 +2858,8 @@ pub struct CreateTrafficPolicyResponse {
     pub traffic_policy: Option<crate::types::TrafficPolicy>,
     /// A unique URL that represents a new traffic policy.
     pub location: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateTrafficPolicyResponse {
@@ -2910,6 +2937,8 @@ pub struct CreateTrafficPolicyVersionResponse {
     pub traffic_policy: Option<crate::types::TrafficPolicy>,
     /// A unique URL that represents a new traffic policy version.
     pub location: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateTrafficPolicyVersionResponse {
@@ -2979,6 +3008,8 @@ pub struct CreateVPCAssociationAuthorizationResponse {
     pub hosted_zone_id: Option<String>,
     /// The VPC that you authorized associating with a hosted zone.
     pub vpc: Option<crate::types::VPC>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateVPCAssociationAuthorizationResponse {
@@ -3126,6 +3157,8 @@ impl IntoValue for DeactivateKeySigningKeyRequest {
 pub struct DeactivateKeySigningKeyResponse {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeactivateKeySigningKeyResponse {
@@ -3338,12 +3371,15 @@ impl IntoValue for DeleteCidrCollectionRequest {
 /// The `DeleteCidrCollectionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCidrCollectionResponse {}
+pub struct DeleteCidrCollectionResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteCidrCollectionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3374,12 +3410,15 @@ impl IntoValue for DeleteHealthCheckRequest {
 /// An empty element.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteHealthCheckResponse {}
+pub struct DeleteHealthCheckResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteHealthCheckResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3413,6 +3452,8 @@ impl IntoValue for DeleteHostedZoneRequest {
 pub struct DeleteHostedZoneResponse {
     /// A complex type that contains the ID, the status, and the date and time of a request to delete a hosted zone.
     pub change_info: Option<crate::types::ChangeInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteHostedZoneResponse {
@@ -3474,6 +3515,8 @@ impl IntoValue for DeleteKeySigningKeyRequest {
 pub struct DeleteKeySigningKeyResponse {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteKeySigningKeyResponse {
@@ -3520,12 +3563,15 @@ impl IntoValue for DeleteQueryLoggingConfigRequest {
 /// The `DeleteQueryLoggingConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteQueryLoggingConfigResponse {}
+pub struct DeleteQueryLoggingConfigResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteQueryLoggingConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3556,12 +3602,15 @@ impl IntoValue for DeleteReusableDelegationSetRequest {
 /// An empty element.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteReusableDelegationSetResponse {}
+pub struct DeleteReusableDelegationSetResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteReusableDelegationSetResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3594,12 +3643,15 @@ impl IntoValue for DeleteTrafficPolicyInstanceRequest {
 /// An empty element.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteTrafficPolicyInstanceResponse {}
+pub struct DeleteTrafficPolicyInstanceResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteTrafficPolicyInstanceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3639,12 +3691,15 @@ impl IntoValue for DeleteTrafficPolicyRequest {
 /// An empty element.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteTrafficPolicyResponse {}
+pub struct DeleteTrafficPolicyResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteTrafficPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3687,12 +3742,15 @@ impl IntoValue for DeleteVPCAssociationAuthorizationRequest {
 /// Empty response for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteVPCAssociationAuthorizationResponse {}
+pub struct DeleteVPCAssociationAuthorizationResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteVPCAssociationAuthorizationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3759,6 +3817,8 @@ impl IntoValue for DisableHostedZoneDNSSECRequest {
 pub struct DisableHostedZoneDNSSECResponse {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DisableHostedZoneDNSSECResponse {
@@ -3828,6 +3888,8 @@ impl IntoValue for DisassociateVPCFromHostedZoneRequest {
 pub struct DisassociateVPCFromHostedZoneResponse {
     /// A complex type that describes the changes made to the specified private hosted zone.
     pub change_info: Option<crate::types::ChangeInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DisassociateVPCFromHostedZoneResponse {
@@ -3877,6 +3939,8 @@ impl IntoValue for EnableHostedZoneDNSSECRequest {
 pub struct EnableHostedZoneDNSSECResponse {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl EnableHostedZoneDNSSECResponse {
@@ -4141,6 +4205,8 @@ pub struct GetAccountLimitResponse {
     pub limit: Option<crate::types::AccountLimit>,
     /// The current number of entities that you have created of the specified type. For example, if you specified `MAX_HEALTH_CHECKS_BY_OWNER` for the value of `Type` in the request, the value of `Count` is the current number of health checks that you have created using the current account.
     pub count: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccountLimitResponse {
@@ -4196,6 +4262,8 @@ impl IntoValue for GetChangeRequest {
 pub struct GetChangeResponse {
     /// A complex type that contains information about the specified change batch.
     pub change_info: Option<crate::types::ChangeInfo>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetChangeResponse {
@@ -4232,6 +4300,8 @@ impl IntoValue for GetCheckerIpRangesRequest {
 pub struct GetCheckerIpRangesResponse {
     /// A complex type that contains sorted list of IP ranges in CIDR format for Amazon Route 53 health checkers.
     pub checker_ip_ranges: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetCheckerIpRangesResponse {
@@ -4283,6 +4353,8 @@ pub struct GetDNSSECResponse {
     pub status: Option<crate::types::DNSSECStatus>,
     /// The key-signing keys (KSKs) in your account.
     pub key_signing_keys: Option<Vec<crate::types::KeySigningKey>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDNSSECResponse {
@@ -4364,6 +4436,8 @@ impl IntoValue for GetGeoLocationRequest {
 pub struct GetGeoLocationResponse {
     /// A complex type that contains the codes and full continent, country, and subdivision names for the specified geolocation code.
     pub geo_location_details: Option<crate::types::GeoLocationDetails>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetGeoLocationResponse {
@@ -4400,6 +4474,8 @@ impl IntoValue for GetHealthCheckCountRequest {
 pub struct GetHealthCheckCountResponse {
     /// The number of health checks associated with the current Amazon Web Services account.
     pub health_check_count: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetHealthCheckCountResponse {
@@ -4451,6 +4527,8 @@ impl IntoValue for GetHealthCheckLastFailureReasonRequest {
 pub struct GetHealthCheckLastFailureReasonResponse {
     /// A list that contains one `Observation` element for each Amazon Route 53 health checker that is reporting a last failure reason.
     pub health_check_observations: Option<Vec<crate::types::HealthCheckObservation>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetHealthCheckLastFailureReasonResponse {
@@ -4503,6 +4581,8 @@ impl IntoValue for GetHealthCheckRequest {
 pub struct GetHealthCheckResponse {
     /// A complex type that contains information about one health check that is associated with the current Amazon Web Services account.
     pub health_check: Option<crate::types::HealthCheck>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetHealthCheckResponse {
@@ -4554,6 +4634,8 @@ impl IntoValue for GetHealthCheckStatusRequest {
 pub struct GetHealthCheckStatusResponse {
     /// A list that contains one `HealthCheckObservation` element for each Amazon Route 53 health checker that is reporting a status about the health check endpoint.
     pub health_check_observations: Option<Vec<crate::types::HealthCheckObservation>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetHealthCheckStatusResponse {
@@ -4593,6 +4675,8 @@ impl IntoValue for GetHostedZoneCountRequest {
 pub struct GetHostedZoneCountResponse {
     /// The total number of public and private hosted zones that are associated with the current Amazon Web Services account.
     pub hosted_zone_count: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetHostedZoneCountResponse {
@@ -4659,6 +4743,8 @@ pub struct GetHostedZoneLimitResponse {
     pub limit: Option<crate::types::HostedZoneLimit>,
     /// The current number of entities that you have created of the specified type. For example, if you specified `MAX_RRSETS_BY_ZONE` for the value of `Type` in the request, the value of `Count` is the current number of records that you have created in the specified hosted zone.
     pub count: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetHostedZoneLimitResponse {
@@ -4718,6 +4804,8 @@ pub struct GetHostedZoneResponse {
     pub delegation_set: Option<crate::types::DelegationSet>,
     /// A complex type that contains information about the VPCs that are associated with the specified hosted zone.
     pub _vpcs: Option<Vec<crate::types::VPC>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetHostedZoneResponse {
@@ -4779,6 +4867,8 @@ impl IntoValue for GetQueryLoggingConfigRequest {
 pub struct GetQueryLoggingConfigResponse {
     /// A complex type that contains information about the query logging configuration that you specified in a [GetQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetQueryLoggingConfig.html) request.
     pub query_logging_config: Option<crate::types::QueryLoggingConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetQueryLoggingConfigResponse {
@@ -4845,6 +4935,8 @@ pub struct GetReusableDelegationSetLimitResponse {
     pub limit: Option<crate::types::ReusableDelegationSetLimit>,
     /// The current number of hosted zones that you can associate with the specified reusable delegation set.
     pub count: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetReusableDelegationSetLimitResponse {
@@ -4900,6 +4992,8 @@ impl IntoValue for GetReusableDelegationSetRequest {
 pub struct GetReusableDelegationSetResponse {
     /// A complex type that contains information about the reusable delegation set.
     pub delegation_set: Option<crate::types::DelegationSet>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetReusableDelegationSetResponse {
@@ -4936,6 +5030,8 @@ impl IntoValue for GetTrafficPolicyInstanceCountRequest {
 pub struct GetTrafficPolicyInstanceCountResponse {
     /// The number of traffic policy instances that are associated with the current Amazon Web Services account.
     pub traffic_policy_instance_count: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetTrafficPolicyInstanceCountResponse {
@@ -4985,6 +5081,8 @@ impl IntoValue for GetTrafficPolicyInstanceRequest {
 pub struct GetTrafficPolicyInstanceResponse {
     /// A complex type that contains settings for the traffic policy instance.
     pub traffic_policy_instance: Option<crate::types::TrafficPolicyInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetTrafficPolicyInstanceResponse {
@@ -5043,6 +5141,8 @@ impl IntoValue for GetTrafficPolicyRequest {
 pub struct GetTrafficPolicyResponse {
     /// A complex type that contains settings for the specified traffic policy.
     pub traffic_policy: Option<crate::types::TrafficPolicy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetTrafficPolicyResponse {
@@ -7178,6 +7278,8 @@ pub struct ListCidrBlocksResponse {
     pub next_token: Option<String>,
     /// A complex type that contains information about the CIDR blocks.
     pub cidr_blocks: Option<Vec<crate::types::CidrBlockSummary>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListCidrBlocksResponse {
@@ -7247,6 +7349,8 @@ pub struct ListCidrCollectionsResponse {
     pub next_token: Option<String>,
     /// A complex type with information about the CIDR collection.
     pub cidr_collections: Option<Vec<crate::types::CollectionSummary>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListCidrCollectionsResponse {
@@ -7326,6 +7430,8 @@ pub struct ListCidrLocationsResponse {
     pub next_token: Option<String>,
     /// A complex type that contains information about the list of CIDR locations.
     pub cidr_locations: Option<Vec<crate::types::LocationSummary>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListCidrLocationsResponse {
@@ -7419,6 +7525,8 @@ pub struct ListGeoLocationsResponse {
     pub next_subdivision_code: Option<String>,
     /// The value that you specified for `MaxItems` in the request.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListGeoLocationsResponse {
@@ -7518,6 +7626,8 @@ pub struct ListHealthChecksResponse {
     pub next_marker: Option<String>,
     /// The value that you specified for the `maxitems` parameter in the call to `ListHealthChecks` that produced the current response.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListHealthChecksResponse {
@@ -7625,6 +7735,8 @@ pub struct ListHostedZonesByNameResponse {
     pub next_hosted_zone_id: Option<String>,
     /// The value that you specified for the `maxitems` parameter in the call to `ListHostedZonesByName` that produced the current response.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListHostedZonesByNameResponse {
@@ -7746,6 +7858,8 @@ pub struct ListHostedZonesByVPCResponse {
     pub max_items: Option<String>,
     /// The value that you will use for `NextToken` in the next `ListHostedZonesByVPC` request.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListHostedZonesByVPCResponse {
@@ -7845,6 +7959,8 @@ pub struct ListHostedZonesResponse {
     pub next_marker: Option<String>,
     /// The value that you specified for the `maxitems` parameter in the call to `ListHostedZones` that produced the current response.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListHostedZonesResponse {
@@ -7946,6 +8062,8 @@ pub struct ListQueryLoggingConfigsResponse {
     ///
     /// If a response doesn't include the last of the configurations, you can get more configurations by submitting another [ListQueryLoggingConfigs](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListQueryLoggingConfigs.html) request. Get the value of `NextToken` that Amazon Route 53 returned in the previous response and include it in `NextToken` in the next request.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListQueryLoggingConfigsResponse {
@@ -8067,6 +8185,8 @@ pub struct ListResourceRecordSetsResponse {
     pub next_record_identifier: Option<String>,
     /// The maximum number of records you requested.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListResourceRecordSetsResponse {
@@ -8163,6 +8283,8 @@ pub struct ListReusableDelegationSetsResponse {
     pub next_marker: Option<String>,
     /// The value that you specified for the `maxitems` parameter in the call to `ListReusableDelegationSets` that produced the current response.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListReusableDelegationSetsResponse {
@@ -8251,6 +8373,8 @@ impl IntoValue for ListTagsForResourceRequest {
 pub struct ListTagsForResourceResponse {
     /// A `ResourceTagSet` containing tags associated with the specified resource.
     pub resource_tag_set: Option<crate::types::ResourceTagSet>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForResourceResponse {
@@ -8315,6 +8439,8 @@ impl IntoValue for ListTagsForResourcesRequest {
 pub struct ListTagsForResourcesResponse {
     /// A list of `ResourceTagSet`s containing tags associated with the specified resources.
     pub resource_tag_sets: Option<Vec<crate::types::ResourceTagSet>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForResourcesResponse {
@@ -8380,6 +8506,8 @@ pub struct ListTrafficPoliciesResponse {
     pub traffic_policy_id_marker: Option<String>,
     /// The value that you specified for the `MaxItems` parameter in the `ListTrafficPolicies` request that produced the current response.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTrafficPoliciesResponse {
@@ -8491,6 +8619,8 @@ pub struct ListTrafficPolicyInstancesByHostedZoneResponse {
     pub is_truncated: Option<bool>,
     /// The value that you specified for the `MaxItems` parameter in the `ListTrafficPolicyInstancesByHostedZone` request that produced the current response.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTrafficPolicyInstancesByHostedZoneResponse {
@@ -8639,6 +8769,8 @@ pub struct ListTrafficPolicyInstancesByPolicyResponse {
     pub is_truncated: Option<bool>,
     /// The value that you specified for the `MaxItems` parameter in the call to `ListTrafficPolicyInstancesByPolicy` that produced the current response.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTrafficPolicyInstancesByPolicyResponse {
@@ -8767,6 +8899,8 @@ pub struct ListTrafficPolicyInstancesResponse {
     pub is_truncated: Option<bool>,
     /// The value that you specified for the `MaxItems` parameter in the call to `ListTrafficPolicyInstances` that produced the current response.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTrafficPolicyInstancesResponse {
@@ -8880,6 +9014,8 @@ pub struct ListTrafficPolicyVersionsResponse {
     pub traffic_policy_version_marker: Option<String>,
     /// The value that you specified for the `maxitems` parameter in the `ListTrafficPolicyVersions` request that produced the current response.
     pub max_items: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTrafficPolicyVersionsResponse {
@@ -8969,6 +9105,8 @@ pub struct ListVPCAssociationAuthorizationsResponse {
     pub next_token: Option<String>,
     /// The list of VPCs that are authorized to be associated with the specified hosted zone.
     pub _vpcs: Option<Vec<crate::types::VPC>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListVPCAssociationAuthorizationsResponse {
@@ -10864,6 +11002,8 @@ pub struct TestDNSAnswerResponse {
     pub response_code: Option<String>,
     /// The protocol that Amazon Route 53 used to respond to the request, either `UDP` or `TCP`.
     pub protocol: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TestDNSAnswerResponse {
@@ -11687,6 +11827,8 @@ impl IntoValue for UpdateHealthCheckRequest {
 pub struct UpdateHealthCheckResponse {
     /// A complex type that contains the response to an `UpdateHealthCheck` request.
     pub health_check: Option<crate::types::HealthCheck>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateHealthCheckResponse {
@@ -11743,6 +11885,8 @@ impl IntoValue for UpdateHostedZoneCommentRequest {
 pub struct UpdateHostedZoneCommentResponse {
     /// A complex type that contains the response to the `UpdateHostedZoneComment` request.
     pub hosted_zone: Option<crate::types::HostedZone>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateHostedZoneCommentResponse {
@@ -11799,12 +11943,15 @@ impl IntoValue for UpdateHostedZoneFeaturesRequest {
 /// The `UpdateHostedZoneFeaturesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateHostedZoneFeaturesResponse {}
+pub struct UpdateHostedZoneFeaturesResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UpdateHostedZoneFeaturesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -11860,6 +12007,8 @@ impl IntoValue for UpdateTrafficPolicyCommentRequest {
 pub struct UpdateTrafficPolicyCommentResponse {
     /// A complex type that contains settings for the specified traffic policy.
     pub traffic_policy: Option<crate::types::TrafficPolicy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateTrafficPolicyCommentResponse {
@@ -11941,6 +12090,8 @@ impl IntoValue for UpdateTrafficPolicyInstanceRequest {
 pub struct UpdateTrafficPolicyInstanceResponse {
     /// A complex type that contains settings for the updated traffic policy instance.
     pub traffic_policy_instance: Option<crate::types::TrafficPolicyInstance>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateTrafficPolicyInstanceResponse {
@@ -12349,3 +12500,77 @@ impl FromValue for VPCRegion {
         String::from_value(value).map(Self::from)
     }
 }
+
+myaws_core::with_response_metadata!(
+    ActivateKeySigningKeyResponse,
+    AssociateVPCWithHostedZoneResponse,
+    ChangeCidrCollectionResponse,
+    ChangeResourceRecordSetsResponse,
+    ChangeTagsForResourceResponse,
+    CreateCidrCollectionResponse,
+    CreateHealthCheckResponse,
+    CreateHostedZoneResponse,
+    CreateKeySigningKeyResponse,
+    CreateQueryLoggingConfigResponse,
+    CreateReusableDelegationSetResponse,
+    CreateTrafficPolicyInstanceResponse,
+    CreateTrafficPolicyResponse,
+    CreateTrafficPolicyVersionResponse,
+    CreateVPCAssociationAuthorizationResponse,
+    DeactivateKeySigningKeyResponse,
+    DeleteCidrCollectionResponse,
+    DeleteHealthCheckResponse,
+    DeleteHostedZoneResponse,
+    DeleteKeySigningKeyResponse,
+    DeleteQueryLoggingConfigResponse,
+    DeleteReusableDelegationSetResponse,
+    DeleteTrafficPolicyInstanceResponse,
+    DeleteTrafficPolicyResponse,
+    DeleteVPCAssociationAuthorizationResponse,
+    DisableHostedZoneDNSSECResponse,
+    DisassociateVPCFromHostedZoneResponse,
+    EnableHostedZoneDNSSECResponse,
+    GetAccountLimitResponse,
+    GetChangeResponse,
+    GetCheckerIpRangesResponse,
+    GetDNSSECResponse,
+    GetGeoLocationResponse,
+    GetHealthCheckCountResponse,
+    GetHealthCheckLastFailureReasonResponse,
+    GetHealthCheckResponse,
+    GetHealthCheckStatusResponse,
+    GetHostedZoneCountResponse,
+    GetHostedZoneLimitResponse,
+    GetHostedZoneResponse,
+    GetQueryLoggingConfigResponse,
+    GetReusableDelegationSetLimitResponse,
+    GetReusableDelegationSetResponse,
+    GetTrafficPolicyInstanceCountResponse,
+    GetTrafficPolicyInstanceResponse,
+    GetTrafficPolicyResponse,
+    ListCidrBlocksResponse,
+    ListCidrCollectionsResponse,
+    ListCidrLocationsResponse,
+    ListGeoLocationsResponse,
+    ListHealthChecksResponse,
+    ListHostedZonesByNameResponse,
+    ListHostedZonesByVPCResponse,
+    ListHostedZonesResponse,
+    ListQueryLoggingConfigsResponse,
+    ListResourceRecordSetsResponse,
+    ListReusableDelegationSetsResponse,
+    ListTagsForResourceResponse,
+    ListTagsForResourcesResponse,
+    ListTrafficPoliciesResponse,
+    ListTrafficPolicyInstancesByHostedZoneResponse,
+    ListTrafficPolicyInstancesByPolicyResponse,
+    ListTrafficPolicyInstancesResponse,
+    ListTrafficPolicyVersionsResponse,
+    ListVPCAssociationAuthorizationsResponse,
+    TestDNSAnswerResponse,
+    UpdateHealthCheckResponse,
+    UpdateHostedZoneCommentResponse,
+    UpdateHostedZoneFeaturesResponse,
+    UpdateTrafficPolicyCommentResponse,
+    UpdateTrafficPolicyInstanceResponse,
+);

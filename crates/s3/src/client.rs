@@ -302,7 +302,10 @@ impl Client {
     pub async fn create_bucket_metadata_configuration(
         &self,
         input: crate::types::CreateBucketMetadataConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::CreateBucketMetadataConfigurationError>> {
+    ) -> Result<
+        crate::types::CreateBucketMetadataConfigurationOutput,
+        SdkError<crate::error::CreateBucketMetadataConfigurationError>,
+    > {
         self.handle.call(4, input).await
     }
 
@@ -335,7 +338,10 @@ impl Client {
     pub async fn create_bucket_metadata_table_configuration(
         &self,
         input: crate::types::CreateBucketMetadataTableConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::CreateBucketMetadataTableConfigurationError>> {
+    ) -> Result<
+        crate::types::CreateBucketMetadataTableConfigurationOutput,
+        SdkError<crate::error::CreateBucketMetadataTableConfigurationError>,
+    > {
         self.handle.call(5, input).await
     }
 
@@ -475,7 +481,7 @@ impl Client {
     pub async fn delete_bucket(
         &self,
         input: crate::types::DeleteBucketRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketError>> {
+    ) -> Result<crate::types::DeleteBucketOutput, SdkError<crate::error::DeleteBucketError>> {
         self.handle.call(8, input).await
     }
 
@@ -497,7 +503,10 @@ impl Client {
     pub async fn delete_bucket_analytics_configuration(
         &self,
         input: crate::types::DeleteBucketAnalyticsConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketAnalyticsConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteBucketAnalyticsConfigurationOutput,
+        SdkError<crate::error::DeleteBucketAnalyticsConfigurationError>,
+    > {
         self.handle.call(9, input).await
     }
 
@@ -518,7 +527,8 @@ impl Client {
     pub async fn delete_bucket_cors(
         &self,
         input: crate::types::DeleteBucketCorsRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketCorsError>> {
+    ) -> Result<crate::types::DeleteBucketCorsOutput, SdkError<crate::error::DeleteBucketCorsError>>
+    {
         self.handle.call(10, input).await
     }
 
@@ -545,7 +555,10 @@ impl Client {
     pub async fn delete_bucket_encryption(
         &self,
         input: crate::types::DeleteBucketEncryptionRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketEncryptionError>> {
+    ) -> Result<
+        crate::types::DeleteBucketEncryptionOutput,
+        SdkError<crate::error::DeleteBucketEncryptionError>,
+    > {
         self.handle.call(11, input).await
     }
 
@@ -569,7 +582,10 @@ impl Client {
     pub async fn delete_bucket_intelligent_tiering_configuration(
         &self,
         input: crate::types::DeleteBucketIntelligentTieringConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketIntelligentTieringConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteBucketIntelligentTieringConfigurationOutput,
+        SdkError<crate::error::DeleteBucketIntelligentTieringConfigurationError>,
+    > {
         self.handle.call(12, input).await
     }
 
@@ -602,7 +618,10 @@ impl Client {
     pub async fn delete_bucket_inventory_configuration(
         &self,
         input: crate::types::DeleteBucketInventoryConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketInventoryConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteBucketInventoryConfigurationOutput,
+        SdkError<crate::error::DeleteBucketInventoryConfigurationError>,
+    > {
         self.handle.call(13, input).await
     }
 
@@ -629,7 +648,10 @@ impl Client {
     pub async fn delete_bucket_lifecycle(
         &self,
         input: crate::types::DeleteBucketLifecycleRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketLifecycleError>> {
+    ) -> Result<
+        crate::types::DeleteBucketLifecycleOutput,
+        SdkError<crate::error::DeleteBucketLifecycleError>,
+    > {
         self.handle.call(14, input).await
     }
 
@@ -654,7 +676,10 @@ impl Client {
     pub async fn delete_bucket_metadata_configuration(
         &self,
         input: crate::types::DeleteBucketMetadataConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketMetadataConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteBucketMetadataConfigurationOutput,
+        SdkError<crate::error::DeleteBucketMetadataConfigurationError>,
+    > {
         self.handle.call(15, input).await
     }
 
@@ -681,7 +706,10 @@ impl Client {
     pub async fn delete_bucket_metadata_table_configuration(
         &self,
         input: crate::types::DeleteBucketMetadataTableConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketMetadataTableConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteBucketMetadataTableConfigurationOutput,
+        SdkError<crate::error::DeleteBucketMetadataTableConfigurationError>,
+    > {
         self.handle.call(16, input).await
     }
 
@@ -713,7 +741,10 @@ impl Client {
     pub async fn delete_bucket_metrics_configuration(
         &self,
         input: crate::types::DeleteBucketMetricsConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketMetricsConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteBucketMetricsConfigurationOutput,
+        SdkError<crate::error::DeleteBucketMetricsConfigurationError>,
+    > {
         self.handle.call(17, input).await
     }
 
@@ -732,7 +763,10 @@ impl Client {
     pub async fn delete_bucket_ownership_controls(
         &self,
         input: crate::types::DeleteBucketOwnershipControlsRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketOwnershipControlsError>> {
+    ) -> Result<
+        crate::types::DeleteBucketOwnershipControlsOutput,
+        SdkError<crate::error::DeleteBucketOwnershipControlsError>,
+    > {
         self.handle.call(18, input).await
     }
 
@@ -764,7 +798,10 @@ impl Client {
     pub async fn delete_bucket_policy(
         &self,
         input: crate::types::DeleteBucketPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketPolicyError>> {
+    ) -> Result<
+        crate::types::DeleteBucketPolicyOutput,
+        SdkError<crate::error::DeleteBucketPolicyError>,
+    > {
         self.handle.call(19, input).await
     }
 
@@ -787,7 +824,10 @@ impl Client {
     pub async fn delete_bucket_replication(
         &self,
         input: crate::types::DeleteBucketReplicationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketReplicationError>> {
+    ) -> Result<
+        crate::types::DeleteBucketReplicationOutput,
+        SdkError<crate::error::DeleteBucketReplicationError>,
+    > {
         self.handle.call(20, input).await
     }
 
@@ -806,7 +846,10 @@ impl Client {
     pub async fn delete_bucket_tagging(
         &self,
         input: crate::types::DeleteBucketTaggingRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketTaggingError>> {
+    ) -> Result<
+        crate::types::DeleteBucketTaggingOutput,
+        SdkError<crate::error::DeleteBucketTaggingError>,
+    > {
         self.handle.call(21, input).await
     }
 
@@ -827,7 +870,10 @@ impl Client {
     pub async fn delete_bucket_website(
         &self,
         input: crate::types::DeleteBucketWebsiteRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketWebsiteError>> {
+    ) -> Result<
+        crate::types::DeleteBucketWebsiteOutput,
+        SdkError<crate::error::DeleteBucketWebsiteError>,
+    > {
         self.handle.call(22, input).await
     }
 
@@ -986,7 +1032,10 @@ impl Client {
     pub async fn delete_public_access_block(
         &self,
         input: crate::types::DeletePublicAccessBlockRequest,
-    ) -> Result<(), SdkError<crate::error::DeletePublicAccessBlockError>> {
+    ) -> Result<
+        crate::types::DeletePublicAccessBlockOutput,
+        SdkError<crate::error::DeletePublicAccessBlockError>,
+    > {
         self.handle.call(27, input).await
     }
 
@@ -2431,7 +2480,7 @@ impl Client {
     pub async fn put_bucket_abac(
         &self,
         input: crate::types::PutBucketAbacRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketAbacError>> {
+    ) -> Result<crate::types::PutBucketAbacOutput, SdkError<crate::error::PutBucketAbacError>> {
         self.handle.call(77, input).await
     }
 
@@ -2463,7 +2512,10 @@ impl Client {
     pub async fn put_bucket_accelerate_configuration(
         &self,
         input: crate::types::PutBucketAccelerateConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketAccelerateConfigurationError>> {
+    ) -> Result<
+        crate::types::PutBucketAccelerateConfigurationOutput,
+        SdkError<crate::error::PutBucketAccelerateConfigurationError>,
+    > {
         self.handle.call(78, input).await
     }
 
@@ -2541,7 +2593,7 @@ impl Client {
     pub async fn put_bucket_acl(
         &self,
         input: crate::types::PutBucketAclRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketAclError>> {
+    ) -> Result<crate::types::PutBucketAclOutput, SdkError<crate::error::PutBucketAclError>> {
         self.handle.call(79, input).await
     }
 
@@ -2579,7 +2631,10 @@ impl Client {
     pub async fn put_bucket_analytics_configuration(
         &self,
         input: crate::types::PutBucketAnalyticsConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketAnalyticsConfigurationError>> {
+    ) -> Result<
+        crate::types::PutBucketAnalyticsConfigurationOutput,
+        SdkError<crate::error::PutBucketAnalyticsConfigurationError>,
+    > {
         self.handle.call(80, input).await
     }
 
@@ -2611,7 +2666,7 @@ impl Client {
     pub async fn put_bucket_cors(
         &self,
         input: crate::types::PutBucketCorsRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketCorsError>> {
+    ) -> Result<crate::types::PutBucketCorsOutput, SdkError<crate::error::PutBucketCorsError>> {
         self.handle.call(81, input).await
     }
 
@@ -2656,7 +2711,10 @@ impl Client {
     pub async fn put_bucket_encryption(
         &self,
         input: crate::types::PutBucketEncryptionRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketEncryptionError>> {
+    ) -> Result<
+        crate::types::PutBucketEncryptionOutput,
+        SdkError<crate::error::PutBucketEncryptionError>,
+    > {
         self.handle.call(82, input).await
     }
 
@@ -2700,7 +2758,10 @@ impl Client {
     pub async fn put_bucket_intelligent_tiering_configuration(
         &self,
         input: crate::types::PutBucketIntelligentTieringConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketIntelligentTieringConfigurationError>> {
+    ) -> Result<
+        crate::types::PutBucketIntelligentTieringConfigurationOutput,
+        SdkError<crate::error::PutBucketIntelligentTieringConfigurationError>,
+    > {
         self.handle.call(83, input).await
     }
 
@@ -2757,7 +2818,10 @@ impl Client {
     pub async fn put_bucket_inventory_configuration(
         &self,
         input: crate::types::PutBucketInventoryConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketInventoryConfigurationError>> {
+    ) -> Result<
+        crate::types::PutBucketInventoryConfigurationOutput,
+        SdkError<crate::error::PutBucketInventoryConfigurationError>,
+    > {
         self.handle.call(84, input).await
     }
 
@@ -2796,7 +2860,10 @@ impl Client {
     pub async fn put_bucket_lifecycle(
         &self,
         input: crate::types::PutBucketLifecycleRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketLifecycleError>> {
+    ) -> Result<
+        crate::types::PutBucketLifecycleOutput,
+        SdkError<crate::error::PutBucketLifecycleError>,
+    > {
         self.handle.call(85, input).await
     }
 
@@ -2889,7 +2956,8 @@ impl Client {
     pub async fn put_bucket_logging(
         &self,
         input: crate::types::PutBucketLoggingRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketLoggingError>> {
+    ) -> Result<crate::types::PutBucketLoggingOutput, SdkError<crate::error::PutBucketLoggingError>>
+    {
         self.handle.call(87, input).await
     }
 
@@ -2927,7 +2995,10 @@ impl Client {
     pub async fn put_bucket_metrics_configuration(
         &self,
         input: crate::types::PutBucketMetricsConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketMetricsConfigurationError>> {
+    ) -> Result<
+        crate::types::PutBucketMetricsConfigurationOutput,
+        SdkError<crate::error::PutBucketMetricsConfigurationError>,
+    > {
         self.handle.call(88, input).await
     }
 
@@ -2938,7 +3009,10 @@ impl Client {
     pub async fn put_bucket_notification(
         &self,
         input: crate::types::PutBucketNotificationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketNotificationError>> {
+    ) -> Result<
+        crate::types::PutBucketNotificationOutput,
+        SdkError<crate::error::PutBucketNotificationError>,
+    > {
         self.handle.call(89, input).await
     }
 
@@ -2976,7 +3050,10 @@ impl Client {
     pub async fn put_bucket_notification_configuration(
         &self,
         input: crate::types::PutBucketNotificationConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketNotificationConfigurationError>> {
+    ) -> Result<
+        crate::types::PutBucketNotificationConfigurationOutput,
+        SdkError<crate::error::PutBucketNotificationConfigurationError>,
+    > {
         self.handle.call(90, input).await
     }
 
@@ -2995,7 +3072,10 @@ impl Client {
     pub async fn put_bucket_ownership_controls(
         &self,
         input: crate::types::PutBucketOwnershipControlsRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketOwnershipControlsError>> {
+    ) -> Result<
+        crate::types::PutBucketOwnershipControlsOutput,
+        SdkError<crate::error::PutBucketOwnershipControlsError>,
+    > {
         self.handle.call(91, input).await
     }
 
@@ -3033,7 +3113,8 @@ impl Client {
     pub async fn put_bucket_policy(
         &self,
         input: crate::types::PutBucketPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketPolicyError>> {
+    ) -> Result<crate::types::PutBucketPolicyOutput, SdkError<crate::error::PutBucketPolicyError>>
+    {
         self.handle.call(92, input).await
     }
 
@@ -3074,7 +3155,10 @@ impl Client {
     pub async fn put_bucket_replication(
         &self,
         input: crate::types::PutBucketReplicationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketReplicationError>> {
+    ) -> Result<
+        crate::types::PutBucketReplicationOutput,
+        SdkError<crate::error::PutBucketReplicationError>,
+    > {
         self.handle.call(93, input).await
     }
 
@@ -3091,7 +3175,10 @@ impl Client {
     pub async fn put_bucket_request_payment(
         &self,
         input: crate::types::PutBucketRequestPaymentRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketRequestPaymentError>> {
+    ) -> Result<
+        crate::types::PutBucketRequestPaymentOutput,
+        SdkError<crate::error::PutBucketRequestPaymentError>,
+    > {
         self.handle.call(94, input).await
     }
 
@@ -3121,7 +3208,8 @@ impl Client {
     pub async fn put_bucket_tagging(
         &self,
         input: crate::types::PutBucketTaggingRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketTaggingError>> {
+    ) -> Result<crate::types::PutBucketTaggingOutput, SdkError<crate::error::PutBucketTaggingError>>
+    {
         self.handle.call(95, input).await
     }
 
@@ -3153,7 +3241,10 @@ impl Client {
     pub async fn put_bucket_versioning(
         &self,
         input: crate::types::PutBucketVersioningRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketVersioningError>> {
+    ) -> Result<
+        crate::types::PutBucketVersioningOutput,
+        SdkError<crate::error::PutBucketVersioningError>,
+    > {
         self.handle.call(96, input).await
     }
 
@@ -3197,7 +3288,8 @@ impl Client {
     pub async fn put_bucket_website(
         &self,
         input: crate::types::PutBucketWebsiteRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketWebsiteError>> {
+    ) -> Result<crate::types::PutBucketWebsiteOutput, SdkError<crate::error::PutBucketWebsiteError>>
+    {
         self.handle.call(97, input).await
     }
 
@@ -3463,7 +3555,10 @@ impl Client {
     pub async fn put_public_access_block(
         &self,
         input: crate::types::PutPublicAccessBlockRequest,
-    ) -> Result<(), SdkError<crate::error::PutPublicAccessBlockError>> {
+    ) -> Result<
+        crate::types::PutPublicAccessBlockOutput,
+        SdkError<crate::error::PutPublicAccessBlockError>,
+    > {
         self.handle.call(105, input).await
     }
 
@@ -3633,8 +3728,10 @@ impl Client {
     pub async fn update_bucket_metadata_annotation_table_configuration(
         &self,
         input: crate::types::UpdateBucketMetadataAnnotationTableConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateBucketMetadataAnnotationTableConfigurationError>>
-    {
+    ) -> Result<
+        crate::types::UpdateBucketMetadataAnnotationTableConfigurationOutput,
+        SdkError<crate::error::UpdateBucketMetadataAnnotationTableConfigurationError>,
+    > {
         self.handle.call(109, input).await
     }
 
@@ -3666,8 +3763,10 @@ impl Client {
     pub async fn update_bucket_metadata_inventory_table_configuration(
         &self,
         input: crate::types::UpdateBucketMetadataInventoryTableConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateBucketMetadataInventoryTableConfigurationError>>
-    {
+    ) -> Result<
+        crate::types::UpdateBucketMetadataInventoryTableConfigurationOutput,
+        SdkError<crate::error::UpdateBucketMetadataInventoryTableConfigurationError>,
+    > {
         self.handle.call(110, input).await
     }
 
@@ -3688,8 +3787,10 @@ impl Client {
     pub async fn update_bucket_metadata_journal_table_configuration(
         &self,
         input: crate::types::UpdateBucketMetadataJournalTableConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateBucketMetadataJournalTableConfigurationError>>
-    {
+    ) -> Result<
+        crate::types::UpdateBucketMetadataJournalTableConfigurationOutput,
+        SdkError<crate::error::UpdateBucketMetadataJournalTableConfigurationError>,
+    > {
         self.handle.call(111, input).await
     }
 
@@ -3908,7 +4009,10 @@ impl Client {
     pub async fn write_get_object_response(
         &self,
         input: crate::types::WriteGetObjectResponseRequest,
-    ) -> Result<(), SdkError<crate::error::WriteGetObjectResponseError>> {
+    ) -> Result<
+        crate::types::WriteGetObjectResponseOutput,
+        SdkError<crate::error::WriteGetObjectResponseError>,
+    > {
         self.handle.call(115, input).await
     }
 }

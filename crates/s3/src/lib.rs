@@ -45,6 +45,7 @@ pub mod custom;
 pub mod waiters;
 
 pub use client::Client;
+pub use error::Error;
 pub use myaws_core::body::ByteStream;
 pub use myaws_core::events::{Event, Events, HookOutcome};
 pub use myaws_core::eventstream::{EventReceiver, EventStreamError, EventStreamInput};

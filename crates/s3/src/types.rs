@@ -75,6 +75,8 @@ impl FromValue for AbortIncompleteMultipartUpload {
 pub struct AbortMultipartUploadOutput {
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AbortMultipartUploadOutput {
@@ -266,7 +268,7 @@ pub struct AccessDenied {}
 impl FromValue for AccessDenied {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -814,7 +816,7 @@ pub struct AnnotationLimitExceeded {}
 impl FromValue for AnnotationLimitExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -826,7 +828,7 @@ pub struct AnnotationNameTooLong {}
 impl FromValue for AnnotationNameTooLong {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1326,7 +1328,7 @@ pub struct BucketAlreadyExists {}
 impl FromValue for BucketAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1338,7 +1340,7 @@ pub struct BucketAlreadyOwnedByYou {}
 impl FromValue for BucketAlreadyOwnedByYou {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2843,6 +2845,8 @@ pub struct CompleteMultipartUploadOutput {
     pub bucket_key_enabled: Option<bool>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for CompleteMultipartUploadOutput {
@@ -2872,6 +2876,7 @@ impl std::fmt::Debug for CompleteMultipartUploadOutput {
         );
         d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("request_charged", &self.request_charged);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -3552,7 +3557,7 @@ pub struct ContinuationEvent {}
 impl FromValue for ContinuationEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3594,6 +3599,8 @@ pub struct CopyObjectOutput {
     pub bucket_key_enabled: Option<bool>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for CopyObjectOutput {
@@ -3619,6 +3626,7 @@ impl std::fmt::Debug for CopyObjectOutput {
         );
         d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("request_charged", &self.request_charged);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -4803,6 +4811,8 @@ pub struct CreateBucketOutput {
     ///
     /// This parameter is only supported for S3 directory buckets. For more information, see [Using tags with directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html).
     pub bucket_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateBucketOutput {
@@ -5007,6 +5017,8 @@ pub struct CreateMultipartUploadOutput {
     pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Indicates the checksum type that you want Amazon S3 to use to calculate the object’s checksum value. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_type: Option<crate::types::ChecksumType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for CreateMultipartUploadOutput {
@@ -5035,6 +5047,7 @@ impl std::fmt::Debug for CreateMultipartUploadOutput {
         d.field("request_charged", &self.request_charged);
         d.field("checksum_algorithm", &self.checksum_algorithm);
         d.field("checksum_type", &self.checksum_type);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -5634,6 +5647,8 @@ pub struct CreateSessionOutput {
     pub bucket_key_enabled: Option<bool>,
     /// The established temporary security credentials for the created session.
     pub credentials: Option<crate::types::SessionCredentials>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for CreateSessionOutput {
@@ -5653,6 +5668,7 @@ impl std::fmt::Debug for CreateSessionOutput {
         );
         d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("credentials", &self.credentials);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -6717,6 +6733,8 @@ pub struct DeleteObjectAnnotationOutput {
     pub object_version_id: Option<String>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteObjectAnnotationOutput {
@@ -6836,6 +6854,8 @@ pub struct DeleteObjectOutput {
     pub version_id: Option<String>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteObjectOutput {
@@ -6997,6 +7017,8 @@ impl IntoValue for DeleteObjectRequest {
 pub struct DeleteObjectTaggingOutput {
     /// The versionId of the object the tag-set was removed from.
     pub version_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteObjectTaggingOutput {
@@ -7082,6 +7104,8 @@ pub struct DeleteObjectsOutput {
     pub request_charged: Option<crate::types::RequestCharged>,
     /// Container for a failed delete action that describes the object that Amazon S3 attempted to delete and the error it encountered.
     pub errors: Option<Vec<crate::types::Error>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteObjectsOutput {
@@ -7697,7 +7721,7 @@ pub struct EncryptionTypeMismatch {}
 impl FromValue for EncryptionTypeMismatch {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -7709,7 +7733,7 @@ pub struct EndEvent {}
 impl FromValue for EndEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8565,7 +8589,7 @@ impl IntoValue for EventBridgeConfiguration {
 impl FromValue for EventBridgeConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9108,6 +9132,8 @@ impl FromValue for FilterRuleName {
 pub struct GetBucketAbacOutput {
     /// The ABAC status of the general purpose bucket.
     pub abac_status: Option<crate::types::AbacStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketAbacOutput {
@@ -9169,6 +9195,8 @@ pub struct GetBucketAccelerateConfigurationOutput {
     pub status: Option<crate::types::BucketAccelerateStatus>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketAccelerateConfigurationOutput {
@@ -9244,6 +9272,8 @@ pub struct GetBucketAclOutput {
     pub owner: Option<crate::types::Owner>,
     /// A list of grants.
     pub grants: Option<Vec<crate::types::Grant>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketAclOutput {
@@ -9313,6 +9343,8 @@ impl IntoValue for GetBucketAclRequest {
 pub struct GetBucketAnalyticsConfigurationOutput {
     /// The configuration and any analyses for the analytics filter.
     pub analytics_configuration: Option<crate::types::AnalyticsConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketAnalyticsConfigurationOutput {
@@ -9382,6 +9414,8 @@ impl IntoValue for GetBucketAnalyticsConfigurationRequest {
 pub struct GetBucketCorsOutput {
     /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
     pub cors_rules: Option<Vec<crate::types::CORSRule>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketCorsOutput {
@@ -9446,6 +9480,8 @@ pub struct GetBucketEncryptionOutput {
     /// The `ServerSideEncryptionConfiguration` member.
     pub server_side_encryption_configuration:
         Option<crate::types::ServerSideEncryptionConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketEncryptionOutput {
@@ -9512,6 +9548,8 @@ impl IntoValue for GetBucketEncryptionRequest {
 pub struct GetBucketIntelligentTieringConfigurationOutput {
     /// Container for S3 Intelligent-Tiering configuration.
     pub intelligent_tiering_configuration: Option<crate::types::IntelligentTieringConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketIntelligentTieringConfigurationOutput {
@@ -9584,6 +9622,8 @@ impl IntoValue for GetBucketIntelligentTieringConfigurationRequest {
 pub struct GetBucketInventoryConfigurationOutput {
     /// Specifies the inventory configuration.
     pub inventory_configuration: Option<crate::types::InventoryConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketInventoryConfigurationOutput {
@@ -9667,6 +9707,8 @@ pub struct GetBucketLifecycleConfigurationOutput {
     /// To customize the minimum object size for any transition you can add a filter that specifies a custom `ObjectSizeGreaterThan` or `ObjectSizeLessThan` in the body of your transition rule. Custom filters always take precedence over the default transition behavior.
     pub transition_default_minimum_object_size:
         Option<crate::types::TransitionDefaultMinimumObjectSize>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketLifecycleConfigurationOutput {
@@ -9738,6 +9780,8 @@ impl IntoValue for GetBucketLifecycleConfigurationRequest {
 pub struct GetBucketLifecycleOutput {
     /// Container for a lifecycle rule.
     pub rules: Option<Vec<crate::types::Rule>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketLifecycleOutput {
@@ -9799,6 +9843,8 @@ pub struct GetBucketLocationOutput {
     ///
     /// Buckets in Region `us-east-1` have a LocationConstraint of `null`. Buckets with a LocationConstraint of `EU` reside in `eu-west-1`.
     pub location_constraint: Option<crate::types::BucketLocationConstraint>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketLocationOutput {
@@ -9865,6 +9911,8 @@ impl IntoValue for GetBucketLocationRequest {
 pub struct GetBucketLoggingOutput {
     /// The `LoggingEnabled` member.
     pub logging_enabled: Option<crate::types::LoggingEnabled>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketLoggingOutput {
@@ -9925,6 +9973,8 @@ pub struct GetBucketMetadataConfigurationOutput {
     /// The metadata configuration for the general purpose bucket.
     pub get_bucket_metadata_configuration_result:
         Option<crate::types::GetBucketMetadataConfigurationResult>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketMetadataConfigurationOutput {
@@ -10017,6 +10067,8 @@ pub struct GetBucketMetadataTableConfigurationOutput {
     /// The metadata table configuration for the general purpose bucket.
     pub get_bucket_metadata_table_configuration_result:
         Option<crate::types::GetBucketMetadataTableConfigurationResult>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketMetadataTableConfigurationOutput {
@@ -10130,6 +10182,8 @@ impl FromValue for GetBucketMetadataTableConfigurationResult {
 pub struct GetBucketMetricsConfigurationOutput {
     /// Specifies the metrics configuration.
     pub metrics_configuration: Option<crate::types::MetricsConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketMetricsConfigurationOutput {
@@ -10241,6 +10295,8 @@ impl IntoValue for GetBucketNotificationConfigurationRequest {
 pub struct GetBucketOwnershipControlsOutput {
     /// The `OwnershipControls` (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) currently in effect for this Amazon S3 bucket.
     pub ownership_controls: Option<crate::types::OwnershipControls>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketOwnershipControlsOutput {
@@ -10300,6 +10356,8 @@ impl IntoValue for GetBucketOwnershipControlsRequest {
 pub struct GetBucketPolicyOutput {
     /// The bucket policy as a JSON document.
     pub policy: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketPolicyOutput {
@@ -10369,6 +10427,8 @@ impl IntoValue for GetBucketPolicyRequest {
 pub struct GetBucketPolicyStatusOutput {
     /// The policy status for the specified bucket.
     pub policy_status: Option<crate::types::PolicyStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketPolicyStatusOutput {
@@ -10428,6 +10488,8 @@ impl IntoValue for GetBucketPolicyStatusRequest {
 pub struct GetBucketReplicationOutput {
     /// The `ReplicationConfiguration` member.
     pub replication_configuration: Option<crate::types::ReplicationConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketReplicationOutput {
@@ -10490,6 +10552,8 @@ impl IntoValue for GetBucketReplicationRequest {
 pub struct GetBucketRequestPaymentOutput {
     /// Specifies who pays for the download and request fees.
     pub payer: Option<crate::types::Payer>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketRequestPaymentOutput {
@@ -10549,6 +10613,8 @@ impl IntoValue for GetBucketRequestPaymentRequest {
 pub struct GetBucketTaggingOutput {
     /// Contains the tag set.
     pub tag_set: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketTaggingOutput {
@@ -10610,6 +10676,8 @@ pub struct GetBucketVersioningOutput {
     pub status: Option<crate::types::BucketVersioningStatus>,
     /// Specifies whether MFA delete is enabled in the bucket versioning configuration. This element is only returned if the bucket has been configured with MFA delete. If the bucket has never been so configured, this element is not returned.
     pub mfa_delete: Option<crate::types::MFADeleteStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketVersioningOutput {
@@ -10681,6 +10749,8 @@ pub struct GetBucketWebsiteOutput {
     pub error_document: Option<crate::types::ErrorDocument>,
     /// Rules that define when a redirect is applied and the redirect behavior.
     pub routing_rules: Option<Vec<crate::types::RoutingRule>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketWebsiteOutput {
@@ -10762,6 +10832,8 @@ pub struct GetObjectAclOutput {
     pub grants: Option<Vec<crate::types::Grant>>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetObjectAclOutput {
@@ -10899,6 +10971,8 @@ pub struct GetObjectAnnotationOutput {
     pub request_charged: Option<crate::types::RequestCharged>,
     /// The replication status of the annotation. Possible values include `PENDING`, `COMPLETED`, `FAILED`, and `REPLICA`.
     pub replication_status: Option<crate::types::ReplicationStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetObjectAnnotationOutput {
@@ -11139,6 +11213,8 @@ pub struct GetObjectAttributesOutput {
     pub storage_class: Option<crate::types::StorageClass>,
     /// The size of the object in bytes.
     pub object_size: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetObjectAttributesOutput {
@@ -11427,6 +11503,8 @@ impl IntoValue for GetObjectAttributesRequest {
 pub struct GetObjectLegalHoldOutput {
     /// The current legal hold status for the specified object.
     pub legal_hold: Option<crate::types::ObjectLockLegalHold>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetObjectLegalHoldOutput {
@@ -11514,6 +11592,8 @@ impl IntoValue for GetObjectLegalHoldRequest {
 pub struct GetObjectLockConfigurationOutput {
     /// The specified bucket's Object Lock configuration.
     pub object_lock_configuration: Option<crate::types::ObjectLockConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetObjectLockConfigurationOutput {
@@ -11699,6 +11779,8 @@ pub struct GetObjectOutput {
     pub object_lock_legal_hold_status: Option<crate::types::ObjectLockLegalHoldStatus>,
     /// The raw `Expires` header, also when it is not a valid timestamp (then `Expires` is absent).
     pub expires_string: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetObjectOutput {
@@ -11757,6 +11839,7 @@ impl std::fmt::Debug for GetObjectOutput {
             &self.object_lock_legal_hold_status,
         );
         d.field("expires_string", &self.expires_string);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -12336,6 +12419,8 @@ impl IntoValue for GetObjectRequest {
 pub struct GetObjectRetentionOutput {
     /// The container element for an object's retention settings.
     pub retention: Option<crate::types::ObjectLockRetention>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetObjectRetentionOutput {
@@ -12425,6 +12510,8 @@ pub struct GetObjectTaggingOutput {
     pub version_id: Option<String>,
     /// Contains the tag set.
     pub tag_set: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetObjectTaggingOutput {
@@ -12522,6 +12609,8 @@ pub struct GetObjectTorrentOutput {
     pub body: Option<myaws_core::body::ByteStream>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetObjectTorrentOutput {
@@ -12605,6 +12694,8 @@ impl IntoValue for GetObjectTorrentRequest {
 pub struct GetPublicAccessBlockOutput {
     /// The `PublicAccessBlock` configuration currently in effect for this Amazon S3 bucket.
     pub public_access_block_configuration: Option<crate::types::PublicAccessBlockConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPublicAccessBlockOutput {
@@ -12822,6 +12913,8 @@ pub struct HeadBucketOutput {
     ///
     /// For directory buckets, the value of this field is `false`.
     pub access_point_alias: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl HeadBucketOutput {
@@ -13053,6 +13146,8 @@ pub struct HeadObjectOutput {
     pub object_lock_legal_hold_status: Option<crate::types::ObjectLockLegalHoldStatus>,
     /// The raw `Expires` header, also when it is not a valid timestamp (then `Expires` is absent).
     pub expires_string: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for HeadObjectOutput {
@@ -13111,6 +13206,7 @@ impl std::fmt::Debug for HeadObjectOutput {
             &self.object_lock_legal_hold_status,
         );
         d.field("expires_string", &self.expires_string);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -13686,7 +13782,7 @@ pub struct IdempotencyParameterMismatch {}
 impl FromValue for IdempotencyParameterMismatch {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14128,7 +14224,7 @@ pub struct InvalidAnnotationName {}
 impl FromValue for InvalidAnnotationName {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14178,7 +14274,7 @@ pub struct InvalidPrefix {}
 impl FromValue for InvalidPrefix {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14190,7 +14286,7 @@ pub struct InvalidRequest {}
 impl FromValue for InvalidRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14202,7 +14298,7 @@ pub struct InvalidWriteOffset {}
 impl FromValue for InvalidWriteOffset {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15788,6 +15884,8 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
     pub next_continuation_token: Option<String>,
     /// The list of analytics configurations for a bucket.
     pub analytics_configuration_list: Option<Vec<crate::types::AnalyticsConfiguration>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListBucketAnalyticsConfigurationsOutput {
@@ -15883,6 +15981,8 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
     /// The list of S3 Intelligent-Tiering configurations for a bucket.
     pub intelligent_tiering_configuration_list:
         Option<Vec<crate::types::IntelligentTieringConfiguration>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListBucketIntelligentTieringConfigurationsOutput {
@@ -15978,6 +16078,8 @@ pub struct ListBucketInventoryConfigurationsOutput {
     pub is_truncated: Option<bool>,
     /// The marker used to continue this inventory configuration listing. Use the `NextContinuationToken` from this response to continue the listing in a subsequent request. The continuation token is an opaque value that Amazon S3 understands.
     pub next_continuation_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListBucketInventoryConfigurationsOutput {
@@ -16076,6 +16178,8 @@ pub struct ListBucketMetricsConfigurationsOutput {
     pub next_continuation_token: Option<String>,
     /// The list of metrics configurations for a bucket.
     pub metrics_configuration_list: Option<Vec<crate::types::MetricsConfiguration>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListBucketMetricsConfigurationsOutput {
@@ -16176,6 +16280,8 @@ pub struct ListBucketsOutput {
     ///
     /// All bucket names in the response begin with the specified bucket name prefix.
     pub prefix: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListBucketsOutput {
@@ -16277,6 +16383,8 @@ pub struct ListDirectoryBucketsOutput {
     pub buckets: Option<Vec<crate::types::Bucket>>,
     /// If `ContinuationToken` was sent with the request, it is included in the response. You can use the returned `ContinuationToken` for pagination of the list response.
     pub continuation_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListDirectoryBucketsOutput {
@@ -16378,6 +16486,8 @@ pub struct ListMultipartUploadsOutput {
     pub encoding_type: Option<crate::types::EncodingType>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListMultipartUploadsOutput {
@@ -16604,6 +16714,8 @@ pub struct ListObjectAnnotationsOutput {
     pub next_continuation_token: Option<String>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListObjectAnnotationsOutput {
@@ -16797,6 +16909,8 @@ pub struct ListObjectVersionsOutput {
     pub encoding_type: Option<crate::types::EncodingType>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListObjectVersionsOutput {
@@ -17035,6 +17149,8 @@ pub struct ListObjectsOutput {
     pub encoding_type: Option<crate::types::EncodingType>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListObjectsOutput {
@@ -17268,6 +17384,8 @@ pub struct ListObjectsV2Output {
     pub start_after: Option<String>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListObjectsV2Output {
@@ -17537,6 +17655,8 @@ pub struct ListPartsOutput {
     pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header response to verify that the checksum type that is received is the same checksum type that was specified in `CreateMultipartUpload` request. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_type: Option<crate::types::ChecksumType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListPartsOutput {
@@ -18788,7 +18908,7 @@ pub struct NoSuchAnnotation {}
 impl FromValue for NoSuchAnnotation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -18800,7 +18920,7 @@ pub struct NoSuchBucket {}
 impl FromValue for NoSuchBucket {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -18812,7 +18932,7 @@ pub struct NoSuchKey {}
 impl FromValue for NoSuchKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -18824,7 +18944,7 @@ pub struct NoSuchUpload {}
 impl FromValue for NoSuchUpload {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -18939,6 +19059,8 @@ pub struct NotificationConfiguration {
     pub lambda_function_configurations: Option<Vec<crate::types::LambdaFunctionConfiguration>>,
     /// Enables delivery of events to Amazon EventBridge.
     pub event_bridge_configuration: Option<crate::types::EventBridgeConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl NotificationConfiguration {
@@ -19003,6 +19125,8 @@ pub struct NotificationConfigurationDeprecated {
     pub queue_configuration: Option<crate::types::QueueConfigurationDeprecated>,
     /// Container for specifying the Lambda notification configuration.
     pub cloud_function_configuration: Option<crate::types::CloudFunctionConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl NotificationConfigurationDeprecated {
@@ -19193,7 +19317,7 @@ pub struct ObjectAlreadyInActiveTierError {}
 impl FromValue for ObjectAlreadyInActiveTierError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -19946,7 +20070,7 @@ pub struct ObjectNotInActiveTierError {}
 impl FromValue for ObjectNotInActiveTierError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -21997,6 +22121,8 @@ pub struct PutBucketLifecycleConfigurationOutput {
     /// To customize the minimum object size for any transition you can add a filter that specifies a custom `ObjectSizeGreaterThan` or `ObjectSizeLessThan` in the body of your transition rule. Custom filters always take precedence over the default transition behavior.
     pub transition_default_minimum_object_size:
         Option<crate::types::TransitionDefaultMinimumObjectSize>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutBucketLifecycleConfigurationOutput {
@@ -22914,6 +23040,8 @@ impl IntoValue for PutBucketWebsiteRequest {
 pub struct PutObjectAclOutput {
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutObjectAclOutput {
@@ -23123,6 +23251,8 @@ pub struct PutObjectAnnotationOutput {
     pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutObjectAnnotationOutput {
@@ -23433,6 +23563,8 @@ impl IntoValue for PutObjectAnnotationRequest {
 pub struct PutObjectLegalHoldOutput {
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutObjectLegalHoldOutput {
@@ -23548,6 +23680,8 @@ impl IntoValue for PutObjectLegalHoldRequest {
 pub struct PutObjectLockConfigurationOutput {
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutObjectLockConfigurationOutput {
@@ -23714,6 +23848,8 @@ pub struct PutObjectOutput {
     pub size: Option<i64>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for PutObjectOutput {
@@ -23750,6 +23886,7 @@ impl std::fmt::Debug for PutObjectOutput {
         d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("size", &self.size);
         d.field("request_charged", &self.request_charged);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -24482,6 +24619,8 @@ impl IntoValue for PutObjectRequest {
 pub struct PutObjectRetentionOutput {
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutObjectRetentionOutput {
@@ -24605,6 +24744,8 @@ impl IntoValue for PutObjectRetentionRequest {
 pub struct PutObjectTaggingOutput {
     /// The versionId of the object the tag-set was added to.
     pub version_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutObjectTaggingOutput {
@@ -25171,12 +25312,15 @@ impl FromValue for RedirectAllRequestsTo {
 /// The `RenameObjectOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RenameObjectOutput {}
+pub struct RenameObjectOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for RenameObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -26205,6 +26349,8 @@ pub struct RestoreObjectOutput {
     pub request_charged: Option<crate::types::RequestCharged>,
     /// Indicates the path in the provided S3 output location where Select results will be restored to.
     pub restore_output_path: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreObjectOutput {
@@ -27052,7 +27198,7 @@ impl IntoValue for SSES3 {
 impl FromValue for SSES3 {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -27143,6 +27289,8 @@ pub struct SelectObjectContentOutput {
     pub payload: Option<
         myaws_core::eventstream::EventReceiver<crate::types::SelectObjectContentEventStream>,
     >,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SelectObjectContentOutput {
@@ -27811,7 +27959,7 @@ impl IntoValue for SimplePrefix {
 impl FromValue for SimplePrefix {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -28772,7 +28920,7 @@ pub struct TooManyParts {}
 impl FromValue for TooManyParts {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -29216,7 +29364,7 @@ pub struct UnsupportedMediaType {}
 impl FromValue for UnsupportedMediaType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -29507,6 +29655,8 @@ impl IntoValue for UpdateObjectEncryptionRequest {
 pub struct UpdateObjectEncryptionResponse {
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateObjectEncryptionResponse {
@@ -29554,6 +29704,8 @@ pub struct UploadPartCopyOutput {
     pub bucket_key_enabled: Option<bool>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for UploadPartCopyOutput {
@@ -29570,6 +29722,7 @@ impl std::fmt::Debug for UploadPartCopyOutput {
         );
         d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("request_charged", &self.request_charged);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -29976,6 +30129,8 @@ pub struct UploadPartOutput {
     pub bucket_key_enabled: Option<bool>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for UploadPartOutput {
@@ -30001,6 +30156,7 @@ impl std::fmt::Debug for UploadPartOutput {
         );
         d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("request_charged", &self.request_charged);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -30943,3 +31099,724 @@ impl IntoValue for WriteGetObjectResponseRequest {
         ])
     }
 }
+
+/// The output of `CreateBucketMetadataConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBucketMetadataConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateBucketMetadataConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CreateBucketMetadataTableConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBucketMetadataTableConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateBucketMetadataTableConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketAnalyticsConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketAnalyticsConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketAnalyticsConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketCors`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketCorsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketCorsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketEncryption`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketEncryptionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketEncryptionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketIntelligentTieringConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketIntelligentTieringConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketIntelligentTieringConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketInventoryConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketInventoryConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketInventoryConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketLifecycle`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketLifecycleOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketLifecycleOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketMetadataConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketMetadataConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketMetadataConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketMetadataTableConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketMetadataTableConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketMetadataTableConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketMetricsConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketMetricsConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketMetricsConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucket`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketOwnershipControls`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketOwnershipControlsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketOwnershipControlsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketReplication`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketReplicationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketReplicationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketTagging`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketTaggingOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketTaggingOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketWebsite`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketWebsiteOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketWebsiteOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeletePublicAccessBlock`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePublicAccessBlockOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeletePublicAccessBlockOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketAbac`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAbacOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketAbacOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketAccelerateConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAccelerateConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketAccelerateConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketAcl`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAclOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketAclOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketAnalyticsConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAnalyticsConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketAnalyticsConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketCors`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketCorsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketCorsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketEncryption`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketEncryptionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketEncryptionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketIntelligentTieringConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketIntelligentTieringConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketIntelligentTieringConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketInventoryConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketInventoryConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketInventoryConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketLifecycle`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketLifecycleOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketLifecycleOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketLogging`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketLoggingOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketLoggingOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketMetricsConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketMetricsConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketMetricsConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketNotificationConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketNotificationConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketNotificationConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketNotification`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketNotificationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketNotificationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketOwnershipControls`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketOwnershipControlsOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketOwnershipControlsOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketReplication`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketReplicationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketReplicationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketRequestPayment`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketRequestPaymentOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketRequestPaymentOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketTagging`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketTaggingOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketTaggingOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketVersioning`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketVersioningOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketVersioningOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketWebsite`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketWebsiteOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketWebsiteOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutPublicAccessBlock`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutPublicAccessBlockOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutPublicAccessBlockOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateBucketMetadataAnnotationTableConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateBucketMetadataAnnotationTableConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateBucketMetadataAnnotationTableConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateBucketMetadataInventoryTableConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateBucketMetadataInventoryTableConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateBucketMetadataInventoryTableConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateBucketMetadataJournalTableConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateBucketMetadataJournalTableConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateBucketMetadataJournalTableConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `WriteGetObjectResponse`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct WriteGetObjectResponseOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for WriteGetObjectResponseOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AbortMultipartUploadOutput,
+    CompleteMultipartUploadOutput,
+    CopyObjectOutput,
+    CreateBucketMetadataConfigurationOutput,
+    CreateBucketMetadataTableConfigurationOutput,
+    CreateBucketOutput,
+    CreateMultipartUploadOutput,
+    CreateSessionOutput,
+    DeleteBucketAnalyticsConfigurationOutput,
+    DeleteBucketCorsOutput,
+    DeleteBucketEncryptionOutput,
+    DeleteBucketIntelligentTieringConfigurationOutput,
+    DeleteBucketInventoryConfigurationOutput,
+    DeleteBucketLifecycleOutput,
+    DeleteBucketMetadataConfigurationOutput,
+    DeleteBucketMetadataTableConfigurationOutput,
+    DeleteBucketMetricsConfigurationOutput,
+    DeleteBucketOutput,
+    DeleteBucketOwnershipControlsOutput,
+    DeleteBucketPolicyOutput,
+    DeleteBucketReplicationOutput,
+    DeleteBucketTaggingOutput,
+    DeleteBucketWebsiteOutput,
+    DeleteObjectAnnotationOutput,
+    DeleteObjectOutput,
+    DeleteObjectTaggingOutput,
+    DeleteObjectsOutput,
+    DeletePublicAccessBlockOutput,
+    GetBucketAbacOutput,
+    GetBucketAccelerateConfigurationOutput,
+    GetBucketAclOutput,
+    GetBucketAnalyticsConfigurationOutput,
+    GetBucketCorsOutput,
+    GetBucketEncryptionOutput,
+    GetBucketIntelligentTieringConfigurationOutput,
+    GetBucketInventoryConfigurationOutput,
+    GetBucketLifecycleConfigurationOutput,
+    GetBucketLifecycleOutput,
+    GetBucketLocationOutput,
+    GetBucketLoggingOutput,
+    GetBucketMetadataConfigurationOutput,
+    GetBucketMetadataTableConfigurationOutput,
+    GetBucketMetricsConfigurationOutput,
+    GetBucketOwnershipControlsOutput,
+    GetBucketPolicyOutput,
+    GetBucketPolicyStatusOutput,
+    GetBucketReplicationOutput,
+    GetBucketRequestPaymentOutput,
+    GetBucketTaggingOutput,
+    GetBucketVersioningOutput,
+    GetBucketWebsiteOutput,
+    GetObjectAclOutput,
+    GetObjectAnnotationOutput,
+    GetObjectAttributesOutput,
+    GetObjectLegalHoldOutput,
+    GetObjectLockConfigurationOutput,
+    GetObjectOutput,
+    GetObjectRetentionOutput,
+    GetObjectTaggingOutput,
+    GetObjectTorrentOutput,
+    GetPublicAccessBlockOutput,
+    HeadBucketOutput,
+    HeadObjectOutput,
+    ListBucketAnalyticsConfigurationsOutput,
+    ListBucketIntelligentTieringConfigurationsOutput,
+    ListBucketInventoryConfigurationsOutput,
+    ListBucketMetricsConfigurationsOutput,
+    ListBucketsOutput,
+    ListDirectoryBucketsOutput,
+    ListMultipartUploadsOutput,
+    ListObjectAnnotationsOutput,
+    ListObjectVersionsOutput,
+    ListObjectsOutput,
+    ListObjectsV2Output,
+    ListPartsOutput,
+    NotificationConfiguration,
+    NotificationConfigurationDeprecated,
+    PutBucketAbacOutput,
+    PutBucketAccelerateConfigurationOutput,
+    PutBucketAclOutput,
+    PutBucketAnalyticsConfigurationOutput,
+    PutBucketCorsOutput,
+    PutBucketEncryptionOutput,
+    PutBucketIntelligentTieringConfigurationOutput,
+    PutBucketInventoryConfigurationOutput,
+    PutBucketLifecycleConfigurationOutput,
+    PutBucketLifecycleOutput,
+    PutBucketLoggingOutput,
+    PutBucketMetricsConfigurationOutput,
+    PutBucketNotificationConfigurationOutput,
+    PutBucketNotificationOutput,
+    PutBucketOwnershipControlsOutput,
+    PutBucketPolicyOutput,
+    PutBucketReplicationOutput,
+    PutBucketRequestPaymentOutput,
+    PutBucketTaggingOutput,
+    PutBucketVersioningOutput,
+    PutBucketWebsiteOutput,
+    PutObjectAclOutput,
+    PutObjectAnnotationOutput,
+    PutObjectLegalHoldOutput,
+    PutObjectLockConfigurationOutput,
+    PutObjectOutput,
+    PutObjectRetentionOutput,
+    PutObjectTaggingOutput,
+    PutPublicAccessBlockOutput,
+    RenameObjectOutput,
+    RestoreObjectOutput,
+    SelectObjectContentOutput,
+    UpdateBucketMetadataAnnotationTableConfigurationOutput,
+    UpdateBucketMetadataInventoryTableConfigurationOutput,
+    UpdateBucketMetadataJournalTableConfigurationOutput,
+    UpdateObjectEncryptionResponse,
+    UploadPartCopyOutput,
+    UploadPartOutput,
+    WriteGetObjectResponseOutput,
+);

@@ -65,7 +65,10 @@ impl Client {
     pub async fn associate_access_grants_identity_center(
         &self,
         input: crate::types::AssociateAccessGrantsIdentityCenterRequest,
-    ) -> Result<(), SdkError<crate::error::AssociateAccessGrantsIdentityCenterError>> {
+    ) -> Result<
+        crate::types::AssociateAccessGrantsIdentityCenterOutput,
+        SdkError<crate::error::AssociateAccessGrantsIdentityCenterError>,
+    > {
         self.handle.call(0, input).await
     }
 
@@ -260,7 +263,10 @@ impl Client {
     pub async fn create_storage_lens_group(
         &self,
         input: crate::types::CreateStorageLensGroupRequest,
-    ) -> Result<(), SdkError<crate::error::CreateStorageLensGroupError>> {
+    ) -> Result<
+        crate::types::CreateStorageLensGroupOutput,
+        SdkError<crate::error::CreateStorageLensGroupError>,
+    > {
         self.handle.call(9, input).await
     }
 
@@ -272,7 +278,8 @@ impl Client {
     pub async fn delete_access_grant(
         &self,
         input: crate::types::DeleteAccessGrantRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccessGrantError>> {
+    ) -> Result<crate::types::DeleteAccessGrantOutput, SdkError<crate::error::DeleteAccessGrantError>>
+    {
         self.handle.call(10, input).await
     }
 
@@ -284,7 +291,10 @@ impl Client {
     pub async fn delete_access_grants_instance(
         &self,
         input: crate::types::DeleteAccessGrantsInstanceRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccessGrantsInstanceError>> {
+    ) -> Result<
+        crate::types::DeleteAccessGrantsInstanceOutput,
+        SdkError<crate::error::DeleteAccessGrantsInstanceError>,
+    > {
         self.handle.call(11, input).await
     }
 
@@ -296,7 +306,10 @@ impl Client {
     pub async fn delete_access_grants_instance_resource_policy(
         &self,
         input: crate::types::DeleteAccessGrantsInstanceResourcePolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccessGrantsInstanceResourcePolicyError>> {
+    ) -> Result<
+        crate::types::DeleteAccessGrantsInstanceResourcePolicyOutput,
+        SdkError<crate::error::DeleteAccessGrantsInstanceResourcePolicyError>,
+    > {
         self.handle.call(12, input).await
     }
 
@@ -308,7 +321,10 @@ impl Client {
     pub async fn delete_access_grants_location(
         &self,
         input: crate::types::DeleteAccessGrantsLocationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccessGrantsLocationError>> {
+    ) -> Result<
+        crate::types::DeleteAccessGrantsLocationOutput,
+        SdkError<crate::error::DeleteAccessGrantsLocationError>,
+    > {
         self.handle.call(13, input).await
     }
 
@@ -324,7 +340,8 @@ impl Client {
     pub async fn delete_access_point(
         &self,
         input: crate::types::DeleteAccessPointRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccessPointError>> {
+    ) -> Result<crate::types::DeleteAccessPointOutput, SdkError<crate::error::DeleteAccessPointError>>
+    {
         self.handle.call(14, input).await
     }
 
@@ -340,7 +357,10 @@ impl Client {
     pub async fn delete_access_point_for_object_lambda(
         &self,
         input: crate::types::DeleteAccessPointForObjectLambdaRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccessPointForObjectLambdaError>> {
+    ) -> Result<
+        crate::types::DeleteAccessPointForObjectLambdaOutput,
+        SdkError<crate::error::DeleteAccessPointForObjectLambdaError>,
+    > {
         self.handle.call(15, input).await
     }
 
@@ -355,7 +375,10 @@ impl Client {
     pub async fn delete_access_point_policy(
         &self,
         input: crate::types::DeleteAccessPointPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccessPointPolicyError>> {
+    ) -> Result<
+        crate::types::DeleteAccessPointPolicyOutput,
+        SdkError<crate::error::DeleteAccessPointPolicyError>,
+    > {
         self.handle.call(16, input).await
     }
 
@@ -370,7 +393,10 @@ impl Client {
     pub async fn delete_access_point_policy_for_object_lambda(
         &self,
         input: crate::types::DeleteAccessPointPolicyForObjectLambdaRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccessPointPolicyForObjectLambdaError>> {
+    ) -> Result<
+        crate::types::DeleteAccessPointPolicyForObjectLambdaOutput,
+        SdkError<crate::error::DeleteAccessPointPolicyForObjectLambdaError>,
+    > {
         self.handle.call(17, input).await
     }
 
@@ -384,7 +410,10 @@ impl Client {
     pub async fn delete_access_point_scope(
         &self,
         input: crate::types::DeleteAccessPointScopeRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteAccessPointScopeError>> {
+    ) -> Result<
+        crate::types::DeleteAccessPointScopeOutput,
+        SdkError<crate::error::DeleteAccessPointScopeError>,
+    > {
         self.handle.call(18, input).await
     }
 
@@ -402,7 +431,7 @@ impl Client {
     pub async fn delete_bucket(
         &self,
         input: crate::types::DeleteBucketRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketError>> {
+    ) -> Result<crate::types::DeleteBucketOutput, SdkError<crate::error::DeleteBucketError>> {
         self.handle.call(19, input).await
     }
 
@@ -423,7 +452,10 @@ impl Client {
     pub async fn delete_bucket_lifecycle_configuration(
         &self,
         input: crate::types::DeleteBucketLifecycleConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketLifecycleConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteBucketLifecycleConfigurationOutput,
+        SdkError<crate::error::DeleteBucketLifecycleConfigurationError>,
+    > {
         self.handle.call(20, input).await
     }
 
@@ -446,7 +478,10 @@ impl Client {
     pub async fn delete_bucket_policy(
         &self,
         input: crate::types::DeleteBucketPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketPolicyError>> {
+    ) -> Result<
+        crate::types::DeleteBucketPolicyOutput,
+        SdkError<crate::error::DeleteBucketPolicyError>,
+    > {
         self.handle.call(21, input).await
     }
 
@@ -469,7 +504,10 @@ impl Client {
     pub async fn delete_bucket_replication(
         &self,
         input: crate::types::DeleteBucketReplicationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketReplicationError>> {
+    ) -> Result<
+        crate::types::DeleteBucketReplicationOutput,
+        SdkError<crate::error::DeleteBucketReplicationError>,
+    > {
         self.handle.call(22, input).await
     }
 
@@ -488,7 +526,10 @@ impl Client {
     pub async fn delete_bucket_tagging(
         &self,
         input: crate::types::DeleteBucketTaggingRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteBucketTaggingError>> {
+    ) -> Result<
+        crate::types::DeleteBucketTaggingOutput,
+        SdkError<crate::error::DeleteBucketTaggingError>,
+    > {
         self.handle.call(23, input).await
     }
 
@@ -546,7 +587,10 @@ impl Client {
     pub async fn delete_public_access_block(
         &self,
         input: crate::types::DeletePublicAccessBlockRequest,
-    ) -> Result<(), SdkError<crate::error::DeletePublicAccessBlockError>> {
+    ) -> Result<
+        crate::types::DeletePublicAccessBlockOutput,
+        SdkError<crate::error::DeletePublicAccessBlockError>,
+    > {
         self.handle.call(26, input).await
     }
 
@@ -558,7 +602,10 @@ impl Client {
     pub async fn delete_storage_lens_configuration(
         &self,
         input: crate::types::DeleteStorageLensConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteStorageLensConfigurationError>> {
+    ) -> Result<
+        crate::types::DeleteStorageLensConfigurationOutput,
+        SdkError<crate::error::DeleteStorageLensConfigurationError>,
+    > {
         self.handle.call(27, input).await
     }
 
@@ -585,7 +632,10 @@ impl Client {
     pub async fn delete_storage_lens_group(
         &self,
         input: crate::types::DeleteStorageLensGroupRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteStorageLensGroupError>> {
+    ) -> Result<
+        crate::types::DeleteStorageLensGroupOutput,
+        SdkError<crate::error::DeleteStorageLensGroupError>,
+    > {
         self.handle.call(29, input).await
     }
 
@@ -640,7 +690,10 @@ impl Client {
     pub async fn dissociate_access_grants_identity_center(
         &self,
         input: crate::types::DissociateAccessGrantsIdentityCenterRequest,
-    ) -> Result<(), SdkError<crate::error::DissociateAccessGrantsIdentityCenterError>> {
+    ) -> Result<
+        crate::types::DissociateAccessGrantsIdentityCenterOutput,
+        SdkError<crate::error::DissociateAccessGrantsIdentityCenterError>,
+    > {
         self.handle.call(32, input).await
     }
 
@@ -1447,7 +1500,10 @@ impl Client {
     pub async fn put_access_point_configuration_for_object_lambda(
         &self,
         input: crate::types::PutAccessPointConfigurationForObjectLambdaRequest,
-    ) -> Result<(), SdkError<crate::error::PutAccessPointConfigurationForObjectLambdaError>> {
+    ) -> Result<
+        crate::types::PutAccessPointConfigurationForObjectLambdaOutput,
+        SdkError<crate::error::PutAccessPointConfigurationForObjectLambdaError>,
+    > {
         self.handle.call(76, input).await
     }
 
@@ -1462,7 +1518,10 @@ impl Client {
     pub async fn put_access_point_policy(
         &self,
         input: crate::types::PutAccessPointPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::PutAccessPointPolicyError>> {
+    ) -> Result<
+        crate::types::PutAccessPointPolicyOutput,
+        SdkError<crate::error::PutAccessPointPolicyError>,
+    > {
         self.handle.call(77, input).await
     }
 
@@ -1477,7 +1536,10 @@ impl Client {
     pub async fn put_access_point_policy_for_object_lambda(
         &self,
         input: crate::types::PutAccessPointPolicyForObjectLambdaRequest,
-    ) -> Result<(), SdkError<crate::error::PutAccessPointPolicyForObjectLambdaError>> {
+    ) -> Result<
+        crate::types::PutAccessPointPolicyForObjectLambdaOutput,
+        SdkError<crate::error::PutAccessPointPolicyForObjectLambdaError>,
+    > {
         self.handle.call(78, input).await
     }
 
@@ -1491,7 +1553,10 @@ impl Client {
     pub async fn put_access_point_scope(
         &self,
         input: crate::types::PutAccessPointScopeRequest,
-    ) -> Result<(), SdkError<crate::error::PutAccessPointScopeError>> {
+    ) -> Result<
+        crate::types::PutAccessPointScopeOutput,
+        SdkError<crate::error::PutAccessPointScopeError>,
+    > {
         self.handle.call(79, input).await
     }
 
@@ -1508,7 +1573,10 @@ impl Client {
     pub async fn put_bucket_lifecycle_configuration(
         &self,
         input: crate::types::PutBucketLifecycleConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketLifecycleConfigurationError>> {
+    ) -> Result<
+        crate::types::PutBucketLifecycleConfigurationOutput,
+        SdkError<crate::error::PutBucketLifecycleConfigurationError>,
+    > {
         self.handle.call(80, input).await
     }
 
@@ -1533,7 +1601,8 @@ impl Client {
     pub async fn put_bucket_policy(
         &self,
         input: crate::types::PutBucketPolicyRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketPolicyError>> {
+    ) -> Result<crate::types::PutBucketPolicyOutput, SdkError<crate::error::PutBucketPolicyError>>
+    {
         self.handle.call(81, input).await
     }
 
@@ -1576,7 +1645,10 @@ impl Client {
     pub async fn put_bucket_replication(
         &self,
         input: crate::types::PutBucketReplicationRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketReplicationError>> {
+    ) -> Result<
+        crate::types::PutBucketReplicationOutput,
+        SdkError<crate::error::PutBucketReplicationError>,
+    > {
         self.handle.call(82, input).await
     }
 
@@ -1617,7 +1689,8 @@ impl Client {
     pub async fn put_bucket_tagging(
         &self,
         input: crate::types::PutBucketTaggingRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketTaggingError>> {
+    ) -> Result<crate::types::PutBucketTaggingOutput, SdkError<crate::error::PutBucketTaggingError>>
+    {
         self.handle.call(83, input).await
     }
 
@@ -1646,7 +1719,10 @@ impl Client {
     pub async fn put_bucket_versioning(
         &self,
         input: crate::types::PutBucketVersioningRequest,
-    ) -> Result<(), SdkError<crate::error::PutBucketVersioningError>> {
+    ) -> Result<
+        crate::types::PutBucketVersioningOutput,
+        SdkError<crate::error::PutBucketVersioningError>,
+    > {
         self.handle.call(84, input).await
     }
 
@@ -1711,7 +1787,10 @@ impl Client {
     pub async fn put_public_access_block(
         &self,
         input: crate::types::PutPublicAccessBlockRequest,
-    ) -> Result<(), SdkError<crate::error::PutPublicAccessBlockError>> {
+    ) -> Result<
+        crate::types::PutPublicAccessBlockOutput,
+        SdkError<crate::error::PutPublicAccessBlockError>,
+    > {
         self.handle.call(87, input).await
     }
 
@@ -1723,7 +1802,10 @@ impl Client {
     pub async fn put_storage_lens_configuration(
         &self,
         input: crate::types::PutStorageLensConfigurationRequest,
-    ) -> Result<(), SdkError<crate::error::PutStorageLensConfigurationError>> {
+    ) -> Result<
+        crate::types::PutStorageLensConfigurationOutput,
+        SdkError<crate::error::PutStorageLensConfigurationError>,
+    > {
         self.handle.call(88, input).await
     }
 
@@ -1896,7 +1978,10 @@ impl Client {
     pub async fn update_storage_lens_group(
         &self,
         input: crate::types::UpdateStorageLensGroupRequest,
-    ) -> Result<(), SdkError<crate::error::UpdateStorageLensGroupError>> {
+    ) -> Result<
+        crate::types::UpdateStorageLensGroupOutput,
+        SdkError<crate::error::UpdateStorageLensGroupError>,
+    > {
         self.handle.call(96, input).await
     }
 }

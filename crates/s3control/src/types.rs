@@ -838,7 +838,7 @@ pub struct BucketAlreadyExists {}
 impl FromValue for BucketAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -850,7 +850,7 @@ pub struct BucketAlreadyOwnedByYou {}
 impl FromValue for BucketAlreadyOwnedByYou {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1590,6 +1590,8 @@ pub struct CreateAccessGrantResult {
     pub application_arn: Option<String>,
     /// The S3 path of the data to which you are granting access. It is the result of appending the `Subprefix` to the location scope.
     pub grant_scope: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateAccessGrantResult {
@@ -1718,6 +1720,8 @@ pub struct CreateAccessGrantsInstanceResult {
     pub identity_center_instance_arn: Option<String>,
     /// If you associated your S3 Access Grants instance with an Amazon Web Services IAM Identity Center instance, this field returns the Amazon Resource Name (ARN) of the IAM Identity Center instance application; a subresource of the original Identity Center instance. S3 Access Grants creates this Identity Center application for the specific S3 Access Grants instance.
     pub identity_center_application_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateAccessGrantsInstanceResult {
@@ -1835,6 +1839,8 @@ pub struct CreateAccessGrantsLocationResult {
     pub location_scope: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM role for the registered location. S3 Access Grants assumes this role to manage access to the registered location.
     pub iam_role_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateAccessGrantsLocationResult {
@@ -1932,6 +1938,8 @@ pub struct CreateAccessPointForObjectLambdaResult {
     pub object_lambda_access_point_arn: Option<String>,
     /// The alias of the Object Lambda Access Point.
     pub alias: Option<crate::types::ObjectLambdaAccessPointAlias>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateAccessPointForObjectLambdaResult {
@@ -2068,6 +2076,8 @@ pub struct CreateAccessPointResult {
     pub access_point_arn: Option<String>,
     /// The name or alias of the access point.
     pub alias: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateAccessPointResult {
@@ -2253,6 +2263,8 @@ pub struct CreateBucketResult {
     ///
     /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/bucket/&lt;my-bucket-name&gt;`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
     pub bucket_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateBucketResult {
@@ -2400,6 +2412,8 @@ impl IntoValue for CreateJobRequest {
 pub struct CreateJobResult {
     /// The ID for this job. Amazon S3 generates this ID automatically and returns it after a successful `Create Job` request.
     pub job_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateJobResult {
@@ -2529,6 +2543,8 @@ impl IntoValue for CreateMultiRegionAccessPointRequest {
 pub struct CreateMultiRegionAccessPointResult {
     /// The request token associated with the request. You can use this token with [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html) to determine the status of asynchronous requests.
     pub request_token_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateMultiRegionAccessPointResult {
@@ -3212,12 +3228,15 @@ impl IntoValue for DeleteJobTaggingRequest {
 /// The `DeleteJobTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteJobTaggingResult {}
+pub struct DeleteJobTaggingResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteJobTaggingResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3417,6 +3436,8 @@ impl IntoValue for DeleteMultiRegionAccessPointRequest {
 pub struct DeleteMultiRegionAccessPointResult {
     /// The request token associated with the request. You can use this token with [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html) to determine the status of asynchronous requests.
     pub request_token_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteMultiRegionAccessPointResult {
@@ -3535,12 +3556,15 @@ impl IntoValue for DeleteStorageLensConfigurationTaggingRequest {
 /// The `DeleteStorageLensConfigurationTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteStorageLensConfigurationTaggingResult {}
+pub struct DeleteStorageLensConfigurationTaggingResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteStorageLensConfigurationTaggingResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3616,6 +3640,8 @@ impl IntoValue for DescribeJobRequest {
 pub struct DescribeJobResult {
     /// Contains the configuration parameters and status for the job specified in the `Describe Job` request.
     pub job: Option<crate::types::JobDescriptor>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeJobResult {
@@ -3677,6 +3703,8 @@ impl IntoValue for DescribeMultiRegionAccessPointOperationRequest {
 pub struct DescribeMultiRegionAccessPointOperationResult {
     /// A container element containing the details of the asynchronous operation.
     pub async_operation: Option<crate::types::AsyncOperation>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMultiRegionAccessPointOperationResult {
@@ -4398,6 +4426,8 @@ pub struct GetAccessGrantResult {
     pub grant_scope: Option<String>,
     /// The Amazon Resource Name (ARN) of an Amazon Web Services IAM Identity Center application associated with your Identity Center instance. If the grant includes an application ARN, the grantee can only access the S3 data through this application.
     pub application_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessGrantResult {
@@ -4512,6 +4542,8 @@ pub struct GetAccessGrantsInstanceForPrefixResult {
     pub access_grants_instance_arn: Option<String>,
     /// The ID of the S3 Access Grants instance. The ID is `default`. You can have one S3 Access Grants instance per Region per account.
     pub access_grants_instance_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessGrantsInstanceForPrefixResult {
@@ -4595,6 +4627,8 @@ pub struct GetAccessGrantsInstanceResourcePolicyResult {
     pub organization: Option<String>,
     /// The date and time when you created the S3 Access Grants instance resource policy.
     pub created_at: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessGrantsInstanceResourcePolicyResult {
@@ -4642,6 +4676,8 @@ pub struct GetAccessGrantsInstanceResult {
     pub identity_center_application_arn: Option<String>,
     /// The date and time when you created the S3 Access Grants instance.
     pub created_at: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessGrantsInstanceResult {
@@ -4741,6 +4777,8 @@ pub struct GetAccessGrantsLocationResult {
     pub location_scope: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM role for the registered location. S3 Access Grants assumes this role to manage access to the registered location.
     pub iam_role_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessGrantsLocationResult {
@@ -4823,6 +4861,8 @@ impl IntoValue for GetAccessPointConfigurationForObjectLambdaRequest {
 pub struct GetAccessPointConfigurationForObjectLambdaResult {
     /// Object Lambda Access Point configuration document.
     pub configuration: Option<crate::types::ObjectLambdaConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessPointConfigurationForObjectLambdaResult {
@@ -4887,6 +4927,8 @@ pub struct GetAccessPointForObjectLambdaResult {
     pub creation_date: Option<myaws_core::DateTime>,
     /// The alias of the Object Lambda Access Point.
     pub alias: Option<crate::types::ObjectLambdaAccessPointAlias>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessPointForObjectLambdaResult {
@@ -4966,6 +5008,8 @@ impl IntoValue for GetAccessPointPolicyForObjectLambdaRequest {
 pub struct GetAccessPointPolicyForObjectLambdaResult {
     /// Object Lambda Access Point resource policy document.
     pub policy: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessPointPolicyForObjectLambdaResult {
@@ -5028,6 +5072,8 @@ impl IntoValue for GetAccessPointPolicyRequest {
 pub struct GetAccessPointPolicyResult {
     /// The access point policy associated with the specified access point.
     pub policy: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessPointPolicyResult {
@@ -5086,6 +5132,8 @@ impl IntoValue for GetAccessPointPolicyStatusForObjectLambdaRequest {
 pub struct GetAccessPointPolicyStatusForObjectLambdaResult {
     /// The `PolicyStatus` member.
     pub policy_status: Option<crate::types::PolicyStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessPointPolicyStatusForObjectLambdaResult {
@@ -5144,6 +5192,8 @@ impl IntoValue for GetAccessPointPolicyStatusRequest {
 pub struct GetAccessPointPolicyStatusResult {
     /// Indicates the current policy status of the specified access point.
     pub policy_status: Option<crate::types::PolicyStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessPointPolicyStatusResult {
@@ -5232,6 +5282,8 @@ pub struct GetAccessPointResult {
     pub data_source_id: Option<String>,
     /// The type of the data source that the access point is attached to.
     pub data_source_type: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessPointResult {
@@ -5359,6 +5411,8 @@ impl IntoValue for GetAccessPointScopeRequest {
 pub struct GetAccessPointScopeResult {
     /// The contents of the access point scope.
     pub scope: Option<crate::types::Scope>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessPointScopeResult {
@@ -5421,6 +5475,8 @@ impl IntoValue for GetBucketLifecycleConfigurationRequest {
 pub struct GetBucketLifecycleConfigurationResult {
     /// Container for the lifecycle rule of the Outposts bucket.
     pub rules: Option<Vec<crate::types::LifecycleRule>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketLifecycleConfigurationResult {
@@ -5483,6 +5539,8 @@ impl IntoValue for GetBucketPolicyRequest {
 pub struct GetBucketPolicyResult {
     /// The policy of the Outposts bucket.
     pub policy: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketPolicyResult {
@@ -5545,6 +5603,8 @@ impl IntoValue for GetBucketReplicationRequest {
 pub struct GetBucketReplicationResult {
     /// A container for one or more replication rules. A replication configuration must have at least one rule and you can add up to 100 rules. The maximum size of a replication configuration is 128 KB.
     pub replication_configuration: Option<crate::types::ReplicationConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketReplicationResult {
@@ -5614,6 +5674,8 @@ pub struct GetBucketResult {
     pub public_access_block_enabled: Option<bool>,
     /// The creation date of the Outposts bucket.
     pub creation_date: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketResult {
@@ -5688,6 +5750,8 @@ impl IntoValue for GetBucketTaggingRequest {
 pub struct GetBucketTaggingResult {
     /// The tags set of the Outposts bucket.
     pub tag_set: Option<Vec<crate::types::S3Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketTaggingResult {
@@ -5748,6 +5812,8 @@ pub struct GetBucketVersioningResult {
     pub status: Option<crate::types::BucketVersioningStatus>,
     /// Specifies whether MFA delete is enabled in the bucket versioning configuration. This element is returned only if the bucket has been configured with MFA delete. If MFA delete has never been configured for the bucket, this element is not returned.
     pub mfa_delete: Option<crate::types::MFADeleteStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetBucketVersioningResult {
@@ -5868,6 +5934,8 @@ pub struct GetDataAccessResult {
     pub matched_grant_target: Option<String>,
     /// The user, group, or role that was granted access to the S3 location scope. For directory identities, this API also returns the grants of the IAM role used for the identity-aware request. For more information on identity-aware sessions, see [Granting permissions to use identity-aware console sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_sts-setcontext.html).
     pub grantee: Option<crate::types::Grantee>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetDataAccessResult {
@@ -5879,6 +5947,7 @@ impl std::fmt::Debug for GetDataAccessResult {
         );
         d.field("matched_grant_target", &self.matched_grant_target);
         d.field("grantee", &self.grantee);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -5951,6 +6020,8 @@ impl IntoValue for GetJobTaggingRequest {
 pub struct GetJobTaggingResult {
     /// The set of tags associated with the S3 Batch Operations job.
     pub tags: Option<Vec<crate::types::S3Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetJobTaggingResult {
@@ -6009,6 +6080,8 @@ impl IntoValue for GetMultiRegionAccessPointPolicyRequest {
 pub struct GetMultiRegionAccessPointPolicyResult {
     /// The policy associated with the specified Multi-Region Access Point.
     pub policy: Option<crate::types::MultiRegionAccessPointPolicyDocument>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMultiRegionAccessPointPolicyResult {
@@ -6067,6 +6140,8 @@ impl IntoValue for GetMultiRegionAccessPointPolicyStatusRequest {
 pub struct GetMultiRegionAccessPointPolicyStatusResult {
     /// The `Established` member.
     pub established: Option<crate::types::PolicyStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMultiRegionAccessPointPolicyStatusResult {
@@ -6125,6 +6200,8 @@ impl IntoValue for GetMultiRegionAccessPointRequest {
 pub struct GetMultiRegionAccessPointResult {
     /// A container element containing the details of the requested Multi-Region Access Point.
     pub access_point: Option<crate::types::MultiRegionAccessPointReport>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMultiRegionAccessPointResult {
@@ -6185,6 +6262,8 @@ pub struct GetMultiRegionAccessPointRoutesResult {
     pub mrap: Option<String>,
     /// The different routes that make up the route configuration. Active routes return a value of `100`, and passive routes return a value of `0`.
     pub routes: Option<Vec<crate::types::MultiRegionAccessPointRoute>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMultiRegionAccessPointRoutesResult {
@@ -6216,6 +6295,8 @@ impl FromValue for GetMultiRegionAccessPointRoutesResult {
 pub struct GetPublicAccessBlockOutput {
     /// The `PublicAccessBlock` configuration currently in effect for this Amazon Web Services account.
     pub public_access_block_configuration: Option<crate::types::PublicAccessBlockConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPublicAccessBlockOutput {
@@ -6304,6 +6385,8 @@ impl IntoValue for GetStorageLensConfigurationRequest {
 pub struct GetStorageLensConfigurationResult {
     /// The S3 Storage Lens configuration requested.
     pub storage_lens_configuration: Option<crate::types::StorageLensConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetStorageLensConfigurationResult {
@@ -6368,6 +6451,8 @@ impl IntoValue for GetStorageLensConfigurationTaggingRequest {
 pub struct GetStorageLensConfigurationTaggingResult {
     /// The tags of S3 Storage Lens configuration requested.
     pub tags: Option<Vec<crate::types::StorageLensTag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetStorageLensConfigurationTaggingResult {
@@ -6426,6 +6511,8 @@ impl IntoValue for GetStorageLensGroupRequest {
 pub struct GetStorageLensGroupResult {
     /// The name of the Storage Lens group that you're trying to retrieve the configuration details for.
     pub storage_lens_group: Option<crate::types::StorageLensGroup>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetStorageLensGroupResult {
@@ -8697,6 +8784,8 @@ pub struct ListAccessGrantsInstancesResult {
     pub next_token: Option<String>,
     /// A container for a list of S3 Access Grants instances.
     pub access_grants_instances_list: Option<Vec<crate::types::ListAccessGrantsInstanceEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAccessGrantsInstancesResult {
@@ -8840,6 +8929,8 @@ pub struct ListAccessGrantsLocationsResult {
     pub next_token: Option<String>,
     /// A container for a list of registered locations in an S3 Access Grants instance.
     pub access_grants_locations_list: Option<Vec<crate::types::ListAccessGrantsLocationsEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAccessGrantsLocationsResult {
@@ -8966,6 +9057,8 @@ pub struct ListAccessGrantsResult {
     pub next_token: Option<String>,
     /// A container for a list of grants in an S3 Access Grants instance.
     pub access_grants_list: Option<Vec<crate::types::ListAccessGrantEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAccessGrantsResult {
@@ -9049,6 +9142,8 @@ pub struct ListAccessPointsForDirectoryBucketsResult {
     pub access_point_list: Option<Vec<crate::types::AccessPoint>>,
     /// If `NextToken` is returned, there are more access points available than requested in the `maxResults` value. The value of `NextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAccessPointsForDirectoryBucketsResult {
@@ -9124,6 +9219,8 @@ pub struct ListAccessPointsForObjectLambdaResult {
     pub object_lambda_access_point_list: Option<Vec<crate::types::ObjectLambdaAccessPoint>>,
     /// If the list has more access points than can be returned in one call to this API, this field contains a continuation token that you can provide in subsequent calls to this API to retrieve additional access points.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAccessPointsForObjectLambdaResult {
@@ -9230,6 +9327,8 @@ pub struct ListAccessPointsResult {
     pub access_point_list: Option<Vec<crate::types::AccessPoint>>,
     /// If the specified bucket has more access points than can be returned in one call to this API, this field contains a continuation token that you can provide in subsequent calls to this API to retrieve additional access points.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAccessPointsResult {
@@ -9366,6 +9465,8 @@ pub struct ListCallerAccessGrantsResult {
     pub next_token: Option<String>,
     /// A list of the caller's access grants that were created using S3 Access Grants and that grant the caller access to the S3 data of the Amazon Web Services account ID that was specified in the request.
     pub caller_access_grants_list: Option<Vec<crate::types::ListCallerAccessGrantsEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListCallerAccessGrantsResult {
@@ -9452,6 +9553,8 @@ pub struct ListJobsResult {
     pub next_token: Option<String>,
     /// The list of current jobs and jobs that have ended within the last 30 days.
     pub jobs: Option<Vec<crate::types::JobListDescriptor>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListJobsResult {
@@ -9527,6 +9630,8 @@ pub struct ListMultiRegionAccessPointsResult {
     pub access_points: Option<Vec<crate::types::MultiRegionAccessPointReport>>,
     /// If the specified bucket has more Multi-Region Access Points than can be returned in one call to this action, this field contains a continuation token. You can use this token tin subsequent calls to this action to retrieve additional Multi-Region Access Points.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListMultiRegionAccessPointsResult {
@@ -9612,6 +9717,8 @@ pub struct ListRegionalBucketsResult {
     pub regional_bucket_list: Option<Vec<crate::types::RegionalBucket>>,
     /// `NextToken` is sent when `isTruncated` is true, which means there are more buckets that can be listed. The next list requests to Amazon S3 can be continued with this `NextToken`. `NextToken` is obfuscated and is not a real key.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListRegionalBucketsResult {
@@ -9729,6 +9836,8 @@ pub struct ListStorageLensConfigurationsResult {
     /// A list of S3 Storage Lens configurations.
     pub storage_lens_configuration_list:
         Option<Vec<crate::types::ListStorageLensConfigurationEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStorageLensConfigurationsResult {
@@ -9840,6 +9949,8 @@ pub struct ListStorageLensGroupsResult {
     pub next_token: Option<String>,
     /// The list of Storage Lens groups that exist in the specified home Region.
     pub storage_lens_group_list: Option<Vec<crate::types::ListStorageLensGroupEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListStorageLensGroupsResult {
@@ -9910,6 +10021,8 @@ impl IntoValue for ListTagsForResourceRequest {
 pub struct ListTagsForResourceResult {
     /// The Amazon Web Services resource tags that are associated with the resource.
     pub tags: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForResourceResult {
@@ -10842,7 +10955,7 @@ impl IntoValue for NotSSEFilter {
 impl FromValue for NotSSEFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12120,6 +12233,8 @@ pub struct PutAccessGrantsInstanceResourcePolicyResult {
     pub organization: Option<String>,
     /// The date and time when you created the S3 Access Grants instance resource policy.
     pub created_at: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutAccessGrantsInstanceResourcePolicyResult {
@@ -12652,12 +12767,15 @@ impl IntoValue for PutJobTaggingRequest {
 /// The `PutJobTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutJobTaggingResult {}
+pub struct PutJobTaggingResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for PutJobTaggingResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -12756,6 +12874,8 @@ impl IntoValue for PutMultiRegionAccessPointPolicyRequest {
 pub struct PutMultiRegionAccessPointPolicyResult {
     /// The request token associated with the request. You can use this token with [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html) to determine the status of asynchronous requests.
     pub request_token_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutMultiRegionAccessPointPolicyResult {
@@ -12924,12 +13044,15 @@ impl IntoValue for PutStorageLensConfigurationTaggingRequest {
 /// The `PutStorageLensConfigurationTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutStorageLensConfigurationTaggingResult {}
+pub struct PutStorageLensConfigurationTaggingResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for PutStorageLensConfigurationTaggingResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14653,7 +14776,7 @@ impl IntoValue for S3DeleteObjectTaggingOperation {
 impl FromValue for S3DeleteObjectTaggingOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -15820,7 +15943,7 @@ impl IntoValue for S3ReplicateObjectOperation {
 impl FromValue for S3ReplicateObjectOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -16321,7 +16444,7 @@ impl IntoValue for SSECFilter {
 impl FromValue for SSECFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -16447,7 +16570,7 @@ impl IntoValue for SSES3 {
 impl FromValue for SSES3 {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -16465,7 +16588,7 @@ impl IntoValue for SSES3Encryption {
 impl FromValue for SSES3Encryption {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -16483,7 +16606,7 @@ impl IntoValue for SSES3Filter {
 impl FromValue for SSES3Filter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -17646,12 +17769,15 @@ impl IntoValue for SubmitMultiRegionAccessPointRoutesRequest {
 /// The `SubmitMultiRegionAccessPointRoutesResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SubmitMultiRegionAccessPointRoutesResult {}
+pub struct SubmitMultiRegionAccessPointRoutesResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for SubmitMultiRegionAccessPointRoutesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -17747,12 +17873,15 @@ impl IntoValue for TagResourceRequest {
 /// The `TagResourceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceResult {}
+pub struct TagResourceResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for TagResourceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -18024,12 +18153,15 @@ impl IntoValue for UntagResourceRequest {
 /// The `UntagResourceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceResult {}
+pub struct UntagResourceResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UntagResourceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -18097,6 +18229,8 @@ pub struct UpdateAccessGrantsLocationResult {
     pub location_scope: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM role of the registered location. S3 Access Grants assumes this role to manage access to the registered location.
     pub iam_role_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateAccessGrantsLocationResult {
@@ -18194,6 +18328,8 @@ pub struct UpdateJobPriorityResult {
     pub job_id: Option<String>,
     /// The new priority assigned to the specified job.
     pub priority: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateJobPriorityResult {
@@ -18286,6 +18422,8 @@ pub struct UpdateJobStatusResult {
     pub status: Option<crate::types::JobStatus>,
     /// The reason that the specified job's status was updated.
     pub status_update_reason: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateJobStatusResult {
@@ -18424,3 +18562,551 @@ impl FromValue for VpcConfiguration {
         Ok(out)
     }
 }
+
+/// The output of `AssociateAccessGrantsIdentityCenter`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateAccessGrantsIdentityCenterOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AssociateAccessGrantsIdentityCenterOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `CreateStorageLensGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateStorageLensGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CreateStorageLensGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccessGrant`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessGrantOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccessGrantOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccessGrantsInstance`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessGrantsInstanceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccessGrantsInstanceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccessGrantsInstanceResourcePolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessGrantsInstanceResourcePolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccessGrantsInstanceResourcePolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccessGrantsLocation`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessGrantsLocationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccessGrantsLocationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccessPointForObjectLambda`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessPointForObjectLambdaOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccessPointForObjectLambdaOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccessPoint`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessPointOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccessPointOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccessPointPolicyForObjectLambda`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessPointPolicyForObjectLambdaOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccessPointPolicyForObjectLambdaOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccessPointPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessPointPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccessPointPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteAccessPointScope`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessPointScopeOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteAccessPointScopeOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketLifecycleConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketLifecycleConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketLifecycleConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucket`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketReplication`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketReplicationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketReplicationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteBucketTagging`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketTaggingOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteBucketTaggingOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeletePublicAccessBlock`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePublicAccessBlockOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeletePublicAccessBlockOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteStorageLensConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteStorageLensConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteStorageLensConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteStorageLensGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteStorageLensGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteStorageLensGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DissociateAccessGrantsIdentityCenter`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DissociateAccessGrantsIdentityCenterOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DissociateAccessGrantsIdentityCenterOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutAccessPointConfigurationForObjectLambda`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutAccessPointConfigurationForObjectLambdaOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutAccessPointConfigurationForObjectLambdaOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutAccessPointPolicyForObjectLambda`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutAccessPointPolicyForObjectLambdaOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutAccessPointPolicyForObjectLambdaOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutAccessPointPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutAccessPointPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutAccessPointPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutAccessPointScope`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutAccessPointScopeOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutAccessPointScopeOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketLifecycleConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketLifecycleConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketLifecycleConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketReplication`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketReplicationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketReplicationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketTagging`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketTaggingOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketTaggingOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutBucketVersioning`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketVersioningOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutBucketVersioningOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutPublicAccessBlock`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutPublicAccessBlockOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutPublicAccessBlockOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutStorageLensConfiguration`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutStorageLensConfigurationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutStorageLensConfigurationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UpdateStorageLensGroup`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateStorageLensGroupOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UpdateStorageLensGroupOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AssociateAccessGrantsIdentityCenterOutput,
+    CreateAccessGrantResult,
+    CreateAccessGrantsInstanceResult,
+    CreateAccessGrantsLocationResult,
+    CreateAccessPointForObjectLambdaResult,
+    CreateAccessPointResult,
+    CreateBucketResult,
+    CreateJobResult,
+    CreateMultiRegionAccessPointResult,
+    CreateStorageLensGroupOutput,
+    DeleteAccessGrantOutput,
+    DeleteAccessGrantsInstanceOutput,
+    DeleteAccessGrantsInstanceResourcePolicyOutput,
+    DeleteAccessGrantsLocationOutput,
+    DeleteAccessPointForObjectLambdaOutput,
+    DeleteAccessPointOutput,
+    DeleteAccessPointPolicyForObjectLambdaOutput,
+    DeleteAccessPointPolicyOutput,
+    DeleteAccessPointScopeOutput,
+    DeleteBucketLifecycleConfigurationOutput,
+    DeleteBucketOutput,
+    DeleteBucketPolicyOutput,
+    DeleteBucketReplicationOutput,
+    DeleteBucketTaggingOutput,
+    DeleteJobTaggingResult,
+    DeleteMultiRegionAccessPointResult,
+    DeletePublicAccessBlockOutput,
+    DeleteStorageLensConfigurationOutput,
+    DeleteStorageLensConfigurationTaggingResult,
+    DeleteStorageLensGroupOutput,
+    DescribeJobResult,
+    DescribeMultiRegionAccessPointOperationResult,
+    DissociateAccessGrantsIdentityCenterOutput,
+    GetAccessGrantResult,
+    GetAccessGrantsInstanceForPrefixResult,
+    GetAccessGrantsInstanceResourcePolicyResult,
+    GetAccessGrantsInstanceResult,
+    GetAccessGrantsLocationResult,
+    GetAccessPointConfigurationForObjectLambdaResult,
+    GetAccessPointForObjectLambdaResult,
+    GetAccessPointPolicyForObjectLambdaResult,
+    GetAccessPointPolicyResult,
+    GetAccessPointPolicyStatusForObjectLambdaResult,
+    GetAccessPointPolicyStatusResult,
+    GetAccessPointResult,
+    GetAccessPointScopeResult,
+    GetBucketLifecycleConfigurationResult,
+    GetBucketPolicyResult,
+    GetBucketReplicationResult,
+    GetBucketResult,
+    GetBucketTaggingResult,
+    GetBucketVersioningResult,
+    GetDataAccessResult,
+    GetJobTaggingResult,
+    GetMultiRegionAccessPointPolicyResult,
+    GetMultiRegionAccessPointPolicyStatusResult,
+    GetMultiRegionAccessPointResult,
+    GetMultiRegionAccessPointRoutesResult,
+    GetPublicAccessBlockOutput,
+    GetStorageLensConfigurationResult,
+    GetStorageLensConfigurationTaggingResult,
+    GetStorageLensGroupResult,
+    ListAccessGrantsInstancesResult,
+    ListAccessGrantsLocationsResult,
+    ListAccessGrantsResult,
+    ListAccessPointsForDirectoryBucketsResult,
+    ListAccessPointsForObjectLambdaResult,
+    ListAccessPointsResult,
+    ListCallerAccessGrantsResult,
+    ListJobsResult,
+    ListMultiRegionAccessPointsResult,
+    ListRegionalBucketsResult,
+    ListStorageLensConfigurationsResult,
+    ListStorageLensGroupsResult,
+    ListTagsForResourceResult,
+    PutAccessGrantsInstanceResourcePolicyResult,
+    PutAccessPointConfigurationForObjectLambdaOutput,
+    PutAccessPointPolicyForObjectLambdaOutput,
+    PutAccessPointPolicyOutput,
+    PutAccessPointScopeOutput,
+    PutBucketLifecycleConfigurationOutput,
+    PutBucketPolicyOutput,
+    PutBucketReplicationOutput,
+    PutBucketTaggingOutput,
+    PutBucketVersioningOutput,
+    PutJobTaggingResult,
+    PutMultiRegionAccessPointPolicyResult,
+    PutPublicAccessBlockOutput,
+    PutStorageLensConfigurationOutput,
+    PutStorageLensConfigurationTaggingResult,
+    SubmitMultiRegionAccessPointRoutesResult,
+    TagResourceResult,
+    UntagResourceResult,
+    UpdateAccessGrantsLocationResult,
+    UpdateJobPriorityResult,
+    UpdateJobStatusResult,
+    UpdateStorageLensGroupOutput,
+);

@@ -379,7 +379,7 @@ impl Client {
     pub async fn tag_resource(
         &self,
         input: crate::types::TagResourceRequest,
-    ) -> Result<(), SdkError<crate::error::TagResourceError>> {
+    ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(18, input).await
     }
 
@@ -395,7 +395,7 @@ impl Client {
     pub async fn untag_resource(
         &self,
         input: crate::types::UntagResourceRequest,
-    ) -> Result<(), SdkError<crate::error::UntagResourceError>> {
+    ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(19, input).await
     }
 

@@ -108,6 +108,8 @@ pub struct BatchGetSecretValueResponse {
     pub next_token: Option<String>,
     /// A list of errors Secrets Manager encountered while attempting to retrieve individual secrets.
     pub errors: Option<Vec<crate::types::APIErrorType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl BatchGetSecretValueResponse {
@@ -175,6 +177,8 @@ pub struct CancelRotateSecretResponse {
     pub name: Option<String>,
     /// The unique identifier of the version of the secret created during the rotation. This version might not be complete, and should be evaluated for possible deletion. We recommend that you remove the `VersionStage` value `AWSPENDING` from this version so that Secrets Manager can delete it. Failing to clean up a cancelled rotation can block you from starting future rotations.
     pub version_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CancelRotateSecretResponse {
@@ -390,6 +394,8 @@ pub struct CreateSecretResponse {
     /// - `InProgress`, which indicates that Secrets Manager is in the process of creating the replica.
     /// - `InSync`, which indicates that the replica was created.
     pub replication_status: Option<Vec<crate::types::ReplicationStatusType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateSecretResponse {
@@ -486,6 +492,8 @@ pub struct DeleteResourcePolicyResponse {
     pub arn: Option<String>,
     /// The name of the secret that the resource-based policy was deleted for.
     pub name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteResourcePolicyResponse {
@@ -571,6 +579,8 @@ pub struct DeleteSecretResponse {
     pub name: Option<String>,
     /// The date and time after which this secret Secrets Manager can permanently delete this secret, and it can no longer be restored. This value is the date and time of the delete request plus the number of days in `RecoveryWindowInDays`.
     pub deletion_date: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteSecretResponse {
@@ -693,6 +703,8 @@ pub struct DescribeSecretResponse {
     /// - `InProgress`, which indicates that Secrets Manager is in the process of creating the replica.
     /// - `InSync`, which indicates that the replica was created.
     pub replication_status: Option<Vec<crate::types::ReplicationStatusType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeSecretResponse {
@@ -1128,6 +1140,8 @@ impl IntoValue for GetRandomPasswordRequest {
 pub struct GetRandomPasswordResponse {
     /// A string with the password.
     pub random_password: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetRandomPasswordResponse {
@@ -1137,6 +1151,7 @@ impl std::fmt::Debug for GetRandomPasswordResponse {
             "random_password",
             &self.random_password.as_ref().map(|_| myaws_core::REDACTED),
         );
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -1194,6 +1209,8 @@ pub struct GetResourcePolicyResponse {
     pub name: Option<String>,
     /// A JSON-formatted string that contains the permissions policy attached to the secret. For more information about permissions policies, see [Authentication and access control for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub resource_policy: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetResourcePolicyResponse {
@@ -1299,6 +1316,8 @@ pub struct GetSecretValueResponse {
     pub version_stages: Option<Vec<String>>,
     /// The date and time that this version of the secret was created. If you don't specify which version in `VersionId` or `VersionStage`, then Secrets Manager uses the `AWSCURRENT` version.
     pub created_date: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetSecretValueResponse {
@@ -1317,6 +1336,7 @@ impl std::fmt::Debug for GetSecretValueResponse {
         );
         d.field("version_stages", &self.version_stages);
         d.field("created_date", &self.created_date);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -1571,6 +1591,8 @@ pub struct ListSecretVersionIdsResponse {
     pub arn: Option<String>,
     /// The name of the secret.
     pub name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSecretVersionIdsResponse {
@@ -1682,6 +1704,8 @@ pub struct ListSecretsResponse {
     pub secret_list: Option<Vec<crate::types::SecretListEntry>>,
     /// Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call `ListSecrets` again with this value.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSecretsResponse {
@@ -1843,6 +1867,8 @@ pub struct PutResourcePolicyResponse {
     pub arn: Option<String>,
     /// The name of the secret.
     pub name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutResourcePolicyResponse {
@@ -2002,6 +2028,8 @@ pub struct PutSecretValueResponse {
     pub version_id: Option<String>,
     /// The list of staging labels that are currently attached to this version of the secret. Secrets Manager uses staging labels to track a version as it progresses through the secret rotation process.
     pub version_stages: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutSecretValueResponse {
@@ -2083,6 +2111,8 @@ pub struct RemoveRegionsFromReplicationResponse {
     pub arn: Option<String>,
     /// The status of replicas for this secret after you remove Regions.
     pub replication_status: Option<Vec<crate::types::ReplicationStatusType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RemoveRegionsFromReplicationResponse {
@@ -2189,6 +2219,8 @@ pub struct ReplicateSecretToRegionsResponse {
     pub arn: Option<String>,
     /// The status of replication.
     pub replication_status: Option<Vec<crate::types::ReplicationStatusType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ReplicateSecretToRegionsResponse {
@@ -2355,6 +2387,8 @@ pub struct RestoreSecretResponse {
     pub arn: Option<String>,
     /// The name of the secret that was restored.
     pub name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RestoreSecretResponse {
@@ -2494,6 +2528,8 @@ pub struct RotateSecretResponse {
     pub name: Option<String>,
     /// The ID of the new version of the secret.
     pub version_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RotateSecretResponse {
@@ -3190,6 +3226,8 @@ impl IntoValue for StopReplicationToReplicaRequest {
 pub struct StopReplicationToReplicaResponse {
     /// The ARN of the promoted secret. The ARN is the same as the original primary secret except the Region is changed.
     pub arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StopReplicationToReplicaResponse {
@@ -3455,6 +3493,8 @@ pub struct UpdateSecretResponse {
     pub name: Option<String>,
     /// If Secrets Manager created a new version of the secret during this operation, then `VersionId` contains the unique identifier of the new version.
     pub version_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateSecretResponse {
@@ -3550,6 +3590,8 @@ pub struct UpdateSecretVersionStageResponse {
     pub arn: Option<String>,
     /// The name of the secret that was updated.
     pub name: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateSecretVersionStageResponse {
@@ -3617,6 +3659,8 @@ pub struct ValidateResourcePolicyResponse {
     pub policy_validation_passed: Option<bool>,
     /// Validation errors if your policy didn't pass validation.
     pub validation_errors: Option<Vec<crate::types::ValidationErrorsEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ValidateResourcePolicyResponse {
@@ -3674,3 +3718,57 @@ impl FromValue for ValidationErrorsEntry {
         Ok(out)
     }
 }
+
+/// The output of `TagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagResource`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagResourceOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    BatchGetSecretValueResponse,
+    CancelRotateSecretResponse,
+    CreateSecretResponse,
+    DeleteResourcePolicyResponse,
+    DeleteSecretResponse,
+    DescribeSecretResponse,
+    GetRandomPasswordResponse,
+    GetResourcePolicyResponse,
+    GetSecretValueResponse,
+    ListSecretVersionIdsResponse,
+    ListSecretsResponse,
+    PutResourcePolicyResponse,
+    PutSecretValueResponse,
+    RemoveRegionsFromReplicationResponse,
+    ReplicateSecretToRegionsResponse,
+    RestoreSecretResponse,
+    RotateSecretResponse,
+    StopReplicationToReplicaResponse,
+    TagResourceOutput,
+    UntagResourceOutput,
+    UpdateSecretResponse,
+    UpdateSecretVersionStageResponse,
+    ValidateResourcePolicyResponse,
+);

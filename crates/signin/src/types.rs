@@ -272,6 +272,8 @@ impl IntoValue for CreateOAuth2TokenRequestBody {
 pub struct CreateOAuth2TokenResponse {
     /// Flattened token operation outputs The specific response fields depend on the grant_type used in the request
     pub token_output: Option<crate::types::CreateOAuth2TokenResponseBody>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateOAuth2TokenResponse {
@@ -419,6 +421,8 @@ pub struct CreateOAuth2TokenWithIAMResponse {
     pub token_type: Option<String>,
     /// Token lifetime in seconds. Value is the minimum of session validity and 1 hour.
     pub expires_in: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for CreateOAuth2TokenWithIAMResponse {
@@ -430,6 +434,7 @@ impl std::fmt::Debug for CreateOAuth2TokenWithIAMResponse {
         );
         d.field("token_type", &self.token_type);
         d.field("expires_in", &self.expires_in);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -495,6 +500,8 @@ pub struct DeleteConsoleAuthorizationConfigurationOutput {
     pub scope: Option<String>,
     /// Whether console authorization is enabled
     pub console_authorization_enabled: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteConsoleAuthorizationConfigurationOutput {
@@ -563,12 +570,15 @@ impl IntoValue for DeleteResourcePermissionStatementInput {
 /// Output for DeleteResourcePermissionStatement operation
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteResourcePermissionStatementOutput {}
+pub struct DeleteResourcePermissionStatementOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteResourcePermissionStatementOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -604,6 +614,8 @@ pub struct GetConsoleAuthorizationConfigurationOutput {
     pub scope: Option<String>,
     /// Whether console authorization is enabled
     pub console_authorization_enabled: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetConsoleAuthorizationConfigurationOutput {
@@ -652,6 +664,8 @@ impl IntoValue for GetResourcePolicyInput {
 pub struct GetResourcePolicyOutput {
     /// The account's SignIn resource-based policy
     pub signin_resource_based_policy: Option<crate::types::SigninResourceBasedPolicy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetResourcePolicyOutput {
@@ -790,6 +804,8 @@ pub struct IntrospectOAuth2TokenWithIAMResponse {
     pub signin_session: Option<String>,
     /// The OAuth resource the token is scoped to during Human OAuth flow. Only present for refresh token introspection.
     pub resource: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl IntrospectOAuth2TokenWithIAMResponse {
@@ -927,6 +943,8 @@ pub struct ListResourcePermissionStatementsOutput {
     pub permission_statements: Option<Vec<crate::types::PermissionStatementSummary>>,
     /// Token for next page of results
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListResourcePermissionStatementsOutput {
@@ -1193,6 +1211,8 @@ pub struct PutConsoleAuthorizationConfigurationOutput {
     pub scope: Option<String>,
     /// Whether console authorization is enabled
     pub console_authorization_enabled: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutConsoleAuthorizationConfigurationOutput {
@@ -1310,6 +1330,8 @@ impl IntoValue for PutResourcePermissionStatementInput {
 pub struct PutResourcePermissionStatementOutput {
     /// Unique identifier for the created permission statement
     pub statement_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutResourcePermissionStatementOutput {
@@ -1405,12 +1427,15 @@ impl IntoValue for RevokeOAuth2TokenWithIAMRequest {
 /// RFC 7009 §2.2 revocation response. The endpoint returns 200 OK with an empty body on success; there are no response fields.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RevokeOAuth2TokenWithIAMResponse {}
+pub struct RevokeOAuth2TokenWithIAMResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for RevokeOAuth2TokenWithIAMResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1566,3 +1591,17 @@ impl FromValue for ValidationException {
         Ok(out)
     }
 }
+
+myaws_core::with_response_metadata!(
+    CreateOAuth2TokenResponse,
+    CreateOAuth2TokenWithIAMResponse,
+    DeleteConsoleAuthorizationConfigurationOutput,
+    DeleteResourcePermissionStatementOutput,
+    GetConsoleAuthorizationConfigurationOutput,
+    GetResourcePolicyOutput,
+    IntrospectOAuth2TokenWithIAMResponse,
+    ListResourcePermissionStatementsOutput,
+    PutConsoleAuthorizationConfigurationOutput,
+    PutResourcePermissionStatementOutput,
+    RevokeOAuth2TokenWithIAMResponse,
+);

@@ -59,7 +59,7 @@ impl Client {
     pub async fn add_permission(
         &self,
         input: crate::types::AddPermissionInput,
-    ) -> Result<(), SdkError<crate::error::AddPermissionError>> {
+    ) -> Result<crate::types::AddPermissionOutput, SdkError<crate::error::AddPermissionError>> {
         self.handle.call(0, input).await
     }
 
@@ -151,7 +151,8 @@ impl Client {
     pub async fn delete_endpoint(
         &self,
         input: crate::types::DeleteEndpointInput,
-    ) -> Result<(), SdkError<crate::error::DeleteEndpointError>> {
+    ) -> Result<crate::types::DeleteEndpointOutput, SdkError<crate::error::DeleteEndpointError>>
+    {
         self.handle.call(7, input).await
     }
 
@@ -159,7 +160,10 @@ impl Client {
     pub async fn delete_platform_application(
         &self,
         input: crate::types::DeletePlatformApplicationInput,
-    ) -> Result<(), SdkError<crate::error::DeletePlatformApplicationError>> {
+    ) -> Result<
+        crate::types::DeletePlatformApplicationOutput,
+        SdkError<crate::error::DeletePlatformApplicationError>,
+    > {
         self.handle.call(8, input).await
     }
 
@@ -180,7 +184,7 @@ impl Client {
     pub async fn delete_topic(
         &self,
         input: crate::types::DeleteTopicInput,
-    ) -> Result<(), SdkError<crate::error::DeleteTopicError>> {
+    ) -> Result<crate::types::DeleteTopicOutput, SdkError<crate::error::DeleteTopicError>> {
         self.handle.call(10, input).await
     }
 
@@ -432,7 +436,10 @@ impl Client {
     pub async fn put_data_protection_policy(
         &self,
         input: crate::types::PutDataProtectionPolicyInput,
-    ) -> Result<(), SdkError<crate::error::PutDataProtectionPolicyError>> {
+    ) -> Result<
+        crate::types::PutDataProtectionPolicyOutput,
+        SdkError<crate::error::PutDataProtectionPolicyError>,
+    > {
         self.handle.call(30, input).await
     }
 
@@ -442,7 +449,8 @@ impl Client {
     pub async fn remove_permission(
         &self,
         input: crate::types::RemovePermissionInput,
-    ) -> Result<(), SdkError<crate::error::RemovePermissionError>> {
+    ) -> Result<crate::types::RemovePermissionOutput, SdkError<crate::error::RemovePermissionError>>
+    {
         self.handle.call(31, input).await
     }
 
@@ -450,7 +458,10 @@ impl Client {
     pub async fn set_endpoint_attributes(
         &self,
         input: crate::types::SetEndpointAttributesInput,
-    ) -> Result<(), SdkError<crate::error::SetEndpointAttributesError>> {
+    ) -> Result<
+        crate::types::SetEndpointAttributesOutput,
+        SdkError<crate::error::SetEndpointAttributesError>,
+    > {
         self.handle.call(32, input).await
     }
 
@@ -458,7 +469,10 @@ impl Client {
     pub async fn set_platform_application_attributes(
         &self,
         input: crate::types::SetPlatformApplicationAttributesInput,
-    ) -> Result<(), SdkError<crate::error::SetPlatformApplicationAttributesError>> {
+    ) -> Result<
+        crate::types::SetPlatformApplicationAttributesOutput,
+        SdkError<crate::error::SetPlatformApplicationAttributesError>,
+    > {
         self.handle.call(33, input).await
     }
 
@@ -479,7 +493,10 @@ impl Client {
     pub async fn set_subscription_attributes(
         &self,
         input: crate::types::SetSubscriptionAttributesInput,
-    ) -> Result<(), SdkError<crate::error::SetSubscriptionAttributesError>> {
+    ) -> Result<
+        crate::types::SetSubscriptionAttributesOutput,
+        SdkError<crate::error::SetSubscriptionAttributesError>,
+    > {
         self.handle.call(35, input).await
     }
 
@@ -489,7 +506,10 @@ impl Client {
     pub async fn set_topic_attributes(
         &self,
         input: crate::types::SetTopicAttributesInput,
-    ) -> Result<(), SdkError<crate::error::SetTopicAttributesError>> {
+    ) -> Result<
+        crate::types::SetTopicAttributesOutput,
+        SdkError<crate::error::SetTopicAttributesError>,
+    > {
         self.handle.call(36, input).await
     }
 
@@ -527,7 +547,7 @@ impl Client {
     pub async fn unsubscribe(
         &self,
         input: crate::types::UnsubscribeInput,
-    ) -> Result<(), SdkError<crate::error::UnsubscribeError>> {
+    ) -> Result<crate::types::UnsubscribeOutput, SdkError<crate::error::UnsubscribeError>> {
         self.handle.call(39, input).await
     }
 

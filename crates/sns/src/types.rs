@@ -233,6 +233,8 @@ pub struct CheckIfPhoneNumberIsOptedOutResponse {
     /// - `true` – The phone number is opted out, meaning you cannot publish SMS messages to it.
     /// - `false` – The phone number is opted in, meaning you can publish SMS messages to it.
     pub is_opted_out: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CheckIfPhoneNumberIsOptedOutResponse {
@@ -327,6 +329,8 @@ impl IntoValue for ConfirmSubscriptionInput {
 pub struct ConfirmSubscriptionResponse {
     /// The ARN of the created subscription.
     pub subscription_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ConfirmSubscriptionResponse {
@@ -352,6 +356,8 @@ impl FromValue for ConfirmSubscriptionResponse {
 pub struct CreateEndpointResponse {
     /// EndpointArn returned from CreateEndpoint action.
     pub endpoint_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateEndpointResponse {
@@ -423,6 +429,8 @@ impl IntoValue for CreatePlatformApplicationInput {
 pub struct CreatePlatformApplicationResponse {
     /// `PlatformApplicationArn` is returned.
     pub platform_application_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreatePlatformApplicationResponse {
@@ -543,12 +551,15 @@ impl IntoValue for CreateSMSSandboxPhoneNumberInput {
 /// The `CreateSMSSandboxPhoneNumberResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateSMSSandboxPhoneNumberResult {}
+pub struct CreateSMSSandboxPhoneNumberResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for CreateSMSSandboxPhoneNumberResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -676,6 +687,8 @@ impl IntoValue for CreateTopicInput {
 pub struct CreateTopicResponse {
     /// The Amazon Resource Name (ARN) assigned to the created topic.
     pub topic_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateTopicResponse {
@@ -781,12 +794,15 @@ impl IntoValue for DeleteSMSSandboxPhoneNumberInput {
 /// The `DeleteSMSSandboxPhoneNumberResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteSMSSandboxPhoneNumberResult {}
+pub struct DeleteSMSSandboxPhoneNumberResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteSMSSandboxPhoneNumberResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -954,6 +970,8 @@ impl IntoValue for GetDataProtectionPolicyInput {
 pub struct GetDataProtectionPolicyResponse {
     /// Retrieves the `DataProtectionPolicy` in JSON string format.
     pub data_protection_policy: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDataProtectionPolicyResponse {
@@ -1007,6 +1025,8 @@ pub struct GetEndpointAttributesResponse {
     /// - `Enabled` – flag that enables/disables delivery to the endpoint. Amazon SNS will set this to false when a notification service indicates to Amazon SNS that the endpoint is invalid. Users can set it back to true, typically after updating Token.
     /// - `Token` – device token, also referred to as a registration id, for an app and mobile device. This is returned from the notification service when an app and mobile device are registered with the notification service. The device token for the iOS platform is returned in lowercase.
     pub attributes: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetEndpointAttributesResponse {
@@ -1069,6 +1089,8 @@ pub struct GetPlatformApplicationAttributesResponse {
     /// - `EventEndpointUpdated` – Topic ARN to which EndpointUpdate event notifications should be sent.
     /// - `EventDeliveryFailure` – Topic ARN to which DeliveryFailure event notifications should be sent upon Direct Publish delivery failure (permanent) to one of the application's endpoints.
     pub attributes: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPlatformApplicationAttributesResponse {
@@ -1120,6 +1142,8 @@ impl IntoValue for GetSMSAttributesInput {
 pub struct GetSMSAttributesResponse {
     /// The SMS attribute names and their values.
     pub attributes: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetSMSAttributesResponse {
@@ -1156,6 +1180,8 @@ impl IntoValue for GetSMSSandboxAccountStatusInput {
 pub struct GetSMSSandboxAccountStatusResult {
     /// Indicates whether the calling Amazon Web Services account is in the SMS sandbox.
     pub is_in_sandbox: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetSMSSandboxAccountStatusResult {
@@ -1230,6 +1256,8 @@ pub struct GetSubscriptionAttributesResponse {
     ///
     /// Specifying a valid ARN for this attribute is required for Firehose delivery stream subscriptions. For more information, see [Fanout to Firehose delivery streams](https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html) in the *Amazon SNS Developer Guide*.
     pub attributes: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetSubscriptionAttributesResponse {
@@ -1310,6 +1338,8 @@ pub struct GetTopicAttributesResponse {
     ///
     /// - `FifoTopic` – When this is set to `true`, a FIFO topic is created.
     pub attributes: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetTopicAttributesResponse {
@@ -1794,6 +1824,8 @@ pub struct ListEndpointsByPlatformApplicationResponse {
     pub endpoints: Option<Vec<crate::types::Endpoint>>,
     /// `NextToken` string is returned when calling `ListEndpointsByPlatformApplication` action if additional records are available after the first page results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListEndpointsByPlatformApplicationResponse {
@@ -1859,6 +1891,8 @@ pub struct ListOriginationNumbersResult {
     pub next_token: Option<String>,
     /// A list of the calling account's verified and pending origination numbers.
     pub phone_numbers: Option<Vec<crate::types::PhoneNumberInformation>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListOriginationNumbersResult {
@@ -1914,6 +1948,8 @@ pub struct ListPhoneNumbersOptedOutResponse {
     pub phone_numbers: Option<Vec<String>>,
     /// A `NextToken` string is returned when you call the `ListPhoneNumbersOptedOut` action if additional records are available after the first page of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListPhoneNumbersOptedOutResponse {
@@ -1969,6 +2005,8 @@ pub struct ListPlatformApplicationsResponse {
     pub platform_applications: Option<Vec<crate::types::PlatformApplication>>,
     /// `NextToken` string is returned when calling `ListPlatformApplications` action if additional records are available after the first page results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListPlatformApplicationsResponse {
@@ -2034,6 +2072,8 @@ pub struct ListSMSSandboxPhoneNumbersResult {
     pub phone_numbers: Option<Vec<crate::types::SMSSandboxPhoneNumber>>,
     /// A `NextToken` string is returned when you call the `ListSMSSandboxPhoneNumbersInput` operation if additional pages of records are available.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSMSSandboxPhoneNumbersResult {
@@ -2101,6 +2141,8 @@ pub struct ListSubscriptionsByTopicResponse {
     pub subscriptions: Option<Vec<crate::types::Subscription>>,
     /// Token to pass along to the next `ListSubscriptionsByTopic` request. This element is returned if there are more subscriptions to retrieve.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSubscriptionsByTopicResponse {
@@ -2156,6 +2198,8 @@ pub struct ListSubscriptionsResponse {
     pub subscriptions: Option<Vec<crate::types::Subscription>>,
     /// Token to pass along to the next `ListSubscriptions` request. This element is returned if there are more subscriptions to retrieve.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListSubscriptionsResponse {
@@ -2211,6 +2255,8 @@ impl IntoValue for ListTagsForResourceRequest {
 pub struct ListTagsForResourceResponse {
     /// The tags associated with the specified topic.
     pub tags: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForResourceResponse {
@@ -2260,6 +2306,8 @@ pub struct ListTopicsResponse {
     pub topics: Option<Vec<crate::types::Topic>>,
     /// Token to pass along to the next `ListTopics` request. This element is returned if there are additional topics to retrieve.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTopicsResponse {
@@ -2472,12 +2520,15 @@ impl IntoValue for OptInPhoneNumberInput {
 /// The response for the OptInPhoneNumber action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct OptInPhoneNumberResponse {}
+pub struct OptInPhoneNumberResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for OptInPhoneNumberResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2806,6 +2857,8 @@ pub struct PublishBatchResponse {
     pub successful: Option<Vec<crate::types::PublishBatchResultEntry>>,
     /// A list of failed `PublishBatch` responses.
     pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PublishBatchResponse {
@@ -3048,6 +3101,8 @@ pub struct PublishResponse {
     ///
     /// The sequence number is a large, non-consecutive number that Amazon SNS assigns to each message. The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for each `MessageGroupId`.
     pub sequence_number: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PublishResponse {
@@ -3567,12 +3622,15 @@ impl IntoValue for SetSMSAttributesInput {
 /// The response for the SetSMSAttributes action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetSMSAttributesResponse {}
+pub struct SetSMSAttributesResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for SetSMSAttributesResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -3888,6 +3946,8 @@ impl IntoValue for SubscribeInput {
 pub struct SubscribeResponse {
     /// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the subscription requires confirmation. However, if the API request parameter `ReturnSubscriptionArn` is true, then the value is always the subscription ARN, even if the subscription requires confirmation.
     pub subscription_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SubscribeResponse {
@@ -4118,12 +4178,15 @@ impl IntoValue for TagResourceRequest {
 /// The `TagResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceResponse {}
+pub struct TagResourceResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for TagResourceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4290,12 +4353,15 @@ impl IntoValue for UntagResourceRequest {
 /// The `UntagResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceResponse {}
+pub struct UntagResourceResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UntagResourceResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4433,11 +4499,213 @@ impl IntoValue for VerifySMSSandboxPhoneNumberInput {
 /// The destination phone number's verification status.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct VerifySMSSandboxPhoneNumberResult {}
+pub struct VerifySMSSandboxPhoneNumberResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for VerifySMSSandboxPhoneNumberResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
+
+/// The output of `AddPermission`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddPermissionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddPermissionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteEndpoint`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteEndpointOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteEndpointOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeletePlatformApplication`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePlatformApplicationOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeletePlatformApplicationOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteTopic`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTopicOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteTopicOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PutDataProtectionPolicy`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutDataProtectionPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutDataProtectionPolicyOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemovePermission`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePermissionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemovePermissionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetEndpointAttributes`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetEndpointAttributesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetEndpointAttributesOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetPlatformApplicationAttributes`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetPlatformApplicationAttributesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetPlatformApplicationAttributesOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetSubscriptionAttributes`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetSubscriptionAttributesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetSubscriptionAttributesOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetTopicAttributes`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetTopicAttributesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetTopicAttributesOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `Unsubscribe`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnsubscribeOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UnsubscribeOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AddPermissionOutput,
+    CheckIfPhoneNumberIsOptedOutResponse,
+    ConfirmSubscriptionResponse,
+    CreateEndpointResponse,
+    CreatePlatformApplicationResponse,
+    CreateSMSSandboxPhoneNumberResult,
+    CreateTopicResponse,
+    DeleteEndpointOutput,
+    DeletePlatformApplicationOutput,
+    DeleteSMSSandboxPhoneNumberResult,
+    DeleteTopicOutput,
+    GetDataProtectionPolicyResponse,
+    GetEndpointAttributesResponse,
+    GetPlatformApplicationAttributesResponse,
+    GetSMSAttributesResponse,
+    GetSMSSandboxAccountStatusResult,
+    GetSubscriptionAttributesResponse,
+    GetTopicAttributesResponse,
+    ListEndpointsByPlatformApplicationResponse,
+    ListOriginationNumbersResult,
+    ListPhoneNumbersOptedOutResponse,
+    ListPlatformApplicationsResponse,
+    ListSMSSandboxPhoneNumbersResult,
+    ListSubscriptionsByTopicResponse,
+    ListSubscriptionsResponse,
+    ListTagsForResourceResponse,
+    ListTopicsResponse,
+    OptInPhoneNumberResponse,
+    PublishBatchResponse,
+    PublishResponse,
+    PutDataProtectionPolicyOutput,
+    RemovePermissionOutput,
+    SetEndpointAttributesOutput,
+    SetPlatformApplicationAttributesOutput,
+    SetSMSAttributesResponse,
+    SetSubscriptionAttributesOutput,
+    SetTopicAttributesOutput,
+    SubscribeResponse,
+    TagResourceResponse,
+    UnsubscribeOutput,
+    UntagResourceResponse,
+    VerifySMSSandboxPhoneNumberResult,
+);

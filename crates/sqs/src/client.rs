@@ -66,7 +66,7 @@ impl Client {
     pub async fn add_permission(
         &self,
         input: crate::types::AddPermissionRequest,
-    ) -> Result<(), SdkError<crate::error::AddPermissionError>> {
+    ) -> Result<crate::types::AddPermissionOutput, SdkError<crate::error::AddPermissionError>> {
         self.handle.call(0, input).await
     }
 
@@ -108,7 +108,10 @@ impl Client {
     pub async fn change_message_visibility(
         &self,
         input: crate::types::ChangeMessageVisibilityRequest,
-    ) -> Result<(), SdkError<crate::error::ChangeMessageVisibilityError>> {
+    ) -> Result<
+        crate::types::ChangeMessageVisibilityOutput,
+        SdkError<crate::error::ChangeMessageVisibilityError>,
+    > {
         self.handle.call(2, input).await
     }
 
@@ -158,7 +161,7 @@ impl Client {
     pub async fn delete_message(
         &self,
         input: crate::types::DeleteMessageRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteMessageError>> {
+    ) -> Result<crate::types::DeleteMessageOutput, SdkError<crate::error::DeleteMessageError>> {
         self.handle.call(5, input).await
     }
 
@@ -189,7 +192,7 @@ impl Client {
     pub async fn delete_queue(
         &self,
         input: crate::types::DeleteQueueRequest,
-    ) -> Result<(), SdkError<crate::error::DeleteQueueError>> {
+    ) -> Result<crate::types::DeleteQueueOutput, SdkError<crate::error::DeleteQueueError>> {
         self.handle.call(7, input).await
     }
 
@@ -279,7 +282,7 @@ impl Client {
     pub async fn purge_queue(
         &self,
         input: crate::types::PurgeQueueRequest,
-    ) -> Result<(), SdkError<crate::error::PurgeQueueError>> {
+    ) -> Result<crate::types::PurgeQueueOutput, SdkError<crate::error::PurgeQueueError>> {
         self.handle.call(14, input).await
     }
 
@@ -317,7 +320,8 @@ impl Client {
     pub async fn remove_permission(
         &self,
         input: crate::types::RemovePermissionRequest,
-    ) -> Result<(), SdkError<crate::error::RemovePermissionError>> {
+    ) -> Result<crate::types::RemovePermissionOutput, SdkError<crate::error::RemovePermissionError>>
+    {
         self.handle.call(16, input).await
     }
 
@@ -364,7 +368,10 @@ impl Client {
     pub async fn set_queue_attributes(
         &self,
         input: crate::types::SetQueueAttributesRequest,
-    ) -> Result<(), SdkError<crate::error::SetQueueAttributesError>> {
+    ) -> Result<
+        crate::types::SetQueueAttributesOutput,
+        SdkError<crate::error::SetQueueAttributesError>,
+    > {
         self.handle.call(19, input).await
     }
 
@@ -398,7 +405,7 @@ impl Client {
     pub async fn tag_queue(
         &self,
         input: crate::types::TagQueueRequest,
-    ) -> Result<(), SdkError<crate::error::TagQueueError>> {
+    ) -> Result<crate::types::TagQueueOutput, SdkError<crate::error::TagQueueError>> {
         self.handle.call(21, input).await
     }
 
@@ -408,7 +415,7 @@ impl Client {
     pub async fn untag_queue(
         &self,
         input: crate::types::UntagQueueRequest,
-    ) -> Result<(), SdkError<crate::error::UntagQueueError>> {
+    ) -> Result<crate::types::UntagQueueOutput, SdkError<crate::error::UntagQueueError>> {
         self.handle.call(22, input).await
     }
 }

@@ -198,6 +198,8 @@ impl IntoValue for CancelMessageMoveTaskRequest {
 pub struct CancelMessageMoveTaskResult {
     /// The approximate number of messages already moved to the destination queue.
     pub approximate_number_of_messages_moved: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CancelMessageMoveTaskResult {
@@ -311,6 +313,8 @@ pub struct ChangeMessageVisibilityBatchResult {
     pub successful: Option<Vec<crate::types::ChangeMessageVisibilityBatchResultEntry>>,
     /// A list of ` [BatchResultErrorEntry] ` items.
     pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ChangeMessageVisibilityBatchResult {
@@ -542,6 +546,8 @@ impl IntoValue for CreateQueueRequest {
 pub struct CreateQueueResult {
     /// The URL of the created Amazon SQS queue.
     pub queue_url: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateQueueResult {
@@ -641,6 +647,8 @@ pub struct DeleteMessageBatchResult {
     pub successful: Option<Vec<crate::types::DeleteMessageBatchResultEntry>>,
     /// A list of ` [BatchResultErrorEntry] ` items.
     pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteMessageBatchResult {
@@ -888,6 +896,8 @@ impl IntoValue for GetQueueAttributesRequest {
 pub struct GetQueueAttributesResult {
     /// A map of attributes to their respective values.
     pub attributes: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetQueueAttributesResult {
@@ -947,6 +957,8 @@ impl IntoValue for GetQueueUrlRequest {
 pub struct GetQueueUrlResult {
     /// The URL of the queue.
     pub queue_url: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetQueueUrlResult {
@@ -1074,7 +1086,7 @@ pub struct InvalidIdFormat {}
 impl FromValue for InvalidIdFormat {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1358,6 +1370,8 @@ pub struct ListDeadLetterSourceQueuesResult {
     pub queue_urls: Option<Vec<String>>,
     /// Pagination token to include in the next request. Token value is `null` if there are no additional results to request, or if you did not set `MaxResults` in the request.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListDeadLetterSourceQueuesResult {
@@ -1423,6 +1437,8 @@ impl IntoValue for ListMessageMoveTasksRequest {
 pub struct ListMessageMoveTasksResult {
     /// A list of message movement tasks and their attributes.
     pub results: Option<Vec<crate::types::ListMessageMoveTasksResultEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListMessageMoveTasksResult {
@@ -1561,6 +1577,8 @@ impl IntoValue for ListQueueTagsRequest {
 pub struct ListQueueTagsResult {
     /// The list of all tags added to the specified queue.
     pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListQueueTagsResult {
@@ -1630,6 +1648,8 @@ pub struct ListQueuesResult {
     pub queue_urls: Option<Vec<String>>,
     /// Pagination token to include in the next request. Token value is `null` if there are no additional results to request, or if you did not set `MaxResults` in the request.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListQueuesResult {
@@ -1824,7 +1844,7 @@ pub struct MessageNotInflight {}
 impl FromValue for MessageNotInflight {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -2593,6 +2613,8 @@ impl IntoValue for ReceiveMessageRequest {
 pub struct ReceiveMessageResult {
     /// A list of messages.
     pub messages: Option<Vec<crate::types::Message>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ReceiveMessageResult {
@@ -2864,6 +2886,8 @@ pub struct SendMessageBatchResult {
     pub successful: Option<Vec<crate::types::SendMessageBatchResultEntry>>,
     /// A list of ` [BatchResultErrorEntry] ` items with error details about each message that can't be enqueued.
     pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SendMessageBatchResult {
@@ -3101,6 +3125,8 @@ pub struct SendMessageResult {
     ///
     /// The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for a particular `MessageGroupId`.
     pub sequence_number: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SendMessageResult {
@@ -3292,6 +3318,8 @@ impl IntoValue for StartMessageMoveTaskRequest {
 pub struct StartMessageMoveTaskResult {
     /// An identifier associated with a message movement task. You can use this identifier to cancel a specified message movement task using the `CancelMessageMoveTask` action.
     pub task_handle: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartMessageMoveTaskResult {
@@ -3429,3 +3457,155 @@ impl IntoValue for UntagQueueRequest {
         ])
     }
 }
+
+/// The output of `AddPermission`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddPermissionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AddPermissionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `ChangeMessageVisibility`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeMessageVisibilityOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for ChangeMessageVisibilityOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteMessage`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMessageOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteMessageOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `DeleteQueue`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteQueueOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteQueueOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `PurgeQueue`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PurgeQueueOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PurgeQueueOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `RemovePermission`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePermissionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RemovePermissionOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `SetQueueAttributes`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetQueueAttributesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetQueueAttributesOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `TagQueue`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagQueueOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for TagQueueOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+/// The output of `UntagQueue`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagQueueOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for UntagQueueOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    AddPermissionOutput,
+    CancelMessageMoveTaskResult,
+    ChangeMessageVisibilityBatchResult,
+    ChangeMessageVisibilityOutput,
+    CreateQueueResult,
+    DeleteMessageBatchResult,
+    DeleteMessageOutput,
+    DeleteQueueOutput,
+    GetQueueAttributesResult,
+    GetQueueUrlResult,
+    ListDeadLetterSourceQueuesResult,
+    ListMessageMoveTasksResult,
+    ListQueueTagsResult,
+    ListQueuesResult,
+    PurgeQueueOutput,
+    ReceiveMessageResult,
+    RemovePermissionOutput,
+    SendMessageBatchResult,
+    SendMessageResult,
+    SetQueueAttributesOutput,
+    StartMessageMoveTaskResult,
+    TagQueueOutput,
+    UntagQueueOutput,
+);

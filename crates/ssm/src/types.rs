@@ -396,12 +396,15 @@ impl IntoValue for AddTagsToResourceRequest {
 /// The `AddTagsToResourceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddTagsToResourceResult {}
+pub struct AddTagsToResourceResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for AddTagsToResourceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -606,6 +609,8 @@ impl IntoValue for AssociateOpsItemRelatedItemRequest {
 pub struct AssociateOpsItemRelatedItemResponse {
     /// The association ID.
     pub association_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AssociateOpsItemRelatedItemResponse {
@@ -633,7 +638,7 @@ pub struct AssociatedInstances {}
 impl FromValue for AssociatedInstances {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -768,7 +773,7 @@ pub struct AssociationAlreadyExists {}
 impl FromValue for AssociationAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -1905,7 +1910,7 @@ pub struct AssociationLimitExceeded {}
 impl FromValue for AssociationLimitExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4383,12 +4388,15 @@ impl IntoValue for CancelCommandRequest {
 /// Whether or not the command was successfully canceled. There is no guarantee that a request can be canceled.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelCommandResult {}
+pub struct CancelCommandResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for CancelCommandResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -4422,6 +4430,8 @@ impl IntoValue for CancelMaintenanceWindowExecutionRequest {
 pub struct CancelMaintenanceWindowExecutionResult {
     /// The ID of the maintenance window execution that has been stopped.
     pub window_execution_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CancelMaintenanceWindowExecutionResult {
@@ -6680,6 +6690,8 @@ pub struct CreateActivationResult {
     pub activation_id: Option<String>,
     /// The code the system generates when it processes the activation. The activation code functions like a password to validate the activation ID.
     pub activation_code: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateActivationResult {
@@ -7033,6 +7045,8 @@ pub struct CreateAssociationBatchResult {
     pub successful: Option<Vec<crate::types::AssociationDescription>>,
     /// Information about the associations that failed.
     pub failed: Option<Vec<crate::types::FailedCreateAssociation>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateAssociationBatchResult {
@@ -7349,6 +7363,8 @@ impl IntoValue for CreateAssociationRequest {
 pub struct CreateAssociationResult {
     /// Information about the association.
     pub association_description: Option<crate::types::AssociationDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateAssociationResult {
@@ -7446,6 +7462,8 @@ impl IntoValue for CreateCloudConnectorRequest {
 pub struct CreateCloudConnectorResult {
     /// The ID of the cloud connector that was created.
     pub cloud_connector_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateCloudConnectorResult {
@@ -7593,6 +7611,8 @@ impl IntoValue for CreateDocumentRequest {
 pub struct CreateDocumentResult {
     /// Information about the SSM document.
     pub document_description: Option<crate::types::DocumentDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateDocumentResult {
@@ -7781,6 +7801,8 @@ impl IntoValue for CreateMaintenanceWindowRequest {
 pub struct CreateMaintenanceWindowResult {
     /// The ID of the created maintenance window.
     pub window_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateMaintenanceWindowResult {
@@ -7981,6 +8003,8 @@ pub struct CreateOpsItemResponse {
     pub ops_item_id: Option<String>,
     /// The OpsItem Amazon Resource Name (ARN).
     pub ops_item_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateOpsItemResponse {
@@ -8057,6 +8081,8 @@ impl IntoValue for CreateOpsMetadataRequest {
 pub struct CreateOpsMetadataResult {
     /// The Amazon Resource Name (ARN) of the OpsMetadata Object or blob created by the call.
     pub ops_metadata_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreateOpsMetadataResult {
@@ -8249,6 +8275,8 @@ impl IntoValue for CreatePatchBaselineRequest {
 pub struct CreatePatchBaselineResult {
     /// The ID of the created patch baseline.
     pub baseline_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl CreatePatchBaselineResult {
@@ -8321,12 +8349,15 @@ impl IntoValue for CreateResourceDataSyncRequest {
 /// The `CreateResourceDataSyncResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateResourceDataSyncResult {}
+pub struct CreateResourceDataSyncResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for CreateResourceDataSyncResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8451,12 +8482,15 @@ impl IntoValue for DeleteActivationRequest {
 /// The `DeleteActivationResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteActivationResult {}
+pub struct DeleteActivationResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteActivationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8505,12 +8539,15 @@ impl IntoValue for DeleteAssociationRequest {
 /// The `DeleteAssociationResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAssociationResult {}
+pub struct DeleteAssociationResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteAssociationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8544,6 +8581,8 @@ impl IntoValue for DeleteCloudConnectorRequest {
 pub struct DeleteCloudConnectorResult {
     /// The ID of the cloud connector that was deleted.
     pub cloud_connector_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteCloudConnectorResult {
@@ -8616,12 +8655,15 @@ impl IntoValue for DeleteDocumentRequest {
 /// The `DeleteDocumentResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDocumentResult {}
+pub struct DeleteDocumentResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteDocumentResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8692,6 +8734,8 @@ pub struct DeleteInventoryResult {
     pub type_name: Option<String>,
     /// A summary of the delete operation. For more information about this summary, see [Deleting custom inventory](https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-custom.html#delete-custom-inventory-summary) in the *Amazon Web Services Systems Manager User Guide*.
     pub deletion_summary: Option<crate::types::InventoryDeletionSummary>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteInventoryResult {
@@ -8753,6 +8797,8 @@ impl IntoValue for DeleteMaintenanceWindowRequest {
 pub struct DeleteMaintenanceWindowResult {
     /// The ID of the deleted maintenance window.
     pub window_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteMaintenanceWindowResult {
@@ -8799,12 +8845,15 @@ impl IntoValue for DeleteOpsItemRequest {
 /// The `DeleteOpsItemResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteOpsItemResponse {}
+pub struct DeleteOpsItemResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteOpsItemResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8835,12 +8884,15 @@ impl IntoValue for DeleteOpsMetadataRequest {
 /// The `DeleteOpsMetadataResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteOpsMetadataResult {}
+pub struct DeleteOpsMetadataResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteOpsMetadataResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8873,12 +8925,15 @@ impl IntoValue for DeleteParameterRequest {
 /// The `DeleteParameterResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteParameterResult {}
+pub struct DeleteParameterResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteParameterResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -8916,6 +8971,8 @@ pub struct DeleteParametersResult {
     pub deleted_parameters: Option<Vec<String>>,
     /// The names of parameters that weren't deleted because the parameters aren't valid.
     pub invalid_parameters: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeleteParametersResult {
@@ -8971,6 +9028,8 @@ impl IntoValue for DeletePatchBaselineRequest {
 pub struct DeletePatchBaselineResult {
     /// The ID of the deleted patch baseline.
     pub baseline_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeletePatchBaselineResult {
@@ -9027,12 +9086,15 @@ impl IntoValue for DeleteResourceDataSyncRequest {
 /// The `DeleteResourceDataSyncResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteResourceDataSyncResult {}
+pub struct DeleteResourceDataSyncResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteResourceDataSyncResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9085,12 +9147,15 @@ impl IntoValue for DeleteResourcePolicyRequest {
 /// The `DeleteResourcePolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteResourcePolicyResponse {}
+pub struct DeleteResourcePolicyResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeleteResourcePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9121,12 +9186,15 @@ impl IntoValue for DeregisterManagedInstanceRequest {
 /// The `DeregisterManagedInstanceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeregisterManagedInstanceResult {}
+pub struct DeregisterManagedInstanceResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DeregisterManagedInstanceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -9174,6 +9242,8 @@ pub struct DeregisterPatchBaselineForPatchGroupResult {
     pub baseline_id: Option<String>,
     /// The name of the patch group deregistered from the patch baseline.
     pub patch_group: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeregisterPatchBaselineForPatchGroupResult {
@@ -9251,6 +9321,8 @@ pub struct DeregisterTargetFromMaintenanceWindowResult {
     pub window_id: Option<String>,
     /// The ID of the removed target definition.
     pub window_target_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeregisterTargetFromMaintenanceWindowResult {
@@ -9320,6 +9392,8 @@ pub struct DeregisterTaskFromMaintenanceWindowResult {
     pub window_id: Option<String>,
     /// The ID of the task removed from the maintenance window.
     pub window_task_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DeregisterTaskFromMaintenanceWindowResult {
@@ -9509,6 +9583,8 @@ pub struct DescribeActivationsResult {
     pub activation_list: Option<Vec<crate::types::Activation>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeActivationsResult {
@@ -9608,6 +9684,8 @@ pub struct DescribeAssociationExecutionTargetsResult {
     pub association_execution_targets: Option<Vec<crate::types::AssociationExecutionTarget>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAssociationExecutionTargetsResult {
@@ -9700,6 +9778,8 @@ pub struct DescribeAssociationExecutionsResult {
     pub association_executions: Option<Vec<crate::types::AssociationExecution>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAssociationExecutionsResult {
@@ -9782,6 +9862,8 @@ impl IntoValue for DescribeAssociationRequest {
 pub struct DescribeAssociationResult {
     /// Information about the association.
     pub association_description: Option<crate::types::AssociationDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAssociationResult {
@@ -9849,6 +9931,8 @@ pub struct DescribeAutomationExecutionsResult {
     pub automation_execution_metadata_list: Option<Vec<crate::types::AutomationExecutionMetadata>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAutomationExecutionsResult {
@@ -9943,6 +10027,8 @@ pub struct DescribeAutomationStepExecutionsResult {
     pub step_executions: Option<Vec<crate::types::StepExecution>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAutomationStepExecutionsResult {
@@ -10051,6 +10137,8 @@ pub struct DescribeAvailablePatchesResult {
     pub patches: Option<Vec<crate::types::Patch>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeAvailablePatchesResult {
@@ -10141,6 +10229,8 @@ pub struct DescribeDocumentPermissionResponse {
     pub account_sharing_info_list: Option<Vec<crate::types::AccountSharingInfo>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDocumentPermissionResponse {
@@ -10225,6 +10315,8 @@ impl IntoValue for DescribeDocumentRequest {
 pub struct DescribeDocumentResult {
     /// Information about the SSM document.
     pub document: Option<crate::types::DocumentDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeDocumentResult {
@@ -10294,6 +10386,8 @@ pub struct DescribeEffectiveInstanceAssociationsResult {
     pub associations: Option<Vec<crate::types::InstanceAssociation>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeEffectiveInstanceAssociationsResult {
@@ -10369,6 +10463,8 @@ pub struct DescribeEffectivePatchesForPatchBaselineResult {
     pub effective_patches: Option<Vec<crate::types::EffectivePatch>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeEffectivePatchesForPatchBaselineResult {
@@ -10444,6 +10540,8 @@ pub struct DescribeInstanceAssociationsStatusResult {
     pub instance_association_status_infos: Option<Vec<crate::types::InstanceAssociationStatusInfo>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeInstanceAssociationsStatusResult {
@@ -10533,6 +10631,8 @@ pub struct DescribeInstanceInformationResult {
     pub instance_information_list: Option<Vec<crate::types::InstanceInformation>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeInstanceInformationResult {
@@ -10623,6 +10723,8 @@ pub struct DescribeInstancePatchStatesForPatchGroupResult {
     pub instance_patch_states: Option<Vec<crate::types::InstancePatchState>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeInstancePatchStatesForPatchGroupResult {
@@ -10698,6 +10800,8 @@ pub struct DescribeInstancePatchStatesResult {
     pub instance_patch_states: Option<Vec<crate::types::InstancePatchState>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeInstancePatchStatesResult {
@@ -10796,6 +10900,8 @@ pub struct DescribeInstancePatchesResult {
     pub patches: Option<Vec<crate::types::PatchComplianceData>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeInstancePatchesResult {
@@ -10883,6 +10989,8 @@ pub struct DescribeInstancePropertiesResult {
     pub instance_properties: Option<Vec<crate::types::InstanceProperty>>,
     /// The token for the next set of properties to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeInstancePropertiesResult {
@@ -10956,6 +11064,8 @@ pub struct DescribeInventoryDeletionsResult {
     pub inventory_deletions: Option<Vec<crate::types::InventoryDeletionStatusItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeInventoryDeletionsResult {
@@ -11053,6 +11163,8 @@ pub struct DescribeMaintenanceWindowExecutionTaskInvocationsResult {
         Option<Vec<crate::types::MaintenanceWindowExecutionTaskInvocationIdentity>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMaintenanceWindowExecutionTaskInvocationsResult {
@@ -11141,6 +11253,8 @@ pub struct DescribeMaintenanceWindowExecutionTasksResult {
         Option<Vec<crate::types::MaintenanceWindowExecutionTaskIdentity>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMaintenanceWindowExecutionTasksResult {
@@ -11230,6 +11344,8 @@ pub struct DescribeMaintenanceWindowExecutionsResult {
     pub window_executions: Option<Vec<crate::types::MaintenanceWindowExecution>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMaintenanceWindowExecutionsResult {
@@ -11333,6 +11449,8 @@ pub struct DescribeMaintenanceWindowScheduleResult {
     pub scheduled_window_executions: Option<Vec<crate::types::ScheduledWindowExecution>>,
     /// The token for the next set of items to return. (You use this token in the next call.)
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMaintenanceWindowScheduleResult {
@@ -11419,6 +11537,8 @@ pub struct DescribeMaintenanceWindowTargetsResult {
     pub targets: Option<Vec<crate::types::MaintenanceWindowTarget>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMaintenanceWindowTargetsResult {
@@ -11502,6 +11622,8 @@ pub struct DescribeMaintenanceWindowTasksResult {
     pub tasks: Option<Vec<crate::types::MaintenanceWindowTask>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMaintenanceWindowTasksResult {
@@ -11590,6 +11712,8 @@ pub struct DescribeMaintenanceWindowsForTargetResult {
     pub window_identities: Option<Vec<crate::types::MaintenanceWindowIdentityForTarget>>,
     /// The token for the next set of items to return. (You use this token in the next call.)
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMaintenanceWindowsForTargetResult {
@@ -11666,6 +11790,8 @@ pub struct DescribeMaintenanceWindowsResult {
     pub window_identities: Option<Vec<crate::types::MaintenanceWindowIdentity>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeMaintenanceWindowsResult {
@@ -11761,6 +11887,8 @@ pub struct DescribeOpsItemsResponse {
     pub next_token: Option<String>,
     /// A list of OpsItems.
     pub ops_item_summaries: Option<Vec<crate::types::OpsItemSummary>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeOpsItemsResponse {
@@ -11854,6 +11982,8 @@ pub struct DescribeParametersResult {
     pub parameters: Option<Vec<crate::types::ParameterMetadata>>,
     /// The token to use when requesting the next set of items.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeParametersResult {
@@ -11933,6 +12063,8 @@ pub struct DescribePatchBaselinesResult {
     pub baseline_identities: Option<Vec<crate::types::PatchBaselineIdentity>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribePatchBaselinesResult {
@@ -12016,6 +12148,8 @@ pub struct DescribePatchGroupStateResult {
     ///
     /// Applies to Windows Server managed nodes only.
     pub instances_with_available_security_updates: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribePatchGroupStateResult {
@@ -12171,6 +12305,8 @@ pub struct DescribePatchGroupsResult {
     pub mappings: Option<Vec<crate::types::PatchGroupPatchBaselineMapping>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribePatchGroupsResult {
@@ -12264,6 +12400,8 @@ pub struct DescribePatchPropertiesResult {
     pub properties: Option<Vec<HashMap<String, String>>>,
     /// The token for the next set of items to return. (You use this token in the next call.)
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribePatchPropertiesResult {
@@ -12347,6 +12485,8 @@ pub struct DescribeSessionsResponse {
     pub sessions: Option<Vec<crate::types::Session>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DescribeSessionsResponse {
@@ -12411,12 +12551,15 @@ impl IntoValue for DisassociateOpsItemRelatedItemRequest {
 /// The `DisassociateOpsItemRelatedItemResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisassociateOpsItemRelatedItemResponse {}
+pub struct DisassociateOpsItemRelatedItemResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for DisassociateOpsItemRelatedItemResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14384,7 +14527,7 @@ pub struct DuplicateInstanceId {}
 impl FromValue for DuplicateInstanceId {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -14927,6 +15070,8 @@ pub struct GetAccessTokenResponse {
     pub credentials: Option<crate::types::Credentials>,
     /// The status of the access request.
     pub access_request_status: Option<crate::types::AccessRequestStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessTokenResponse {
@@ -14985,6 +15130,8 @@ impl IntoValue for GetAutomationExecutionRequest {
 pub struct GetAutomationExecutionResult {
     /// Detailed information about the current state of an automation execution.
     pub automation_execution: Option<crate::types::AutomationExecution>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAutomationExecutionResult {
@@ -15048,6 +15195,8 @@ pub struct GetCalendarStateResponse {
     pub at_time: Option<String>,
     /// The time, as an [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) string, that the calendar state will change. If the current calendar state is `OPEN`, `NextTransitionTime` indicates when the calendar state changes to `CLOSED`, and vice-versa.
     pub next_transition_time: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetCalendarStateResponse {
@@ -15123,6 +15272,8 @@ pub struct GetCloudConnectorResult {
     pub created_at: Option<myaws_core::DateTime>,
     /// The date and time the cloud connector was last updated.
     pub updated_at: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetCloudConnectorResult {
@@ -15287,6 +15438,8 @@ pub struct GetCommandInvocationResult {
     pub standard_error_url: Option<String>,
     /// Amazon CloudWatch Logs information where Systems Manager sent the command output.
     pub cloud_watch_output_config: Option<crate::types::CloudWatchOutputConfig>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetCommandInvocationResult {
@@ -15437,6 +15590,8 @@ pub struct GetConnectionStatusResponse {
     pub target: Option<String>,
     /// The status of the connection to the managed node.
     pub status: Option<crate::types::ConnectionStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetConnectionStatusResponse {
@@ -15492,6 +15647,8 @@ pub struct GetDefaultPatchBaselineResult {
     pub baseline_id: Option<String>,
     /// The operating system for the returned patch baseline.
     pub operating_system: Option<crate::types::OperatingSystem>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDefaultPatchBaselineResult {
@@ -15581,6 +15738,8 @@ pub struct GetDeployablePatchSnapshotForInstanceResult {
     pub snapshot_download_url: Option<String>,
     /// Returns the specific operating system (for example Windows Server 2012 or Amazon Linux 2015.09) on the managed node for the specified patch snapshot.
     pub product: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDeployablePatchSnapshotForInstanceResult {
@@ -15702,6 +15861,8 @@ pub struct GetDocumentResult {
     ///
     /// Only one version of an SSM document can be in review, or PENDING, at a time.
     pub review_status: Option<crate::types::ReviewStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDocumentResult {
@@ -15831,6 +15992,8 @@ pub struct GetExecutionPreviewResponse {
     pub status_message: Option<String>,
     /// The `ExecutionPreview` member.
     pub execution_preview: Option<crate::types::ExecutionPreview>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetExecutionPreviewResponse {
@@ -15938,6 +16101,8 @@ pub struct GetInventoryResult {
     pub entities: Option<Vec<crate::types::InventoryResultEntity>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetInventoryResult {
@@ -16027,6 +16192,8 @@ pub struct GetInventorySchemaResult {
     pub schemas: Option<Vec<crate::types::InventoryItemSchema>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetInventorySchemaResult {
@@ -16092,6 +16259,8 @@ pub struct GetMaintenanceWindowExecutionResult {
     pub start_time: Option<myaws_core::DateTime>,
     /// The time the maintenance window finished running.
     pub end_time: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetMaintenanceWindowExecutionResult {
@@ -16218,6 +16387,8 @@ pub struct GetMaintenanceWindowExecutionTaskInvocationResult {
     pub owner_information: Option<String>,
     /// The maintenance window target ID.
     pub window_target_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetMaintenanceWindowExecutionTaskInvocationResult {
@@ -16244,6 +16415,7 @@ impl std::fmt::Debug for GetMaintenanceWindowExecutionTaskInvocationResult {
                 .map(|_| myaws_core::REDACTED),
         );
         d.field("window_target_id", &self.window_target_id);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -16412,6 +16584,8 @@ pub struct GetMaintenanceWindowExecutionTaskResult {
     pub alarm_configuration: Option<crate::types::AlarmConfiguration>,
     /// The CloudWatch alarms that were invoked by the maintenance window task.
     pub triggered_alarms: Option<Vec<crate::types::AlarmStateInformation>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetMaintenanceWindowExecutionTaskResult {
@@ -16435,6 +16609,7 @@ impl std::fmt::Debug for GetMaintenanceWindowExecutionTaskResult {
         d.field("end_time", &self.end_time);
         d.field("alarm_configuration", &self.alarm_configuration);
         d.field("triggered_alarms", &self.triggered_alarms);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -16604,6 +16779,8 @@ pub struct GetMaintenanceWindowResult {
     pub created_date: Option<myaws_core::DateTime>,
     /// The date the maintenance window was last modified.
     pub modified_date: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetMaintenanceWindowResult {
@@ -16630,6 +16807,7 @@ impl std::fmt::Debug for GetMaintenanceWindowResult {
         d.field("enabled", &self.enabled);
         d.field("created_date", &self.created_date);
         d.field("modified_date", &self.modified_date);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -16818,6 +16996,8 @@ pub struct GetMaintenanceWindowTaskResult {
     pub cutoff_behavior: Option<crate::types::MaintenanceWindowTaskCutoffBehavior>,
     /// The details for the CloudWatch alarm you applied to your maintenance window task.
     pub alarm_configuration: Option<crate::types::AlarmConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetMaintenanceWindowTaskResult {
@@ -16848,6 +17028,7 @@ impl std::fmt::Debug for GetMaintenanceWindowTaskResult {
         );
         d.field("cutoff_behavior", &self.cutoff_behavior);
         d.field("alarm_configuration", &self.alarm_configuration);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -17008,6 +17189,8 @@ impl IntoValue for GetOpsItemRequest {
 pub struct GetOpsItemResponse {
     /// The OpsItem.
     pub ops_item: Option<crate::types::OpsItem>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetOpsItemResponse {
@@ -17079,6 +17262,8 @@ pub struct GetOpsMetadataResult {
     pub metadata: Option<HashMap<String, crate::types::MetadataValue>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetOpsMetadataResult {
@@ -17182,6 +17367,8 @@ pub struct GetOpsSummaryResult {
     pub entities: Option<Vec<crate::types::OpsEntity>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetOpsSummaryResult {
@@ -17265,6 +17452,8 @@ pub struct GetParameterHistoryResult {
     pub parameters: Option<Vec<crate::types::ParameterHistory>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetParameterHistoryResult {
@@ -17334,6 +17523,8 @@ impl IntoValue for GetParameterRequest {
 pub struct GetParameterResult {
     /// Information about a parameter.
     pub parameter: Option<crate::types::Parameter>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetParameterResult {
@@ -17433,6 +17624,8 @@ pub struct GetParametersByPathResult {
     pub parameters: Option<Vec<crate::types::Parameter>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetParametersByPathResult {
@@ -17506,6 +17699,8 @@ pub struct GetParametersResult {
     pub parameters: Option<Vec<crate::types::Parameter>>,
     /// A list of parameters that aren't formatted correctly or don't run during an execution.
     pub invalid_parameters: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetParametersResult {
@@ -17575,6 +17770,8 @@ pub struct GetPatchBaselineForPatchGroupResult {
     pub patch_group: Option<String>,
     /// The operating system rule specified for patch groups using the patch baseline.
     pub operating_system: Option<crate::types::OperatingSystem>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPatchBaselineForPatchGroupResult {
@@ -17670,6 +17867,8 @@ pub struct GetPatchBaselineResult {
     ///
     /// Applies to Windows Server managed nodes only.
     pub available_security_updates_compliance_status: Option<crate::types::PatchComplianceStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetPatchBaselineResult {
@@ -17836,6 +18035,8 @@ pub struct GetResourcePoliciesResponse {
     pub next_token: Option<String>,
     /// An array of the `Policy` object.
     pub policies: Option<Vec<crate::types::GetResourcePoliciesResponseEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetResourcePoliciesResponse {
@@ -17943,6 +18144,8 @@ impl IntoValue for GetServiceSettingRequest {
 pub struct GetServiceSettingResult {
     /// The query result of the current service setting.
     pub service_setting: Option<crate::types::ServiceSetting>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetServiceSettingResult {
@@ -20248,7 +20451,7 @@ pub struct InvalidCommandId {}
 impl FromValue for InvalidCommandId {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20485,7 +20688,7 @@ pub struct InvalidFilterKey {}
 impl FromValue for InvalidFilterKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20835,7 +21038,7 @@ pub struct InvalidOutputFolder {}
 impl FromValue for InvalidOutputFolder {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20847,7 +21050,7 @@ pub struct InvalidOutputLocation {}
 impl FromValue for InvalidOutputLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20909,7 +21112,7 @@ pub struct InvalidPluginName {}
 impl FromValue for InvalidPluginName {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20971,7 +21174,7 @@ pub struct InvalidResourceId {}
 impl FromValue for InvalidResourceId {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -20983,7 +21186,7 @@ pub struct InvalidResourceType {}
 impl FromValue for InvalidResourceType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22060,7 +22263,7 @@ pub struct InvocationDoesNotExist {}
 impl FromValue for InvocationDoesNotExist {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -22184,6 +22387,8 @@ pub struct LabelParameterVersionResult {
     pub invalid_labels: Option<Vec<String>>,
     /// The version of the parameter that has been labeled.
     pub parameter_version: Option<i64>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl LabelParameterVersionResult {
@@ -22339,6 +22544,8 @@ pub struct ListAssociationVersionsResult {
     pub association_versions: Option<Vec<crate::types::AssociationVersionInfo>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAssociationVersionsResult {
@@ -22417,6 +22624,8 @@ pub struct ListAssociationsResult {
     pub associations: Option<Vec<crate::types::Association>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAssociationsResult {
@@ -22490,6 +22699,8 @@ pub struct ListCloudConnectorsResult {
     pub cloud_connectors: Option<Vec<crate::types::CloudConnectorSummary>>,
     /// The token to use when requesting the next set of items.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListCloudConnectorsResult {
@@ -22587,6 +22798,8 @@ pub struct ListCommandInvocationsResult {
     pub command_invocations: Option<Vec<crate::types::CommandInvocation>>,
     /// (Optional) The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListCommandInvocationsResult {
@@ -22678,6 +22891,8 @@ pub struct ListCommandsResult {
     pub commands: Option<Vec<crate::types::Command>>,
     /// (Optional) The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListCommandsResult {
@@ -22767,6 +22982,8 @@ pub struct ListComplianceItemsResult {
     pub compliance_items: Option<Vec<crate::types::ComplianceItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListComplianceItemsResult {
@@ -22840,6 +23057,8 @@ pub struct ListComplianceSummariesResult {
     pub compliance_summary_items: Option<Vec<crate::types::ComplianceSummaryItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListComplianceSummariesResult {
@@ -22942,6 +23161,8 @@ pub struct ListDocumentMetadataHistoryResponse {
     pub metadata: Option<crate::types::DocumentMetadataResponseInfo>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListDocumentMetadataHistoryResponse {
@@ -23035,6 +23256,8 @@ pub struct ListDocumentVersionsResult {
     pub document_versions: Option<Vec<crate::types::DocumentVersionInfo>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListDocumentVersionsResult {
@@ -23118,6 +23341,8 @@ pub struct ListDocumentsResult {
     pub document_identifiers: Option<Vec<crate::types::DocumentIdentifier>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListDocumentsResult {
@@ -23219,6 +23444,8 @@ pub struct ListInventoryEntriesResult {
     pub entries: Option<Vec<HashMap<String, String>>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListInventoryEntriesResult {
@@ -23328,6 +23555,8 @@ pub struct ListNodesResult {
     pub nodes: Option<Vec<crate::types::Node>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListNodesResult {
@@ -23423,6 +23652,8 @@ pub struct ListNodesSummaryResult {
     pub summary: Option<Vec<HashMap<String, String>>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListNodesSummaryResult {
@@ -23496,6 +23727,8 @@ pub struct ListOpsItemEventsResponse {
     pub next_token: Option<String>,
     /// A list of event information for the specified OpsItems.
     pub summaries: Option<Vec<crate::types::OpsItemEventSummary>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListOpsItemEventsResponse {
@@ -23577,6 +23810,8 @@ pub struct ListOpsItemRelatedItemsResponse {
     pub next_token: Option<String>,
     /// A list of related-item resources for the specified OpsItem.
     pub summaries: Option<Vec<crate::types::OpsItemRelatedItemSummary>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListOpsItemRelatedItemsResponse {
@@ -23650,6 +23885,8 @@ pub struct ListOpsMetadataResult {
     pub ops_metadata_list: Option<Vec<crate::types::OpsMetadata>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListOpsMetadataResult {
@@ -23723,6 +23960,8 @@ pub struct ListResourceComplianceSummariesResult {
     pub resource_compliance_summary_items: Option<Vec<crate::types::ResourceComplianceSummaryItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListResourceComplianceSummariesResult {
@@ -23799,6 +24038,8 @@ pub struct ListResourceDataSyncResult {
     pub resource_data_sync_items: Option<Vec<crate::types::ResourceDataSyncItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListResourceDataSyncResult {
@@ -23869,6 +24110,8 @@ impl IntoValue for ListTagsForResourceRequest {
 pub struct ListTagsForResourceResult {
     /// A list of tags.
     pub tag_list: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListTagsForResourceResult {
@@ -25781,12 +26024,15 @@ impl IntoValue for ModifyDocumentPermissionRequest {
 /// The `ModifyDocumentPermissionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyDocumentPermissionResponse {}
+pub struct ModifyDocumentPermissionResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for ModifyDocumentPermissionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -32343,12 +32589,15 @@ impl IntoValue for PutComplianceItemsRequest {
 /// The `PutComplianceItemsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutComplianceItemsResult {}
+pub struct PutComplianceItemsResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for PutComplianceItemsResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -32391,6 +32640,8 @@ impl IntoValue for PutInventoryRequest {
 pub struct PutInventoryResult {
     /// Information about the request.
     pub message: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutInventoryResult {
@@ -32626,6 +32877,8 @@ pub struct PutParameterResult {
     pub version: Option<i64>,
     /// The tier assigned to the parameter.
     pub tier: Option<crate::types::ParameterTier>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutParameterResult {
@@ -32711,6 +32964,8 @@ pub struct PutResourcePolicyResponse {
     pub policy_id: Option<String>,
     /// ID of the current policy version.
     pub policy_hash: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl PutResourcePolicyResponse {
@@ -32842,6 +33097,8 @@ impl IntoValue for RegisterDefaultPatchBaselineRequest {
 pub struct RegisterDefaultPatchBaselineResult {
     /// The ID of the default patch baseline.
     pub baseline_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RegisterDefaultPatchBaselineResult {
@@ -32905,6 +33162,8 @@ pub struct RegisterPatchBaselineForPatchGroupResult {
     pub baseline_id: Option<String>,
     /// The name of the patch group registered with the patch baseline.
     pub patch_group: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RegisterPatchBaselineForPatchGroupResult {
@@ -33070,6 +33329,8 @@ impl IntoValue for RegisterTargetWithMaintenanceWindowRequest {
 pub struct RegisterTargetWithMaintenanceWindowResult {
     /// The ID of the target definition in this maintenance window.
     pub window_target_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RegisterTargetWithMaintenanceWindowResult {
@@ -33319,6 +33580,8 @@ impl IntoValue for RegisterTaskWithMaintenanceWindowRequest {
 pub struct RegisterTaskWithMaintenanceWindowResult {
     /// The ID of the task in the maintenance window.
     pub window_task_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl RegisterTaskWithMaintenanceWindowResult {
@@ -33469,12 +33732,15 @@ impl IntoValue for RemoveTagsFromResourceRequest {
 /// The `RemoveTagsFromResourceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveTagsFromResourceResult {}
+pub struct RemoveTagsFromResourceResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for RemoveTagsFromResourceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -33519,6 +33785,8 @@ impl IntoValue for ResetServiceSettingRequest {
 pub struct ResetServiceSettingResult {
     /// The current, effective service setting after calling the ResetServiceSetting API operation.
     pub service_setting: Option<crate::types::ServiceSetting>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ResetServiceSettingResult {
@@ -34766,6 +35034,8 @@ pub struct ResumeSessionResponse {
     ///
     /// **session-id** represents the ID of a Session Manager session, such as `1a2b3c4dEXAMPLE`.
     pub stream_url: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ResumeSessionResponse {
@@ -35208,12 +35478,15 @@ impl IntoValue for SendAutomationSignalRequest {
 /// The `SendAutomationSignalResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendAutomationSignalResult {}
+pub struct SendAutomationSignalResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for SendAutomationSignalResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -35438,6 +35711,8 @@ impl IntoValue for SendCommandRequest {
 pub struct SendCommandResult {
     /// The request as it was received by Systems Manager. Also provides the command ID which can be used future references to this request.
     pub command: Option<crate::types::Command>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl SendCommandResult {
@@ -36388,6 +36663,8 @@ impl IntoValue for StartAccessRequestRequest {
 pub struct StartAccessRequestResponse {
     /// The ID of the access request.
     pub access_request_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartAccessRequestResponse {
@@ -36434,12 +36711,15 @@ impl IntoValue for StartAssociationsOnceRequest {
 /// The `StartAssociationsOnceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartAssociationsOnceResult {}
+pub struct StartAssociationsOnceResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for StartAssociationsOnceResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -36592,6 +36872,8 @@ impl IntoValue for StartAutomationExecutionRequest {
 pub struct StartAutomationExecutionResult {
     /// The unique ID of a newly scheduled automation execution.
     pub automation_execution_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartAutomationExecutionResult {
@@ -36738,6 +37020,8 @@ impl IntoValue for StartChangeRequestExecutionRequest {
 pub struct StartChangeRequestExecutionResult {
     /// The unique ID of a runbook workflow operation. (A runbook workflow is a type of Automation operation.)
     pub automation_execution_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartChangeRequestExecutionResult {
@@ -36805,6 +37089,8 @@ impl IntoValue for StartExecutionPreviewRequest {
 pub struct StartExecutionPreviewResponse {
     /// The ID of the execution preview generated by the system.
     pub execution_preview_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartExecutionPreviewResponse {
@@ -36888,6 +37174,8 @@ pub struct StartSessionResponse {
     ///
     /// **session-id** represents the ID of a Session Manager session, such as `1a2b3c4dEXAMPLE`.
     pub stream_url: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartSessionResponse {
@@ -36927,7 +37215,7 @@ pub struct StatusUnchanged {}
 impl FromValue for StatusUnchanged {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -37335,12 +37623,15 @@ impl IntoValue for StopAutomationExecutionRequest {
 /// The `StopAutomationExecutionResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopAutomationExecutionResult {}
+pub struct StopAutomationExecutionResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for StopAutomationExecutionResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -37807,6 +38098,8 @@ impl IntoValue for TerminateSessionRequest {
 pub struct TerminateSessionResponse {
     /// The ID of the session that has been terminated.
     pub session_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl TerminateSessionResponse {
@@ -37875,7 +38168,7 @@ pub struct TooManyTagsError {}
 impl FromValue for TooManyTagsError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -37985,6 +38278,8 @@ pub struct UnlabelParameterVersionResult {
     pub removed_labels: Option<Vec<String>>,
     /// The labels that aren't attached to the given parameter version.
     pub invalid_labels: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UnlabelParameterVersionResult {
@@ -38511,6 +38806,8 @@ impl IntoValue for UpdateAssociationRequest {
 pub struct UpdateAssociationResult {
     /// The description of the association that was updated.
     pub association_description: Option<crate::types::AssociationDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateAssociationResult {
@@ -38582,6 +38879,8 @@ impl IntoValue for UpdateAssociationStatusRequest {
 pub struct UpdateAssociationStatusResult {
     /// Information about the association.
     pub association_description: Option<crate::types::AssociationDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateAssociationStatusResult {
@@ -38657,6 +38956,8 @@ impl IntoValue for UpdateCloudConnectorRequest {
 pub struct UpdateCloudConnectorResult {
     /// The ID of the cloud connector that was updated.
     pub cloud_connector_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateCloudConnectorResult {
@@ -38718,6 +39019,8 @@ impl IntoValue for UpdateDocumentDefaultVersionRequest {
 pub struct UpdateDocumentDefaultVersionResult {
     /// The description of a custom document that you want to set as the default version.
     pub description: Option<crate::types::DocumentDefaultVersionDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateDocumentDefaultVersionResult {
@@ -38784,12 +39087,15 @@ impl IntoValue for UpdateDocumentMetadataRequest {
 /// The `UpdateDocumentMetadataResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateDocumentMetadataResponse {}
+pub struct UpdateDocumentMetadataResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UpdateDocumentMetadataResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -38885,6 +39191,8 @@ impl IntoValue for UpdateDocumentRequest {
 pub struct UpdateDocumentResult {
     /// A description of the document that was updated.
     pub document_description: Option<crate::types::DocumentDescription>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateDocumentResult {
@@ -39088,6 +39396,8 @@ pub struct UpdateMaintenanceWindowResult {
     pub allow_unassociated_targets: Option<bool>,
     /// Whether the maintenance window is enabled.
     pub enabled: Option<bool>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for UpdateMaintenanceWindowResult {
@@ -39111,6 +39421,7 @@ impl std::fmt::Debug for UpdateMaintenanceWindowResult {
             &self.allow_unassociated_targets,
         );
         d.field("enabled", &self.enabled);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -39313,6 +39624,8 @@ pub struct UpdateMaintenanceWindowTargetResult {
     pub name: Option<String>,
     /// The updated description.
     pub description: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for UpdateMaintenanceWindowTargetResult {
@@ -39333,6 +39646,7 @@ impl std::fmt::Debug for UpdateMaintenanceWindowTargetResult {
             "description",
             &self.description.as_ref().map(|_| myaws_core::REDACTED),
         );
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -39647,6 +39961,8 @@ pub struct UpdateMaintenanceWindowTaskResult {
     pub cutoff_behavior: Option<crate::types::MaintenanceWindowTaskCutoffBehavior>,
     /// The details for the CloudWatch alarm you applied to your maintenance window task.
     pub alarm_configuration: Option<crate::types::AlarmConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for UpdateMaintenanceWindowTaskResult {
@@ -39676,6 +39992,7 @@ impl std::fmt::Debug for UpdateMaintenanceWindowTaskResult {
         );
         d.field("cutoff_behavior", &self.cutoff_behavior);
         d.field("alarm_configuration", &self.alarm_configuration);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -39831,12 +40148,15 @@ impl IntoValue for UpdateManagedInstanceRoleRequest {
 /// The `UpdateManagedInstanceRoleResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateManagedInstanceRoleResult {}
+pub struct UpdateManagedInstanceRoleResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UpdateManagedInstanceRoleResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -40000,12 +40320,15 @@ impl IntoValue for UpdateOpsItemRequest {
 /// The `UpdateOpsItemResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateOpsItemResponse {}
+pub struct UpdateOpsItemResponse {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UpdateOpsItemResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -40060,6 +40383,8 @@ impl IntoValue for UpdateOpsMetadataRequest {
 pub struct UpdateOpsMetadataResult {
     /// The Amazon Resource Name (ARN) of the OpsMetadata Object that was updated.
     pub ops_metadata_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdateOpsMetadataResult {
@@ -40269,6 +40594,8 @@ pub struct UpdatePatchBaselineResult {
     ///
     /// Applies to Windows Server managed nodes only.
     pub available_security_updates_compliance_status: Option<crate::types::PatchComplianceStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl UpdatePatchBaselineResult {
@@ -40428,12 +40755,15 @@ impl IntoValue for UpdateResourceDataSyncRequest {
 /// The `UpdateResourceDataSyncResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateResourceDataSyncResult {}
+pub struct UpdateResourceDataSyncResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UpdateResourceDataSyncResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -40499,12 +40829,15 @@ impl IntoValue for UpdateServiceSettingRequest {
 /// The result body of the UpdateServiceSetting API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateServiceSettingResult {}
+pub struct UpdateServiceSettingResult {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
 
 impl FromValue for UpdateServiceSettingResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
-        Ok(Self {})
+        Ok(Self::default())
     }
 }
 
@@ -40558,6 +40891,8 @@ pub struct ValidateCloudConnectorResult {
     pub validation_findings: Option<Vec<crate::types::ValidationFinding>>,
     /// The token to use when requesting the next set of items.
     pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ValidateCloudConnectorResult {
@@ -40975,3 +41310,158 @@ impl FromValue for ValidationFindingType {
         String::from_value(value).map(Self::from)
     }
 }
+
+myaws_core::with_response_metadata!(
+    AddTagsToResourceResult,
+    AssociateOpsItemRelatedItemResponse,
+    CancelCommandResult,
+    CancelMaintenanceWindowExecutionResult,
+    CreateActivationResult,
+    CreateAssociationBatchResult,
+    CreateAssociationResult,
+    CreateCloudConnectorResult,
+    CreateDocumentResult,
+    CreateMaintenanceWindowResult,
+    CreateOpsItemResponse,
+    CreateOpsMetadataResult,
+    CreatePatchBaselineResult,
+    CreateResourceDataSyncResult,
+    DeleteActivationResult,
+    DeleteAssociationResult,
+    DeleteCloudConnectorResult,
+    DeleteDocumentResult,
+    DeleteInventoryResult,
+    DeleteMaintenanceWindowResult,
+    DeleteOpsItemResponse,
+    DeleteOpsMetadataResult,
+    DeleteParameterResult,
+    DeleteParametersResult,
+    DeletePatchBaselineResult,
+    DeleteResourceDataSyncResult,
+    DeleteResourcePolicyResponse,
+    DeregisterManagedInstanceResult,
+    DeregisterPatchBaselineForPatchGroupResult,
+    DeregisterTargetFromMaintenanceWindowResult,
+    DeregisterTaskFromMaintenanceWindowResult,
+    DescribeActivationsResult,
+    DescribeAssociationExecutionTargetsResult,
+    DescribeAssociationExecutionsResult,
+    DescribeAssociationResult,
+    DescribeAutomationExecutionsResult,
+    DescribeAutomationStepExecutionsResult,
+    DescribeAvailablePatchesResult,
+    DescribeDocumentPermissionResponse,
+    DescribeDocumentResult,
+    DescribeEffectiveInstanceAssociationsResult,
+    DescribeEffectivePatchesForPatchBaselineResult,
+    DescribeInstanceAssociationsStatusResult,
+    DescribeInstanceInformationResult,
+    DescribeInstancePatchStatesForPatchGroupResult,
+    DescribeInstancePatchStatesResult,
+    DescribeInstancePatchesResult,
+    DescribeInstancePropertiesResult,
+    DescribeInventoryDeletionsResult,
+    DescribeMaintenanceWindowExecutionTaskInvocationsResult,
+    DescribeMaintenanceWindowExecutionTasksResult,
+    DescribeMaintenanceWindowExecutionsResult,
+    DescribeMaintenanceWindowScheduleResult,
+    DescribeMaintenanceWindowTargetsResult,
+    DescribeMaintenanceWindowTasksResult,
+    DescribeMaintenanceWindowsForTargetResult,
+    DescribeMaintenanceWindowsResult,
+    DescribeOpsItemsResponse,
+    DescribeParametersResult,
+    DescribePatchBaselinesResult,
+    DescribePatchGroupStateResult,
+    DescribePatchGroupsResult,
+    DescribePatchPropertiesResult,
+    DescribeSessionsResponse,
+    DisassociateOpsItemRelatedItemResponse,
+    GetAccessTokenResponse,
+    GetAutomationExecutionResult,
+    GetCalendarStateResponse,
+    GetCloudConnectorResult,
+    GetCommandInvocationResult,
+    GetConnectionStatusResponse,
+    GetDefaultPatchBaselineResult,
+    GetDeployablePatchSnapshotForInstanceResult,
+    GetDocumentResult,
+    GetExecutionPreviewResponse,
+    GetInventoryResult,
+    GetInventorySchemaResult,
+    GetMaintenanceWindowExecutionResult,
+    GetMaintenanceWindowExecutionTaskInvocationResult,
+    GetMaintenanceWindowExecutionTaskResult,
+    GetMaintenanceWindowResult,
+    GetMaintenanceWindowTaskResult,
+    GetOpsItemResponse,
+    GetOpsMetadataResult,
+    GetOpsSummaryResult,
+    GetParameterHistoryResult,
+    GetParameterResult,
+    GetParametersByPathResult,
+    GetParametersResult,
+    GetPatchBaselineForPatchGroupResult,
+    GetPatchBaselineResult,
+    GetResourcePoliciesResponse,
+    GetServiceSettingResult,
+    LabelParameterVersionResult,
+    ListAssociationVersionsResult,
+    ListAssociationsResult,
+    ListCloudConnectorsResult,
+    ListCommandInvocationsResult,
+    ListCommandsResult,
+    ListComplianceItemsResult,
+    ListComplianceSummariesResult,
+    ListDocumentMetadataHistoryResponse,
+    ListDocumentVersionsResult,
+    ListDocumentsResult,
+    ListInventoryEntriesResult,
+    ListNodesResult,
+    ListNodesSummaryResult,
+    ListOpsItemEventsResponse,
+    ListOpsItemRelatedItemsResponse,
+    ListOpsMetadataResult,
+    ListResourceComplianceSummariesResult,
+    ListResourceDataSyncResult,
+    ListTagsForResourceResult,
+    ModifyDocumentPermissionResponse,
+    PutComplianceItemsResult,
+    PutInventoryResult,
+    PutParameterResult,
+    PutResourcePolicyResponse,
+    RegisterDefaultPatchBaselineResult,
+    RegisterPatchBaselineForPatchGroupResult,
+    RegisterTargetWithMaintenanceWindowResult,
+    RegisterTaskWithMaintenanceWindowResult,
+    RemoveTagsFromResourceResult,
+    ResetServiceSettingResult,
+    ResumeSessionResponse,
+    SendAutomationSignalResult,
+    SendCommandResult,
+    StartAccessRequestResponse,
+    StartAssociationsOnceResult,
+    StartAutomationExecutionResult,
+    StartChangeRequestExecutionResult,
+    StartExecutionPreviewResponse,
+    StartSessionResponse,
+    StopAutomationExecutionResult,
+    TerminateSessionResponse,
+    UnlabelParameterVersionResult,
+    UpdateAssociationResult,
+    UpdateAssociationStatusResult,
+    UpdateCloudConnectorResult,
+    UpdateDocumentDefaultVersionResult,
+    UpdateDocumentMetadataResponse,
+    UpdateDocumentResult,
+    UpdateMaintenanceWindowResult,
+    UpdateMaintenanceWindowTargetResult,
+    UpdateMaintenanceWindowTaskResult,
+    UpdateManagedInstanceRoleResult,
+    UpdateOpsItemResponse,
+    UpdateOpsMetadataResult,
+    UpdatePatchBaselineResult,
+    UpdateResourceDataSyncResult,
+    UpdateServiceSettingResult,
+    ValidateCloudConnectorResult,
+);

@@ -325,6 +325,8 @@ pub struct CreateTokenResponse {
     ///
     /// A JSON Web Token (JWT) that identifies who is associated with the issued access token.
     pub id_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for CreateTokenResponse {
@@ -344,6 +346,7 @@ impl std::fmt::Debug for CreateTokenResponse {
             "id_token",
             &self.id_token.as_ref().map(|_| myaws_core::REDACTED),
         );
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -569,6 +572,8 @@ pub struct CreateTokenWithIAMResponse {
     pub scope: Option<Vec<String>>,
     /// A structure containing information from IAM Identity Center managed user and group information.
     pub aws_additional_details: Option<crate::types::AwsAdditionalDetails>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for CreateTokenWithIAMResponse {
@@ -591,6 +596,7 @@ impl std::fmt::Debug for CreateTokenWithIAMResponse {
         d.field("issued_token_type", &self.issued_token_type);
         d.field("scope", &self.scope);
         d.field("aws_additional_details", &self.aws_additional_details);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -1162,6 +1168,8 @@ pub struct RegisterClientResponse {
     pub authorization_endpoint: Option<String>,
     /// An endpoint that the client can use to create tokens.
     pub token_endpoint: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for RegisterClientResponse {
@@ -1176,6 +1184,7 @@ impl std::fmt::Debug for RegisterClientResponse {
         d.field("client_secret_expires_at", &self.client_secret_expires_at);
         d.field("authorization_endpoint", &self.authorization_endpoint);
         d.field("token_endpoint", &self.token_endpoint);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -1335,6 +1344,8 @@ pub struct StartDeviceAuthorizationResponse {
     pub expires_in: Option<i32>,
     /// Indicates the number of seconds the client must wait between attempts when polling for a session.
     pub interval: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl StartDeviceAuthorizationResponse {
@@ -1449,3 +1460,10 @@ impl FromValue for UnsupportedGrantTypeException {
         Ok(out)
     }
 }
+
+myaws_core::with_response_metadata!(
+    CreateTokenResponse,
+    CreateTokenWithIAMResponse,
+    RegisterClientResponse,
+    StartDeviceAuthorizationResponse,
+);

@@ -89,7 +89,7 @@ impl Client {
     pub async fn logout(
         &self,
         input: crate::types::LogoutRequest,
-    ) -> Result<(), SdkError<crate::error::LogoutError>> {
+    ) -> Result<crate::types::LogoutOutput, SdkError<crate::error::LogoutError>> {
         self.handle.call(3, input).await
     }
 }

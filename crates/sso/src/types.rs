@@ -113,6 +113,8 @@ impl IntoValue for GetRoleCredentialsRequest {
 pub struct GetRoleCredentialsResponse {
     /// The credentials for the role that is assigned to the user.
     pub role_credentials: Option<crate::types::RoleCredentials>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetRoleCredentialsResponse {
@@ -231,6 +233,8 @@ pub struct ListAccountRolesResponse {
     pub next_token: Option<String>,
     /// A paginated response with the list of roles and the next token if more results are available.
     pub role_list: Option<Vec<crate::types::RoleInfo>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAccountRolesResponse {
@@ -319,6 +323,8 @@ pub struct ListAccountsResponse {
     pub next_token: Option<String>,
     /// A paginated response with the list of account information and the next token if more results are available.
     pub account_list: Option<Vec<crate::types::AccountInfo>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl ListAccountsResponse {
@@ -555,3 +561,24 @@ impl FromValue for UnauthorizedException {
         Ok(out)
     }
 }
+
+/// The output of `Logout`, which returns no data: only the response's metadata.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct LogoutOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for LogoutOutput {
+    fn from_value(_: Value) -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+myaws_core::with_response_metadata!(
+    GetRoleCredentialsResponse,
+    ListAccountRolesResponse,
+    ListAccountsResponse,
+    LogoutOutput,
+);

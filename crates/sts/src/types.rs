@@ -195,6 +195,8 @@ pub struct AssumeRoleResponse {
     ///
     /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
     pub source_identity: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AssumeRoleResponse {
@@ -378,6 +380,8 @@ pub struct AssumeRoleWithSAMLResponse {
     ///
     /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
     pub source_identity: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AssumeRoleWithSAMLResponse {
@@ -595,6 +599,8 @@ pub struct AssumeRoleWithWebIdentityResponse {
     ///
     /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
     pub source_identity: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AssumeRoleWithWebIdentityResponse {
@@ -716,6 +722,8 @@ pub struct AssumeRootResponse {
     ///
     /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
     pub source_identity: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl AssumeRootResponse {
@@ -870,6 +878,8 @@ impl IntoValue for DecodeAuthorizationMessageRequest {
 pub struct DecodeAuthorizationMessageResponse {
     /// The API returns a response with the decoded message.
     pub decoded_message: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl DecodeAuthorizationMessageResponse {
@@ -1004,6 +1014,8 @@ impl IntoValue for GetAccessKeyInfoRequest {
 pub struct GetAccessKeyInfoResponse {
     /// The number used to identify the Amazon Web Services account.
     pub account: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetAccessKeyInfoResponse {
@@ -1044,6 +1056,8 @@ pub struct GetCallerIdentityResponse {
     pub account: Option<String>,
     /// The Amazon Web Services ARN associated with the calling entity.
     pub arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetCallerIdentityResponse {
@@ -1120,6 +1134,8 @@ pub struct GetDelegatedAccessTokenResponse {
     pub packed_policy_size: Option<i32>,
     /// The Amazon Resource Name (ARN) of the principal that was assumed when obtaining the delegated access token. This ARN identifies the IAM entity whose permissions are granted by the temporary credentials.
     pub assumed_principal: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetDelegatedAccessTokenResponse {
@@ -1253,6 +1269,8 @@ pub struct GetFederationTokenResponse {
     pub federated_user: Option<crate::types::FederatedUser>,
     /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
     pub packed_policy_size: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetFederationTokenResponse {
@@ -1336,6 +1354,8 @@ pub struct GetSessionTokenResponse {
     ///
     /// The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
     pub credentials: Option<crate::types::Credentials>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl GetSessionTokenResponse {
@@ -1415,6 +1435,8 @@ pub struct GetWebIdentityTokenResponse {
     pub web_identity_token: Option<String>,
     /// The date and time when the web identity token expires, in UTC. The expiration is determined by adding the `DurationSeconds` value to the time the token was issued. After this time, the token should no longer be considered valid.
     pub expiration: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
 impl std::fmt::Debug for GetWebIdentityTokenResponse {
@@ -1428,6 +1450,7 @@ impl std::fmt::Debug for GetWebIdentityTokenResponse {
                 .map(|_| myaws_core::REDACTED),
         );
         d.field("expiration", &self.expiration);
+        d.field("response_metadata", &self.response_metadata);
         d.finish()
     }
 }
@@ -1799,3 +1822,17 @@ impl IntoValue for Tag {
         Value::Struct(vec![self.key.into_value(), self.value.into_value()])
     }
 }
+
+myaws_core::with_response_metadata!(
+    AssumeRoleResponse,
+    AssumeRoleWithSAMLResponse,
+    AssumeRoleWithWebIdentityResponse,
+    AssumeRootResponse,
+    DecodeAuthorizationMessageResponse,
+    GetAccessKeyInfoResponse,
+    GetCallerIdentityResponse,
+    GetDelegatedAccessTokenResponse,
+    GetFederationTokenResponse,
+    GetSessionTokenResponse,
+    GetWebIdentityTokenResponse,
+);

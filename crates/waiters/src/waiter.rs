@@ -143,10 +143,7 @@ pub(crate) fn to_response(
                 Json::Object(map) => map,
                 _ => Map::new(),
             };
-            out.insert(
-                "ResponseMetadata".into(),
-                metadata(r.status, r.request_id.as_deref()),
-            );
+            out.insert("ResponseMetadata".into(), r.metadata.to_json());
             Ok(Json::Object(out))
         }
         Err(SdkError::Service(e)) => {

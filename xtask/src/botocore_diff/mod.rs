@@ -693,8 +693,28 @@ fn compare_response(
         reply.get("failed"),
         mine,
     ) {
-        (Some(parsed), _, _, ResponseResult::Output(out)) => {
-            compare::compare_output(model, op.and_then(|o| o.output), "out", parsed, &out)
+        (Some(parsed), _, _, ResponseResult::Output(mut out)) => {
+            // boto3's `ResponseMetadata`: the ids botocore finds must be
+            // ours; status, headers and retries are the transport's.
+            let metadata = out
+                .as_object_mut()
+                .and_then(|o| o.remove("ResponseMetadata"))
+                .unwrap_or(Json::Null);
+            let mut findings =
+                compare::compare_output(model, op.and_then(|o| o.output), "out", parsed, &out);
+            if let Some(ids) = reply.get("ids").and_then(Json::as_object) {
+                for key in ["RequestId", "HostId"] {
+                    let theirs = ids.get(key);
+                    let ours = metadata.get(key);
+                    if theirs != ours {
+                        findings.push(finding(
+                            "out:ResponseMetadata",
+                            format!("{key}: botocore {theirs:?}, myaws {ours:?}"),
+                        ));
+                    }
+                }
+            }
+            findings
         }
         (
             _,

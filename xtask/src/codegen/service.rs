@@ -81,6 +81,28 @@ struct Gen<'a> {
     boxed: HashSet<(String, String)>,
     /// Rust names of the enum types.
     enum_types: HashSet<String>,
+    /// Shapes that are some operation's output: they carry the response
+    /// metadata.
+    op_outputs: HashSet<&'a str>,
+    /// Operation → the generated output type of an operation the model
+    /// gives no output (only the response metadata); operations whose
+    /// `{Op}Output` name a shape already has return `()`.
+    empty_outputs: HashMap<&'a str, String>,
+}
+
+/// The field every operation output has (see `myaws_core::ResponseMetadata`).
+const RESPONSE_METADATA_FIELD: &str = "    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).\n    pub response_metadata: Option<myaws_core::ResponseMetadata>,\n";
+
+/// `impl WithResponseMetadata` for the output types, one macro call.
+fn with_response_metadata(s: &mut String, tnames: &[String]) {
+    if tnames.is_empty() {
+        return;
+    }
+    s.push_str("\nmyaws_core::with_response_metadata!(\n");
+    for t in tnames {
+        let _ = writeln!(s, "    {t},");
+    }
+    s.push_str(");\n");
 }
 
 fn obj(v: &Json) -> &serde_json::Map<String, Json> {
@@ -110,6 +132,24 @@ impl<'a> Gen<'a> {
                 type_names.insert(name.as_str(), dedupe(type_name(name), &mut used));
             }
         }
+        let mut op_outputs = HashSet::new();
+        let mut empty_outputs = HashMap::new();
+        for op in &operations {
+            match model["operations"][*op]
+                .pointer("/output/shape")
+                .and_then(Json::as_str)
+            {
+                Some(out) => {
+                    op_outputs.insert(out);
+                }
+                None => {
+                    let name = format!("{}Output", type_name(op));
+                    if used.insert(name.clone()) {
+                        empty_outputs.insert(*op, name);
+                    }
+                }
+            }
+        }
         let enum_types = shapes
             .iter()
             .filter(|(_, sh)| sh.get("enum").is_some())
@@ -124,6 +164,8 @@ impl<'a> Gen<'a> {
             type_names,
             usage: HashMap::new(),
             boxed: HashSet::new(),
+            op_outputs,
+            empty_outputs,
         };
         g.compute_usage();
         g.compute_boxing();
@@ -157,6 +199,12 @@ impl<'a> Gen<'a> {
                 if let Some(s) = str_of(e, "shape") {
                     roots.push((s, false));
                 }
+            }
+        }
+        // Every exception is an error any operation may return.
+        for (name, shape) in self.shapes {
+            if shape.get("exception").is_some_and(|e| e == true) {
+                roots.push((name.as_str(), false));
             }
         }
         for (root, input) in roots {
@@ -328,6 +376,7 @@ pub mod types;
 pub mod waiters;
 
 pub use client::Client;
+pub use error::Error;
 pub use myaws_core::events::{Event, Events, HookOutcome};
 pub use myaws_core::{
     ClientConfig, Credentials, DateTime, SdkError, ServiceError, Session,
@@ -459,7 +508,10 @@ impl Client {
             }
             let output = match op.pointer("/output/shape").and_then(Json::as_str) {
                 Some(o) => format!("crate::types::{}", self.type_names[o]),
-                None => "()".to_string(),
+                None => match self.empty_outputs.get(op_name) {
+                    Some(name) => format!("crate::types::{name}"),
+                    None => "()".to_string(),
+                },
             };
             let error = format!("crate::error::{}Error", type_name(op_name));
             match op.pointer("/input/shape").and_then(Json::as_str) {
@@ -486,12 +538,14 @@ impl Client {
 
     fn error_rs(&self) -> String {
         let mut s = String::from(HEADER);
-        s.push_str("//! Per-operation error types: one variant per modeled exception, plus `Unmodeled`.\n\n");
+        s.push_str("//! The service's errors: [`Error`], one variant per modeled exception of the service plus\n//! `Unmodeled`, returned by every operation (as boto3's `client.exceptions`); each\n//! operation's `{Op}Error` names it.\n\n");
         s.push_str("#![allow(unused_imports)]\n\nuse myaws_core::{FromValue as _, OperationError, Value};\n");
+        let exceptions = self.exceptions();
+        let owner = format!("every operation of {}", self.full_name());
+        self.error_enum(&mut s, "Error", &owner, &exceptions);
         for op_name in &self.operations {
             let op = self.op(op_name);
-            let ename = format!("{}Error", type_name(op_name));
-            let errors: Vec<&str> = op
+            let listed: Vec<String> = op
                 .get("errors")
                 .and_then(Json::as_array)
                 .into_iter()
@@ -499,10 +553,19 @@ impl Client {
                 .filter_map(|e| str_of(e, "shape"))
                 .collect::<BTreeSet<_>>()
                 .into_iter()
+                .map(|e| format!("[`{0}`](Error::{0})", self.type_names[e]))
                 .collect();
             let method = snake_ident(op_name);
-            let owner = format!("[`Client::{method}`](crate::Client::{method})");
-            self.error_enum(&mut s, &ename, &owner, &errors);
+            let listed = if listed.is_empty() {
+                String::from("the model lists none for it")
+            } else {
+                format!("the model lists {}", listed.join(", "))
+            };
+            let _ = writeln!(
+                s,
+                "\n/// Errors of [`Client::{method}`](crate::Client::{method}): the service's [`Error`] ({listed}).\npub type {}Error = Error;",
+                type_name(op_name)
+            );
         }
         // The exception events of each received event stream.
         let mut unions: Vec<&str> = self
@@ -523,6 +586,19 @@ impl Client {
             self.error_enum(&mut s, &ename, &owner, &errors);
         }
         s
+    }
+
+    /// Every exception shape of the service (sorted by type name).
+    fn exceptions(&self) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = self
+            .shapes
+            .iter()
+            .filter(|(_, sh)| sh.get("exception").is_some_and(|e| e == true))
+            .map(|(n, _)| n.as_str())
+            .filter(|n| self.type_names.contains_key(n))
+            .collect();
+        out.sort_by(|a, b| self.type_names[a].cmp(&self.type_names[b]));
+        out
     }
 
     /// An error enum `ename` with one variant per exception shape in
@@ -617,6 +693,24 @@ impl Client {
                 self.enumeration(&mut s, name, shape);
             }
         }
+        let mut empty: Vec<(&&str, &String)> = self.empty_outputs.iter().collect();
+        empty.sort_by(|a, b| a.1.cmp(b.1));
+        for (op, tname) in empty {
+            let _ = writeln!(
+                s,
+                "\n/// The output of `{op}`, which returns no data: only the response's metadata.\n#[derive(Clone, Debug, Default, PartialEq)]\n#[non_exhaustive]\npub struct {tname} {{\n{RESPONSE_METADATA_FIELD}}}\n\nimpl FromValue for {tname} {{\n    fn from_value(_: Value) -> Result<Self, ConversionError> {{\n        Ok(Self::default())\n    }}\n}}"
+            );
+        }
+        let mut outputs: Vec<String> = self
+            .op_outputs
+            .iter()
+            .filter(|o| self.usage.contains_key(**o))
+            .map(|o| self.type_names[*o].clone())
+            .chain(self.empty_outputs.values().cloned())
+            .collect();
+        outputs.sort();
+        outputs.dedup();
+        with_response_metadata(&mut s, &outputs);
         s
     }
 
@@ -683,6 +777,10 @@ impl Client {
             .filter_map(Json::as_str)
             .collect();
         let mut used = HashSet::new();
+        let carries_metadata = self.op_outputs.contains(name);
+        if carries_metadata {
+            used.insert("response_metadata".to_string());
+        }
         let fields: Vec<(String, &str, String, bool)> = members
             .iter()
             .map(|(m, r)| {
@@ -745,6 +843,9 @@ impl Client {
             s.push_str(&doc_comment(&mdoc, "    "));
             let _ = writeln!(s, "    pub {field}: Option<{ty}>,");
         }
+        if carries_metadata {
+            s.push_str(RESPONSE_METADATA_FIELD);
+        }
         s.push_str("}\n");
 
         if any_sensitive {
@@ -756,6 +857,9 @@ impl Client {
                 } else {
                     let _ = writeln!(s, "        d.field({label:?}, &self.{field});");
                 }
+            }
+            if carries_metadata {
+                s.push_str("        d.field(\"response_metadata\", &self.response_metadata);\n");
             }
             s.push_str("        d.finish()\n    }\n}\n");
         }
@@ -818,7 +922,7 @@ impl Client {
                 "\nimpl FromValue for {tname} {{\n    fn from_value(value: Value) -> Result<Self, ConversionError> {{"
             );
             if fields.is_empty() {
-                s.push_str("        StructReader::new(value)?;\n        Ok(Self {})\n");
+                s.push_str("        StructReader::new(value)?;\n        Ok(Self::default())\n");
             } else {
                 // Members are assigned one by one into a default value, so
                 // an error drops one value, not each member read so far (a

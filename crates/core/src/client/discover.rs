@@ -121,7 +121,8 @@ impl ClientHandle {
         let input = discovery::discovery_input(model, discovery_op, &operation.name, &call.ids);
         tracing::debug!(operation = %operation.name, "discovering endpoints");
         match self.invoke(index, input).await {
-            Ok((output, status, request_id)) => {
+            Ok((output, metadata)) => {
+                let (status, request_id) = (metadata.http_status_code, metadata.request_id);
                 let now = cache.clock().now();
                 let endpoints = discovery::parse_endpoints(model, discovery_op, &output, now)
                     .map_err(|e| {

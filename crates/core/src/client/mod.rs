@@ -10,6 +10,7 @@ mod authorize;
 mod discover;
 #[cfg(test)]
 mod discovery_tests;
+mod metadata;
 mod pipeline;
 mod request;
 mod response;
@@ -18,6 +19,7 @@ mod retry_tests;
 #[cfg(all(test, feature = "sigv4a"))]
 mod sigv4a_tests;
 
+pub use metadata::{ResponseMetadata, WithResponseMetadata};
 pub(crate) use request::join_url;
 
 use std::fmt;
@@ -28,7 +30,9 @@ use tracing::Instrument;
 use crate::customizations;
 use crate::discovery::{DiscoveryMode, EndpointCache};
 use crate::endpoint_resolution::EndpointResolver;
-use crate::error::{BuildError, DispatchError, OperationError, ResponseError, SdkError};
+use crate::error::{
+    BuildError, DispatchError, OperationError, ResponseError, SdkError, ServiceError,
+};
 use crate::events::Events;
 use crate::http::{HttpClient, HttpSettings};
 use crate::model::ServiceModel;
@@ -43,7 +47,7 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 
 /// What [`ClientHandle::invoke`] resolves to: the output value, the HTTP
 /// status and the request id, or the error with the raw service error.
-pub type InvokeResult = Result<(Value, u16, Option<String>), SdkError<RawServiceError>>;
+pub type InvokeResult = Result<(Value, ResponseMetadata), SdkError<RawServiceError>>;
 
 /// The `User-Agent` myaws sends.
 pub const USER_AGENT_VALUE: &str = concat!("myaws-rust/", env!("CARGO_PKG_VERSION"));
@@ -263,22 +267,66 @@ impl ClientHandle {
     pub async fn call<I, O, E>(&self, op: usize, input: I) -> Result<O, SdkError<E>>
     where
         I: IntoValue,
-        O: FromValue,
+        O: FromValue + WithResponseMetadata,
         E: OperationError,
     {
         let value = input.into_value();
         match self.invoke(op, value).await {
-            Ok((out, status, request_id)) => O::from_value(out).map_err(|e| {
-                SdkError::Response(ResponseError {
-                    status,
+            Ok((out, metadata)) => match O::from_value(out) {
+                Ok(mut output) => {
+                    output.set_response_metadata(metadata);
+                    Ok(output)
+                }
+                Err(e) => Err(SdkError::Response(ResponseError {
+                    status: metadata.http_status_code,
                     message: e.message,
-                    request_id,
-                })
-            }),
+                    request_id: metadata.request_id,
+                })),
+            },
+            Err(SdkError::Service(service)) => {
+                let (raw, meta) = service.into_parts();
+                let (shape, value) = match raw.shape {
+                    Some(shape) => (Some(shape), raw.value),
+                    None => match self.status_only_exception(op, &meta.code, meta.status) {
+                        // No body, so no members.
+                        Some((shape, members)) => {
+                            (Some(shape), Value::Struct(vec![Value::Null; members]))
+                        }
+                        None => (None, raw.value),
+                    },
+                };
+                let kind = E::from_service_error(shape.as_deref(), value);
+                Err(SdkError::Service(ServiceError::new(kind, meta)))
+            }
             Err(e) => {
                 Err(e.map_service(|raw| E::from_service_error(raw.shape.as_deref(), raw.value)))
             }
         }
+    }
+
+    /// The exception a body-less error answer stands for (S3's `HeadObject`
+    /// 404 is its `NoSuchKey`): the one exception of the operation modeled
+    /// with that HTTP status, when the response carried no code of its own
+    /// (the code is then the status), with its member count. The code stays
+    /// the status, as botocore reports it.
+    fn status_only_exception(&self, op: usize, code: &str, status: u16) -> Option<(String, usize)> {
+        if code != status.to_string() {
+            return None;
+        }
+        let model = self.model();
+        let mut matching = model.operations.get(op)?.errors.iter().filter(|id| {
+            model
+                .shape(**id)
+                .error
+                .as_ref()
+                .and_then(|e| e.http_status_code)
+                == Some(status)
+        });
+        let only = matching.next()?;
+        matching.next().is_none().then(|| {
+            let shape = model.shape(*only);
+            (shape.name.clone(), shape.members.len())
+        })
     }
 
     /// Calls operation number `op` with a [`Value`] input; returns the output

@@ -27,7 +27,7 @@ use http::Request;
 use super::discover::CallDiscovery;
 use super::request::{build_request, join_url};
 use super::response::{buffered_stream, request_id, SendOptions};
-use super::{ClientHandle, InvokeResult, RawServiceError};
+use super::{ClientHandle, InvokeResult, RawServiceError, ResponseMetadata};
 use crate::auth::RequestAuth;
 use crate::checksum::ChecksumAlgorithm;
 use crate::customizations::handlers::{CallNotes, Context, OpHandlers};
@@ -92,8 +92,8 @@ struct Call<'a> {
 
 /// How one attempt ended.
 enum Attempt {
-    /// The parsed output, HTTP status and request id.
-    Success(Value, u16, Option<String>),
+    /// The parsed output and the response's metadata.
+    Success(Value, ResponseMetadata),
     /// A failure, how to classify it for retries, and the region a redirect
     /// points the bucket to, if any.
     Failure {
@@ -482,7 +482,13 @@ impl ClientHandle {
                     );
                     customizations::attach_stream(&mut value, index, body, len, checksum);
                 }
-                return Ok(Attempt::Success(value, status, request_id));
+                let metadata = ResponseMetadata::from_response(
+                    model.protocol,
+                    status,
+                    std::mem::take(&mut response.head.headers),
+                    &response.body,
+                );
+                return Ok(Attempt::Success(value, metadata));
             }
             Err(error) => error,
         };
@@ -527,14 +533,16 @@ impl ClientHandle {
     /// Stage 4: what comes after an attempt.
     fn decide(&self, call: &mut Call<'_>, attempt: u32, outcome: Attempt) -> Result<Next, Failure> {
         let (error, kind) = match outcome {
-            Attempt::Success(value, status, request_id) => {
+            Attempt::Success(value, mut metadata) => {
+                metadata.retry_attempts = attempt - 1;
+                let status = metadata.http_status_code;
                 if self.inner.retry.uses_quota() {
                     self.inner
                         .quota
                         .release(call.retry_cost.unwrap_or(NO_RETRY_INCREMENT));
                 }
                 tracing::debug!(status, "call succeeded");
-                return Ok(Next::Return(Ok((value, status, request_id))));
+                return Ok(Next::Return(Ok((value, metadata))));
             }
             Attempt::Failure {
                 error,

@@ -138,7 +138,7 @@ impl ClientHandle {
         model: &ServiceModel,
         operation: &Operation,
         outcome: HookOutcome,
-    ) -> Result<(Value, u16, Option<String>), SdkError<RawServiceError>> {
+    ) -> Result<(Value, super::ResponseMetadata), SdkError<RawServiceError>> {
         let opts = crate::convert::JsonOptions {
             check_enums: false,
             ..Default::default()
@@ -165,7 +165,7 @@ impl ClientHandle {
                     }
                     None => Value::Null,
                 };
-                Ok((value, 200, None))
+                Ok((value, super::ResponseMetadata::answered_by_hook()))
             }
             HookOutcome::Fail { meta, members } => {
                 let shape = model.error_shape_for_code(&meta.code);

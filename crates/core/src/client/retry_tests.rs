@@ -122,7 +122,9 @@ fn a_corrupted_dynamodb_body_is_retried_then_fails_clearly() {
             &session(&[]),
             ClientConfig::default().endpoint_url(server.url()),
         );
-        let out = ddb.call_json("ListTables", json!({})).await.unwrap();
+        let mut out = ddb.call_json("ListTables", json!({})).await.unwrap();
+        let metadata = out.as_object_mut().unwrap().remove("ResponseMetadata");
+        assert_eq!(metadata.unwrap()["RetryAttempts"], 1);
         assert_eq!(out, json!({"TableNames": ["t"]}));
         assert_eq!(server.requests().len(), 2);
         // The retry's 5 tokens came back with the success.

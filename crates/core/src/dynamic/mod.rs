@@ -77,13 +77,14 @@ impl ClientHandle {
         let (op_index, input) = self.dynamic_input(operation, params)?;
         let op = &model.operations[op_index];
         streaming::refuse_event_streams(&model, op)?;
-        let (mut out, status, request_id) = self
+        let (mut out, metadata) = self
             .invoke(op_index, input)
             .await
             .map_err(|e| e.map_service(|raw| streaming::dynamic_error(&model, raw)))?;
-        streaming::collect_bodies(op, &mut out, status, request_id.as_deref()).await?;
-        let mut output = self.output_json(op_index, &out, JsonOptions::default());
+        streaming::collect_bodies(op, &mut out, &metadata).await?;
+        let mut output = self.output_json(op_index, out, JsonOptions::default());
         self.apply_json_handlers(op_index, &mut output);
+        streaming::add_response_metadata(&mut output, &metadata);
         Ok(output)
     }
 

@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 
 use super::DynamicError;
 use crate::body::ByteStream;
-use crate::client::{ClientHandle, RawServiceError};
+use crate::client::{ClientHandle, RawServiceError, ResponseMetadata};
 use crate::convert::{self, JsonOptions};
 use crate::error::{ResponseError, SdkError, ValidationError};
 use crate::eventstream::{EventStreamError, EventStreamValue, RawEvent, RawEventReceiver};
@@ -80,7 +80,7 @@ impl JsonEventReceiver {
             Some(Ok(event)) => event,
         };
         Poll::Ready(Some(Ok(match event {
-            RawEvent::Event(value) => convert::to_json(&model, union, &value, output_options()),
+            RawEvent::Event(value) => convert::into_json(&model, union, value, output_options()),
             RawEvent::Unknown(name) => serde_json::json!({"Unknown": {"EventType": name}}),
         })))
     }
@@ -138,9 +138,9 @@ pub(super) fn refuse_event_streams(
 pub(super) async fn collect_bodies(
     op: &Operation,
     output: &mut Value,
-    status: u16,
-    request_id: Option<&str>,
+    metadata: &ResponseMetadata,
 ) -> Result<(), SdkError<DynamicError>> {
+    let (status, request_id) = (metadata.http_status_code, metadata.request_id.as_deref());
     let Value::Struct(slots) = output else {
         return Ok(());
     };
@@ -246,7 +246,7 @@ impl ClientHandle {
             }
             (_, None) => {}
         }
-        let (mut out, _, _) = self
+        let (mut out, metadata) = self
             .invoke(op_index, input)
             .await
             .map_err(|e| e.map_service(|raw| dynamic_error(&model, raw)))?;
@@ -269,9 +269,25 @@ impl ClientHandle {
             }
         }
         result.output = match op.output {
-            Some(shape) => convert::to_json(&model, shape, &out, output_options()),
+            Some(shape) => convert::into_json(&model, shape, out, output_options()),
             None => Json::Object(Default::default()),
         };
+        add_response_metadata(&mut result.output, &metadata);
         Ok(result)
+    }
+}
+
+/// Adds boto3's `ResponseMetadata` key to a JSON output (an output that is
+/// not an object, which no model produces, is left alone; a hook's answer
+/// is returned as the hook gave it, as botocore's `Stubber` does).
+pub(super) fn add_response_metadata(output: &mut Json, metadata: &ResponseMetadata) {
+    if metadata.answered_by_hook {
+        return;
+    }
+    if output.is_null() {
+        *output = Json::Object(Default::default());
+    }
+    if let Json::Object(map) = output {
+        map.insert("ResponseMetadata".into(), metadata.to_json());
     }
 }

@@ -686,7 +686,10 @@ async fn the_initial_response_fills_the_output_before_the_stream_is_returned() {
         .call_stream("Listen", json!({"Name": "n"}))
         .await
         .unwrap();
-    assert_eq!(out.output, json!({"Id": "session-7"}));
+    let mut output = out.output;
+    let metadata = output.as_object_mut().unwrap().remove("ResponseMetadata");
+    assert_eq!(metadata.unwrap()["HTTPStatusCode"], 200);
+    assert_eq!(output, json!({"Id": "session-7"}));
     let mut events = out.events.unwrap();
     assert_eq!(
         events.recv().await.unwrap(),
