@@ -32,12 +32,13 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::Client;
 
+pub(crate) mod args;
 mod config;
+mod copy;
 mod download;
 mod error;
 mod file_io;
@@ -45,11 +46,17 @@ mod multipart;
 mod plan;
 mod pool;
 mod progress;
+mod stream;
 mod upload;
 
+pub use args::{DownloadArgs, SseCustomerKey, UploadArgs};
 pub use config::{TransferConfig, MAX_PARTS, MAX_PART_SIZE, MIB, MIN_PART_SIZE};
+pub use copy::{CopyOutput, ObjectCopy};
 pub use error::TransferError;
 pub use progress::Progress;
+pub use stream::UploadStream;
+
+use args::{download_setters, upload_setters};
 
 /// A file to upload: where from, where to, and how.
 #[derive(Debug, Clone)]
@@ -57,8 +64,7 @@ pub struct UploadFile {
     path: PathBuf,
     bucket: String,
     key: String,
-    content_type: Option<String>,
-    metadata: Option<HashMap<String, String>>,
+    args: UploadArgs,
     progress: Progress,
 }
 
@@ -73,23 +79,18 @@ impl UploadFile {
             path: path.into(),
             bucket: bucket.into(),
             key: key.into(),
-            content_type: None,
-            metadata: None,
+            args: UploadArgs::default(),
             progress: Progress::default(),
         }
     }
 
-    /// The object's `Content-Type`.
-    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
-        self.content_type = Some(content_type.into());
+    /// Replaces every upload argument with `args` (boto3's `ExtraArgs`).
+    pub fn args(mut self, args: UploadArgs) -> Self {
+        self.args = args;
         self
     }
 
-    /// The object's user metadata (`x-amz-meta-*`).
-    pub fn metadata(mut self, metadata: HashMap<String, String>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
+    upload_setters!(.args);
 
     /// Calls `callback` with the bytes of each part as it is uploaded.
     pub fn on_progress(mut self, callback: impl Fn(u64) + Send + Sync + 'static) -> Self {
@@ -104,6 +105,7 @@ pub struct DownloadFile {
     bucket: String,
     key: String,
     path: PathBuf,
+    args: DownloadArgs,
     progress: Progress,
 }
 
@@ -119,9 +121,18 @@ impl DownloadFile {
             bucket: bucket.into(),
             key: key.into(),
             path: path.into(),
+            args: DownloadArgs::default(),
             progress: Progress::default(),
         }
     }
+
+    /// Replaces every download argument with `args` (boto3's `ExtraArgs`).
+    pub fn args(mut self, args: DownloadArgs) -> Self {
+        self.args = args;
+        self
+    }
+
+    download_setters!(.args);
 
     /// Calls `callback` with the bytes of each part as it is written.
     pub fn on_progress(mut self, callback: impl Fn(u64) + Send + Sync + 'static) -> Self {
@@ -164,6 +175,20 @@ impl Client {
         upload::upload(self, upload, config).await
     }
 
+    /// Uploads what a reader or a stream yields, of a length not known
+    /// beforehand, as boto3's `upload_fileobj`: a source that ends below
+    /// the multipart threshold is one PutObject, a longer one a concurrent
+    /// multipart upload of parts read as they come (aborted if anything
+    /// fails, reading included). Memory stays near
+    /// `max(multipart_threshold, concurrency × part_size)`.
+    pub async fn upload_stream(
+        &self,
+        upload: UploadStream,
+        config: &TransferConfig,
+    ) -> Result<UploadOutput, TransferError> {
+        stream::upload_stream(self, upload, config).await
+    }
+
     /// Downloads an object to a file, as boto3's `download_file`: concurrent
     /// ranged GETs above the multipart threshold. The file appears only once
     /// complete; a failed download leaves nothing behind.
@@ -173,5 +198,17 @@ impl Client {
         config: &TransferConfig,
     ) -> Result<DownloadOutput, TransferError> {
         download::download(self, download, config).await
+    }
+
+    /// Copies an object, as boto3's managed `copy`: one CopyObject below the
+    /// multipart threshold (and up to CopyObject's 5 GiB), else a multipart
+    /// upload of concurrent `UploadPartCopy` ranges, each pinned to the
+    /// source's ETag, that is aborted if anything fails.
+    pub async fn copy(
+        &self,
+        copy: ObjectCopy,
+        config: &TransferConfig,
+    ) -> Result<CopyOutput, TransferError> {
+        copy::copy(self, copy, config).await
     }
 }
