@@ -8,6 +8,7 @@
 //! flight, so at most `concurrency` parts are held at once (and the
 //! threshold's bytes, until their parts have gone).
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::pin::Pin;
@@ -63,10 +64,7 @@ impl UploadStream {
 
     fn new(kind: Kind, bucket: impl Into<String>, key: impl Into<String>) -> Self {
         UploadStream {
-            source: Source {
-                kind,
-                pending: Bytes::new(),
-            },
+            source: Source::new(kind),
             bucket: bucket.into(),
             key: key.into(),
             args: UploadArgs::default(),
@@ -131,10 +129,10 @@ enum Kind {
     Stream(BoxStream),
 }
 
-/// The source, with bytes read ahead but not yet used in front.
+/// The source, with chunks read ahead but not yet used in front.
 struct Source {
     kind: Kind,
-    pending: Bytes,
+    pending: VecDeque<Bytes>,
 }
 
 /// Buffers grow by at most this much at a time beyond what they hold, so a
@@ -142,31 +140,47 @@ struct Source {
 const GROWTH: usize = 1 << 20;
 
 impl Source {
+    fn new(kind: Kind) -> Self {
+        Source {
+            kind,
+            pending: VecDeque::new(),
+        }
+    }
+
     /// The next `want` bytes, or fewer only when the source has ended
     /// (none at its end).
     async fn read(&mut self, want: usize) -> io::Result<Bytes> {
-        if self.pending.len() >= want {
-            return Ok(self.pending.split_to(want));
-        }
         let mut buf: Vec<u8> = Vec::new();
         loop {
             let missing = want - buf.len();
             if missing == 0 {
                 break;
             }
-            if !self.pending.is_empty() {
-                let take = missing.min(self.pending.len());
-                if buf.is_empty() && take == want {
+            if let Some(front) = self.pending.front_mut() {
+                if buf.is_empty() && front.len() >= want {
                     // The whole part is inside one chunk: no copy.
-                    return Ok(self.pending.split_to(take));
+                    let part = front.split_to(want);
+                    if front.is_empty() {
+                        self.pending.pop_front();
+                    }
+                    return Ok(part);
                 }
+                let take = missing.min(front.len());
                 grow(&mut buf, take, missing);
-                buf.extend_from_slice(&self.pending.split_to(take));
+                buf.extend_from_slice(&front.split_to(take));
+                if front.is_empty() {
+                    self.pending.pop_front();
+                }
                 continue;
             }
             match &mut self.kind {
                 Kind::Stream(stream) => match stream.next().await {
-                    Some(chunk) => self.pending = chunk?,
+                    Some(chunk) => {
+                        let chunk = chunk?;
+                        if !chunk.is_empty() {
+                            self.pending.push_back(chunk);
+                        }
+                    }
                     None => break,
                 },
                 Kind::Reader(reader) => {
@@ -184,8 +198,9 @@ impl Source {
 
     /// Puts `bytes` back in front of the source.
     fn unread(&mut self, bytes: Bytes) {
-        debug_assert!(self.pending.is_empty());
-        self.pending = bytes;
+        if !bytes.is_empty() {
+            self.pending.push_front(bytes);
+        }
     }
 }
 
@@ -363,10 +378,7 @@ mod tests {
                 Ok(Bytes::from(chunk))
             })
             .collect();
-        Source {
-            kind: Kind::Stream(Box::pin(futures_util::stream::iter(items))),
-            pending: Bytes::new(),
-        }
+        Source::new(Kind::Stream(Box::pin(futures_util::stream::iter(items))))
     }
 
     async fn lengths(mut source: Source, want: usize) -> (Vec<usize>, Vec<u8>) {
@@ -404,10 +416,7 @@ mod tests {
             use tokio::io::AsyncWriteExt;
             server.write_all(&feed).await.unwrap();
         });
-        let source = Source {
-            kind: Kind::Reader(Box::pin(client)),
-            pending: Bytes::new(),
-        };
+        let source = Source::new(Kind::Reader(Box::pin(client)));
         let (lens, all) = lengths(source, 30_000).await;
         writer.await.unwrap();
         assert_eq!(lens, [30_000, 30_000, 30_000, 10_000]);
@@ -419,10 +428,12 @@ mod tests {
         let mut source = chunks(&[5]);
         let head = source.read(3).await.unwrap();
         assert_eq!(&head[..], [1, 2, 3]);
-        let rest = source.read(10).await.unwrap();
-        assert_eq!(&rest[..], [4, 5]);
+        // Put back in front of what was read ahead.
+        source.unread(head);
+        let again = source.read(4).await.unwrap();
+        assert_eq!(&again[..], [1, 2, 3, 4]);
         source.unread(Bytes::from_static(&[9, 9]));
-        assert_eq!(&source.read(10).await.unwrap()[..], [9, 9]);
+        assert_eq!(&source.read(10).await.unwrap()[..], [9, 9, 5]);
         assert!(source.read(10).await.unwrap().is_empty());
     }
 
@@ -432,10 +443,7 @@ mod tests {
             Ok(Bytes::from_static(b"abc")),
             Err(io::Error::other("disk on fire")),
         ];
-        let mut source = Source {
-            kind: Kind::Stream(Box::pin(futures_util::stream::iter(items))),
-            pending: Bytes::new(),
-        };
+        let mut source = Source::new(Kind::Stream(Box::pin(futures_util::stream::iter(items))));
         let err = source.read(10).await.unwrap_err();
         assert_eq!(err.to_string(), "disk on fire");
     }
