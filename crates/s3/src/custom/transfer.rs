@@ -1,29 +1,83 @@
-//! Managed file transfers, as boto3's `upload_file` and `download_file`
-//! (s3transfer): big files go in concurrent parts, small ones in one request.
+//! Managed transfers, as boto3's `upload_file`, `upload_fileobj`,
+//! `download_file` and `copy` (s3transfer): big objects go in concurrent
+//! parts, small ones in one request.
 //!
-//! - **Upload**: files below the multipart threshold are one
-//!   PutObject; larger ones a multipart upload of `part_size` parts (at least
-//!   5 MiB, grown when a file would need more than 10,000), `concurrency` at
-//!   a time. On any failure the multipart upload is aborted, so no parts are
-//!   left taking storage.
-//! - **Download**: HeadObject gives the size; small objects are one
-//!   GetObject, larger ones concurrent ranged GetObjects pinned to the ETag
-//!   the HEAD saw. Parts are written at their offsets into a temporary file
-//!   next to the target, renamed into place once complete.
-//! - **Memory** stays near `concurrency × part_size` whatever the file's size:
-//!   each part is read from disk (or the network) only when its turn comes.
+//! - **Upload** ([`Client::upload_file`]): files below the multipart
+//!   threshold are one PutObject; larger ones a multipart upload of
+//!   `part_size` parts (at least 5 MiB, grown when a file would need more
+//!   than 10,000), `concurrency` at a time. On any failure the multipart
+//!   upload is aborted, so no parts are left taking storage.
+//! - **Stream upload** ([`Client::upload_stream`], boto3's `upload_fileobj`):
+//!   from any [`AsyncRead`](tokio::io::AsyncRead) or `Stream` of bytes whose
+//!   length is unknown. The first `multipart_threshold` bytes are buffered:
+//!   a source that ends there is one PutObject; a longer one a multipart
+//!   upload of parts read as they come, the next only once a part is done.
+//!   (A plain `put_object` refuses a body of unknown length: S3 would.)
+//! - **Download** ([`Client::download_file`]): HeadObject gives the size;
+//!   small objects are one GetObject, larger ones concurrent ranged
+//!   GetObjects pinned to the ETag the HEAD saw. Parts are written at their
+//!   offsets into a temporary file next to the target, renamed into place
+//!   once complete.
+//! - **Copy** ([`Client::copy`]): HeadObject on the source; one CopyObject
+//!   below the threshold (and up to 5 GiB), else concurrent `UploadPartCopy`
+//!   ranges pinned to the source's ETag, aborted on failure.
+//! - **Extra arguments**, as boto3's `ExtraArgs`: typed setters on each
+//!   request (or a reusable [`UploadArgs`] / [`DownloadArgs`]): storage
+//!   class, encryption (SSE-S3, SSE-KMS, SSE-C with [`SseCustomerKey`]),
+//!   tags, ACL and grants, content headers, metadata, object lock, request
+//!   payer, expected bucket owner, checksum algorithm; version id and
+//!   checksum mode on downloads. Each request gets the ones it takes (see
+//!   [`args`]), and combinations S3 would refuse are refused before anything
+//!   is sent ([`TransferError::InvalidRequest`]).
+//! - **Checksums**: uploads use the chosen algorithm (CRC32 by default, as
+//!   boto3, unless the client's `request_checksum_calculation` is
+//!   `when_required`): a multipart upload is created with it, each part
+//!   carries its checksum and the completion lists them all.
+//! - **Memory** stays near `concurrency × part_size` whatever the size: each
+//!   part is read from disk, the source or the network only when its turn
+//!   comes.
 //! - **Progress**: a [`Progress`] callback gets the bytes of each finished
 //!   part.
 //!
 //! ```no_run
 //! # async fn demo(s3: &myaws_s3::Client) -> Result<(), Box<dyn std::error::Error>> {
-//! use myaws_s3::custom::transfer::{DownloadFile, TransferConfig, UploadFile};
+//! use myaws_s3::custom::transfer::{
+//!     DownloadFile, ObjectCopy, TransferConfig, UploadFile, UploadStream,
+//! };
+//! use myaws_s3::types::{
+//!     ChecksumAlgorithm, GetObjectRequest, ServerSideEncryption, StorageClass,
+//! };
 //!
 //! let config = TransferConfig::default().concurrency(4);
 //! let up = UploadFile::new("backup.tar", "my-bucket", "backups/backup.tar")
 //!     .content_type("application/x-tar")
+//!     .storage_class(StorageClass::StandardIa)
+//!     .server_side_encryption(ServerSideEncryption::AwsKms)
+//!     .ssekms_key_id("alias/backups")
+//!     .tags([("retention", "90d")])
+//!     .checksum_algorithm(ChecksumAlgorithm::Sha256)
 //!     .on_progress(|bytes| eprintln!("+{bytes} bytes"));
 //! s3.upload_file(up, &config).await?;
+//!
+//! // A source of unknown length (any AsyncRead or Stream of bytes): here
+//! // an object read from another bucket as it arrives.
+//! let body = s3
+//!     .get_object(GetObjectRequest::default().bucket("other-bucket").key("db.sql"))
+//!     .await?
+//!     .body
+//!     .ok_or("no body")?;
+//! s3.upload_stream(
+//!     UploadStream::from_stream(body, "my-bucket", "backups/db.sql"),
+//!     &config,
+//! )
+//! .await?;
+//!
+//! s3.copy(
+//!     ObjectCopy::new("my-bucket", "backups/backup.tar", "archive-bucket", "backup.tar")
+//!         .storage_class(StorageClass::Glacier),
+//!     &config,
+//! )
+//! .await?;
 //! s3.download_file(
 //!     DownloadFile::new("my-bucket", "backups/backup.tar", "restored.tar"),
 //!     &config,
@@ -36,7 +90,7 @@ use std::path::PathBuf;
 
 use crate::Client;
 
-pub(crate) mod args;
+pub mod args;
 mod config;
 mod copy;
 mod download;
