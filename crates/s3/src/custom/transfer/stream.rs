@@ -293,8 +293,11 @@ pub(crate) async fn upload_stream(
                 &mut source,
                 &sender,
                 &mut running,
-                concurrency,
-                part_len,
+                Limits {
+                    concurrency,
+                    part_len,
+                    max_parts: MAX_PARTS,
+                },
                 total,
                 count,
             )
@@ -316,17 +319,32 @@ pub(crate) async fn upload_stream(
     })
 }
 
+/// How parts are cut and sent.
+#[derive(Clone, Copy)]
+struct Limits {
+    /// Parts held (in flight or being read) at most.
+    concurrency: usize,
+    /// Bytes per part (the last may be shorter).
+    part_len: usize,
+    /// Parts an upload may have (S3's 10,000).
+    max_parts: u64,
+}
+
 /// Reads the source part by part, each read waiting for a free slot, and
 /// uploads the parts concurrently; returns them once all have gone.
 async fn send_parts(
     source: &mut Source,
     sender: &Arc<PartSender>,
     running: &mut Running<crate::types::CompletedPart>,
-    concurrency: usize,
-    part_len: usize,
+    limits: Limits,
     total: &mut u64,
     count: &mut u32,
 ) -> Result<Vec<crate::types::CompletedPart>, TransferError> {
+    let Limits {
+        concurrency,
+        part_len,
+        max_parts,
+    } = limits;
     let mut done = Vec::new();
     loop {
         while running.len() >= concurrency {
@@ -339,10 +357,11 @@ async fn send_parts(
         if data.is_empty() {
             break;
         }
-        if u64::from(*count) == MAX_PARTS {
-            return Err(TransferError::InvalidRequest(format!(
-                "the source holds more than {MAX_PARTS} parts of {part_len} bytes; raise \
-                 TransferConfig::part_size or give UploadStream::expected_size"
+        if u64::from(*count) == max_parts {
+            return Err(TransferError::InvalidConfig(format!(
+                "the source holds more than {max_parts} parts of {part_len} bytes (the upload \
+                 was aborted); raise TransferConfig::part_size or give \
+                 UploadStream::expected_size"
             )));
         }
         *count += 1;
@@ -435,6 +454,93 @@ mod tests {
         source.unread(Bytes::from_static(&[9, 9]));
         assert_eq!(&source.read(10).await.unwrap()[..], [9, 9, 5]);
         assert!(source.read(10).await.unwrap().is_empty());
+    }
+
+    /// A client whose UploadParts are answered here, counted.
+    fn stub_client(parts: Arc<std::sync::atomic::AtomicUsize>) -> Client {
+        let session = myaws_core::Session::builder()
+            .region("us-east-1")
+            .credentials(myaws_core::Credentials::new("AKID", "SECRET", None, None))
+            .build()
+            .unwrap();
+        let client = Client::new(&session).unwrap();
+        client
+            .handle()
+            .events()
+            .register("before-send.s3.UploadPart", move |_| {
+                parts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut response = myaws_core::events::HttpResponse {
+                    status: 200,
+                    headers: Default::default(),
+                    body: Bytes::new(),
+                };
+                response
+                    .headers
+                    .insert("etag", "\"e\"".parse().expect("a header value"));
+                Some(myaws_core::events::HookOutcome::Respond(response))
+            });
+        client
+    }
+
+    fn sender(client: Client) -> Arc<PartSender> {
+        Arc::new(PartSender {
+            client,
+            bucket: "b".into(),
+            key: "k".into(),
+            upload_id: "id".into(),
+            args: UploadArgs::default(),
+            progress: Progress::default(),
+        })
+    }
+
+    #[tokio::test]
+    async fn a_source_beyond_the_part_limit_is_an_error() {
+        let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let sender = sender(stub_client(sent.clone()));
+        let limits = Limits {
+            concurrency: 2,
+            part_len: 4,
+            max_parts: 3,
+        };
+        // 12 bytes: exactly 3 parts of 4.
+        let (mut total, mut count) = (0, 0);
+        let mut running = Running::new();
+        let parts = send_parts(
+            &mut chunks(&[5, 7]),
+            &sender,
+            &mut running,
+            limits,
+            &mut total,
+            &mut count,
+        )
+        .await
+        .unwrap();
+        assert_eq!((parts.len(), total, count), (3, 12, 3));
+        assert_eq!(sent.load(std::sync::atomic::Ordering::SeqCst), 3);
+        let mut numbers: Vec<i32> = parts.iter().filter_map(|p| p.part_number).collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, [1, 2, 3]);
+        // 13 bytes would need a fourth part.
+        let (mut total, mut count) = (0, 0);
+        let mut running = Running::new();
+        let err = send_parts(
+            &mut chunks(&[13]),
+            &sender,
+            &mut running,
+            limits,
+            &mut total,
+            &mut count,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&err, TransferError::InvalidConfig(m) if m.contains("more than 3 parts")),
+            "{err}"
+        );
+        // Three parts were started before the fourth was refused.
+        assert_eq!(count, 3);
+        running.cancel().await;
+        assert!(sent.load(std::sync::atomic::Ordering::SeqCst) <= 6);
     }
 
     #[tokio::test]
