@@ -267,12 +267,9 @@ async fn a_one_shot_stream_is_not_resent_and_says_why() {
     let chunks: Vec<Result<bytes::Bytes, std::io::Error>> =
         vec![Ok(bytes::Bytes::from_static(b"only once"))];
     let err = s3
-        .put_object(
-            PutObjectRequest::default()
-                .bucket("b")
-                .key("k")
-                .body(ByteStream::from_stream(futures_util::stream::iter(chunks))),
-        )
+        .put_object(PutObjectRequest::default().bucket("b").key("k").body(
+            ByteStream::from_stream_with_length(futures_util::stream::iter(chunks), 9),
+        ))
         .await
         .expect_err("cannot retry");
     let text = err.to_string();

@@ -1,7 +1,8 @@
 //! S3 streaming and checksums against moto: default CRC32, explicit SHA256,
 //! response validation (and its mismatch error), `when_required` settings,
-//! file uploads (signed aws-chunked), streams of unknown length (unsigned
-//! aws-chunked with a trailing checksum), `Expect: 100-continue`, downloads
+//! file and stream uploads (signed aws-chunked with a trailing checksum),
+//! streams of unknown length refused before they are read, `Expect:
+//! 100-continue`, downloads
 //! to files, and virtual-hosted addressing through a resolver override.
 
 mod s3_common;
@@ -160,7 +161,36 @@ async fn when_required_sends_no_checksum_for_put_object() {
 }
 
 #[tokio::test]
-async fn a_stream_of_unknown_length_uploads_with_a_trailing_checksum() {
+async fn a_stream_of_unknown_length_is_refused_before_it_is_read() {
+    // S3 refuses PutObject/UploadPart bodies of unknown length (501 for
+    // `Transfer-Encoding: chunked`, 411 for aws-chunked without
+    // `x-amz-decoded-content-length`), after the one-shot stream is spent:
+    // the client refuses it first and points at the transfer helper.
+    let s3 = client();
+    let seen = record(&s3);
+    let polled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = polled.clone();
+    let body = ByteStream::from_stream(futures_util::stream::poll_fn(move |_| {
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        std::task::Poll::Ready(None::<Result<Bytes, std::io::Error>>)
+    }));
+    let err = s3
+        .put_object(PutObjectRequest::default().bucket("b").key("s").body(body))
+        .await
+        .expect_err("a stream of unknown length");
+    let text = err.to_string();
+    assert!(text.contains("PutObject"), "{text}");
+    assert!(text.contains("from_stream_with_length"), "{text}");
+    assert!(text.contains("upload_stream"), "{text}");
+    assert!(seen.lock().unwrap().is_empty(), "a request was sent");
+    assert!(
+        !polled.load(std::sync::atomic::Ordering::SeqCst),
+        "the body was read"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_of_known_length_uploads_with_a_trailing_checksum() {
     let s3 = client();
     let b = bucket(&s3, "stream").await;
     let seen = record(&s3);
@@ -169,7 +199,8 @@ async fn a_stream_of_unknown_length_uploads_with_a_trailing_checksum() {
         .chunks(7_000)
         .map(|c| Ok(Bytes::copy_from_slice(c)))
         .collect();
-    let body = ByteStream::from_stream(futures_util::stream::iter(chunks));
+    let body =
+        ByteStream::from_stream_with_length(futures_util::stream::iter(chunks), data.len() as u64);
     let out = s3
         .put_object(PutObjectRequest::default().bucket(&b).key("s").body(body))
         .await
@@ -181,12 +212,16 @@ async fn a_stream_of_unknown_length_uploads_with_a_trailing_checksum() {
         let (_, h) = seen.last().unwrap();
         assert_eq!(header(h, "content-encoding"), Some("aws-chunked"));
         assert_eq!(header(h, "x-amz-trailer"), Some("x-amz-checksum-crc32"));
+        assert_eq!(header(h, "x-amz-decoded-content-length"), Some("300000"));
         assert_eq!(
             header(h, "x-amz-content-sha256"),
-            Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+            Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
         );
-        assert_eq!(header(h, "content-length"), None);
-        assert_eq!(header(h, "expect"), Some("100-continue"));
+        let encoded: u64 = header(h, "content-length").unwrap().parse().unwrap();
+        assert!(encoded > data.len() as u64);
+        assert_eq!(header(h, "transfer-encoding"), None);
+        // Known and under 1 MiB: no `Expect: 100-continue`.
+        assert_eq!(header(h, "expect"), None);
     }
     assert_eq!(get_bytes(&s3, &b, "s").await.unwrap(), data);
 }

@@ -44,17 +44,16 @@ pub async fn put(s3: &Client, bucket: &str, key: &str, body: &str) -> PutObjectO
 
 /// A path-style client of a scripted server, `max_attempts` tries per call.
 pub fn scripted_client(endpoint: &str, max_attempts: u32) -> Client {
+    scripted_client_with(endpoint, ClientConfig::default().max_attempts(max_attempts))
+}
+
+/// A path-style client of a scripted server with extra configuration.
+pub fn scripted_client_with(endpoint: &str, config: ClientConfig) -> Client {
     let session = Session::builder()
         .region("us-east-1")
         .credentials(Credentials::new("AKID", "SECRET", None, None))
         .endpoint_url(endpoint)
         .build()
         .expect("session");
-    Client::with_config(
-        &session,
-        ClientConfig::default()
-            .s3_addressing_style("path")
-            .max_attempts(max_attempts),
-    )
-    .expect("client")
+    Client::with_config(&session, config.s3_addressing_style("path")).expect("client")
 }

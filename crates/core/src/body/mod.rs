@@ -108,8 +108,11 @@ impl ByteStream {
         }
     }
 
-    /// A body of unknown length read from `stream`. It can be sent once; S3
-    /// uploads it with `aws-chunked` encoding and a trailing checksum.
+    /// A body of unknown length read from `stream`. It can be sent once.
+    /// S3 refuses objects and parts of unknown length (PutObject and
+    /// UploadPart fail before sending it): give S3 the length with
+    /// [`ByteStream::from_stream_with_length`], or use myaws-s3's
+    /// `Client::upload_stream`, which uploads such a stream in parts.
     pub fn from_stream<S, E>(stream: S) -> Self
     where
         S: Stream<Item = Result<Bytes, E>> + Send + 'static,

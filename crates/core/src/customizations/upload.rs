@@ -112,6 +112,7 @@ pub fn prepare(
     let body_len = payload
         .as_ref()
         .map_or(Some(request.body().len() as u64), ByteStream::len);
+    check_s3_stream_length(&ctx, body_len)?;
     check_declared_length(ctx.op, ctx.declared_length, body_len)?;
     if ctx.s3 && method_sends_body && !matches!(body_len, Some(n) if n <= EXPECT_CONTINUE_THRESHOLD)
     {
@@ -205,6 +206,24 @@ fn has_blob_payload(model: &ServiceModel, op: &Operation) -> bool {
         .as_deref()
         .and_then(|p| shape.member_index(p))
         .is_some_and(|i| model.shape(shape.members[i].target).kind == crate::model::ShapeKind::Blob)
+}
+
+/// Refuses an S3 object (`PutObject`) or part (`UploadPart`) streamed
+/// without its length: S3 answers `Transfer-Encoding: chunked` with 501
+/// NotImplemented and an `aws-chunked` body without
+/// `x-amz-decoded-content-length` with 411 MissingContentLength, and by then
+/// a one-shot stream has been spent.
+fn check_s3_stream_length(ctx: &UploadContext<'_>, body_len: Option<u64>) -> Result<(), String> {
+    if ctx.s3 && body_len.is_none() && matches!(ctx.op.name.as_str(), "PutObject" | "UploadPart") {
+        return Err(format!(
+            "{}: S3 needs the length of a streamed body before it is sent (it refuses chunked \
+             bodies of unknown length); give it with ByteStream::from_stream_with_length, or \
+             upload a stream of unknown length with myaws-s3's Client::upload_stream \
+             (custom::transfer::UploadStream), which sends it in parts",
+            ctx.op.name
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses a modeled `Content-Length` (S3's `ContentLength`) that is not

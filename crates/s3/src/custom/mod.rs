@@ -1,7 +1,7 @@
 //! Hand-written additions to the generated S3 client, as boto3 adds them to
 //! its low-level client: presigned URLs ([`presign`], `generate_presigned_url`)
-//! and managed file transfers ([`transfer`], `upload_file` and
-//! `download_file`).
+//! and managed transfers ([`transfer`]: `upload_file`, `upload_fileobj`,
+//! `download_file` and `copy`).
 
 pub mod presign;
 pub mod transfer;

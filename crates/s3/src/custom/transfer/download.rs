@@ -9,6 +9,7 @@ use std::sync::Arc;
 use myaws_core::body::ByteStream;
 use myaws_core::Bytes;
 
+use super::args::{check_names, DownloadArgs};
 use super::plan::{parts, Part};
 use super::pool::run_parts;
 use super::{file_io, DownloadFile, DownloadOutput, TransferConfig, TransferError};
@@ -23,11 +24,15 @@ pub(crate) async fn download(
 ) -> Result<DownloadOutput, TransferError> {
     let concurrency = config.checked_concurrency()?;
     let part_size = config.download_part_size()?;
+    check_names(&request.bucket, &request.key, "source")?;
+    request.args.check()?;
     let head = client
         .head_object(
-            HeadObjectRequest::default()
-                .bucket(&request.bucket)
-                .key(&request.key),
+            request.args.head_object(
+                HeadObjectRequest::default()
+                    .bucket(&request.bucket)
+                    .key(&request.key),
+            ),
         )
         .await
         .map_err(|e| TransferError::api("HeadObject", e))?;
@@ -50,6 +55,7 @@ pub(crate) async fn download(
         bucket: request.bucket.clone(),
         key: request.key.clone(),
         e_tag: head.e_tag.clone(),
+        args: Arc::new(request.args.clone()),
         file,
         path: temp_path.clone(),
         progress: request.progress.clone(),
@@ -99,6 +105,7 @@ struct Fetch {
     bucket: String,
     key: String,
     e_tag: Option<String>,
+    args: Arc<DownloadArgs>,
     file: Arc<std::fs::File>,
     path: PathBuf,
     progress: super::Progress,
@@ -110,9 +117,11 @@ impl Fetch {
     /// concurrent overwrite of the object fail the download instead of
     /// mixing two versions.
     async fn part(self, part: Part, ranged: bool) -> Result<(), TransferError> {
-        let mut get = GetObjectRequest::default()
-            .bucket(&self.bucket)
-            .key(&self.key);
+        let mut get = self.args.get_object(
+            GetObjectRequest::default()
+                .bucket(&self.bucket)
+                .key(&self.key),
+        );
         if ranged {
             get = get.range(part.range());
         }

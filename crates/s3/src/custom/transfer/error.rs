@@ -15,6 +15,10 @@ use myaws_core::SdkError;
 pub enum TransferError {
     /// The [`TransferConfig`](super::TransferConfig) cannot be used.
     InvalidConfig(String),
+    /// The transfer's arguments cannot be used (an SSE-C key that is not
+    /// 32 bytes, an empty key, a copy that would silently ignore its
+    /// metadata, ...): nothing was sent.
+    InvalidRequest(String),
     /// Reading or writing a local file failed.
     Io {
         /// The file.
@@ -22,6 +26,9 @@ pub enum TransferError {
         /// The I/O error.
         source: io::Error,
     },
+    /// Reading the source of a stream upload failed (a multipart upload
+    /// already started has been aborted).
+    Read(io::Error),
     /// An S3 call failed.
     Api {
         /// The operation (`UploadPart`).
@@ -87,6 +94,8 @@ impl fmt::Display for TransferError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TransferError::InvalidConfig(m) => write!(f, "invalid transfer configuration: {m}"),
+            TransferError::InvalidRequest(m) => write!(f, "invalid transfer request: {m}"),
+            TransferError::Read(e) => write!(f, "reading the upload's source failed: {e}"),
             TransferError::Io { path, source } => write!(f, "{}: {source}", path.display()),
             TransferError::Api {
                 operation, source, ..
@@ -109,6 +118,7 @@ impl Error for TransferError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
             TransferError::Io { source, .. } => Some(source),
+            TransferError::Read(source) => Some(source),
             TransferError::Api { source, .. } => Some(source.as_ref()),
             TransferError::AbortFailed { cause, .. } => Some(cause.as_ref()),
             _ => None,

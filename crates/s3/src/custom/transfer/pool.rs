@@ -24,32 +24,68 @@ where
     T: Send + 'static,
 {
     let mut parts = parts.into_iter();
-    let mut running = JoinSet::new();
+    let mut running = Running::new();
     let mut done = Vec::new();
     loop {
         while running.len() < concurrency.max(1) {
             match parts.next() {
-                Some(part) => {
-                    running.spawn(task(part));
-                }
+                Some(part) => running.spawn(task(part)),
                 None => break,
             }
         }
-        let Some(joined) = running.join_next().await else {
-            return Ok(done);
-        };
-        let failure = match joined {
-            Ok(Ok(value)) => {
-                done.push(value);
-                continue;
+        match running.next().await {
+            None => return Ok(done),
+            Some(Ok(value)) => done.push(value),
+            Some(Err(e)) => {
+                running.cancel().await;
+                return Err(e);
             }
-            Ok(Err(e)) => e,
-            Err(e) if e.is_panic() => TransferError::Task("a part's task panicked".into()),
-            Err(e) => TransferError::Task(e.to_string()),
-        };
-        running.abort_all();
-        while running.join_next().await.is_some() {}
-        return Err(failure);
+        }
+    }
+}
+
+/// Part tasks in flight, for callers that produce parts as they go (a
+/// stream upload reads the next part only once a task has finished).
+pub(crate) struct Running<T> {
+    tasks: JoinSet<Result<T, TransferError>>,
+}
+
+impl<T: Send + 'static> Running<T> {
+    /// No tasks yet.
+    pub fn new() -> Self {
+        Running {
+            tasks: JoinSet::new(),
+        }
+    }
+
+    /// How many tasks are in flight.
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Starts `task` on its own tokio task.
+    pub fn spawn<Fut>(&mut self, task: Fut)
+    where
+        Fut: Future<Output = Result<T, TransferError>> + Send + 'static,
+    {
+        self.tasks.spawn(task);
+    }
+
+    /// The next task to finish, or `None` when none is left; a task that
+    /// panicked or was cancelled is an error.
+    pub async fn next(&mut self) -> Option<Result<T, TransferError>> {
+        let joined = self.tasks.join_next().await?;
+        Some(match joined {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => Err(TransferError::Task("a part's task panicked".into())),
+            Err(e) => Err(TransferError::Task(e.to_string())),
+        })
+    }
+
+    /// Cancels every task and waits until all are gone.
+    pub async fn cancel(&mut self) {
+        self.tasks.abort_all();
+        while self.tasks.join_next().await.is_some() {}
     }
 }
 
