@@ -18,7 +18,6 @@ use std::time::Instant;
 
 use myaws_s3::custom::transfer::{DownloadFile, TransferConfig, UploadFile, MIB};
 use myaws_s3::types::{CreateBucketRequest, DeleteBucketRequest, DeleteObjectRequest};
-use myaws_s3::{Client, ClientConfig, Credentials, Session};
 use sha2::{Digest, Sha256};
 
 mod s3_common;
