@@ -3,18 +3,18 @@
 //! variables), against moto (behind recording proxies that misbehave on
 //! cue) and loopback servers playing DynamoDB, STS and CloudWatch.
 
+mod dynamodb_common;
+
 use std::collections::HashMap;
 use std::io::Read as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use dynamodb_common::create_table_input;
 use myaws_core::discovery::DiscoveryMode;
 use myaws_core::retry::{Clock, RetryMode};
-use myaws_dynamodb::types::{
-    AttributeDefinition, AttributeValue, CreateTableInput, GetItemInput, KeySchemaElement, KeyType,
-    ListTablesInput, PutItemInput, ScalarAttributeType,
-};
+use myaws_dynamodb::types::{AttributeValue, GetItemInput, ListTablesInput, PutItemInput};
 use myaws_dynamodb::{ClientConfig, SdkError, Session};
 use myaws_tests::test_server::{Recorded, Reply, TestServer};
 use myaws_tests::{moto, unique, workspace_root, Home};
@@ -69,18 +69,6 @@ fn scripted(
 
 fn target(request: &Recorded) -> &str {
     request.header("x-amz-target").unwrap_or_default()
-}
-
-fn create_table_input(name: &str) -> CreateTableInput {
-    CreateTableInput::default()
-        .table_name(name)
-        .attribute_definitions(vec![AttributeDefinition::default()
-            .attribute_name("id")
-            .attribute_type(ScalarAttributeType::S)])
-        .key_schema(vec![KeySchemaElement::default()
-            .attribute_name("id")
-            .key_type(KeyType::Hash)])
-        .billing_mode("PAY_PER_REQUEST")
 }
 
 fn item(id: &str) -> HashMap<String, AttributeValue> {

@@ -1,12 +1,12 @@
 //! Waiters against moto: DynamoDB (json protocol, path and error acceptors)
 //! and IAM (query protocol, status acceptors).
 
+mod dynamodb_common;
+
 use std::time::{Duration, Instant};
 
-use myaws_dynamodb::types::{
-    AttributeDefinition, CreateTableInput, DeleteTableInput, DescribeTableInput, KeySchemaElement,
-    KeyType, ScalarAttributeType,
-};
+use dynamodb_common::create_table_input;
+use myaws_dynamodb::types::{DeleteTableInput, DescribeTableInput};
 use myaws_dynamodb::waiters::{WaiterConfig, WaiterErrorKind};
 use myaws_iam::types::{CreateUserRequest, GetUserRequest};
 use myaws_tests::{session, unique};
@@ -18,18 +18,6 @@ fn dynamodb() -> myaws_dynamodb::Client {
 
 fn iam() -> myaws_iam::Client {
     myaws_iam::Client::new(&session()).expect("client")
-}
-
-fn create_table_input(name: &str) -> CreateTableInput {
-    CreateTableInput::default()
-        .table_name(name)
-        .attribute_definitions(vec![AttributeDefinition::default()
-            .attribute_name("id")
-            .attribute_type(ScalarAttributeType::S)])
-        .key_schema(vec![KeySchemaElement::default()
-            .attribute_name("id")
-            .key_type(KeyType::Hash)])
-        .billing_mode("PAY_PER_REQUEST")
 }
 
 fn fast(max_attempts: u32) -> Option<WaiterConfig> {

@@ -35,6 +35,7 @@ pub mod names;
 pub mod paginator;
 pub mod presign;
 pub mod protocol;
+mod python_json;
 pub mod retry;
 pub mod service;
 pub mod session;

@@ -265,29 +265,16 @@ impl ClientHandle {
             .uri(uri)
             .body(Bytes::new())
             .map_err(|e| PresignError::Request(e.to_string()))?;
-        let credentials = self
-            .config()
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(PresignError::Credentials)?;
-        sign_request(
-            &mut request,
-            &[],
-            &credentials,
-            &SigningOptions {
-                region,
-                name: signing_name,
-                s3: false,
-                unsigned_payload: false,
-                presign_expires: Some(expires_in),
-                time: options
-                    .signing_time
-                    .unwrap_or_else(|| self.config().time_source.now()),
-                algorithm: SigningAlgorithm::SigV4,
-            },
-        )
-        .map_err(PresignError::Signing)?;
+        let signing = SigningOptions {
+            region,
+            name: signing_name,
+            s3: false,
+            unsigned_payload: false,
+            presign_expires: Some(expires_in),
+            time: self.presign_time(options),
+            algorithm: SigningAlgorithm::SigV4,
+        };
+        self.sign_presigned(&mut request, &signing).await?;
         let (parts, _) = request.into_parts();
         Ok(PresignedRequest {
             method: parts.method,
@@ -362,29 +349,16 @@ impl ClientHandle {
             }
         };
         if let Some(algorithm) = algorithm {
-            let credentials = self
-                .config()
-                .credentials
-                .provide_credentials()
-                .await
-                .map_err(PresignError::Credentials)?;
-            sign_request(
-                &mut request,
-                &[],
-                &credentials,
-                &SigningOptions {
-                    region: &endpoint.signing_region,
-                    name: &endpoint.signing_name,
-                    s3,
-                    unsigned_payload: s3 || operation.unsigned_payload,
-                    presign_expires: Some(expires_in),
-                    time: options
-                        .signing_time
-                        .unwrap_or_else(|| self.config().time_source.now()),
-                    algorithm,
-                },
-            )
-            .map_err(PresignError::Signing)?;
+            let signing = SigningOptions {
+                region: &endpoint.signing_region,
+                name: &endpoint.signing_name,
+                s3,
+                unsigned_payload: s3 || operation.unsigned_payload,
+                presign_expires: Some(expires_in),
+                time: self.presign_time(options),
+                algorithm,
+            };
+            self.sign_presigned(&mut request, &signing).await?;
         }
         let (parts, _) = request.into_parts();
         let mut headers = parts.headers;
@@ -395,5 +369,27 @@ impl ClientHandle {
             url: parts.uri.to_string(),
             headers,
         })
+    }
+
+    /// The signing time of a presigned request: the options' or now.
+    fn presign_time(&self, options: &PresignOptions) -> std::time::SystemTime {
+        options
+            .signing_time
+            .unwrap_or_else(|| self.config().time_source.now())
+    }
+
+    /// Signs `request` with the client's credentials as a presigned request.
+    async fn sign_presigned(
+        &self,
+        request: &mut http::Request<Bytes>,
+        signing: &SigningOptions<'_>,
+    ) -> Result<(), PresignError> {
+        let credentials = self
+            .config()
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(PresignError::Credentials)?;
+        sign_request(request, &[], &credentials, signing).map_err(PresignError::Signing)
     }
 }

@@ -47,36 +47,15 @@ impl ResponseMetadata {
 
     /// Reads the metadata of a response to a `protocol` service.
     pub fn from_response(protocol: Protocol, status: u16, headers: HeaderMap, body: &[u8]) -> Self {
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let (mut request_id, mut host_id) = (None, None);
-        match protocol {
-            // The query protocols carry the id in the body.
-            Protocol::Query => request_id = query_request_id(body),
-            Protocol::Ec2 => request_id = ec2_request_id(body),
-            Protocol::Json | Protocol::RpcV2Cbor => {}
-            Protocol::RestJson | Protocol::RestXml => {
-                if header("x-amzn-requestid").is_none() {
-                    request_id = header("x-amz-request-id");
-                    if request_id.is_some() {
-                        host_id = Some(header("x-amz-id-2").unwrap_or_default());
-                    }
-                }
-            }
-        }
-        // botocore reads `x-amzn-RequestId` first; for the query protocols
-        // (which it reads from the body only) the header is a fallback.
-        let request_id = match protocol {
-            Protocol::Query | Protocol::Ec2 => request_id.or_else(|| header("x-amzn-requestid")),
-            _ => header("x-amzn-requestid").or(request_id),
-        };
+        let ids = RequestIds::read(protocol, &headers, body);
+        Self::new(status, headers, ids)
+    }
+
+    /// The metadata of a response whose ids were read already.
+    pub(crate) fn new(status: u16, headers: HeaderMap, ids: RequestIds) -> Self {
         ResponseMetadata {
-            request_id,
-            host_id,
+            request_id: ids.request_id,
+            host_id: ids.host_id,
             http_status_code: status,
             http_headers: headers,
             retry_attempts: 0,
@@ -110,6 +89,50 @@ impl ResponseMetadata {
         out.insert("HTTPHeaders".into(), Json::Object(headers));
         out.insert("RetryAttempts".into(), Json::from(self.retry_attempts));
         Json::Object(out)
+    }
+}
+
+/// A response's request id and S3's host id, found as botocore's parsers
+/// find them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct RequestIds {
+    pub(crate) request_id: Option<String>,
+    pub(crate) host_id: Option<String>,
+}
+
+impl RequestIds {
+    /// The ids of a response to a `protocol` service: `x-amzn-RequestId`
+    /// first; REST protocols then S3's `x-amz-request-id` (with
+    /// `x-amz-id-2`, or `""`, as the host id); the query protocols read
+    /// their body (the header a fallback), JSON and CBOR the header only.
+    pub(crate) fn read(protocol: Protocol, headers: &HeaderMap, body: &[u8]) -> Self {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let amzn = || header("x-amzn-requestid");
+        match protocol {
+            Protocol::Query => Self::only(query_request_id(body).or_else(amzn)),
+            Protocol::Ec2 => Self::only(ec2_request_id(body).or_else(amzn)),
+            Protocol::Json | Protocol::RpcV2Cbor => Self::only(amzn()),
+            Protocol::RestJson | Protocol::RestXml => match (amzn(), header("x-amz-request-id")) {
+                (Some(id), _) => Self::only(Some(id)),
+                (None, Some(id)) => RequestIds {
+                    request_id: Some(id),
+                    host_id: Some(header("x-amz-id-2").unwrap_or_default()),
+                },
+                (None, None) => Self::default(),
+            },
+        }
+    }
+
+    fn only(request_id: Option<String>) -> Self {
+        RequestIds {
+            request_id,
+            host_id: None,
+        }
     }
 }
 

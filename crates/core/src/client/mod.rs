@@ -310,7 +310,7 @@ impl ClientHandle {
     /// (the code is then the status), with its member count. The code stays
     /// the status, as botocore reports it.
     fn status_only_exception(&self, op: usize, code: &str, status: u16) -> Option<(String, usize)> {
-        if code != status.to_string() {
+        if code.parse::<u16>().ok() != Some(status) {
             return None;
         }
         let model = self.model();

@@ -25,6 +25,7 @@ use bytes::Bytes;
 use http::Request;
 
 use super::discover::CallDiscovery;
+use super::metadata::RequestIds;
 use super::request::{build_request, join_url};
 use super::response::{buffered_stream, request_id, SendOptions};
 use super::{ClientHandle, InvokeResult, RawServiceError, ResponseMetadata};
@@ -434,8 +435,8 @@ impl ClientHandle {
                 if let Some(handlers) = call.handlers {
                     handlers.output(&ctx, &call.notes, &mut value);
                 }
-                let request_id = request_id(&response);
-                if let Some(r) = &request_id {
+                let ids = RequestIds::read(model.protocol, &response.head.headers, &response.body);
+                if let Some(r) = &ids.request_id {
                     tracing::Span::current().record("request_id", r.as_str());
                 }
                 let mut stream = stream;
@@ -448,7 +449,7 @@ impl ClientHandle {
                         };
                         let meta = ResponseMeta {
                             status,
-                            request_id: request_id.clone(),
+                            request_id: ids.request_id.clone(),
                         };
                         let input_failure = call.events_in.as_ref().map(OutgoingEvents::failure);
                         let opened = self
@@ -482,12 +483,8 @@ impl ClientHandle {
                     );
                     customizations::attach_stream(&mut value, index, body, len, checksum);
                 }
-                let metadata = ResponseMetadata::from_response(
-                    model.protocol,
-                    status,
-                    std::mem::take(&mut response.head.headers),
-                    &response.body,
-                );
+                let headers = std::mem::take(&mut response.head.headers);
+                let metadata = ResponseMetadata::new(status, headers, ids);
                 return Ok(Attempt::Success(value, metadata));
             }
             Err(error) => error,

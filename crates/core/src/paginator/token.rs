@@ -29,9 +29,9 @@ pub fn encode(tokens: &[(String, Json)], truncate_amount: Option<u64>) -> String
             text.push_str(", ");
         }
         first = false;
-        py_string(&mut text, key);
+        crate::python_json::write_string(&mut text, key);
         text.push_str(": ");
-        py_dumps(&mut text, value);
+        crate::python_json::write(&mut text, value);
     }
     text.push('}');
     base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
@@ -117,62 +117,6 @@ fn decode_old_style(token: &str, input_tokens: &[String]) -> Result<StartingToke
         tokens,
         truncate_amount,
     })
-}
-
-/// Writes `value` as Python's `json.dumps` does (`", "` and `": "`
-/// separators, non-ASCII escaped).
-fn py_dumps(out: &mut String, value: &Json) {
-    match value {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => out.push_str(&n.to_string()),
-        Json::String(s) => py_string(out, s),
-        Json::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                py_dumps(out, item);
-            }
-            out.push(']');
-        }
-        Json::Object(map) => {
-            out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                py_string(out, k);
-                out.push_str(": ");
-                py_dumps(out, v);
-            }
-            out.push('}');
-        }
-    }
-}
-
-fn py_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]

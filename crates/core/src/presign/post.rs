@@ -6,7 +6,6 @@
 //! `json.dumps`: `", "` and `": "` separators, non-ASCII as `\uXXXX`), so
 //! the fields equal botocore's for the same inputs and time.
 
-use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
@@ -183,9 +182,9 @@ pub async fn generate_presigned_post(
         conditions.push(json!({ "x-amz-security-token": token }));
     }
     let mut policy = String::from("{\"expiration\": ");
-    python_json(&Json::String(expiration), &mut policy);
+    crate::python_json::write_string(&mut policy, &expiration);
     policy.push_str(", \"conditions\": ");
-    python_json(&Json::Array(conditions), &mut policy);
+    crate::python_json::write(&mut policy, &Json::Array(conditions));
     policy.push('}');
     let policy = base64::engine::general_purpose::STANDARD.encode(policy.as_bytes());
     let signed = crate::signing::sign_text(&policy, &credentials, now, &region, "s3")
@@ -200,68 +199,6 @@ fn set_field(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
     match fields.iter_mut().find(|(k, _)| k == name) {
         Some((_, v)) => *v = value.to_owned(),
         None => fields.push((name.to_owned(), value.to_owned())),
-    }
-}
-
-/// Writes `value` as Python's `json.dumps` does by default.
-fn python_json(value: &Json, out: &mut String) {
-    match value {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => {
-                let _ = write!(out, "{i}");
-            }
-            (_, Some(u), _) => {
-                let _ = write!(out, "{u}");
-            }
-            (_, _, Some(f)) => out.push_str(&crate::protocol::ser::text::float(f)),
-            _ => out.push_str("null"),
-        },
-        Json::String(s) => {
-            out.push('"');
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    '\u{8}' => out.push_str("\\b"),
-                    '\u{c}' => out.push_str("\\f"),
-                    c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                        let mut units = [0u16; 2];
-                        for unit in c.encode_utf16(&mut units) {
-                            let _ = write!(out, "\\u{unit:04x}");
-                        }
-                    }
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-        }
-        Json::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                python_json(item, out);
-            }
-            out.push(']');
-        }
-        Json::Object(map) => {
-            out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                python_json(&Json::String(k.clone()), out);
-                out.push_str(": ");
-                python_json(v, out);
-            }
-            out.push('}');
-        }
     }
 }
 

@@ -152,17 +152,21 @@ pub fn modeled_retry(
     })
 }
 
+/// A failure with a service error of `status` and `code` (tests).
+#[cfg(test)]
+pub(crate) fn service_failure(status: u16, code: &str) -> FailureKind {
+    FailureKind::Service {
+        status,
+        code: code.into(),
+        modeled: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn service(status: u16, code: &str) -> FailureKind {
-        FailureKind::Service {
-            status,
-            code: code.into(),
-            modeled: None,
-        }
-    }
+    use super::service_failure as service;
 
     #[test]
     fn classifies_like_botocore() {

@@ -296,13 +296,7 @@ fn merge(base: &mut Json, over: &Json) {
 mod tests {
     use super::*;
 
-    fn service(status: u16, code: &str) -> FailureKind {
-        FailureKind::Service {
-            status,
-            code: code.into(),
-            modeled: None,
-        }
-    }
+    use crate::retry::classify::service_failure as service;
 
     #[test]
     fn defaults_for_a_service_without_its_own_section() {

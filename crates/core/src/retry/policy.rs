@@ -161,13 +161,7 @@ mod tests {
     use super::*;
     use crate::model::RetryableTrait;
 
-    fn service(status: u16, code: &str) -> FailureKind {
-        FailureKind::Service {
-            status,
-            code: code.into(),
-            modeled: None,
-        }
-    }
+    use crate::retry::classify::service_failure as service;
 
     fn policy(mode: RetryMode, prefix: &str) -> RetryPolicy {
         RetryPolicy::new(mode, None, prefix).unwrap()

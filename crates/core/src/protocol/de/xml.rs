@@ -12,13 +12,12 @@
 //! elements are empty strings; namespaces are ignored. The document must be
 //! one well-formed UTF-8 root element, nested at most [`MAX_DEPTH`] deep.
 
-use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::budget::{Budget, SLOT};
 use super::scalar::{self, BoolStyle};
-use super::xml_dom::local_name;
+use super::xml_dom::{self, local_name, xml_error};
 use super::{
     check_depth, check_union, empty_struct, is_bound_outside_body, unknown_union, MAX_DEPTH,
 };
@@ -69,15 +68,8 @@ enum Ev<'a> {
 
 impl<'a> Events<'a> {
     fn new(body: &'a [u8], budget: Budget) -> Result<Self, ProtocolError> {
-        let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-        std::str::from_utf8(body).map_err(|e| xml_error(format!("not UTF-8: {e}")))?;
-        let mut reader = Reader::from_reader(body);
-        let config = reader.config_mut();
-        config.trim_text(false);
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
         Ok(Events {
-            reader,
+            reader: xml_dom::reader(body)?,
             depth: 0,
             budget,
         })
@@ -92,9 +84,7 @@ impl<'a> Events<'a> {
             return Ok(match event {
                 Event::Start(tag) => {
                     if self.depth >= MAX_DEPTH {
-                        return Err(xml_error(format!(
-                            "nested deeper than {MAX_DEPTH} elements"
-                        )));
+                        return Err(xml_dom::too_deep());
                     }
                     self.depth += 1;
                     Ev::Start(start(tag, false)?)
@@ -104,25 +94,12 @@ impl<'a> Events<'a> {
                     self.depth = self.depth.saturating_sub(1);
                     Ev::End
                 }
-                Event::Text(t) => Ev::Text(
-                    t.xml10_content()
-                        .map_err(|e| xml_error(e.to_string()))?
-                        .into_owned(),
-                ),
-                Event::CData(t) => {
-                    let s = std::str::from_utf8(&t).map_err(|e| xml_error(e.to_string()))?;
-                    Ev::Text(s.replace("\r\n", "\n").replace('\r', "\n"))
-                }
-                Event::GeneralRef(r) => Ev::Text(match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    Ok(None) => {
-                        let name = r.decode().map_err(|e| xml_error(e.to_string()))?;
-                        resolve_predefined_entity(&name)
-                            .ok_or_else(|| xml_error(format!("unknown entity &{name};")))?
-                            .to_string()
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    match xml_dom::character_data(&event)? {
+                        Some(text) => Ev::Text(text),
+                        None => continue,
                     }
-                    Err(e) => return Err(xml_error(e.to_string())),
-                }),
+                }
                 Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => continue,
                 Event::Eof => Ev::Eof,
             });
@@ -144,9 +121,7 @@ impl<'a> Events<'a> {
             match event {
                 Event::Start(_) => {
                     if self.depth >= MAX_DEPTH {
-                        return Err(xml_error(format!(
-                            "nested deeper than {MAX_DEPTH} elements"
-                        )));
+                        return Err(xml_dom::too_deep());
                     }
                     self.depth += 1;
                     open += 1;
@@ -210,10 +185,6 @@ fn start(tag: BytesStart<'_>, empty: bool) -> Result<Start<'_>, ProtocolError> {
         std::str::from_utf8(tag.name().into_inner()).map_err(|e| xml_error(e.to_string()))?;
     let local = qualified.len() - local_name(qualified).len();
     Ok(Start { tag, local, empty })
-}
-
-fn xml_error(message: impl std::fmt::Display) -> ProtocolError {
-    ProtocolError::new(format!("invalid XML in response body: {message}"))
 }
 
 fn unclosed() -> ProtocolError {
@@ -635,25 +606,11 @@ impl<'m> XmlReader<'m> {
     }
 
     fn key_names<'a>(&'a self, m: &'a Member) -> (&'a str, &'a str) {
-        let smithy = m.location_name.as_deref().unwrap_or(&m.name);
-        let target = self.model.shape(m.target);
-        if target.kind == ShapeKind::List && (m.flattened || target.flattened) {
-            if let Some(name) = target
-                .member
-                .as_deref()
-                .and_then(|item| self.xml_name(item))
-            {
-                return (name, smithy);
-            }
-        }
-        (self.xml_name(m).unwrap_or(&m.name), smithy)
+        member_element_names(self.model, m)
     }
 
-    /// `locationName` of a reference, or of its target shape.
     fn xml_name<'a>(&'a self, m: &'a Member) -> Option<&'a str> {
-        m.location_name
-            .as_deref()
-            .or(self.model.shape(m.target).location_name.as_deref())
+        xml_name(self.model, m)
     }
 }
 
@@ -685,4 +642,33 @@ fn attribute(tag: &BytesStart<'_>, name: &str) -> Result<Option<String>, Protoco
         }
     }
     Ok(by_local)
+}
+
+/// The element name of a structure member as botocore computes it (a
+/// flattened list takes its member's `locationName`; a shape-level
+/// `locationName` counts), and as Smithy does (the reference's own
+/// `locationName` or the member name), tried when the first is absent.
+pub(super) fn member_element_names<'a>(
+    model: &'a ServiceModel,
+    m: &'a Member,
+) -> (&'a str, &'a str) {
+    let smithy = m.location_name.as_deref().unwrap_or(&m.name);
+    let target = model.shape(m.target);
+    if target.kind == ShapeKind::List && (m.flattened || target.flattened) {
+        if let Some(name) = target
+            .member
+            .as_deref()
+            .and_then(|item| xml_name(model, item))
+        {
+            return (name, smithy);
+        }
+    }
+    (xml_name(model, m).unwrap_or(&m.name), smithy)
+}
+
+/// `locationName` of a reference, or of its target shape.
+pub(super) fn xml_name<'a>(model: &'a ServiceModel, m: &'a Member) -> Option<&'a str> {
+    m.location_name
+        .as_deref()
+        .or(model.shape(m.target).location_name.as_deref())
 }

@@ -43,13 +43,7 @@ impl Element {
 
 /// Parses a document into its root element.
 pub fn parse(body: &[u8]) -> Result<Element, ProtocolError> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let text = std::str::from_utf8(body).map_err(|e| xml_error(format!("not UTF-8: {e}")))?;
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.trim_text(false);
-    config.check_end_names = true;
-    config.expand_empty_elements = false;
+    let mut reader = reader(body)?;
 
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
@@ -63,9 +57,7 @@ pub fn parse(body: &[u8]) -> Result<Element, ProtocolError> {
                     return Err(xml_error("content after the root element"));
                 }
                 if stack.len() >= MAX_DEPTH {
-                    return Err(xml_error(format!(
-                        "nested deeper than {MAX_DEPTH} elements"
-                    )));
+                    return Err(too_deep());
                 }
                 stack.push(element(&start)?);
             }
@@ -77,26 +69,10 @@ pub fn parse(body: &[u8]) -> Result<Element, ProtocolError> {
                 let e = stack.pop().ok_or_else(|| xml_error("unexpected end tag"))?;
                 close(&mut stack, &mut root, e)?;
             }
-            Event::Text(t) => {
-                let s = t.xml10_content().map_err(|e| xml_error(e.to_string()))?;
-                push_text(&mut stack, &s)?;
-            }
-            Event::CData(t) => {
-                let s = std::str::from_utf8(&t).map_err(|e| xml_error(e.to_string()))?;
-                push_text(&mut stack, &s.replace("\r\n", "\n").replace('\r', "\n"))?;
-            }
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    Ok(None) => {
-                        let name = r.decode().map_err(|e| xml_error(e.to_string()))?;
-                        resolve_predefined_entity(&name)
-                            .ok_or_else(|| xml_error(format!("unknown entity &{name};")))?
-                            .to_string()
-                    }
-                    Err(e) => return Err(xml_error(e.to_string())),
-                };
-                push_text(&mut stack, &resolved)?;
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                if let Some(text) = character_data(&event)? {
+                    push_text(&mut stack, &text)?;
+                }
             }
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
             Event::Eof => break,
@@ -108,8 +84,55 @@ pub fn parse(body: &[u8]) -> Result<Element, ProtocolError> {
     root.ok_or_else(|| xml_error("no root element"))
 }
 
-fn xml_error(message: impl std::fmt::Display) -> ProtocolError {
+/// A reader over a response body as every XML parser here reads one: a
+/// leading byte-order mark dropped, UTF-8 checked, text untrimmed, end tags
+/// checked, empty elements reported as such.
+pub(super) fn reader(body: &[u8]) -> Result<Reader<&[u8]>, ProtocolError> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    std::str::from_utf8(body).map_err(|e| xml_error(format!("not UTF-8: {e}")))?;
+    let mut reader = Reader::from_reader(body);
+    let config = reader.config_mut();
+    config.trim_text(false);
+    config.check_end_names = true;
+    config.expand_empty_elements = false;
+    Ok(reader)
+}
+
+/// The character data an event carries: text unescaped, CDATA with its line
+/// ends normalized, a character or predefined entity reference resolved;
+/// `None` for events that carry none.
+pub(super) fn character_data(event: &Event<'_>) -> Result<Option<String>, ProtocolError> {
+    Ok(Some(match event {
+        Event::Text(t) => t
+            .xml10_content()
+            .map_err(|e| xml_error(e.to_string()))?
+            .into_owned(),
+        Event::CData(t) => {
+            let s = std::str::from_utf8(t).map_err(|e| xml_error(e.to_string()))?;
+            s.replace("\r\n", "\n").replace('\r', "\n")
+        }
+        Event::GeneralRef(r) => match r.resolve_char_ref() {
+            Ok(Some(c)) => c.to_string(),
+            Ok(None) => {
+                let name = r.decode().map_err(|e| xml_error(e.to_string()))?;
+                resolve_predefined_entity(&name)
+                    .ok_or_else(|| xml_error(format!("unknown entity &{name};")))?
+                    .to_string()
+            }
+            Err(e) => return Err(xml_error(e.to_string())),
+        },
+        _ => return Ok(None),
+    }))
+}
+
+/// An error in a response body's XML.
+pub(super) fn xml_error(message: impl std::fmt::Display) -> ProtocolError {
     ProtocolError::new(format!("invalid XML in response body: {message}"))
+}
+
+/// The error for elements nested beyond [`MAX_DEPTH`].
+pub(super) fn too_deep() -> ProtocolError {
+    xml_error(format!("nested deeper than {MAX_DEPTH} elements"))
 }
 
 /// Attaches a finished element to its parent, or makes it the root.

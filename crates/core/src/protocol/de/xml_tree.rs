@@ -191,30 +191,12 @@ impl<'m> TreeReader<'m> {
         }
     }
 
-    /// The element name of a structure member as botocore computes it (a
-    /// flattened list takes its member's `locationName`; a shape-level
-    /// `locationName` counts), and as Smithy does (the reference's own
-    /// `locationName` or the member name), tried when the first is absent.
     fn key_names<'a>(&'a self, m: &'a Member) -> (&'a str, &'a str) {
-        let smithy = m.location_name.as_deref().unwrap_or(&m.name);
-        let target = self.model.shape(m.target);
-        if target.kind == ShapeKind::List && (m.flattened || target.flattened) {
-            if let Some(name) = target
-                .member
-                .as_deref()
-                .and_then(|item| self.xml_name(item))
-            {
-                return (name, smithy);
-            }
-        }
-        (self.xml_name(m).unwrap_or(&m.name), smithy)
+        super::xml::member_element_names(self.model, m)
     }
 
-    /// `locationName` of a reference, or of its target shape.
     fn xml_name<'a>(&'a self, m: &'a Member) -> Option<&'a str> {
-        m.location_name
-            .as_deref()
-            .or(self.model.shape(m.target).location_name.as_deref())
+        super::xml::xml_name(self.model, m)
     }
 }
 
